@@ -1,0 +1,63 @@
+"""The settings base class every service extends."""
+
+from typing import Literal
+
+from pydantic import AliasChoices, Field, SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PLACEHOLDER_SECRETS = frozenset({"", "changethis", "change-me", "changeme", "secret", "dev-secret"})
+"""Values that mark a secret as not chosen by an operator."""
+
+Environment = Literal["development", "test", "production"]
+
+
+class ServiceSettings(BaseSettings):
+    """Configuration shared by every service.
+
+    Subclasses set ``model_config = SettingsConfigDict(env_prefix="<SLUG>_")``. The common
+    variables DATABASE_URL, REDIS_URL and ENVIRONMENT are read without the prefix (the prefixed
+    name wins when both are set). Outside development every ``SecretStr`` field must hold a
+    value that is not a known placeholder, or construction fails.
+    """
+
+    model_config = SettingsConfigDict(extra="ignore", frozen=True)
+
+    service_name: str = "service"
+    environment: Environment = Field(
+        default="development", validation_alias=AliasChoices("environment", "ENVIRONMENT")
+    )
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    database_url: str = Field(
+        default="postgresql+asyncpg://postgres@127.0.0.1:5432/postgres",
+        validation_alias=AliasChoices("database_url", "DATABASE_URL"),
+    )
+    redis_url: str = Field(
+        default="redis://127.0.0.1:6379/0",
+        validation_alias=AliasChoices("redis_url", "REDIS_URL"),
+    )
+    otel_exporter_otlp_endpoint: str | None = Field(
+        default=None,
+        validation_alias=AliasChoices("OTEL_EXPORTER_OTLP_ENDPOINT", "otel_exporter_otlp_endpoint"),
+    )
+
+    @model_validator(mode="after")
+    def _refuse_placeholder_secrets(self) -> "ServiceSettings":
+        if self.environment == "development":
+            return self
+        for name in type(self).model_fields:
+            value = getattr(self, name)
+            if isinstance(value, SecretStr) and value.get_secret_value() in PLACEHOLDER_SECRETS:
+                raise ValueError(
+                    f"{name} holds a placeholder secret; set a real value "
+                    f"(environment is {self.environment!r})"
+                )
+        return self
+
+    @property
+    def async_database_url(self) -> str:
+        """DATABASE_URL with the asyncpg driver, whatever scheme the operator wrote."""
+        url = self.database_url
+        for prefix in ("postgresql+asyncpg://", "postgresql://", "postgres://"):
+            if url.startswith(prefix):
+                return "postgresql+asyncpg://" + url[len(prefix) :]
+        raise ValueError("DATABASE_URL must be a postgresql:// URL")
