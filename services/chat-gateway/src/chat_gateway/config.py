@@ -1,0 +1,52 @@
+"""The chat-gateway settings: one object, built once in ``create_app``."""
+
+from typing import Literal
+
+from pydantic import AliasChoices, Field, SecretStr
+from pydantic_settings import SettingsConfigDict
+from servicekit.settings import ServiceSettings
+
+ModelProviderName = Literal["local", "openai", "openai_compatible"]
+
+
+class Settings(ServiceSettings):
+    """Configuration of chat-gateway, read from CHAT_GATEWAY_* and the common variables."""
+
+    model_config = SettingsConfigDict(env_prefix="CHAT_GATEWAY_", extra="ignore", frozen=True)
+
+    service_name: str = "chat-gateway"
+    database_url: str = Field(
+        default="postgresql+asyncpg://postgres@127.0.0.1:5432/postgres",
+        validation_alias=AliasChoices("CHAT_GATEWAY_DATABASE_URL", "DATABASE_URL"),
+    )
+    redis_url: str = Field(
+        default="redis://127.0.0.1:6379/0",
+        validation_alias=AliasChoices("CHAT_GATEWAY_REDIS_URL", "REDIS_URL"),
+    )
+
+    identity_key_id: str = "dev"
+    identity_secret: SecretStr = SecretStr("changethis")
+    mcp_tasks_url: str = "http://127.0.0.1:8002"
+    mcp_connect_timeout_seconds: float = 5.0
+    mcp_tool_timeout_seconds: float = 15.0
+    mcp_tools_cache_seconds: float = 300.0
+
+    jwks_url: str = "http://127.0.0.1:8001/.well-known/jwks.json"
+    jwt_issuer: str = "chatkit-botbuilder-auth"
+    jwt_audience: str = "chatkit-botbuilder"
+
+    model_provider: ModelProviderName = "local"
+    model_name: str | None = None
+    model_base_url: str | None = None
+    openai_api_key: SecretStr | None = Field(
+        default=None,
+        validation_alias=AliasChoices("CHAT_GATEWAY_OPENAI_API_KEY", "OPENAI_API_KEY"),
+    )
+    model_timeout_seconds: float = 60.0
+
+    max_body_bytes: int = 1024 * 1024
+    max_message_chars: int = 4000
+    chat_turns_per_minute: int = 30
+    history_items: int = 40
+    undo_window_seconds: int = 600
+    cors_origins: list[str] = Field(default_factory=list)

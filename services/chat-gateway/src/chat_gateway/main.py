@@ -1,0 +1,73 @@
+"""The chat-gateway application factory."""
+
+from collections.abc import AsyncIterator
+from contextlib import AsyncExitStack, asynccontextmanager
+
+import httpx
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+from redis.asyncio import Redis
+from servicekit.database import Database
+from servicekit.errors import BodySizeLimitMiddleware, install_problem_handlers
+from servicekit.identity import IdentitySigner
+from servicekit.jwt import JWKSVerifier
+from servicekit.logging import configure_logging
+from servicekit.telemetry import TraceMiddleware, setup_telemetry
+
+from chat_gateway.config import Settings
+from chat_gateway.routes.health import build_health_router
+
+_UNTRACED_PATHS = frozenset({"/healthz", "/readyz", "/metrics"})
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """Build the application; every connection is opened in the lifespan, none at import."""
+    settings = settings or Settings()
+    configure_logging(settings.service_name, settings.log_level)
+    setup_telemetry(settings.service_name, settings.otel_exporter_otlp_endpoint)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        async with AsyncExitStack() as stack:
+            database = Database(settings.async_database_url)
+            stack.push_async_callback(database.dispose)
+            redis = Redis.from_url(
+                settings.redis_url,
+                socket_connect_timeout=0.5,
+                socket_timeout=0.5,
+                health_check_interval=30,
+            )
+            stack.push_async_callback(redis.aclose)
+            http = await stack.enter_async_context(
+                httpx.AsyncClient(timeout=httpx.Timeout(10.0, connect=3.0))
+            )
+            app.state.settings = settings
+            app.state.database = database
+            app.state.redis = redis
+            app.state.http = http
+            app.state.identity_signer = IdentitySigner(
+                settings.identity_key_id, settings.identity_secret.get_secret_value().encode()
+            )
+            app.state.jwks_verifier = JWKSVerifier(
+                settings.jwks_url,
+                issuer=settings.jwt_issuer,
+                audience=settings.jwt_audience,
+                http_client=http,
+            )
+            yield
+
+    app = FastAPI(title="chat-gateway", version="0.1.0", lifespan=lifespan)
+    app.state.settings = settings
+    install_problem_handlers(app)
+    app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_methods=["GET", "POST", "PATCH", "DELETE"],
+            allow_headers=["Authorization", "Content-Type", "X-User-Timezone", "Last-Event-ID"],
+        )
+    app.add_middleware(TraceMiddleware, excluded_paths=_UNTRACED_PATHS)
+
+    app.include_router(build_health_router(app))
+    return app

@@ -1,0 +1,1 @@
+"""HTTP routes of chat-gateway, one module per resource."""
