@@ -147,7 +147,10 @@ class IdentityVerifier:
         secret = self._keys.get(key_id)
         if secret is None:
             raise IdentityError("unknown identity key")
-        if not timestamp.isdigit() or abs(time.time() - int(timestamp)) > self._skew:
+        if (
+            not (timestamp.isascii() and timestamp.isdigit())
+            or abs(time.time() - int(timestamp)) > self._skew
+        ):
             raise IdentityError("identity timestamp outside the allowed window")
         if len(nonce) < 22:
             raise IdentityError("identity nonce too short")

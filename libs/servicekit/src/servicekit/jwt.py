@@ -3,11 +3,14 @@
 import asyncio
 import logging
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Annotated, Any
 from uuid import UUID
 
 import httpx
+from fastapi import Depends, HTTPException, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from jose import jwk
 from jose import jwt as jose_jwt
 from jose.backends.base import Key
@@ -16,6 +19,8 @@ from jose.exceptions import JOSEError
 logger = logging.getLogger(__name__)
 
 ALGORITHM = "RS256"
+MAX_TOKEN_LENGTH = 8192
+"""Longer tokens are rejected before any decoding (access tokens here are about 800 bytes)."""
 _REQUIRED_CLAIMS = {
     f"require_{claim}": True for claim in ("exp", "iat", "nbf", "iss", "aud", "sub", "jti")
 }
@@ -43,7 +48,8 @@ class JWKSVerifier:
 
     Keys are cached by kid. An unknown kid triggers a refetch (a key rotation is picked up
     without a restart), at most once every ``min_refresh_seconds`` so that a flood of forged
-    kids cannot turn into a flood of JWKS requests.
+    kids cannot turn into a flood of JWKS requests. Keys older than ``max_age_seconds`` are
+    refetched on the next verification, so a key removed from the JWKS stops being accepted.
     """
 
     def __init__(
@@ -55,6 +61,7 @@ class JWKSVerifier:
         http_client: httpx.AsyncClient,
         min_refresh_seconds: float = 5.0,
         leeway_seconds: int = 0,
+        max_age_seconds: float = 300.0,
     ) -> None:
         self._jwks_url = jwks_url
         self._issuer = issuer
@@ -62,12 +69,17 @@ class JWKSVerifier:
         self._http = http_client
         self._min_refresh = min_refresh_seconds
         self._leeway = leeway_seconds
+        self._max_age = max_age_seconds
         self._keys: dict[str, Key] = {}
         self._fetched_at = float("-inf")
         self._refresh_lock = asyncio.Lock()
 
     async def verify(self, token: str) -> AccessClaims:
         """Return the claims of a valid token or raise InvalidTokenError."""
+        if len(token) > MAX_TOKEN_LENGTH:
+            raise InvalidTokenError("token too long")
+        if time.monotonic() - self._fetched_at > self._max_age:
+            await self._refresh_stale()
         try:
             header = jose_jwt.get_unverified_header(token)
         except JOSEError as exc:
@@ -104,6 +116,11 @@ class JWKSVerifier:
                 await self._fetch()
         return self._keys.get(kid)
 
+    async def _refresh_stale(self) -> None:
+        async with self._refresh_lock:
+            if time.monotonic() - self._fetched_at > self._max_age:
+                await self._fetch()
+
     async def _fetch(self) -> None:
         self._fetched_at = time.monotonic()
         try:
@@ -113,11 +130,57 @@ class JWKSVerifier:
         except (httpx.HTTPError, ValueError):
             logger.warning("could not fetch the JWKS", extra={"jwks_url": self._jwks_url})
             return
+        entries = document.get("keys") if isinstance(document, dict) else None
+        if not isinstance(entries, list):
+            logger.warning("the JWKS has no key list", extra={"jwks_url": self._jwks_url})
+            return
         keys: dict[str, Key] = {}
-        for entry in document.get("keys", []):
-            if entry.get("kty") == "RSA" and entry.get("alg", ALGORITHM) == ALGORITHM:
+        for entry in entries:
+            if (
+                isinstance(entry, dict)
+                and entry.get("kty") == "RSA"
+                and entry.get("alg", ALGORITHM) == ALGORITHM
+                and entry.get("use", "sig") == "sig"
+            ):
                 try:
                     keys[str(entry["kid"])] = jwk.construct(entry, algorithm=ALGORITHM)
-                except (JOSEError, KeyError, ValueError):
+                except (JOSEError, KeyError, ValueError, TypeError):
                     logger.warning("skipping an unusable JWKS entry")
         self._keys = keys
+
+
+_bearer_scheme = HTTPBearer(auto_error=False, description="An access token issued by auth.")
+
+
+def bearer_user(
+    verifier_getter: Callable[[Request], JWKSVerifier],
+) -> Callable[..., Awaitable[AccessClaims]]:
+    """A FastAPI dependency: the verified claims of the request's Bearer access token.
+
+    ``verifier_getter`` returns the JWKSVerifier for a request, typically one the lifespan
+    stored on ``request.app.state``. A missing Authorization header, another scheme or an
+    invalid token raises HTTPException 401 with ``WWW-Authenticate: Bearer`` (problem+json
+    once servicekit.errors.install_problem_handlers is installed). Use it as::
+
+        CurrentUser = Annotated[AccessClaims, Depends(bearer_user(lambda r: r.app.state.jwt))]
+    """
+
+    async def current_claims(
+        request: Request,
+        credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer_scheme)],
+    ) -> AccessClaims:
+        if credentials is None or credentials.scheme.lower() != "bearer":
+            raise HTTPException(
+                401, "A Bearer access token is required.", {"WWW-Authenticate": "Bearer"}
+            )
+        try:
+            return await verifier_getter(request).verify(credentials.credentials)
+        except InvalidTokenError as exc:
+            logger.info("access token rejected", extra={"reason": str(exc)})
+            raise HTTPException(
+                401,
+                "The access token is invalid or expired.",
+                {"WWW-Authenticate": 'Bearer error="invalid_token"'},
+            ) from exc
+
+    return current_claims

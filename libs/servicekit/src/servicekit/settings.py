@@ -1,14 +1,46 @@
 """The settings base class every service extends."""
 
-from typing import Literal
+from collections.abc import Mapping
+from typing import Any, Literal
 
 from pydantic import AliasChoices, Field, SecretStr, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import (
+    BaseSettings,
+    EnvSettingsSource,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+)
 
 PLACEHOLDER_SECRETS = frozenset({"", "changethis", "change-me", "changeme", "secret", "dev-secret"})
 """Values that mark a secret as not chosen by an operator."""
 
 Environment = Literal["development", "test", "production"]
+
+_COMMON_FIELDS = ("database_url", "redis_url")
+
+
+class _PrefixedCommonSource(EnvSettingsSource):
+    """Reads <PREFIX>DATABASE_URL and <PREFIX>REDIS_URL, which win over the common names."""
+
+    def __call__(self) -> dict[str, Any]:
+        if not self.env_prefix:
+            return {}
+        found: dict[str, Any] = {}
+        for field in _COMMON_FIELDS:
+            value = self.env_vars.get(self._apply_case_sensitive(self.env_prefix + field))
+            if value:
+                found[field] = value
+        return found
+
+
+def _placeholder_secret_in(value: object) -> bool:
+    if isinstance(value, SecretStr):
+        return value.get_secret_value() in PLACEHOLDER_SECRETS
+    if isinstance(value, Mapping):
+        return any(_placeholder_secret_in(item) for item in value.values())
+    if isinstance(value, list | tuple | set | frozenset):
+        return any(_placeholder_secret_in(item) for item in value)
+    return False
 
 
 class ServiceSettings(BaseSettings):
@@ -17,7 +49,8 @@ class ServiceSettings(BaseSettings):
     Subclasses set ``model_config = SettingsConfigDict(env_prefix="<SLUG>_")``. The common
     variables DATABASE_URL, REDIS_URL and ENVIRONMENT are read without the prefix (the prefixed
     name wins when both are set). Outside development every ``SecretStr`` field must hold a
-    value that is not a known placeholder, or construction fails.
+    value that is not a known placeholder, or construction fails; ``SecretStr`` values inside
+    mappings and sequences (a key ring such as ``{key_id: secret}``) are checked too.
     """
 
     model_config = SettingsConfigDict(extra="ignore", frozen=True)
@@ -45,13 +78,30 @@ class ServiceSettings(BaseSettings):
         if self.environment == "development":
             return self
         for name in type(self).model_fields:
-            value = getattr(self, name)
-            if isinstance(value, SecretStr) and value.get_secret_value() in PLACEHOLDER_SECRETS:
+            if _placeholder_secret_in(getattr(self, name)):
                 raise ValueError(
                     f"{name} holds a placeholder secret; set a real value "
                     f"(environment is {self.environment!r})"
                 )
         return self
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        """Environment first, with the prefixed DATABASE_URL / REDIS_URL ahead of the bare ones."""
+        return (
+            init_settings,
+            _PrefixedCommonSource(settings_cls),
+            env_settings,
+            dotenv_settings,
+            file_secret_settings,
+        )
 
     @property
     def async_database_url(self) -> str:
