@@ -1,0 +1,62 @@
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+UV ?= uv
+RUN := $(UV) run --frozen
+PY_PACKAGES := libs/servicekit services/auth services/mcp-tasks services/chat-gateway
+TEST_DIRS := $(addsuffix /tests,$(PY_PACKAGES)) tests/k8s
+E2E_BASE_URL ?= http://127.0.0.1:8080
+
+.PHONY: help
+help: ## List the targets
+	@grep -hE '^[a-zA-Z0-9_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
+
+.PHONY: sync
+sync: ## Install the Python workspace from uv.lock
+	@command -v $(UV) >/dev/null || python3 -m pip install --quiet uv==0.13.8
+	$(UV) sync --all-packages --locked
+
+.PHONY: up
+up: sync ## Start the whole system in the background (web app at http://127.0.0.1:8080)
+	$(RUN) python scripts/local_stack.py up
+
+.PHONY: down
+down: ## Stop everything `make up` started
+	$(RUN) python scripts/local_stack.py down
+
+.PHONY: status
+status: ## Show what `make up` started and whether it still runs
+	$(RUN) python scripts/local_stack.py status
+
+.PHONY: lint
+lint: sync ## Ruff lint and format check
+	$(RUN) ruff check .
+	$(RUN) ruff format --check .
+
+.PHONY: typecheck
+typecheck: sync ## mypy --strict over every Python package and its tests
+	@set -e; for pkg in $(PY_PACKAGES); do \
+		echo "mypy $$pkg"; $(RUN) mypy $$pkg/src $$(test -d $$pkg/tests && echo $$pkg/tests); \
+	done
+
+.PHONY: test-python
+test-python: sync ## Python tests of every package (real PostgreSQL and Redis)
+	@set -e; for dir in $(TEST_DIRS); do \
+		if test -d $$dir; then echo "pytest $$dir"; $(RUN) pytest $$dir; fi; \
+	done
+
+.PHONY: test-frontend
+test-frontend: ## Web app type check and unit tests
+	@if test -f frontend/package.json; then \
+		cd frontend && (test -d node_modules || npm ci --no-audit --no-fund) && npm run typecheck && npm test; \
+	fi
+
+.PHONY: test
+test: lint typecheck test-python test-frontend ## Every test: lint, types, Python, web app
+
+.PHONY: e2e
+e2e: ## Black-box suite against a running system (E2E_BASE_URL)
+	E2E_BASE_URL=$(E2E_BASE_URL) $(RUN) pytest tests/e2e --junitxml=.run/e2e-junit.xml
+
+.PHONY: bench
+bench: sync ## Benchmarks; each writes JSON under bench/results/
+	@set -e; for script in bench/*_bench.py; do echo "$$script"; $(RUN) python $$script; done
