@@ -1,0 +1,40 @@
+import react from "@vitejs/plugin-react";
+import type { ProxyOptions } from "vite";
+import { defineConfig } from "vitest/config";
+
+const apiTarget = process.env.FRONTEND_API_TARGET ?? "http://127.0.0.1:8000";
+const authTarget = process.env.FRONTEND_AUTH_TARGET ?? "http://127.0.0.1:8001";
+
+/** Proxy entry that never buffers: Server-Sent Events must reach the page as they are written. */
+function streamingProxy(target: string): ProxyOptions {
+  return {
+    target,
+    xfwd: true,
+    configure(proxy) {
+      proxy.on("proxyRes", (proxyRes) => {
+        const type = proxyRes.headers["content-type"] ?? "";
+        if (type.startsWith("text/event-stream")) {
+          proxyRes.headers["cache-control"] = "no-cache, no-transform";
+          proxyRes.headers["x-accel-buffering"] = "no";
+        }
+      });
+    },
+  };
+}
+
+const proxy: Record<string, ProxyOptions> = {
+  "/api": streamingProxy(apiTarget),
+  "/auth": streamingProxy(authTarget),
+  "/.well-known": streamingProxy(authTarget),
+};
+
+export default defineConfig({
+  plugins: [react()],
+  server: { port: 5173, host: "127.0.0.1", proxy },
+  preview: { port: 8080, strictPort: true, host: "127.0.0.1", proxy },
+  build: { sourcemap: false, chunkSizeWarningLimit: 600 },
+  test: {
+    include: ["src/**/*.test.ts", "src/**/*.test.tsx"],
+    environment: "node",
+  },
+});
