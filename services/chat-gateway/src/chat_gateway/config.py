@@ -15,15 +15,6 @@ class Settings(ServiceSettings):
     model_config = SettingsConfigDict(env_prefix="CHAT_GATEWAY_", extra="ignore", frozen=True)
 
     service_name: str = "chat-gateway"
-    database_url: str = Field(
-        default="postgresql+asyncpg://postgres@127.0.0.1:5432/postgres",
-        validation_alias=AliasChoices("CHAT_GATEWAY_DATABASE_URL", "DATABASE_URL"),
-    )
-    redis_url: str = Field(
-        default="redis://127.0.0.1:6379/0",
-        validation_alias=AliasChoices("CHAT_GATEWAY_REDIS_URL", "REDIS_URL"),
-    )
-
     identity_key_id: str = "dev"
     identity_secret: SecretStr = SecretStr("changethis")
     mcp_tasks_url: str = "http://127.0.0.1:8002"

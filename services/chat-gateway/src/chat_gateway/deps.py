@@ -4,17 +4,13 @@ from typing import Annotated, cast
 from uuid import UUID
 
 import httpx
-from fastapi import Depends, HTTPException, Request
-from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from fastapi import Depends, Request
 from redis.asyncio import Redis
 from servicekit.database import Database
 from servicekit.identity import IdentitySigner
-from servicekit.jwt import InvalidTokenError, JWKSVerifier
+from servicekit.jwt import AccessClaims, JWKSVerifier, bearer_user
 
 from chat_gateway.config import Settings
-
-_bearer = HTTPBearer(auto_error=False)
-_UNAUTHORIZED_HEADERS = {"WWW-Authenticate": "Bearer"}
 
 
 def get_settings(request: Request) -> Settings:
@@ -42,23 +38,14 @@ def get_identity_signer(request: Request) -> IdentitySigner:
     return cast(IdentitySigner, request.app.state.identity_signer)
 
 
+def _jwks_verifier(request: Request) -> JWKSVerifier:
+    return cast(JWKSVerifier, request.app.state.jwks_verifier)
+
+
 async def current_user(
-    request: Request,
-    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+    claims: Annotated[AccessClaims, Depends(bearer_user(_jwks_verifier))],
 ) -> UUID:
     """The user id of a valid Bearer access token; 401 problem+json otherwise."""
-    if credentials is None or not credentials.credentials:
-        raise HTTPException(
-            401, "A bearer access token is required.", headers=_UNAUTHORIZED_HEADERS
-        )
-    verifier = cast(JWKSVerifier, request.app.state.jwks_verifier)
-    try:
-        claims = await verifier.verify(credentials.credentials)
-    except InvalidTokenError as exc:
-        raise HTTPException(
-            401, "The access token is not valid.", headers=_UNAUTHORIZED_HEADERS
-        ) from exc
-    request.state.user_id = claims.user_id
     return claims.user_id
 
 
