@@ -1,0 +1,161 @@
+"""Registration, sign-in and refresh-token rotation."""
+
+import logging
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from servicekit.database import Database
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from auth_service.config import Settings
+from auth_service.errors import (
+    EmailTakenError,
+    InvalidCredentialsError,
+    InvalidRefreshTokenError,
+    TooManyAttemptsError,
+)
+from auth_service.keys import KeyRing
+from auth_service.login_throttle import LoginThrottle
+from auth_service.models import RefreshToken, User
+from auth_service.passwords import Passwords
+from auth_service.tokens import issue_access_token, new_refresh_token, refresh_token_hash
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class IssuedTokens:
+    """What a successful login or refresh hands out."""
+
+    access_token: str
+    refresh_token: str
+    expires_in: int
+
+
+class Accounts:
+    """The auth use cases over the database, the password hasher, the keys and the throttle."""
+
+    def __init__(
+        self,
+        database: Database,
+        passwords: Passwords,
+        keys: KeyRing,
+        throttle: LoginThrottle,
+        settings: Settings,
+    ) -> None:
+        self._database = database
+        self._passwords = passwords
+        self._keys = keys
+        self._throttle = throttle
+        self._settings = settings
+
+    async def register(self, email: str, password: str) -> User:
+        """Create an account; raise EmailTakenError when the email is registered."""
+        user = User(
+            id=uuid.uuid4(), email=email, password_hash=await self._passwords.hash(password)
+        )
+        try:
+            async with self._database.session() as session:
+                session.add(user)
+                await session.flush()
+                await session.refresh(user)
+        except IntegrityError as exc:
+            raise EmailTakenError from exc
+        logger.info("user registered", extra={"user_id": str(user.id)})
+        return user
+
+    async def login(self, email: str, password: str, address: str) -> IssuedTokens:
+        """Tokens for valid credentials; InvalidCredentialsError or TooManyAttemptsError."""
+        retry_after = await self._throttle.begin_attempt(email, address)
+        if retry_after is not None:
+            logger.warning("login throttled", extra={"client_address": address})
+            raise TooManyAttemptsError(retry_after)
+        async with self._database.session() as session:
+            user = await session.scalar(select(User).where(User.email == email))
+        stored_hash = user.password_hash if user is not None else None
+        if user is None or not await self._passwords.verify(stored_hash, password):
+            logger.info("login failed", extra={"client_address": address})
+            raise InvalidCredentialsError
+        await self._throttle.succeeded(email, address)
+        async with self._database.session() as session:
+            if self._passwords.needs_rehash(user.password_hash):
+                new_hash = await self._passwords.hash(password)
+                await session.execute(
+                    update(User).where(User.id == user.id).values(password_hash=new_hash)
+                )
+            tokens = self._issue(session, user.id, uuid.uuid4())
+        logger.info("user signed in", extra={"user_id": str(user.id)})
+        return tokens
+
+    async def refresh(self, refresh_token: str) -> IssuedTokens:
+        """Rotate a refresh token; reusing a rotated one revokes its whole family."""
+        now = datetime.now(UTC)
+        async with self._database.session() as session:
+            stored = await session.scalar(
+                select(RefreshToken)
+                .where(RefreshToken.token_hash == refresh_token_hash(refresh_token))
+                .with_for_update()
+            )
+            if stored is None or stored.revoked_at is not None or stored.expires_at <= now:
+                raise InvalidRefreshTokenError
+            reused = stored.rotated_at is not None
+            if reused:
+                await self._revoke_family(session, stored.family_id, now)
+            else:
+                stored.rotated_at = now
+                tokens = self._issue(session, stored.user_id, stored.family_id)
+        if reused:
+            logger.warning(
+                "rotated refresh token reused; family revoked",
+                extra={"user_id": str(stored.user_id), "family_id": str(stored.family_id)},
+            )
+            raise InvalidRefreshTokenError
+        return tokens
+
+    async def logout(self, refresh_token: str) -> None:
+        """Revoke the family of ``refresh_token``; unknown tokens are ignored."""
+        now = datetime.now(UTC)
+        async with self._database.session() as session:
+            family_id = await session.scalar(
+                select(RefreshToken.family_id).where(
+                    RefreshToken.token_hash == refresh_token_hash(refresh_token)
+                )
+            )
+            if family_id is not None:
+                await self._revoke_family(session, family_id, now)
+
+    async def user(self, user_id: uuid.UUID) -> User | None:
+        """The user with ``user_id``, if the account exists."""
+        async with self._database.session() as session:
+            return await session.get(User, user_id)
+
+    def _issue(
+        self, session: AsyncSession, user_id: uuid.UUID, family_id: uuid.UUID
+    ) -> IssuedTokens:
+        refresh_token = new_refresh_token()
+        session.add(
+            RefreshToken(
+                id=uuid.uuid4(),
+                user_id=user_id,
+                family_id=family_id,
+                token_hash=refresh_token_hash(refresh_token),
+                expires_at=datetime.now(UTC)
+                + timedelta(seconds=self._settings.refresh_token_ttl_seconds),
+            )
+        )
+        return IssuedTokens(
+            access_token=issue_access_token(user_id, self._keys, self._settings),
+            refresh_token=refresh_token,
+            expires_in=self._settings.access_token_ttl_seconds,
+        )
+
+    @staticmethod
+    async def _revoke_family(session: AsyncSession, family_id: uuid.UUID, now: datetime) -> None:
+        await session.execute(
+            update(RefreshToken)
+            .where(RefreshToken.family_id == family_id, RefreshToken.revoked_at.is_(None))
+            .values(revoked_at=now)
+        )

@@ -1,0 +1,52 @@
+"""The auth service's settings (env prefix AUTH_)."""
+
+from pathlib import Path
+from typing import Self
+
+from pydantic import Field, SecretStr, model_validator
+from pydantic_settings import SettingsConfigDict
+from servicekit.settings import ServiceSettings
+
+
+class DatabaseSettings(ServiceSettings):
+    """The part of the settings the migrations need (no signing key required)."""
+
+    model_config = SettingsConfigDict(env_prefix="AUTH_")
+
+    service_name: str = "auth"
+
+
+class Settings(DatabaseSettings):
+    """Every knob of the auth service; built once in ``create_app``."""
+
+    jwt_issuer: str = "chatkit-botbuilder-auth"
+    jwt_audience: str = "chatkit-botbuilder"
+    access_token_ttl_seconds: int = Field(default=900, ge=60, le=86_400)
+    refresh_token_ttl_seconds: int = Field(default=30 * 86_400, ge=300, le=365 * 86_400)
+    signing_key: SecretStr | None = None
+    signing_key_file: Path | None = None
+    signing_key_id: str | None = Field(default=None, min_length=1, max_length=128)
+    extra_public_keys_file: Path | None = None
+    development_key_dir: Path = Path(".run/auth")
+    login_failure_window_seconds: int = Field(default=900, ge=1)
+    max_login_failures_per_email: int = Field(default=5, ge=1)
+    max_login_failures_per_address: int = Field(default=20, ge=1)
+
+    @model_validator(mode="after")
+    def _require_signing_key_outside_development(self) -> Self:
+        if self.signing_key is not None and self.signing_key_file is not None:
+            raise ValueError("set AUTH_SIGNING_KEY or AUTH_SIGNING_KEY_FILE, not both")
+        if (
+            self.environment != "development"
+            and self.signing_key is None
+            and self.signing_key_file is None
+        ):
+            raise ValueError(
+                "AUTH_SIGNING_KEY or AUTH_SIGNING_KEY_FILE is required outside development"
+            )
+        return self
+
+    @property
+    def secure_cookies(self) -> bool:
+        """Cookies carry the Secure flag everywhere but in local development (plain HTTP)."""
+        return self.environment != "development"
