@@ -41,3 +41,6 @@ class Settings(ServiceSettings):
     history_items: int = 40
     undo_window_seconds: int = 600
     cors_origins: list[str] = Field(default_factory=list)
+
+    event_heartbeat_seconds: float = 15.0
+    event_client_buffer: int = 256

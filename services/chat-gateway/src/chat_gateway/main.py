@@ -15,6 +15,9 @@ from servicekit.logging import configure_logging
 from servicekit.telemetry import TraceMiddleware, setup_telemetry
 
 from chat_gateway.config import Settings
+from chat_gateway.dashboard import open_dashboard
+from chat_gateway.routes import events as event_routes
+from chat_gateway.routes import tasks as task_routes
 from chat_gateway.routes.health import build_health_router
 
 _UNTRACED_PATHS = frozenset({"/healthz", "/readyz", "/metrics"})
@@ -54,6 +57,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 audience=settings.jwt_audience,
                 http_client=http,
             )
+            await open_dashboard(stack, app.state, settings, redis, app.state.identity_signer)
             yield
 
     app = FastAPI(title="chat-gateway", version="0.1.0", lifespan=lifespan)
@@ -70,4 +74,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(TraceMiddleware, excluded_paths=_UNTRACED_PATHS)
 
     app.include_router(build_health_router(app))
+    app.include_router(task_routes.router)
+    app.include_router(event_routes.router)
     return app

@@ -1,0 +1,36 @@
+"""The resources behind the dashboard's task API and live events, opened by the lifespan."""
+
+from contextlib import AsyncExitStack
+
+from redis.asyncio import Redis
+from servicekit.identity import IdentitySigner
+from starlette.datastructures import State
+
+from chat_gateway.config import Settings
+from chat_gateway.event_hub import EventHub
+from chat_gateway.event_stream import StreamSettings
+from chat_gateway.event_tickets import EventTickets
+from chat_gateway.tasks_client import TasksClient
+
+
+async def open_dashboard(
+    stack: AsyncExitStack,
+    state: State,
+    settings: Settings,
+    redis: Redis,
+    signer: IdentitySigner,
+) -> None:
+    """Open the mcp-tasks client, start the event hub and the ticket store; ``stack`` closes them.
+
+    They land on ``state`` as ``tasks_client``, ``event_hub``, ``event_tickets`` and
+    ``event_stream_settings``.
+    """
+    tasks = TasksClient(settings.mcp_tasks_url, signer)
+    stack.push_async_callback(tasks.aclose)
+    hub = EventHub(settings.redis_url, client_buffer=settings.event_client_buffer)
+    await hub.start()
+    stack.push_async_callback(hub.stop)
+    state.tasks_client = tasks
+    state.event_hub = hub
+    state.event_tickets = EventTickets(redis)
+    state.event_stream_settings = StreamSettings(heartbeat_seconds=settings.event_heartbeat_seconds)

@@ -1,0 +1,68 @@
+"""Single-use, short-lived tickets that let EventSource connect without a token in the URL.
+
+A ticket is issued to a caller holding a valid access token and redeemed once, within
+``ttl_seconds``, by GET /api/v1/events?ticket=... . Redis stores only a hash of the ticket,
+so its contents cannot be replayed from a Redis dump.
+"""
+
+import hashlib
+import json
+import logging
+import secrets
+from dataclasses import dataclass
+from uuid import UUID
+
+from redis.asyncio import Redis
+
+logger = logging.getLogger(__name__)
+
+TICKET_TTL_SECONDS = 30
+_MAX_TICKET_CHARS = 128
+
+
+@dataclass(frozen=True, slots=True)
+class TicketHolder:
+    """Who a redeemed ticket was issued to, and when that user's access token expires."""
+
+    user_id: UUID
+    expires_at: int
+
+
+class EventTickets:
+    """Issues and redeems event stream tickets in Redis."""
+
+    def __init__(
+        self, redis: Redis, *, ttl_seconds: int = TICKET_TTL_SECONDS, prefix: str = "events:ticket:"
+    ) -> None:
+        self._redis = redis
+        self._ttl = ttl_seconds
+        self._prefix = prefix
+
+    @property
+    def ttl_seconds(self) -> int:
+        """How long a ticket stays redeemable."""
+        return self._ttl
+
+    def _key(self, ticket: str) -> str:
+        return self._prefix + hashlib.sha256(ticket.encode()).hexdigest()
+
+    async def issue(self, user_id: UUID, token_expires_at: int) -> str:
+        """A new ticket for ``user_id``; the stream it opens ends when the token would."""
+        ticket = secrets.token_urlsafe(32)
+        value = json.dumps({"user_id": str(user_id), "expires_at": token_expires_at})
+        await self._redis.set(self._key(ticket), value, ex=self._ttl)
+        return ticket
+
+    async def redeem(self, ticket: str) -> TicketHolder | None:
+        """The holder of a valid, unused ticket (which is thereby used up), or None."""
+        if not ticket or len(ticket) > _MAX_TICKET_CHARS or not ticket.isascii():
+            return None
+        raw = await self._redis.getdel(self._key(ticket))
+        if raw is None:
+            return None
+        try:
+            data = json.loads(raw)
+            return TicketHolder(UUID(str(data["user_id"])), int(data["expires_at"]))
+        except (ValueError, KeyError, TypeError):
+            logger.warning("discarding a malformed event ticket")
+            return None

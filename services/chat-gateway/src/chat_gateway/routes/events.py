@@ -1,0 +1,157 @@
+"""Live task events: GET /api/v1/events (Server-Sent Events) and its single-use tickets."""
+
+import logging
+import re
+from typing import Annotated, cast
+
+from fastapi import APIRouter, Depends, Header, Query, Request
+from fastapi.responses import JSONResponse, Response, StreamingResponse
+from servicekit.errors import problem_response
+from servicekit.jwt import AccessClaims, InvalidTokenError, JWKSVerifier, bearer_user
+from starlette.types import Receive, Scope, Send
+
+from chat_gateway.event_hub import EventHub
+from chat_gateway.event_stream import EventStream, StreamSettings
+from chat_gateway.event_tickets import EventTickets
+from chat_gateway.routes.tasks import TasksClientDep
+from chat_gateway.task_schemas import EventTicket, problem_responses
+from chat_gateway.tasks_client import TasksUnavailableError
+
+logger = logging.getLogger(__name__)
+
+router = APIRouter(prefix="/api/v1/events", tags=["events"])
+
+MAX_VERSION = 2**62
+_VERSION = re.compile(r"[0-9]{1,19}")
+_STREAM_HEADERS = {"Cache-Control": "no-cache, no-transform", "X-Accel-Buffering": "no"}
+
+
+def _verifier(request: Request) -> JWKSVerifier:
+    return cast(JWKSVerifier, request.app.state.jwks_verifier)
+
+
+def get_event_hub(request: Request) -> EventHub:
+    """The process's event hub, started by the lifespan."""
+    return cast(EventHub, request.app.state.event_hub)
+
+
+def get_event_tickets(request: Request) -> EventTickets:
+    """The ticket store."""
+    return cast(EventTickets, request.app.state.event_tickets)
+
+
+def get_stream_settings(request: Request) -> StreamSettings:
+    """Timings of the event stream."""
+    return cast(StreamSettings, request.app.state.event_stream_settings)
+
+
+Claims = Annotated[AccessClaims, Depends(bearer_user(_verifier))]
+EventHubDep = Annotated[EventHub, Depends(get_event_hub)]
+EventTicketsDep = Annotated[EventTickets, Depends(get_event_tickets)]
+StreamSettingsDep = Annotated[StreamSettings, Depends(get_stream_settings)]
+
+
+class EventStreamResponse(StreamingResponse):
+    """A text/event-stream response that unregisters its stream however the response ends."""
+
+    def __init__(self, stream: EventStream) -> None:
+        super().__init__(stream.frames(), media_type="text/event-stream", headers=_STREAM_HEADERS)
+        self._stream = stream
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        try:
+            await super().__call__(scope, receive, send)
+        finally:
+            self._stream.close()
+
+
+class _BadRequest(Exception):
+    pass
+
+
+def _parse_version(value: str) -> int:
+    if not _VERSION.fullmatch(value) or int(value) > MAX_VERSION:
+        raise _BadRequest
+    return int(value)
+
+
+@router.post(
+    "/tickets",
+    response_model=EventTicket,
+    responses=problem_responses(401, 503),
+    summary="Get a single-use ticket for the event stream",
+)
+async def create_ticket(claims: Claims, tickets: EventTicketsDep) -> EventTicket:
+    """A ticket for ``GET /api/v1/events?ticket=...``, usable once within 30 seconds.
+
+    For clients that cannot send an Authorization header (EventSource); the stream it
+    opens ends when the access token used here expires.
+    """
+    ticket = await tickets.issue(claims.user_id, claims.expires_at)
+    return EventTicket(ticket=ticket, expires_in=tickets.ttl_seconds)
+
+
+@router.get(
+    "",
+    response_class=StreamingResponse,
+    responses={
+        200: {
+            "content": {"text/event-stream": {}},
+            "description": "Server-Sent Events: `id: <version>`, `event: <type>`, "
+            "`data: <TaskEvent JSON>`; `: heartbeat` comments; `event: resync` with "
+            '`{"reason", "latest_version"}` when the task list must be reloaded.',
+        },
+        **problem_responses(400, 401, 422, 503),
+    },
+    summary="Follow the user's task changes live",
+)
+async def stream_events(
+    request: Request,
+    hub: EventHubDep,
+    tasks: TasksClientDep,
+    tickets: EventTicketsDep,
+    settings: StreamSettingsDep,
+    after: Annotated[int | None, Query(ge=0, le=MAX_VERSION)] = None,
+    ticket: Annotated[str | None, Query(max_length=128)] = None,
+    last_event_id: Annotated[str | None, Header(alias="Last-Event-ID")] = None,
+) -> Response:
+    """Every task event of the user after ``Last-Event-ID`` (or ``?after``), then live ones.
+
+    Authenticate with the Authorization header, or with ``?ticket=`` from
+    POST /api/v1/events/tickets. Without a starting version the stream begins at the current
+    one (sent as the first ``id:``).
+    """
+    try:
+        resume_from = _parse_version(last_event_id.strip()) if last_event_id is not None else after
+    except _BadRequest:
+        return problem_response(400, "Last-Event-ID must be a non-negative event version.")
+    authorization = request.headers.get("authorization")
+    if authorization is not None:
+        scheme, _, token = authorization.partition(" ")
+        try:
+            if scheme.lower() != "bearer":
+                raise InvalidTokenError("not a Bearer token")
+            claims = await _verifier(request).verify(token.strip())
+        except InvalidTokenError as exc:
+            logger.info("access token rejected", extra={"reason": str(exc)})
+            return _unauthorized("The access token is invalid or expired.")
+        user_id, expires_at = claims.user_id, claims.expires_at
+    elif ticket is not None:
+        holder = await tickets.redeem(ticket)
+        if holder is None:
+            return _unauthorized("The ticket is invalid, expired or already used.")
+        user_id, expires_at = holder.user_id, holder.expires_at
+    else:
+        return _unauthorized("A Bearer access token or an event ticket is required.")
+    stream = EventStream(
+        user_id, after=resume_from, hub=hub, tasks=tasks, settings=settings, expires_at=expires_at
+    )
+    try:
+        await stream.open()
+    except TasksUnavailableError as exc:
+        return problem_response(exc.status, exc.detail, headers={"Retry-After": "2"})
+    return EventStreamResponse(stream)
+
+
+def _unauthorized(detail: str) -> JSONResponse:
+    return problem_response(401, detail, headers={"WWW-Authenticate": "Bearer"})

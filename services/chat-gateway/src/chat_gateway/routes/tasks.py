@@ -1,0 +1,151 @@
+"""The dashboard's task API: /api/v1/tasks, relayed to mcp-tasks with the user's signed identity."""
+
+from datetime import date
+from typing import Annotated, cast
+from uuid import UUID
+
+import httpx
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import Response
+from servicekit.errors import problem_response
+
+from chat_gateway.deps import CurrentUser
+from chat_gateway.task_schemas import (
+    StatusFilter,
+    TaskCreate,
+    TaskList,
+    TaskPublic,
+    TaskUpdate,
+    problem_responses,
+    request_body,
+)
+from chat_gateway.tasks_client import TasksClient, TasksUnavailableError
+
+
+def get_tasks_client(request: Request) -> TasksClient:
+    """The mcp-tasks client opened by the lifespan."""
+    return cast(TasksClient, request.app.state.tasks_client)
+
+
+TasksClientDep = Annotated[TasksClient, Depends(get_tasks_client)]
+
+router = APIRouter(prefix="/api/v1/tasks", tags=["tasks"])
+
+_RELAYED_HEADERS = ("retry-after",)
+
+
+def _relay(upstream: httpx.Response) -> Response:
+    relayed = upstream.headers
+    headers = {name: relayed[name] for name in _RELAYED_HEADERS if name in relayed}
+    return Response(
+        upstream.content,
+        status_code=upstream.status_code,
+        media_type=upstream.headers.get("content-type", "application/json"),
+        headers=headers,
+    )
+
+
+async def _forward(
+    tasks: TasksClient,
+    user_id: UUID,
+    method: str,
+    path: str,
+    *,
+    params: dict[str, str] | None = None,
+    content: bytes | None = None,
+) -> Response:
+    try:
+        upstream = await tasks.request(user_id, method, path, params=params, content=content)
+    except TasksUnavailableError as exc:
+        headers = {"Retry-After": "2"} if exc.status == 503 else None
+        return problem_response(exc.status, exc.detail, headers=headers)
+    return _relay(upstream)
+
+
+@router.get(
+    "",
+    response_model=TaskList,
+    responses=problem_responses(401, 422, 502, 503),
+    summary="List tasks",
+)
+async def list_tasks(
+    user_id: CurrentUser,
+    tasks: TasksClientDep,
+    status: StatusFilter = "pending",
+    due_on: date | None = None,
+    due_before: Annotated[date | None, Query(description="On or before this date")] = None,
+    overdue: bool = False,
+    tag: Annotated[str | None, Query(min_length=1, max_length=32)] = None,
+    query: Annotated[str | None, Query(max_length=200)] = None,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    cursor: Annotated[str | None, Query(max_length=512)] = None,
+) -> Response:
+    """The user's tasks: by due date (none last), then creation time."""
+    params = {"status": status, "overdue": str(overdue).lower(), "limit": str(limit)}
+    optional = {"due_on": due_on, "due_before": due_before, "tag": tag, "query": query}
+    params.update({name: str(value) for name, value in optional.items() if value is not None})
+    if cursor is not None:
+        params["cursor"] = cursor
+    return await _forward(tasks, user_id, "GET", "/tasks", params=params)
+
+
+@router.post(
+    "",
+    status_code=201,
+    response_model=TaskPublic,
+    responses=problem_responses(401, 413, 422, 502, 503),
+    openapi_extra=request_body(TaskCreate),
+    summary="Create a task",
+)
+async def create_task(request: Request, user_id: CurrentUser, tasks: TasksClientDep) -> Response:
+    """Create a task; the body is a TaskCreate."""
+    return await _forward(tasks, user_id, "POST", "/tasks", content=await request.body())
+
+
+@router.get(
+    "/{task_id}",
+    response_model=TaskPublic,
+    responses=problem_responses(401, 404, 422, 502, 503),
+    summary="Get a task",
+)
+async def get_task(task_id: UUID, user_id: CurrentUser, tasks: TasksClientDep) -> Response:
+    """One of the user's tasks (404 when unknown, deleted or someone else's)."""
+    return await _forward(tasks, user_id, "GET", f"/tasks/{task_id}")
+
+
+@router.patch(
+    "/{task_id}",
+    response_model=TaskPublic,
+    responses=problem_responses(401, 404, 413, 422, 502, 503),
+    openapi_extra=request_body(TaskUpdate),
+    summary="Change a task",
+)
+async def update_task(
+    task_id: UUID, request: Request, user_id: CurrentUser, tasks: TasksClientDep
+) -> Response:
+    """Change some fields of a task (``completed`` completes or reopens it)."""
+    return await _forward(
+        tasks, user_id, "PATCH", f"/tasks/{task_id}", content=await request.body()
+    )
+
+
+@router.delete(
+    "/{task_id}",
+    response_model=TaskPublic,
+    responses=problem_responses(401, 404, 422, 502, 503),
+    summary="Delete a task",
+)
+async def delete_task(task_id: UUID, user_id: CurrentUser, tasks: TasksClientDep) -> Response:
+    """Soft-delete a task; POST .../restore undoes it."""
+    return await _forward(tasks, user_id, "DELETE", f"/tasks/{task_id}")
+
+
+@router.post(
+    "/{task_id}/restore",
+    response_model=TaskPublic,
+    responses=problem_responses(401, 404, 422, 502, 503),
+    summary="Restore a deleted task",
+)
+async def restore_task(task_id: UUID, user_id: CurrentUser, tasks: TasksClientDep) -> Response:
+    """Undo the deletion of a task."""
+    return await _forward(tasks, user_id, "POST", f"/tasks/{task_id}/restore")

@@ -1,0 +1,138 @@
+"""The gateway's client of mcp-tasks' internal REST API (/internal/v1), signed per user."""
+
+import logging
+from collections.abc import Mapping
+from contextvars import ContextVar
+from typing import Any
+from uuid import UUID
+
+import httpx
+from pydantic import BaseModel, ValidationError
+from servicekit.events import TaskEvent
+from servicekit.identity import IdentitySigner, signing_hook
+from servicekit.telemetry import inject_trace_headers
+
+logger = logging.getLogger(__name__)
+
+_acting_user: ContextVar[UUID | None] = ContextVar("tasks_client_acting_user", default=None)
+
+
+class TasksUnavailableError(Exception):
+    """mcp-tasks could not be reached (503) or gave no usable answer (502)."""
+
+    def __init__(self, status: int, detail: str) -> None:
+        super().__init__(detail)
+        self.status = status
+        self.detail = detail
+
+
+class EventsGoneError(Exception):
+    """The event log no longer holds the versions asked for (retention pruned them)."""
+
+    def __init__(self, latest_version: int) -> None:
+        super().__init__(f"events pruned; latest version is {latest_version}")
+        self.latest_version = latest_version
+
+
+class EventPage(BaseModel):
+    """One page of a user's task event log."""
+
+    events: list[TaskEvent]
+    latest_version: int
+
+
+async def _inject_trace(request: httpx.Request) -> None:
+    carrier: dict[str, str] = {}
+    inject_trace_headers(carrier)
+    for name, value in carrier.items():
+        request.headers[name] = value
+
+
+class TasksClient:
+    """Calls mcp-tasks' /internal/v1 on behalf of one user per call.
+
+    Every request carries the X-Identity-* headers for that user (servicekit's signing hook)
+    and the current trace context. Answers of mcp-tasks, errors included, are returned as
+    they are; only a transport failure raises (TasksUnavailableError).
+    """
+
+    def __init__(
+        self,
+        mcp_tasks_url: str,
+        signer: IdentitySigner,
+        *,
+        timeout: httpx.Timeout | None = None,
+        max_connections: int = 100,
+    ) -> None:
+        self._http = httpx.AsyncClient(
+            base_url=mcp_tasks_url.rstrip("/") + "/internal/v1",
+            timeout=timeout or httpx.Timeout(10.0, connect=3.0),
+            limits=httpx.Limits(
+                max_connections=max_connections, max_keepalive_connections=max_connections
+            ),
+            event_hooks={"request": [_inject_trace, signing_hook(signer, _acting_user.get)]},
+        )
+
+    async def aclose(self) -> None:
+        """Close the connection pool."""
+        await self._http.aclose()
+
+    async def request(
+        self,
+        user_id: UUID,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, str] | None = None,
+        content: bytes | None = None,
+    ) -> httpx.Response:
+        """Send one request to ``/internal/v1<path>`` as ``user_id`` and return the answer."""
+        headers = {"Content-Type": "application/json"} if content is not None else None
+        token = _acting_user.set(user_id)
+        try:
+            return await self._http.request(
+                method, path, params=params, content=content, headers=headers
+            )
+        except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
+            logger.warning("mcp-tasks unreachable", extra={"error": repr(exc), "path": path})
+            raise TasksUnavailableError(503, "The task service is unavailable.") from exc
+        except httpx.TransportError as exc:
+            logger.warning("mcp-tasks gave no answer", extra={"error": repr(exc), "path": path})
+            raise TasksUnavailableError(502, "The task service did not answer.") from exc
+        finally:
+            _acting_user.reset(token)
+
+    async def events(self, user_id: UUID, *, after: int, limit: int = 500) -> EventPage:
+        """The user's events with versions above ``after`` (at most ``limit``)."""
+        response = await self.request(
+            user_id, "GET", "/events", params={"after": str(after), "limit": str(limit)}
+        )
+        if response.status_code == 410:
+            latest = _latest_version_of(response)
+            if latest is None:
+                latest = await self.latest_version(user_id)
+            raise EventsGoneError(latest)
+        if response.status_code != 200:
+            logger.warning("event log request failed", extra={"status": response.status_code})
+            raise TasksUnavailableError(502, "The task service could not list events.")
+        try:
+            return EventPage.model_validate_json(response.content)
+        except ValidationError as exc:
+            raise TasksUnavailableError(502, "The task service sent malformed events.") from exc
+
+    async def latest_version(self, user_id: UUID) -> int:
+        """The version of the user's most recent event (0 when there is none)."""
+        page = await self.events(user_id, after=_FAR_FUTURE_VERSION, limit=1)
+        return page.latest_version
+
+
+# Above any version a log can reach, so that asking for events after it only reads the latest.
+_FAR_FUTURE_VERSION = 2**62
+
+
+def _latest_version_of(response: httpx.Response) -> int | None:
+    try:
+        body: Any = response.json()
+        return int(body["latest_version"])
+    except (ValueError, KeyError, TypeError):
+        return None
