@@ -1,0 +1,1 @@
+"""REST routes under /internal/v1."""

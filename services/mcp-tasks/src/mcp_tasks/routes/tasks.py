@@ -1,0 +1,98 @@
+"""Task endpoints of the internal REST API (actor "api")."""
+
+from typing import Annotated, Any
+from uuid import UUID
+
+from fastapi import APIRouter, Query, status
+
+from mcp_tasks.deps import Tasks, UserId
+from mcp_tasks.observability import tool_span
+from mcp_tasks.schemas import Status, TaskCreate, TaskPage, TaskPublic, TaskUpdate
+from mcp_tasks.tasks import LIST_LIMIT_MAX, TaskChanges, TaskFilters
+
+router = APIRouter(prefix="/tasks", tags=["tasks"])
+
+NOT_FOUND: dict[int | str, dict[str, Any]] = {
+    404: {"description": "No such task for this user (unknown, another user's, or deleted)."}
+}
+
+
+@router.get("", response_model=TaskPage)
+async def list_tasks(
+    user_id: UserId,
+    tasks: Tasks,
+    status_: Annotated[Status, Query(alias="status")] = "pending",
+    due_on: Annotated[str | None, Query(description="YYYY-MM-DD")] = None,
+    due_before: Annotated[str | None, Query(description="YYYY-MM-DD, inclusive")] = None,
+    overdue: bool = False,
+    tag: str | None = None,
+    query: Annotated[str | None, Query(max_length=500)] = None,
+    limit: Annotated[int, Query(ge=1, le=LIST_LIMIT_MAX)] = 50,
+    cursor: Annotated[str | None, Query(max_length=500)] = None,
+) -> TaskPage:
+    """The user's live tasks, sorted by due date (none last), then creation time."""
+    filters = TaskFilters(
+        status=status_,
+        due_on=due_on,
+        due_before=due_before,
+        overdue=overdue,
+        tag=tag,
+        query=query,
+        limit=limit,
+        cursor=cursor,
+    )
+    with tool_span("list_tasks", "rest"):
+        return await tasks.list_tasks(user_id, filters)
+
+
+@router.post("", status_code=status.HTTP_201_CREATED, response_model=TaskPublic)
+async def create_task(body: TaskCreate, user_id: UserId, tasks: Tasks) -> TaskPublic:
+    """Create a task."""
+    with tool_span("add_task", "rest"):
+        return await tasks.add_task(
+            user_id,
+            "api",
+            title=body.title,
+            description=body.description,
+            due_date=body.due_date,
+            priority=body.priority,
+            tags=body.tags,
+        )
+
+
+@router.get("/{task_id}", response_model=TaskPublic, responses=NOT_FOUND)
+async def get_task(task_id: UUID, user_id: UserId, tasks: Tasks) -> TaskPublic:
+    """One live task."""
+    with tool_span("get_task", "rest"):
+        return await tasks.get_task(user_id, task_id)
+
+
+@router.patch("/{task_id}", response_model=TaskPublic, responses=NOT_FOUND)
+async def update_task(task_id: UUID, body: TaskUpdate, user_id: UserId, tasks: Tasks) -> TaskPublic:
+    """Change any subset of fields; "due_date": null removes the due date."""
+    changes = TaskChanges(
+        title=body.title,
+        description=body.description,
+        due_date=body.due_date,
+        clear_due_date="due_date" in body.model_fields_set and body.due_date is None,
+        priority=body.priority,
+        tags=body.tags,
+        completed=body.completed,
+    )
+    with tool_span("update_task", "rest"):
+        result = await tasks.update_task(user_id, "api", task_id, changes)
+    return result.task
+
+
+@router.delete("/{task_id}", response_model=TaskPublic, responses=NOT_FOUND)
+async def delete_task(task_id: UUID, user_id: UserId, tasks: Tasks) -> TaskPublic:
+    """Soft-delete a task; the answer is the deleted task."""
+    with tool_span("delete_task", "rest"):
+        return await tasks.delete_task(user_id, "api", task_id)
+
+
+@router.post("/{task_id}/restore", response_model=TaskPublic, responses=NOT_FOUND)
+async def restore_task(task_id: UUID, user_id: UserId, tasks: Tasks) -> TaskPublic:
+    """Undo a soft delete."""
+    with tool_span("restore_task", "rest"):
+        return await tasks.restore_task(user_id, "api", task_id)

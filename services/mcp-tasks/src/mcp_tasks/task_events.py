@@ -1,0 +1,175 @@
+"""The per-user task event log: appending in the writer's transaction, reading, pruning,
+and publishing committed events on Redis."""
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from redis.asyncio import Redis
+from redis.exceptions import RedisError
+from servicekit.events import Actor, TaskEvent, TaskEventType, user_channel
+from sqlalchemy import delete, func, insert, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from mcp_tasks.exceptions import EventsGoneError
+from mcp_tasks.models import TaskEventRow, UserVersion
+from mcp_tasks.observability import EVENTS_PUBLISHED, query_span
+from mcp_tasks.schemas import EventPage
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class PendingEvent:
+    """A change about to be logged: the task before and after it (None when absent)."""
+
+    type: TaskEventType
+    task_id: UUID
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+
+
+async def append_events(
+    session: AsyncSession,
+    user_id: UUID,
+    pending: Sequence[PendingEvent],
+    *,
+    actor: Actor,
+    trace_id: str | None,
+    occurred_at: datetime,
+) -> list[TaskEvent]:
+    """Log ``pending`` with the next versions of the user, inside the caller's transaction.
+
+    The upsert on the user's counter row takes a row lock held until commit, so concurrent
+    writers of one user commit in version order and versions have no gaps.
+    """
+    if not pending:
+        return []
+    counter = (
+        pg_insert(UserVersion)
+        .values(user_id=user_id, version=len(pending))
+        .on_conflict_do_update(
+            index_elements=[UserVersion.user_id],
+            set_={"version": UserVersion.version + len(pending)},
+        )
+        .returning(UserVersion.version)
+    )
+    with query_span("allocate_versions"):
+        last = (await session.execute(counter)).scalar_one()
+    first = last - len(pending) + 1
+    events = [
+        TaskEvent(
+            version=first + offset,
+            type=item.type,
+            task_id=item.task_id,
+            task=item.after if item.after is not None else item.before,
+            occurred_at=occurred_at,
+            actor=actor,
+            trace_id=trace_id,
+        )
+        for offset, item in enumerate(pending)
+    ]
+    rows = [
+        {
+            "user_id": user_id,
+            "version": event.version,
+            "type": event.type,
+            "task_id": event.task_id,
+            "actor": actor,
+            "before": item.before,
+            "after": item.after,
+            "trace_id": trace_id,
+            "occurred_at": occurred_at,
+        }
+        for event, item in zip(events, pending, strict=True)
+    ]
+    with query_span("insert_events"):
+        await session.execute(insert(TaskEventRow), rows)
+    return events
+
+
+def event_from_row(row: TaskEventRow) -> TaskEvent:
+    """The published form of a logged event."""
+    return TaskEvent(
+        version=row.version,
+        type=row.type,
+        task_id=row.task_id,
+        task=row.after if row.after is not None else row.before,
+        occurred_at=row.occurred_at,
+        actor=row.actor,
+        trace_id=row.trace_id,
+    )
+
+
+async def read_events(session: AsyncSession, user_id: UUID, after: int, limit: int) -> EventPage:
+    """The user's events with a version above ``after``, oldest first.
+
+    Raises EventsGoneError when retention already removed version ``after + 1``.
+    """
+    with query_span("latest_version"):
+        latest = (
+            await session.execute(select(UserVersion.version).where(UserVersion.user_id == user_id))
+        ).scalar_one_or_none() or 0
+    if after >= latest:
+        return EventPage(events=[], latest_version=latest)
+    with query_span("read_events"):
+        rows = (
+            await session.scalars(
+                select(TaskEventRow)
+                .where(TaskEventRow.user_id == user_id, TaskEventRow.version > after)
+                .order_by(TaskEventRow.version)
+                .limit(limit)
+            )
+        ).all()
+    if not rows or rows[0].version != after + 1:
+        raise EventsGoneError(after, latest)
+    return EventPage(events=[event_from_row(row) for row in rows], latest_version=latest)
+
+
+async def prune_events(session: AsyncSession, older_than: datetime) -> int:
+    """Delete logged events that occurred before ``older_than``; return how many."""
+    with query_span("prune_events"):
+        result = await session.execute(
+            delete(TaskEventRow).where(TaskEventRow.occurred_at < older_than)
+        )
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+async def oldest_version(session: AsyncSession, user_id: UUID) -> int | None:
+    """The oldest version the log still holds for the user (None when it holds none)."""
+    with query_span("oldest_version"):
+        return (
+            await session.execute(
+                select(func.min(TaskEventRow.version)).where(TaskEventRow.user_id == user_id)
+            )
+        ).scalar_one_or_none()
+
+
+class EventPublisher:
+    """Publishes committed events on the user's Redis channel.
+
+    A failure is logged and counted, never raised: the event stays in the log, where
+    consumers find it through GET /internal/v1/events.
+    """
+
+    def __init__(self, redis: Redis) -> None:
+        self._redis = redis
+
+    async def publish(self, user_id: UUID, events: Sequence[TaskEvent]) -> None:
+        """Publish ``events`` in order; stop at the first failure."""
+        channel = user_channel(user_id)
+        for index, event in enumerate(events):
+            try:
+                await self._redis.publish(channel, event.model_dump_json())
+            except (RedisError, OSError) as exc:
+                EVENTS_PUBLISHED.labels("failed").inc(len(events) - index)
+                logger.warning(
+                    "publishing task events failed; they remain in the event log",
+                    extra={"version": event.version, "error": repr(exc)},
+                )
+                return
+            EVENTS_PUBLISHED.labels("ok").inc()

@@ -1,0 +1,497 @@
+"""The task domain: every rule about tasks, used by the MCP tools and the REST API alike.
+
+Each mutation runs in one transaction that also appends its events to the user's log; the
+events are published after commit. Mutations of one user are serialised in this process so
+that events are published in version order.
+"""
+
+import asyncio
+import base64
+import binascii
+import json
+import re
+import weakref
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any, TypeVar
+from uuid import UUID
+
+from servicekit.database import Database
+from servicekit.events import Actor
+from servicekit.telemetry import current_trace_id
+from sqlalchemy import Date, Select, cast, literal, or_, select, tuple_
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from mcp_tasks.exceptions import InvalidTaskInputError, TaskNotFoundError
+from mcp_tasks.models import SORT_DUE, Task
+from mcp_tasks.observability import query_span
+from mcp_tasks.schemas import (
+    ClearCompletedResult,
+    EventPage,
+    TaskPage,
+    TaskPublic,
+    TaskUpdateResult,
+)
+from mcp_tasks.task_events import EventPublisher, PendingEvent, append_events, read_events
+
+TITLE_MAX = 200
+DESCRIPTION_MAX = 5000
+TAGS_MAX = 10
+TAG_MAX = 32
+PRIORITIES = ("low", "normal", "high")
+STATUSES = ("pending", "completed", "all")
+LIST_LIMIT_MAX = 200
+EVENTS_LIMIT_MAX = 1000
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_LIKE_SPECIALS = re.compile(r"([\\%_])")
+
+T = TypeVar("T")
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def today() -> date:
+    """Today's date in UTC (what "overdue" compares against)."""
+    return _now().date()
+
+
+def parse_date(value: str | date | None, field: str) -> date | None:
+    """A YYYY-MM-DD string (or a date) as a date; None stays None."""
+    if value is None or isinstance(value, date):
+        return value
+    text = value.strip()
+    try:
+        if not _ISO_DATE.fullmatch(text):
+            raise ValueError(text)
+        return date.fromisoformat(text)
+    except ValueError:
+        raise InvalidTaskInputError(
+            field,
+            f"{field} {value!r} is not a valid date. Use the YYYY-MM-DD format, "
+            f"for example {today().isoformat()}.",
+        ) from None
+
+
+def clean_title(title: str) -> str:
+    """The title trimmed, or an error when it is empty or longer than 200 characters."""
+    text = title.strip()
+    if not text:
+        raise InvalidTaskInputError("title", "The title is empty. Give the task a short title.")
+    if len(text) > TITLE_MAX:
+        raise InvalidTaskInputError(
+            "title",
+            f"The title is {len(text)} characters long; the limit is {TITLE_MAX}. Shorten it "
+            "and put the details in the description.",
+        )
+    return text
+
+
+def clean_description(description: str) -> str:
+    """The description, or an error when it is longer than 5000 characters."""
+    if len(description) > DESCRIPTION_MAX:
+        raise InvalidTaskInputError(
+            "description",
+            f"The description is {len(description)} characters long; the limit is "
+            f"{DESCRIPTION_MAX}. Shorten it.",
+        )
+    return description
+
+
+def clean_tags(tags: Sequence[str]) -> list[str]:
+    """Tags trimmed, lowercased and de-duplicated (first occurrence kept), within the limits."""
+    cleaned: list[str] = []
+    for raw in tags:
+        tag = raw.strip().lower()
+        if not tag or len(tag) > TAG_MAX:
+            raise InvalidTaskInputError(
+                "tags", f"The tag {raw!r} must be 1 to {TAG_MAX} characters long. Fix or drop it."
+            )
+        if tag not in cleaned:
+            cleaned.append(tag)
+    if len(cleaned) > TAGS_MAX:
+        raise InvalidTaskInputError(
+            "tags", f"A task can have at most {TAGS_MAX} tags; {len(cleaned)} were given."
+        )
+    return cleaned
+
+
+def clean_priority(priority: str) -> str:
+    """The priority, or an error when it is not low, normal or high."""
+    if priority not in PRIORITIES:
+        raise InvalidTaskInputError(
+            "priority", f"Priority {priority!r} is not valid. Use one of: low, normal, high."
+        )
+    return priority
+
+
+def parse_task_id(task_id: str | UUID) -> UUID:
+    """The task id as a UUID; anything else is a task that does not exist."""
+    if isinstance(task_id, UUID):
+        return task_id
+    try:
+        return UUID(task_id.strip())
+    except ValueError:
+        raise TaskNotFoundError(task_id) from None
+
+
+def _encode_cursor(task: Task) -> str:
+    due = task.due_date.isoformat() if task.due_date is not None else "infinity"
+    raw = json.dumps([due, task.created_at.isoformat(), str(task.id)]).encode()
+    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode("ascii")
+
+
+def _decode_cursor(cursor: str) -> tuple[str, datetime, UUID]:
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        due, created, task_id = json.loads(base64.urlsafe_b64decode(padded.encode("ascii")))
+        if due != "infinity":
+            date.fromisoformat(due)
+        return str(due), datetime.fromisoformat(created), UUID(task_id)
+    except (ValueError, TypeError, binascii.Error, UnicodeError):
+        raise InvalidTaskInputError(
+            "cursor",
+            "The cursor is not valid. Pass the next_cursor of the previous page unchanged, "
+            "or call list_tasks without a cursor.",
+        ) from None
+
+
+def _escape_like(word: str) -> str:
+    return _LIKE_SPECIALS.sub(r"\\\1", word)
+
+
+@dataclass(frozen=True, slots=True)
+class TaskFilters:
+    """What list_tasks selects; validated by ``TaskService.list_tasks``."""
+
+    status: str = "pending"
+    due_on: str | date | None = None
+    due_before: str | date | None = None
+    overdue: bool = False
+    tag: str | None = None
+    query: str | None = None
+    limit: int = 50
+    cursor: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class TaskChanges:
+    """A partial update; None means "leave unchanged" (``clear_due_date`` removes the date)."""
+
+    title: str | None = None
+    description: str | None = None
+    due_date: str | date | None = None
+    clear_due_date: bool = False
+    priority: str | None = None
+    tags: Sequence[str] | None = None
+    completed: bool | None = None
+
+
+def _snapshot(task: Task) -> dict[str, Any]:
+    return TaskPublic.model_validate(task).model_dump(mode="json")
+
+
+class TaskService:
+    """Task operations on behalf of one verified user at a time."""
+
+    def __init__(self, database: Database, publisher: EventPublisher) -> None:
+        self._database = database
+        self._publisher = publisher
+        self._user_locks: weakref.WeakValueDictionary[UUID, asyncio.Lock] = (
+            weakref.WeakValueDictionary()
+        )
+
+    def _lock_for(self, user_id: UUID) -> asyncio.Lock:
+        lock = self._user_locks.get(user_id)
+        if lock is None:
+            lock = asyncio.Lock()
+            self._user_locks[user_id] = lock
+        return lock
+
+    async def _mutate(
+        self,
+        user_id: UUID,
+        actor: Actor,
+        change: Callable[[AsyncSession, datetime], Awaitable[tuple[T, list[PendingEvent]]]],
+    ) -> T:
+        lock = self._lock_for(user_id)
+        async with lock:
+            now = _now()
+            async with self._database.session() as session:
+                result, pending = await change(session, now)
+                events = await append_events(
+                    session,
+                    user_id,
+                    pending,
+                    actor=actor,
+                    trace_id=current_trace_id(),
+                    occurred_at=now,
+                )
+            await self._publisher.publish(user_id, events)
+        return result
+
+    @staticmethod
+    async def _locked_task(
+        session: AsyncSession, user_id: UUID, task_id: UUID, *, deleted: bool = False
+    ) -> Task:
+        statement = select(Task).where(Task.id == task_id, Task.user_id == user_id)
+        if not deleted:
+            statement = statement.where(Task.deleted_at.is_(None))
+        with query_span("lock_task"):
+            task = (await session.scalars(statement.with_for_update())).one_or_none()
+        if task is None:
+            raise TaskNotFoundError(task_id)
+        return task
+
+    async def add_task(
+        self,
+        user_id: UUID,
+        actor: Actor,
+        *,
+        title: str,
+        description: str = "",
+        due_date: str | date | None = None,
+        priority: str = "normal",
+        tags: Sequence[str] = (),
+    ) -> TaskPublic:
+        """Create a task for the user."""
+        values = {
+            "title": clean_title(title),
+            "description": clean_description(description),
+            "due_date": parse_date(due_date, "due_date"),
+            "priority": clean_priority(priority),
+            "tags": clean_tags(tags),
+        }
+
+        async def change(session: AsyncSession, now: datetime) -> tuple[Task, list[PendingEvent]]:
+            task = Task(
+                user_id=user_id,
+                completed=False,
+                created_at=now,
+                updated_at=now,
+                **values,
+            )
+            session.add(task)
+            with query_span("insert_task"):
+                await session.flush()
+            return task, [PendingEvent("task.created", task.id, None, _snapshot(task))]
+
+        return TaskPublic.model_validate(await self._mutate(user_id, actor, change))
+
+    async def get_task(self, user_id: UUID, task_id: str | UUID) -> TaskPublic:
+        """One live task of the user."""
+        key = parse_task_id(task_id)
+        async with self._database.session() as session:
+            with query_span("get_task"):
+                task = (
+                    await session.scalars(
+                        select(Task).where(
+                            Task.id == key, Task.user_id == user_id, Task.deleted_at.is_(None)
+                        )
+                    )
+                ).one_or_none()
+            if task is None:
+                raise TaskNotFoundError(task_id)
+            return TaskPublic.model_validate(task)
+
+    def _list_statement(self, user_id: UUID, filters: TaskFilters) -> Select[Task]:
+        if filters.status not in STATUSES:
+            raise InvalidTaskInputError(
+                "status", f"Status {filters.status!r} is not valid. Use pending, completed or all."
+            )
+        if not 1 <= filters.limit <= LIST_LIMIT_MAX:
+            raise InvalidTaskInputError(
+                "limit", f"limit must be between 1 and {LIST_LIMIT_MAX}; {filters.limit} was given."
+            )
+        statement = select(Task).where(Task.user_id == user_id, Task.deleted_at.is_(None))
+        if filters.status != "all":
+            statement = statement.where(Task.completed.is_(filters.status == "completed"))
+        due_on = parse_date(filters.due_on, "due_on")
+        if due_on is not None:
+            statement = statement.where(Task.due_date == due_on)
+        due_before = parse_date(filters.due_before, "due_before")
+        if due_before is not None:
+            statement = statement.where(Task.due_date <= due_before)
+        if filters.overdue:
+            statement = statement.where(Task.due_date < today(), Task.completed.is_(False))
+        if filters.tag is not None and filters.tag.strip():
+            statement = statement.where(Task.tags.contains([filters.tag.strip().lower()]))
+        for word in (filters.query or "").split():
+            pattern = f"%{_escape_like(word)}%"
+            statement = statement.where(
+                or_(
+                    Task.title.ilike(pattern, escape="\\"),
+                    Task.description.ilike(pattern, escape="\\"),
+                )
+            )
+        if filters.cursor is not None:
+            due, created, last_id = _decode_cursor(filters.cursor)
+            statement = statement.where(
+                tuple_(SORT_DUE, Task.created_at, Task.id)
+                > tuple_(cast(literal(due), Date), literal(created), literal(last_id))
+            )
+        return statement.order_by(SORT_DUE, Task.created_at, Task.id).limit(filters.limit + 1)
+
+    async def list_tasks(self, user_id: UUID, filters: TaskFilters) -> TaskPage:
+        """A page of the user's live tasks, by due date (none last), creation time and id."""
+        statement = self._list_statement(user_id, filters)
+        async with self._database.session() as session:
+            with query_span("list_tasks"):
+                rows = list((await session.scalars(statement)).all())
+        more = len(rows) > filters.limit
+        rows = rows[: filters.limit]
+        return TaskPage(
+            tasks=[TaskPublic.model_validate(row) for row in rows],
+            next_cursor=_encode_cursor(rows[-1]) if more else None,
+        )
+
+    async def update_task(
+        self, user_id: UUID, actor: Actor, task_id: str | UUID, changes: TaskChanges
+    ) -> TaskUpdateResult:
+        """Apply ``changes``; the result names the previous value of each changed field."""
+        key = parse_task_id(task_id)
+        wanted: dict[str, Any] = {}
+        if changes.title is not None:
+            wanted["title"] = clean_title(changes.title)
+        if changes.description is not None:
+            wanted["description"] = clean_description(changes.description)
+        if changes.clear_due_date:
+            if changes.due_date is not None:
+                raise InvalidTaskInputError(
+                    "due_date", "Pass either due_date or clear_due_date=true, not both."
+                )
+            wanted["due_date"] = None
+        elif changes.due_date is not None:
+            wanted["due_date"] = parse_date(changes.due_date, "due_date")
+        if changes.priority is not None:
+            wanted["priority"] = clean_priority(changes.priority)
+        if changes.tags is not None:
+            wanted["tags"] = clean_tags(changes.tags)
+
+        async def change(
+            session: AsyncSession, now: datetime
+        ) -> tuple[TaskUpdateResult, list[PendingEvent]]:
+            task = await self._locked_task(session, user_id, key)
+            before = _snapshot(task)
+            previous: dict[str, Any] = {}
+            for field, value in wanted.items():
+                if getattr(task, field) != value:
+                    previous[field] = before[field]
+                    setattr(task, field, value)
+            event_type: Any = "task.updated"
+            if changes.completed is not None and changes.completed != task.completed:
+                previous["completed"] = task.completed
+                previous["completed_at"] = before["completed_at"]
+                task.completed = changes.completed
+                task.completed_at = now if changes.completed else None
+                event_type = "task.completed" if changes.completed else "task.reopened"
+            if not previous:
+                return TaskUpdateResult(task=TaskPublic.model_validate(task), previous={}), []
+            task.updated_at = now
+            with query_span("update_task"):
+                await session.flush()
+            after = _snapshot(task)
+            result = TaskUpdateResult(task=TaskPublic.model_validate(task), previous=previous)
+            return result, [PendingEvent(event_type, task.id, before, after)]
+
+        return await self._mutate(user_id, actor, change)
+
+    async def set_completed(
+        self, user_id: UUID, actor: Actor, task_id: str | UUID, completed: bool
+    ) -> TaskPublic:
+        """Mark the task completed (or pending again); a no-op when it already is."""
+        result = await self.update_task(user_id, actor, task_id, TaskChanges(completed=completed))
+        return result.task
+
+    async def delete_task(self, user_id: UUID, actor: Actor, task_id: str | UUID) -> TaskPublic:
+        """Soft-delete the task; deleting a deleted task returns it unchanged."""
+        key = parse_task_id(task_id)
+
+        async def change(
+            session: AsyncSession, now: datetime
+        ) -> tuple[TaskPublic, list[PendingEvent]]:
+            task = await self._locked_task(session, user_id, key, deleted=True)
+            if task.deleted_at is not None:
+                return TaskPublic.model_validate(task), []
+            before = _snapshot(task)
+            task.deleted_at = now
+            task.updated_at = now
+            with query_span("delete_task"):
+                await session.flush()
+            after = _snapshot(task)
+            return TaskPublic.model_validate(task), [
+                PendingEvent("task.deleted", task.id, before, after)
+            ]
+
+        return await self._mutate(user_id, actor, change)
+
+    async def restore_task(self, user_id: UUID, actor: Actor, task_id: str | UUID) -> TaskPublic:
+        """Undo a soft delete; restoring a live task returns it unchanged."""
+        key = parse_task_id(task_id)
+
+        async def change(
+            session: AsyncSession, now: datetime
+        ) -> tuple[TaskPublic, list[PendingEvent]]:
+            task = await self._locked_task(session, user_id, key, deleted=True)
+            if task.deleted_at is None:
+                return TaskPublic.model_validate(task), []
+            before = _snapshot(task)
+            task.deleted_at = None
+            task.updated_at = now
+            with query_span("restore_task"):
+                await session.flush()
+            after = _snapshot(task)
+            return TaskPublic.model_validate(task), [
+                PendingEvent("task.restored", task.id, before, after)
+            ]
+
+        return await self._mutate(user_id, actor, change)
+
+    async def clear_completed(self, user_id: UUID, actor: Actor) -> ClearCompletedResult:
+        """Soft-delete every live completed task of the user; one task.deleted event each."""
+
+        async def change(
+            session: AsyncSession, now: datetime
+        ) -> tuple[ClearCompletedResult, list[PendingEvent]]:
+            statement = (
+                select(Task)
+                .where(
+                    Task.user_id == user_id,
+                    Task.deleted_at.is_(None),
+                    Task.completed.is_(True),
+                )
+                .order_by(Task.id)
+                .with_for_update()
+            )
+            with query_span("select_completed"):
+                tasks = list((await session.scalars(statement)).all())
+            pending: list[PendingEvent] = []
+            for task in tasks:
+                before = _snapshot(task)
+                task.deleted_at = now
+                task.updated_at = now
+                pending.append(PendingEvent("task.deleted", task.id, before, None))
+            if tasks:
+                with query_span("clear_completed"):
+                    await session.flush()
+            pending = [
+                PendingEvent(item.type, item.task_id, item.before, _snapshot(task))
+                for item, task in zip(pending, tasks, strict=True)
+            ]
+            result = ClearCompletedResult(count=len(tasks), task_ids=[task.id for task in tasks])
+            return result, pending
+
+        return await self._mutate(user_id, actor, change)
+
+    async def events_after(self, user_id: UUID, after: int, limit: int = 500) -> EventPage:
+        """The user's logged events after version ``after`` (see ``read_events``)."""
+        if after < 0:
+            raise InvalidTaskInputError("after", "after must be 0 or a positive version number.")
+        if not 1 <= limit <= EVENTS_LIMIT_MAX:
+            raise InvalidTaskInputError(
+                "limit", f"limit must be between 1 and {EVENTS_LIMIT_MAX}; {limit} was given."
+            )
+        async with self._database.session() as session:
+            return await read_events(session, user_id, after, limit)
