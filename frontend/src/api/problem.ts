@@ -32,9 +32,8 @@ export async function apiErrorFrom(response: Response): Promise<ApiError> {
 }
 
 function problemDetail(body: Record<string, unknown>): string {
-  if (typeof body.detail === "string") return body.detail;
-  const errors = body.errors ?? body.detail;
-  if (Array.isArray(errors)) {
+  const errors = Array.isArray(body.errors) ? body.errors : body.detail;
+  if (Array.isArray(errors) && errors.length > 0) {
     const messages = errors
       .map((entry) => {
         if (entry && typeof entry === "object" && "msg" in entry) {
@@ -45,9 +44,9 @@ function problemDetail(body: Record<string, unknown>): string {
         return typeof entry === "string" ? entry : "";
       })
       .filter(Boolean);
-    return messages.join("; ");
+    if (messages.length > 0) return messages.join("; ");
   }
-  return "";
+  return typeof body.detail === "string" ? body.detail : "";
 }
 
 /** True when the fetch failed before any answer (offline, server down, proxy refused). */

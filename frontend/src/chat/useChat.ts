@@ -1,0 +1,285 @@
+import { useCallback, useEffect, useRef, useState } from "react";
+import { ApiError, isAbortError } from "../api/problem";
+import type { ChatKitClient } from "../chatkit/client";
+import { requests } from "../chatkit/requests";
+import { applyEvent, emptyThreadState, loadedThreadState, type ThreadState } from "../chatkit/threadState";
+import type {
+  ActionConfig,
+  FeedbackKind,
+  Page,
+  StreamingRequest,
+  Thread,
+  ThreadItem,
+  ThreadMetadata,
+  ThreadStreamEvent,
+} from "../chatkit/types";
+
+export interface ChatView {
+  threads: ThreadMetadata[];
+  threadsError: string | null;
+  state: ThreadState;
+  streaming: boolean;
+  stopped: boolean;
+  loadingThread: boolean;
+  hasEarlier: boolean;
+  feedback: Record<string, FeedbackKind>;
+  send(text: string): void;
+  stop(): void;
+  retry(): void;
+  regenerate(userMessageId: string): void;
+  runAction(itemId: string, action: ActionConfig, formValues?: Record<string, unknown>): void;
+  giveFeedback(itemId: string, kind: FeedbackKind): Promise<void>;
+  openThread(threadId: string): Promise<void>;
+  newThread(): void;
+  renameThread(threadId: string, title: string): Promise<void>;
+  deleteThread(threadId: string): Promise<void>;
+  loadEarlier(): Promise<void>;
+  refreshThreads(): Promise<void>;
+}
+
+function errorText(error: unknown): string {
+  if (error instanceof ApiError) {
+    if (error.status === 401) return "Your session has expired. Please sign in again.";
+    if (error.status === 404) return "This conversation no longer exists.";
+    if (error.status === 429) return "Too many requests. Wait a moment and try again.";
+    if (error.status >= 500) return "The assistant is unavailable right now. Try again in a moment.";
+    return error.detail || error.title;
+  }
+  return "The connection was lost before the reply finished.";
+}
+
+/** Chat state and operations on top of the ChatKit protocol client. */
+export function useChat(client: ChatKitClient, storageKey: string): ChatView {
+  const [threads, setThreads] = useState<ThreadMetadata[]>([]);
+  const [threadsError, setThreadsError] = useState<string | null>(null);
+  const [state, setState] = useState<ThreadState>(emptyThreadState);
+  const [streaming, setStreaming] = useState(false);
+  const [stopped, setStopped] = useState(false);
+  const [loadingThread, setLoadingThread] = useState(false);
+  const [earlierCursor, setEarlierCursor] = useState<string | null>(null);
+  const [feedback, setFeedback] = useState<Record<string, FeedbackKind>>({});
+  const controller = useRef<AbortController | null>(null);
+  const stateRef = useRef(state);
+  const lastRequest = useRef<StreamingRequest | null>(null);
+  stateRef.current = state;
+
+  const refreshThreads = useCallback(async () => {
+    try {
+      const page = await client.request<Page<ThreadMetadata>>(requests.listThreads(50));
+      setThreads(page.data);
+      setThreadsError(null);
+    } catch (error) {
+      setThreadsError(errorText(error));
+    }
+  }, [client]);
+
+  const rememberThread = useCallback(
+    (threadId: string | null) => {
+      try {
+        if (threadId) localStorage.setItem(storageKey, threadId);
+        else localStorage.removeItem(storageKey);
+      } catch {
+        // Storage can be unavailable (private mode); the open thread is then simply not remembered.
+      }
+    },
+    [storageKey],
+  );
+
+  const onEvent = useCallback(
+    (event: ThreadStreamEvent) => {
+      setState((current) => applyEvent(current, event));
+      if (event.type === "thread.created" || event.type === "thread.updated") {
+        const { items: _items, ...metadata } = event.thread;
+        void _items;
+        setThreads((list) => [metadata, ...list.filter((thread) => thread.id !== metadata.id)]);
+        if (event.type === "thread.created") rememberThread(metadata.id);
+      }
+    },
+    [rememberThread],
+  );
+
+  const runStream = useCallback(
+    async (body: StreamingRequest) => {
+      controller.current?.abort();
+      const abort = new AbortController();
+      controller.current = abort;
+      lastRequest.current = body;
+      setStreaming(true);
+      setStopped(false);
+      setState((current) => ({ ...current, error: null, progress: null, notices: [] }));
+      try {
+        await client.stream(body, onEvent, abort.signal);
+      } catch (error) {
+        if (isAbortError(error)) {
+          setStopped(true);
+        } else {
+          setState((current) => ({ ...current, progress: null, error: { message: errorText(error), allowRetry: true } }));
+        }
+      } finally {
+        if (controller.current === abort) controller.current = null;
+        setStreaming(false);
+        setState((current) => ({ ...current, progress: null }));
+      }
+    },
+    [client, onEvent],
+  );
+
+  const send = useCallback(
+    (text: string) => {
+      const threadId = stateRef.current.thread?.id;
+      void runStream(threadId ? requests.addUserMessage(threadId, text) : requests.createThread(text));
+    },
+    [runStream],
+  );
+
+  const stop = useCallback(() => controller.current?.abort(), []);
+
+  const regenerate = useCallback(
+    (userMessageId: string) => {
+      const thread = stateRef.current.thread;
+      if (!thread) return;
+      // The server drops everything after that message without streaming removals; mirror it here.
+      setState((current) => {
+        const index = current.items.findIndex((item) => item.id === userMessageId);
+        return index === -1 ? current : { ...current, items: current.items.slice(0, index + 1) };
+      });
+      void runStream(requests.retryAfterItem(thread.id, userMessageId));
+    },
+    [runStream],
+  );
+
+  const retry = useCallback(() => {
+    const current = stateRef.current;
+    const lastUser = [...current.items].reverse().find((item) => item.type === "user_message");
+    if (current.thread && lastUser) regenerate(lastUser.id);
+    else if (lastRequest.current) void runStream(lastRequest.current);
+  }, [regenerate, runStream]);
+
+  const runAction = useCallback(
+    (itemId: string, action: ActionConfig, formValues?: Record<string, unknown>) => {
+      const thread = stateRef.current.thread;
+      if (!thread || action.handler === "client") return;
+      let payload = action.payload;
+      if (formValues && Object.keys(formValues).length > 0) {
+        payload = { ...(payload && typeof payload === "object" ? (payload as Record<string, unknown>) : {}), ...formValues };
+      }
+      void runStream(requests.customAction(thread.id, itemId, { ...action, payload }));
+    },
+    [runStream],
+  );
+
+  const giveFeedback = useCallback(
+    async (itemId: string, kind: FeedbackKind) => {
+      const thread = stateRef.current.thread;
+      if (!thread) return;
+      setFeedback((current) => ({ ...current, [itemId]: kind }));
+      try {
+        await client.request(requests.feedback(thread.id, [itemId], kind));
+      } catch {
+        setFeedback((current) => {
+          const next = { ...current };
+          delete next[itemId];
+          return next;
+        });
+      }
+    },
+    [client],
+  );
+
+  const openThread = useCallback(
+    async (threadId: string) => {
+      controller.current?.abort();
+      setLoadingThread(true);
+      setStopped(false);
+      try {
+        const [thread, page] = await Promise.all([
+          client.request<Thread>(requests.getThread(threadId)),
+          client.request<Page<ThreadItem>>(requests.listItems(threadId, 100)),
+        ]);
+        setState(loadedThreadState(thread, [...page.data].reverse()));
+        setEarlierCursor(page.has_more ? (page.after ?? null) : null);
+        setFeedback({});
+        rememberThread(threadId);
+      } catch (error) {
+        if (error instanceof ApiError && error.status === 404) rememberThread(null);
+        setState({ ...emptyThreadState, error: { message: errorText(error), allowRetry: false } });
+      } finally {
+        setLoadingThread(false);
+      }
+    },
+    [client, rememberThread],
+  );
+
+  const loadEarlier = useCallback(async () => {
+    const thread = stateRef.current.thread;
+    if (!thread || !earlierCursor) return;
+    const page = await client.request<Page<ThreadItem>>(requests.listItems(thread.id, 100, earlierCursor));
+    setState((current) => ({ ...current, items: [...[...page.data].reverse(), ...current.items] }));
+    setEarlierCursor(page.has_more ? (page.after ?? null) : null);
+  }, [client, earlierCursor]);
+
+  const newThread = useCallback(() => {
+    controller.current?.abort();
+    setState(emptyThreadState);
+    setStopped(false);
+    setEarlierCursor(null);
+    setFeedback({});
+    lastRequest.current = null;
+    rememberThread(null);
+  }, [rememberThread]);
+
+  const renameThread = useCallback(
+    async (threadId: string, title: string) => {
+      const thread = await client.request<Thread>(requests.renameThread(threadId, title));
+      const { items: _items, ...metadata } = thread;
+      void _items;
+      setThreads((list) => list.map((entry) => (entry.id === threadId ? { ...entry, ...metadata, title } : entry)));
+      setState((current) => (current.thread?.id === threadId ? { ...current, thread: { ...current.thread, title } } : current));
+    },
+    [client],
+  );
+
+  const deleteThread = useCallback(
+    async (threadId: string) => {
+      await client.request(requests.deleteThread(threadId));
+      setThreads((list) => list.filter((entry) => entry.id !== threadId));
+      if (stateRef.current.thread?.id === threadId) newThread();
+    },
+    [client, newThread],
+  );
+
+  useEffect(() => {
+    void refreshThreads();
+    let remembered: string | null = null;
+    try {
+      remembered = localStorage.getItem(storageKey);
+    } catch {
+      remembered = null;
+    }
+    if (remembered) void openThread(remembered);
+    return () => controller.current?.abort();
+  }, [refreshThreads, openThread, storageKey]);
+
+  return {
+    threads,
+    threadsError,
+    state,
+    streaming,
+    stopped,
+    loadingThread,
+    hasEarlier: earlierCursor !== null,
+    feedback,
+    send,
+    stop,
+    retry,
+    regenerate,
+    runAction,
+    giveFeedback,
+    openThread,
+    newThread,
+    renameThread,
+    deleteThread,
+    loadEarlier,
+    refreshThreads,
+  };
+}

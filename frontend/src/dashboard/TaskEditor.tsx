@@ -1,0 +1,115 @@
+import { useState } from "react";
+import type { TaskDraft } from "../api/tasks";
+import type { Priority, Task } from "../api/types";
+
+export function parseTags(text: string): string[] {
+  return [...new Set(text.split(",").map((tag) => tag.trim().toLowerCase()).filter(Boolean))].slice(0, 10);
+}
+
+/** The form for a new task or for editing one; `task` present means editing. */
+export function TaskEditor({
+  task,
+  onSave,
+  onCancel,
+  idPrefix,
+}: {
+  task?: Task;
+  onSave(draft: TaskDraft): Promise<void>;
+  onCancel?(): void;
+  idPrefix: string;
+}) {
+  const [title, setTitle] = useState(task?.title ?? "");
+  const [description, setDescription] = useState(task?.description ?? "");
+  const [due, setDue] = useState(task?.due_date ?? "");
+  const [priority, setPriority] = useState<Priority>(task?.priority ?? "normal");
+  const [tags, setTags] = useState(task?.tags.join(", ") ?? "");
+  const [expanded, setExpanded] = useState(Boolean(task));
+  const [saving, setSaving] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+
+  return (
+    <form
+      className={`task-editor${task ? " editing" : ""}`}
+      aria-label={task ? `Edit “${task.title}”` : "New task"}
+      onSubmit={(event) => {
+        event.preventDefault();
+        const trimmed = title.trim();
+        if (!trimmed) {
+          setError("Give the task a title.");
+          return;
+        }
+        setSaving(true);
+        setError(null);
+        onSave({ title: trimmed, description: description.trim(), due_date: due || null, priority, tags: parseTags(tags) })
+          .then(() => {
+            if (!task) {
+              setTitle("");
+              setDescription("");
+              setDue("");
+              setPriority("normal");
+              setTags("");
+              setExpanded(false);
+            }
+          })
+          .catch((reason: unknown) => setError(reason instanceof Error ? reason.message : "Could not save the task."))
+          .finally(() => setSaving(false));
+      }}
+    >
+      <div className="editor-main">
+        <label htmlFor={`${idPrefix}-title`} className="visually-hidden">
+          Task title
+        </label>
+        <input
+          id={`${idPrefix}-title`}
+          className="input editor-title"
+          placeholder={task ? "Title" : "Add a task…"}
+          value={title}
+          maxLength={200}
+          onChange={(event) => setTitle(event.target.value)}
+          onFocus={() => setExpanded(true)}
+          autoFocus={Boolean(task)}
+          onKeyDown={(event) => {
+            if (event.key === "Escape" && onCancel) onCancel();
+          }}
+        />
+        <button type="submit" className="btn btn-primary" disabled={saving}>
+          {task ? "Save" : "Add"}
+        </button>
+        {onCancel && (
+          <button type="button" className="btn btn-secondary" onClick={onCancel}>
+            Cancel
+          </button>
+        )}
+      </div>
+      {expanded && (
+        <div className="editor-details">
+          <label className="field">
+            <span>Due</span>
+            <input type="date" className="input" value={due} onChange={(event) => setDue(event.target.value)} />
+          </label>
+          <label className="field">
+            <span>Priority</span>
+            <select className="input" value={priority} onChange={(event) => setPriority(event.target.value as Priority)}>
+              <option value="low">Low</option>
+              <option value="normal">Normal</option>
+              <option value="high">High</option>
+            </select>
+          </label>
+          <label className="field field-grow">
+            <span>Tags</span>
+            <input className="input" placeholder="home, errands" value={tags} onChange={(event) => setTags(event.target.value)} />
+          </label>
+          <label className="field field-full">
+            <span>Notes</span>
+            <textarea className="input" rows={2} maxLength={5000} value={description} onChange={(event) => setDescription(event.target.value)} />
+          </label>
+        </div>
+      )}
+      {error && (
+        <p className="form-error" role="alert">
+          {error}
+        </p>
+      )}
+    </form>
+  );
+}
