@@ -1,0 +1,31 @@
+# shellcheck shell=bash disable=SC2034
+# Shared settings of the kind scripts (sourced, not run).
+set -euo pipefail
+
+REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)"
+KIND_DIR="$REPO_ROOT/deploy/k8s/kind"
+CLUSTER_NAME="${KIND_CLUSTER_NAME:-chatkit}"
+NAMESPACE=chatkit
+CONTEXT="kind-$CLUSTER_NAME"
+IMAGE_TAG=dev
+SERVICES=(auth chat-gateway mcp-tasks frontend)
+# The last ingress-nginx release; its kind manifest runs the controller on the node labelled
+# ingress-ready=true with host ports 80/443.
+INGRESS_NGINX_VERSION="${INGRESS_NGINX_VERSION:-controller-v1.14.0}"
+INGRESS_NGINX_MANIFEST="https://raw.githubusercontent.com/kubernetes/ingress-nginx/$INGRESS_NGINX_VERSION/deploy/static/provider/kind/deploy.yaml"
+BASE_URL="${E2E_BASE_URL:-http://127.0.0.1:8088}"
+
+kc() { kubectl --context "$CONTEXT" "$@"; }
+
+require() {
+  local missing=()
+  for tool in "$@"; do command -v "$tool" >/dev/null || missing+=("$tool"); done
+  if ((${#missing[@]})); then
+    echo "missing tools: ${missing[*]} (see deploy/k8s/README.md, Prerequisites)" >&2
+    exit 1
+  fi
+}
+
+dockerfile_of() {
+  if [[ "$1" == frontend ]]; then echo frontend/Dockerfile; else echo "services/$1/Dockerfile"; fi
+}

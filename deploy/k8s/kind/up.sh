@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Create the kind cluster (if needed), build and load the images, apply the kind overlay after
+# a server-side dry run, wait until everything is rolled out, and print the URL.
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+require docker kind kubectl curl
+
+if ! kind get clusters | grep -qx "$CLUSTER_NAME"; then
+  kind create cluster --name "$CLUSTER_NAME" --config "$KIND_DIR/cluster.yaml" --wait 120s
+fi
+
+echo "==> ingress-nginx ($INGRESS_NGINX_VERSION)"
+kc apply -f "$INGRESS_NGINX_MANIFEST"
+
+echo "==> images"
+images=()
+for service in "${SERVICES[@]}"; do
+  image="chatkit-botbuilder/$service:$IMAGE_TAG"
+  docker build --file "$REPO_ROOT/$(dockerfile_of "$service")" --tag "$image" "$REPO_ROOT"
+  images+=("$image")
+done
+kind load docker-image --name "$CLUSTER_NAME" "${images[@]}"
+
+kc -n ingress-nginx wait --for=condition=ready pod \
+  --selector=app.kubernetes.io/component=controller --timeout=180s
+
+echo "==> manifests"
+rendered="$(mktemp)"
+trap 'rm -f "$rendered"' EXIT
+kc kustomize "$REPO_ROOT/deploy/k8s/overlays/kind" >"$rendered"
+# The API server validates and admits everything (schemas, Pod Security "restricted",
+# defaulting) before anything changes.
+kc apply --server-side --dry-run=server -f "$rendered"
+kc apply --server-side -f "$rendered"
+
+echo "==> rollout"
+kc -n "$NAMESPACE" rollout status statefulset/postgres --timeout=300s
+kc -n "$NAMESPACE" rollout status deployment/redis --timeout=300s
+# Each application pod migrates in its init container before it starts serving.
+for service in "${SERVICES[@]}"; do
+  kc -n "$NAMESPACE" rollout status "deployment/$service" --timeout=300s
+done
+
+for attempt in $(seq 1 60); do
+  if curl -fsS -o /dev/null "$BASE_URL/"; then break; fi
+  if ((attempt == 60)); then echo "the ingress does not answer at $BASE_URL" >&2; exit 1; fi
+  sleep 2
+done
+echo
+echo "ChatKit Botbuilder is up: $BASE_URL"
+echo "Logs:   kubectl --context $CONTEXT -n $NAMESPACE logs deploy/<service> -f"
+echo "Tests:  make kind-e2e"
+echo "Remove: make kind-down"
