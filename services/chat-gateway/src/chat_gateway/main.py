@@ -4,6 +4,7 @@ from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
 
 import httpx
+from agents import ModelProvider
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from redis.asyncio import Redis
@@ -14,18 +15,33 @@ from servicekit.jwt import JWKSVerifier
 from servicekit.logging import configure_logging
 from servicekit.telemetry import TraceMiddleware, setup_telemetry
 
+from chat_gateway.chat_server import ChatServer
 from chat_gateway.config import Settings
+from chat_gateway.confirmations import Confirmations
 from chat_gateway.dashboard import open_dashboard
+from chat_gateway.mcp_connection import TaskToolsClient
+from chat_gateway.model_provider import build_model_provider, configure_agent_tracing, model_name
+from chat_gateway.rate_limit import TurnRateLimiter
+from chat_gateway.routes import chat
 from chat_gateway.routes import events as event_routes
 from chat_gateway.routes import tasks as task_routes
 from chat_gateway.routes.health import build_health_router
+from chat_gateway.store import PostgresStore
+from chat_gateway.task_tools import TaskOperations
+from chat_gateway.undo import UndoLog
 
 _UNTRACED_PATHS = frozenset({"/healthz", "/readyz", "/metrics"})
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
-    """Build the application; every connection is opened in the lifespan, none at import."""
+def create_app(
+    settings: Settings | None = None, *, model_provider: ModelProvider | None = None
+) -> FastAPI:
+    """Build the application; every connection is opened in the lifespan, none at import.
+
+    ``model_provider`` replaces the configured one (tests pass a scripted model).
+    """
     settings = settings or Settings()
+    configure_agent_tracing()
     configure_logging(settings.service_name, settings.log_level)
     setup_telemetry(settings.service_name, settings.otel_exporter_otlp_endpoint)
 
@@ -58,6 +74,29 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 http_client=http,
             )
             await open_dashboard(stack, app.state, settings, redis, app.state.identity_signer)
+            tools_client = TaskToolsClient(
+                settings.mcp_tasks_url,
+                app.state.identity_signer,
+                connect_timeout=settings.mcp_connect_timeout_seconds,
+                tool_timeout=settings.mcp_tool_timeout_seconds,
+                tools_cache_seconds=settings.mcp_tools_cache_seconds,
+            )
+            stack.push_async_callback(tools_client.aclose)
+            operations = TaskOperations(
+                tools_client,
+                UndoLog(database, window_seconds=settings.undo_window_seconds),
+                Confirmations(database),
+            )
+            app.state.chat_server = ChatServer(
+                PostgresStore(database),
+                operations,
+                model_provider or build_model_provider(settings),
+                model_name=model_name(settings),
+                history_items=settings.history_items,
+            )
+            app.state.turn_limiter = TurnRateLimiter(
+                redis, per_minute=settings.chat_turns_per_minute
+            )
             yield
 
     app = FastAPI(title="chat-gateway", version="0.1.0", lifespan=lifespan)
@@ -74,6 +113,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(TraceMiddleware, excluded_paths=_UNTRACED_PATHS)
 
     app.include_router(build_health_router(app))
+    app.include_router(chat.router, prefix="/api/v1")
     app.include_router(task_routes.router)
     app.include_router(event_routes.router)
     return app

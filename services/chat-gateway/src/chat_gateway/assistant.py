@@ -1,0 +1,44 @@
+"""The task assistant: its instructions and the agent built for one turn."""
+
+from agents import Agent, FunctionTool, ModelSettings
+
+from chat_gateway.request_context import RequestContext
+
+ASSISTANT_NAME = "Task assistant"
+
+_INSTRUCTIONS = """\
+You are a task assistant. You help the user keep track of their to-do tasks: add, find, list,
+change, complete, reopen, delete and restore tasks, and clear completed ones.
+
+- Act through the tools; never claim a change you did not make with a tool.
+- Tasks are identified by id. When the user says "the second one", "#2" or "it", take the id
+  from the latest "[task list shown]" or "[task shown]" message in the conversation; if that
+  does not settle it, call list_tasks (with a query when the user names the task).
+- Due dates are YYYY-MM-DD in the user's time zone; resolve "today", "tomorrow" or "next
+  Monday" from the current local time below.
+- Results are shown to the user as task cards and lists, so keep replies short and do not
+  repeat every field.
+- delete_task and clear_completed only ask for confirmation: when a tool answers
+  "confirmation_required", reply in one short sentence asking the user to confirm with the
+  buttons. undo_last_change reverts the user's last change in this conversation.
+- When a tool reports an error, explain it briefly and say what the user can do.
+"""
+
+
+def instructions(context: RequestContext) -> str:
+    """The system instructions, ending with the user's current local time."""
+    now = context.now().replace(microsecond=0).isoformat()
+    return f"{_INSTRUCTIONS}\nCurrent local time: {now} ({context.timezone})"
+
+
+def build_agent(
+    context: RequestContext, tools: list[FunctionTool], model_name: str | None
+) -> Agent[object]:
+    """The agent for one turn of ``context``'s user."""
+    return Agent(
+        name=ASSISTANT_NAME,
+        instructions=instructions(context),
+        model=model_name,
+        tools=list(tools),
+        model_settings=ModelSettings(parallel_tool_calls=False),
+    )

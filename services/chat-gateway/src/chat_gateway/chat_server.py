@@ -1,0 +1,400 @@
+"""The ChatKit server: chat turns through the agent, widget actions, feedback."""
+
+import logging
+import re
+import time
+from collections.abc import AsyncIterator, Callable
+from datetime import datetime
+from typing import Any, TypeVar
+from uuid import UUID
+
+import anyio
+from agents import ModelProvider, RunConfig, Runner
+from chatkit.actions import Action
+from chatkit.agents import AgentContext, stream_agent_response
+from chatkit.server import ChatKitServer, stream_widget
+from chatkit.types import (
+    AssistantMessageContent,
+    AssistantMessageItem,
+    ErrorEvent,
+    FeedbackKind,
+    ThreadItem,
+    ThreadItemAddedEvent,
+    ThreadItemDoneEvent,
+    ThreadItemReplacedEvent,
+    ThreadItemUpdatedEvent,
+    ThreadMetadata,
+    ThreadStreamEvent,
+    UserMessageItem,
+    UserMessageTextContent,
+    WidgetItem,
+)
+from chatkit.widgets import DynamicWidgetRoot
+from pydantic import BaseModel, ValidationError
+
+from chat_gateway.assistant import build_agent
+from chat_gateway.errors import TaskServiceUnavailableError
+from chat_gateway.history import TaskHistoryConverter
+from chat_gateway.metrics import CHAT_TURNS, TURN_SECONDS, WIDGET_ACTIONS
+from chat_gateway.request_context import RequestContext
+from chat_gateway.store import PostgresStore
+from chat_gateway.task_tools import TaskOperations, describe
+from chat_gateway.widgets import (
+    ACTION_CANCEL,
+    ACTION_COMPLETE,
+    CONFIRMATION,
+    TASK_CARD,
+    TASK_LIST,
+    outcome_widget,
+    row_task,
+    task_card_widget,
+    widget_kind,
+    with_row_replaced,
+)
+
+logger = logging.getLogger(__name__)
+
+TASKS_UNAVAILABLE = (
+    "I can't reach the task service right now, so I couldn't finish that. "
+    "Please try again in a moment."
+)
+TURN_FAILED = "Something went wrong while I was answering. Please try again."
+TITLE_CHARS = 60
+FAKE_ID = "__fake_id__"
+
+_Payload = TypeVar("_Payload", bound=BaseModel)
+
+
+class InvalidActionError(Exception):
+    """A widget action that does not fit the widget it came from (answered as an error event)."""
+
+
+class _TaskPayload(BaseModel):
+    task_id: UUID
+
+
+class _ConfirmationPayload(BaseModel):
+    confirmation_id: UUID
+
+
+class _UndoPayload(BaseModel):
+    undo_id: UUID
+
+
+def title_from(message: UserMessageItem) -> str:
+    """A thread title from the first message: its first words, at most 60 characters."""
+    text = " ".join(
+        part.text for part in message.content if isinstance(part, UserMessageTextContent)
+    )
+    text = re.sub(r"\s+", " ", text).strip()
+    if len(text) <= TITLE_CHARS:
+        return text or "New chat"
+    cut = text[:TITLE_CHARS].rsplit(" ", 1)[0] or text[:TITLE_CHARS]
+    return cut.rstrip(" ,.;:") + "…"
+
+
+def _caused_by(exc: BaseException, kind: type[BaseException]) -> bool:
+    seen: set[int] = set()
+    pending: list[BaseException | None] = [exc]
+    while pending:
+        current = pending.pop()
+        if current is None or id(current) in seen:
+            continue
+        seen.add(id(current))
+        if isinstance(current, kind):
+            return True
+        if isinstance(current, BaseExceptionGroup):
+            pending.extend(current.exceptions)
+        pending.extend((current.__cause__, current.__context__))
+    return False
+
+
+async def remap_fake_ids(
+    events: AsyncIterator[ThreadStreamEvent], new_id: Callable[[], str]
+) -> AsyncIterator[ThreadStreamEvent]:
+    """Give every item a chat-completions model streams under the placeholder id its own id."""
+    current: str | None = None
+    async for event in events:
+        if isinstance(event, ThreadItemAddedEvent) and event.item.id == FAKE_ID:
+            current = new_id()
+            event = event.model_copy(update={"item": event.item.model_copy(update={"id": current})})
+        elif isinstance(event, ThreadItemUpdatedEvent) and event.item_id == FAKE_ID:
+            current = current or new_id()
+            event = event.model_copy(update={"item_id": current})
+        elif isinstance(event, ThreadItemDoneEvent) and event.item.id == FAKE_ID:
+            item_id = current or new_id()
+            event = event.model_copy(update={"item": event.item.model_copy(update={"id": item_id})})
+            current = None
+        yield event
+
+
+class ChatServer(ChatKitServer[RequestContext]):
+    """ChatKit server whose turns run the task agent and whose widgets act on tasks."""
+
+    store: PostgresStore
+
+    def __init__(
+        self,
+        store: PostgresStore,
+        operations: TaskOperations,
+        model_provider: ModelProvider,
+        *,
+        model_name: str | None,
+        history_items: int = 40,
+        max_turns: int = 8,
+    ) -> None:
+        super().__init__(store)
+        self.store = store
+        self.operations = operations
+        self.model_provider = model_provider
+        self.model_name = model_name
+        self.history_items = history_items
+        self.max_turns = max_turns
+        self.converter = TaskHistoryConverter()
+
+    def _new_item_id(self, thread: ThreadMetadata, context: RequestContext) -> str:
+        return self.store.generate_item_id("message", thread, context)
+
+    def _assistant_message(
+        self, thread: ThreadMetadata, context: RequestContext, text: str
+    ) -> ThreadItemDoneEvent:
+        return ThreadItemDoneEvent(
+            item=AssistantMessageItem(
+                id=self._new_item_id(thread, context),
+                thread_id=thread.id,
+                created_at=datetime.now(),
+                content=[AssistantMessageContent(text=text)],
+            )
+        )
+
+    async def respond(
+        self,
+        thread: ThreadMetadata,
+        input_user_message: UserMessageItem | None,
+        context: RequestContext,
+    ) -> AsyncIterator[ThreadStreamEvent]:
+        """Run the agent on the thread's recent history and stream its answer and widgets."""
+        if input_user_message is None:
+            return
+        if thread.title is None:
+            thread.title = title_from(input_user_message)
+        started = time.perf_counter()
+        outcome = "ok"
+        try:
+            tools = await self.operations.agent_tools(context.user_id)
+            page = await self.store.load_thread_items(
+                thread.id, None, self.history_items, "desc", context
+            )
+            history = await self.converter.to_agent_input(list(reversed(page.data)))
+            agent_context = AgentContext[RequestContext](
+                thread=thread, store=self.store, request_context=context
+            )
+            result = Runner.run_streamed(
+                build_agent(context, tools, self.model_name),
+                history,
+                context=agent_context,
+                max_turns=self.max_turns,
+                run_config=RunConfig(model_provider=self.model_provider, tracing_disabled=True),
+            )
+            events = stream_agent_response(agent_context, result)
+            async for event in remap_fake_ids(events, lambda: self._new_item_id(thread, context)):
+                yield event
+        except Exception as exc:
+            if _caused_by(exc, TaskServiceUnavailableError):
+                outcome = "tasks_unavailable"
+                logger.warning("chat turn without the task service", extra={"error": repr(exc)})
+                yield self._assistant_message(thread, context, TASKS_UNAVAILABLE)
+            else:
+                outcome = "error"
+                logger.exception("chat turn failed")
+                yield self._assistant_message(thread, context, TURN_FAILED)
+        finally:
+            CHAT_TURNS.labels(outcome).inc()
+            TURN_SECONDS.observe(time.perf_counter() - started)
+
+    async def handle_stream_cancelled(
+        self, thread: ThreadMetadata, pending_items: list[ThreadItem], context: RequestContext
+    ) -> None:
+        """Keep the partial answer of a stopped turn, even while the request is being torn down."""
+        with anyio.CancelScope(shield=True):
+            await super().handle_stream_cancelled(thread, pending_items, context)
+        CHAT_TURNS.labels("stopped").inc()
+
+    async def add_feedback(
+        self, thread_id: str, item_ids: list[str], feedback: FeedbackKind, context: RequestContext
+    ) -> None:
+        """Store thumbs up/down on the user's own items."""
+        await self.store.save_feedback(thread_id, item_ids, feedback, context)
+
+    async def action(
+        self,
+        thread: ThreadMetadata,
+        action: Action[str, Any],
+        sender: WidgetItem | None,
+        context: RequestContext,
+    ) -> AsyncIterator[ThreadStreamEvent]:
+        """Widget buttons: complete/reopen, delete (asks first), confirm/cancel, undo."""
+        outcome = "ok"
+        try:
+            if sender is None:
+                raise InvalidActionError("This action needs the widget it came from.")
+            widget = sender.widget.model_dump(mode="json", exclude_none=True)
+            match action.type:
+                case "task.complete" | "task.reopen":
+                    events = self._toggle(thread, action, sender, widget, context)
+                case "task.delete":
+                    events = self._ask_delete(thread, action, widget, context)
+                case "confirmation.confirm" | "confirmation.cancel":
+                    events = self._resolve(thread, action, sender, widget, context)
+                case "change.undo":
+                    events = self._undo(thread, action, sender, widget, context)
+                case _:
+                    raise InvalidActionError("This action is not known.")
+            async for event in events:
+                yield event
+        except InvalidActionError as exc:
+            outcome = "invalid"
+            yield ErrorEvent(code="custom", message=str(exc), allow_retry=False)
+        except TaskServiceUnavailableError:
+            outcome = "tasks_unavailable"
+            yield ErrorEvent(code="custom", message=TASKS_UNAVAILABLE, allow_retry=True)
+        finally:
+            WIDGET_ACTIONS.labels(action.type[:32], outcome).inc()
+
+    @staticmethod
+    def _payload(action: Action[str, Any], model: type[_Payload]) -> _Payload:
+        try:
+            return model.model_validate(action.payload)
+        except ValidationError as exc:
+            raise InvalidActionError("This action is not valid.") from exc
+
+    def _new_widget(
+        self, thread: ThreadMetadata, context: RequestContext, widget: DynamicWidgetRoot, text: str
+    ) -> AsyncIterator[ThreadStreamEvent]:
+        return stream_widget(
+            thread,
+            widget,
+            copy_text=text,
+            generate_id=lambda kind: self.store.generate_item_id(kind, thread, context),
+        )
+
+    @staticmethod
+    def _replaced(sender: WidgetItem, widget: DynamicWidgetRoot) -> ThreadItemReplacedEvent:
+        return ThreadItemReplacedEvent(item=sender.model_copy(update={"widget": widget}))
+
+    async def _toggle(
+        self,
+        thread: ThreadMetadata,
+        action: Action[str, Any],
+        sender: WidgetItem,
+        widget: dict[str, Any],
+        context: RequestContext,
+    ) -> AsyncIterator[ThreadStreamEvent]:
+        task_id = str(self._payload(action, _TaskPayload).task_id)
+        kind = widget_kind(widget)
+        shown = (kind == TASK_LIST and row_task(widget, task_id) is not None) or (
+            kind == TASK_CARD and widget.get("id") == task_id
+        )
+        if not shown:
+            raise InvalidActionError("This task is not part of that widget.")
+        tool = "complete_task" if action.type == ACTION_COMPLETE else "reopen_task"
+        result, undo_id = await self.operations.mutate(
+            context, thread.id, tool, {"task_id": task_id}
+        )
+        if result.is_error or not result.structured:
+            async for event in self._new_widget(
+                thread, context, outcome_widget(result.text), result.text
+            ):
+                yield event
+            return
+        task = result.structured["task"]
+        if kind == TASK_CARD:
+            headline = "Task completed" if tool == "complete_task" else "Task reopened"
+            yield self._replaced(sender, task_card_widget(task, headline=headline, undo_id=undo_id))
+            return
+        yield self._replaced(sender, with_row_replaced(widget, task))
+        text = describe(tool, result.structured).capitalize() + "."
+        async for event in self._new_widget(
+            thread, context, outcome_widget(text, undo_id=undo_id), text
+        ):
+            yield event
+
+    async def _ask_delete(
+        self,
+        thread: ThreadMetadata,
+        action: Action[str, Any],
+        widget: dict[str, Any],
+        context: RequestContext,
+    ) -> AsyncIterator[ThreadStreamEvent]:
+        task_id = str(self._payload(action, _TaskPayload).task_id)
+        if widget_kind(widget) not in (TASK_LIST, TASK_CARD) or (
+            row_task(widget, task_id) is None and widget.get("id") != task_id
+        ):
+            raise InvalidActionError("This task is not part of that widget.")
+        output, confirmation = await self.operations.hold_back(
+            context, thread.id, "delete_task", {"task_id": task_id}
+        )
+        if confirmation is None:
+            text = output if isinstance(output, str) else "There is nothing to delete."
+            async for event in self._new_widget(thread, context, outcome_widget(text), text):
+                yield event
+            return
+        async for event in self._new_widget(thread, context, confirmation, "Confirm deletion"):
+            yield event
+
+    async def _resolve(
+        self,
+        thread: ThreadMetadata,
+        action: Action[str, Any],
+        sender: WidgetItem,
+        widget: dict[str, Any],
+        context: RequestContext,
+    ) -> AsyncIterator[ThreadStreamEvent]:
+        confirmation_id = self._payload(action, _ConfirmationPayload).confirmation_id
+        if widget_kind(widget) != CONFIRMATION:
+            raise InvalidActionError("This action needs a confirmation widget.")
+        confirmations = self.operations.confirmations
+        if action.type == ACTION_CANCEL:
+            held = await confirmations.resolve(
+                context.user_id, thread.id, confirmation_id, "cancelled"
+            )
+            if held is None:
+                raise InvalidActionError("This request was already handled.")
+            yield self._replaced(sender, outcome_widget("Cancelled. Nothing was changed."))
+            return
+        held = await confirmations.resolve(context.user_id, thread.id, confirmation_id, "confirmed")
+        if held is None:
+            raise InvalidActionError("This request was already handled.")
+        tool, arguments = held
+        try:
+            result, undo_id = await self.operations.mutate(context, thread.id, tool, arguments)
+        except TaskServiceUnavailableError:
+            await confirmations.reopen(context.user_id, confirmation_id)
+            raise
+        if result.is_error or not result.structured:
+            yield self._replaced(sender, outcome_widget(result.text))
+            return
+        text = describe(tool, result.structured).capitalize() + "."
+        yield self._replaced(sender, outcome_widget(text, undo_id=undo_id))
+
+    async def _undo(
+        self,
+        thread: ThreadMetadata,
+        action: Action[str, Any],
+        sender: WidgetItem,
+        widget: dict[str, Any],
+        context: RequestContext,
+    ) -> AsyncIterator[ThreadStreamEvent]:
+        undo_id = self._payload(action, _UndoPayload).undo_id
+        outcome = await self.operations.undo_change(context, thread.id, undo_id)
+        if outcome is None:
+            raise InvalidActionError("This change can no longer be undone.")
+        text = f"Undone: {outcome.description}."
+        if outcome.errors:
+            text += " " + " ".join(outcome.errors)
+        if widget_kind(widget) == TASK_CARD and outcome.task is not None:
+            yield self._replaced(
+                sender, task_card_widget(outcome.task, headline=text, undo_id=None)
+            )
+            return
+        yield self._replaced(sender, outcome_widget(text))

@@ -1,0 +1,169 @@
+"""POST /api/v1/chatkit: the ChatKit protocol, with requests checked before anything runs."""
+
+import logging
+from collections.abc import AsyncIterator
+from typing import Any, cast
+
+from chatkit.server import StreamingResult
+from chatkit.store import NotFoundError
+from chatkit.types import (
+    AttachmentsCreateReq,
+    AttachmentsDeleteReq,
+    ChatKitReq,
+    ErrorEvent,
+    InputTranscribeReq,
+    ThreadsAddClientToolOutputReq,
+    ThreadsAddStructuredInputReq,
+    ThreadsAddUserMessageReq,
+    ThreadsCreateReq,
+    ThreadsCustomActionReq,
+    ThreadsRetryAfterItemReq,
+    ThreadsSyncCustomActionReq,
+    ThreadsUpdateReq,
+    UserMessageInput,
+    UserMessageItem,
+    UserMessageTagContent,
+    UserMessageTextContent,
+    WidgetItem,
+)
+from fastapi import APIRouter, Request, Response
+from fastapi.responses import StreamingResponse
+from pydantic import TypeAdapter, ValidationError
+from servicekit.errors import problem_response
+
+from chat_gateway.chat_server import ChatServer
+from chat_gateway.config import Settings
+from chat_gateway.deps import CurrentUser
+from chat_gateway.errors import ChatRequestError
+from chat_gateway.metrics import RATE_LIMITED
+from chat_gateway.rate_limit import TurnRateLimiter
+from chat_gateway.request_context import RequestContext, parse_timezone
+
+logger = logging.getLogger(__name__)
+router = APIRouter(tags=["chat"])
+
+_REQUEST = TypeAdapter[ChatKitReq](ChatKitReq)
+_UNSUPPORTED = (
+    AttachmentsCreateReq,
+    AttachmentsDeleteReq,
+    InputTranscribeReq,
+    ThreadsAddClientToolOutputReq,
+    ThreadsAddStructuredInputReq,
+    ThreadsSyncCustomActionReq,
+)
+_TURNS = (ThreadsCreateReq, ThreadsAddUserMessageReq, ThreadsRetryAfterItemReq)
+MAX_TITLE_CHARS = 200
+_STREAM_FAILED = (
+    b"data: "
+    + ErrorEvent(
+        code="custom", message="The response was interrupted. Please try again.", allow_retry=True
+    )
+    .model_dump_json(exclude_none=True)
+    .encode()
+    + b"\n\n"
+)
+
+
+def _check_input(message: UserMessageInput, settings: Settings) -> None:
+    if message.attachments:
+        raise ChatRequestError(400, "Attachments are not supported.")
+    length = sum(
+        len(part.text)
+        for part in message.content
+        if isinstance(part, UserMessageTextContent | UserMessageTagContent)
+    )
+    if length == 0:
+        raise ChatRequestError(400, "The message is empty.")
+    if length > settings.max_message_chars:
+        raise ChatRequestError(
+            400, f"The message is longer than {settings.max_message_chars} characters."
+        )
+
+
+async def _preflight(
+    server: ChatServer,
+    request: ChatKitReq,
+    context: RequestContext,
+    settings: Settings,
+    limiter: TurnRateLimiter,
+) -> None:
+    """Refuse what the SDK would turn into a 500 or a half-open stream, before it runs."""
+    if isinstance(request, _UNSUPPORTED):
+        raise ChatRequestError(400, f"The request type {request.type} is not supported.")
+    params: Any = request.params
+    thread_id = getattr(params, "thread_id", None)
+    if isinstance(thread_id, str):
+        await server.store.load_thread(thread_id, context)
+    if isinstance(request, ThreadsCreateReq | ThreadsAddUserMessageReq):
+        _check_input(request.params.input, settings)
+    if isinstance(request, ThreadsRetryAfterItemReq):
+        item = await server.store.load_item(
+            request.params.thread_id, request.params.item_id, context
+        )
+        if not isinstance(item, UserMessageItem):
+            raise ChatRequestError(400, "Only a user message can be retried.")
+    if isinstance(request, ThreadsCustomActionReq):
+        if request.params.item_id is None:
+            raise ChatRequestError(400, "A widget action needs the item_id of its widget.")
+        sender = await server.store.load_item(
+            request.params.thread_id, request.params.item_id, context
+        )
+        if not isinstance(sender, WidgetItem):
+            raise ChatRequestError(400, "Actions can only come from widgets.")
+    if isinstance(request, ThreadsUpdateReq) and len(request.params.title) > MAX_TITLE_CHARS:
+        raise ChatRequestError(400, f"The title is longer than {MAX_TITLE_CHARS} characters.")
+    if isinstance(request, _TURNS):
+        decision = await limiter.check(context.user_id)
+        if not decision.allowed:
+            RATE_LIMITED.inc()
+            raise ChatRequestError(
+                429,
+                "Too many messages. Wait a moment before sending another.",
+                headers={"Retry-After": str(decision.retry_after)},
+            )
+
+
+async def _guarded(result: StreamingResult) -> AsyncIterator[bytes]:
+    """The SSE stream; an error inside it ends the stream with a ChatKit error event."""
+    try:
+        async for chunk in result:
+            yield chunk
+    except Exception:
+        logger.exception("chat stream failed")
+        yield _STREAM_FAILED
+
+
+@router.post("/chatkit")
+async def chatkit(request: Request, user_id: CurrentUser) -> Response:
+    """The ChatKit endpoint: JSON for reads and updates, Server-Sent Events for turns."""
+    state = request.app.state
+    server = cast(ChatServer, state.chat_server)
+    settings = cast(Settings, state.settings)
+    body = await request.body()
+    try:
+        parsed = _REQUEST.validate_json(body)
+    except ValidationError as exc:
+        errors = [
+            {"loc": list(error.get("loc", ())), "msg": error.get("msg", "")}
+            for error in exc.errors(include_url=False)[:20]
+        ]
+        return problem_response(400, "The body is not a valid ChatKit request.", errors=errors)
+    context = RequestContext(
+        user_id=user_id, timezone=parse_timezone(request.headers.get("x-user-timezone"))
+    )
+    try:
+        await _preflight(
+            server, parsed, context, settings, cast(TurnRateLimiter, state.turn_limiter)
+        )
+        result = await server.process(body, context)
+    except ChatRequestError as exc:
+        return problem_response(exc.status, exc.detail, headers=exc.headers)
+    except NotFoundError:
+        return problem_response(404, "The thread or item does not exist.")
+    if isinstance(result, StreamingResult):
+        return StreamingResponse(
+            _guarded(result),
+            media_type="text/event-stream",
+            headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
+        )
+    return Response(content=result.json, media_type="application/json")

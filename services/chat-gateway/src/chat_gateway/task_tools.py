@@ -1,0 +1,275 @@
+"""Task operations shared by the agent's tools and the widget actions.
+
+The agent's tools are the MCP tools of mcp-tasks (as listed by the server) plus the local
+``undo_last_change``. Every successful call renders a widget into the thread; every mutation
+stores its inverse for Undo; ``delete_task`` and ``clear_completed`` are held back behind a
+confirmation widget and run only when the user presses Confirm.
+"""
+
+import json
+import time
+from dataclasses import dataclass
+from typing import Any, cast
+from uuid import UUID
+
+import mcp_types
+from agents import FunctionTool, ToolContext
+from chatkit.agents import AgentContext
+from chatkit.widgets import DynamicWidgetRoot
+
+from chat_gateway.confirmations import CONFIRMABLE, Confirmations
+from chat_gateway.errors import TaskServiceUnavailableError
+from chat_gateway.mcp_connection import TaskToolsClient, ToolResult
+from chat_gateway.metrics import TOOL_CALLS, TOOL_SECONDS
+from chat_gateway.request_context import RequestContext
+from chat_gateway.undo import UndoLog, inverse_of
+from chat_gateway.widgets import (
+    Task,
+    confirmation_widget,
+    outcome_widget,
+    task_card_widget,
+    task_list_widget,
+)
+
+UNDO_TOOL = "undo_last_change"
+NOTHING_TO_UNDO = "There is nothing to undo."
+_HEADLINES = {
+    "get_task": "Task",
+    "add_task": "Task added",
+    "update_task": "Task updated",
+    "complete_task": "Task completed",
+    "reopen_task": "Task reopened",
+    "restore_task": "Task restored",
+    "delete_task": "Task deleted",
+}
+_VERBS = {
+    "add_task": "added",
+    "update_task": "updated",
+    "complete_task": "completed",
+    "reopen_task": "reopened",
+    "restore_task": "restored",
+    "delete_task": "deleted",
+}
+
+ChatAgentContext = AgentContext[RequestContext]
+
+
+@dataclass(frozen=True, slots=True)
+class UndoOutcome:
+    """What an undo did."""
+
+    description: str
+    task: Task | None
+    errors: list[str]
+
+
+def describe(tool: str, result: dict[str, Any]) -> str:
+    """A short description of a mutation, e.g. 'added task “Buy milk”'."""
+    if tool == "clear_completed":
+        count = int(result.get("count") or 0)
+        return f"cleared {count} completed task{'s' if count != 1 else ''}"
+    task = result.get("task") or {}
+    return f"{_VERBS.get(tool, tool)} task “{task.get('title', '')}”"
+
+
+def _task_lines(tasks: list[Task]) -> str:
+    return "\n".join(
+        f"{n}. [{'x' if t.get('completed') else ' '}] {t.get('title', '')}"
+        for n, t in enumerate(tasks, start=1)
+    )
+
+
+def result_widget(
+    tool: str, result: dict[str, Any], undo_id: UUID | None
+) -> tuple[DynamicWidgetRoot, str] | None:
+    """The widget (and copy text) showing a successful tool result."""
+    if tool == "list_tasks":
+        tasks = [t for t in result.get("tasks") or [] if isinstance(t, dict)]
+        widget = task_list_widget(tasks, more=bool(result.get("next_cursor")))
+        return widget, _task_lines(tasks) or "No tasks."
+    task = result.get("task")
+    if tool in _HEADLINES and isinstance(task, dict):
+        headline = _HEADLINES[tool]
+        return task_card_widget(task, headline=headline, undo_id=undo_id), str(task["title"])
+    if tool == "clear_completed":
+        text = describe(tool, result).capitalize() + "."
+        return outcome_widget(text, undo_id=undo_id), text
+    return None
+
+
+class TaskOperations:
+    """Calls tools for a user, records undo, and holds back destructive calls."""
+
+    def __init__(
+        self, client: TaskToolsClient, undo: UndoLog, confirmations: Confirmations
+    ) -> None:
+        self.client = client
+        self.undo = undo
+        self.confirmations = confirmations
+        self._tools: tuple[list[mcp_types.Tool], list[FunctionTool]] | None = None
+
+    async def call(self, user_id: UUID, tool: str, arguments: dict[str, Any]) -> ToolResult:
+        """One MCP tool call, measured."""
+        started = time.perf_counter()
+        try:
+            result = await self.client.call_tool(user_id, tool, arguments)
+        except TaskServiceUnavailableError:
+            TOOL_CALLS.labels(tool, "unavailable").inc()
+            raise
+        finally:
+            TOOL_SECONDS.labels(tool).observe(time.perf_counter() - started)
+        TOOL_CALLS.labels(tool, "error" if result.is_error else "ok").inc()
+        return result
+
+    async def mutate(
+        self, context: RequestContext, thread_id: str, tool: str, arguments: dict[str, Any]
+    ) -> tuple[ToolResult, UUID | None]:
+        """Call a tool; for a successful mutation, store its inverse and return the undo id."""
+        result = await self.call(context.user_id, tool, arguments)
+        if result.is_error or result.structured is None:
+            return result, None
+        steps = inverse_of(tool, arguments, result.structured)
+        if not steps:
+            return result, None
+        undo_id = await self.undo.record(
+            context.user_id, thread_id, describe(tool, result.structured), steps
+        )
+        return result, undo_id
+
+    async def undo_change(
+        self, context: RequestContext, thread_id: str, undo_id: UUID | None = None
+    ) -> UndoOutcome | None:
+        """Apply the inverse of one live change (the given one or the thread's latest)."""
+        pending = await self.undo.claim(context.user_id, thread_id, undo_id)
+        if pending is None:
+            return None
+        task: Task | None = None
+        errors: list[str] = []
+        try:
+            for step in pending.steps:
+                result = await self.call(context.user_id, step["tool"], step["arguments"])
+                if result.is_error:
+                    errors.append(result.text)
+                elif result.structured and isinstance(result.structured.get("task"), dict):
+                    task = result.structured["task"]
+        except TaskServiceUnavailableError:
+            await self.undo.release(pending.id)
+            raise
+        return UndoOutcome(description=pending.description, task=task, errors=errors)
+
+    async def hold_back(
+        self, context: RequestContext, thread_id: str, tool: str, arguments: dict[str, Any]
+    ) -> tuple[dict[str, Any] | str, DynamicWidgetRoot | None]:
+        """Prepare a destructive call for confirmation instead of running it.
+
+        Returns the tool output for the model (or an error text) and the confirmation widget.
+        """
+        if tool == "delete_task":
+            task_id = arguments.get("task_id")
+            found = await self.call(context.user_id, "get_task", {"task_id": task_id})
+            if found.is_error or not found.structured:
+                return found.text, None
+            task = found.structured["task"]
+            confirmation_id = await self.confirmations.create(
+                context.user_id, thread_id, tool, {"task_id": str(task["id"])}
+            )
+            widget = confirmation_widget(confirmation_id, "delete_task", task=task, count=None)
+            output: dict[str, Any] = {
+                "status": "confirmation_required",
+                "action": "delete_task",
+                "task": task,
+                "count": None,
+            }
+            return output, widget
+        completed = await self.call(
+            context.user_id, "list_tasks", {"status": "completed", "limit": 200}
+        )
+        if completed.is_error or not completed.structured:
+            return completed.text, None
+        count = len(completed.structured.get("tasks") or [])
+        if count == 0:
+            return {"count": 0, "task_ids": []}, None
+        confirmation_id = await self.confirmations.create(context.user_id, thread_id, tool, {})
+        widget = confirmation_widget(confirmation_id, "clear_completed", task=None, count=count)
+        output = {
+            "status": "confirmation_required",
+            "action": "clear_completed",
+            "task": None,
+            "count": count,
+        }
+        return output, widget
+
+    async def run_for_model(self, agent_context: ChatAgentContext, tool: str, raw: str) -> str:
+        """Run one tool call the model asked for; stream its widget; return its output."""
+        try:
+            arguments = json.loads(raw) if raw.strip() else {}
+        except ValueError:
+            return "The tool arguments were not valid JSON. Call the tool again with a JSON object."
+        if not isinstance(arguments, dict):
+            return "The tool arguments must be a JSON object."
+        context = agent_context.request_context
+        thread_id = agent_context.thread.id
+        if tool in CONFIRMABLE:
+            output, widget = await self.hold_back(context, thread_id, tool, arguments)
+            if widget is not None:
+                await agent_context.stream_widget(widget, copy_text="Confirmation required")
+            return output if isinstance(output, str) else json.dumps(output)
+        result, undo_id = await self.mutate(context, thread_id, tool, arguments)
+        if not result.is_error and result.structured is not None:
+            shown = result_widget(tool, result.structured, undo_id)
+            if shown is not None:
+                await agent_context.stream_widget(shown[0], copy_text=shown[1])
+        return result.for_model()
+
+    async def run_undo_for_model(self, agent_context: ChatAgentContext) -> str:
+        """The local undo_last_change tool."""
+        outcome = await self.undo_change(agent_context.request_context, agent_context.thread.id)
+        if outcome is None:
+            return NOTHING_TO_UNDO
+        text = f"Undone: {outcome.description}."
+        await agent_context.stream_widget(outcome_widget(text), copy_text=text)
+        return json.dumps({"undone": outcome.description, "task": outcome.task})
+
+    async def agent_tools(self, user_id: UUID) -> list[FunctionTool]:
+        """The MCP tools as agent function tools (rebuilt when the cached listing changes)."""
+        listing = await self.client.list_tools(user_id)
+        cached = self._tools
+        if cached is not None and cached[0] is listing:
+            return cached[1]
+        tools = [self._mcp_tool(tool) for tool in listing]
+        tools.append(self._undo_tool())
+        self._tools = (listing, tools)
+        return tools
+
+    def _mcp_tool(self, tool: mcp_types.Tool) -> FunctionTool:
+        name = tool.name
+
+        async def invoke(tool_context: ToolContext[Any], raw: str) -> str:
+            return await self.run_for_model(cast(ChatAgentContext, tool_context.context), name, raw)
+
+        schema = dict(tool.input_schema or {})
+        schema.setdefault("type", "object")
+        schema.setdefault("properties", {})
+        return FunctionTool(
+            name=name,
+            description=tool.description or name,
+            params_json_schema=schema,
+            on_invoke_tool=invoke,
+            strict_json_schema=False,
+        )
+
+    def _undo_tool(self) -> FunctionTool:
+        async def invoke(tool_context: ToolContext[Any], raw: str) -> str:
+            return await self.run_undo_for_model(cast(ChatAgentContext, tool_context.context))
+
+        return FunctionTool(
+            name=UNDO_TOOL,
+            description=(
+                "Undo the user's last change to their tasks in this conversation (within 10 "
+                "minutes): removes an added task, restores a deleted one, reopens a completed "
+                "one, or puts back previous values."
+            ),
+            params_json_schema={"type": "object", "properties": {}, "additionalProperties": False},
+            on_invoke_tool=invoke,
+            strict_json_schema=False,
+        )

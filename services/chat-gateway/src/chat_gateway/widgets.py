@@ -1,0 +1,327 @@
+"""ChatKit widgets for tasks: a task list, a task card, a confirmation and an outcome card.
+
+Widgets are built as plain component trees (``DynamicWidgetRoot``), the form ChatKit stores
+and streams. Each root carries a ``key`` naming its kind; task rows carry the task id as their
+key, so the tasks a widget showed can be read back from a stored widget (for the model's
+history and for widget actions) without any state outside the thread.
+"""
+
+from dataclasses import dataclass
+from typing import Any, Literal
+from uuid import UUID
+
+from chatkit.widgets import DynamicWidgetRoot
+
+TASK_LIST = "task_list"
+TASK_CARD = "task_card"
+CONFIRMATION = "confirmation"
+OUTCOME = "outcome"
+
+ACTION_COMPLETE = "task.complete"
+ACTION_REOPEN = "task.reopen"
+ACTION_DELETE = "task.delete"
+ACTION_CONFIRM = "confirmation.confirm"
+ACTION_CANCEL = "confirmation.cancel"
+ACTION_UNDO = "change.undo"
+
+Task = dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class ShownTask:
+    """A task as a widget displayed it."""
+
+    n: int
+    id: str
+    title: str
+    completed: bool
+
+
+def _action(kind: str, payload: dict[str, Any]) -> dict[str, Any]:
+    return {"type": kind, "payload": payload, "handler": "server", "loadingBehavior": "self"}
+
+
+def _details(task: Task) -> str:
+    parts: list[str] = []
+    if task.get("due_date"):
+        parts.append(f"Due {task['due_date']}")
+    if task.get("priority") and task["priority"] != "normal":
+        parts.append(f"{task['priority']} priority")
+    parts.extend(f"#{tag}" for tag in task.get("tags") or [])
+    return " · ".join(parts)
+
+
+def _toggle_button(task: Task) -> dict[str, Any]:
+    completed = bool(task.get("completed"))
+    return {
+        "type": "Button",
+        "key": "toggle",
+        "label": "Reopen" if completed else "Complete",
+        "size": "sm",
+        "variant": "outline",
+        "iconStart": "check" if not completed else None,
+        "onClickAction": _action(
+            ACTION_REOPEN if completed else ACTION_COMPLETE, {"task_id": str(task["id"])}
+        ),
+    }
+
+
+def _title_text(task: Task) -> dict[str, Any]:
+    return {
+        "type": "Text",
+        "id": "title",
+        "value": str(task["title"]),
+        "weight": "semibold",
+        "lineThrough": bool(task.get("completed")),
+        "color": "secondary" if task.get("completed") else None,
+    }
+
+
+def _status_badge(task: Task) -> dict[str, Any]:
+    completed = bool(task.get("completed"))
+    label, color = ("Done", "success") if completed else ("Open", "secondary")
+    if task.get("deleted_at"):
+        label, color = "Deleted", "danger"
+    return {"type": "Badge", "key": "status", "label": label, "color": color, "variant": "soft"}
+
+
+def _root(tree: dict[str, Any]) -> DynamicWidgetRoot:
+    return DynamicWidgetRoot.model_validate(_drop_none(tree))
+
+
+def _drop_none(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _drop_none(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list):
+        return [_drop_none(v) for v in value]
+    return value
+
+
+def _row(n: int, task: Task) -> dict[str, Any]:
+    details = _details(task)
+    return {
+        "type": "ListViewItem",
+        "key": str(task["id"]),
+        "gap": 3,
+        "align": "center",
+        "children": [
+            {"type": "Text", "key": "n", "value": f"{n}.", "color": "secondary"},
+            {
+                "type": "Col",
+                "flex": 1,
+                "gap": 0,
+                "children": [
+                    _title_text(task),
+                    {"type": "Caption", "value": details} if details else None,
+                ],
+            },
+            _status_badge(task),
+            _toggle_button(task) if not task.get("deleted_at") else None,
+            {
+                "type": "Button",
+                "key": "delete",
+                "label": "Delete",
+                "size": "sm",
+                "variant": "ghost",
+                "color": "danger",
+                "onClickAction": _action(ACTION_DELETE, {"task_id": str(task["id"])}),
+            }
+            if not task.get("deleted_at")
+            else None,
+        ],
+    }
+
+
+def task_list_widget(tasks: list[Task], *, more: bool = False) -> DynamicWidgetRoot:
+    """A list of tasks, numbered as displayed, each with its state and action buttons."""
+    rows = [_row(n, task) for n, task in enumerate(tasks, start=1)]
+    if not rows:
+        rows.append(
+            {
+                "type": "ListViewItem",
+                "key": "empty",
+                "children": [{"type": "Text", "value": "No tasks.", "color": "secondary"}],
+            }
+        )
+    if more:
+        rows.append(
+            {
+                "type": "ListViewItem",
+                "key": "more",
+                "children": [{"type": "Caption", "value": "More tasks not shown."}],
+            }
+        )
+    return _root({"type": "ListView", "key": TASK_LIST, "children": rows})
+
+
+def task_card_widget(task: Task, *, headline: str, undo_id: UUID | None) -> DynamicWidgetRoot:
+    """One task with a headline saying what happened, and Undo while it is possible."""
+    details = _details(task)
+    buttons: list[dict[str, Any]] = []
+    if not task.get("deleted_at"):
+        buttons.append(_toggle_button(task))
+    if undo_id is not None:
+        buttons.append(_undo_button(undo_id))
+    return _root(
+        {
+            "type": "Card",
+            "key": TASK_CARD,
+            "id": str(task["id"]),
+            "size": "sm",
+            "children": [
+                {"type": "Caption", "key": "headline", "value": headline},
+                {
+                    "type": "Row",
+                    "gap": 2,
+                    "align": "center",
+                    "children": [_title_text(task), {"type": "Spacer"}, _status_badge(task)],
+                },
+                {"type": "Caption", "value": details} if details else None,
+                {"type": "Row", "gap": 2, "children": buttons} if buttons else None,
+            ],
+        }
+    )
+
+
+def _undo_button(undo_id: UUID) -> dict[str, Any]:
+    return {
+        "type": "Button",
+        "key": "undo",
+        "label": "Undo",
+        "size": "sm",
+        "variant": "ghost",
+        "iconStart": "reload",
+        "onClickAction": _action(ACTION_UNDO, {"undo_id": str(undo_id)}),
+    }
+
+
+def confirmation_widget(
+    confirmation_id: UUID,
+    action: Literal["delete_task", "clear_completed"],
+    *,
+    task: Task | None,
+    count: int | None,
+) -> DynamicWidgetRoot:
+    """Asks the user to confirm a destructive change; nothing runs before Confirm."""
+    if action == "delete_task" and task is not None:
+        question = f"Delete “{task['title']}”?"
+    else:
+        question = f"Clear {count} completed task{'s' if count != 1 else ''}?"
+    payload = {"confirmation_id": str(confirmation_id)}
+    return _root(
+        {
+            "type": "Card",
+            "key": CONFIRMATION,
+            "id": str(task["id"]) if task is not None else None,
+            "size": "sm",
+            "children": [
+                {"type": "Text", "id": "title", "value": question, "weight": "semibold"},
+                {
+                    "type": "Caption",
+                    "value": "You can undo this for 10 minutes afterwards.",
+                },
+                {
+                    "type": "Row",
+                    "gap": 2,
+                    "children": [
+                        {
+                            "type": "Button",
+                            "key": "confirm",
+                            "label": "Confirm",
+                            "color": "danger",
+                            "size": "sm",
+                            "onClickAction": _action(ACTION_CONFIRM, payload),
+                        },
+                        {
+                            "type": "Button",
+                            "key": "cancel",
+                            "label": "Cancel",
+                            "variant": "outline",
+                            "size": "sm",
+                            "onClickAction": _action(ACTION_CANCEL, payload),
+                        },
+                    ],
+                },
+            ],
+        }
+    )
+
+
+def outcome_widget(text: str, *, undo_id: UUID | None = None) -> DynamicWidgetRoot:
+    """A short statement of what happened, with Undo while it is possible."""
+    return _root(
+        {
+            "type": "Card",
+            "key": OUTCOME,
+            "size": "sm",
+            "children": [
+                {"type": "Text", "value": text},
+                {"type": "Row", "children": [_undo_button(undo_id)]} if undo_id else None,
+            ],
+        }
+    )
+
+
+def widget_kind(widget: dict[str, Any]) -> str | None:
+    """The kind key of a stored widget (TASK_LIST, TASK_CARD, ...), or None."""
+    key = widget.get("key")
+    return key if isinstance(key, str) else None
+
+
+def _find(component: Any, predicate: Any) -> dict[str, Any] | None:
+    if isinstance(component, dict):
+        if predicate(component):
+            return component
+        children = component.get("children")
+        for child in children if isinstance(children, list) else [children]:
+            found = _find(child, predicate)
+            if found is not None:
+                return found
+    return None
+
+
+def _shown(component: dict[str, Any], n: int, task_id: str) -> ShownTask:
+    title = _find(component, lambda c: c.get("type") == "Text" and c.get("id") == "title")
+    status = _find(component, lambda c: c.get("type") == "Badge" and c.get("key") == "status")
+    return ShownTask(
+        n=n,
+        id=task_id,
+        title=str(title.get("value", "")) if title else "",
+        completed=bool(status and status.get("label") == "Done"),
+    )
+
+
+def shown_tasks(widget: dict[str, Any]) -> list[ShownTask]:
+    """The tasks a stored task list widget displayed, in display order."""
+    rows = [
+        row
+        for row in widget.get("children") or []
+        if isinstance(row, dict) and row.get("key") not in (None, "empty", "more")
+    ]
+    return [_shown(row, n, str(row["key"])) for n, row in enumerate(rows, start=1)]
+
+
+def shown_task(widget: dict[str, Any]) -> ShownTask | None:
+    """The task a stored task card (or a delete confirmation) displayed."""
+    task_id = widget.get("id")
+    if not isinstance(task_id, str):
+        return None
+    return _shown(widget, 1, task_id)
+
+
+def row_task(widget: dict[str, Any], task_id: str) -> ShownTask | None:
+    """The row of ``task_id`` in a stored task list, if it is there."""
+    return next((t for t in shown_tasks(widget) if t.id == task_id), None)
+
+
+def with_row_replaced(widget: dict[str, Any], task: Task) -> DynamicWidgetRoot:
+    """A stored task list with the row of ``task`` rebuilt from its current state."""
+    children: list[Any] = []
+    n = 0
+    for row in widget.get("children") or []:
+        if isinstance(row, dict) and row.get("key") not in (None, "empty", "more"):
+            n += 1
+            if row.get("key") == str(task["id"]):
+                row = _row(n, task)
+        children.append(row)
+    return _root({**widget, "children": children})
