@@ -4,11 +4,10 @@ import asyncio
 from logging.config import fileConfig
 
 from alembic import context
-from sqlalchemy.engine import Connection
-from sqlalchemy.ext.asyncio import create_async_engine
-
 from mcp_tasks.config import Settings
 from mcp_tasks.models import Base
+from sqlalchemy.engine import Connection
+from sqlalchemy.ext.asyncio import create_async_engine
 
 VERSION_TABLE = "alembic_version_mcp_tasks"
 config = context.config
@@ -21,7 +20,9 @@ def _url() -> str:
     return explicit if explicit else Settings().async_database_url
 
 
-def _include_object(obj: object, name: str | None, type_: str, reflected: bool, compare_to: object) -> bool:
+def _include_object(
+    obj: object, name: str | None, type_: str, reflected: bool, compare_to: object
+) -> bool:
     # The database is shared with other services: only ever compare our own tables.
     if type_ == "table":
         return name in Base.metadata.tables

@@ -44,9 +44,7 @@ def upgrade() -> None:
         ),
         sa.Column("deleted_at", sa.DateTime(timezone=True), nullable=True),
         sa.CheckConstraint("priority IN ('low', 'normal', 'high')", name="ck_tasks_priority"),
-        sa.CheckConstraint(
-            "char_length(description) <= 5000", name="ck_tasks_description_length"
-        ),
+        sa.CheckConstraint("char_length(description) <= 5000", name="ck_tasks_description_length"),
         sa.CheckConstraint("cardinality(tags) <= 10", name="ck_tasks_tag_count"),
         sa.PrimaryKeyConstraint("id", name="pk_tasks"),
     )

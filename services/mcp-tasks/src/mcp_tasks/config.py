@@ -7,7 +7,7 @@ from pydantic import AliasChoices, Field, SecretStr, field_validator, model_vali
 from pydantic_settings import NoDecode, SettingsConfigDict
 from servicekit.settings import PLACEHOLDER_SECRETS, ServiceSettings
 
-DEFAULT_ALLOWED_HOSTS = ("127.0.0.1:*", "localhost:*", "[::1]:*", "mcp-tasks:*")
+DEFAULT_ALLOWED_HOSTS = ("127.0.0.1:*", "localhost:*", "[::1]:*", "mcp-tasks:*", "mcp-tasks")
 
 
 class Settings(ServiceSettings):
@@ -18,11 +18,11 @@ class Settings(ServiceSettings):
     service_name: str = "mcp-tasks"
     database_url: str = Field(
         default="postgresql+asyncpg://postgres@127.0.0.1:5432/postgres",
-        validation_alias=AliasChoices("MCP_TASKS_DATABASE_URL", "DATABASE_URL"),
+        validation_alias=AliasChoices("MCP_TASKS_DATABASE_URL", "database_url", "DATABASE_URL"),
     )
     redis_url: str = Field(
         default="redis://127.0.0.1:6379/0",
-        validation_alias=AliasChoices("MCP_TASKS_REDIS_URL", "REDIS_URL"),
+        validation_alias=AliasChoices("MCP_TASKS_REDIS_URL", "redis_url", "REDIS_URL"),
     )
     identity_keys: dict[str, SecretStr] = Field(
         default_factory=lambda: {"dev": SecretStr("changethis")}

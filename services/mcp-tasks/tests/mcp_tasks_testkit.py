@@ -1,0 +1,98 @@
+"""Helpers shared by the mcp-tasks tests (fixtures live in conftest.py)."""
+
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from dataclasses import dataclass, field
+from typing import Any
+from uuid import UUID
+
+import httpx2
+from fastapi import FastAPI
+from mcp import Client
+from mcp.client.streamable_http import streamable_http_client
+from mcp.server.mcpserver import MCPServer
+from mcp.types import CallToolResult, TextContent
+from mcp_tasks.runtime import Runtime
+from servicekit.identity import IdentitySigner, signing_hook, verified_user
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+TEST_KEY_ID = "test"
+TEST_SECRET = "mcp-tasks-test-secret-0123456789abcdef"
+REDIS_URL = "redis://127.0.0.1:6379/2"
+BASE_URL = "http://mcp-tasks:8002"
+
+
+@dataclass
+class Acting:
+    """Whom the signing hook signs for; tests switch it between users."""
+
+    user: UUID = field(default_factory=uuid.uuid4)
+
+
+def signed_client(
+    app: FastAPI, signer: IdentitySigner, acting: Acting, base_url: str = BASE_URL
+) -> httpx2.AsyncClient:
+    """An in-process HTTP client that signs every request for ``acting.user``."""
+    return httpx2.AsyncClient(
+        transport=httpx2.ASGITransport(app=app),
+        base_url=base_url,
+        event_hooks={"request": [signing_hook(signer, lambda: acting.user)]},
+    )
+
+
+@asynccontextmanager
+async def memory_client(server: MCPServer[Runtime], user: UUID) -> AsyncIterator[Client]:
+    """The in-memory MCP client, calling as ``user`` (the verified-user context variable)."""
+    token = verified_user.set(user)
+    try:
+        async with Client(server) as client:
+            yield client
+    finally:
+        verified_user.reset(token)
+
+
+@asynccontextmanager
+async def http_mcp_client(http: httpx2.AsyncClient, url: str) -> AsyncIterator[Client]:
+    """The official MCP client over streamable HTTP, through a (signing) httpx2 client."""
+    async with Client(streamable_http_client(url, http_client=http)) as client:
+        yield client
+
+
+async def user_rows(engine: AsyncEngine, user: UUID) -> tuple[list[Any], list[Any]]:
+    """Every task row and event row of ``user``."""
+    async with engine.connect() as connection:
+        tasks = (
+            await connection.execute(
+                text("SELECT * FROM tasks WHERE user_id = :u ORDER BY id"), {"u": user}
+            )
+        ).all()
+        events = (
+            await connection.execute(
+                text("SELECT * FROM task_events WHERE user_id = :u ORDER BY version"), {"u": user}
+            )
+        ).all()
+    return list(tasks), list(events)
+
+
+def ok(result: CallToolResult) -> dict[str, Any]:
+    """The structured result of a successful tool call."""
+    assert result.is_error is False, result.content
+    structured: dict[str, Any] | None = result.structured_content
+    assert structured is not None
+    return structured
+
+
+def error_text(result: CallToolResult) -> str:
+    """The message of a tool error."""
+    assert result.is_error is True
+    assert result.structured_content is None
+    content = result.content[0]
+    assert isinstance(content, TextContent)
+    return content.text
+
+
+MemoryMCP = Callable[[UUID], AbstractAsyncContextManager[Client]]
+SignedClient = Callable[[Acting], httpx2.AsyncClient]
+UserRows = Callable[[UUID], Awaitable[tuple[list[Any], list[Any]]]]
