@@ -1,0 +1,192 @@
+"""What a user does over HTTP: sign up, manage tasks, chat, follow live events."""
+
+import json
+import secrets
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+import anyio
+import httpx
+
+JSON = dict[str, Any]
+
+
+@dataclass
+class User:
+    """A signed-in user of one stack."""
+
+    user_id: str
+    access_token: str
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.access_token}", "X-User-Timezone": "UTC"}
+
+
+async def sign_up(auth: httpx.AsyncClient) -> User:
+    """Register and sign in a fresh user."""
+    email = f"rel-{secrets.token_hex(8)}@example.com"
+    password = secrets.token_urlsafe(18)
+    created = await auth.post("/auth/register", json={"email": email, "password": password})
+    assert created.status_code == 201, created.text
+    signed_in = await auth.post("/auth/login", json={"email": email, "password": password})
+    assert signed_in.status_code == 200, signed_in.text
+    return User(created.json()["id"], signed_in.json()["access_token"])
+
+
+@dataclass
+class Turn:
+    """One streamed ChatKit answer: the decoded events, and whether the stream ended cleanly."""
+
+    status_code: int
+    events: list[JSON] = field(default_factory=list)
+    transport_error: str | None = None
+
+    @property
+    def thread_id(self) -> str | None:
+        for event in self.events:
+            if event.get("type") == "thread.created":
+                return str(event["thread"]["id"])
+        return None
+
+    def of_type(self, kind: str) -> list[JSON]:
+        return [event for event in self.events if event.get("type") == kind]
+
+    @property
+    def assistant_texts(self) -> list[str]:
+        return [
+            "".join(part.get("text", "") for part in event["item"].get("content", []))
+            for event in self.of_type("thread.item.done")
+            if event["item"].get("type") == "assistant_message"
+        ]
+
+
+def user_input(text: str) -> JSON:
+    return {
+        "content": [{"type": "input_text", "text": text}],
+        "attachments": [],
+        "inference_options": {},
+    }
+
+
+async def chat(
+    gateway: httpx.AsyncClient, user: User, text: str, thread_id: str | None = None
+) -> Turn:
+    """Send a message and read the whole stream; a broken stream is recorded, not raised."""
+    if thread_id is None:
+        body: JSON = {"type": "threads.create", "params": {"input": user_input(text)}}
+    else:
+        body = {
+            "type": "threads.add_user_message",
+            "params": {"thread_id": thread_id, "input": user_input(text)},
+        }
+    turn = Turn(0)
+    buffer = ""
+    try:
+        async with gateway.stream(
+            "POST", "/api/v1/chatkit", json=body, headers=user.headers
+        ) as answer:
+            turn.status_code = answer.status_code
+            async for chunk in answer.aiter_text():
+                buffer += chunk
+                while "\n\n" in buffer:
+                    frame, buffer = buffer.split("\n\n", 1)
+                    data = [
+                        line[5:].strip() for line in frame.splitlines() if line.startswith("data:")
+                    ]
+                    if data:
+                        turn.events.append(json.loads("\n".join(data)))
+    except httpx.HTTPError as error:
+        turn.transport_error = repr(error)
+    if buffer.strip():
+        turn.transport_error = (turn.transport_error or "") + f" trailing bytes: {buffer[:200]!r}"
+    return turn
+
+
+async def chatkit(
+    gateway: httpx.AsyncClient, user: User, kind: str, params: JSON
+) -> httpx.Response:
+    """A non-streaming ChatKit request."""
+    return await gateway.post(
+        "/api/v1/chatkit", json={"type": kind, "params": params}, headers=user.headers
+    )
+
+
+@dataclass
+class EventLog:
+    """Task events received by a listener, with the moment each arrived."""
+
+    frames: list[tuple[float, JSON]] = field(default_factory=list)
+    resyncs: int = 0
+    reconnects: int = 0
+    changed: anyio.Event = field(default_factory=anyio.Event)
+
+    def add(self, payload: JSON) -> None:
+        self.frames.append((anyio.current_time(), payload))
+        self.changed.set()
+        self.changed = anyio.Event()
+
+    @property
+    def versions(self) -> list[int]:
+        return [int(payload["version"]) for _, payload in self.frames]
+
+    @property
+    def task_ids(self) -> set[str]:
+        return {str(payload["task_id"]) for _, payload in self.frames}
+
+
+async def _read_stream(gateway: httpx.AsyncClient, user: User, log: EventLog) -> None:
+    last: int | None = None
+    while True:
+        headers = dict(user.headers)
+        if last is not None:
+            headers["Last-Event-ID"] = str(last)
+        try:
+            async with gateway.stream(
+                "GET", "/api/v1/events", headers=headers, timeout=httpx.Timeout(5.0, read=None)
+            ) as answer:
+                if answer.status_code != 200:
+                    await answer.aread()
+                    raise AssertionError(f"events: {answer.status_code} {answer.text}")
+                event, data = "message", list[str]()
+                async for line in answer.aiter_lines():
+                    if line == "":
+                        if data and event == "resync":
+                            log.resyncs += 1
+                        elif data:
+                            payload = json.loads("\n".join(data))
+                            log.add(payload)
+                            last = int(payload["version"])
+                        event, data = "message", []
+                    elif line.startswith("event:"):
+                        event = line[6:].strip()
+                    elif line.startswith("data:"):
+                        data.append(line[5:].strip())
+        except (httpx.HTTPError, anyio.EndOfStream):
+            pass
+        # The server closed or the connection broke: resume like a browser's EventSource.
+        log.reconnects += 1
+        await anyio.sleep(0.2)
+
+
+@asynccontextmanager
+async def listening(gateway: httpx.AsyncClient, user: User) -> AsyncIterator[EventLog]:
+    """Follow the user's live events (reconnecting with Last-Event-ID) while inside."""
+    log = EventLog()
+    async with anyio.create_task_group() as group:
+        group.start_soon(_read_stream, gateway, user, log)
+        try:
+            yield log
+        finally:
+            group.cancel_scope.cancel()
+
+
+async def wait_for_versions(log: EventLog, count: int, within: float) -> float:
+    """Seconds until ``log`` holds ``count`` events; raises TimeoutError after ``within``."""
+    began = anyio.current_time()
+    with anyio.fail_after(within):
+        while len(log.frames) < count:
+            await log.changed.wait()
+    return anyio.current_time() - began
