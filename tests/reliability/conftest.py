@@ -94,8 +94,10 @@ def scenario(request: pytest.FixtureRequest) -> Scenario:
 
 
 @pytest.hookimpl(wrapper=True)
-def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
-    report: pytest.TestReport = yield
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+    report = yield
     entry = SCOREBOARD.scenarios.get(item.nodeid)
     if entry is not None and (report.when == "call" or report.failed):
         entry.outcome = "held" if report.passed else ("broke" if report.failed else "skipped")
