@@ -242,7 +242,7 @@ def start_frontend(env: dict[str, str]) -> None:
     subprocess.run([npm, "run", "build"], cwd=frontend, check=True)
     spawn(
         "frontend",
-        [npm, "run", "preview", "--", "--port", "8080", "--strictPort", "--host", "127.0.0.1"],
+        [npm, "run", "preview"],
         env,
         cwd=frontend,
     )
