@@ -27,6 +27,7 @@ class FaultProxy:
         self.port = 0
         self.connections_total = 0
         self.held_chunks = 0
+        self.bytes_held = threading.Event()
         self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self._loop.run_forever, name=f"proxy-{name}")
         self._server: asyncio.Server | None = None
@@ -89,6 +90,7 @@ class FaultProxy:
         if flowing:
             self._flowing.set()
             self.held_chunks = 0
+            self.bytes_held.clear()
         else:
             self._flowing.clear()
 
@@ -145,6 +147,7 @@ class FaultProxy:
             while data := await source.read(CHUNK):
                 if held and self._flowing is not None and not self._flowing.is_set():
                     self.held_chunks += 1
+                    self.bytes_held.set()
                     await self._flowing.wait()
                 if sink.transport.is_closing():
                     break
