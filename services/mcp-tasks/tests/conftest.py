@@ -4,7 +4,6 @@ and a real uvicorn server on a free port."""
 import asyncio
 import json
 import os
-import socket
 import subprocess
 import sys
 import threading
@@ -24,7 +23,6 @@ from mcp_tasks.config import Settings
 from mcp_tasks.main import create_app
 from mcp_tasks.runtime import Runtime
 from mcp_tasks.server import build_server
-from pydantic import SecretStr
 from redis.asyncio import Redis
 from servicekit.identity import IdentitySigner
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
@@ -40,7 +38,9 @@ from mcp_tasks_testkit import (
     MemoryMCP,
     SignedClient,
     UserRows,
+    free_port,
     http_mcp_client,
+    make_settings,
     memory_client,
     signed_client,
     user_rows,
@@ -81,19 +81,6 @@ def database_url() -> str:
 @pytest.fixture
 def anyio_backend() -> str:
     return "asyncio"
-
-
-def make_settings(database_url: str, **overrides: object) -> Settings:
-    """Test settings: the test database, Redis db 2 and a non-placeholder identity key."""
-    values: dict[str, object] = {
-        "environment": "test",
-        "database_url": database_url,
-        "redis_url": REDIS_URL,
-        "identity_keys": {TEST_KEY_ID: SecretStr(TEST_SECRET)},
-        "log_level": "WARNING",
-    }
-    values.update(overrides)
-    return Settings.model_validate(values)
 
 
 @pytest.fixture
@@ -205,14 +192,6 @@ class LiveServer:
 
     base_url: str
     process: "subprocess.Popen[str]"
-
-
-def free_port() -> int:
-    """A port nothing listens on right now."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 @pytest.fixture(scope="session")

@@ -1,5 +1,6 @@
 """Helpers shared by the mcp-tasks tests (fixtures live in conftest.py)."""
 
+import socket
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
@@ -13,7 +14,9 @@ from mcp import Client
 from mcp.client.streamable_http import streamable_http_client
 from mcp.server.mcpserver import MCPServer
 from mcp.types import CallToolResult, TextContent
+from mcp_tasks.config import Settings
 from mcp_tasks.runtime import Runtime
+from pydantic import SecretStr
 from servicekit.identity import IdentitySigner, signing_hook, verified_user
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -96,3 +99,24 @@ def error_text(result: CallToolResult) -> str:
 MemoryMCP = Callable[[UUID], AbstractAsyncContextManager[Client]]
 SignedClient = Callable[[Acting], httpx2.AsyncClient]
 UserRows = Callable[[UUID], Awaitable[tuple[list[Any], list[Any]]]]
+
+
+def make_settings(database_url: str, **overrides: object) -> Settings:
+    """Test settings: the test database, Redis db 2 and a non-placeholder identity key."""
+    values: dict[str, object] = {
+        "environment": "test",
+        "database_url": database_url,
+        "redis_url": REDIS_URL,
+        "identity_keys": {TEST_KEY_ID: SecretStr(TEST_SECRET)},
+        "log_level": "WARNING",
+    }
+    values.update(overrides)
+    return Settings.model_validate(values)
+
+
+def free_port() -> int:
+    """A port nothing listens on right now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port

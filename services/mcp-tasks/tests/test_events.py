@@ -1,0 +1,171 @@
+"""Event versions under concurrency, publishing on Redis, Redis outages and retention."""
+
+import json
+import uuid
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+
+import anyio
+import httpx2
+import pytest
+from mcp_tasks.config import Settings
+from mcp_tasks.main import create_app
+from mcp_tasks.runtime import Runtime, prune_expired_events
+from mcp_tasks_testkit import Acting, free_port, make_settings, signed_client
+from redis.asyncio import Redis
+from redis.asyncio.client import PubSub
+from servicekit.events import TaskEvent, user_channel
+from servicekit.identity import IdentitySigner
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+pytestmark = pytest.mark.anyio
+
+WRITERS = 50
+
+
+@pytest.fixture
+async def subscription(redis: Redis, acting: Acting) -> AsyncIterator[PubSub]:
+    pubsub = redis.pubsub()
+    await pubsub.subscribe(user_channel(acting.user))
+    yield pubsub
+    await pubsub.aclose()  # type: ignore[no-untyped-call]  # redis-py leaves it unannotated
+
+
+async def received(pubsub: PubSub, count: int) -> list[TaskEvent]:
+    events: list[TaskEvent] = []
+    with anyio.fail_after(10):
+        while len(events) < count:
+            message = await pubsub.get_message(ignore_subscribe_messages=True, timeout=5)
+            if message is not None:
+                events.append(TaskEvent.model_validate_json(message["data"]))
+    return events
+
+
+async def test_concurrent_writers_of_one_user_get_gapless_versions_published_in_order(
+    http: httpx2.AsyncClient, subscription: PubSub, engine: AsyncEngine, acting: Acting
+) -> None:
+    statuses: list[int] = []
+
+    async def write(n: int) -> None:
+        response = await http.post("/internal/v1/tasks", json={"title": f"writer {n}"})
+        statuses.append(response.status_code)
+
+    async with anyio.create_task_group() as group:
+        for n in range(WRITERS):
+            group.start_soon(write, n)
+    published = await received(subscription, WRITERS)
+
+    assert statuses == [201] * WRITERS
+    async with engine.connect() as connection:
+        versions = (
+            (
+                await connection.execute(
+                    text("SELECT version FROM task_events WHERE user_id = :u ORDER BY version"),
+                    {"u": acting.user},
+                )
+            )
+            .scalars()
+            .all()
+        )
+    assert list(versions) == list(range(1, WRITERS + 1))
+    assert [event.version for event in published] == list(range(1, WRITERS + 1))
+    assert {event.task["title"] for event in published if event.task} == {
+        f"writer {n}" for n in range(WRITERS)
+    }
+    assert {event.type for event in published} == {"task.created"}
+
+
+async def test_published_event_matches_the_contract_json(
+    http: httpx2.AsyncClient, subscription: PubSub
+) -> None:
+    created = (await http.post("/internal/v1/tasks", json={"title": "Wire format"})).json()
+
+    with anyio.fail_after(10):
+        message = None
+        while message is None:
+            message = await subscription.get_message(ignore_subscribe_messages=True, timeout=5)
+    payload = json.loads(message["data"])
+
+    assert set(payload) == {
+        "version",
+        "type",
+        "task_id",
+        "task",
+        "occurred_at",
+        "actor",
+        "trace_id",
+    }
+    assert payload["version"] == 1
+    assert payload["type"] == "task.created"
+    assert payload["task_id"] == created["id"]
+    assert payload["task"] == created
+    assert payload["actor"] == "api"
+    assert len(payload["trace_id"]) == 32
+
+
+async def test_writes_succeed_and_the_log_keeps_every_event_while_redis_is_down(
+    database_url: str, signer: IdentitySigner, acting: Acting
+) -> None:
+    down = make_settings(database_url, redis_url=f"redis://127.0.0.1:{free_port()}/2")
+    app = create_app(down)
+    async with app.router.lifespan_context(app), signed_client(app, signer, acting) as http:
+        created = [
+            await http.post("/internal/v1/tasks", json={"title": f"offline {n}"}) for n in range(3)
+        ]
+        done = await http.patch(
+            f"/internal/v1/tasks/{created[0].json()['id']}", json={"completed": True}
+        )
+        log = await http.get("/internal/v1/events", params={"after": 0})
+
+    assert [response.status_code for response in created] == [201, 201, 201]
+    assert done.status_code == 200
+    assert log.status_code == 200
+    assert [(e["version"], e["type"]) for e in log.json()["events"]] == [
+        (1, "task.created"),
+        (2, "task.created"),
+        (3, "task.created"),
+        (4, "task.completed"),
+    ]
+    assert log.json()["latest_version"] == 4
+
+
+async def test_events_older_than_retention_are_pruned_and_asking_for_them_answers_410(
+    http: httpx2.AsyncClient, runtime: Runtime, engine: AsyncEngine, acting: Acting
+) -> None:
+    for n in range(4):
+        await http.post("/internal/v1/tasks", json={"title": f"t{n}"})
+    old = datetime.now(UTC) - timedelta(days=runtime.settings.event_retention_days + 1)
+    async with engine.begin() as connection:
+        await connection.execute(
+            text("UPDATE task_events SET occurred_at = :t WHERE user_id = :u AND version <= 2"),
+            {"t": old, "u": acting.user},
+        )
+
+    removed = await prune_expired_events(runtime)
+    gone = await http.get("/internal/v1/events", params={"after": 0})
+    kept = await http.get("/internal/v1/events", params={"after": 2})
+    latest = await http.get("/internal/v1/events", params={"after": 4})
+
+    assert removed >= 2
+    assert gone.status_code == 410
+    assert gone.headers["content-type"] == "application/problem+json"
+    assert gone.json()["latest_version"] == 4
+    assert "reload" in gone.json()["detail"]
+    assert kept.status_code == 200
+    assert [e["version"] for e in kept.json()["events"]] == [3, 4]
+    assert latest.json() == {"events": [], "latest_version": 4}
+
+
+def test_retention_days_come_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("MCP_TASKS_EVENT_RETENTION_DAYS", "7")
+
+    assert Settings().event_retention_days == 7
+
+
+async def test_unknown_user_has_an_empty_log(http: httpx2.AsyncClient, acting: Acting) -> None:
+    acting.user = uuid.uuid4()
+
+    response = await http.get("/internal/v1/events")
+
+    assert (response.status_code, response.json()) == (200, {"events": [], "latest_version": 0})
