@@ -70,7 +70,7 @@ function Workspace({ session, email, userId, config }: { session: Session; email
             {email}
           </span>
           <button type="button" className="btn btn-secondary btn-small" onClick={() => void session.logout()}>
-            <Icon name="logout" size={16} /> Sign out
+            <Icon name="logout" size={16} /> <span className="btn-label">Sign out</span>
           </button>
         </div>
       </header>
