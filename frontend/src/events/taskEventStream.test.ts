@@ -89,6 +89,29 @@ describe("TaskEventStream", () => {
     expect(stream.version).toBe(3);
   });
 
+  it("resumes from the version a fresh stream announces, even before any event", async () => {
+    const seen: Headers[] = [];
+    const timers = manualTimers();
+    const reloads: string[] = [];
+    const stream = new TaskEventStream({
+      url: "/e",
+      fetch: scriptedFetch([["retry: 1000\nid: 17\n\n"], [frame(event(18))]], seen),
+      onEvent: () => undefined,
+      onReload: (reason) => reloads.push(reason),
+      setTimer: timers.setTimer,
+      clearTimer: timers.clearTimer,
+      random: () => 0,
+    });
+    stream.start();
+    await until(() => [...timers.pending.values()].some((t) => t.ms < 40_000));
+    expect(stream.version).toBe(17);
+    timers.fireReconnect();
+    await until(() => stream.version === 18);
+    stream.stop();
+    expect(seen[1].get("Last-Event-ID")).toBe("17");
+    expect(reloads).toEqual(["connected"]);
+  });
+
   it("reloads the list instead of applying an event after a version gap", () => {
     const received: number[] = [];
     const reloads: string[] = [];

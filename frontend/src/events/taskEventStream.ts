@@ -110,6 +110,12 @@ export class TaskEventStream {
     this.options.onEvent(event);
   }
 
+  /** The server names the version a fresh stream starts after (an id-only frame); resume from it. */
+  handleIdOnly(id: string): void {
+    this.touch();
+    if (/^\d+$/.test(id) && (this.lastVersion === null || Number(id) > this.lastVersion)) this.lastVersion = Number(id);
+  }
+
   private touch(): void {
     const idle = this.options.idleTimeoutMs ?? 45_000;
     if (this.idleTimer !== null) this.clearTimer(this.idleTimer);
@@ -145,6 +151,7 @@ export class TaskEventStream {
         response.body,
         (message) => this.handleMessage(message),
         () => this.touch(),
+        (id) => this.handleIdOnly(id),
       );
     } catch (error) {
       if (!this.running) return;

@@ -74,3 +74,14 @@ describe("readSse", () => {
     expect(messages.map((m) => m.data)).toEqual(["caf\u00e9 \u2713"]);
   });
 });
+
+describe("SseParser id-only blocks", () => {
+  it("reports an id sent without data, as a stream's starting position", () => {
+    const ids: string[] = [];
+    const messages: SseMessage[] = [];
+    const parser = new SseParser((m) => messages.push(m), undefined, (id) => ids.push(id));
+    parser.push("retry: 2000\nid: 41\n\n: heartbeat\n\n");
+    expect(ids).toEqual(["41"]);
+    expect(messages).toEqual([]);
+  });
+});

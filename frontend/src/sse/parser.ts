@@ -18,10 +18,12 @@ export class SseParser {
   private idSeen = false;
   private retry: number | null = null;
   private pendingCr = false;
+  private idInBlock = false;
 
   constructor(
     private readonly onMessage: (message: SseMessage) => void,
     private readonly onComment: (text: string) => void = () => undefined,
+    private readonly onIdOnly: (id: string) => void = () => undefined,
   ) {}
 
   /** Adds decoded text; complete lines are processed, a trailing partial line waits for more. */
@@ -78,6 +80,7 @@ export class SseParser {
         if (!value.includes("\0")) {
           this.lastId = value;
           this.idSeen = true;
+          this.idInBlock = true;
         }
         break;
       case "retry":
@@ -89,8 +92,12 @@ export class SseParser {
   }
 
   private dispatch(): void {
+    const idInBlock = this.idInBlock;
+    this.idInBlock = false;
     if (this.dataLines.length === 0) {
       this.eventName = "";
+      // A block with an id and no data dispatches nothing but still moves the last event id.
+      if (idInBlock && this.lastId !== null) this.onIdOnly(this.lastId);
       return;
     }
     const message: SseMessage = {
@@ -110,8 +117,9 @@ export async function readSse(
   body: ReadableStream<Uint8Array>,
   onMessage: (message: SseMessage) => void,
   onComment?: (text: string) => void,
+  onIdOnly?: (id: string) => void,
 ): Promise<void> {
-  const parser = new SseParser(onMessage, onComment);
+  const parser = new SseParser(onMessage, onComment, onIdOnly);
   const reader = body.getReader();
   const decoder = new TextDecoder();
   try {
