@@ -5,10 +5,11 @@ from contextlib import asynccontextmanager
 from typing import Annotated, Any
 from uuid import UUID
 
+from mcp.server.context import CallNext, HandlerResult, ServerRequestContext
 from mcp.server.mcpserver import Context, MCPServer
 from mcp.server.mcpserver.exceptions import ToolError
 from mcp.shared.exceptions import MCPError
-from mcp.types import ToolAnnotations
+from mcp.types import CallToolResult, TextContent, ToolAnnotations
 from pydantic import Field
 from servicekit.identity import verified_user
 
@@ -316,4 +317,43 @@ def build_server(
         )
         return result
 
+    server.middleware.append(_UnknownArgumentGate(server))
     return server
+
+
+class _UnknownArgumentGate:
+    """Refuses tool calls carrying arguments the tool does not declare.
+
+    The SDK would silently drop them; a model that misspelt an argument should learn that its
+    value was not used.
+    """
+
+    def __init__(self, server: MCPServer[Runtime]) -> None:
+        self._server = server
+        self._accepted: dict[str, frozenset[str]] | None = None
+
+    async def __call__(
+        self, ctx: ServerRequestContext[Any, Any], call_next: CallNext
+    ) -> HandlerResult:
+        params = ctx.params
+        if ctx.method == "tools/call" and isinstance(params, dict):
+            arguments = params.get("arguments")
+            name = params.get("name")
+            if isinstance(arguments, dict) and isinstance(name, str):
+                if self._accepted is None:
+                    self._accepted = {
+                        tool.name: frozenset(tool.input_schema.get("properties", {}))
+                        for tool in await self._server.list_tools()
+                    }
+                accepted = self._accepted.get(name)
+                unknown = sorted(set(arguments) - accepted) if accepted is not None else []
+                if accepted is not None and unknown:
+                    text = (
+                        f"Error executing tool {name}: unknown argument(s) "
+                        f"{', '.join(repr(u[:64]) for u in unknown[:10])}. "
+                        f"{name} accepts: {', '.join(sorted(accepted)) or 'no arguments'}."
+                    )
+                    return CallToolResult(
+                        content=[TextContent(type="text", text=text)], is_error=True
+                    )
+        return await call_next(ctx)
