@@ -1,0 +1,103 @@
+"""The Dockerfiles agree with the workspace and with the manifests that run their images."""
+
+import re
+import tomllib
+from pathlib import Path
+
+import pytest
+from k8s_manifests import REPO_ROOT, Manifest, app_container, find
+
+DOCKERFILES = {
+    "auth": REPO_ROOT / "services" / "auth" / "Dockerfile",
+    "chat-gateway": REPO_ROOT / "services" / "chat-gateway" / "Dockerfile",
+    "mcp-tasks": REPO_ROOT / "services" / "mcp-tasks" / "Dockerfile",
+    "frontend": REPO_ROOT / "frontend" / "Dockerfile",
+}
+PYTHON_SERVICES = ("auth", "chat-gateway", "mcp-tasks")
+
+
+def instructions(path: Path) -> list[tuple[str, str]]:
+    """(INSTRUCTION, arguments) pairs, continuation lines joined, comments dropped."""
+    text = re.sub(r"\\\n", " ", path.read_text())
+    pairs = []
+    for line in text.splitlines():
+        stripped = line.strip()
+        if stripped and not stripped.startswith("#"):
+            keyword, _, rest = stripped.partition(" ")
+            pairs.append((keyword.upper(), rest.strip()))
+    return pairs
+
+
+def final_stage(pairs: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    last_from = max(index for index, (keyword, _) in enumerate(pairs) if keyword == "FROM")
+    return pairs[last_from:]
+
+
+@pytest.mark.parametrize("slug", DOCKERFILES)
+def test_base_images_are_pinned_by_version_tag(slug: str) -> None:
+    pairs = instructions(DOCKERFILES[slug])
+    images = {
+        name: image
+        for keyword, rest in pairs
+        if keyword == "ARG" and "=" in rest
+        for name, image in [rest.split("=", 1)]
+        if name.endswith("_IMAGE")
+    }
+    stages = [rest.split()[0] for keyword, rest in pairs if keyword == "FROM"]
+    assert stages
+    assert {stage.strip("${}") for stage in stages} <= images.keys()
+    for image in images.values():
+        tag = image.rsplit(":", 1)[1]
+        assert re.match(r"^\d+\.\d+\.\d+", tag), f"{image} is not pinned to a version"
+
+
+@pytest.mark.parametrize("slug", DOCKERFILES)
+def test_final_image_runs_as_a_numeric_non_root_user_on_the_declared_port(
+    rendered: dict[str, list[Manifest]], slug: str
+) -> None:
+    stage = final_stage(instructions(DOCKERFILES[slug]))
+    users = [rest for keyword, rest in stage if keyword == "USER"]
+    assert len(users) == 1
+    assert re.fullmatch(r"[1-9]\d*:[1-9]\d*", users[0])
+    container = app_container(find(rendered["kind"], "Deployment", slug))
+    exposed = [rest for keyword, rest in stage if keyword == "EXPOSE"]
+    assert exposed == [str(container["ports"][0]["containerPort"])]
+
+
+@pytest.mark.parametrize("slug", PYTHON_SERVICES)
+def test_python_image_syncs_its_package_from_the_lock_and_runs_the_deployed_command(
+    rendered: dict[str, list[Manifest]], slug: str
+) -> None:
+    pairs = instructions(DOCKERFILES[slug])
+    workspace = tomllib.loads((REPO_ROOT / "pyproject.toml").read_text())
+    members = workspace["tool"]["uv"]["workspace"]["members"]
+    copies = {rest for keyword, rest in pairs if keyword == "COPY"}
+    for member in members:
+        assert f"{member}/pyproject.toml {member}/" in copies, f"uv needs {member}/pyproject.toml"
+    syncs = [rest for keyword, rest in pairs if keyword == "RUN" and "uv sync" in rest]
+    assert len(syncs) == 2
+    for sync in syncs:
+        assert "uv sync --frozen --no-dev" in sync
+        assert sync.endswith(f"--package {slug}")
+    command = app_container(find(rendered["kind"], "Deployment", slug))["command"]
+    cmd = [rest for keyword, rest in final_stage(pairs) if keyword == "CMD"]
+    assert len(cmd) == 1
+    assert f'"{command[1]}"' in cmd[0]
+
+
+def test_frontend_image_serves_the_probe_paths_on_its_port(
+    rendered: dict[str, list[Manifest]],
+) -> None:
+    config = (REPO_ROOT / "deploy" / "docker" / "frontend" / "nginx.conf").read_text()
+    container = app_container(find(rendered["kind"], "Deployment", "frontend"))
+    assert f"listen {container['ports'][0]['containerPort']};" in config
+    for probe in ("readinessProbe", "livenessProbe"):
+        assert f"location = {container[probe]['httpGet']['path']} {{" in config
+    assert "try_files $uri $uri/ /index.html;" in config
+
+
+def test_build_context_keeps_what_the_images_copy() -> None:
+    ignored = (REPO_ROOT / ".dockerignore").read_text().splitlines()
+    assert "!tests/e2e/pyproject.toml" in ignored
+    for needed in ("uv.lock", "pyproject.toml", "libs", "services", "frontend", "deploy/docker"):
+        assert needed not in ignored
