@@ -28,6 +28,9 @@ class Settings(DatabaseSettings):
     signing_key_id: str | None = Field(default=None, min_length=1, max_length=128)
     extra_public_keys_file: Path | None = None
     development_key_dir: Path = Path(".run/auth")
+    password_time_cost: int = Field(default=3, ge=1)
+    password_memory_kib: int = Field(default=65_536, ge=8_192)
+    password_parallelism: int = Field(default=4, ge=1)
     login_failure_window_seconds: int = Field(default=900, ge=1)
     max_login_failures_per_email: int = Field(default=5, ge=1)
     max_login_failures_per_address: int = Field(default=20, ge=1)

@@ -40,7 +40,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             max_per_email=settings.max_login_failures_per_email,
             max_per_address=settings.max_login_failures_per_address,
         )
-        accounts = Accounts(database, Passwords(), keys, throttle, settings)
+        passwords = Passwords(
+            time_cost=settings.password_time_cost,
+            memory_kib=settings.password_memory_kib,
+            parallelism=settings.password_parallelism,
+        )
+        accounts = Accounts(database, passwords, keys, throttle, settings)
         app.state.resources = Resources(settings, database, redis, keys, accounts)
         try:
             yield

@@ -3,19 +3,23 @@
 import secrets
 
 from anyio import to_thread
-from argon2 import PasswordHasher
+from argon2 import PasswordHasher, Type
 from argon2.exceptions import InvalidHashError, VerificationError
 
 
 class Passwords:
-    """Hashes and verifies passwords with argon2id (RFC 9106 low-memory profile by default).
+    """Hashes and verifies passwords with argon2id (by default the RFC 9106 low-memory profile).
 
     Verifying against an unknown account still costs one full verification (of a hash made
     at start-up), so response times do not reveal which emails are registered.
     """
 
-    def __init__(self, hasher: PasswordHasher | None = None) -> None:
-        self._hasher = hasher or PasswordHasher()
+    def __init__(
+        self, *, time_cost: int = 3, memory_kib: int = 65_536, parallelism: int = 4
+    ) -> None:
+        self._hasher = PasswordHasher(
+            time_cost=time_cost, memory_cost=memory_kib, parallelism=parallelism, type=Type.ID
+        )
         self._dummy_hash = self._hasher.hash(secrets.token_urlsafe(16))
 
     async def hash(self, password: str) -> str:
