@@ -3,7 +3,7 @@
 import importlib
 from typing import cast
 
-from agents import ModelProvider, OpenAIProvider, set_tracing_disabled
+from agents import Model, ModelProvider, OpenAIProvider, set_tracing_disabled
 from openai import AsyncOpenAI
 
 from chat_gateway.config import Settings
@@ -11,12 +11,24 @@ from chat_gateway.config import Settings
 DEFAULT_OPENAI_MODEL = "gpt-4.1-mini"
 
 
+class LocalProvider(ModelProvider):
+    """The offline local model, loaded on first use."""
+
+    def __init__(self) -> None:
+        self._provider: ModelProvider | None = None
+
+    def get_model(self, model_name: str | None) -> Model:
+        """The local model (chat_gateway.local_model.LocalModelProvider)."""
+        if self._provider is None:
+            module = importlib.import_module("chat_gateway.local_model")
+            self._provider = cast(ModelProvider, module.LocalModelProvider())
+        return self._provider.get_model(model_name)
+
+
 def build_model_provider(settings: Settings) -> ModelProvider:
     """The provider named by CHAT_GATEWAY_MODEL_PROVIDER; refuses incomplete configuration."""
     if settings.model_provider == "local":
-        # Imported by name so the gateway starts without the module in other deployments.
-        module = importlib.import_module("chat_gateway.local_model")
-        return cast(ModelProvider, module.LocalModelProvider())
+        return LocalProvider()
     key = settings.openai_api_key.get_secret_value() if settings.openai_api_key else None
     if settings.model_provider == "openai":
         if not key:

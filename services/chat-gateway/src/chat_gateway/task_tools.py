@@ -13,7 +13,8 @@ from typing import Any, cast
 from uuid import UUID
 
 import mcp_types
-from agents import FunctionTool, ToolContext
+from agents import FunctionTool
+from agents.tool_context import ToolContext
 from chatkit.agents import AgentContext
 from chatkit.widgets import DynamicWidgetRoot
 

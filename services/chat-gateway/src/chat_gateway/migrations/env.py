@@ -4,8 +4,9 @@ import asyncio
 from logging.config import fileConfig
 
 from alembic import context
-from chat_gateway.config import Settings
 from chat_gateway.models import Base
+from pydantic_settings import SettingsConfigDict
+from servicekit.settings import ServiceSettings
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import create_async_engine
 
@@ -16,9 +17,15 @@ if config.config_file_name is not None:
     fileConfig(config.config_file_name, disable_existing_loggers=False)
 
 
+class _DatabaseSettings(ServiceSettings):
+    """Only what migrations need, so they run without the service's secrets."""
+
+    model_config = SettingsConfigDict(env_prefix="CHAT_GATEWAY_", extra="ignore")
+
+
 def _url() -> str:
     configured = config.get_main_option("sqlalchemy.url")
-    return configured or Settings().async_database_url
+    return configured or _DatabaseSettings().async_database_url
 
 
 def _run(connection: Connection) -> None:
