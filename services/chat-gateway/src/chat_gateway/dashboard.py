@@ -1,5 +1,7 @@
 """The resources behind the dashboard's task API and live events, opened by the lifespan."""
 
+import asyncio
+import contextlib
 from contextlib import AsyncExitStack
 
 from redis.asyncio import Redis
@@ -11,6 +13,8 @@ from chat_gateway.event_hub import EventHub
 from chat_gateway.event_stream import StreamSettings
 from chat_gateway.event_tickets import EventTickets
 from chat_gateway.tasks_client import TasksClient
+
+_HUB_CONNECT_WAIT_SECONDS = 2.0
 
 
 async def open_dashboard(
@@ -30,6 +34,11 @@ async def open_dashboard(
     hub = EventHub(settings.redis_url, client_buffer=settings.event_client_buffer)
     await hub.start()
     stack.push_async_callback(hub.stop)
+    with contextlib.suppress(TimeoutError):
+        # Streams opened right after startup should not wait for the first connection;
+        # if Redis is away, start anyway: the hub keeps retrying and streams serve the log.
+        async with asyncio.timeout(_HUB_CONNECT_WAIT_SECONDS):
+            await hub.wait_connected()
     state.tasks_client = tasks
     state.event_hub = hub
     state.event_tickets = EventTickets(redis)

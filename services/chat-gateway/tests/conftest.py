@@ -1,0 +1,148 @@
+"""Fixtures for the dashboard task API and live event tests (servers in live_harness)."""
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+import secrets
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from contextlib import AbstractAsyncContextManager
+from pathlib import Path
+from typing import Any
+from uuid import UUID
+
+import httpx
+import pytest
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+from live_harness import (
+    IDENTITY_KEY_ID,
+    IDENTITY_SECRET,
+    REDIS_URL,
+    Gateway,
+    GatewayFactory,
+    RedisServer,
+    ServiceProcess,
+    User,
+    ensure_database,
+    free_port,
+    gateway_settings,
+    mcp_tasks_env,
+    migrate,
+    serve_gateway,
+    start_service,
+)
+from servicekit.identity import IdentitySigner
+
+
+@pytest.fixture
+def anyio_backend() -> str:
+    return "asyncio"
+
+
+@pytest.fixture(scope="session")
+def mcp_tasks_database() -> str:
+    url = ensure_database("chat_gateway_events_mcp_test")
+    migrate("mcp-tasks", url, mcp_tasks_env(url, REDIS_URL))
+    return url
+
+
+@pytest.fixture(scope="session")
+def mcp_tasks(
+    mcp_tasks_database: str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[ServiceProcess]:
+    service = start_service(
+        "mcp_tasks.main:create_app",
+        mcp_tasks_env(mcp_tasks_database, REDIS_URL),
+        tmp_path_factory.mktemp("mcp-tasks") / "mcp-tasks.log",
+    )
+    yield service
+    service.stop()
+
+
+@pytest.fixture(scope="session")
+def auth(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServiceProcess]:
+    database_url = ensure_database("chat_gateway_events_auth_test")
+    migrate("auth", database_url)
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    pem = key.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    ).decode()
+    service = start_service(
+        "auth_service.main:create_app",
+        {
+            "ENVIRONMENT": "test",
+            "DATABASE_URL": database_url,
+            "REDIS_URL": REDIS_URL,
+            "AUTH_SIGNING_KEY": pem,
+            "AUTH_SIGNING_KEY_ID": "gateway-test-key",
+        },
+        tmp_path_factory.mktemp("auth") / "auth.log",
+    )
+    yield service
+    service.stop()
+
+
+@pytest.fixture
+def new_user(auth: ServiceProcess) -> Callable[[], Awaitable[User]]:
+    async def register() -> User:
+        email = f"events-{uuid.uuid4().hex}@example.com"
+        password = "correct horse battery " + secrets.token_hex(4)
+        async with httpx.AsyncClient(base_url=auth.url) as client:
+            created = await client.post(
+                "/auth/register", json={"email": email, "password": password}
+            )
+            assert created.status_code == 201, created.text
+            login = await client.post("/auth/login", json={"email": email, "password": password})
+            assert login.status_code == 200, login.text
+        return User(UUID(created.json()["id"]), login.json()["access_token"])
+
+    return register
+
+
+@pytest.fixture(scope="session")
+def gateway_database() -> str:
+    return ensure_database("chat_gateway_test")
+
+
+@pytest.fixture
+def gateway_factory(
+    mcp_tasks: ServiceProcess, auth: ServiceProcess, gateway_database: str
+) -> GatewayFactory:
+    def factory(
+        mcp_tasks_url: str | None = None, **overrides: Any
+    ) -> AbstractAsyncContextManager[Gateway]:
+        return serve_gateway(
+            gateway_settings(
+                mcp_tasks_url or mcp_tasks.url, auth.url, gateway_database, **overrides
+            )
+        )
+
+    return factory
+
+
+@pytest.fixture
+async def gateway(gateway_factory: GatewayFactory) -> AsyncIterator[Gateway]:
+    async with gateway_factory() as running:
+        yield running
+
+
+@pytest.fixture
+def signer() -> IdentitySigner:
+    return IdentitySigner(IDENTITY_KEY_ID, IDENTITY_SECRET.encode())
+
+
+@pytest.fixture
+def private_redis(tmp_path: Path) -> Iterator[RedisServer]:
+    server = RedisServer(free_port(), tmp_path)
+    server.start()
+    yield server
+    server.stop()
+
+
+# The chat tests' fixtures (threads, users with ChatKit clients, mcp-tasks REST) live apart.
+from chat_fixtures import alice, bob, chat_database, chat_settings, chat_url, rest  # noqa: E402, F401
