@@ -225,9 +225,12 @@ def live_server(database_url: str) -> Iterator[LiveServer]:
         process.kill()
         pytest.fail(f"uvicorn did not start (exit code {process.wait()})")
     stream = process.stderr
-    threading.Thread(target=stream.read, daemon=True).start()
+    drain = threading.Thread(target=stream.read, daemon=True)
+    drain.start()
     try:
         yield LiveServer(f"http://127.0.0.1:{port}", process)
     finally:
         process.terminate()
         process.wait(timeout=10)
+        drain.join(timeout=10)
+        stream.close()
