@@ -1,0 +1,1 @@
+"""The offline local model: a deterministic task-domain language engine."""

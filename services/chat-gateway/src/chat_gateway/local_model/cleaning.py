@@ -1,0 +1,265 @@
+"""Cleaning of a chat message before it is understood: quotes, emoji, chat shorthand, typos.
+
+The cleaned text keeps the user's casing (titles are stored as typed); `low` is its lowercase
+twin with the same length, so spans found in one cut the same words out of the other.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+from rapidfuzz.distance import OSA
+
+__all__ = ["CleanText", "clean"]
+
+_QUOTES = str.maketrans(
+    {
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201a": "'",
+        "\u201b": "'",
+        "\u2032": "'",
+        "`": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u201e": '"',
+        "\u00ab": '"',
+        "\u00bb": '"',
+        "\u2013": "-",
+        "\u2014": "-",
+        "\u2026": "...",
+        "\u00a0": " ",
+    }
+)
+
+SHORTHAND: dict[str, str] = {
+    "pls": "please",
+    "plz": "please",
+    "pleas": "please",
+    "thx": "thanks",
+    "ty": "thanks",
+    "tmrw": "tomorrow",
+    "tmr": "tomorrow",
+    "tmrow": "tomorrow",
+    "tomoz": "tomorrow",
+    "2morrow": "tomorrow",
+    "2day": "today",
+    "tdy": "today",
+    "u": "you",
+    "ur": "your",
+    "wanna": "want to",
+    "gonna": "going to",
+    "todos": "tasks",
+    "chk": "check",
+    "del": "delete",
+    "rm": "remove",
+    "wk": "week",
+    "smth": "something",
+    "sth": "something",
+}
+
+# Words whose misspelling changes what a message means; title words are never corrected.
+KEYWORDS: tuple[str, ...] = (
+    "remind",
+    "reminder",
+    "tomorrow",
+    "today",
+    "tonight",
+    "search",
+    "delete",
+    "remove",
+    "complete",
+    "completed",
+    "finished",
+    "priority",
+    "important",
+    "urgent",
+    "reopen",
+    "rename",
+    "change",
+    "overdue",
+    "undo",
+    "clear",
+    "show",
+    "list",
+    "everything",
+    "description",
+    "tagged",
+    "task",
+    "tasks",
+    "please",
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+    "january",
+    "february",
+    "september",
+    "october",
+    "november",
+    "december",
+    "august",
+    "reschedule",
+    "postpone",
+    "pending",
+    "upcoming",
+    "weekend",
+    "anything",
+    "create",
+    "remember",
+)
+_KEYWORD_SET = frozenset(KEYWORDS)
+
+# Real words one edit away from a keyword: never "corrected".
+_NEAR_MISS_WORDS = frozenset(
+    {
+        "compete",
+        "competed",
+        "remain",
+        "remains",
+        "change",
+        "charge",
+        "chance",
+        "clean",
+        "clearer",
+        "cleat",
+        "shows",
+        "shower",
+        "slow",
+        "lists",
+        "listen",
+        "lost",
+        "last",
+        "mist",
+        "taste",
+        "tasty",
+        "tusk",
+        "mask",
+        "ask",
+        "asks",
+        "finishes",
+        "finisher",
+        "rename",
+        "renamed",
+        "remote",
+        "removed",
+        "removes",
+        "delta",
+        "deleted",
+        "deletes",
+        "today's",
+        "research",
+        "searches",
+        "searched",
+        "urgently",
+        "priorities",
+        "importance",
+        "created",
+        "creates",
+        "crate",
+        "remembered",
+        "reminds",
+        "reminded",
+        "reminders",
+        "undone",
+        "undue",
+        "under",
+        "pleased",
+        "pleasant",
+        "sunday's",
+        "changes",
+        "changed",
+        "mondays",
+        "fridays",
+        "everything's",
+        "overdo",
+        "reopens",
+        "reopened",
+        "listed",
+        "showed",
+        "shown",
+        "tagged",
+        "tagger",
+        "clears",
+        "cleared",
+        "pending",
+        "upcoming",
+        "anything",
+        "nothing",
+        "something",
+        "complete",
+        "completes",
+        "delegate",
+        "declare",
+        "stasks",
+    }
+)
+
+_EMOJI_CATEGORIES = frozenset({"So", "Sk", "Cs", "Co", "Mn", "Me", "Cf"})
+_TOKEN = re.compile(r"[A-Za-z][A-Za-z']*[A-Za-z]|[A-Za-z]|\d+[a-z]+")
+_SPACES = re.compile(r"[ \t\r\f\v]+")
+
+
+@dataclass(frozen=True, slots=True)
+class CleanText:
+    """A cleaned message: `text` with the user's casing and `low`, its lowercase twin."""
+
+    text: str
+    low: str
+
+
+def _strip_symbols(text: str) -> str:
+    out = []
+    for ch in text:
+        if ch in "\u200d\ufe0f":
+            continue
+        if ord(ch) > 0x2000 and unicodedata.category(ch) in _EMOJI_CATEGORIES:
+            out.append(" ")
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+@lru_cache(maxsize=4096)
+def _correct(word: str) -> str:
+    """The keyword `word` (lowercase) is a misspelling of, else `word` itself."""
+    if word in _KEYWORD_SET or word in _NEAR_MISS_WORDS or len(word) < 5 or not word.isalpha():
+        return word
+    allowed = 1 if len(word) < 8 else 2
+    best, best_distance = word, allowed + 1
+    for keyword in KEYWORDS:
+        if abs(len(keyword) - len(word)) > allowed or keyword[0] != word[0]:
+            continue
+        distance = OSA.distance(word, keyword, score_cutoff=allowed)
+        if distance < best_distance:
+            best, best_distance = keyword, distance
+    return best
+
+
+def _lower_same_length(text: str) -> str:
+    return "".join(low if len(low := ch.lower()) == 1 else ch for ch in text)
+
+
+def _fix_word(m: re.Match[str]) -> str:
+    word = m.group(0)
+    lower = word.lower()
+    if lower in SHORTHAND:
+        return SHORTHAND[lower]
+    fixed = _correct(lower)
+    return word if fixed == lower else fixed
+
+
+def clean(message: str) -> CleanText:
+    """Clean a chat message: normalise quotes and dashes, drop emoji, expand chat shorthand
+    ("pls", "tmrw") and correct misspelt command words ("remnid", "serach")."""
+    text = unicodedata.normalize("NFKC", message).translate(_QUOTES)
+    text = _strip_symbols(text)
+    text = _TOKEN.sub(_fix_word, text)
+    text = _SPACES.sub(" ", text).strip()
+    return CleanText(text, _lower_same_length(text))

@@ -1,0 +1,115 @@
+"""Evaluation of the understanding on labelled conversations (JSON lines).
+
+Each line: {"id", "now": ISO datetime, "messages": [{"role", "content"}, ...], "expect"?:
+{"intent", "slots"}}; the last user message is the one understood, earlier ones are history.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from .references import HistoryMessage
+from .understanding import understand
+
+__all__ = ["Prediction", "Score", "predict", "score"]
+
+
+@dataclass(frozen=True, slots=True)
+class Prediction:
+    """The understanding of one labelled line, in the evaluation format."""
+
+    id: str
+    intent: str
+    slots: dict[str, object]
+
+    def to_json(self) -> str:
+        """One JSON line: {"id", "intent", "slots"}."""
+        return json.dumps(
+            {"id": self.id, "intent": self.intent, "slots": self.slots}, ensure_ascii=False
+        )
+
+
+@dataclass(slots=True)
+class _Tally:
+    items: int = 0
+    intent_correct: int = 0
+    slots_exact: int = 0
+
+
+@dataclass(slots=True)
+class Score:
+    """Intent accuracy and all-slots-exact share, overall and per expected intent."""
+
+    overall: _Tally = field(default_factory=_Tally)
+    per_intent: dict[str, _Tally] = field(default_factory=dict)
+    misses: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        """A JSON-ready summary."""
+
+        def ratio(tally: _Tally) -> dict[str, Any]:
+            n = max(tally.items, 1)
+            return {
+                "items": tally.items,
+                "intent_accuracy": round(tally.intent_correct / n, 4),
+                "slots_exact": round(tally.slots_exact / n, 4),
+            }
+
+        return {
+            "overall": ratio(self.overall),
+            "per_intent": {name: ratio(t) for name, t in sorted(self.per_intent.items())},
+        }
+
+
+def _history(messages: list[dict[str, Any]]) -> tuple[list[HistoryMessage], str]:
+    last_user = max(i for i, m in enumerate(messages) if m.get("role") == "user")
+    history = [
+        HistoryMessage(m["role"], str(m.get("content", "")))
+        for m in messages[:last_user]
+        if m.get("role") in ("user", "assistant")
+    ]
+    return history, str(messages[last_user].get("content", ""))
+
+
+def predict(line: dict[str, Any]) -> Prediction:
+    """Understand the last user message of one labelled line."""
+    history, message = _history(line["messages"])
+    today = datetime.fromisoformat(line["now"]).date()
+    result = understand(history, message, today)
+    return Prediction(str(line["id"]), result.intent, result.slots())
+
+
+def _normal(value: object) -> object:
+    if isinstance(value, str):
+        return value.strip().lower().strip(" .,;:!?\"'")
+    if isinstance(value, list):
+        return [_normal(v) for v in value]
+    return value
+
+
+def score(lines: Iterable[dict[str, Any]]) -> tuple[list[Prediction], Score]:
+    """Predict every line and compare with its `expect`."""
+    predictions: list[Prediction] = []
+    result = Score()
+    for line in lines:
+        prediction = predict(line)
+        predictions.append(prediction)
+        expect = line.get("expect")
+        if not expect:
+            continue
+        tally = result.per_intent.setdefault(expect["intent"], _Tally())
+        intent_ok = prediction.intent == expect["intent"]
+        slots_ok = {k: _normal(v) for k, v in prediction.slots.items()} == {
+            k: _normal(v) for k, v in expect.get("slots", {}).items()
+        }
+        for t in (tally, result.overall):
+            t.items += 1
+            t.intent_correct += intent_ok
+            t.slots_exact += slots_ok
+        if not (intent_ok and slots_ok):
+            result.misses.append(prediction.id)
+    return predictions, result

@@ -1,0 +1,192 @@
+"""What earlier turns of a conversation say about the tasks a new message may refer to.
+
+The gateway puts each task widget shown in the thread into the history as an assistant message
+`[task list shown]\\n[{"n", "id", "title", "completed"}, ...]` or
+`[task shown]\\n{"id", "title", "completed"}`; tool outputs of earlier calls and the titles
+quoted in earlier replies also name tasks. "The second one" resolves against the latest list,
+"it" against the task discussed last.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+__all__ = [
+    "CLARIFY_MARKER",
+    "LIST_MARKER",
+    "TASK_MARKER",
+    "TITLE_QUESTION",
+    "HistoryMessage",
+    "Referent",
+    "ShownTask",
+    "asked_for_title",
+    "clarification_options",
+    "latest_numbered_list",
+    "parse_task_list_shown",
+    "parse_task_shown",
+    "quoted_titles",
+    "task_from_output",
+]
+
+LIST_MARKER = "[task list shown]"
+TASK_MARKER = "[task shown]"
+CLARIFY_MARKER = "Which one do you mean"
+TITLE_QUESTION = "Sure — what should the task be?"
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryMessage:
+    """One earlier entry of the conversation: a user or assistant message, or a tool output."""
+
+    role: Literal["user", "assistant", "tool"]
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class ShownTask:
+    """A task as displayed to the user: its number in the list, id (if known) and title."""
+
+    n: int
+    task_id: str | None
+    title: str
+    completed: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Referent:
+    """The task a pronoun points at: its title and, when the history holds it, its id."""
+
+    title: str
+    task_id: str | None
+
+
+_QUOTED = re.compile(r"""(?<![\w'])(['"])(?!\s)(.+?)(?<!\s)\1(?![\w])""")
+_TITLE_QUESTION = re.compile(
+    r"what\s+(?:should|would|shall)\s+(?:the\s+)?(?:new\s+)?(?:task|it|title)\b"
+    r"|what\s+(?:do|would)\s+you\s+(?:want|like)\s+(?:me\s+)?to\s+add"
+    r"|what(?:'s|\s+is)\s+the\s+(?:task|title)\b",
+    re.IGNORECASE,
+)
+_OPTION = re.compile(r"(?:^|\s)(\d{1,2})\.\s+'(.+?)'(?=[\s,;.?!]|$)")
+
+
+def _json(text: str) -> Any:
+    try:
+        return json.loads(text)
+    except ValueError:
+        return None
+
+
+def _shown(entry: Any, n: int) -> ShownTask | None:
+    if not isinstance(entry, dict) or not isinstance(entry.get("title"), str):
+        return None
+    task_id = entry.get("id")
+    number = entry.get("n", n)
+    return ShownTask(
+        n=number if isinstance(number, int) else n,
+        task_id=str(task_id) if task_id is not None else None,
+        title=entry["title"],
+        completed=bool(entry.get("completed", False)),
+    )
+
+
+def parse_task_list_shown(text: str) -> list[ShownTask] | None:
+    """The tasks of a `[task list shown]` history message, or None for any other text."""
+    if not text.startswith(LIST_MARKER):
+        return None
+    data = _json(text[len(LIST_MARKER) :].strip())
+    if not isinstance(data, list):
+        return None
+    shown = [_shown(entry, index + 1) for index, entry in enumerate(data)]
+    return [task for task in shown if task is not None]
+
+
+def parse_task_shown(text: str) -> ShownTask | None:
+    """The task of a `[task shown]` history message, or None for any other text."""
+    if not text.startswith(TASK_MARKER):
+        return None
+    return _shown(_json(text[len(TASK_MARKER) :].strip()), 1)
+
+
+def task_from_output(text: str) -> Referent | None:
+    """The task a tool output (JSON of `{"task": {...}}`) is about, if any."""
+    data = _json(text)
+    task = data.get("task") if isinstance(data, dict) else None
+    if isinstance(task, dict) and isinstance(task.get("title"), str):
+        task_id = task.get("id")
+        return Referent(task["title"], str(task_id) if task_id is not None else None)
+    return None
+
+
+def quoted_titles(text: str) -> list[str]:
+    """The quoted phrases of a message ('Buy milk', "Call Bob"), in order."""
+    return [m.group(2) for m in _QUOTED.finditer(text)]
+
+
+def clarification_options(text: str) -> list[ShownTask] | None:
+    """The numbered options of a clarifying question this model asked, or None."""
+    if CLARIFY_MARKER not in text:
+        return None
+    return [ShownTask(int(m.group(1)), None, m.group(2)) for m in _OPTION.finditer(text)]
+
+
+def latest_numbered_list(history: Sequence[HistoryMessage]) -> list[ShownTask] | None:
+    """The latest numbered list the user saw: a task list widget or a clarifying question."""
+    for message in reversed(history):
+        if message.role != "assistant":
+            continue
+        shown = parse_task_list_shown(message.text)
+        if shown is None:
+            shown = clarification_options(message.text)
+        if shown is not None:
+            return shown
+    return None
+
+
+def asked_for_title(history: Sequence[HistoryMessage]) -> bool:
+    """Whether the latest assistant message asked what a new task should be."""
+    for message in reversed(history):
+        if message.role == "assistant":
+            return bool(_TITLE_QUESTION.search(message.text))
+        if message.role == "user":
+            return False
+    return False
+
+
+def find_referent(
+    history: Sequence[HistoryMessage],
+    title_of_user_message: Callable[[str], str | None],
+) -> Referent | None:
+    """The task discussed most recently before the current message, for "it" / "that one".
+
+    `title_of_user_message` extracts the task title an earlier user message names, if any.
+    """
+    for message in reversed(history):
+        if message.role == "tool":
+            referent = task_from_output(message.text)
+            if referent is not None:
+                return referent
+            continue
+        if message.role == "assistant":
+            task = parse_task_shown(message.text)
+            if task is not None:
+                return Referent(task.title, task.task_id)
+            shown = parse_task_list_shown(message.text)
+            if shown is not None:
+                if len(shown) == 1:
+                    return Referent(shown[0].title, shown[0].task_id)
+                continue
+            if CLARIFY_MARKER in message.text:
+                continue
+            titles = quoted_titles(message.text)
+            if titles:
+                return Referent(titles[0], None)
+            continue
+        title = title_of_user_message(message.text)
+        if title:
+            return Referent(title, None)
+    return None
