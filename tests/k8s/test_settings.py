@@ -156,3 +156,17 @@ def test_gateway_and_mcp_tasks_share_an_identity_key_and_auth_settings_in_kind(
     assert gateway["CHAT_GATEWAY_JWT_AUDIENCE"] == auth["AUTH_JWT_AUDIENCE"]
     assert gateway["CHAT_GATEWAY_JWKS_URL"] == "http://auth:8001/.well-known/jwks.json"
     assert gateway["CHAT_GATEWAY_MCP_TASKS_URL"] == "http://mcp-tasks:8002"
+
+
+@pytest.mark.parametrize("overlay", OVERLAYS)
+def test_ingress_keeps_an_idle_event_stream_open_across_many_heartbeats(
+    rendered: dict[str, list[Manifest]], overlay: str
+) -> None:
+    assert "event_heartbeat_seconds" in settings_class("chat-gateway").model_fields
+    config_map = find(rendered[overlay], "ConfigMap", "chat-gateway-config")
+    heartbeat = float(config_map["data"]["CHAT_GATEWAY_EVENT_HEARTBEAT_SECONDS"])
+    ingress = find(rendered[overlay], "Ingress", "chatkit-botbuilder")
+    read_timeout = int(
+        ingress["metadata"]["annotations"]["nginx.ingress.kubernetes.io/proxy-read-timeout"]
+    )
+    assert read_timeout >= 4 * heartbeat
