@@ -50,13 +50,15 @@ def anyio_backend() -> str:
 
 
 @pytest.fixture(scope="session")
-def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
-    """The services, Redis, a database and the fault proxies, shared by every scenario."""
-    running = Stack(
-        workdir=tmp_path_factory.mktemp("stack"),
-        admin_database_url=ADMIN_DATABASE_URL,
-        database_name=f"reliability_{secrets.token_hex(4)}",
-    )
+def stack() -> Iterator[Stack]:
+    """The services, Redis, a database and the fault proxies, shared by every scenario.
+
+    Logs stay under .run/reliability/<run>/ for the post-mortem of a failed run.
+    """
+    name = f"reliability_{secrets.token_hex(4)}"
+    workdir = ROOT / ".run" / "reliability" / name
+    workdir.mkdir(parents=True)
+    running = Stack(workdir=workdir, admin_database_url=ADMIN_DATABASE_URL, database_name=name)
     try:
         running.start()
     except (OSError, RuntimeError, TimeoutError, subprocess.CalledProcessError) as error:

