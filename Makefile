@@ -37,6 +37,7 @@ typecheck: sync ## mypy --strict over every Python package and its tests
 	@set -e; for pkg in $(PY_PACKAGES); do \
 		echo "mypy $$pkg"; $(RUN) mypy $$pkg/src $$(test -d $$pkg/tests && echo $$pkg/tests); \
 	done
+	MYPYPATH=tests/k8s $(RUN) mypy tests/k8s
 
 .PHONY: test-python
 test-python: sync ## Python tests of every package (real PostgreSQL and Redis)
@@ -60,3 +61,19 @@ e2e: ## Black-box suite against a running system (E2E_BASE_URL)
 .PHONY: bench
 bench: sync ## Benchmarks; each writes JSON under bench/results/
 	@set -e; for script in bench/*_bench.py; do echo "$$script"; $(RUN) python $$script; done
+
+.PHONY: k8s-validate
+k8s-validate: sync ## Render the Kubernetes overlays, validate strictly, scan with checkov, check against the code
+	$(RUN) pytest tests/k8s
+
+.PHONY: kind-up
+kind-up: ## Local kind cluster: build and load images, deploy, print the URL (http://127.0.0.1:8088)
+	deploy/k8s/kind/up.sh
+
+.PHONY: kind-e2e
+kind-e2e: sync ## tests/e2e against the kind cluster's ingress
+	deploy/k8s/kind/e2e.sh
+
+.PHONY: kind-down
+kind-down: ## Delete the kind cluster
+	deploy/k8s/kind/down.sh
