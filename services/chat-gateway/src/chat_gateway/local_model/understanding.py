@@ -141,6 +141,7 @@ class _Hit:
     end: int
     arg: int = -1
     target: tuple[int, int] | None = None
+    priority: str | None = None
 
 
 _QUOTE = re.compile(r"""(?<![\w'])(['"])(?!\s)(.+?)(?<!\s)\1(?![\w])""")
@@ -181,17 +182,19 @@ _TASK_NOUN = r"(?:task|todo|to-do|to\s+do|reminder|item|entry|one)s?"
 _ADD_HEADS = [
     re.compile(
         rf"(?:{_ADD_VERB}|(?:set|make)\s+(?:me\s+)?(?=an?\s))\s+(?:me\s+)?(?:a\s+|an\s+|another\s+"
-        rf"|one\s+more\s+|the\s+)?(?:new\s+|quick\s+)?{_TASK_NOUN}\b(?!\s*#?\d)"
+        rf"|one\s+more\s+|the\s+)?(?P<prio>(?:high|low|normal|medium|urgent|important|top|critical)"
+        rf"(?:[\s-]+priority)?\s+)?(?:new\s+|quick\s+)?{_TASK_NOUN}\b(?!\s*#?\d)"
         r"\s*(?:(?:called|named|titled|that\s+says|saying|for\s+me\s+to|for|about|to)\b|[:-])?\s*"
     ),
     re.compile(r"(?:new|todo|to-do|to\s+do|task|reminder|add)\s*[:-]\s*"),
+    re.compile(r"(?:todo|to-do)\s+(?!lists?\b)"),
     re.compile(r"(?:remind|reminder)\s+(?:me\b|to\b)\s*(?:to\b|about\b|that\b|of\b)?\s*"),
     re.compile(
         r"(?:remember|don't\s+forget|dont\s+forget|don't\s+let\s+me\s+forget|do\s+not\s+forget)"
         r"\s+(?:to\b|about\b)?\s*"
     ),
     re.compile(
-        r"(?:add|create|insert|jot\s+down|note\s+down|write\s+down|put(?!\s+off\b)|schedule\s+a\s+task)\b\s*"
+        r"(?:add|ad|addd|create|insert|jot\s+down|note\s+down|write\s+down|put(?!\s+off\b)|schedule\s+a\s+task)\b\s*"
     ),
 ]
 _ADD_TO_UPDATE = re.compile(
@@ -259,6 +262,7 @@ _COMPLETE_HEADS = [
     ),
     re.compile(r"(?:tick|check|cross|strike|knock)\s+off\s+(?P<t>.+)"),
     re.compile(r"(?:tick|check|cross|strike|knock)\s+(?P<t>.+?)\s+off\b"),
+    re.compile(r"(?:tick|cross)\s+(?P<t>.+)"),
     re.compile(r"(?:complete|finish|close|resolve)\s+(?P<t>.+)"),
     re.compile(r"(?:done|finished|completed|complete)\b\s*(?:with\b|:|-|now\b)?\s*(?P<t>.*)"),
 ]
@@ -272,7 +276,11 @@ _COMPLETE_CUES = [
         r"i(?:\s+have|'ve|\s+just|\s+already|\s+finally|\s+totally|\s+got)*\s+(?:finished|completed|done|did"
         r"|accomplished|wrapped\s+up)\b\s*(?P<t>.*)"
     ),
+    re.compile(r"(?:i\s+)?got\s+(?P<t>.+?)\s+(?:done|finished|sorted)\b"),
     re.compile(r"(?P<t>.+?)\s+(?:done|finished|completed|complete)\s*$"),
+    re.compile(
+        r"i(?:'m|\s+am)\s+(?:all\s+|now\s+|finally\s+)?(?:done|finished|through)\s+with\s+(?P<t>.+)"
+    ),
 ]
 _UPDATE_CLEAR_DUE = re.compile(
     r"(?:remove|delete|clear|drop|unset|take\s+off|get\s+rid\s+of)\s+(?:the\s+)?(?:due\s+date|deadline|date)"
@@ -295,7 +303,7 @@ _LIST_HEAD = re.compile(
 )
 _TASK_WORDS = re.compile(
     r"\b(?:tasks?|todos?|to-?dos?|to\s+do|list|lists|agenda|plate|reminders?|items?|due|overdue|left|done"
-    r"|finished|completed|complete|pending|open|outstanding|remaining|upcoming|tagged|tag|schedule"
+    r"|finished|completed|complete|pending|open|outstanding|remaining|upcoming|tagged|tag|schedule|coming\s+up|scheduled|planned|on\s+for"
     r"|deadlines?|everything|anything|planned|ones|late|need\s+to\s+do|have\s+to\s+do|to\s+get\s+done)\b"
 )
 _QUESTION_START = re.compile(
@@ -371,10 +379,12 @@ _TAGS_TAIL = re.compile(
 )
 _HASHTAG = re.compile(r"(?:^|(?<=\s)|(?<=[,(]))#(?P<tag>[a-z][\w-]{0,31})\b")
 _DATE_PREP = re.compile(
-    r"(?:(?:,|and)\s*)?(?:(?:due|by|on|for|before|until|till|til|at|from|starting|no\s+later\s+than"
-    r"|deadline|due\s+date|due\s+by|due\s+on|by\s+the|on\s+the|in\s+the|sometime|some\s+time|this|the)\s*:?\s+)*$"
+    r"(?:(?<![\w'])(?:(?:,|and)\s*)?(?:(?:due|by|on|for|before|until|till|til|at|from|starting|no\s+later\s+than"
+    r"|deadline|due\s+date|due\s+by|due\s+on|by\s+the|on\s+the|in\s+the|sometime|some\s+time|this|the)\s*:?\s+)*)?$"
 )
-_TIME_PREP = re.compile(r"(?:(?:,|and)\s*)?(?:(?:at|by|around|before|after|from)\s+)*$")
+_TIME_PREP = re.compile(
+    r"(?:(?<![\w'])(?:(?:,|and)\s*)?(?:(?:at|by|around|before|after|from)\s+)*)?$"
+)
 _LEADING_LINK = re.compile(r"(?:to|that|about|of|for|:|-|,)\s+|(?:to|that|about|of|for|:|-|,)$")
 _ARTICLE = re.compile(r"(?:the|a|an|my|our|that|this)\s+")
 
@@ -496,7 +506,9 @@ def _classify_clause(msg: _Msg, start: int, end: int, today: date) -> _Hit | Non
     for pattern in _ADD_HEADS:
         m = pattern.match(s, body, end)
         if m is not None:
-            return hit("add_task", 3, arg=m.end())
+            prio = m.groupdict().get("prio")
+            word = prio.split()[0].split("-")[0] if prio else None
+            return hit("add_task", 3, arg=m.end(), priority=_bare_priority(word) if word else None)
     if _UNDO.match(s, body, end) and not re.match(r"\w+\s+(?:task\b|#|\d)", s[body:end]):
         return hit("undo", 3)
     if _CLEAR.match(s, body, end) or _CLEAR_BARE.match(s, body, end):
@@ -582,7 +594,8 @@ def _priority_value(m: re.Match[str]) -> str:
 
 
 def _bare_priority(word: str) -> str:
-    return {"top": "high", "urgent": "high", "medium": "normal"}.get(word, word)
+    aliases = {"top": "high", "urgent": "high", "important": "high", "critical": "high"}
+    return aliases.get(word, "normal" if word == "medium" else word)
 
 
 @dataclass(slots=True)
@@ -818,20 +831,33 @@ _UPDATE_BOUNDARY = re.compile(
 def _update_fields(msg: _Msg, start: int, today: date, result: Understanding) -> None:
     s = msg.masked
     end = len(s)
+    cleared = _UPDATE_CLEAR_DUE.search(s, start, end)
+    if cleared is not None:
+        result.clear_due = True
+        result.target = _target(msg, cleared.end(), end)
+        return
     m = re.search(r"(?:due\s+date|deadline|date)\b", s[start:end])
-    if _UPDATE_CLEAR_DUE.match(s, start, end) or (
-        m is not None
-        and re.search(r"\b(?:remove|clear|delete|drop|unset|no)\b", s[start : start + m.start()])
+    if m is not None and re.search(
+        r"\b(?:remove|clear|delete|drop|unset|no)\b", s[start : start + m.start()]
     ):
         result.clear_due = True
     rename = re.compile(
-        r"(?:rename|re-name|retitle|call)\s+(?P<t>.*?)\s+(?:to|as|into)\s+(?P<n>.+)$"
+        r"(?:rename|re-name|retitle)\s+(?P<t>.*?)\s+(?:to|as|into)\s+(?P<n>.+)$"
+        r"|(?:rename|re-name|retitle)\s+(?P<t6>.+?)\s+(?P<n6>'\u2592+'|\"\u2592+\")\s*$"
+        r"|(?:change|update|edit|switch|turn)\s+(?P<t5>'\u2592+'|\"\u2592+\")\s+(?:to|into)\s+(?P<n5>'\u2592+'|\"\u2592+\")"
         r"|(?:change|update|set|edit|modify|make)\s+(?:the\s+)?(?:title|name|wording)\s+(?:of\s+|for\s+)?(?P<t2>.+?)\s+to\s+(?P<n2>.+)$"
         r"|(?:change|update|set|edit)\s+(?P<t3>.+?)'s\s+(?:title|name)\s+to\s+(?P<n3>.+)$"
         r"|(?:change|update|edit|make)\s+(?P<t4>.+?)\s+(?:to\s+say|to\s+read|so\s+it\s+says|so\s+it\s+reads)\s+(?P<n4>.+)$"
     ).search(s, start, end)
     if rename is not None:
-        for t_group, n_group in (("t", "n"), ("t2", "n2"), ("t3", "n3"), ("t4", "n4")):
+        for t_group, n_group in (
+            ("t", "n"),
+            ("t2", "n2"),
+            ("t3", "n3"),
+            ("t4", "n4"),
+            ("t5", "n5"),
+            ("t6", "n6"),
+        ):
             if rename.group(n_group) is not None:
                 result.new_title = _unquote(msg, *_strip_polite(s, *rename.span(n_group)))
                 result.target = _target(msg, *rename.span(t_group))
@@ -1042,7 +1068,7 @@ def _understand_message(
         result.title = fields.title
         result.description = fields.description
         result.due = fields.due
-        result.priority = fields.priority
+        result.priority = fields.priority or best.priority
         result.tags = fields.tags
         if result.title and re.fullmatch(
             r"(?:it|this|that|a\s+task|task|one|something)", result.title.lower()
