@@ -38,7 +38,8 @@ def main(argv: list[str] | None = None) -> int:
         )
         for name, tally in summary["per_intent"].items():
             print(
-                f"  {name:16} items={tally['items']:3} intent_accuracy={tally['intent_accuracy']:.1%}"
+                f"  {name:16} items={tally['items']:3}"
+                f" intent_accuracy={tally['intent_accuracy']:.1%}"
                 f" slots_exact={tally['slots_exact']:.1%}"
             )
         if result.misses:

@@ -177,7 +177,10 @@ _OBLIGATION = re.compile(
     r"|'ve\s+got\s+to|'ll\s+need\s+to|am\s+going\s+to|'m\s+going\s+to|want\s+to|wanna)\s+"
 )
 
-_ADD_VERB = r"(?:add|create|make|insert|log|jot\s+down|note\s+down|write\s+down|put\s+down|set\s+up|put|new)"
+_ADD_VERB = (
+    r"(?:add|create|make|insert|log|jot\s+down|note\s+down|write\s+down|put\s+down"
+    r"|set\s+up|put|new)"
+)
 _TASK_NOUN = r"(?:task|todo|to-do|to\s+do|reminder|item|entry|one)s?"
 _ADD_HEADS = [
     re.compile(
@@ -321,13 +324,102 @@ _SMALL_TALK = re.compile(
     r"|what's\s+up|sup|tell\s+me\s+a\s+joke|who\s+made\s+you)\b"
 )
 _TASK_VERBS = frozenset(
-    "buy call email e-mail pay pick book fix clean send write read get take water renew order "
-    "schedule cook wash text reply submit file prepare plan bring visit return print review "
-    "organize organise sort mow vacuum feed walk collect drop grab ring phone contact finalize "
-    "finalise draft research study practice practise learn pack unpack repair paint install "
-    "cancel sign register apply check iron fold tidy hoover shop meet attend backup back post "
-    "ship mail deposit transfer withdraw invoice follow ask confirm arrange sweep empty replace "
-    "charge refill update upload download print memorize call-back rsvp".split()
+    (
+        "buy",
+        "call",
+        "email",
+        "e-mail",
+        "pay",
+        "pick",
+        "book",
+        "fix",
+        "clean",
+        "send",
+        "write",
+        "read",
+        "get",
+        "take",
+        "water",
+        "renew",
+        "order",
+        "schedule",
+        "cook",
+        "wash",
+        "text",
+        "reply",
+        "submit",
+        "file",
+        "prepare",
+        "plan",
+        "bring",
+        "visit",
+        "return",
+        "print",
+        "review",
+        "organize",
+        "organise",
+        "sort",
+        "mow",
+        "vacuum",
+        "feed",
+        "walk",
+        "collect",
+        "drop",
+        "grab",
+        "ring",
+        "phone",
+        "contact",
+        "finalize",
+        "finalise",
+        "draft",
+        "research",
+        "study",
+        "practice",
+        "practise",
+        "learn",
+        "pack",
+        "unpack",
+        "repair",
+        "paint",
+        "install",
+        "cancel",
+        "sign",
+        "register",
+        "apply",
+        "check",
+        "iron",
+        "fold",
+        "tidy",
+        "hoover",
+        "shop",
+        "meet",
+        "attend",
+        "backup",
+        "back",
+        "post",
+        "ship",
+        "mail",
+        "deposit",
+        "transfer",
+        "withdraw",
+        "invoice",
+        "follow",
+        "ask",
+        "confirm",
+        "arrange",
+        "sweep",
+        "empty",
+        "replace",
+        "charge",
+        "refill",
+        "update",
+        "upload",
+        "download",
+        "print",
+        "memorize",
+        "call-back",
+        "rsvp",
+    )
 )
 
 _PRIORITY_HIGH = (
@@ -538,11 +630,10 @@ def _classify_clause(msg: _Msg, start: int, end: int, today: date) -> _Hit | Non
         return hit("delete_task", 3, target=(m.end(), end))
     if _UPDATE_HEAD.match(s, body, end):
         return hit("update_task", 3, arg=body)
-    if _LIST_HEAD.match(s, body, end):
-        if not re.match(r"(?:tell|give)\s+me\b|get\b", s[body:end]) or _TASK_WORDS.search(
-            s, body, end
-        ):
-            return hit("list_tasks", 3)
+    if _LIST_HEAD.match(s, body, end) and (
+        not re.match(r"(?:tell|give)\s+me\b|get\b", s[body:end]) or _TASK_WORDS.search(s, body, end)
+    ):
+        return hit("list_tasks", 3)
     if (
         _QUESTION_START.match(s, body, end) or s[body:end].rstrip().endswith("?")
     ) and _TASK_WORDS.search(s, body, end):
@@ -978,12 +1069,13 @@ def _list_filters(msg: _Msg, today: date, result: Understanding) -> None:
         result.overdue = True
     for d in find_dates(s, today):
         before = s[: d.start]
-        if re.search(
-            r"(?:before|by|until|till|through|thru|up\s+to|no\s+later\s+than|within)\s+(?:the\s+)?$",
-            before,
+        if (
+            re.search(
+                r"(?:before|by|until|till|through|thru|up\s+to|no\s+later\s+than|within)\s+(?:the\s+)?$",
+                before,
+            )
+            or d.value != d.last
         ):
-            result.due_before = d.last
-        elif d.value != d.last:
             result.due_before = d.last
         else:
             result.due_on = d.value

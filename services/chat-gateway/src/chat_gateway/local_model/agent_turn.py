@@ -1,0 +1,355 @@
+"""One step of an agent turn: from the conversation so far, the next tool call or the reply.
+
+The model is called again after every tool output, so each step re-reads the turn: the last
+user message, then the function calls it made and their outputs since. The step is a pure
+function of that input, which keeps the engine deterministic and stateless.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from typing import Any
+
+from . import replies
+from .matching import match_tasks
+from .references import (
+    HistoryMessage,
+    ShownTask,
+    latest_numbered_list,
+)
+from .understanding import Understanding, understand
+
+__all__ = ["Reply", "ToolCall", "TurnInput", "decide", "read_items", "today_from_instructions"]
+
+_LOCAL_TIME = re.compile(r"Current local time:\s*(\S+)")
+_ACTIONS = {
+    "complete_task": "complete",
+    "reopen_task": "reopen",
+    "delete_task": "delete",
+    "update_task": "change",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class ToolCall:
+    """Call tool `name` with `arguments`."""
+
+    name: str
+    arguments: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    """Answer the user with `text`; the turn ends."""
+
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class _Result:
+    name: str
+    arguments: dict[str, Any]
+    output: Any
+    error: str | None
+
+
+@dataclass(slots=True)
+class TurnInput:
+    """The conversation as the model sees it, split at the latest user message."""
+
+    message: str = ""
+    history: list[HistoryMessage] = field(default_factory=list)
+    results: list[_Result] = field(default_factory=list)
+
+
+def _get(item: Any, key: str) -> Any:
+    return item.get(key) if isinstance(item, Mapping) else getattr(item, key, None)
+
+
+def _text(content: Any) -> str:
+    if isinstance(content, str):
+        return content
+    if isinstance(content, Sequence):
+        return "".join(str(_get(part, "text") or "") for part in content)
+    return ""
+
+
+def _parse_output(raw: Any) -> tuple[Any, str | None]:
+    text = _text(raw) if not isinstance(raw, str) else raw
+    for parse in (json.loads, ast.literal_eval):
+        try:
+            value = parse(text)
+        except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
+            continue
+        if isinstance(value, dict):
+            return value, None
+    return None, text
+
+
+def read_items(items: str | Sequence[Any]) -> TurnInput:
+    """Split Responses-style input items into history, the latest user message and the
+    tool calls made since (with their outputs)."""
+    if isinstance(items, str):
+        return TurnInput(message=items)
+    entries = list(items)
+    last_user = -1
+    for index, item in enumerate(entries):
+        if _get(item, "role") == "user":
+            last_user = index
+    turn = TurnInput()
+    if last_user >= 0:
+        turn.message = _text(_get(entries[last_user], "content"))
+    calls: dict[str, tuple[str, dict[str, Any]]] = {}
+    for index, item in enumerate(entries):
+        kind = _get(item, "type")
+        role = _get(item, "role")
+        if index < last_user:
+            if role in ("user", "assistant"):
+                turn.history.append(HistoryMessage(role, _text(_get(item, "content"))))
+            elif kind == "function_call_output":
+                output = _get(item, "output")
+                turn.history.append(
+                    HistoryMessage("tool", _text(output) if not isinstance(output, str) else output)
+                )
+            continue
+        if index == last_user:
+            continue
+        if kind == "function_call":
+            try:
+                arguments = json.loads(_get(item, "arguments") or "{}")
+            except ValueError:
+                arguments = {}
+            calls[str(_get(item, "call_id"))] = (
+                str(_get(item, "name")),
+                arguments if isinstance(arguments, dict) else {},
+            )
+        elif kind == "function_call_output":
+            name, arguments = calls.get(str(_get(item, "call_id")), ("", {}))
+            value, error = _parse_output(_get(item, "output"))
+            turn.results.append(_Result(name, arguments, value, error))
+    return turn
+
+
+def today_from_instructions(instructions: str | None) -> date:
+    """The user's current date, from the `Current local time: <ISO> (<zone>)` line."""
+    if instructions:
+        m = _LOCAL_TIME.search(instructions)
+        if m is not None:
+            try:
+                return datetime.fromisoformat(m.group(1).replace("Z", "+00:00")).date()
+            except ValueError:
+                pass
+    return datetime.now(UTC).date()
+
+
+@dataclass(frozen=True, slots=True)
+class _Tools:
+    schemas: Mapping[str, Mapping[str, Any]]
+
+    def offered(self, name: str) -> bool:
+        return name in self.schemas
+
+    def call(self, name: str, arguments: dict[str, Any]) -> ToolCall | Reply:
+        if name not in self.schemas:
+            return Reply(replies.tool_missing(name))
+        properties = self.schemas[name].get("properties")
+        if isinstance(properties, Mapping) and properties:
+            arguments = {k: v for k, v in arguments.items() if k in properties}
+        return ToolCall(name, arguments)
+
+
+def _task_args(request: Understanding) -> dict[str, Any]:
+    args: dict[str, Any] = {}
+    if request.title:
+        title = request.title
+        args["title"] = title[0].upper() + title[1:] if title.islower() else title
+    if request.description:
+        args["description"] = request.description
+    if request.due:
+        args["due_date"] = request.due.isoformat()
+    if request.priority:
+        args["priority"] = request.priority
+    if request.tags:
+        args["tags"] = list(request.tags)
+    return args
+
+
+def _list_args(request: Understanding) -> dict[str, Any]:
+    args: dict[str, Any] = {}
+    if request.status:
+        args["status"] = request.status
+    if request.due_on:
+        args["due_on"] = request.due_on.isoformat()
+    if request.due_before:
+        args["due_before"] = request.due_before.isoformat()
+    if request.overdue:
+        args["overdue"] = True
+    if request.tag:
+        args["tag"] = request.tag
+    if request.query:
+        args["query"] = request.query
+    return args
+
+
+def _update_args(request: Understanding, task_id: str) -> dict[str, Any]:
+    args: dict[str, Any] = {"task_id": task_id}
+    if request.new_title:
+        args["title"] = request.new_title
+    if request.description:
+        args["description"] = request.description
+    if request.due:
+        args["due_date"] = request.due.isoformat()
+    if request.clear_due:
+        args["clear_due_date"] = True
+    if request.priority:
+        args["priority"] = request.priority
+    return args
+
+
+def _tasks_of(result: _Result) -> list[dict[str, Any]]:
+    tasks = result.output.get("tasks") if isinstance(result.output, dict) else None
+    return [t for t in tasks if isinstance(t, dict)] if isinstance(tasks, list) else []
+
+
+def _resolve_target(
+    request: Understanding, turn: TurnInput, tools: _Tools
+) -> tuple[str, dict[str, Any] | None] | ToolCall | Reply:
+    """The id (and task, when known) the request is about, or the lookup still needed."""
+    target = request.target
+    if target is None or target.kind == "pronoun":
+        return Reply("Which task do you mean? You can say its name or its number in the list.")
+    if target.task_id:
+        return target.task_id, None
+    lookups = [r for r in turn.results if r.name == "list_tasks"]
+    if target.kind == "number":
+        number = int(target.text)
+        shown = latest_numbered_list(turn.history)
+        if shown is not None:
+            entry: ShownTask | None = next((t for t in shown if t.n == number), None)
+            if number == -1 and shown:
+                entry = shown[-1]
+            if entry is None:
+                return Reply(
+                    f"There's no task #{number} in the list I showed — it has {len(shown)}."
+                )
+            if entry.task_id:
+                return entry.task_id, None
+            title = entry.title
+        else:
+            if not lookups:
+                return tools.call("list_tasks", {})
+            if lookups[0].error is not None:
+                return Reply(replies.tool_error(lookups[0].error))
+            tasks = _tasks_of(lookups[0])
+            index = len(tasks) if number == -1 else number
+            if not 1 <= index <= len(tasks):
+                return Reply(f"You have {len(tasks)} open tasks, so there's no task #{number}.")
+            task = tasks[index - 1]
+            return str(task.get("id")), task
+    else:
+        title = target.text
+    prefer = {"complete_task": False, "reopen_task": True}.get(request.intent)
+    if not lookups:
+        return tools.call("list_tasks", {"query": title, "status": "all"})
+    for lookup in lookups:
+        if lookup.error is not None:
+            return Reply(replies.tool_error(lookup.error))
+        found = match_tasks(title, _tasks_of(lookup), prefer)
+        if found.chosen is not None:
+            return str(found.chosen.get("id")), found.chosen
+        if found.candidates:
+            return Reply(replies.clarify(title, found.candidates, _ACTIONS[request.intent]))
+    if len(lookups) == 1:
+        return tools.call("list_tasks", {"status": "all", "limit": 200})
+    return Reply(replies.not_found(title))
+
+
+def _finish(request: Understanding, result: _Result, today: date) -> Reply:
+    """The reply once the action tool has answered."""
+    if result.error is not None:
+        return Reply(replies.tool_error(result.error))
+    output: dict[str, Any] = result.output
+    if output.get("status") == "confirmation_required":
+        return Reply(replies.confirm(output))
+    task = output.get("task") if isinstance(output.get("task"), dict) else None
+    if result.name == "add_task" and task:
+        return Reply(replies.added(task, today))
+    if result.name == "complete_task" and task:
+        return Reply(replies.completed(task))
+    if result.name == "reopen_task" and task:
+        return Reply(replies.reopened(task))
+    if result.name == "delete_task" and task:
+        return Reply(replies.deleted(task))
+    if result.name == "update_task" and task:
+        previous = output.get("previous")
+        return Reply(replies.updated(task, previous if isinstance(previous, dict) else {}, today))
+    if result.name == "clear_completed" and isinstance(output.get("count"), int):
+        return Reply(replies.cleared(output["count"]))
+    if result.name == "undo_last_change":
+        return Reply(replies.undone(output))
+    if result.name == "list_tasks":
+        tasks = _tasks_of(result)
+        return Reply(replies.listed(tasks, bool(output.get("next_cursor")), request, today))
+    return Reply("Done.")
+
+
+def decide(
+    turn: TurnInput, tool_schemas: Mapping[str, Mapping[str, Any]], today: date
+) -> ToolCall | Reply:
+    """The next step of the turn: a tool call, or the reply that ends it."""
+    tools = _Tools(tool_schemas)
+    request = understand(turn.history, turn.message, today)
+    intent = request.intent
+    if intent == "none":
+        return Reply(replies.small_talk(turn.message))
+    if intent == "help":
+        return Reply(replies.HELP)
+    action = {
+        "add_task": "add_task",
+        "list_tasks": "list_tasks",
+        "clear_completed": "clear_completed",
+        "undo": "undo_last_change",
+    }.get(intent)
+    if action is not None:
+        done = [r for r in turn.results if r.name == action]
+        if done:
+            return _finish(request, done[-1], today)
+        if action == "add_task":
+            if not request.title:
+                return Reply(replies.TITLE_QUESTION)
+            return tools.call("add_task", _task_args(request))
+        if action == "list_tasks":
+            return tools.call("list_tasks", _list_args(request))
+        return tools.call(action, {})
+    done = [r for r in turn.results if r.name == intent]
+    if done:
+        return _finish(request, done[-1], today)
+    if not tools.offered(intent):
+        return Reply(replies.tool_missing(intent))
+    resolved = _resolve_target(request, turn, tools)
+    if isinstance(resolved, (ToolCall, Reply)):
+        return resolved
+    task_id, task = resolved
+    if intent == "update_task":
+        args = _update_args(request, task_id)
+        if request.tags:
+            if task is None:
+                fetched = [r for r in turn.results if r.name == "get_task"]
+                if not fetched and tools.offered("get_task"):
+                    return tools.call("get_task", {"task_id": task_id})
+                if fetched and isinstance(fetched[-1].output, dict):
+                    task = fetched[-1].output.get("task")
+            existing = [str(t) for t in (task or {}).get("tags", [])]
+            args["tags"] = existing + [t for t in request.tags if t not in existing]
+        if len(args) == 1:
+            return Reply(
+                "What should I change — the title, due date, priority, tags or note? "
+                'For example: "move it to Friday".'
+            )
+        return tools.call("update_task", args)
+    return tools.call(intent, {"task_id": task_id})

@@ -1,0 +1,240 @@
+"""The assistant's sentences, built only from what the tools returned."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+
+from .dates import format_day
+from .references import CLARIFY_MARKER, TITLE_QUESTION
+from .understanding import Understanding
+
+__all__ = [
+    "HELP",
+    "TITLE_QUESTION",
+    "added",
+    "clarify",
+    "cleared",
+    "completed",
+    "confirm",
+    "deleted",
+    "listed",
+    "not_found",
+    "reopened",
+    "small_talk",
+    "tool_error",
+    "tool_missing",
+    "undone",
+    "updated",
+]
+
+HELP = (
+    'I can manage your tasks: add them ("add pay rent on Friday, high priority"), list them '
+    '("what\'s due this week?", "show completed"), mark them done or reopen them, change a '
+    "title, due date, priority or tags, delete them, clear completed ones, and undo my last change."
+)
+LIST_LIMIT = 10
+
+
+def _day(value: object, today: date) -> str | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        return format_day(date.fromisoformat(value), today)
+    except ValueError:
+        return None
+
+
+def _title(task: dict[str, Any]) -> str:
+    return str(task.get("title", "")).strip() or "(untitled)"
+
+
+def small_talk(message: str) -> str:
+    """A short friendly reply to a message that needs no tool, saying what the assistant does."""
+    low = message.lower()
+    if any(word in low for word in ("thank", "thx", "cheers", "appreciate", "lifesaver")):
+        return "You're welcome! Anything else for your list?"
+    if any(word in low for word in ("bye", "good night", "see you")):
+        return "Bye! Your tasks will be here when you're back."
+    if any(
+        low.strip(" !.").startswith(word) for word in ("hi", "hey", "hello", "good morning", "yo")
+    ):
+        return (
+            "Hi! I can add, list, complete, update and delete your tasks — "
+            'try "add buy milk tomorrow".'
+        )
+    return (
+        "I can only help with your tasks — adding, listing, completing, changing or deleting "
+        'them. Try "what\'s due today?" or "add call mom on Sunday".'
+    )
+
+
+def added(task: dict[str, Any], today: date) -> str:
+    """Reply to add_task's result."""
+    parts = [f"Created task '{_title(task)}'"]
+    due = _day(task.get("due_date"), today)
+    if due:
+        parts.append(f"due {due}")
+    text = " ".join(parts)
+    extras = []
+    if task.get("priority") in ("high", "low"):
+        extras.append(f"{task['priority']} priority")
+    tags = task.get("tags") or []
+    if tags:
+        extras.append("tagged " + ", ".join(str(t) for t in tags))
+    if extras:
+        text += " (" + "; ".join(extras) + ")"
+    return text + "."
+
+
+def _describe_filters(request: Understanding, today: date) -> str:
+    words = []
+    if request.status == "completed":
+        words.append("completed")
+    elif request.status == "pending":
+        words.append("open")
+    if request.overdue:
+        words.append("overdue")
+    noun = " ".join([*words, "tasks"])
+    if request.due_on:
+        noun += f" due {format_day(request.due_on, today)}"
+    if request.due_before:
+        noun += f" due by {format_day(request.due_before, today)}"
+    if request.tag:
+        noun += f" tagged {request.tag}"
+    if request.query:
+        noun += f" matching '{request.query}'"
+    return noun
+
+
+def listed(tasks: Sequence[dict[str, Any]], more: bool, request: Understanding, today: date) -> str:
+    """Reply to list_tasks' result: a count and a numbered list (numbered as displayed)."""
+    noun = _describe_filters(request, today)
+    if not tasks:
+        return f"You have no {noun}."
+    count = len(tasks)
+    label = noun if count != 1 else noun.replace("tasks", "task", 1)
+    lines = [f"You have {'at least ' if more else ''}{count} {label}:"]
+    for index, task in enumerate(tasks[:LIST_LIMIT], start=1):
+        line = f"{index}. {_title(task)}"
+        details = []
+        due = _day(task.get("due_date"), today)
+        if due:
+            details.append(f"due {due}")
+        if task.get("priority") == "high":
+            details.append("high priority")
+        if task.get("completed") and request.status != "completed":
+            details.append("done")
+        if details:
+            line += " (" + ", ".join(details) + ")"
+        lines.append(line)
+    if count > LIST_LIMIT:
+        lines.append(f"…and {count - LIST_LIMIT} more.")
+    return "\n".join(lines)
+
+
+def completed(task: dict[str, Any]) -> str:
+    """Reply to complete_task's result."""
+    return f"Marked '{_title(task)}' as completed."
+
+
+def reopened(task: dict[str, Any]) -> str:
+    """Reply to reopen_task's result."""
+    return f"Reopened '{_title(task)}'."
+
+
+def deleted(task: dict[str, Any]) -> str:
+    """Reply to delete_task's result when it ran."""
+    return f"Deleted task '{_title(task)}'."
+
+
+def cleared(count: int) -> str:
+    """Reply to clear_completed's result when it ran."""
+    if count == 0:
+        return "There were no completed tasks to clear."
+    return f"Cleared {count} completed task{'s' if count != 1 else ''}."
+
+
+def confirm(output: dict[str, Any]) -> str:
+    """Ask the user to confirm a destructive action with the buttons the gateway shows."""
+    task = output.get("task")
+    if output.get("action") == "delete_task" and isinstance(task, dict):
+        return f"Please confirm deleting '{_title(task)}' with the buttons below."
+    count = output.get("count")
+    if isinstance(count, int):
+        if count == 0:
+            return "You have no completed tasks to clear."
+        plural = "s" if count != 1 else ""
+        return (
+            f"This will delete {count} completed task{plural} — "
+            "please confirm with the buttons below."
+        )
+    return "Please confirm with the buttons below."
+
+
+def updated(task: dict[str, Any], previous: dict[str, Any], today: date) -> str:
+    """Reply to update_task's result, naming each field that changed."""
+    title = _title(task)
+    if "title" in previous:
+        head = f"Renamed '{previous['title']}' to '{title}'"
+    else:
+        head = f"Updated '{title}'"
+    changes = []
+    if "due_date" in previous:
+        due = _day(task.get("due_date"), today)
+        changes.append(f"due {due}" if due else "no due date")
+    if "priority" in previous:
+        changes.append(f"{task.get('priority')} priority")
+    if "tags" in previous:
+        tags = task.get("tags") or []
+        changes.append("tags: " + ", ".join(str(t) for t in tags) if tags else "no tags")
+    if "description" in previous:
+        changes.append("note updated" if task.get("description") else "note removed")
+    if not changes:
+        return head + "." if "title" in previous else f"'{title}' already had those details."
+    return (
+        f"{head}: {'; '.join(changes)}."
+        if "title" not in previous
+        else f"{head} ({'; '.join(changes)})."
+    )
+
+
+def undone(output: dict[str, Any]) -> str:
+    """Reply to undo_last_change's result."""
+    what = str(output.get("undone", "")).strip().rstrip(".")
+    return f"Undone: {what}." if what else "Undone."
+
+
+def clarify(target: str, tasks: Sequence[dict[str, Any]], action: str) -> str:
+    """Ask which of several plausible tasks is meant, listing them numbered."""
+    options = " ".join(f"{i}. '{_title(t)}'" for i, t in enumerate(tasks, start=1))
+    return (
+        f"I found {len(tasks)} tasks matching '{target}': {options}. {CLARIFY_MARKER} to {action}?"
+    )
+
+
+def not_found(target: str) -> str:
+    """Say that no task matches."""
+    return f"I couldn't find a task matching '{target}'. Say \"show my tasks\" to see them all."
+
+
+def tool_error(text: str) -> str:
+    """Relay a tool error in plain words."""
+    message = text.strip()
+    prefix = "Error executing tool"
+    if message.startswith(prefix) and ":" in message:
+        message = message.split(":", 1)[1].strip()
+    if "nothing to undo" in message.lower():
+        return "There is nothing to undo."
+    if "no task with id" in message.lower():
+        return (
+            "I couldn't find that task any more — it may have been deleted. "
+            'Say "show my tasks" to see your list.'
+        )
+    return f"Sorry, that didn't work: {message}"
+
+
+def tool_missing(tool: str) -> str:
+    """Say plainly that a needed tool is not available."""
+    return f"Sorry, I can't do that here: the {tool} tool isn't available right now."
