@@ -101,19 +101,17 @@ class Accounts:
             )
             if stored is None or stored.revoked_at is not None or stored.expires_at <= now:
                 raise InvalidRefreshTokenError
-            reused = stored.rotated_at is not None
-            if reused:
-                await self._revoke_family(session, stored.family_id, now)
-            else:
+            if stored.rotated_at is None:
                 stored.rotated_at = now
-                tokens = self._issue(session, stored.user_id, stored.family_id)
-        if reused:
-            logger.warning(
-                "rotated refresh token reused; family revoked",
-                extra={"user_id": str(stored.user_id), "family_id": str(stored.family_id)},
-            )
-            raise InvalidRefreshTokenError
-        return tokens
+                return self._issue(session, stored.user_id, stored.family_id)
+            # A rotated token came back: someone holds a copy. The revocation must commit,
+            # so the error is raised only after the transaction ends.
+            await self._revoke_family(session, stored.family_id, now)
+        logger.warning(
+            "rotated refresh token reused; family revoked",
+            extra={"user_id": str(stored.user_id), "family_id": str(stored.family_id)},
+        )
+        raise InvalidRefreshTokenError
 
     async def logout(self, refresh_token: str) -> None:
         """Revoke the family of ``refresh_token``; unknown tokens are ignored."""
