@@ -253,7 +253,7 @@ class EventReader:
     _lines: AsyncIterator[str] | None = None
 
     async def next_frame(self) -> Frame | None:
-        """The next block with at least one field; None at the end of the stream."""
+        """The next block (fields or comments only); None at the end of the stream."""
         if self._lines is None:
             self._lines = self.response.aiter_lines()
         frame = Frame()
@@ -265,6 +265,7 @@ class EventReader:
                 continue
             if line.startswith(":"):
                 self.comments.append(line[1:].strip())
+                seen = True
                 continue
             name, _, value = line.partition(":")
             value = value.removeprefix(" ")

@@ -4,9 +4,19 @@ import json
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+import anyio
+import asyncpg  # type: ignore[import-untyped]  # ships no type information
 import httpx
 import pytest
-from live_harness import Frame, Gateway, ServiceProcess, User, call_tool_as, open_events
+from live_harness import (
+    Frame,
+    Gateway,
+    GatewayFactory,
+    ServiceProcess,
+    User,
+    call_tool_as,
+    open_events,
+)
 from servicekit.identity import IdentitySigner
 
 pytestmark = pytest.mark.anyio
@@ -76,3 +86,103 @@ async def test_each_frame_carries_the_task_event_as_published(
     assert event["task_id"] == created["id"]
     assert event["task"] == created
     assert json.loads(frame.data or "") == event
+
+
+async def test_a_client_that_reconnects_with_last_event_id_gets_exactly_what_it_missed_then_live(
+    gateway: Gateway, new_user: NewUser
+) -> None:
+    user = await new_user()
+    async with open_events(gateway.url, user.headers) as stream:
+        await create_task(gateway, user, "one")
+        [first] = await stream.events(1)
+    assert first.id == "1"
+    await create_task(gateway, user, "two")
+    await create_task(gateway, user, "three")
+
+    async with open_events(gateway.url, {**user.headers, "Last-Event-ID": "1"}) as resumed:
+        missed = await resumed.events(2)
+        await create_task(gateway, user, "four")
+        live = await resumed.events(1)
+        await create_task(gateway, user, "five")
+        later = await resumed.events(1)
+    assert [(f.id, f.json()["task"]["title"]) for f in missed + live + later] == [
+        ("2", "two"),
+        ("3", "three"),
+        ("4", "four"),
+        ("5", "five"),
+    ]
+
+
+async def test_after_query_parameter_resumes_like_last_event_id_and_the_header_wins(
+    gateway: Gateway, new_user: NewUser
+) -> None:
+    user = await new_user()
+    for title in ("one", "two", "three"):
+        await create_task(gateway, user, title)
+    async with open_events(gateway.url, user.headers, params={"after": "1"}) as by_query:
+        assert [f.id for f in await by_query.events(2)] == ["2", "3"]
+    headers = {**user.headers, "Last-Event-ID": "2"}
+    async with open_events(gateway.url, headers, params={"after": "0"}) as both:
+        [frame] = await both.events(1)
+        await create_task(gateway, user, "four")
+        [live] = await both.events(1)
+    assert (frame.id, live.id) == ("3", "4")
+
+
+async def test_a_gap_older_than_the_log_keeps_gives_resync_and_ends_the_stream(
+    gateway: Gateway, new_user: NewUser, mcp_tasks_database: str
+) -> None:
+    user = await new_user()
+    for title in ("one", "two", "three"):
+        await create_task(gateway, user, title)
+    connection = await asyncpg.connect(mcp_tasks_database.replace("+asyncpg", ""))
+    try:
+        pruned = await connection.execute(
+            "DELETE FROM task_events WHERE user_id = $1 AND version <= 2", user.id
+        )
+    finally:
+        await connection.close()
+    assert pruned == "DELETE 2"
+
+    async with open_events(gateway.url, {**user.headers, "Last-Event-ID": "1"}) as stream:
+        [resync] = await stream.events(1)
+        with anyio.fail_after(5):
+            assert await stream.next_frame() is None
+    assert resync.event == "resync"
+    assert resync.id == "3"
+    assert resync.json() == {"reason": "expired", "latest_version": 3}
+
+    async with open_events(gateway.url, {**user.headers, "Last-Event-ID": "3"}) as resumed:
+        await create_task(gateway, user, "four")
+        assert [f.id for f in await resumed.events(1)] == ["4"]
+
+
+async def test_a_client_ahead_of_the_log_is_told_to_resync(
+    gateway: Gateway, new_user: NewUser
+) -> None:
+    user = await new_user()
+    await create_task(gateway, user, "one")
+    async with open_events(gateway.url, {**user.headers, "Last-Event-ID": "7"}) as stream:
+        [resync] = await stream.events(1)
+    assert resync.event == "resync"
+    assert resync.json() == {"reason": "ahead", "latest_version": 1}
+
+
+async def test_a_fresh_stream_announces_the_current_version_and_sends_heartbeats(
+    gateway_factory: GatewayFactory, new_user: NewUser
+) -> None:
+    user = await new_user()
+    async with gateway_factory(event_heartbeat_seconds=0.2) as gateway:
+        await create_task(gateway, user, "one")
+        async with open_events(gateway.url, user.headers) as stream:
+            assert stream.start is not None
+            assert stream.start.id == "1"
+            assert stream.start.data is None
+            with anyio.fail_after(5):
+                while len(stream.comments) < 2:
+                    frame = await stream.next_frame()
+                    assert frame is None or frame.data is None
+            await create_task(gateway, user, "two")
+            [event] = await stream.events(1)
+    assert stream.comments[:2] == ["heartbeat", "heartbeat"]
+    assert event.id == "2"
