@@ -38,11 +38,12 @@ from chat_gateway.history import TaskHistoryConverter
 from chat_gateway.metrics import CHAT_TURNS, TURN_SECONDS, WIDGET_ACTIONS
 from chat_gateway.request_context import RequestContext
 from chat_gateway.store import PostgresStore
-from chat_gateway.task_tools import TaskOperations, describe
+from chat_gateway.task_tools import TaskOperations, describe, sentence
 from chat_gateway.widgets import (
     ACTION_CANCEL,
     ACTION_COMPLETE,
     CONFIRMATION,
+    OUTCOME,
     TASK_CARD,
     TASK_LIST,
     outcome_widget,
@@ -313,7 +314,7 @@ class ChatServer(ChatKitServer[RequestContext]):
             yield self._replaced(sender, task_card_widget(task, headline=headline, undo_id=undo_id))
             return
         yield self._replaced(sender, with_row_replaced(widget, task))
-        text = describe(tool, result.structured).capitalize() + "."
+        text = sentence(describe(tool, result.structured))
         async for event in self._new_widget(
             thread, context, outcome_widget(text, undo_id=undo_id), text
         ):
@@ -351,6 +352,8 @@ class ChatServer(ChatKitServer[RequestContext]):
         context: RequestContext,
     ) -> AsyncIterator[ThreadStreamEvent]:
         confirmation_id = self._payload(action, _ConfirmationPayload).confirmation_id
+        if widget_kind(widget) == OUTCOME:
+            raise InvalidActionError("This request was already handled.")
         if widget_kind(widget) != CONFIRMATION:
             raise InvalidActionError("This action needs a confirmation widget.")
         confirmations = self.operations.confirmations
@@ -374,7 +377,7 @@ class ChatServer(ChatKitServer[RequestContext]):
         if result.is_error or not result.structured:
             yield self._replaced(sender, outcome_widget(result.text))
             return
-        text = describe(tool, result.structured).capitalize() + "."
+        text = sentence(describe(tool, result.structured))
         yield self._replaced(sender, outcome_widget(text, undo_id=undo_id))
 
     async def _undo(

@@ -66,6 +66,14 @@ async def _add_trace_headers(request: httpx2.Request) -> None:
         request.headers[name] = value
 
 
+def _adopt_listing(client: Client, tools: list[mcp_types.Tool]) -> None:
+    # The session re-lists tools before validating a structured result unless it already
+    # knows their output schemas; hand it the cached listing (saves one POST per call).
+    absorb = getattr(client.session, "_absorb_tool_listing", None)
+    if callable(absorb):
+        absorb(mcp_types.ListToolsResult(tools=tools), complete=True)
+
+
 class TaskToolsClient:
     """The gateway's MCP client for mcp-tasks; one per application."""
 
@@ -152,6 +160,8 @@ class TaskToolsClient:
                 read_timeout_seconds=self._tool_timeout,
                 cache=None,
             ) as client:
+                if version is not None and listing is not None:
+                    _adopt_listing(client, listing.tools)
                 yield client
         except TaskServiceUnavailableError:
             raise

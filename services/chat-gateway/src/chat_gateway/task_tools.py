@@ -73,6 +73,11 @@ def describe(tool: str, result: dict[str, Any]) -> str:
     return f"{_VERBS.get(tool, tool)} task “{task.get('title', '')}”"
 
 
+def sentence(text: str) -> str:
+    """``text`` with a capital first letter and a full stop."""
+    return text[:1].upper() + text[1:] + "."
+
+
 def _task_lines(tasks: list[Task]) -> str:
     return "\n".join(
         f"{n}. [{'x' if t.get('completed') else ' '}] {t.get('title', '')}"
@@ -93,7 +98,7 @@ def result_widget(
         headline = _HEADLINES[tool]
         return task_card_widget(task, headline=headline, undo_id=undo_id), str(task["title"])
     if tool == "clear_completed":
-        text = describe(tool, result).capitalize() + "."
+        text = sentence(describe(tool, result))
         return outcome_widget(text, undo_id=undo_id), text
     return None
 

@@ -1,0 +1,168 @@
+"""Confirmation before destructive changes and Undo, through threads.custom_action."""
+
+import json
+
+import pytest
+from chat_harness import ChatClient, ChatResponse, TasksRest, button_action
+from live_harness import User
+
+pytestmark = pytest.mark.anyio
+
+
+def _kind(answer: ChatResponse, index: int = 0) -> str:
+    return str(answer.widgets()[index].widget.model_dump(mode="json")["key"])
+
+
+async def _press(
+    client: ChatClient, thread_id: str, item_id: str, action: dict[str, object]
+) -> ChatResponse:
+    answer = await client.act(thread_id, item_id, str(action["type"]), dict(action["payload"]))  # type: ignore[call-overload]
+    assert answer.status == 200
+    assert answer.of_type("error") == []
+    return answer
+
+
+async def test_delete_runs_only_after_confirm_and_undo_restores_the_task(
+    alice: tuple[User, ChatClient], rest: TasksRest
+) -> None:
+    user, client = alice
+    thread_id = (await client.create("add Water the plants")).thread_id
+    await client.say(thread_id, "list")
+
+    asked = await client.say(thread_id, "delete 1")
+
+    assert _kind(asked) == "confirmation"
+    assert asked.assistant_texts() == ["Please confirm with the buttons."]
+    assert await rest.titles(user.id) == ["Water the plants"]
+    confirmation = asked.widgets()[0]
+
+    confirmed = await _press(
+        client, thread_id, confirmation.id, button_action(confirmation.widget, "confirm")
+    )
+
+    replaced = confirmed.of_type("thread.item.replaced")
+    assert [event.item.id for event in replaced] == [confirmation.id]
+    outcome = replaced[0].item.widget
+    assert "Deleted task “Water the plants”." in json.dumps(
+        outcome.model_dump(mode="json"), ensure_ascii=False
+    )
+    assert await rest.titles(user.id) == []
+
+    undone = await _press(client, thread_id, confirmation.id, button_action(outcome, "undo"))
+
+    assert "Undone: deleted task" in json.dumps(
+        undone.of_type("thread.item.replaced")[0].item.widget.model_dump(mode="json"),
+        ensure_ascii=False,
+    )
+    assert await rest.titles(user.id) == ["Water the plants"]
+    stored = await client.thread(thread_id)
+    stored_widget = next(i for i in stored.body["items"]["data"] if i["id"] == confirmation.id)
+    assert "Undone: deleted task" in json.dumps(stored_widget, ensure_ascii=False)
+
+
+async def test_cancel_changes_nothing_and_a_second_press_is_refused(
+    alice: tuple[User, ChatClient], rest: TasksRest
+) -> None:
+    user, client = alice
+    thread_id = (await client.create("add Keep me")).thread_id
+    await client.say(thread_id, "list")
+    confirmation = (await client.say(thread_id, "delete 1")).widgets()[0]
+
+    cancelled = await _press(
+        client, thread_id, confirmation.id, button_action(confirmation.widget, "cancel")
+    )
+    again = await client.act(
+        thread_id,
+        confirmation.id,
+        "confirmation.confirm",
+        button_action(confirmation.widget, "confirm")["payload"],
+    )
+
+    assert "Cancelled. Nothing was changed." in json.dumps(
+        cancelled.of_type("thread.item.replaced")[0].item.widget.model_dump(mode="json")
+    )
+    assert again.status == 200
+    assert [event.message for event in again.of_type("error")] == [
+        "This request was already handled."
+    ]
+    assert await rest.titles(user.id) == ["Keep me"]
+
+
+async def test_clear_completed_asks_first_then_clears_and_can_be_undone(
+    alice: tuple[User, ChatClient], rest: TasksRest
+) -> None:
+    user, client = alice
+    thread_id = (await client.create("add Done one")).thread_id
+    await client.say(thread_id, "add Still open")
+    await client.say(thread_id, "list")
+    await client.say(thread_id, "complete 1")
+
+    asked = await client.say(thread_id, "clear completed")
+
+    confirmation = asked.widgets()[0]
+    assert "Clear 1 completed task?" in json.dumps(confirmation.widget.model_dump(mode="json"))
+    assert await rest.titles(user.id, "completed") == ["Done one"]
+    confirmed = await _press(
+        client, thread_id, confirmation.id, button_action(confirmation.widget, "confirm")
+    )
+    assert await rest.titles(user.id) == ["Still open"]
+
+    outcome = confirmed.of_type("thread.item.replaced")[0].item.widget
+    await _press(client, thread_id, confirmation.id, button_action(outcome, "undo"))
+
+    assert sorted(await rest.titles(user.id)) == ["Done one", "Still open"]
+
+
+async def test_list_buttons_complete_a_task_and_the_outcome_offers_undo(
+    alice: tuple[User, ChatClient], rest: TasksRest
+) -> None:
+    user, client = alice
+    thread_id = (await client.create("add Call the bank")).thread_id
+    task_list = (await client.say(thread_id, "list")).widgets()[0]
+
+    pressed = await _press(
+        client, thread_id, task_list.id, button_action(task_list.widget, "toggle")
+    )
+
+    assert await rest.titles(user.id, "completed") == ["Call the bank"]
+    row = pressed.of_type("thread.item.replaced")[0].item.widget.model_dump(mode="json")
+    assert (
+        button_action(pressed.of_type("thread.item.replaced")[0].item.widget, "toggle")["type"]
+        == "task.reopen"
+    )
+    assert row["key"] == "task_list"
+    outcome = pressed.widgets()[0]
+    await _press(client, thread_id, outcome.id, button_action(outcome.widget, "undo"))
+    assert await rest.titles(user.id, "pending") == ["Call the bank"]
+
+
+async def test_undo_last_change_tool_reverts_the_last_mutation_once(
+    alice: tuple[User, ChatClient], rest: TasksRest
+) -> None:
+    user, client = alice
+    thread_id = (await client.create("add Keep")).thread_id
+    await client.say(thread_id, "add Oops")
+
+    undone = await client.say(thread_id, "undo")
+    assert await rest.titles(user.id) == ["Keep"]
+    assert '"undone": "added task \\u201cOops\\u201d"' in undone.assistant_texts()[0]
+
+    await client.say(thread_id, "undo")
+    nothing = await client.say(thread_id, "undo")
+
+    assert await rest.titles(user.id) == []
+    assert nothing.assistant_texts() == ["Tool result: There is nothing to undo."]
+
+
+async def test_rename_is_undone_back_to_the_previous_title(
+    alice: tuple[User, ChatClient], rest: TasksRest
+) -> None:
+    user, client = alice
+    thread_id = (await client.create("add Old title")).thread_id
+    await client.say(thread_id, "list")
+    await client.say(thread_id, "rename 1 to New title")
+    assert await rest.titles(user.id) == ["New title"]
+
+    await client.say(thread_id, "undo")
+
+    assert await rest.titles(user.id) == ["Old title"]
