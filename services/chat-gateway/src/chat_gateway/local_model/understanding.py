@@ -307,6 +307,7 @@ _LIST_HEAD = re.compile(
 _TASK_WORDS = re.compile(
     r"\b(?:tasks?|todos?|to-?dos?|to\s+do|list|lists|agenda|plate|reminders?|items?|due|overdue|left|done"
     r"|finished|completed|complete|pending|open|outstanding|remaining|upcoming|tagged|tag|schedule|coming\s+up|scheduled|planned|on\s+for"
+    r"|do\s+i\s+have|have\s+i\s+got|i\s+have\s+to"
     r"|deadlines?|everything|anything|planned|ones|late|need\s+to\s+do|have\s+to\s+do|to\s+get\s+done)\b"
 )
 _QUESTION_START = re.compile(
@@ -634,14 +635,14 @@ def _classify_clause(msg: _Msg, start: int, end: int, today: date) -> _Hit | Non
         not re.match(r"(?:tell|give)\s+me\b|get\b", s[body:end]) or _TASK_WORDS.search(s, body, end)
     ):
         return hit("list_tasks", 3)
+    if _HELP_ANY.search(s, body, end):
+        return hit("help", 2.6)
     if (
         _QUESTION_START.match(s, body, end) or s[body:end].rstrip().endswith("?")
     ) and _TASK_WORDS.search(s, body, end):
         return hit("list_tasks", 2.6)
     if _LIST_NOUN_START.match(s, body, end):
         return hit("list_tasks", 2.6)
-    if _HELP_ANY.search(s, body, end):
-        return hit("help", 2.6)
     m = _REOPEN_CUE.match(s, body, end)
     if m is not None:
         return hit("reopen_task", 2.5, target=m.span("t"))
