@@ -69,6 +69,18 @@ def stack() -> Iterator[Stack]:
     running.stop()
 
 
+@pytest.fixture(autouse=True)
+def healthy_stack(stack: Stack) -> Stack:
+    """Each scenario starts from a whole stack: proxies open, every service running."""
+    for proxy in stack.proxies.values():
+        proxy.release()
+        proxy.accept()
+    for service in stack.services.values():
+        if service.process is None or service.process.poll() is not None:
+            service.start()
+    return stack
+
+
 @pytest.fixture
 async def gateway(stack: Stack) -> AsyncIterator[httpx.AsyncClient]:
     """A client of chat-gateway."""
@@ -104,7 +116,9 @@ def pytest_runtest_makereport(
     if entry is not None and (report.when == "call" or report.failed):
         entry.outcome = "held" if report.passed else ("broke" if report.failed else "skipped")
         if report.failed:
-            entry.failure = str(report.longrepr).strip().splitlines()[-1][:300]
+            lines = str(report.longrepr).splitlines()
+            errors = [line.strip()[1:].strip() for line in lines if line.strip().startswith("E ")]
+            entry.failure = (errors[0] if errors else lines[-1].strip())[:300]
     return report
 
 

@@ -129,7 +129,7 @@ async def test_gateway_sigterm_with_open_streams(
                 stack.gateway.signal(signal.SIGTERM)
                 await anyio.sleep(0.5)
                 stack.proxies["mcp"].release()
-                exit_seconds = await anyio.to_thread.run_sync(stack.gateway.wait_exit, 20.0)
+                exit_seconds = await anyio.to_thread.run_sync(stack.gateway.wait_exit, 30.0)
             reconnects_before_restart = events.reconnects
     finally:
         stack.proxies["mcp"].release()
@@ -147,6 +147,7 @@ async def test_gateway_sigterm_with_open_streams(
             "event streams closed by the server": reconnects_before_restart,
         }
     )
+    assert len(turns) == len(users)
     for index, turn in turns.items():
         assert turn.status_code == 200
         assert turn.transport_error is None, (index, turn.transport_error)
