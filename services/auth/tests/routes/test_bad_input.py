@@ -1,6 +1,7 @@
 """Bad input to every auth endpoint answers 4xx problem+json, never 5xx, and writes nothing."""
 
 import json
+import uuid
 from typing import Any
 
 import httpx
@@ -149,12 +150,13 @@ async def test_validation_problems_name_the_field_but_never_echo_the_input(
 
 
 @pytest.mark.parametrize(
-    "email",
-    ["admin'--@example.com", "'OR'1'='1@example.com", "pérez@exämple.com", "用户@例子.广告"],
+    "local_part",
+    ["admin'--", "'OR'1'='1", "pérez", "用户"],
 )
 async def test_sql_looking_and_unicode_emails_are_plain_data_at_login(
-    client: httpx.AsyncClient, app: FastAPI, email: str
+    client: httpx.AsyncClient, app: FastAPI, local_part: str
 ) -> None:
+    email = f"{local_part}{uuid.uuid4().hex[:8]}@exämple.com"
     before = await _row_counts(app)
 
     response = await client.post("/auth/login", json={"email": email, "password": "whatever1"})
@@ -165,7 +167,8 @@ async def test_sql_looking_and_unicode_emails_are_plain_data_at_login(
 
 
 async def test_a_unicode_email_registers_and_signs_in(client: httpx.AsyncClient) -> None:
-    email = "Zoë.Ünïcode@Exämple.com"
+    tag = uuid.uuid4().hex[:8]
+    email = f"Zoë.Ünïcode.{tag}@Exämple.com"
     password = "пароль-密码-🔑-ok"
 
     registered = await client.post("/auth/register", json={"email": email, "password": password})
@@ -173,9 +176,8 @@ async def test_a_unicode_email_registers_and_signs_in(client: httpx.AsyncClient)
         "/auth/login", json={"email": email.lower(), "password": password}
     )
 
-    assert registered.status_code in (201, 409)
-    if registered.status_code == 201:
-        assert registered.json()["email"] == "zoë.ünïcode@exämple.com"
+    assert registered.status_code == 201
+    assert registered.json()["email"] == f"zoë.ünïcode.{tag}@exämple.com"
     assert signed_in.status_code == 200
     assert signed_in.json()["token_type"] == "bearer"
 
