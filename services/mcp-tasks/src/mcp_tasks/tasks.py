@@ -296,7 +296,8 @@ class TaskService:
                 raise TaskNotFoundError(task_id)
             return TaskPublic.model_validate(task)
 
-    def _list_statement(self, user_id: UUID, filters: TaskFilters) -> Select[Task]:
+    def list_statement(self, user_id: UUID, filters: TaskFilters) -> Select[Task]:
+        """The query list_tasks runs (validated filters; one row more than the page)."""
         if filters.status not in STATUSES:
             raise InvalidTaskInputError(
                 "status", f"Status {filters.status!r} is not valid. Use pending, completed or all."
@@ -336,7 +337,7 @@ class TaskService:
 
     async def list_tasks(self, user_id: UUID, filters: TaskFilters) -> TaskPage:
         """A page of the user's live tasks, by due date (none last), creation time and id."""
-        statement = self._list_statement(user_id, filters)
+        statement = self.list_statement(user_id, filters)
         async with self._database.session() as session:
             with query_span("list_tasks"):
                 rows = list((await session.scalars(statement)).all())
