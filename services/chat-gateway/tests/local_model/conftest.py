@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import sys
+from pathlib import Path
 
 import pytest
 from agents import set_tracing_disabled
+
+# the in-memory task tools live next to the tests (pytest runs with --import-mode=importlib)
+sys.path.insert(0, str(Path(__file__).parent))
 
 
 @pytest.fixture
@@ -14,6 +18,5 @@ def anyio_backend() -> str:
 
 
 @pytest.fixture(autouse=True)
-def _no_trace_export() -> Iterator[None]:
+def _no_trace_export() -> None:
     set_tracing_disabled(True)
-    yield

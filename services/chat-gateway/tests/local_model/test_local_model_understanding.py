@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-
 from chat_gateway.local_model.references import HistoryMessage
 from chat_gateway.local_model.understanding import understand
 
@@ -13,7 +12,9 @@ TODAY = date(2027, 3, 10)  # a Wednesday
 
 
 def _say(message: str, *history: tuple[str, str]) -> tuple[str, dict[str, object]]:
-    turns = [HistoryMessage("user" if role == "user" else "assistant", text) for role, text in history]
+    turns = [
+        HistoryMessage("user" if role == "user" else "assistant", text) for role, text in history
+    ]
     result = understand(turns, message, TODAY)
     return result.intent, result.slots()
 
@@ -25,25 +26,57 @@ def _say(message: str, *history: tuple[str, str]) -> tuple[str, dict[str, object
         ("new todo - show the flat to the agent", {"title": "show the flat to the agent"}),
         ("add task undo the knots in the rope", {"title": "undo the knots in the rope"}),
         ("create a reminder called 'mark exam papers'", {"title": "mark exam papers"}),
-        ("could u add pay the gas bill on the 15th pls", {"title": "pay the gas bill", "due": "2027-03-15"}),
-        ("i need to ring the garage tmrw morning", {"title": "ring the garage", "due": "2027-03-11"}),
-        ("remnid me on friday to return the library books", {"title": "return the library books", "due": "2027-03-12"}),
+        (
+            "could u add pay the gas bill on the 15th pls",
+            {"title": "pay the gas bill", "due": "2027-03-15"},
+        ),
+        (
+            "i need to ring the garage tmrw morning",
+            {"title": "ring the garage", "due": "2027-03-11"},
+        ),
+        (
+            "remnid me on friday to return the library books",
+            {"title": "return the library books", "due": "2027-03-12"},
+        ),
         ("dont forget to feed the cat tonight", {"title": "feed the cat", "due": "2027-03-10"}),
-        ("Add a high priority task to sign the lease", {"title": "sign the lease", "priority": "high"}),
-        ("add renew parking permit, not important", {"title": "renew parking permit", "priority": "low"}),
+        (
+            "Add a high priority task to sign the lease",
+            {"title": "sign the lease", "priority": "high"},
+        ),
+        (
+            "add renew parking permit, not important",
+            {"title": "renew parking permit", "priority": "low"},
+        ),
         ("add water the ferns #garden", {"title": "water the ferns", "tags": ["garden"]}),
-        ("add book a haircut in two weeks, tags: me, errands", {"title": "book a haircut", "due": "2027-03-24", "tags": ["me", "errands"]}),
-        ("put 'sort the recycling' on my list for saturday", {"title": "sort the recycling", "due": "2027-03-13"}),
+        (
+            "add book a haircut in two weeks, tags: me, errands",
+            {"title": "book a haircut", "due": "2027-03-24", "tags": ["me", "errands"]},
+        ),
+        (
+            "put 'sort the recycling' on my list for saturday",
+            {"title": "sort the recycling", "due": "2027-03-13"},
+        ),
         ("add 'call the urgent care clinic'", {"title": "call the urgent care clinic"}),
-        ("hey, could you add 'plan the picnic' for next week? thx", {"title": "plan the picnic", "due": "2027-03-15"}),
-        ("add 'renew visa' by April 3 - details: bring two photos", {"title": "renew visa", "due": "2027-04-03", "description": "bring two photos"}),
+        (
+            "hey, could you add 'plan the picnic' for next week? thx",
+            {"title": "plan the picnic", "due": "2027-03-15"},
+        ),
+        (
+            "add 'renew visa' by April 3 - details: bring two photos",
+            {"title": "renew visa", "due": "2027-04-03", "description": "bring two photos"},
+        ),
         ("todo fix the squeaky door", {"title": "fix the squeaky door"}),
-        ("must send the quarterly numbers by end of the month, add it please", {"title": "send the quarterly numbers", "due": "2027-03-31"}),
+        (
+            "must send the quarterly numbers by end of the month, add it please",
+            {"title": "send the quarterly numbers", "due": "2027-03-31"},
+        ),
         ("bake a cake on sunday", {"title": "bake a cake", "due": "2027-03-14"}),
         ("remind me to prepare for next week's exam", {"title": "prepare for next week's exam"}),
     ],
 )
-def test_new_tasks_get_a_clean_title_and_their_modifiers(message: str, slots: dict[str, object]) -> None:
+def test_new_tasks_get_a_clean_title_and_their_modifiers(
+    message: str, slots: dict[str, object]
+) -> None:
     assert _say(message) == ("add_task", slots)
 
 
@@ -85,21 +118,29 @@ def test_list_requests_carry_their_filters(message: str, slots: dict[str, object
         ("erase 'order pizza' from my list", "delete_task", "order pizza"),
     ],
 )
-def test_existing_tasks_are_targeted_by_title_or_number(message: str, intent: str, target: str) -> None:
+def test_existing_tasks_are_targeted_by_title_or_number(
+    message: str, intent: str, target: str
+) -> None:
     assert _say(message) == (intent, {"target": target})
 
 
 @pytest.mark.parametrize(
     ("message", "slots"),
     [
-        ("rename walk the dog to walk the dogs", {"target": "walk the dog", "new_title": "walk the dogs"}),
+        (
+            "rename walk the dog to walk the dogs",
+            {"target": "walk the dog", "new_title": "walk the dogs"},
+        ),
         ("change 'gym' to 'gym with Ana'", {"target": "gym", "new_title": "gym with ana"}),
         ("postpone the report until monday", {"target": "report", "due": "2027-03-15"}),
         ("set task 2 to low priority", {"target": "2", "priority": "low"}),
         ("make the insurance call urgent", {"target": "insurance call", "priority": "high"}),
         ("remove the due date from task 3", {"target": "3", "clear_due_date": True}),
         ("tag #2 as home", {"target": "2", "tags": ["home"]}),
-        ("add a note to the visa task: photos are in the drawer", {"target": "visa", "description": "photos are in the drawer"}),
+        (
+            "add a note to the visa task: photos are in the drawer",
+            {"target": "visa", "description": "photos are in the drawer"},
+        ),
     ],
 )
 def test_changes_name_the_task_and_what_changes(message: str, slots: dict[str, object]) -> None:
@@ -160,7 +201,9 @@ def test_an_answer_to_a_clarifying_question_continues_the_request() -> None:
 
 
 def test_thanks_after_a_change_is_small_talk() -> None:
-    assert _say("great, thank you!", ("user", "add buy soap"), ("assistant", "Created task 'Buy soap'.")) == (
+    assert _say(
+        "great, thank you!", ("user", "add buy soap"), ("assistant", "Created task 'Buy soap'.")
+    ) == (
         "none",
         {},
     )

@@ -1,0 +1,248 @@
+"""The local model drives real agent runs: tool calls with valid arguments, replies from results."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import anyio
+import pytest
+from agents import Agent, RunConfig, Runner, TResponseInputItem
+from agents.items import ToolCallItem
+from chat_gateway.local_model import LocalModel, LocalModelProvider
+from local_model_task_tools import TaskBoard
+from openai.types.responses import ResponseFunctionToolCall
+
+INSTRUCTIONS = "You manage tasks.\nCurrent local time: 2027-03-10T09:30:00+01:00 (Europe/Paris)\n"
+RUN_CONFIG = RunConfig(tracing_disabled=True)
+
+
+def _agent(board: TaskBoard, *, undo: bool = True) -> Agent[Any]:
+    return Agent(
+        name="assistant",
+        instructions=INSTRUCTIONS,
+        model=LocalModel(),
+        tools=board.tools(undo=undo),
+    )
+
+
+async def _run(
+    board: TaskBoard, conversation: str | list[TResponseInputItem], *, undo: bool = True
+) -> tuple[str, list[str]]:
+    with anyio.fail_after(10):
+        result = await Runner.run(_agent(board, undo=undo), conversation, run_config=RUN_CONFIG)
+    call_ids = [
+        item.raw_item.call_id
+        for item in result.new_items
+        if isinstance(item, ToolCallItem) and isinstance(item.raw_item, ResponseFunctionToolCall)
+    ]
+    return str(result.final_output), call_ids
+
+
+def _history(*turns: tuple[str, str], then: str) -> list[TResponseInputItem]:
+    items: list[TResponseInputItem] = [{"role": role, "content": text} for role, text in turns]  # type: ignore[misc]
+    items.append({"role": "user", "content": then})
+    return items
+
+
+@pytest.mark.anyio
+async def test_adding_a_task_stores_title_date_and_priority_and_says_so() -> None:
+    board = TaskBoard()
+    reply, call_ids = await _run(board, "remind me to call the plumber tomorrow, urgent")
+    assert [(t["title"], t["due_date"], t["priority"]) for t in board.tasks] == [
+        ("Call the plumber", "2027-03-11", "high")
+    ]
+    assert reply == "Created task 'Call the plumber' due tomorrow (high priority)."
+    assert len(call_ids) == 1
+
+
+@pytest.mark.anyio
+async def test_listing_passes_the_filters_and_numbers_the_tasks() -> None:
+    board = TaskBoard()
+    board.add("Pay rent", due_date="2027-03-12")
+    board.add("Renew passport", due_date="2027-05-01")
+    reply, _ = await _run(board, "what's due this week?")
+    assert board.calls == [
+        ("list_tasks", {"status": "pending", "query": None, "due_before": "2027-03-14"})
+    ]
+    assert reply == "You have 1 task due by Sun, Mar 14:\n1. Pay rent (due Fri, Mar 12)"
+
+
+@pytest.mark.anyio
+async def test_a_title_with_a_typo_is_looked_up_and_completed() -> None:
+    board = TaskBoard()
+    board.add("Call mom")
+    oat = board.add("Buy oat milk")
+    reply, call_ids = await _run(board, "mark by oat milk as done pls")
+    assert [name for name, _ in board.calls] == ["list_tasks", "list_tasks", "complete_task"]
+    assert board.calls[-1] == ("complete_task", {"task_id": oat["id"]})
+    assert oat["completed"] is True
+    assert reply == "Marked 'Buy oat milk' as completed."
+    assert len(set(call_ids)) == 3
+
+
+@pytest.mark.anyio
+async def test_several_matches_get_a_clarifying_question_and_nothing_changes() -> None:
+    board = TaskBoard()
+    board.add("Buy milk")
+    board.add("Buy oat milk")
+    reply, _ = await _run(board, "milk is done")
+    assert [name for name, _ in board.calls] == ["list_tasks"]
+    assert not any(t["completed"] for t in board.tasks)
+    assert reply == (
+        "I found 2 tasks matching 'milk': 1. 'Buy milk' 2. 'Buy oat milk'. "
+        "Which one do you mean to complete?"
+    )
+
+
+@pytest.mark.anyio
+async def test_the_answer_to_a_clarifying_question_completes_the_chosen_task() -> None:
+    board = TaskBoard()
+    board.add("Buy milk")
+    oat = board.add("Buy oat milk")
+    question = (
+        "I found 2 tasks matching 'milk': 1. 'Buy milk' 2. 'Buy oat milk'. "
+        "Which one do you mean to complete?"
+    )
+    reply, _ = await _run(
+        board, _history(("user", "milk is done"), ("assistant", question), then="the second one")
+    )
+    assert [t["title"] for t in board.tasks if t["completed"]] == ["Buy oat milk"]
+    assert board.calls[-1] == ("complete_task", {"task_id": oat["id"]})
+    assert reply == "Marked 'Buy oat milk' as completed."
+
+
+@pytest.mark.anyio
+async def test_an_unknown_title_gets_a_clear_answer_after_two_lookups() -> None:
+    board = TaskBoard()
+    board.add("Call mom")
+    reply, _ = await _run(board, "delete the gym task")
+    assert [name for name, _ in board.calls] == ["list_tasks", "list_tasks"]
+    assert board.calls[0][1]["query"] == "gym"
+    assert reply == "I couldn't find a task matching 'gym'. Say \"show my tasks\" to see them all."
+
+
+@pytest.mark.anyio
+async def test_a_number_resolves_from_the_latest_task_list_shown() -> None:
+    board = TaskBoard()
+    first = board.add("Water plants")
+    second = board.add("Book flights")
+    shown = "[task list shown]\n" + json.dumps(
+        [
+            {"n": 1, "id": first["id"], "title": "Water plants", "completed": False},
+            {"n": 2, "id": second["id"], "title": "Book flights", "completed": False},
+        ]
+    )
+    conversation = _history(
+        ("user", "show my tasks"), ("assistant", shown), then="the second one's done ✅"
+    )
+    reply, _ = await _run(board, conversation)
+    assert board.calls == [("complete_task", {"task_id": second["id"]})]
+    assert reply == "Marked 'Book flights' as completed."
+
+
+@pytest.mark.anyio
+async def test_it_resolves_to_the_task_shown_and_renames_it() -> None:
+    board = TaskBoard()
+    task = board.add("Call mom")
+    shown = "[task shown]\n" + json.dumps(
+        {"id": task["id"], "title": "Call mom", "completed": False}
+    )
+    conversation = _history(
+        ("user", "add call mom"), ("assistant", shown), then="rename it to 'Call mom and dad'"
+    )
+    reply, _ = await _run(board, conversation)
+    assert board.calls == [("update_task", {"task_id": task["id"], "title": "Call mom and dad"})]
+    assert reply == "Renamed 'Call mom' to 'Call mom and dad'."
+
+
+@pytest.mark.anyio
+async def test_moving_a_task_sets_its_due_date() -> None:
+    board = TaskBoard()
+    task = board.add("Pay rent", due_date="2027-03-11")
+    reply, _ = await _run(board, "push pay rent to next monday")
+    assert task["due_date"] == "2027-03-15"
+    assert reply == "Updated 'Pay rent': due Mon, Mar 15."
+
+
+@pytest.mark.anyio
+async def test_delete_asks_for_confirmation_when_the_gateway_intercepts_it() -> None:
+    board = TaskBoard()
+    board.add("Old emails")
+    reply, _ = await _run(board, "please delete 'old emails'")
+    assert [name for name, _ in board.calls] == ["list_tasks", "delete_task"]
+    assert len(board.tasks) == 1
+    assert reply == "Please confirm deleting 'Old emails' with the buttons below."
+
+
+@pytest.mark.anyio
+async def test_clear_completed_asks_for_confirmation_with_the_count() -> None:
+    board = TaskBoard()
+    board.add("Done thing", completed=True)
+    board.add("Other done thing", completed=True)
+    reply, _ = await _run(board, "get rid of all the finished ones")
+    assert board.calls == [("clear_completed", {})]
+    assert reply == "This will delete 2 completed tasks — please confirm with the buttons below."
+
+
+@pytest.mark.anyio
+async def test_undo_calls_the_undo_tool_and_reports_what_it_undid() -> None:
+    board = TaskBoard()
+    board.add("Typo task")
+    reply, _ = await _run(board, "oops, undo that")
+    assert board.calls == [("undo_last_change", {})]
+    assert board.tasks == []
+    assert reply == "Undone: the creation of 'Typo task'."
+
+
+@pytest.mark.anyio
+async def test_undo_with_nothing_to_undo_relays_the_tool_error() -> None:
+    board = TaskBoard()
+    reply, _ = await _run(board, "undo")
+    assert board.calls == [("undo_last_change", {})]
+    assert reply == "There is nothing to undo."
+
+
+@pytest.mark.anyio
+async def test_undo_without_the_tool_says_so_plainly() -> None:
+    board = TaskBoard()
+    reply, call_ids = await _run(board, "undo", undo=False)
+    assert (board.calls, call_ids) == ([], [])
+    assert (
+        reply == "Sorry, I can't do that here: the undo_last_change tool isn't available right now."
+    )
+
+
+@pytest.mark.anyio
+async def test_small_talk_and_help_call_no_tool() -> None:
+    board = TaskBoard()
+    thanks, thanks_calls = await _run(board, "thanks a lot!")
+    help_reply, help_calls = await _run(board, "what can you do?")
+    assert (board.calls, thanks_calls, help_calls) == ([], [], [])
+    assert thanks == "You're welcome! Anything else for your list?"
+    assert help_reply.startswith("I can manage your tasks: add them")
+
+
+@pytest.mark.anyio
+async def test_streamed_run_delivers_text_in_small_deltas_and_the_same_answer() -> None:
+    board = TaskBoard()
+    agent = Agent(name="assistant", instructions=INSTRUCTIONS, model="local", tools=board.tools())
+    config = RunConfig(tracing_disabled=True, model_provider=LocalModelProvider())
+    with anyio.fail_after(10):
+        result = Runner.run_streamed(
+            agent, "add 'Submit expense report' due friday #work", run_config=config
+        )
+        deltas = [
+            event.data.delta
+            async for event in result.stream_events()
+            if event.type == "raw_response_event"
+            and event.data.type == "response.output_text.delta"
+        ]
+    assert (
+        result.final_output == "Created task 'Submit expense report' due Fri, Mar 12 (tagged work)."
+    )
+    assert "".join(deltas) == result.final_output
+    assert len(deltas) > 5
+    assert [(t["title"], t["due_date"], t["tags"]) for t in board.tasks] == [
+        ("Submit expense report", "2027-03-12", ["work"])
+    ]
