@@ -33,11 +33,12 @@ class LoginThrottle:
         email_key, address_key = self._keys(email, address)
         async with self.redis.pipeline(transaction=True) as pipe:
             for key in (email_key, address_key):
+                # SET NX EX starts the window (EXPIRE NX would need Redis 7); INCR keeps the TTL.
+                pipe.set(key, 0, ex=self.window_seconds, nx=True)
                 pipe.incr(key)
-                pipe.expire(key, self.window_seconds, nx=True)
             pipe.ttl(email_key)
             pipe.ttl(address_key)
-            email_count, _, address_count, _, email_ttl, address_ttl = await pipe.execute()
+            _, email_count, _, address_count, email_ttl, address_ttl = await pipe.execute()
         waits = []
         if int(email_count) > self.max_per_email:
             waits.append(int(email_ttl))
