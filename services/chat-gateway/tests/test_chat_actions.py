@@ -1,6 +1,7 @@
 """Confirmation before destructive changes and Undo, through threads.custom_action."""
 
 import json
+from typing import Any
 
 import pytest
 from chat_harness import ChatClient, ChatResponse, TasksRest, button_action
@@ -14,9 +15,9 @@ def _kind(answer: ChatResponse, index: int = 0) -> str:
 
 
 async def _press(
-    client: ChatClient, thread_id: str, item_id: str, action: dict[str, object]
+    client: ChatClient, thread_id: str, item_id: str, action: dict[str, Any]
 ) -> ChatResponse:
-    answer = await client.act(thread_id, item_id, str(action["type"]), dict(action["payload"]))  # type: ignore[call-overload]
+    answer = await client.act(thread_id, item_id, action["type"], action["payload"])
     assert answer.status == 200
     assert answer.of_type("error") == []
     return answer

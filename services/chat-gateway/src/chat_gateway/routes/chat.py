@@ -67,12 +67,13 @@ _STREAM_FAILED = (
 def _check_input(message: UserMessageInput, settings: Settings) -> None:
     if message.attachments:
         raise ChatRequestError(400, "Attachments are not supported.")
-    length = sum(
-        len(part.text)
+    texts = [
+        part.text
         for part in message.content
         if isinstance(part, UserMessageTextContent | UserMessageTagContent)
-    )
-    if length == 0:
+    ]
+    length = sum(len(text) for text in texts)
+    if not any(text.strip() for text in texts):
         raise ChatRequestError(400, "The message is empty.")
     if length > settings.max_message_chars:
         raise ChatRequestError(

@@ -1,0 +1,125 @@
+"""Bad input answers 4xx problem+json, never 5xx, and writes nothing."""
+
+from typing import Any
+
+import pytest
+from chat_harness import ChatClient, user_input
+from live_harness import User
+
+pytestmark = pytest.mark.anyio
+
+
+async def _assert_nothing_stored(client: ChatClient) -> None:
+    listed = await client.post({"type": "threads.list", "params": {}})
+    assert listed.status == 200
+    assert listed.body["data"] == []
+
+
+@pytest.mark.parametrize(
+    ("raw", "status"),
+    [
+        (b"{}", 400),
+        (b"not json", 400),
+        (b'{"type": "threads.explode", "params": {}}', 400),
+        (b'{"type": "threads.create", "params": {}}', 400),
+        (b'{"type": "threads.create", "params": {"input": {"content": "x"}}}', 400),
+        (
+            b'{"type": "input.transcribe", "params": {"audio_base64": "", "mime_type": "audio/ogg"}}',
+            400,
+        ),
+        (
+            b'{"type": "attachments.create", "params": {"name": "a", "size": 1, "mime_type": "text/plain"}}',
+            400,
+        ),
+        (b'{"type": "threads.list", "params": {"limit": "many"}}', 400),
+    ],
+)
+async def test_invalid_chatkit_bodies_answer_400(
+    alice: tuple[User, ChatClient], raw: bytes, status: int
+) -> None:
+    _, client = alice
+
+    answer = await client.post(None, raw=raw)
+
+    assert answer.status == status
+    assert answer.headers["content-type"].startswith("application/problem+json")
+    assert answer.body["status"] == status
+    await _assert_nothing_stored(client)
+
+
+@pytest.mark.parametrize(
+    ("payload", "detail"),
+    [
+        (
+            {"type": "threads.create", "params": {"input": user_input("x" * 4001)}},
+            "The message is longer than 4000 characters.",
+        ),
+        (
+            {"type": "threads.create", "params": {"input": user_input("   ")}},
+            "The message is empty.",
+        ),
+        (
+            {
+                "type": "threads.create",
+                "params": {"input": {**user_input("hi"), "attachments": ["atc_1"]}},
+            },
+            "Attachments are not supported.",
+        ),
+    ],
+)
+async def test_refused_messages_answer_400_and_create_no_thread(
+    alice: tuple[User, ChatClient], payload: dict[str, Any], detail: str
+) -> None:
+    _, client = alice
+
+    answer = await client.post(payload)
+
+    assert answer.status == 400
+    assert answer.body["detail"] == detail
+    await _assert_nothing_stored(client)
+
+
+async def test_a_body_over_the_size_limit_answers_413(alice: tuple[User, ChatClient]) -> None:
+    _, client = alice
+
+    answer = await client.post(
+        {"type": "threads.create", "params": {"input": user_input("x" * 2_000_000)}}
+    )
+
+    assert answer.status == 413
+    assert answer.body["detail"] == "The request body is larger than 1048576 bytes."
+    await _assert_nothing_stored(client)
+
+
+@pytest.mark.parametrize(
+    "token", [None, "Basic", "not-a-jwt", "eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0."]
+)
+async def test_missing_or_invalid_tokens_answer_401(
+    chat_url: str, alice: tuple[User, ChatClient], token: str | None
+) -> None:
+    answer = await ChatClient(chat_url, token).create("add Should not exist")
+
+    assert answer.status == 401
+    assert answer.body["status"] == 401
+    assert answer.headers["www-authenticate"].startswith("Bearer")
+    await _assert_nothing_stored(alice[1])
+
+
+async def test_an_unknown_widget_action_ends_with_an_error_event_and_changes_nothing(
+    alice: tuple[User, ChatClient],
+) -> None:
+    _, client = alice
+    created = await client.create("add Stay as is")
+    card = created.widgets()[0]
+
+    answer = await client.act(created.thread_id, card.id, "task.explode", {"task_id": "x"})
+    malformed = await client.act(created.thread_id, card.id, "task.complete", {"task_id": "x"})
+    not_widget = await client.act(
+        created.thread_id, created.done_items()[0].id, "task.complete", {}
+    )
+
+    assert answer.status == 200
+    assert [e.message for e in answer.of_type("error")] == ["This action is not known."]
+    assert [e.message for e in malformed.of_type("error")] == ["This action is not valid."]
+    assert not_widget.status == 400
+    assert not_widget.body["detail"] == "Actions can only come from widgets."
