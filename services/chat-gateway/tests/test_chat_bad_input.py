@@ -24,11 +24,13 @@ async def _assert_nothing_stored(client: ChatClient) -> None:
         (b'{"type": "threads.create", "params": {}}', 400),
         (b'{"type": "threads.create", "params": {"input": {"content": "x"}}}', 400),
         (
-            b'{"type": "input.transcribe", "params": {"audio_base64": "", "mime_type": "audio/ogg"}}',
+            b'{"type": "input.transcribe",'
+            b' "params": {"audio_base64": "", "mime_type": "audio/ogg"}}',
             400,
         ),
         (
-            b'{"type": "attachments.create", "params": {"name": "a", "size": 1, "mime_type": "text/plain"}}',
+            b'{"type": "attachments.create",'
+            b' "params": {"name": "a", "size": 1, "mime_type": "text/plain"}}',
             400,
         ),
         (b'{"type": "threads.list", "params": {"limit": "many"}}', 400),
