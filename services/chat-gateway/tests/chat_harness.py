@@ -162,12 +162,16 @@ async def serve(app: FastAPI) -> AsyncIterator[str]:
 
 @asynccontextmanager
 async def chat_gateway(
-    settings: Settings, provider: ModelProvider | None = None
+    settings: Settings, provider: ModelProvider | None = None, *, configured_model: bool = False
 ) -> AsyncIterator[str]:
-    """The gateway with ``provider`` (the scripted model by default) on a real socket."""
+    """The gateway on a real socket, with ``provider`` (the scripted model by default) or,
+    with ``configured_model``, the model its settings name."""
     from scripted_model import ScriptedProvider
 
-    app = create_app(settings, model_provider=provider or ScriptedProvider())
+    if configured_model:
+        app = create_app(settings)
+    else:
+        app = create_app(settings, model_provider=provider or ScriptedProvider())
     async with serve(app) as url:
         yield url
 

@@ -1,0 +1,53 @@
+"""The offline local model (the default) drives real MCP tool calls; the rows show the effect."""
+
+from collections.abc import AsyncIterator, Awaitable, Callable
+
+import pytest
+from chat_gateway.config import Settings
+from chat_harness import ChatClient, TasksRest, chat_gateway
+from live_harness import User
+
+pytestmark = pytest.mark.anyio
+
+
+@pytest.fixture
+async def local_chat(
+    chat_settings: Callable[..., Settings], new_user: Callable[[], Awaitable[User]]
+) -> AsyncIterator[tuple[User, ChatClient]]:
+    user = await new_user()
+    async with chat_gateway(chat_settings(model_provider="local"), configured_model=True) as url:
+        yield user, ChatClient(url, user.token, timezone="Europe/Paris")
+
+
+async def test_the_local_model_adds_lists_and_completes_tasks_over_mcp(
+    local_chat: tuple[User, ChatClient], rest: TasksRest
+) -> None:
+    user, client = local_chat
+
+    added = await client.create("add buy oat milk")
+    thread_id = added.thread_id
+    await client.say(thread_id, "add call the plumber")
+    listed = await client.say(thread_id, "show my tasks")
+    completed = await client.say(thread_id, "mark the second one as done")
+
+    assert added.of_type("error") == []
+    assert [w.widget.model_dump(mode="json")["key"] for w in added.widgets()] == ["task_card"]
+    assert [w.widget.model_dump(mode="json")["key"] for w in listed.widgets()] == ["task_list"]
+    assert completed.of_type("error") == []
+    pending = [title.lower() for title in await rest.titles(user.id, "pending")]
+    done = [title.lower() for title in await rest.titles(user.id, "completed")]
+    assert pending == ["buy oat milk"]
+    assert done == ["call the plumber"]
+
+
+async def test_the_local_model_asks_before_deleting_and_nothing_is_deleted_yet(
+    local_chat: tuple[User, ChatClient], rest: TasksRest
+) -> None:
+    user, client = local_chat
+    thread_id = (await client.create("add renew the passport")).thread_id
+
+    asked = await client.say(thread_id, "delete the passport task")
+
+    assert [w.widget.model_dump(mode="json")["key"] for w in asked.widgets()][-1] == "confirmation"
+    assert asked.assistant_texts()
+    assert [title.lower() for title in await rest.titles(user.id)] == ["renew the passport"]
