@@ -71,6 +71,10 @@ def _say(message: str, *history: tuple[str, str]) -> tuple[str, dict[str, object
             {"title": "send the quarterly numbers", "due": "2027-03-31"},
         ),
         ("bake a cake on sunday", {"title": "bake a cake", "due": "2027-03-14"}),
+        (
+            "i gotta finish the slides by friday!!",
+            {"title": "finish the slides", "due": "2027-03-12"},
+        ),
         ("remind me to prepare for next week's exam", {"title": "prepare for next week's exam"}),
     ],
 )

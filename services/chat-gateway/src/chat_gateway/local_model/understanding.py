@@ -177,6 +177,10 @@ _OBLIGATION = re.compile(
     r"|'ve\s+got\s+to|'ll\s+need\s+to|am\s+going\s+to|'m\s+going\s+to|want\s+to|wanna)\s+"
 )
 
+_MANAGE_AFTER_OBLIGATION = re.compile(
+    r"(?:mark|delete|remove|reopen|rename|move|postpone|reschedule|change|show|list|see|view|check"
+    r"|tick|undo|clear|add|create|find|search|know|get\s+rid)\b"
+)
 _ADD_VERB = (
     r"(?:add|create|make|insert|log|jot\s+down|note\s+down|write\s+down|put\s+down"
     r"|set\s+up|put|new)"
@@ -266,7 +270,7 @@ _COMPLETE_HEADS = [
     re.compile(r"(?:tick|check|cross|strike|knock)\s+off\s+(?P<t>.+)"),
     re.compile(r"(?:tick|check|cross|strike|knock)\s+(?P<t>.+?)\s+off\b"),
     re.compile(r"(?:tick|cross)\s+(?P<t>.+)"),
-    re.compile(r"(?:complete|finish|close|resolve)\s+(?P<t>.+)"),
+    _FINISH_HEAD := re.compile(r"(?:complete|finish|close|resolve)\s+(?P<t>.+)"),
     re.compile(r"(?:done|finished|completed|complete)\b\s*(?:with\b|:|-|now\b)?\s*(?P<t>.*)"),
 ]
 _COMPLETE_CUES = [
@@ -590,6 +594,8 @@ def _classify_clause(msg: _Msg, start: int, end: int, today: date) -> _Hit | Non
             setattr(found, key, value)
         return found
 
+    if obligation is not None and not _MANAGE_AFTER_OBLIGATION.match(s, body, end):
+        return hit("add_task", 2.5, arg=body)
     if _ADD_TO_UPDATE.match(s, body, end):
         return hit("update_task", 3, arg=body)
     if _ADD_PRONOUN.match(s, body, end) and not re.match(
@@ -620,7 +626,7 @@ def _classify_clause(msg: _Msg, start: int, end: int, today: date) -> _Hit | Non
         m = pattern.match(s, body, end)
         if m is not None:
             t_start, t_end = m.span("t")
-            if pattern is _COMPLETE_HEADS[3] and (
+            if pattern is _FINISH_HEAD and (
                 _dates_in(msg, today, t_start, end)
                 or re.match(r"\s*(?:setting|the\s+setup)", s[t_start:t_end])
             ):
