@@ -114,13 +114,15 @@ def gateway_factory(
     mcp_tasks: ServiceProcess, auth: ServiceProcess, gateway_database: str
 ) -> GatewayFactory:
     def factory(
-        mcp_tasks_url: str | None = None, **overrides: Any
+        mcp_tasks_url: str | None = None,
+        *,
+        send_buffer_bytes: int | None = None,
+        **overrides: Any,
     ) -> AbstractAsyncContextManager[Gateway]:
-        return serve_gateway(
-            gateway_settings(
-                mcp_tasks_url or mcp_tasks.url, auth.url, gateway_database, **overrides
-            )
+        settings = gateway_settings(
+            mcp_tasks_url or mcp_tasks.url, auth.url, gateway_database, **overrides
         )
+        return serve_gateway(settings, send_buffer_bytes=send_buffer_bytes)
 
     return factory
 

@@ -199,10 +199,21 @@ def gateway_settings(
 
 
 @asynccontextmanager
-async def serve_gateway(settings: Settings) -> AsyncIterator[Gateway]:
-    """Run the gateway app under uvicorn in this event loop."""
+async def serve_gateway(
+    settings: Settings, *, send_buffer_bytes: int | None = None
+) -> AsyncIterator[Gateway]:
+    """Run the gateway app under uvicorn in this event loop.
+
+    ``send_buffer_bytes`` shrinks the kernel send buffer of every accepted connection, so a
+    client that stops reading backs up into the gateway after a few frames.
+    """
     app = create_app(settings)
-    port = free_port()
+    listener = socket.socket()
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    if send_buffer_bytes is not None:
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, send_buffer_bytes)
+    listener.bind(("127.0.0.1", 0))
+    port = listener.getsockname()[1]
     config = uvicorn.Config(
         app,
         host="127.0.0.1",
@@ -212,7 +223,7 @@ async def serve_gateway(settings: Settings) -> AsyncIterator[Gateway]:
         timeout_graceful_shutdown=2,
     )
     server = uvicorn.Server(config)
-    task = asyncio.create_task(server.serve())
+    task = asyncio.create_task(server.serve(sockets=[listener]))
     with anyio.fail_after(15):
         while not server.started:
             if task.done():
@@ -224,6 +235,7 @@ async def serve_gateway(settings: Settings) -> AsyncIterator[Gateway]:
         server.should_exit = True
         with anyio.fail_after(15):
             await task
+        listener.close()
 
 
 GatewayFactory = Callable[..., AbstractAsyncContextManager[Gateway]]

@@ -123,6 +123,10 @@ class EventHub:
         """How many user channels are listened to."""
         return len(self._listeners)
 
+    def listener_count(self, user_id: UUID) -> int:
+        """How many streams currently listen to the user's events."""
+        return len(self._listeners.get(user_channel(user_id), ()))
+
     async def wait_connected(self) -> None:
         """Return once the subscription connection is up."""
         await self._connected.wait()
