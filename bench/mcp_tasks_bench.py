@@ -231,9 +231,11 @@ async def list_latency(settings: Settings, iterations: int) -> dict[str, Any]:
                 dialect=postgresql.dialect(),  # type: ignore[no-untyped-call]  # untyped in SQLAlchemy
                 compile_kwargs={"literal_binds": True},
             )
+            # Inlined literals lose the bound parameter's varchar[] type that the service sends.
+            sql = str(compiled).replace("ARRAY['focus']", "ARRAY['focus']::varchar[]")
             async with runtime.database.engine.connect() as connection:
                 plan = (
-                    await connection.execute(text(f"EXPLAIN (ANALYZE, FORMAT JSON) {compiled}"))
+                    await connection.execute(text(f"EXPLAIN (ANALYZE, FORMAT JSON) {sql}"))
                 ).scalar_one()
             users = [bench_user(random.randrange(USERS)) for _ in range(iterations)]
             samples: list[float] = []

@@ -127,6 +127,8 @@ async def read_events(session: AsyncSession, user_id: UUID, after: int, limit: i
         ).all()
     if not rows or rows[0].version != after + 1:
         raise EventsGoneError(after, latest)
+    # A writer may have committed between the two reads; never report less than was returned.
+    latest = max(latest, rows[-1].version)
     return EventPage(events=[event_from_row(row) for row in rows], latest_version=latest)
 
 

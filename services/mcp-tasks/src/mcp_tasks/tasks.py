@@ -21,7 +21,7 @@ from servicekit.database import Database
 from servicekit.events import Actor
 from servicekit.telemetry import current_trace_id
 from sqlalchemy import Date, Select, cast, literal, or_, select, tuple_
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from mcp_tasks.exceptions import InvalidTaskInputError, TaskNotFoundError
 from mcp_tasks.models import SORT_DUE, Task
@@ -199,6 +199,11 @@ class TaskService:
     def __init__(self, database: Database, publisher: EventPublisher) -> None:
         self._database = database
         self._publisher = publisher
+        # Reads run in autocommit: one statement needs no BEGIN/COMMIT round trips.
+        self._reads = async_sessionmaker(
+            database.engine.execution_options(isolation_level="AUTOCOMMIT"),
+            expire_on_commit=False,
+        )
         self._user_locks: weakref.WeakValueDictionary[UUID, asyncio.Lock] = (
             weakref.WeakValueDictionary()
         )
@@ -283,7 +288,7 @@ class TaskService:
     async def get_task(self, user_id: UUID, task_id: str | UUID) -> TaskPublic:
         """One live task of the user."""
         key = parse_task_id(task_id)
-        async with self._database.session() as session:
+        async with self._reads() as session:
             with query_span("get_task"):
                 task = (
                     await session.scalars(
@@ -338,7 +343,7 @@ class TaskService:
     async def list_tasks(self, user_id: UUID, filters: TaskFilters) -> TaskPage:
         """A page of the user's live tasks, by due date (none last), creation time and id."""
         statement = self.list_statement(user_id, filters)
-        async with self._database.session() as session:
+        async with self._reads() as session:
             with query_span("list_tasks"):
                 rows = list((await session.scalars(statement)).all())
         more = len(rows) > filters.limit
@@ -494,5 +499,5 @@ class TaskService:
             raise InvalidTaskInputError(
                 "limit", f"limit must be between 1 and {EVENTS_LIMIT_MAX}; {limit} was given."
             )
-        async with self._database.session() as session:
+        async with self._reads() as session:
             return await read_events(session, user_id, after, limit)
