@@ -1,0 +1,522 @@
+"""chat-gateway: latency and throughput of a chat turn with one tool call.
+
+All three services run on this machine as uvicorn subprocesses (auth, mcp-tasks, chat-gateway
+with the offline local model, its default). Each of 20 concurrent users sends "add <title>"
+turns on its own thread (POST /api/v1/chatkit, Server-Sent Events); the local model calls
+add_task over MCP once per turn and answers. Measured per turn: time to the first streamed
+byte and to the last byte; and turns per second over the whole run.
+
+Beside it, in the same run, the same turns against a minimal baseline: a ChatKit server with
+an in-memory store, no authentication, and add_task as an in-process function tool, driven by
+the same local model (served by this file with --serve-baseline). The ratio shows what the
+production path (PostgreSQL store, JWT verification, signed MCP over HTTP, undo records,
+widgets, rate limit) costs. Targets: p50 full turn under 60 ms; production within 2x of the
+baseline.
+
+Writes bench/results/chat_turn.json. Needs PostgreSQL and Redis.
+
+    uv run --frozen python bench/chat_turn_bench.py [--users 20] [--turns 10]
+"""
+
+import argparse
+import asyncio
+import json
+import os
+import platform
+import secrets
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import AsyncIterator
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import asyncpg  # type: ignore[import-untyped]  # asyncpg ships no type information
+import httpx
+
+ROOT = Path(__file__).resolve().parents[1]
+RESULT = Path(__file__).parent / "results" / "chat_turn.json"
+THIS_FILE = Path(__file__).resolve()
+LOGS = ROOT / ".run" / "bench"
+POSTGRES = "postgresql://postgres@127.0.0.1:5432"
+REDIS_URL = "redis://127.0.0.1:6379/3"
+KEY_ID, SECRET = "bench", "chat-turn-bench-" + secrets.token_hex(12)
+P50_TARGET_MS, RATIO_TARGET = 60.0, 2.0
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+async def ensure_database(name: str) -> str:
+    connection = await asyncpg.connect(f"{POSTGRES}/postgres")
+    try:
+        if not await connection.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", name):
+            await connection.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await connection.close()
+    return f"postgresql+asyncpg://postgres@127.0.0.1:5432/{name}"
+
+
+def clean_env(extra: dict[str, str]) -> dict[str, str]:
+    environment = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("CHAT_GATEWAY_", "MCP_TASKS_", "AUTH_", "OPENAI_"))
+        and key not in {"DATABASE_URL", "REDIS_URL"}
+    }
+    return environment | extra
+
+
+def migrate(service: str, database_url: str) -> None:
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "alembic",
+            "-c",
+            f"services/{service}/alembic.ini",
+            "upgrade",
+            "head",
+        ],
+        cwd=ROOT,
+        env=clean_env({"DATABASE_URL": database_url, "ENVIRONMENT": "development"}),
+        check=True,
+        capture_output=True,
+    )
+
+
+def start(
+    command: list[str], env: dict[str, str], log: Path
+) -> tuple[subprocess.Popen[bytes], str]:
+    port = free_port()
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            [*command, "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"],
+            cwd=ROOT,
+            env=clean_env(env),
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"{command} exited: {log.read_text()[-2000:]}")
+        try:
+            if httpx.get(url + "/healthz", timeout=1).status_code == 200:
+                return process, url
+        except httpx.TransportError:
+            time.sleep(0.1)
+    process.kill()
+    raise RuntimeError(f"{command} did not start")
+
+
+def uvicorn_app(app: str) -> list[str]:
+    return [sys.executable, "-m", "uvicorn", app, "--factory"]
+
+
+def signing_key() -> str:
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    return key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    ).decode()
+
+
+async def register(auth_url: str, count: int) -> list[str]:
+    tokens: list[str] = []
+    async with httpx.AsyncClient(base_url=auth_url, timeout=30) as client:
+        for _ in range(count):
+            email = f"bench-{uuid.uuid4().hex}@example.com"
+            password = "bench password " + secrets.token_hex(6)
+            created = await client.post(
+                "/auth/register", json={"email": email, "password": password}
+            )
+            created.raise_for_status()
+            login = await client.post("/auth/login", json={"email": email, "password": password})
+            login.raise_for_status()
+            tokens.append(login.json()["access_token"])
+    return tokens
+
+
+def turn_body(thread_id: str | None, text: str) -> bytes:
+    message = {
+        "content": [{"type": "input_text", "text": text}],
+        "attachments": [],
+        "inference_options": {},
+    }
+    if thread_id is None:
+        return json.dumps({"type": "threads.create", "params": {"input": message}}).encode()
+    return json.dumps(
+        {"type": "threads.add_user_message", "params": {"thread_id": thread_id, "input": message}}
+    ).encode()
+
+
+async def one_turn(
+    client: httpx.AsyncClient, url: str, headers: dict[str, str], thread_id: str | None, text: str
+) -> tuple[float, float, str | None, bool]:
+    """(ms to first byte, ms to last byte, thread id, ok) of one streamed turn."""
+    started = time.perf_counter()
+    first: float | None = None
+    chunks: list[bytes] = []
+    async with client.stream(
+        "POST", url, content=turn_body(thread_id, text), headers=headers
+    ) as response:
+        async for chunk in response.aiter_raw():
+            if first is None:
+                first = time.perf_counter()
+            chunks.append(chunk)
+    done = time.perf_counter()
+    body = b"".join(chunks).decode()
+    ok = response.status_code == 200 and '"type":"error"' not in body and '"task_card"' in body
+    if thread_id is None:
+        for block in body.split("\n\n"):
+            if block.startswith('data: {"type":"thread.created"'):
+                thread_id = json.loads(block[6:])["thread"]["id"]
+    return ((first or done) - started) * 1000, (done - started) * 1000, thread_id, ok
+
+
+async def run_load(url: str, tokens: list[str | None], turns: int) -> dict[str, Any]:
+    ttfb: list[float] = []
+    total: list[float] = []
+    errors = 0
+
+    async def user(token: str | None, n: int) -> None:
+        nonlocal errors
+        headers = {"Content-Type": "application/json"}
+        if token:
+            headers["Authorization"] = f"Bearer {token}"
+        thread_id: str | None = None
+        async with httpx.AsyncClient(timeout=60) as client:
+            for turn in range(turns):
+                first, last, thread_id, ok = await one_turn(
+                    client, url, headers, thread_id, f"add bench task {n}-{turn}"
+                )
+                ttfb.append(first)
+                total.append(last)
+                errors += 0 if ok else 1
+
+    started = time.perf_counter()
+    await asyncio.gather(*(user(token, n) for n, token in enumerate(tokens)))
+    elapsed = time.perf_counter() - started
+    return {
+        "turns": len(total),
+        "errors": errors,
+        "ttfb_ms": summary(ttfb),
+        "total_ms": summary(total),
+        "turns_per_second": round(len(total) / elapsed, 1),
+    }
+
+
+def summary(values: list[float]) -> dict[str, float]:
+    ordered = sorted(values)
+    return {
+        "p50": round(statistics.median(ordered), 2),
+        "p99": round(ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))], 2),
+        "mean": round(statistics.fmean(ordered), 2),
+        "max": round(ordered[-1], 2),
+    }
+
+
+async def main(users: int, turns: int, warmup: int) -> None:
+    logs = LOGS
+    auth_db = await ensure_database("chat_turn_bench_auth")
+    tasks_db = await ensure_database("chat_turn_bench_tasks")
+    gateway_db = await ensure_database("chat_turn_bench_gateway")
+    migrate("auth", auth_db)
+    migrate("mcp-tasks", tasks_db)
+    migrate("chat-gateway", gateway_db)
+    common = {"ENVIRONMENT": "test", "REDIS_URL": REDIS_URL, "OPENAI_AGENTS_DISABLE_TRACING": "1"}
+    processes: list[subprocess.Popen[bytes]] = []
+    try:
+        auth, auth_url = start(
+            uvicorn_app("auth_service.main:create_app"),
+            common
+            | {
+                "DATABASE_URL": auth_db,
+                "AUTH_SIGNING_KEY": signing_key(),
+                "AUTH_SIGNING_KEY_ID": "bench",
+            },
+            logs / "auth.log",
+        )
+        processes.append(auth)
+        tasks, tasks_url = start(
+            uvicorn_app("mcp_tasks.main:create_app"),
+            common
+            | {"DATABASE_URL": tasks_db, "MCP_TASKS_IDENTITY_KEYS": json.dumps({KEY_ID: SECRET})},
+            logs / "mcp-tasks.log",
+        )
+        processes.append(tasks)
+        gateway, gateway_url = start(
+            uvicorn_app("chat_gateway.main:create_app"),
+            common
+            | {
+                "DATABASE_URL": gateway_db,
+                "CHAT_GATEWAY_LOG_LEVEL": "WARNING",
+                "CHAT_GATEWAY_IDENTITY_KEY_ID": KEY_ID,
+                "CHAT_GATEWAY_IDENTITY_SECRET": SECRET,
+                "CHAT_GATEWAY_MCP_TASKS_URL": tasks_url,
+                "CHAT_GATEWAY_JWKS_URL": auth_url + "/.well-known/jwks.json",
+                "CHAT_GATEWAY_MODEL_PROVIDER": "local",
+                "CHAT_GATEWAY_CHAT_TURNS_PER_MINUTE": "100000",
+            },
+            logs / "chat-gateway.log",
+        )
+        processes.append(gateway)
+        baseline, baseline_url = start(
+            [sys.executable, str(THIS_FILE), "--serve-baseline"],
+            common,
+            logs / "baseline.log",
+        )
+        processes.append(baseline)
+        tokens: list[str | None] = list(await register(auth_url, users))
+        production_url = gateway_url + "/api/v1/chatkit"
+        baseline_chat = baseline_url + "/chatkit"
+        await run_load(production_url, tokens, warmup)
+        await run_load(baseline_chat, [None] * users, warmup)
+        production = await run_load(production_url, tokens, turns)
+        minimal = await run_load(baseline_chat, [None] * users, turns)
+        production_alone = await run_load(production_url, tokens[:1], turns * 3)
+        minimal_alone = await run_load(baseline_chat, [None], turns * 3)
+    finally:
+        for process in processes:
+            process.terminate()
+        for process in processes:
+            process.wait(15)
+    ratio = production["total_ms"]["p50"] / minimal["total_ms"]["p50"]
+    ratio_alone = production_alone["total_ms"]["p50"] / minimal_alone["total_ms"]["p50"]
+    result = {
+        "benchmark": "chat_turn",
+        "date": datetime.now().astimezone().isoformat(timespec="seconds"),
+        "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
+        "setup": {
+            "concurrent_users": users,
+            "turns_per_user": turns,
+            "warmup_turns_per_user": warmup,
+            "turn": (
+                "threads.create, then threads.add_user_message 'add <title>';"
+                " local model; one add_task call"
+            ),
+        },
+        "production": production,
+        "baseline": minimal,
+        "production_to_baseline_p50_total": round(ratio, 2),
+        "single_user": {
+            "production": production_alone,
+            "baseline": minimal_alone,
+            "production_to_baseline_p50_total": round(ratio_alone, 2),
+        },
+        "targets": {
+            "p50_total_ms": P50_TARGET_MS,
+            "p50_total_met_single_user": production_alone["total_ms"]["p50"] < P50_TARGET_MS,
+            "p50_total_met_20_users": production["total_ms"]["p50"] < P50_TARGET_MS,
+            "ratio": RATIO_TARGET,
+            "ratio_met_20_users": ratio <= RATIO_TARGET,
+            "ratio_met_single_user": ratio_alone <= RATIO_TARGET,
+        },
+    }
+    RESULT.parent.mkdir(parents=True, exist_ok=True)
+    RESULT.write_text(json.dumps(result, indent=2) + "\n")
+    print(json.dumps(result, indent=2))
+
+
+def baseline_app() -> Any:
+    """The minimal baseline: in-memory ChatKit store, in-process add_task, the local model."""
+    from agents import FunctionTool, RunConfig, Runner, set_tracing_disabled
+    from agents.tool_context import ToolContext
+    from chat_gateway.assistant import build_agent
+    from chat_gateway.local_model import LocalModelProvider
+    from chat_gateway.request_context import RequestContext
+    from chat_gateway.widgets import task_card_widget
+    from chatkit.agents import AgentContext, stream_agent_response
+    from chatkit.server import ChatKitServer, StreamingResult
+    from chatkit.store import NotFoundError, Store
+    from chatkit.types import Page, ThreadItem, ThreadMetadata
+    from fastapi import FastAPI, Request, Response
+    from fastapi.responses import StreamingResponse
+
+    set_tracing_disabled(True)
+
+    class MemoryStore(Store[RequestContext]):
+        def __init__(self) -> None:
+            self.threads: dict[str, ThreadMetadata] = {}
+            self.items: dict[str, list[ThreadItem]] = {}
+
+        async def load_thread(self, thread_id: str, context: RequestContext) -> ThreadMetadata:
+            if thread_id not in self.threads:
+                raise NotFoundError(thread_id)
+            return self.threads[thread_id]
+
+        async def save_thread(self, thread: ThreadMetadata, context: RequestContext) -> None:
+            self.threads[thread.id] = thread
+            self.items.setdefault(thread.id, [])
+
+        async def load_thread_items(
+            self, thread_id: str, after: str | None, limit: int, order: str, context: RequestContext
+        ) -> Page[ThreadItem]:
+            items = list(self.items.get(thread_id, []))
+            if order == "desc":
+                items.reverse()
+            return Page(data=items[:limit], has_more=len(items) > limit)
+
+        async def add_thread_item(
+            self, thread_id: str, item: ThreadItem, context: RequestContext
+        ) -> None:
+            await self.save_item(thread_id, item, context)
+
+        async def save_item(
+            self, thread_id: str, item: ThreadItem, context: RequestContext
+        ) -> None:
+            items = self.items.setdefault(thread_id, [])
+            for index, existing in enumerate(items):
+                if existing.id == item.id:
+                    items[index] = item
+                    return
+            items.append(item)
+
+        async def load_item(
+            self, thread_id: str, item_id: str, context: RequestContext
+        ) -> ThreadItem:
+            for item in self.items.get(thread_id, []):
+                if item.id == item_id:
+                    return item
+            raise NotFoundError(item_id)
+
+        async def delete_thread(self, thread_id: str, context: RequestContext) -> None:
+            self.threads.pop(thread_id, None)
+            self.items.pop(thread_id, None)
+
+        async def delete_thread_item(
+            self, thread_id: str, item_id: str, context: RequestContext
+        ) -> None:
+            self.items[thread_id] = [i for i in self.items.get(thread_id, []) if i.id != item_id]
+
+        async def load_threads(
+            self, limit: int, after: str | None, order: str, context: RequestContext
+        ) -> Page[ThreadMetadata]:
+            return Page(data=list(self.threads.values())[:limit])
+
+        async def save_attachment(self, attachment: Any, context: RequestContext) -> None:
+            raise NotImplementedError
+
+        async def load_attachment(self, attachment_id: str, context: RequestContext) -> Any:
+            raise NotFoundError(attachment_id)
+
+        async def delete_attachment(self, attachment_id: str, context: RequestContext) -> None:
+            return None
+
+    tasks: dict[str, dict[str, Any]] = {}
+
+    async def add_task(tool_context: ToolContext[Any], raw: str) -> str:
+        arguments = json.loads(raw or "{}")
+        now = datetime.now().astimezone().isoformat()
+        task = {
+            "id": str(uuid.uuid4()),
+            "title": str(arguments.get("title", "")).strip(),
+            "description": arguments.get("description", ""),
+            "due_date": arguments.get("due_date"),
+            "priority": arguments.get("priority", "normal"),
+            "tags": arguments.get("tags", []),
+            "completed": False,
+            "completed_at": None,
+            "created_at": now,
+            "updated_at": now,
+            "deleted_at": None,
+        }
+        tasks[task["id"]] = task
+        await tool_context.context.stream_widget(
+            task_card_widget(task, headline="Task added", undo_id=None), copy_text=task["title"]
+        )
+        return json.dumps({"task": task})
+
+    tool = FunctionTool(
+        name="add_task",
+        description="Add a task for the user.",
+        params_json_schema={
+            "type": "object",
+            "properties": {
+                "title": {"type": "string"},
+                "description": {"type": "string"},
+                "due_date": {"type": ["string", "null"]},
+                "priority": {"type": "string", "enum": ["low", "normal", "high"]},
+                "tags": {"type": "array", "items": {"type": "string"}},
+            },
+            "required": ["title"],
+        },
+        on_invoke_tool=add_task,
+        strict_json_schema=False,
+    )
+    provider = LocalModelProvider()
+
+    class BaselineServer(ChatKitServer[RequestContext]):
+        async def respond(
+            self, thread: ThreadMetadata, input_user_message: Any, context: RequestContext
+        ) -> AsyncIterator[Any]:
+            page = await self.store.load_thread_items(thread.id, None, 40, "desc", context)
+            from chat_gateway.history import TaskHistoryConverter
+
+            history = await TaskHistoryConverter().to_agent_input(list(reversed(page.data)))
+            agent_context = AgentContext[RequestContext](
+                thread=thread, store=self.store, request_context=context
+            )
+            result = Runner.run_streamed(
+                build_agent(context, [tool], None),
+                history,
+                context=agent_context,
+                run_config=RunConfig(model_provider=provider, tracing_disabled=True),
+            )
+            async for event in stream_agent_response(agent_context, result):
+                yield event
+
+    server = BaselineServer(MemoryStore())
+    app = FastAPI()
+    user = uuid.uuid4()
+
+    @app.get("/healthz")
+    async def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    @app.post("/chatkit")
+    async def chatkit(request: Request) -> Response:
+        result = await server.process(await request.body(), RequestContext(user_id=user))
+        if isinstance(result, StreamingResult):
+            return StreamingResponse(result, media_type="text/event-stream")
+        return Response(content=result.json, media_type="application/json")
+
+    return app
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--users", type=int, default=20)
+    parser.add_argument("--turns", type=int, default=10)
+    parser.add_argument("--warmup", type=int, default=2)
+    parser.add_argument("--serve-baseline", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--host", default="127.0.0.1", help=argparse.SUPPRESS)
+    parser.add_argument("--port", type=int, default=0, help=argparse.SUPPRESS)
+    parser.add_argument("--log-level", default="warning", help=argparse.SUPPRESS)
+    options = parser.parse_args()
+    if options.serve_baseline:
+        import logging
+
+        import uvicorn
+
+        logging.getLogger().setLevel(logging.WARNING)
+        uvicorn.run(
+            baseline_app(), host=options.host, port=options.port, log_level=options.log_level
+        )
+    else:
+        LOGS.mkdir(parents=True, exist_ok=True)
+        asyncio.run(main(options.users, options.turns, options.warmup))
