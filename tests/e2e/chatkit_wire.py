@@ -160,16 +160,16 @@ def widget_strings(widget_item: JSON) -> str:
 
 
 def find_button(turns: list[Turn], *labels: str) -> tuple[str, JSON]:
-    """(widget item id, action) of the first button whose label contains one of ``labels``."""
-    wanted = tuple(label.lower() for label in labels)
-    for turn in turns:
-        for item in turn.widgets:
-            for node in walk(item.get("widget")):
-                label = str(node.get("label", "")).lower()
-                action = node.get("onClickAction")
-                if node.get("type") == "Button" and action and any(w in label for w in wanted):
-                    return str(item["id"]), {
-                        "type": action["type"],
-                        "payload": action.get("payload"),
-                    }
+    """(widget item id, action) of a button labelled like ``labels[0]``, else ``labels[1]``, ..."""
+    for wanted in (label.lower() for label in labels):
+        for turn in reversed(turns):
+            for item in reversed(turn.widgets):
+                for node in walk(item.get("widget")):
+                    label = str(node.get("label", "")).lower()
+                    action = node.get("onClickAction")
+                    if node.get("type") == "Button" and action and wanted in label:
+                        return str(item["id"]), {
+                            "type": action["type"],
+                            "payload": action.get("payload"),
+                        }
     raise AssertionError(f"no button labelled {labels} in the streamed widgets")
