@@ -67,6 +67,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version="0.1.0",
         summary="Task tools over MCP (POST /mcp) and the internal task REST API.",
         lifespan=lifespan,
+        # TraceMiddleware already makes the server span and Prometheus holds the metrics.
+        telemetry={"tracing": False, "metrics": False, "logs": False, "operation_spans": False},
     )
     server.streamable_http_app(
         streamable_http_path="/mcp",
