@@ -1,0 +1,173 @@
+"""Pure pieces of the chat path: history text, instructions, titles, undo inverses, ids."""
+
+import json
+import re
+from collections.abc import AsyncIterator
+from datetime import datetime
+from typing import Any
+from uuid import uuid4
+
+import pytest
+from chat_gateway.assistant import instructions
+from chat_gateway.chat_server import remap_fake_ids, title_from
+from chat_gateway.history import TaskHistoryConverter, widget_history_text
+from chat_gateway.request_context import RequestContext, parse_timezone
+from chat_gateway.undo import inverse_of
+from chat_gateway.widgets import task_card_widget, task_list_widget
+from chatkit.types import (
+    AssistantMessageContent,
+    AssistantMessageItem,
+    InferenceOptions,
+    ThreadItem,
+    ThreadItemAddedEvent,
+    ThreadItemDoneEvent,
+    ThreadStreamEvent,
+    UserMessageItem,
+    UserMessageTextContent,
+    WidgetItem,
+)
+from pydantic import TypeAdapter
+
+ITEM = TypeAdapter[ThreadItem](ThreadItem)
+
+
+def _task(title: str, *, completed: bool = False) -> dict[str, Any]:
+    return {
+        "id": str(uuid4()),
+        "title": title,
+        "description": "",
+        "due_date": "2026-12-01",
+        "priority": "high",
+        "tags": ["home"],
+        "completed": completed,
+        "completed_at": None,
+        "created_at": "2026-11-26T10:00:00Z",
+        "updated_at": "2026-11-26T10:00:00Z",
+        "deleted_at": None,
+    }
+
+
+def _stored(widget: Any) -> WidgetItem:
+    item = WidgetItem(id="w", thread_id="t", created_at=datetime.now(), widget=widget)
+    stored = ITEM.validate_json(item.model_dump_json())
+    assert isinstance(stored, WidgetItem)
+    return stored
+
+
+def test_a_stored_task_list_reads_back_as_the_task_list_shown_message() -> None:
+    first, second = _task("Buy milk"), _task("Call “Mum”", completed=True)
+    stored = _stored(task_list_widget([first, second]))
+
+    text = widget_history_text(stored.widget.model_dump(mode="json", exclude_none=True))
+
+    assert text == "[task list shown]\n" + json.dumps(
+        [
+            {"n": 1, "id": first["id"], "title": "Buy milk", "completed": False},
+            {"n": 2, "id": second["id"], "title": "Call “Mum”", "completed": True},
+        ],
+        ensure_ascii=False,
+    )
+
+
+@pytest.mark.anyio
+async def test_a_task_card_becomes_an_assistant_task_shown_message() -> None:
+    task = _task("Pay rent", completed=True)
+    stored = _stored(task_card_widget(task, headline="Task completed", undo_id=uuid4()))
+
+    converted = await TaskHistoryConverter().widget_to_input(stored)
+
+    assert converted == {
+        "type": "message",
+        "role": "assistant",
+        "content": [
+            {
+                "type": "output_text",
+                "text": "[task shown]\n"
+                + json.dumps({"id": task["id"], "title": "Pay rent", "completed": True}),
+                "annotations": [],
+            }
+        ],
+    }
+
+
+def test_an_empty_task_list_reads_back_as_an_empty_list() -> None:
+    stored = _stored(task_list_widget([]))
+
+    text = widget_history_text(stored.widget.model_dump(mode="json", exclude_none=True))
+
+    assert text == "[task list shown]\n[]"
+
+
+def test_instructions_end_with_the_users_local_time_and_zone() -> None:
+    context = RequestContext(user_id=uuid4(), timezone=parse_timezone("Europe/Paris"))
+
+    line = instructions(context).splitlines()[-1]
+
+    match = re.fullmatch(r"Current local time: (\S+) \(Europe/Paris\)", line)
+    assert match is not None
+    assert datetime.fromisoformat(match.group(1)).utcoffset() is not None
+
+
+@pytest.mark.parametrize("header", [None, "", "Mars/Olympus", "../../etc/passwd", "x" * 100])
+def test_an_absent_or_unknown_time_zone_falls_back_to_utc(header: str | None) -> None:
+    assert parse_timezone(header) == "UTC"
+
+
+def test_titles_come_from_the_first_message_cut_at_a_word() -> None:
+    def message(text: str) -> UserMessageItem:
+        return UserMessageItem(
+            id="m",
+            thread_id="t",
+            created_at=datetime.now(),
+            content=[UserMessageTextContent(text=text)],
+            inference_options=InferenceOptions(),
+        )
+
+    assert title_from(message("  add   buy milk  ")) == "add buy milk"
+    long = title_from(
+        message("please remind me to renew the passport before the trip to Lisbon next summer")
+    )
+    assert long == "please remind me to renew the passport before the trip to…"
+    assert len(long) <= 61
+
+
+def test_the_inverse_of_a_rename_restores_previous_values_and_clears_a_new_due_date() -> None:
+    task = _task("New")
+    steps = inverse_of(
+        "update_task",
+        {"task_id": task["id"], "title": "New", "due_date": "2026-12-01"},
+        {"task": task, "previous": {"title": "Old", "due_date": None}},
+    )
+
+    assert steps == [
+        {
+            "tool": "update_task",
+            "arguments": {"task_id": task["id"], "title": "Old", "clear_due_date": True},
+        }
+    ]
+    assert inverse_of("list_tasks", {}, {"tasks": []}) is None
+
+
+@pytest.mark.anyio
+async def test_placeholder_item_ids_are_replaced_by_fresh_ids() -> None:
+    def message(text: str) -> AssistantMessageItem:
+        return AssistantMessageItem(
+            id="__fake_id__",
+            thread_id="t",
+            created_at=datetime.now(),
+            content=[AssistantMessageContent(text=text)],
+        )
+
+    async def events() -> AsyncIterator[ThreadStreamEvent]:
+        for text in ("one", "two"):
+            yield ThreadItemAddedEvent(item=message(""))
+            yield ThreadItemDoneEvent(item=message(text))
+
+    fresh = iter(["msg_a", "msg_b"])
+    ids = [
+        event.item.id
+        async for event in remap_fake_ids(events(), lambda: next(fresh))
+        if isinstance(event, ThreadItemAddedEvent | ThreadItemDoneEvent)
+    ]
+
+    assert ids == ["msg_a", "msg_a", "msg_b", "msg_b"]
