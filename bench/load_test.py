@@ -236,7 +236,7 @@ async def run(base_url: str, users: int, duration: float, think: float) -> dict[
         "lost_events": lost,
         "duplicate_events": duplicates,
         "users_with_out_of_order_events": out_of_order,
-        "stream_reconnects": sum(u.stream_breaks for u in runs) - users,
+        "stream_breaks": sum(u.stream_breaks for u in runs),
         "status_counts": {str(k): v for k, v in sorted(totals.statuses.items())},
         "server_errors": sum(v for k, v in totals.statuses.items() if k >= 500),
         "failures": dict(totals.failures),
