@@ -68,7 +68,10 @@ class TasksClient:
             base_url=mcp_tasks_url.rstrip("/") + "/internal/v1",
             timeout=timeout or httpx.Timeout(10.0, connect=3.0),
             limits=httpx.Limits(
-                max_connections=max_connections, max_keepalive_connections=max_connections
+                max_connections=max_connections,
+                max_keepalive_connections=max_connections,
+                # Below uvicorn's 5 s keep-alive, so the pool drops idle connections first.
+                keepalive_expiry=4.0,
             ),
             event_hooks={"request": [_inject_trace, signing_hook(signer, _acting_user.get)]},
         )
@@ -90,9 +93,16 @@ class TasksClient:
         headers = {"Content-Type": "application/json"} if content is not None else None
         token = _acting_user.set(user_id)
         try:
-            return await self._http.request(
-                method, path, params=params, content=content, headers=headers
-            )
+            try:
+                return await self._http.request(
+                    method, path, params=params, content=content, headers=headers
+                )
+            except (httpx.ReadError, httpx.RemoteProtocolError):
+                # A pooled connection the server closed as idle at the same moment; a read
+                # is safe to send again (a fresh nonce and signature are made per attempt).
+                if method != "GET":
+                    raise
+                return await self._http.request(method, path, params=params, headers=headers)
         except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
             logger.warning("mcp-tasks unreachable", extra={"error": repr(exc), "path": path})
             raise TasksUnavailableError(503, "The task service is unavailable.") from exc
