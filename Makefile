@@ -38,6 +38,9 @@ typecheck: sync ## mypy --strict over every Python package and its tests
 		echo "mypy $$pkg"; $(RUN) mypy $$pkg/src $$(test -d $$pkg/tests && echo $$pkg/tests); \
 	done
 	MYPYPATH=tests/k8s $(RUN) mypy tests/k8s
+	$(RUN) mypy tests/e2e
+	$(RUN) mypy tests/reliability
+	$(RUN) mypy bench
 
 .PHONY: test-python
 test-python: sync ## Python tests of every package (real PostgreSQL and Redis)
@@ -57,6 +60,14 @@ test: lint typecheck test-python test-frontend ## Every test: lint, types, Pytho
 .PHONY: e2e
 e2e: ## Black-box suite against a running system (E2E_BASE_URL)
 	E2E_BASE_URL=$(E2E_BASE_URL) $(RUN) pytest tests/e2e --junitxml=.run/e2e-junit.xml
+
+.PHONY: reliability
+reliability: sync ## Fault scenarios on private copies of the services; rewrites tests/reliability/RESULTS.md
+	$(RUN) pytest tests/reliability --timeout 240 --junitxml=.run/reliability-junit.xml
+
+.PHONY: load
+load: ## 100 users for 60 s against a running system (make up); writes bench/results/load.json
+	$(RUN) python bench/load_test.py --base-url $(E2E_BASE_URL) --users 100 --duration 60
 
 .PHONY: bench
 bench: sync ## Benchmarks; each writes JSON under bench/results/
