@@ -23,6 +23,9 @@ MCP_HEADERS = {"accept": "application/json, text/event-stream", "content-type": 
         ({"title": "a", "tags": [f"t{n}" for n in range(11)]}, "tags"),
         ({"title": "a", "tags": ["x" * 33]}, "tags"),
         ({"title": "a", "tags": [""]}, "tags"),
+        ({"title": "NUL\x00byte"}, "title"),
+        ({"title": "a", "description": "NUL\x00byte"}, "description"),
+        ({"title": "a", "tags": ["n\x00l"]}, "tags"),
     ],
 )
 async def test_rest_create_breaking_a_rule_answers_422_naming_the_field(
@@ -90,6 +93,8 @@ async def test_rest_patch_with_unknown_fields_or_a_bad_id_changes_nothing(
         {"due_before": "soon"},
         {"cursor": "%%%"},
         {"overdue": "maybe"},
+        {"query": "nul\x00byte"},
+        {"tag": "n\x00l"},
     ],
 )
 async def test_rest_list_with_bad_filters_answers_422(
@@ -169,6 +174,7 @@ async def test_invalid_json_rpc_gets_a_clear_error_and_never_a_5xx(
         ({"title": "a", "description": "d" * 5001}, "5001 characters long"),
         ({"title": "a", "owner": "x"}, "unknown argument(s) 'owner'. add_task accepts:"),
         ({"title": "a", "user_id": "x"}, "unknown argument(s) 'user_id'"),
+        ({"title": "NUL\x00byte"}, "NUL character"),
         ({}, "title"),
     ],
 )

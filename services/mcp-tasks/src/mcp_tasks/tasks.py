@@ -75,9 +75,18 @@ def parse_date(value: str | date | None, field: str) -> date | None:
         ) from None
 
 
+def storable_text(value: str, field: str) -> str:
+    """The value unchanged, or an error when it holds a NUL character (PostgreSQL text cannot)."""
+    if "\x00" in value:
+        raise InvalidTaskInputError(
+            field, f"The {field} contains a NUL character, which cannot be stored. Remove it."
+        )
+    return value
+
+
 def clean_title(title: str) -> str:
     """The title trimmed, or an error when it is empty or longer than 200 characters."""
-    text = title.strip()
+    text = storable_text(title, "title").strip()
     if not text:
         raise InvalidTaskInputError("title", "The title is empty. Give the task a short title.")
     if len(text) > TITLE_MAX:
@@ -91,6 +100,7 @@ def clean_title(title: str) -> str:
 
 def clean_description(description: str) -> str:
     """The description, or an error when it is longer than 5000 characters."""
+    storable_text(description, "description")
     if len(description) > DESCRIPTION_MAX:
         raise InvalidTaskInputError(
             "description",
@@ -104,7 +114,7 @@ def clean_tags(tags: Sequence[str]) -> list[str]:
     """Tags trimmed, lowercased and de-duplicated (first occurrence kept), within the limits."""
     cleaned: list[str] = []
     for raw in tags:
-        tag = raw.strip().lower()
+        tag = storable_text(raw, "tags").strip().lower()
         if not tag or len(tag) > TAG_MAX:
             raise InvalidTaskInputError(
                 "tags", f"The tag {raw!r} must be 1 to {TAG_MAX} characters long. Fix or drop it."
@@ -322,9 +332,9 @@ class TaskService:
             statement = statement.where(Task.due_date <= due_before)
         if filters.overdue:
             statement = statement.where(Task.due_date < today(), Task.completed.is_(False))
-        if filters.tag is not None and filters.tag.strip():
+        if filters.tag is not None and storable_text(filters.tag, "tag").strip():
             statement = statement.where(Task.tags.contains([filters.tag.strip().lower()]))
-        for word in (filters.query or "").split():
+        for word in storable_text(filters.query or "", "query").split():
             pattern = f"%{_escape_like(word)}%"
             statement = statement.where(
                 or_(
