@@ -47,6 +47,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from fastapi import FastAPI
 from jose import jwk
 from jose import jwt as jose_jwt
+from redis.asyncio import Redis
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULT = Path(__file__).parent / "results" / "live_sync.json"
@@ -214,6 +215,9 @@ class Tab:
 
     user: int
     arrivals: dict[int, float] = field(default_factory=dict)
+    """Milliseconds from the task's updated_at to arrival, by version."""
+    arrived_at: dict[int, float] = field(default_factory=dict)
+    """Wall-clock arrival time, by version."""
     connected: asyncio.Event = field(default_factory=asyncio.Event)
 
 
@@ -241,8 +245,29 @@ async def follow(host: str, port: int, token: str, tab: Tab) -> None:
                 event = json.loads(line[6:])
                 updated = datetime.fromisoformat(event["task"]["updated_at"]).timestamp()
                 tab.arrivals[event["version"]] = (arrived - updated) * 1000
+                tab.arrived_at[event["version"]] = arrived
     finally:
         writer.close()
+
+
+async def watch_publications(
+    redis_url: str, user_ids: list[uuid.UUID], published: dict[tuple[int, int], float]
+) -> None:
+    """Note when each event reaches a direct Redis subscriber: just after commit and publish."""
+    index = {f"tasks:user:{user_id}": i for i, user_id in enumerate(user_ids)}
+    redis = Redis.from_url(redis_url)
+    pubsub = redis.pubsub()
+    try:
+        await pubsub.subscribe(*index)
+        while True:
+            message = await pubsub.get_message(ignore_subscribe_messages=True, timeout=None)
+            if message is not None and message["type"] == "message":
+                seen = time.time()
+                version = json.loads(message["data"])["version"]
+                published[(index[message["channel"].decode()], version)] = seen
+    finally:
+        await pubsub.aclose()  # type: ignore[no-untyped-call]  # untyped in redis-py
+        await redis.aclose()
 
 
 async def poll_dashboard(
@@ -351,6 +376,8 @@ async def measure(
             created.raise_for_status()
             task_ids.append(created.json()["id"])
 
+        published: dict[tuple[int, int], float] = {}
+        watcher = asyncio.create_task(watch_publications(REDIS_URL, users, published))
         rss_before = rss_mb(gateway_pid)
         connect_started = time.monotonic()
         tabs, followers = await connect_tabs(gateway, tokens, TABS)
@@ -389,12 +416,18 @@ async def measure(
             follower.cancel()
         await asyncio.gather(*followers, return_exceptions=True)
 
+        watcher.cancel()
+        await asyncio.gather(watcher, return_exceptions=True)
         push: list[float] = []
+        after_publish: list[float] = []
         missing = 0
         for tab in tabs:
             for version in expected[tab.user]:
                 if version in tab.arrivals:
                     push.append(tab.arrivals[version])
+                    if (tab.user, version) in published:
+                        sent = published[(tab.user, version)]
+                        after_publish.append((tab.arrived_at[version] - sent) * 1000)
                 else:
                     missing += 1
         polling = [
@@ -405,6 +438,8 @@ async def measure(
         fan_out = await one_user_with_many_tabs(issuer, gateway, client)
 
     push_stats = percentiles(push)
+    publish_stats = percentiles(after_publish)
+    idle_added = round(rss_idle - rss_before, 1)
     return {
         "benchmark": "live_sync",
         "machine": {"python": platform.python_version(), "cpus": os.cpu_count()},
@@ -417,20 +452,28 @@ async def measure(
             "polling_dashboards": POLLED_USERS,
             "poll_interval_s": 1.0,
             "connect_seconds_for_all_clients": round(connect_seconds, 2),
-            "measured_from": "task updated_at (stamped in the committing transaction)",
+            "push_sse_measured_from": "task updated_at, stamped by mcp-tasks before its commit",
         },
         "push_sse": {**push_stats, "missing_deliveries": missing},
+        "push_sse_from_publish": {
+            **publish_stats,
+            "measured_from": "arrival of the event at a direct Redis subscriber in this process",
+        },
         "polling_1s": {**percentiles(polling), "changes_on_polled_users": polled_changes},
         "gateway_rss_mb": {
             "before_clients": rss_before,
             "idle_1000_clients": rss_idle,
+            "added_by_1000_idle_clients": idle_added,
             "after_changes": rss_busy,
         },
         "one_user_1000_tabs": fan_out,
         "targets": {
             "push_p99_ms": P99_TARGET_MS,
             "idle_rss_mb": RSS_TARGET_MB,
-            "p99_met": push_stats.get("p99_ms", float("inf")) < P99_TARGET_MS and missing == 0,
+            "p99_from_publish_met": publish_stats.get("p99_ms", float("inf")) < P99_TARGET_MS
+            and missing == 0,
+            "p99_from_updated_at_met": push_stats.get("p99_ms", float("inf")) < P99_TARGET_MS
+            and missing == 0,
             "rss_met": rss_idle < RSS_TARGET_MB,
         },
     }
