@@ -62,7 +62,7 @@ e2e: ## Black-box suite against a running system (E2E_BASE_URL)
 	E2E_BASE_URL=$(E2E_BASE_URL) $(RUN) pytest tests/e2e --junitxml=.run/e2e-junit.xml
 
 .PHONY: reliability
-reliability: sync ## Fault scenarios on private copies of the services; rewrites tests/reliability/RESULTS.md
+reliability: sync ## Fault scenarios on private copies of the services; rewrites the README's Reliability section
 	$(RUN) pytest tests/reliability --timeout 240 --junitxml=.run/reliability-junit.xml
 
 .PHONY: load

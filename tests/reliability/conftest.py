@@ -1,4 +1,4 @@
-"""The reliability suite's stack, its scoreboard, and RESULTS.md written from what it measured."""
+"""The reliability suite's stack, its scoreboard, and the README section written from it."""
 
 import os
 import platform
@@ -13,13 +13,13 @@ from typing import Any
 import httpx
 import pytest
 
-from .results_report import render_results
+from .results_report import render_results, splice_into_readme
 from .stack import ROOT, Stack
 
 ADMIN_DATABASE_URL = os.environ.get(
     "RELIABILITY_ADMIN_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
 )
-RESULTS_PATH = Path(__file__).with_name("RESULTS.md")
+README_PATH = ROOT / "README.md"
 
 
 @dataclass
@@ -123,7 +123,7 @@ def pytest_runtest_makereport(
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
-    """Rewrite RESULTS.md when the whole suite ran (not a -k or single-test selection)."""
+    """Rewrite the README's reliability section when the whole suite ran (not a selection)."""
     here = Path(__file__).parent
     if session.config.option.keyword or session.config.option.markexpr:
         return
@@ -135,13 +135,12 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
     ).stdout.strip()
     load_path = ROOT / "bench" / "results" / "load.json"
-    RESULTS_PATH.write_text(
-        render_results(
-            list(SCOREBOARD.scenarios.values()),
-            measured_at=datetime.now(UTC),
-            commit=commit or "unknown",
-            machine=f"{platform.system()} {platform.machine()}, {os.cpu_count()} cores, "
-            f"Python {platform.python_version()}",
-            load_json=load_path.read_text() if load_path.exists() else None,
-        )
+    section = render_results(
+        list(SCOREBOARD.scenarios.values()),
+        measured_at=datetime.now(UTC),
+        commit=commit or "unknown",
+        machine=f"{platform.system()} {platform.machine()}, {os.cpu_count()} cores, "
+        f"Python {platform.python_version()}",
+        load_json=load_path.read_text() if load_path.exists() else None,
     )
+    README_PATH.write_text(splice_into_readme(README_PATH.read_text(), section))

@@ -1,4 +1,4 @@
-"""Renders RESULTS.md, the "Reliability" section of the README, from measured figures."""
+"""Renders the "Reliability" section of the README from measured figures."""
 
 import json
 from datetime import datetime
@@ -77,3 +77,16 @@ def render_results(
         lines.append(f"| {s.title} | {s.promise} | {result.replace('|', '/')} | {figures} |")
     lines += ["", "### Load", "", *_load_section(load_json), ""]
     return "\n".join(lines)
+
+
+README_BEGIN = "<!-- reliability:begin -->"
+README_END = "<!-- reliability:end -->"
+
+
+def splice_into_readme(readme: str, section: str) -> str:
+    """The README with ``section`` between its reliability markers (replacing what was there)."""
+    head, begin, rest = readme.partition(README_BEGIN)
+    _, end, tail = rest.partition(README_END)
+    if not begin or not end:
+        raise ValueError(f"README.md lacks the {README_BEGIN} / {README_END} markers")
+    return f"{head}{README_BEGIN}\n{section.strip()}\n{README_END}{tail}"
