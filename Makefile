@@ -54,12 +54,20 @@ test-frontend: ## Web app type check and unit tests
 		cd frontend && (test -d node_modules || npm ci --no-audit --no-fund) && npm run typecheck && npm test; \
 	fi
 
+.PHONY: test-system
+test-system: ## make up, then the end-to-end suite and the browser tests against it (stops what it started)
+	@started_here=true; $(RUN) python scripts/local_stack.py is-up && started_here=false; \
+	if $$started_here; then trap '$(MAKE) --no-print-directory down' EXIT; fi; \
+	$(MAKE) --no-print-directory up && \
+	$(MAKE) --no-print-directory e2e E2E_AUTH_SIGNING_KEY_FILE=$(CURDIR)/.run/auth/signing-key.pem && \
+	E2E_BASE_URL=$(E2E_BASE_URL) frontend/scripts/test-browser.sh
+
 .PHONY: test
-test: lint typecheck test-python test-frontend ## Every test: lint, types, Python, web app
+test: lint typecheck test-python test-frontend test-system reliability ## Every test: lint, types, services, web app, end to end, faults
 
 .PHONY: e2e
 e2e: ## Black-box suite against a running system (E2E_BASE_URL)
-	E2E_BASE_URL=$(E2E_BASE_URL) $(RUN) pytest tests/e2e --junitxml=.run/e2e-junit.xml
+	E2E_BASE_URL=$(E2E_BASE_URL) $(RUN) pytest tests/e2e -n 2 --junitxml=.run/e2e-junit.xml
 
 .PHONY: reliability
 reliability: sync ## Fault scenarios on private copies of the services; rewrites the README's Reliability section

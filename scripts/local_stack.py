@@ -307,10 +307,16 @@ def status() -> None:
         print(f"{name:14} {state}")
 
 
+def is_up() -> None:
+    """Exit 0 when the gateway `make up` started is running, 1 otherwise."""
+    raise SystemExit(0 if running_pid("chat-gateway") else 1)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("command", choices=("up", "down", "status"))
-    {"up": up, "down": down, "status": status}[parser.parse_args().command]()
+    parser.add_argument("command", choices=("up", "down", "status", "is-up"))
+    commands = {"up": up, "down": down, "status": status, "is-up": is_up}
+    commands[parser.parse_args().command]()
 
 
 if __name__ == "__main__":
