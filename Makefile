@@ -3,7 +3,7 @@ SHELL := /bin/bash
 UV ?= uv
 RUN := $(UV) run --frozen
 PY_PACKAGES := libs/servicekit services/auth services/mcp-tasks services/chat-gateway
-TEST_DIRS := $(addsuffix /tests,$(PY_PACKAGES)) tests/k8s
+TEST_DIRS := $(addsuffix /tests,$(PY_PACKAGES)) tests/k8s tests/docs
 E2E_BASE_URL ?= http://127.0.0.1:8080
 
 .PHONY: help
@@ -38,6 +38,7 @@ typecheck: sync ## mypy --strict over every Python package and its tests
 		echo "mypy $$pkg"; $(RUN) mypy $$pkg/src $$(test -d $$pkg/tests && echo $$pkg/tests); \
 	done
 	MYPYPATH=tests/k8s $(RUN) mypy tests/k8s
+	$(RUN) mypy tests/docs
 	$(RUN) mypy tests/e2e
 	$(RUN) mypy tests/reliability
 	$(RUN) mypy bench

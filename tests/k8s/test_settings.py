@@ -15,9 +15,8 @@ from k8s_manifests import (
     find,
     find_by_exact_name,
 )
-from pydantic import AliasChoices, SecretStr
-from pydantic.fields import FieldInfo
-from pydantic_settings import BaseSettings
+from pydantic import SecretStr
+from servicekit.settings import ServiceSettings
 
 PYTHON_SERVICES = {"auth": "auth_service", "chat-gateway": "chat_gateway", "mcp-tasks": "mcp_tasks"}
 # The service's own name, fixed in code (logs, traces), is not deployment configuration.
@@ -26,24 +25,13 @@ NOT_CONFIGURED = {"service_name"}
 CREDENTIAL_FIELDS = {"database_url", "redis_url"}
 
 
-def settings_class(slug: str) -> type[BaseSettings]:
+def settings_class(slug: str) -> type[ServiceSettings]:
     try:
         module = importlib.import_module(f"{PYTHON_SERVICES[slug]}.config")
     except ModuleNotFoundError:
         pytest.skip(f"{PYTHON_SERVICES[slug]}.config does not exist yet")
-    settings: type[BaseSettings] = module.Settings
+    settings: type[ServiceSettings] = module.Settings
     return settings
-
-
-def env_names(settings: type[BaseSettings], name: str, field: FieldInfo) -> set[str]:
-    """Every environment variable that sets ``name`` (case-insensitive, so upper-cased)."""
-    alias = field.validation_alias
-    if isinstance(alias, AliasChoices):
-        return {choice.upper() for choice in alias.choices if isinstance(choice, str)}
-    if isinstance(alias, str):
-        return {alias.upper()}
-    prefix = str(settings.model_config.get("env_prefix", ""))
-    return {(prefix + name).upper()}
 
 
 def holds_secret(annotation: Any) -> bool:
@@ -75,8 +63,9 @@ def test_every_setting_is_provided_under_its_env_name_and_secrets_only_from_secr
     known: set[str] = set()
     missing: list[str] = []
     misplaced: list[str] = []
+    variables = settings.environment_variables()
     for name, field in settings.model_fields.items():
-        names = env_names(settings, name, field)
+        names = variables[name]
         known |= names
         if name in NOT_CONFIGURED:
             continue
@@ -102,8 +91,8 @@ def test_kind_environment_builds_the_services_settings(
     for name, value in env.items():
         monkeypatch.setenv(name, value)
     built = settings()
-    assert built.environment == "development"  # type: ignore[attr-defined]
-    assert built.database_url == env["DATABASE_URL"]  # type: ignore[attr-defined]
+    assert built.environment == "development"
+    assert built.database_url == env["DATABASE_URL"]
 
 
 @pytest.mark.parametrize("slug", PYTHON_SERVICES)
@@ -140,8 +129,8 @@ def test_production_environment_with_operator_secrets_builds_the_services_settin
         key_file.write_bytes(generate_private_key_pem())
         monkeypatch.setenv("AUTH_SIGNING_KEY_FILE", str(key_file))
     built = settings()
-    assert built.environment == "production"  # type: ignore[attr-defined]
-    assert built.database_url == operator_values["DATABASE_URL"]  # type: ignore[attr-defined]
+    assert built.environment == "production"
+    assert built.database_url == operator_values["DATABASE_URL"]
 
 
 def test_gateway_and_mcp_tasks_share_an_identity_key_and_auth_settings_in_kind(

@@ -82,3 +82,13 @@ def test_a_database_url_of_another_kind_is_refused() -> None:
 
     with pytest.raises(ValueError, match="postgresql://"):
         _ = settings.async_database_url
+
+
+def test_environment_variables_name_the_prefixed_and_the_common_variables() -> None:
+    variables = ExampleSettings.environment_variables()
+
+    assert variables["api_secret"] == frozenset({"EXAMPLE_API_SECRET"})
+    assert variables["log_level"] == frozenset({"EXAMPLE_LOG_LEVEL"})
+    assert variables["environment"] == frozenset({"ENVIRONMENT"})
+    assert variables["database_url"] == frozenset({"DATABASE_URL"})
+    assert variables["otel_exporter_otlp_endpoint"] == frozenset({"OTEL_EXPORTER_OTLP_ENDPOINT"})

@@ -86,6 +86,25 @@ class ServiceSettings(BaseSettings):
         return self
 
     @classmethod
+    def environment_variables(cls) -> dict[str, frozenset[str]]:
+        """Each field's environment variable names, upper case, as operators write them.
+
+        A field with aliases answers to those names (the common DATABASE_URL, REDIS_URL,
+        ENVIRONMENT, ...); any other field to the service prefix plus its name.
+        """
+        prefix = str(cls.model_config.get("env_prefix", "")).upper()
+        names: dict[str, frozenset[str]] = {}
+        for name, field in cls.model_fields.items():
+            alias = field.validation_alias
+            if isinstance(alias, AliasChoices):
+                names[name] = frozenset(c.upper() for c in alias.choices if isinstance(c, str))
+            elif isinstance(alias, str):
+                names[name] = frozenset({alias.upper()})
+            else:
+                names[name] = frozenset({prefix + name.upper()})
+        return names
+
+    @classmethod
     def settings_customise_sources(
         cls,
         settings_cls: type[BaseSettings],
