@@ -4,6 +4,8 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
+# The local model tests import their in-memory task tools by module name (importlib mode).
+sys.path.insert(0, str(Path(__file__).parent / "local_model"))
 
 import secrets
 import uuid
@@ -15,6 +17,7 @@ from uuid import UUID
 
 import httpx
 import pytest
+from agents import set_tracing_disabled
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from live_harness import (
@@ -40,6 +43,11 @@ from servicekit.identity import IdentitySigner
 @pytest.fixture
 def anyio_backend() -> str:
     return "asyncio"
+
+
+@pytest.fixture(autouse=True)
+def _no_agent_trace_export() -> None:
+    set_tracing_disabled(True)
 
 
 @pytest.fixture(scope="session")
