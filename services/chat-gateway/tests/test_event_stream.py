@@ -186,3 +186,38 @@ async def test_a_fresh_stream_announces_the_current_version_and_sends_heartbeats
             [event] = await stream.events(1)
     assert stream.comments[:2] == ["heartbeat", "heartbeat"]
     assert event.id == "2"
+
+
+def metric(text: str, name: str) -> float:
+    """The value of one sample of the Prometheus exposition (0 before its first increment)."""
+    for line in text.splitlines():
+        if line.startswith(name + " "):
+            return float(line.split()[-1])
+    return 0.0
+
+
+async def test_metrics_report_clients_deliveries_resyncs_and_lag(
+    gateway: Gateway, new_user: NewUser
+) -> None:
+    clients = "chat_gateway_event_clients"
+    live = 'chat_gateway_events_delivered_total{source="live"}'
+    lag = "chat_gateway_event_delivery_lag_seconds_count"
+    resyncs = 'chat_gateway_event_resyncs_total{reason="ahead"}'
+    user = await new_user()
+    async with httpx.AsyncClient(base_url=gateway.url) as client:
+        before = (await client.get("/metrics")).text
+        async with open_events(gateway.url, user.headers) as stream:
+            await create_task(gateway, user, "measured")
+            await stream.events(1)
+            during = (await client.get("/metrics")).text
+        async with open_events(gateway.url, {**user.headers, "Last-Event-ID": "9"}) as ahead:
+            await ahead.events(1)
+        with anyio.fail_after(5):
+            after = (await client.get("/metrics")).text
+            while metric(after, clients) != metric(before, clients):
+                after = (await client.get("/metrics")).text
+    assert "# TYPE chat_gateway_event_clients gauge" in before
+    assert metric(during, clients) == metric(before, clients) + 1
+    assert metric(during, live) == metric(before, live) + 1
+    assert metric(during, lag) == metric(before, lag) + 1
+    assert metric(after, resyncs) == metric(during, resyncs) + 1
