@@ -149,3 +149,30 @@ async def test_a_client_that_stops_reading_does_not_delay_the_others_and_gets_a_
     tail = received[-400:]
     assert b"event: resync" in tail
     assert b'"reason": "overflow"' in tail
+
+
+async def test_a_stream_opened_while_redis_is_down_serves_the_log_then_catches_up(
+    gateway_factory: GatewayFactory,
+    mcp_tasks_on_private_redis: ServiceProcess,
+    private_redis: RedisServer,
+    new_user: NewUser,
+) -> None:
+    user = await new_user()
+    async with gateway_factory(
+        mcp_tasks_url=mcp_tasks_on_private_redis.url, redis_url=private_redis.url
+    ) as gateway:
+        await send(gateway, user, "POST", "/api/v1/tasks", {"title": "before"})
+        private_redis.stop()
+        await send(gateway, user, "POST", "/api/v1/tasks", {"title": "during one"})
+        async with open_events(gateway.url, {**user.headers, "Last-Event-ID": "1"}) as stream:
+            from_log = await stream.events(1)
+            await send(gateway, user, "POST", "/api/v1/tasks", {"title": "during two"})
+            private_redis.start()
+            recovered = await stream.events(1, within=20)
+            await send(gateway, user, "POST", "/api/v1/tasks", {"title": "after"})
+            live = await stream.events(1)
+    assert [(f.id, f.json()["task"]["title"]) for f in from_log + recovered + live] == [
+        ("2", "during one"),
+        ("3", "during two"),
+        ("4", "after"),
+    ]

@@ -204,6 +204,10 @@ class EventHub:
                         "event subscription lost", extra={"error": repr(failure.exceptions[0])}
                     )
                 failed_before = True
+            except* Exception:
+                # Never let the reader die: without it no stream of this process gets events.
+                logger.exception("event subscription failed unexpectedly")
+                failed_before = True
             finally:
                 self._connected.clear()
                 self._confirmed.clear()

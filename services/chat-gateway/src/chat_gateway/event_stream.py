@@ -89,12 +89,14 @@ class EventStream:
         """
         self._listener = self._hub.register(self._user_id)
         EVENT_CLIENTS.inc()
-        try:
-            async with asyncio.timeout(self._settings.subscribe_wait_seconds):
-                await self._listener.subscribed.wait()
-        except TimeoutError:
-            # Redis is away: serve the log now; the hub asks for a gap check once it is back.
-            logger.info("event stream starts without a live subscription")
+        if self._hub.connected:
+            try:
+                async with asyncio.timeout(self._settings.subscribe_wait_seconds):
+                    await self._listener.subscribed.wait()
+            except TimeoutError:
+                logger.info("event stream starts before its subscription is confirmed")
+        # Otherwise Redis is away: serve the log now; the hub asks for a gap check once it is
+        # back (it does so for every listener already reading the log).
         self._listener.reading_log = True
         if self._after is None:
             try:
