@@ -61,11 +61,18 @@ export async function signIn(page: Page, account: Account): Promise<void> {
 /** Sends a chat message and waits until the reply has finished streaming. */
 export async function say(page: Page, text: string): Promise<void> {
   const log = page.getByRole("log", { name: "Conversation" });
+  const userMessages = log.locator(".message-user", { hasText: text });
+  const before = await userMessages.count();
   await page.getByLabel("Message the assistant").fill(text);
   await page.getByRole("button", { name: "Send message" }).click();
-  await log.locator(".message-user", { hasText: text }).last().waitFor();
+  await userMessages.nth(before).waitFor();
+  await replyFinished(page);
+}
+
+/** Waits until the conversation is no longer streaming and the composer can send again. */
+export async function replyFinished(page: Page): Promise<void> {
+  await page.locator('[role="log"][aria-busy="false"]').waitFor({ timeout: 60_000 });
   await page.getByRole("button", { name: "Send message" }).waitFor({ timeout: 60_000 });
-  await page.waitForFunction(() => document.querySelector('[role="log"]')?.getAttribute("aria-busy") === "false");
 }
 
 export function taskRow(page: Page, title: RegExp) {
@@ -74,4 +81,58 @@ export function taskRow(page: Page, title: RegExp) {
 
 export function lastWidget(page: Page) {
   return page.getByRole("log", { name: "Conversation" }).locator(".widget").last();
+}
+
+export interface ChatTrace {
+  sawBusy: boolean;
+  widgetWhileBusy: boolean;
+  textWhileBusy: boolean;
+}
+
+/**
+ * Starts recording, from inside the page, what the conversation shows while a reply streams:
+ * proof that the reply arrived in parts while the stream was open, not only once it ended.
+ */
+export async function traceChat(page: Page): Promise<() => Promise<ChatTrace>> {
+  await page.evaluate(() => {
+    const log = document.querySelector('[role="log"]');
+    if (!log) throw new Error("no conversation log");
+    const trace = { sawBusy: false, widgetWhileBusy: false, textWhileBusy: false };
+    const widgetsBefore = log.querySelectorAll(".widget").length;
+    const assistantText = () =>
+      Array.from(log.querySelectorAll(".bubble-assistant"))
+        .map((node) => node.textContent ?? "")
+        .join("").length;
+    const textBefore = assistantText();
+    const observer = new MutationObserver(() => {
+      if (log.getAttribute("aria-busy") !== "true") return;
+      trace.sawBusy = true;
+      if (log.querySelectorAll(".widget").length > widgetsBefore) trace.widgetWhileBusy = true;
+      if (assistantText() > textBefore) trace.textWhileBusy = true;
+    });
+    observer.observe(log, { subtree: true, childList: true, characterData: true, attributes: true });
+    (window as unknown as { chatTrace: typeof trace }).chatTrace = trace;
+  });
+  return () => page.evaluate(() => (window as unknown as { chatTrace: ChatTrace }).chatTrace);
+}
+
+/** Signs in through the HTTP API (as another device would) and returns an access token. */
+export async function apiSignIn(account: Account): Promise<string> {
+  const response = await fetch(`${BASE_URL}/auth/login`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(account),
+  });
+  if (response.status !== 200) throw new Error(`login answered ${response.status}: ${await response.text()}`);
+  return ((await response.json()) as { access_token: string }).access_token;
+}
+
+/** Creates a task through the public task API, outside any browser tab. */
+export async function apiCreateTask(token: string, title: string): Promise<void> {
+  const response = await fetch(`${BASE_URL}/api/v1/tasks`, {
+    method: "POST",
+    headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
+    body: JSON.stringify({ title }),
+  });
+  if (response.status !== 201) throw new Error(`task creation answered ${response.status}: ${await response.text()}`);
 }

@@ -15,6 +15,13 @@ const PATHS: Record<string, string> = {
   list: "M8 6h12M8 12h12M8 18h12M4 6h.01M4 12h.01M4 18h.01",
   search: "M11 18a7 7 0 1 1 0-14 7 7 0 0 1 0 14zM20 20l-4-4",
   logout: "M15 4h4v16h-4M10 8l-4 4 4 4M6 12h10",
+  calendar: "M4 6h16v14H4zM4 10h16M8 3v4M16 3v4",
+  star: "M12 3.5l2.6 5.4 5.9.8-4.3 4.1 1 5.8L12 16.8 6.8 19.6l1-5.8-4.3-4.1 5.9-.8z",
+  flag: "M5 21V4M5 4h12l-2 4 2 4H5",
+  info: "M12 21a9 9 0 1 1 0-18 9 9 0 0 1 0 18zM12 11v5M12 8h.01",
+  bolt: "M13 3L5 14h6l-1 7 8-11h-6z",
+  circle: "M12 20a8 8 0 1 1 0-16 8 8 0 0 1 0 16z",
+  dot: "M12 12h.01",
 };
 
 /** Inline SVG icons (bundled, nothing fetched). Decorative: the control carries the label. */

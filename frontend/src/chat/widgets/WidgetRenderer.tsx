@@ -1,5 +1,6 @@
 import { createContext, useContext, useRef, type CSSProperties, type FormEvent, type ReactNode } from "react";
 import type { ActionConfig, WidgetNode } from "../../chatkit/types";
+import { Icon } from "../../ui/Icon";
 import { Markdown } from "../Markdown";
 
 export interface WidgetActionHandler {
@@ -102,34 +103,44 @@ function formValues(form: HTMLFormElement | null): Record<string, unknown> | und
   return values;
 }
 
+const BUTTON_COLORS = ["primary", "secondary", "info", "discovery", "success", "caution", "warning", "danger"];
+const BUTTON_VARIANTS = ["solid", "soft", "outline", "ghost"];
+
+function pick(value: unknown, allowed: string[], fallback: string): string {
+  return typeof value === "string" && allowed.includes(value) ? value : fallback;
+}
+
 function ActionButton({
   label,
   action,
-  style,
-  color,
+  node,
   disabled,
-  block,
 }: {
   label: string;
   action: unknown;
-  style?: string;
-  color?: unknown;
+  node?: WidgetNode;
   disabled?: boolean;
-  block?: boolean;
 }) {
   const context = useContext(WidgetContext);
-  const variant = style === "primary" ? "primary" : "secondary";
-  const tone = typeof color === "string" && ["danger", "success", "warning", "info"].includes(color) ? ` tone-${color}` : "";
+  // `style` is ChatKit's older preset; `color` and `variant` win when present.
+  const preset = node?.style === "secondary" ? "secondary" : "primary";
+  const color = pick(node?.color, BUTTON_COLORS, preset);
+  const variant = pick(node?.variant, BUTTON_VARIANTS, preset === "secondary" && node?.color === undefined ? "outline" : "solid");
+  const sizeClass = typeof node?.size === "string" && /^(3xs|2xs|xs|sm|md|lg|xl|2xl|3xl)$/.test(node.size) ? ` wbutton-${node.size}` : "";
+  const iconStart = str(node?.iconStart);
+  const iconEnd = str(node?.iconEnd);
   return (
     <button
       type="button"
-      className={`wbutton wbutton-${variant}${tone}${block ? " wbutton-block" : ""}`}
+      className={`wbutton wbutton-${variant} wcolor-${color}${sizeClass}${node?.pill ? " wbutton-pill" : ""}${node?.block === true ? " wbutton-block" : ""}`}
       disabled={disabled || context.disabled || !isAction(action)}
       onClick={() => {
         if (isAction(action)) context.onAction(action, formValues(context.form));
       }}
     >
-      {label}
+      {iconStart && <WidgetIcon name={iconStart} />}
+      {label && <span>{label}</span>}
+      {iconEnd && <WidgetIcon name={iconEnd} />}
     </button>
   );
 }
@@ -164,8 +175,8 @@ function Node({ node }: { node: WidgetNode }): ReactNode {
           </div>
           {(confirm || cancel) && (
             <div className="wcard-actions">
-              {cancel && <ActionButton label={cancel.label ?? "Cancel"} action={cancel.action} />}
-              {confirm && <ActionButton label={confirm.label ?? "Confirm"} action={confirm.action} style="primary" />}
+              {cancel && <ActionButton label={cancel.label ?? "Cancel"} action={cancel.action} node={{ type: "Button", variant: "outline", color: "secondary" }} />}
+              {confirm && <ActionButton label={confirm.label ?? "Confirm"} action={confirm.action} />}
             </div>
           )}
         </>
@@ -234,7 +245,7 @@ function Node({ node }: { node: WidgetNode }): ReactNode {
     case "Text":
       return (
         <p
-          className={`wtext${toneClass("tone", node.color)}${toneClass("size", node.size)}${toneClass("weight", node.weight)}${node.lineThrough ? " strike" : ""}${node.italic ? " italic" : ""}${node.truncate ? " truncate" : ""}`}
+          className={`wtext${textColor(node.color)}${toneClass("size", node.size)}${toneClass("weight", node.weight)}${node.lineThrough ? " strike" : ""}${node.italic ? " italic" : ""}${node.truncate ? " truncate" : ""}`}
         >
           {str(node.value) ?? ""}
         </p>
@@ -242,28 +253,40 @@ function Node({ node }: { node: WidgetNode }): ReactNode {
     case "Title":
       return <h3 className={`wtitle${toneClass("size", node.size)}`}>{str(node.value) ?? ""}</h3>;
     case "Caption":
-      return <p className={`wcaption${toneClass("tone", node.color)}`}>{str(node.value) ?? ""}</p>;
+      return (
+        <p className={`wcaption${textColor(node.color)}${toneClass("weight", node.weight)}${toneClass("size", node.size)}${node.truncate ? " truncate" : ""}`}>
+          {str(node.value) ?? ""}
+        </p>
+      );
     case "Markdown":
       return <Markdown text={str(node.value) ?? ""} className="wmarkdown" />;
     case "Badge":
-      return <span className={`badge${toneClass("tone", node.color)}${node.variant === "solid" ? " badge-solid" : ""}`}>{str(node.label) ?? ""}</span>;
+      return (
+        <span
+          className={`wbadge wbadge-${pick(node.variant, ["solid", "soft", "outline"], "soft")} wcolor-${pick(node.color, BUTTON_COLORS, "secondary")}${toneClass("size", node.size)}`}
+        >
+          {str(node.label) ?? ""}
+        </span>
+      );
     case "Button":
       return (
         <ActionButton
-          label={str(node.label) ?? "Action"}
+          label={str(node.label) ?? (node.iconStart || node.iconEnd ? "" : "Action")}
           action={node.onClickAction}
-          style={str(node.style)}
-          color={node.color}
+          node={node}
           disabled={node.disabled === true}
-          block={node.block === true}
         />
       );
     case "Divider":
       return <hr className="wdivider" />;
     case "Spacer":
-      return <div className="wspacer" aria-hidden="true" />;
+      return <div className="wspacer" aria-hidden="true" style={size(node.minSize) ? { minWidth: size(node.minSize), minHeight: size(node.minSize) } : undefined} />;
     case "Icon":
-      return <span className="wicon" aria-hidden="true">{iconGlyph(str(node.name))}</span>;
+      return (
+        <span className={`wicon${textColor(node.color)}`}>
+          <WidgetIcon name={str(node.name) ?? ""} />
+        </span>
+      );
     case "Image": {
       const src = str(node.src) ?? "";
       const local = src.startsWith("data:image/") || (src.startsWith("/") && !src.startsWith("//"));
@@ -373,21 +396,40 @@ function UnknownWidget({ node }: { node: WidgetNode }) {
   );
 }
 
-function iconGlyph(name: string | undefined): string {
-  const glyphs: Record<string, string> = {
-    check: "✓",
-    "check-circle": "✓",
-    "check-circle-filled": "✓",
-    calendar: "📅",
-    "empty-circle": "○",
-    circle: "○",
-    star: "★",
-    "star-filled": "★",
-    bolt: "⚡",
-    flag: "⚑",
-    info: "ℹ",
-    trash: "🗑",
-    sparkle: "✦",
-  };
-  return (name && glyphs[name]) || "•";
+const TEXT_COLORS = ["prose", "primary", "emphasis", "secondary", "tertiary", "success", "warning", "danger", "info", "discovery"];
+
+function textColor(value: unknown): string {
+  return typeof value === "string" && TEXT_COLORS.includes(value) ? ` tcolor-${value}` : "";
+}
+
+/** ChatKit icon names drawn with this app's bundled icons; unknown names get a neutral dot. */
+const WIDGET_ICONS: Record<string, string> = {
+  check: "check",
+  "check-circle": "check",
+  "check-circle-filled": "check",
+  reload: "retry",
+  undo: "retry",
+  delete: "trash",
+  trash: "trash",
+  plus: "plus",
+  write: "edit",
+  edit: "edit",
+  search: "search",
+  chat: "chat",
+  list: "list",
+  calendar: "calendar",
+  star: "star",
+  "star-filled": "star",
+  flag: "flag",
+  info: "info",
+  bolt: "bolt",
+  sparkle: "star",
+  "empty-circle": "circle",
+  circle: "circle",
+  x: "close",
+  close: "close",
+};
+
+function WidgetIcon({ name }: { name: string }) {
+  return <Icon name={WIDGET_ICONS[name] ?? "dot"} size={16} />;
 }
