@@ -110,6 +110,14 @@ describe("chat and live dashboard", () => {
     expect(await taskRow(page, /bob's own task/i).count()).toBe(0);
 
     await page.screenshot({ path: `${RESULTS_DIR}dashboard-chat-desktop.png` });
+
+    // The widget's own button acts on the task: the card turns into "completed" with Reopen.
+    await widget.getByRole("button", { name: "Complete" }).click();
+    await widget.getByText("Task completed").waitFor({ timeout: 10_000 });
+    await taskRow(page, /buy milk/i).waitFor({ state: "detached", timeout: 2000 });
+    await taskRow(secondTab, /buy milk/i).waitFor({ state: "detached", timeout: 2000 });
+    expect(await widget.locator(".wbadge").textContent()).toBe("Done");
+    await widget.getByRole("button", { name: "Reopen" }).waitFor();
     await otherContext.close();
     await context.close();
   });

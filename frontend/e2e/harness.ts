@@ -15,6 +15,7 @@ export function launchBrowser(): Promise<Browser> {
       "--headless",
       "--no-sandbox",
       "--disable-gpu",
+      "--disable-dev-shm-usage",
       "--disable-quic",
       "--no-first-run",
       "--disable-background-networking",
