@@ -40,6 +40,7 @@ from mcp_tasks.config import Settings
 from mcp_tasks.runtime import open_runtime
 from mcp_tasks.tasks import TaskFilters
 from pydantic import SecretStr
+from servicekit.database import create_database_if_missing
 from servicekit.identity import IdentitySigner, signing_hook
 from sqlalchemy import text
 from sqlalchemy.dialects import postgresql
@@ -100,17 +101,6 @@ async def timed(call: Callable[[], Awaitable[object]], iterations: int) -> list[
         await call()
         samples.append(time.perf_counter() - started)
     return samples
-
-
-async def prepare_database(url: str) -> None:
-    plain = url.replace("postgresql+asyncpg://", "postgresql://", 1)
-    base, name = plain.rsplit("/", 1)
-    admin = await asyncpg.connect(f"{base}/postgres")
-    try:
-        if not await admin.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", name):
-            await admin.execute(f'CREATE DATABASE "{name}"')
-    finally:
-        await admin.close()
 
 
 def migrate(url: str) -> None:
@@ -311,7 +301,7 @@ async def main() -> None:
     parser.add_argument("--iterations", type=int, default=1000)
     parser.add_argument("--database-url", default=DEFAULT_DATABASE_URL)
     args = parser.parse_args()
-    await prepare_database(args.database_url)
+    await create_database_if_missing(args.database_url)
     await asyncio.to_thread(migrate, args.database_url)
     table = await load(args.database_url)
     settings = Settings.model_validate(

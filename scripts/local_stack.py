@@ -191,27 +191,19 @@ def start_private_redis() -> str:
 
 
 async def ensure_database(url: str) -> None:
-    import asyncpg
+    from servicekit.database import create_database_if_missing
 
-    dsn = url.replace("postgresql+asyncpg://", "postgresql://")
-    base, _, name = dsn.rpartition("/")
-    name = name.split("?")[0]
     deadline = time.monotonic() + 30
     while True:
         try:
-            connection = await asyncpg.connect(f"{base}/postgres")
+            created = await create_database_if_missing(url)
             break
-        except (OSError, asyncpg.PostgresError):
+        except OSError:
             if time.monotonic() > deadline:
                 raise
             await asyncio.sleep(0.5)
-    try:
-        exists = await connection.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", name)
-        if not exists:
-            await connection.execute(f'CREATE DATABASE "{name}"')
-            log(f"created database {name}")
-    finally:
-        await connection.close()
+    if created:
+        log(f"created database {url.rpartition('/')[2]}")
 
 
 def wait_ready(url: str, name: str, deadline_seconds: float = 60) -> None:

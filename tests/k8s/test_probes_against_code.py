@@ -18,10 +18,10 @@ from pathlib import Path
 from typing import IO
 
 import anyio
-import asyncpg  # type: ignore[import-untyped]  # ships no type information
 import httpx
 import pytest
 from k8s_manifests import REPO_ROOT, EnvResolver, Manifest, app_container, find
+from servicekit.database import create_database_if_missing
 
 # Started in this order: chat-gateway's readiness asks mcp-tasks, and it fetches auth's JWKS.
 PYTHON_SERVICES = {"auth": "auth_service", "mcp-tasks": "mcp_tasks", "chat-gateway": "chat_gateway"}
@@ -57,16 +57,7 @@ def admin_database_url() -> str:
 
 
 async def create_database() -> None:
-    server = (
-        admin_database_url().replace("postgresql+asyncpg://", "postgresql://").rsplit("/", 1)[0]
-    )
-    connection = await asyncpg.connect(server + "/postgres")
-    try:
-        exists = await connection.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", DATABASE)
-        if not exists:
-            await connection.execute(f'CREATE DATABASE "{DATABASE}"')
-    finally:
-        await connection.close()
+    await create_database_if_missing(admin_database_url())
 
 
 def local_environment(

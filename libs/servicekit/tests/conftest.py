@@ -8,9 +8,7 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 from pydantic_settings import BaseSettings
 from redis.asyncio import Redis
-from sqlalchemy import text
-from sqlalchemy.engine import make_url
-from sqlalchemy.ext.asyncio import create_async_engine
+from servicekit.database import create_database_if_missing
 
 REDIS_URL = "redis://127.0.0.1:6379/0"
 
@@ -21,26 +19,11 @@ class TestEnvironment(BaseSettings):
     test_database_url: str = "postgresql+asyncpg://postgres@127.0.0.1:5432/servicekit_test"
 
 
-async def _create_database_if_missing(url: str) -> None:
-    target = make_url(url)
-    engine = create_async_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    try:
-        async with engine.connect() as connection:
-            exists = await connection.scalar(
-                text("SELECT 1 FROM pg_database WHERE datname = :name"),
-                {"name": target.database},
-            )
-            if not exists:
-                await connection.execute(text(f'CREATE DATABASE "{target.database}"'))
-    finally:
-        await engine.dispose()
-
-
 @pytest.fixture(scope="session")
 def database_url() -> str:
     """servicekit_test, created if missing."""
     url = TestEnvironment().test_database_url
-    asyncio.run(_create_database_if_missing(url))
+    asyncio.run(create_database_if_missing(url))
     return url
 
 

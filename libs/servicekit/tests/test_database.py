@@ -4,8 +4,9 @@ import uuid
 from collections.abc import AsyncIterator
 
 import pytest
-from servicekit.database import Database
+from servicekit.database import Database, create_database_if_missing
 from sqlalchemy import text
+from sqlalchemy.engine import make_url
 
 pytestmark = pytest.mark.anyio
 
@@ -72,3 +73,22 @@ async def test_ping_raises_when_nothing_listens(unused_port: int) -> None:
             await database.ping()
     finally:
         await database.dispose()
+
+
+async def test_create_database_if_missing_creates_once_then_leaves_it(database_url: str) -> None:
+    name = f"servicekit_created_{uuid.uuid4().hex[:12]}"
+    url = make_url(database_url).set(database=name).render_as_string(hide_password=False)
+    try:
+        assert await create_database_if_missing(url) is True
+        assert await create_database_if_missing(url) is False
+        probe = Database(url, pool_size=1)
+        await probe.ping()
+        await probe.dispose()
+    finally:
+        admin = Database(
+            make_url(database_url).set(database="postgres").render_as_string(hide_password=False),
+            pool_size=1,
+        )
+        async with admin.engine.execution_options(isolation_level="AUTOCOMMIT").connect() as c:
+            await c.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+        await admin.dispose()

@@ -9,6 +9,7 @@ from fastapi import FastAPI, HTTPException
 from pydantic import BaseModel
 from redis.exceptions import ConnectionError as RedisConnectionError
 from servicekit.errors import BodySizeLimitMiddleware, install_problem_handlers
+from sqlalchemy.exc import OperationalError
 
 pytestmark = pytest.mark.anyio
 
@@ -39,6 +40,10 @@ def build_app() -> FastAPI:
     @app.get("/redis-down")
     async def redis_down() -> None:
         raise RedisConnectionError("Connection refused")
+
+    @app.get("/database-down")
+    async def database_down() -> None:
+        raise OperationalError("SELECT 1", {}, ConnectionRefusedError("connect call failed"))
 
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=1024)
     return app
@@ -115,6 +120,23 @@ async def test_a_dependency_outage_answers_503_with_retry_after(
     client: httpx.AsyncClient,
 ) -> None:
     response = await client.get("/redis-down")
+
+    assert response.status_code == 503
+    assert response.headers["retry-after"] == "2"
+    assert response.json() == _problem(
+        503, "Service Unavailable", "A dependency is unavailable. Retry shortly."
+    )
+
+
+@pytest.mark.parametrize("path", ["/redis-down", "/database-down"])
+async def test_a_dependency_outage_is_answered_without_the_error_reaching_the_server(
+    path: str,
+) -> None:
+    # An error that escapes the application makes the server close the connection after the
+    # answer, and a client reusing it from its pool then sees the server hang up.
+    transport = httpx.ASGITransport(app=build_app(), raise_app_exceptions=True)
+    async with httpx.AsyncClient(transport=transport, base_url="http://svc.test") as http:
+        response = await http.get(path)
 
     assert response.status_code == 503
     assert response.headers["retry-after"] == "2"

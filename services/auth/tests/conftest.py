@@ -16,9 +16,7 @@ from auth_service.main import create_app
 from fastapi import FastAPI
 from pydantic import SecretStr
 from pydantic_settings import BaseSettings
-from sqlalchemy import text
-from sqlalchemy.engine import make_url
-from sqlalchemy.ext.asyncio import create_async_engine
+from servicekit.database import create_database_if_missing
 
 ALEMBIC_INI = Path(__file__).resolve().parents[1] / "alembic.ini"
 REDIS_URL = "redis://127.0.0.1:6379/1"
@@ -28,21 +26,6 @@ class TestEnvironment(BaseSettings):
     """Where the tests find PostgreSQL (TEST_DATABASE_URL overrides the default)."""
 
     test_database_url: str = "postgresql+asyncpg://postgres@127.0.0.1:5432/auth_test"
-
-
-async def _create_database_if_missing(url: str) -> None:
-    target = make_url(url)
-    engine = create_async_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    try:
-        async with engine.connect() as connection:
-            exists = await connection.scalar(
-                text("SELECT 1 FROM pg_database WHERE datname = :name"),
-                {"name": target.database},
-            )
-            if not exists:
-                await connection.execute(text(f'CREATE DATABASE "{target.database}"'))
-    finally:
-        await engine.dispose()
 
 
 def _alembic_config(database_url: str) -> Config:
@@ -57,7 +40,7 @@ def _alembic_config(database_url: str) -> Config:
 def database_url() -> str:
     """auth_test, created if missing and migrated from scratch to head."""
     url = TestEnvironment().test_database_url
-    asyncio.run(_create_database_if_missing(url))
+    asyncio.run(create_database_if_missing(url))
     config = _alembic_config(url)
     command.downgrade(config, "base")
     command.upgrade(config, "head")

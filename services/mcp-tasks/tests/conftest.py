@@ -11,7 +11,6 @@ from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-import asyncpg  # type: ignore[import-untyped]  # asyncpg ships no type information
 import httpx2
 import pytest
 from alembic import command
@@ -24,6 +23,7 @@ from mcp_tasks.main import create_app
 from mcp_tasks.runtime import Runtime
 from mcp_tasks.server import build_server
 from redis.asyncio import Redis
+from servicekit.database import create_database_if_missing
 from servicekit.identity import IdentitySigner
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
@@ -54,23 +54,11 @@ def _test_database_url() -> str:
     return os.environ.get("TEST_DATABASE_URL", default)
 
 
-async def _create_database(url: str) -> None:
-    plain = url.replace("postgresql+asyncpg://", "postgresql://", 1)
-    base, name = plain.rsplit("/", 1)
-    connection = await asyncpg.connect(f"{base}/postgres")
-    try:
-        exists = await connection.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", name)
-        if not exists:
-            await connection.execute(f'CREATE DATABASE "{name}"')
-    finally:
-        await connection.close()
-
-
 @pytest.fixture(scope="session")
 def database_url() -> str:
     """The test database, created if missing and migrated to head."""
     url = _test_database_url()
-    asyncio.run(_create_database(url))
+    asyncio.run(create_database_if_missing(url))
     config = Config(str(SERVICE_DIR / "alembic.ini"))
     config.set_main_option("sqlalchemy.url", url)
     config.attributes["configure_logger"] = False

@@ -4,6 +4,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from sqlalchemy import text
+from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -45,3 +46,28 @@ class Database:
     async def dispose(self) -> None:
         """Close every pooled connection."""
         await self.engine.dispose()
+
+
+async def create_database_if_missing(url: str) -> bool:
+    """Create the database ``url`` names unless it exists; True when it was created.
+
+    Connects to the server's ``postgres`` database with the same credentials. For setting up
+    local stacks and test suites; production databases are provisioned by their operators.
+    """
+    target = make_url(url).set(drivername="postgresql+asyncpg")
+    name = target.database
+    if not name:
+        raise ValueError("the database URL names no database")
+    engine = create_async_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    try:
+        async with engine.connect() as connection:
+            exists = await connection.scalar(
+                text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name}
+            )
+            if exists:
+                return False
+            quoted = name.replace('"', '""')
+            await connection.execute(text(f'CREATE DATABASE "{quoted}"'))
+            return True
+    finally:
+        await engine.dispose()

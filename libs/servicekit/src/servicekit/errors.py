@@ -47,6 +47,15 @@ def _validation_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
     ]
 
 
+_OUTAGE_ERRORS: tuple[type[Exception], ...] = (
+    DBAPIError,
+    PoolTimeoutError,
+    RedisConnectionError,
+    RedisTimeoutError,
+    ConnectionError,
+)
+
+
 def _is_dependency_outage(exc: BaseException) -> bool:
     if isinstance(exc, DBAPIError):
         return exc.connection_invalidated or "connect" in str(exc.orig).lower()
@@ -85,6 +94,12 @@ def install_problem_handlers(app: FastAPI) -> None:
 
     app.add_exception_handler(StarletteHTTPException, http_error)
     app.add_exception_handler(RequestValidationError, validation_error)
+    # A handler for Exception runs in Starlette's outermost middleware, which re-raises after
+    # answering; the server then closes the connection, and a client reusing it from its pool
+    # sees the server hang up without an answer. Outages are expected and frequent, so their
+    # classes are handled inside, where the answer is the end of it.
+    for outage in _OUTAGE_ERRORS:
+        app.add_exception_handler(outage, unexpected_error)
     app.add_exception_handler(Exception, unexpected_error)
 
 
