@@ -120,6 +120,8 @@ def test_list_requests_carry_their_filters(message: str, slots: dict[str, object
         ("delete the one called remove duplicates", "delete_task", "remove duplicates"),
         ("trash the last one", "delete_task", "-1"),
         ("erase 'order pizza' from my list", "delete_task", "order pizza"),
+        ("scratch the dentist appointment", "delete_task", "dentist appointment"),
+        ("nix the gym session please", "delete_task", "gym session"),
     ],
 )
 def test_existing_tasks_are_targeted_by_title_or_number(

@@ -295,7 +295,7 @@ _UPDATE_CLEAR_DUE = re.compile(
 )
 _DELETE_HEAD = re.compile(
     r"(?:delete|remove|erase|scrap|trash|drop|discard|bin|kill|nuke|get\s+rid\s+of|throw\s+(?:away|out)"
-    r"|toss|ditch|axe|take\s+(?:off|out)|cross\s+out|strike)\b\s*"
+    r"|toss|ditch|axe|scratch|nix|take\s+(?:off|out)|cross\s+out|strike)\b\s*"
 )
 _CANCEL_HEAD = re.compile(r"cancel\s+(?=(?:task|#|\d|it\b|that\b|this\b|the\s+\w+\s+task|['\"]))")
 _UPDATE_HEAD = re.compile(
