@@ -167,3 +167,24 @@ async def test_rename_is_undone_back_to_the_previous_title(
     await client.say(thread_id, "undo")
 
     assert await rest.titles(user.id) == ["Old title"]
+
+
+async def test_completing_an_already_completed_task_leaves_nothing_to_undo(
+    alice: tuple[User, ChatClient], rest: TasksRest
+) -> None:
+    user, client = alice
+    first_thread = (await client.create("add Already done")).thread_id
+    await client.say(first_thread, "list")
+    await client.say(first_thread, "complete 1")
+    other_thread = (await client.create("list")).thread_id
+
+    again = await client.say(other_thread, "complete 1")
+    undone = await client.say(other_thread, "undo")
+
+    assert again.of_type("error") == []
+    card = again.widgets()[0].widget.model_dump(mode="json", exclude_none=True)
+    assert card["key"] == "task_card"
+    assert '"change.undo"' not in json.dumps(card)
+    assert undone.assistant_texts() == ["Tool result: There is nothing to undo."]
+    assert await rest.titles(user.id, "completed") == ["Already done"]
+    assert await rest.titles(user.id, "pending") == []

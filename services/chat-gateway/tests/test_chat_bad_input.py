@@ -125,3 +125,88 @@ async def test_an_unknown_widget_action_ends_with_an_error_event_and_changes_not
     assert [e.message for e in malformed.of_type("error")] == ["This action is not valid."]
     assert not_widget.status == 400
     assert not_widget.body["detail"] == "Actions can only come from widgets."
+
+
+async def test_nul_characters_anywhere_in_a_request_answer_400_and_write_nothing(
+    alice: tuple[User, ChatClient],
+) -> None:
+    _, client = alice
+    created = await client.create("add Untouched")
+    thread_id = created.thread_id
+    user_message, card = created.done_items()[0], created.widgets()[0]
+    before = await client.thread(thread_id)
+    nul = "NUL\u0000byte"
+    attempts: list[dict[str, Any]] = [
+        {"type": "threads.create", "params": {"input": user_input(nul)}},
+        {
+            "type": "threads.add_user_message",
+            "params": {"thread_id": thread_id, "input": user_input(nul)},
+        },
+        {"type": "threads.update", "params": {"thread_id": thread_id, "title": nul}},
+        {
+            "type": "items.feedback",
+            "params": {"thread_id": thread_id, "item_ids": [nul], "kind": "negative"},
+        },
+        {
+            "type": "items.feedback",
+            "params": {
+                "thread_id": thread_id,
+                "item_ids": [user_message.id],
+                "kind": "positive",
+            },
+            "metadata": {"note": nul},
+        },
+        {
+            "type": "threads.custom_action",
+            "params": {
+                "thread_id": thread_id,
+                "item_id": card.id,
+                "action": {"type": "task.complete", "payload": {"task_id": nul}},
+            },
+        },
+    ]
+
+    answers = [await client.post(attempt) for attempt in attempts]
+
+    assert [answer.status for answer in answers] == [400] * len(attempts)
+    for answer in answers:
+        assert answer.headers["content-type"].startswith("application/problem+json")
+        assert answer.body["detail"] == "The request contains a NUL character (U+0000)."
+    after = await client.thread(thread_id)
+    assert after.body == before.body
+    listed = await client.post({"type": "threads.list", "params": {}})
+    assert [thread["id"] for thread in listed.body["data"]] == [thread_id]
+
+
+@pytest.mark.parametrize("request_type", ["threads.list", "items.list"])
+@pytest.mark.parametrize("limit", [-5, 0, 101, 10**12])
+async def test_page_limits_outside_1_to_100_answer_400(
+    alice: tuple[User, ChatClient], request_type: str, limit: int
+) -> None:
+    _, client = alice
+    thread_id = (await client.create("hello")).thread_id
+    params: dict[str, Any] = {"limit": limit}
+    if request_type == "items.list":
+        params["thread_id"] = thread_id
+
+    answer = await client.post({"type": request_type, "params": params})
+
+    assert answer.status == 400
+    assert answer.headers["content-type"].startswith("application/problem+json")
+    assert answer.body["detail"] == "limit must be between 1 and 100."
+
+
+@pytest.mark.parametrize("request_type", ["threads.list", "items.list"])
+async def test_a_page_limit_of_100_is_accepted(
+    alice: tuple[User, ChatClient], request_type: str
+) -> None:
+    _, client = alice
+    thread_id = (await client.create("hello")).thread_id
+    params: dict[str, Any] = {"limit": 100}
+    if request_type == "items.list":
+        params["thread_id"] = thread_id
+
+    answer = await client.post({"type": request_type, "params": params})
+
+    assert answer.status == 200
+    assert len(answer.body["data"]) == (1 if request_type == "threads.list" else 2)

@@ -12,10 +12,11 @@ import anyio
 from agents import ModelProvider, RunConfig, Runner
 from chatkit.actions import Action
 from chatkit.agents import AgentContext, stream_agent_response
-from chatkit.server import ChatKitServer, stream_widget
+from chatkit.server import ChatKitServer, NonStreamingResult, StreamingResult, stream_widget
 from chatkit.types import (
     AssistantMessageContent,
     AssistantMessageItem,
+    ChatKitReq,
     ErrorEvent,
     FeedbackKind,
     ThreadItem,
@@ -28,13 +29,14 @@ from chatkit.types import (
     UserMessageItem,
     UserMessageTextContent,
     WidgetItem,
+    is_streaming_req,
 )
 from chatkit.widgets import DynamicWidgetRoot
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from chat_gateway.assistant import build_agent
 from chat_gateway.errors import TaskServiceUnavailableError
-from chat_gateway.history import TaskHistoryConverter
+from chat_gateway.history import HistoryCache, TaskHistoryConverter
 from chat_gateway.metrics import CHAT_TURNS, TURN_SECONDS, WIDGET_ACTIONS
 from chat_gateway.request_context import RequestContext
 from chat_gateway.store import PostgresStore
@@ -64,6 +66,7 @@ TITLE_CHARS = 60
 FAKE_ID = "__fake_id__"
 
 _Payload = TypeVar("_Payload", bound=BaseModel)
+CHATKIT_REQUEST = TypeAdapter[ChatKitReq](ChatKitReq)
 
 
 class InvalidActionError(Exception):
@@ -151,7 +154,25 @@ class ChatServer(ChatKitServer[RequestContext]):
         self.model_name = model_name
         self.history_items = history_items
         self.max_turns = max_turns
-        self.converter = TaskHistoryConverter()
+        self.history = HistoryCache(TaskHistoryConverter())
+
+    async def process(
+        self, request: str | bytes | bytearray, context: RequestContext
+    ) -> StreamingResult | NonStreamingResult:
+        """Parse a request with the shared validator, then handle it."""
+        return await self.process_request(CHATKIT_REQUEST.validate_json(request), context)
+
+    async def process_request(
+        self, request: ChatKitReq, context: RequestContext
+    ) -> StreamingResult | NonStreamingResult:
+        """Handle an already validated request.
+
+        The SDK's ``process`` builds a new request validator for every call (tens of
+        milliseconds of schema generation per request); the route validates once instead.
+        """
+        if is_streaming_req(request):
+            return StreamingResult(self._process_streaming(request, context))
+        return NonStreamingResult(await self._process_non_streaming(request, context))
 
     def _new_item_id(self, thread: ThreadMetadata, context: RequestContext) -> str:
         return self.store.generate_item_id("message", thread, context)
@@ -183,10 +204,13 @@ class ChatServer(ChatKitServer[RequestContext]):
         outcome = "ok"
         try:
             tools = await self.operations.agent_tools(context.user_id)
-            page = await self.store.load_thread_items(
-                thread.id, None, self.history_items, "desc", context
-            )
-            history = await self.converter.to_agent_input(list(reversed(page.data)))
+            texts = await self.store.recent_item_texts(thread.id, self.history_items, context)
+            texts.reverse()
+            history = await self.history.to_agent_input(texts)
+            # stream_agent_response reads the newest two items next: hand them over.
+            newest = [self.history.item(text).model_copy(deep=True) for text in texts[:-3:-1]]
+            everything = len(texts) < self.history_items and len(texts) == len(newest)
+            context.recent_items = (thread.id, newest, everything)
             agent_context = AgentContext[RequestContext](
                 thread=thread, store=self.store, request_context=context
             )

@@ -1,14 +1,17 @@
 """The conversation history given to the model, with task widgets as compact text."""
 
+import copy
 import json
+from collections import OrderedDict
 from typing import Any, cast
 
 from agents.items import TResponseInputItem
 from chatkit.agents import ThreadItemConverter
-from chatkit.types import UserMessageTagContent, WidgetItem
+from chatkit.types import ThreadItem, UserMessageItem, UserMessageTagContent, WidgetItem
 from openai.types.responses import EasyInputMessageParam, ResponseInputTextParam
 from openai.types.responses.response_input_content_param import ResponseInputContentParam
 
+from chat_gateway.store import parse_item
 from chat_gateway.widgets import (
     CONFIRMATION,
     OUTCOME,
@@ -65,3 +68,59 @@ class TaskHistoryConverter(ThreadItemConverter):
     async def tag_to_message_content(self, tag: UserMessageTagContent) -> ResponseInputContentParam:
         """A tag as its plain text."""
         return ResponseInputTextParam(type="input_text", text=tag.text)
+
+
+class HistoryCache:
+    """The model input of stored items, remembered by their stored JSON.
+
+    A stored item's JSON fully determines its model input, so the text is the cache key: a
+    widget replaced later has new text and is converted again. Each turn therefore validates
+    and converts only the items it has not seen (the newest ones), not the whole history.
+    """
+
+    def __init__(self, converter: TaskHistoryConverter, *, size: int = 4096) -> None:
+        self.converter = converter
+        self._size = size
+        self._entries: OrderedDict[str, tuple[ThreadItem, list[TResponseInputItem] | None]] = (
+            OrderedDict()
+        )
+
+    def item(self, text: str) -> ThreadItem:
+        """The item stored as ``text`` (shared: callers that change it must copy it)."""
+        return self._entry(text)[0]
+
+    def _entry(self, text: str) -> tuple[ThreadItem, list[TResponseInputItem] | None]:
+        entry = self._entries.get(text)
+        if entry is None:
+            entry = (parse_item(text), None)
+            self._remember(text, entry)
+        else:
+            self._entries.move_to_end(text)
+        return entry
+
+    def _remember(
+        self, text: str, entry: tuple[ThreadItem, list[TResponseInputItem] | None]
+    ) -> None:
+        self._entries[text] = entry
+        if len(self._entries) > self._size:
+            self._entries.popitem(last=False)
+
+    async def to_agent_input(self, texts: list[str]) -> list[TResponseInputItem]:
+        """Model input for items stored as ``texts`` (oldest first)."""
+        output: list[TResponseInputItem] = []
+        for index, text in enumerate(texts):
+            item, converted = self._entry(text)
+            if isinstance(item, UserMessageItem):
+                # Only a user message's input depends on its place (quoted text when last).
+                last = index == len(texts) - 1
+                message = await self.converter.user_message_to_input(item, is_last_message=last)
+                if isinstance(message, list):
+                    output.extend(message)
+                elif message is not None:
+                    output.append(message)
+                continue
+            if converted is None:
+                converted = await self.converter.to_agent_input(item)
+                self._remember(text, (item, converted))
+            output.extend(copy.deepcopy(converted))
+        return output

@@ -26,7 +26,7 @@ from chat_gateway.routes import chat
 from chat_gateway.routes import events as event_routes
 from chat_gateway.routes import tasks as task_routes
 from chat_gateway.routes.health import build_health_router
-from chat_gateway.store import PostgresStore
+from chat_gateway.store import PostgresStore, open_pool
 from chat_gateway.task_tools import TaskOperations
 from chat_gateway.undo import UndoLog
 
@@ -50,6 +50,8 @@ def create_app(
         async with AsyncExitStack() as stack:
             database = Database(settings.async_database_url)
             stack.push_async_callback(database.dispose)
+            chat_pool = await open_pool(settings.async_database_url)
+            stack.push_async_callback(chat_pool.close)
             redis = Redis.from_url(
                 settings.redis_url,
                 socket_connect_timeout=0.5,
@@ -84,11 +86,11 @@ def create_app(
             stack.push_async_callback(tools_client.aclose)
             operations = TaskOperations(
                 tools_client,
-                UndoLog(database, window_seconds=settings.undo_window_seconds),
-                Confirmations(database),
+                UndoLog(chat_pool, window_seconds=settings.undo_window_seconds),
+                Confirmations(chat_pool),
             )
             app.state.chat_server = ChatServer(
-                PostgresStore(database),
+                PostgresStore(chat_pool),
                 operations,
                 model_provider or build_model_provider(settings),
                 model_name=model_name(settings),
@@ -99,7 +101,13 @@ def create_app(
             )
             yield
 
-    app = FastAPI(title="chat-gateway", version="0.1.0", lifespan=lifespan)
+    # servicekit's TraceMiddleware makes the one server span; FastAPI's own would be a second.
+    app = FastAPI(
+        title="chat-gateway",
+        version="0.1.0",
+        lifespan=lifespan,
+        telemetry={"tracing": False, "metrics": False, "logs": False, "operation_spans": False},
+    )
     app.state.settings = settings
     install_problem_handlers(app)
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)

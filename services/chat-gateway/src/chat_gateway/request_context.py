@@ -5,6 +5,8 @@ from datetime import datetime
 from uuid import UUID
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from chatkit.types import ThreadItem, ThreadMetadata
+
 DEFAULT_TIMEZONE = "UTC"
 
 
@@ -18,6 +20,11 @@ class RequestContext:
     user_id: UUID
     timezone: str = DEFAULT_TIMEZONE
     trace_headers: dict[str, str] = field(default_factory=dict)
+    # Rows this request already read, handed once to the SDK's next identical read:
+    # the thread checked before the SDK loads it, and the turn's newest items (thread id,
+    # items newest first, whether they are all of the thread's items).
+    loaded_thread: ThreadMetadata | None = None
+    recent_items: tuple[str, list[ThreadItem], bool] | None = None
 
     def now(self) -> datetime:
         """The current time in the user's time zone."""

@@ -54,6 +54,10 @@ _VERBS = {
 
 ChatAgentContext = AgentContext[RequestContext]
 
+# Idempotent tools that change nothing when the task is already in the wanted state; their
+# inverse is only right if the call really changed the task, so its state is read first.
+_STATE_CHANGES = frozenset({"complete_task", "reopen_task", "delete_task", "restore_task"})
+
 
 @dataclass(frozen=True, slots=True)
 class UndoOutcome:
@@ -130,9 +134,16 @@ class TaskOperations:
     async def mutate(
         self, context: RequestContext, thread_id: str, tool: str, arguments: dict[str, Any]
     ) -> tuple[ToolResult, UUID | None]:
-        """Call a tool; for a successful mutation, store its inverse and return the undo id."""
+        """Call a tool; for a successful mutation, store its inverse and return the undo id.
+
+        A call that changed nothing (completing a completed task, restoring a live one) gets
+        no undo record: undoing it must leave the task as it was.
+        """
+        changes = True
+        if tool in _STATE_CHANGES:
+            changes = await self._would_change(context.user_id, tool, arguments)
         result = await self.call(context.user_id, tool, arguments)
-        if result.is_error or result.structured is None:
+        if result.is_error or result.structured is None or not changes:
             return result, None
         steps = inverse_of(tool, arguments, result.structured)
         if not steps:
@@ -141,6 +152,20 @@ class TaskOperations:
             context.user_id, thread_id, describe(tool, result.structured), steps
         )
         return result, undo_id
+
+    async def _would_change(self, user_id: UUID, tool: str, arguments: dict[str, Any]) -> bool:
+        found = await self.call(user_id, "get_task", {"task_id": arguments.get("task_id")})
+        task = found.structured.get("task") if found.structured and not found.is_error else None
+        live = isinstance(task, dict)
+        match tool:
+            case "complete_task":
+                return live and not cast(Task, task).get("completed")
+            case "reopen_task":
+                return live and bool(cast(Task, task).get("completed"))
+            case "delete_task":
+                return live
+        # restore_task: get_task only finds live tasks, so a found task is not deleted.
+        return not live
 
     async def undo_change(
         self, context: RequestContext, thread_id: str, undo_id: UUID | None = None

@@ -1,14 +1,12 @@
 """Undo records: the inverse of each task mutation, kept per user and thread for 10 minutes."""
 
+import json
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID, uuid4
 
-from servicekit.database import Database
-from sqlalchemy import select, update
-
-from chat_gateway.models import UndoRecord
+from chat_gateway.store import json_text
 
 Step = dict[str, Any]
 """One MCP tool call: {"tool": name, "arguments": {...}}."""
@@ -60,8 +58,8 @@ def inverse_of(tool: str, arguments: dict[str, Any], result: dict[str, Any]) -> 
 class UndoLog:
     """Stores undo records in PostgreSQL, each usable once and only by its user and thread."""
 
-    def __init__(self, database: Database, *, window_seconds: int) -> None:
-        self._db = database
+    def __init__(self, pool: Any, *, window_seconds: int) -> None:
+        self._pool = pool
         self._window = timedelta(seconds=window_seconds)
 
     async def record(
@@ -69,16 +67,17 @@ class UndoLog:
     ) -> UUID:
         """Store the inverse of a mutation; returns the id an Undo button refers to."""
         undo_id = uuid4()
-        async with self._db.session() as session:
-            session.add(
-                UndoRecord(
-                    id=undo_id,
-                    user_id=user_id,
-                    thread_id=thread_id,
-                    description=description,
-                    steps=steps,
-                    expires_at=datetime.now(UTC) + self._window,
-                )
+        async with self._pool.acquire() as connection:
+            await connection.execute(
+                "INSERT INTO chat_undo_records"
+                " (id, user_id, thread_id, description, steps, expires_at)"
+                " VALUES ($1, $2, $3, $4, $5::jsonb, $6)",
+                undo_id,
+                user_id,
+                thread_id,
+                description,
+                json_text(json.dumps(steps)),
+                datetime.now(UTC) + self._window,
             )
         return undo_id
 
@@ -86,36 +85,28 @@ class UndoLog:
         self, user_id: UUID, thread_id: str, undo_id: UUID | None = None
     ) -> PendingUndo | None:
         """Mark one live record used (a given one, or the thread's latest) and return it."""
-        now = datetime.now(UTC)
-        live = (
-            select(UndoRecord.id)
-            .where(
-                UndoRecord.user_id == user_id,
-                UndoRecord.thread_id == thread_id,
-                UndoRecord.undone_at.is_(None),
-                UndoRecord.expires_at > now,
+        async with self._pool.acquire() as connection:
+            row = await connection.fetchrow(
+                "UPDATE chat_undo_records SET undone_at = now()"
+                " WHERE id = ("
+                "  SELECT id FROM chat_undo_records"
+                "  WHERE user_id = $1 AND thread_id = $2 AND undone_at IS NULL"
+                "  AND expires_at > now() AND ($3::uuid IS NULL OR id = $3::uuid)"
+                "  ORDER BY seq DESC LIMIT 1 FOR UPDATE SKIP LOCKED)"
+                " RETURNING id, description, steps",
+                user_id,
+                thread_id,
+                undo_id,
             )
-            .order_by(UndoRecord.seq.desc())
-            .limit(1)
-            .with_for_update(skip_locked=True)
-        )
-        if undo_id is not None:
-            live = live.where(UndoRecord.id == undo_id)
-        async with self._db.session() as session:
-            row = await session.execute(
-                update(UndoRecord)
-                .where(UndoRecord.id == live.scalar_subquery())
-                .values(undone_at=now)
-                .returning(UndoRecord.id, UndoRecord.description, UndoRecord.steps)
-            )
-            found = row.first()
-        if found is None:
+        if row is None:
             return None
-        return PendingUndo(id=found.id, description=found.description, steps=list(found.steps))
+        return PendingUndo(
+            id=row["id"], description=row["description"], steps=list(json.loads(row["steps"]))
+        )
 
     async def release(self, undo_id: UUID) -> None:
         """Make a claimed record usable again (its inverse could not be applied)."""
-        async with self._db.session() as session:
-            await session.execute(
-                update(UndoRecord).where(UndoRecord.id == undo_id).values(undone_at=None)
+        async with self._pool.acquire() as connection:
+            await connection.execute(
+                "UPDATE chat_undo_records SET undone_at = NULL WHERE id = $1", undo_id
             )

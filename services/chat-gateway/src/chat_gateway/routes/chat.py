@@ -1,5 +1,6 @@
 """POST /api/v1/chatkit: the ChatKit protocol, with requests checked before anything runs."""
 
+import json
 import logging
 from collections.abc import AsyncIterator
 from typing import Any, cast
@@ -12,11 +13,13 @@ from chatkit.types import (
     ChatKitReq,
     ErrorEvent,
     InputTranscribeReq,
+    ItemsListReq,
     ThreadsAddClientToolOutputReq,
     ThreadsAddStructuredInputReq,
     ThreadsAddUserMessageReq,
     ThreadsCreateReq,
     ThreadsCustomActionReq,
+    ThreadsListReq,
     ThreadsRetryAfterItemReq,
     ThreadsSyncCustomActionReq,
     ThreadsUpdateReq,
@@ -28,21 +31,21 @@ from chatkit.types import (
 )
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import StreamingResponse
-from pydantic import TypeAdapter, ValidationError
+from pydantic import ValidationError
 from servicekit.errors import problem_response
 
-from chat_gateway.chat_server import ChatServer
+from chat_gateway.chat_server import CHATKIT_REQUEST, ChatServer
 from chat_gateway.config import Settings
 from chat_gateway.deps import CurrentUser
 from chat_gateway.errors import ChatRequestError
 from chat_gateway.metrics import RATE_LIMITED
 from chat_gateway.rate_limit import TurnRateLimiter
 from chat_gateway.request_context import RequestContext, parse_timezone
+from chat_gateway.store import MAX_PAGE
 
 logger = logging.getLogger(__name__)
 router = APIRouter(tags=["chat"])
 
-_REQUEST = TypeAdapter[ChatKitReq](ChatKitReq)
 _UNSUPPORTED = (
     AttachmentsCreateReq,
     AttachmentsDeleteReq,
@@ -53,6 +56,7 @@ _UNSUPPORTED = (
 )
 _TURNS = (ThreadsCreateReq, ThreadsAddUserMessageReq, ThreadsRetryAfterItemReq)
 MAX_TITLE_CHARS = 200
+NUL_REFUSED = "The request contains a NUL character (U+0000)."
 _STREAM_FAILED = (
     b"data: "
     + ErrorEvent(
@@ -62,6 +66,22 @@ _STREAM_FAILED = (
     .encode()
     + b"\n\n"
 )
+
+
+def _has_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(key) or _has_nul(item) for key, item in value.items())
+    if isinstance(value, list):
+        return any(_has_nul(item) for item in value)
+    return False
+
+
+def contains_nul(body: bytes) -> bool:
+    """Whether a JSON body holds a NUL character in any string (PostgreSQL text cannot)."""
+    # A NUL can only arrive escaped ("\u0000"): raw control characters are not valid JSON.
+    return b"\\u0000" in body and _has_nul(json.loads(body))
 
 
 def _check_input(message: UserMessageInput, settings: Settings) -> None:
@@ -94,7 +114,7 @@ async def _preflight(
     params: Any = request.params
     thread_id = getattr(params, "thread_id", None)
     if isinstance(thread_id, str):
-        await server.store.load_thread(thread_id, context)
+        await server.store.check_thread(thread_id, context)
     if isinstance(request, ThreadsCreateReq | ThreadsAddUserMessageReq):
         _check_input(request.params.input, settings)
     if isinstance(request, ThreadsRetryAfterItemReq):
@@ -111,6 +131,10 @@ async def _preflight(
         )
         if not isinstance(sender, WidgetItem):
             raise ChatRequestError(400, "Actions can only come from widgets.")
+    if isinstance(request, ThreadsListReq | ItemsListReq):
+        limit = request.params.limit
+        if limit is not None and not 1 <= limit <= MAX_PAGE:
+            raise ChatRequestError(400, f"limit must be between 1 and {MAX_PAGE}.")
     if isinstance(request, ThreadsUpdateReq) and len(request.params.title) > MAX_TITLE_CHARS:
         raise ChatRequestError(400, f"The title is longer than {MAX_TITLE_CHARS} characters.")
     if isinstance(request, _TURNS):
@@ -142,13 +166,15 @@ async def chatkit(request: Request, user_id: CurrentUser) -> Response:
     settings = cast(Settings, state.settings)
     body = await request.body()
     try:
-        parsed = _REQUEST.validate_json(body)
+        parsed = CHATKIT_REQUEST.validate_json(body)
     except ValidationError as exc:
         errors = [
             {"loc": list(error.get("loc", ())), "msg": error.get("msg", "")}
             for error in exc.errors(include_url=False)[:20]
         ]
         return problem_response(400, "The body is not a valid ChatKit request.", errors=errors)
+    if contains_nul(body):
+        return problem_response(400, NUL_REFUSED)
     context = RequestContext(
         user_id=user_id, timezone=parse_timezone(request.headers.get("x-user-timezone"))
     )
@@ -156,7 +182,7 @@ async def chatkit(request: Request, user_id: CurrentUser) -> Response:
         await _preflight(
             server, parsed, context, settings, cast(TurnRateLimiter, state.turn_limiter)
         )
-        result = await server.process(body, context)
+        result = await server.process_request(parsed, context)
     except ChatRequestError as exc:
         return problem_response(exc.status, exc.detail, headers=exc.headers)
     except NotFoundError:
