@@ -124,7 +124,9 @@ class ServiceProcess:
             self.process.wait(10)
 
 
-def start_service(app: str, env: dict[str, str], log: Path) -> ServiceProcess:
+def start_service(
+    app: str, env: dict[str, str], log: Path, *, uvicorn_args: tuple[str, ...] = ()
+) -> ServiceProcess:
     """Start ``uvicorn <app> --factory`` on a free port and wait until /healthz answers."""
     port = free_port()
     with log.open("wb") as out:
@@ -132,6 +134,7 @@ def start_service(app: str, env: dict[str, str], log: Path) -> ServiceProcess:
             [
                 *(sys.executable, "-m", "uvicorn", app, "--factory"),
                 *("--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"),
+                *uvicorn_args,
             ],
             cwd=REPO,
             env=_env(env),
@@ -158,6 +161,19 @@ def mcp_tasks_env(database_url: str, redis_url: str) -> dict[str, str]:
         "DATABASE_URL": database_url,
         "REDIS_URL": redis_url,
         "MCP_TASKS_IDENTITY_KEYS": json.dumps({IDENTITY_KEY_ID: IDENTITY_SECRET}),
+    }
+
+
+def gateway_env(mcp_tasks_url: str, auth_url: str, database_url: str) -> dict[str, str]:
+    """The environment of a gateway run as its own uvicorn process (as operators run it)."""
+    return {
+        "ENVIRONMENT": "test",
+        "DATABASE_URL": database_url,
+        "REDIS_URL": REDIS_URL,
+        "CHAT_GATEWAY_IDENTITY_KEY_ID": IDENTITY_KEY_ID,
+        "CHAT_GATEWAY_IDENTITY_SECRET": IDENTITY_SECRET,
+        "CHAT_GATEWAY_MCP_TASKS_URL": mcp_tasks_url,
+        "CHAT_GATEWAY_JWKS_URL": auth_url + "/.well-known/jwks.json",
     }
 
 

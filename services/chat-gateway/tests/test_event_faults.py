@@ -1,7 +1,9 @@
 """Live events under faults: Redis going away, and a client that stops reading."""
 
 import asyncio
+import signal
 import socket
+import time
 from collections.abc import Awaitable, Callable, Iterator
 from pathlib import Path
 from typing import Any, cast
@@ -16,6 +18,7 @@ from live_harness import (
     RedisServer,
     ServiceProcess,
     User,
+    gateway_env,
     mcp_tasks_env,
     open_events,
     start_service,
@@ -176,3 +179,42 @@ async def test_a_stream_opened_while_redis_is_down_serves_the_log_then_catches_u
         ("3", "during two"),
         ("4", "after"),
     ]
+
+
+@pytest.fixture
+def gateway_process(
+    mcp_tasks: ServiceProcess, auth: ServiceProcess, gateway_database: str, tmp_path: Path
+) -> Iterator[ServiceProcess]:
+    service = start_service(
+        "chat_gateway.main:create_app",
+        gateway_env(mcp_tasks.url, auth.url, gateway_database),
+        tmp_path / "chat-gateway.log",
+        uvicorn_args=("--timeout-graceful-shutdown", "10"),
+    )
+    yield service
+    service.stop()
+
+
+async def test_sigterm_ends_open_event_streams_cleanly_and_the_process_exits_promptly(
+    gateway_process: ServiceProcess, new_user: NewUser
+) -> None:
+    user = await new_user()
+    gateway = Gateway(gateway_process.url, cast(Any, None), cast(Any, None))
+    async with open_events(gateway.url, user.headers) as stream:
+        await send(gateway, user, "POST", "/api/v1/tasks", {"title": "before shutdown"})
+        [event] = await stream.events(1)
+        began = time.monotonic()
+        gateway_process.process.send_signal(signal.SIGTERM)
+        with anyio.fail_after(5):
+            # The response ends with its last chunk: the client resumes elsewhere.
+            assert await stream.next_frame() is None
+    ended_after = time.monotonic() - began
+    exit_code = await anyio.to_thread.run_sync(gateway_process.process.wait, 8)
+    exited_after = time.monotonic() - began
+    log = gateway_process.log.read_text()
+    assert event.id == "1"
+    assert ended_after < 3, ended_after
+    assert exited_after < 5, exited_after
+    assert exit_code in {0, -signal.SIGTERM}
+    assert "timeout graceful shutdown exceeded" not in log
+    assert "Traceback" not in log

@@ -13,6 +13,7 @@ from chat_gateway.event_hub import EventHub
 from chat_gateway.event_stream import StreamSettings
 from chat_gateway.event_tickets import EventTickets
 from chat_gateway.tasks_client import TasksClient
+from chat_gateway.termination import call_on_termination
 
 _HUB_CONNECT_WAIT_SECONDS = 2.0
 
@@ -34,6 +35,9 @@ async def open_dashboard(
     hub = EventHub(settings.redis_url, client_buffer=settings.event_client_buffer)
     await hub.start()
     stack.push_async_callback(hub.stop)
+    # Event streams never end by themselves; without this the server would wait out its whole
+    # graceful-shutdown timeout for them and then cancel them.
+    stack.callback(call_on_termination(hub.drain))
     with contextlib.suppress(TimeoutError):
         # Streams opened right after startup should not wait for the first connection;
         # if Redis is away, start anyway: the hub keeps retrying and streams serve the log.

@@ -46,7 +46,14 @@ class GapCheck:
 
 GAP_CHECK: Final = GapCheck()
 
-Delivery = LiveEvent | GapCheck
+
+class EndOfStream:
+    """Marker: the process is shutting down; the stream ends and its client reconnects."""
+
+
+END_OF_STREAM: Final = EndOfStream()
+
+Delivery = LiveEvent | GapCheck | EndOfStream
 
 
 class Listener:
@@ -61,8 +68,17 @@ class Listener:
         self.reading_log = False
         """Set by the stream before it reads the log; later confirmations then ask for a check."""
         self.overflowed = False
+        self.ending = False
+        """Set when the process shuts down: the stream ends as soon as it looks."""
         self.newest_version = 0
         """The newest version offered to this listener, delivered or not."""
+
+    def end(self) -> None:
+        """Ask the stream to end; wakes it if it waits for a delivery."""
+        self.ending = True
+        # A full queue needs no wake-up: the stream is busy reading it and sees the flag.
+        with contextlib.suppress(asyncio.QueueFull):
+            self.queue.put_nowait(END_OF_STREAM)
 
     def offer(self, delivery: Delivery) -> None:
         """Queue a delivery without ever waiting; a full queue marks the listener overflowed."""
@@ -112,6 +128,7 @@ class EventHub:
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._connected = asyncio.Event()
+        self._draining = False
 
     @property
     def connected(self) -> bool:
@@ -145,9 +162,18 @@ class EventHub:
             self._task = None
         await self._redis.aclose()
 
+    def drain(self) -> None:
+        """End every stream, and any opened from now on: the process is shutting down."""
+        self._draining = True
+        for listeners in self._listeners.values():
+            for listener in listeners:
+                listener.end()
+
     def register(self, user_id: UUID) -> Listener:
         """A new listener for the user's events; pair with ``discard``."""
         listener = Listener(user_id, self._client_buffer)
+        if self._draining:
+            listener.end()
         channel = listener.channel
         self._listeners.setdefault(channel, set()).add(listener)
         if channel in self._confirmed:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from uuid import UUID
 
-from chat_gateway.event_hub import EventHub, GapCheck, Listener, sse_frame
+from chat_gateway.event_hub import EndOfStream, EventHub, GapCheck, Listener, sse_frame
 from chat_gateway.event_metrics import (
     EVENT_CLIENTS,
     EVENT_DELIVERY_LAG,
@@ -137,6 +137,8 @@ class EventStream:
     async def _live(self, listener: Listener) -> AsyncIterator[bytes]:
         heartbeat = self._settings.heartbeat_seconds
         while True:
+            if listener.ending:
+                return  # the client reconnects, to another process, with its Last-Event-ID
             if listener.overflowed:
                 raise _Resync("overflow", max(listener.newest_version, self.last_version))
             wait = heartbeat
@@ -149,6 +151,8 @@ class EventStream:
                     delivery = await listener.queue.get()
             except TimeoutError:
                 yield HEARTBEAT
+                continue
+            if isinstance(delivery, EndOfStream):
                 continue
             if isinstance(delivery, GapCheck):
                 async for frame in self._catch_up():
@@ -179,6 +183,8 @@ class EventStream:
             except EventsGoneError as gone:
                 raise _Resync("expired", gone.latest_version) from gone
             except TasksUnavailableError:
+                if self._listener is not None and self._listener.ending:
+                    return
                 # Keep the connection (and the client's place) while mcp-tasks is away.
                 yield HEARTBEAT
                 await asyncio.sleep(delay)
