@@ -1,6 +1,8 @@
 """/api/v1/tasks: the dashboard's task API, relayed to mcp-tasks as the token's user."""
 
-from collections.abc import Awaitable, Callable
+import asyncio
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from typing import Any
 from uuid import uuid4
 
@@ -180,6 +182,39 @@ async def test_an_unreachable_task_service_is_answered_503(
     body = assert_problem(response, 503)
     assert body["detail"] == "The task service is unavailable."
     assert response.headers["retry-after"] == "2"
+
+
+@asynccontextmanager
+async def hanging_up_server() -> AsyncIterator[str]:
+    """A task service that reads each request and closes the connection without an answer."""
+
+    async def hang_up(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await reader.readuntil(b"\r\n\r\n")
+        writer.close()
+
+    server = await asyncio.start_server(hang_up, "127.0.0.1", 0)
+    try:
+        yield f"http://127.0.0.1:{server.sockets[0].getsockname()[1]}"
+    finally:
+        server.close()
+        await server.wait_closed()
+
+
+async def test_a_task_service_that_hangs_up_without_answering_is_answered_503_retry_after(
+    gateway_factory: GatewayFactory, new_user: NewUser
+) -> None:
+    user = await new_user()
+    async with (
+        hanging_up_server() as upstream,
+        gateway_factory(mcp_tasks_url=upstream) as gateway,
+        client(gateway, user) as api,
+    ):
+        created = await api.post("/api/v1/tasks", json={"title": "during an outage"})
+        listed = await api.get("/api/v1/tasks")
+    for response in (created, listed):
+        body = assert_problem(response, 503)
+        assert body["detail"] == "The task service is unavailable."
+        assert response.headers["retry-after"] == "2"
 
 
 async def test_the_task_api_is_documented_with_its_models(gateway: Gateway) -> None:

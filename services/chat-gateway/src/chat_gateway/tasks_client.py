@@ -17,6 +17,17 @@ logger = logging.getLogger(__name__)
 _acting_user: ContextVar[UUID | None] = ContextVar("tasks_client_acting_user", default=None)
 
 
+# The connection could not be made, or broke before an answer came: the task service is down
+# or restarting, and the same request is worth sending again shortly (503 + Retry-After).
+# A timeout or an answer that is not HTTP stays 502: the service is up but misbehaving.
+_TRANSIENT_FAILURES = (
+    httpx.NetworkError,
+    httpx.RemoteProtocolError,
+    httpx.ConnectTimeout,
+    httpx.PoolTimeout,
+)
+
+
 class TasksUnavailableError(Exception):
     """mcp-tasks could not be reached (503) or gave no usable answer (502)."""
 
@@ -103,7 +114,7 @@ class TasksClient:
                 if method != "GET":
                     raise
                 return await self._http.request(method, path, params=params, headers=headers)
-        except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
+        except _TRANSIENT_FAILURES as exc:
             logger.warning("mcp-tasks unreachable", extra={"error": repr(exc), "path": path})
             raise TasksUnavailableError(503, "The task service is unavailable.") from exc
         except httpx.TransportError as exc:
