@@ -12,6 +12,7 @@ from chat_gateway.assistant import instructions
 from chat_gateway.chat_server import remap_fake_ids, title_from
 from chat_gateway.history import TaskHistoryConverter, widget_history_text
 from chat_gateway.request_context import RequestContext, parse_timezone
+from chat_gateway.store import json_text
 from chat_gateway.undo import inverse_of
 from chat_gateway.widgets import task_card_widget, task_list_widget
 from chatkit.types import (
@@ -171,3 +172,11 @@ async def test_placeholder_item_ids_are_replaced_by_fresh_ids() -> None:
     ]
 
     assert ids == ["msg_a", "msg_a", "msg_b", "msg_b"]
+
+
+def test_stored_json_never_carries_a_nul_but_keeps_an_escaped_backslash_u0000() -> None:
+    raw = json.dumps({"text": "model said NUL\u0000here", "literal": "C:\\u0000"})
+
+    cleaned = json.loads(json_text(raw))
+
+    assert cleaned == {"text": "model said NUL\ufffdhere", "literal": "C:\\u0000"}
