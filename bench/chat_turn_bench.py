@@ -228,8 +228,37 @@ def summary(values: list[float]) -> dict[str, float]:
     }
 
 
-async def main(users: int, turns: int, warmup: int) -> None:
+def previous_runs() -> list[dict[str, Any]]:
+    """The key figures of earlier runs (from the result file this run replaces), newest first."""
+    if not RESULT.exists():
+        return []
+    old = json.loads(RESULT.read_text())
+    single = old.get("single_user", {})
+    latest = {
+        "date": old.get("date"),
+        "load_average": old.get("machine", {}).get("load_average"),
+        "single_user_p50_total_ms": single.get("production", {}).get("total_ms", {}).get("p50"),
+        "single_user_baseline_p50_total_ms": single.get("baseline", {})
+        .get("total_ms", {})
+        .get("p50"),
+        "single_user_ratio": single.get("production_to_baseline_p50_total"),
+        "users_20_p50_total_ms": old.get("production", {}).get("total_ms", {}).get("p50"),
+        "users_20_baseline_p50_total_ms": old.get("baseline", {}).get("total_ms", {}).get("p50"),
+        "users_20_ratio": old.get("production_to_baseline_p50_total"),
+        "users_20_turns_per_second": old.get("production", {}).get("turns_per_second"),
+        "note": old.get("note"),
+    }
+    return [latest, *old.get("previous_runs", [])][:6]
+
+
+def load_average() -> dict[str, float]:
+    one, five, fifteen = os.getloadavg()
+    return {"1m": round(one, 2), "5m": round(five, 2), "15m": round(fifteen, 2)}
+
+
+async def main(users: int, turns: int, warmup: int, note: str | None) -> None:
     logs = LOGS
+    load_at_start = load_average()
     auth_db = await ensure_database("chat_turn_bench_auth")
     tasks_db = await ensure_database("chat_turn_bench_tasks")
     gateway_db = await ensure_database("chat_turn_bench_gateway")
@@ -298,7 +327,12 @@ async def main(users: int, turns: int, warmup: int) -> None:
     result = {
         "benchmark": "chat_turn",
         "date": datetime.now().astimezone().isoformat(timespec="seconds"),
-        "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
+        "machine": {
+            "cpus": os.cpu_count(),
+            "python": platform.python_version(),
+            "load_average": {"start": load_at_start, "end": load_average()},
+        },
+        "note": note,
         "setup": {
             "concurrent_users": users,
             "turns_per_user": turns,
@@ -324,6 +358,7 @@ async def main(users: int, turns: int, warmup: int) -> None:
             "ratio_met_20_users": ratio <= RATIO_TARGET,
             "ratio_met_single_user": ratio_alone <= RATIO_TARGET,
         },
+        "previous_runs": previous_runs(),
     }
     RESULT.parent.mkdir(parents=True, exist_ok=True)
     RESULT.write_text(json.dumps(result, indent=2) + "\n")
@@ -339,11 +374,12 @@ def baseline_app() -> Any:
     from chat_gateway.request_context import RequestContext
     from chat_gateway.widgets import task_card_widget
     from chatkit.agents import AgentContext, stream_agent_response
-    from chatkit.server import ChatKitServer, StreamingResult
+    from chatkit.server import ChatKitServer, NonStreamingResult, StreamingResult
     from chatkit.store import NotFoundError, Store
-    from chatkit.types import Page, ThreadItem, ThreadMetadata
+    from chatkit.types import ChatKitReq, Page, ThreadItem, ThreadMetadata, is_streaming_req
     from fastapi import FastAPI, Request, Response
     from fastapi.responses import StreamingResponse
+    from pydantic import TypeAdapter
 
     set_tracing_disabled(True)
 
@@ -479,6 +515,9 @@ def baseline_app() -> Any:
                 yield event
 
     server = BaselineServer(MemoryStore())
+    # Parsed with one shared validator, as the production route does (the SDK's own
+    # process() builds a validator per request, a cost neither side should carry).
+    requests = TypeAdapter[ChatKitReq](ChatKitReq)
     app = FastAPI()
     user = uuid.uuid4()
 
@@ -488,10 +527,13 @@ def baseline_app() -> Any:
 
     @app.post("/chatkit")
     async def chatkit(request: Request) -> Response:
-        result = await server.process(await request.body(), RequestContext(user_id=user))
-        if isinstance(result, StreamingResult):
-            return StreamingResponse(result, media_type="text/event-stream")
-        return Response(content=result.json, media_type="application/json")
+        parsed = requests.validate_json(await request.body())
+        context = RequestContext(user_id=user)
+        if is_streaming_req(parsed):
+            stream = StreamingResult(server._process_streaming(parsed, context))
+            return StreamingResponse(stream, media_type="text/event-stream")
+        body = NonStreamingResult(await server._process_non_streaming(parsed, context))
+        return Response(content=body.json, media_type="application/json")
 
     return app
 
@@ -503,6 +545,7 @@ if __name__ == "__main__":
     parser.add_argument("--users", type=int, default=20)
     parser.add_argument("--turns", type=int, default=10)
     parser.add_argument("--warmup", type=int, default=2)
+    parser.add_argument("--note", default=None, help="what changed since the previous run")
     parser.add_argument("--serve-baseline", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--host", default="127.0.0.1", help=argparse.SUPPRESS)
     parser.add_argument("--port", type=int, default=0, help=argparse.SUPPRESS)
@@ -519,4 +562,4 @@ if __name__ == "__main__":
         )
     else:
         LOGS.mkdir(parents=True, exist_ok=True)
-        asyncio.run(main(options.users, options.turns, options.warmup))
+        asyncio.run(main(options.users, options.turns, options.warmup, options.note))
