@@ -1,4 +1,5 @@
-"""Database: sessions commit on success and roll back on error; ping reports outages."""
+"""Database: sessions commit on success and roll back on error; autocommit connections;
+ping reports outages; pre-ping replaces dead connections."""
 
 import uuid
 from collections.abc import AsyncIterator
@@ -7,6 +8,7 @@ import pytest
 from servicekit.database import Database, create_database_if_missing
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
 
 pytestmark = pytest.mark.anyio
 
@@ -53,6 +55,87 @@ async def test_a_session_rolls_back_when_the_block_raises(database: Database) ->
         await insert_then_fail()
 
     assert await _exists(database, row_id) is False
+
+
+async def test_each_statement_on_a_connection_commits_on_its_own(database: Database) -> None:
+    first, second = uuid.uuid4(), uuid.uuid4()
+
+    async def insert_twice_then_fail() -> None:
+        async with database.connection() as connection:
+            await connection.execute(
+                text("INSERT INTO servicekit_probe VALUES (:id)"), {"id": first}
+            )
+            # Already visible to other connections: nothing waits for a COMMIT.
+            assert await _exists(database, first) is True
+            await connection.execute(
+                text("INSERT INTO servicekit_probe VALUES (:id)"), {"id": second}
+            )
+            raise LookupError("abort")
+
+    with pytest.raises(LookupError):
+        await insert_twice_then_fail()
+
+    assert await _exists(database, first) is True
+    assert await _exists(database, second) is True
+
+
+async def test_a_failed_statement_leaves_the_connection_usable(database: Database) -> None:
+    row_id = uuid.uuid4()
+
+    async with database.connection() as connection:
+        await connection.execute(text("INSERT INTO servicekit_probe VALUES (:id)"), {"id": row_id})
+        with pytest.raises(DBAPIError, match="duplicate key"):
+            await connection.execute(
+                text("INSERT INTO servicekit_probe VALUES (:id)"), {"id": row_id}
+            )
+        found = await connection.scalar(
+            text("SELECT count(*) FROM servicekit_probe WHERE id = :id"), {"id": row_id}
+        )
+
+    assert found == 1
+
+
+async def _backend_pid(database: Database) -> int:
+    async with database.connection() as connection:
+        pid = await connection.scalar(text("SELECT pg_backend_pid()"))
+    assert isinstance(pid, int)
+    return pid
+
+
+async def _terminate(database_url: str, pid: int) -> None:
+    admin = Database(database_url, pool_size=1)
+    try:
+        async with admin.connection() as connection:
+            ended = await connection.scalar(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+        assert ended is True
+    finally:
+        await admin.dispose()
+
+
+async def test_pre_ping_replaces_a_connection_the_server_closed(database_url: str) -> None:
+    database = Database(database_url, pool_size=1)
+    try:
+        killed = await _backend_pid(database)
+        await _terminate(database_url, killed)
+
+        assert await _backend_pid(database) != killed
+    finally:
+        await database.dispose()
+
+
+async def test_without_pre_ping_a_dead_connection_fails_once_then_is_replaced(
+    database_url: str,
+) -> None:
+    database = Database(database_url, pool_size=1, pre_ping=False)
+    try:
+        killed = await _backend_pid(database)
+        await _terminate(database_url, killed)
+
+        with pytest.raises(DBAPIError):
+            await _backend_pid(database)
+        assert await _backend_pid(database) != killed
+    finally:
+        await database.dispose()
 
 
 async def test_ping_succeeds_against_a_running_database(database_url: str) -> None:

@@ -6,6 +6,7 @@ from contextlib import asynccontextmanager
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import (
+    AsyncConnection,
     AsyncEngine,
     AsyncSession,
     async_sessionmaker,
@@ -16,27 +17,44 @@ from sqlalchemy.ext.asyncio import (
 class Database:
     """Owns the engine and the session factory; build it in a lifespan, ``dispose`` it after.
 
-    ``pool_pre_ping`` lets the pool drop connections that died while PostgreSQL restarted, so
-    the service recovers without a restart of its own.
+    With ``pre_ping`` (the default) the pool tests each connection before handing it out, so
+    connections that died while PostgreSQL restarted are replaced before a query fails. That
+    test is one round trip per checkout; code on a latency-critical path that makes many short
+    checkouts may turn it off (``pre_ping=False``): a dead connection then fails one query,
+    and the pool, seeing a disconnect, replaces every connection older than that failure.
     """
 
-    def __init__(self, url: str, *, pool_size: int = 10, echo: bool = False) -> None:
+    def __init__(
+        self, url: str, *, pool_size: int = 10, pre_ping: bool = True, echo: bool = False
+    ) -> None:
         self.engine: AsyncEngine = create_async_engine(
             url,
             pool_size=pool_size,
             max_overflow=pool_size,
-            pool_pre_ping=True,
+            pool_pre_ping=pre_ping,
             pool_timeout=5,
             echo=echo,
             connect_args={"timeout": 5, "command_timeout": 30},
         )
         self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)
+        self._autocommit = self.engine.execution_options(isolation_level="AUTOCOMMIT")
 
     @asynccontextmanager
     async def session(self) -> AsyncIterator[AsyncSession]:
         """A session whose transaction commits on success and rolls back on any error."""
         async with self.sessions() as session, session.begin():
             yield session
+
+    @asynccontextmanager
+    async def connection(self) -> AsyncIterator[AsyncConnection]:
+        """A pooled connection in autocommit mode: each statement commits on its own.
+
+        For work that is one statement at a time (a single INSERT ... ON CONFLICT, an UPDATE
+        ... RETURNING, a SELECT): no BEGIN and COMMIT round trips around it. Statements
+        run here are not atomic together; use ``session()`` when several must be.
+        """
+        async with self._autocommit.connect() as connection:
+            yield connection
 
     async def ping(self) -> None:
         """Raise when the database does not answer a trivial query."""
