@@ -4,32 +4,67 @@ import json
 from typing import Any, Literal
 from uuid import UUID, uuid4
 
-from chat_gateway.store import json_text
+from servicekit.database import Database
+from sqlalchemy import String, Text, Uuid, bindparam, insert, update
+
+from chat_gateway.models import PendingConfirmation
+from chat_gateway.store import json_param, json_text, table
 
 ConfirmableAction = Literal["delete_task", "clear_completed"]
 CONFIRMABLE: frozenset[str] = frozenset({"delete_task", "clear_completed"})
 
 
+_confirmations = table(PendingConfirmation)
+_USER = bindparam("user", type_=Uuid)
+_CONFIRMATION = bindparam("confirmation", type_=Uuid)
+
+_CREATE = insert(_confirmations).values(
+    id=_CONFIRMATION,
+    user_id=_USER,
+    thread_id=bindparam("thread", type_=Text),
+    action=bindparam("action", type_=String),
+    arguments=json_param("arguments"),
+    status="pending",
+)
+_RESOLVE = (
+    update(_confirmations)
+    .where(
+        _confirmations.c.id == _CONFIRMATION,
+        _confirmations.c.user_id == _USER,
+        _confirmations.c.thread_id == bindparam("thread", type_=Text),
+        _confirmations.c.status == "pending",
+    )
+    .values(status=bindparam("status", type_=String))
+    .returning(_confirmations.c.action, _confirmations.c.arguments)
+)
+_REOPEN = (
+    update(_confirmations)
+    .where(_confirmations.c.id == _CONFIRMATION, _confirmations.c.user_id == _USER)
+    .values(status="pending")
+)
+
+
 class Confirmations:
     """Pending confirmations in PostgreSQL; each resolves exactly once."""
 
-    def __init__(self, pool: Any) -> None:
-        self._pool = pool
+    def __init__(self, database: Database) -> None:
+        self._database = database
 
     async def create(
         self, user_id: UUID, thread_id: str, action: str, arguments: dict[str, Any]
     ) -> UUID:
         """Hold back one call; returns the id the Confirm and Cancel buttons carry."""
         confirmation_id = uuid4()
-        async with self._pool.acquire() as connection:
+        async with self._database.connection() as connection:
             await connection.execute(
-                "INSERT INTO chat_confirmations (id, user_id, thread_id, action, arguments, status)"
-                " VALUES ($1, $2, $3, $4, $5::jsonb, 'pending')",
-                confirmation_id,
-                user_id,
-                thread_id,
-                action,
-                json_text(json.dumps(arguments)),
+                _CREATE,
+                {
+                    "confirmation": confirmation_id,
+                    "user": user_id,
+                    "thread": thread_id,
+                    "action": action,
+                    "arguments": json_text(json.dumps(arguments)),
+                },
             )
         return confirmation_id
 
@@ -45,25 +80,22 @@ class Confirmations:
         Returns the held-back (action, arguments), or None when it is unknown, someone
         else's, or already resolved (a second click does nothing).
         """
-        async with self._pool.acquire() as connection:
-            row = await connection.fetchrow(
-                "UPDATE chat_confirmations SET status = $4"
-                " WHERE id = $1 AND user_id = $2 AND thread_id = $3 AND status = 'pending'"
-                " RETURNING action, arguments",
-                confirmation_id,
-                user_id,
-                thread_id,
-                status,
+        async with self._database.connection() as connection:
+            result = await connection.execute(
+                _RESOLVE,
+                {
+                    "confirmation": confirmation_id,
+                    "user": user_id,
+                    "thread": thread_id,
+                    "status": status,
+                },
             )
+            row = result.first()
         if row is None:
             return None
-        return str(row["action"]), dict(json.loads(row["arguments"]))
+        return str(row.action), dict(row.arguments)
 
     async def reopen(self, user_id: UUID, confirmation_id: UUID) -> None:
         """Make a confirmed call pending again (it could not be run)."""
-        async with self._pool.acquire() as connection:
-            await connection.execute(
-                "UPDATE chat_confirmations SET status = 'pending' WHERE id = $1 AND user_id = $2",
-                confirmation_id,
-                user_id,
-            )
+        async with self._database.connection() as connection:
+            await connection.execute(_REOPEN, {"confirmation": confirmation_id, "user": user_id})

@@ -26,7 +26,7 @@ from chat_gateway.routes import chat
 from chat_gateway.routes import events as event_routes
 from chat_gateway.routes import tasks as task_routes
 from chat_gateway.routes.health import build_health_router
-from chat_gateway.store import PostgresStore, open_pool
+from chat_gateway.store import PostgresStore
 from chat_gateway.task_tools import TaskOperations
 from chat_gateway.undo import UndoLog
 
@@ -50,8 +50,9 @@ def create_app(
         async with AsyncExitStack() as stack:
             database = Database(settings.async_database_url)
             stack.push_async_callback(database.dispose)
-            chat_pool = await open_pool(settings.async_database_url)
-            stack.push_async_callback(chat_pool.close)
+            # Chat turns make many short single-statement checkouts: no pre-ping round trip.
+            chat_database = Database(settings.async_database_url, pre_ping=False)
+            stack.push_async_callback(chat_database.dispose)
             redis = Redis.from_url(
                 settings.redis_url,
                 socket_connect_timeout=0.5,
@@ -86,11 +87,11 @@ def create_app(
             stack.push_async_callback(tools_client.aclose)
             operations = TaskOperations(
                 tools_client,
-                UndoLog(chat_pool, window_seconds=settings.undo_window_seconds),
-                Confirmations(chat_pool),
+                UndoLog(chat_database, window_seconds=settings.undo_window_seconds),
+                Confirmations(chat_database),
             )
             app.state.chat_server = ChatServer(
-                PostgresStore(chat_pool),
+                PostgresStore(chat_database),
                 operations,
                 model_provider or build_model_provider(settings),
                 model_name=model_name(settings),

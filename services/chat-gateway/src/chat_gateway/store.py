@@ -1,22 +1,43 @@
 """The ChatKit Store on PostgreSQL; every query is scoped to the user of the request context.
 
-The store talks to PostgreSQL through a plain asyncpg pool: each store call is one or two
-statements on autocommit (no BEGIN/COMMIT, no pre-ping, prepared statements reused), because a
-chat turn makes a handful of these calls one after the other while the user waits. Rows keep
-their JSON as text: items are validated straight from it, and the text keys the history cache.
+Statements are SQLAlchemy Core, built once from the tables in ``models`` and run on the
+autocommit connections of ``servicekit.database.Database`` (``Database.connection()``): each
+store call is one or two single statements (no BEGIN/COMMIT around them), because a chat turn
+makes a handful of these calls one after the other while the user waits. JSON is read and
+written as text (``CAST(data AS TEXT)``, ``CAST(:json AS JSONB)``): items are validated straight
+from it, and the text keys the history cache.
 """
 
 import re
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
-from typing import Any, Literal
+from typing import Any, Literal, cast
 from uuid import uuid4
 
-import asyncpg  # type: ignore[import-untyped]  # asyncpg ships no type information
 from chatkit.store import NotFoundError, Store, StoreItemType
 from chatkit.types import Attachment, Page, ThreadItem, ThreadMetadata
 from pydantic import TypeAdapter
+from servicekit.database import Database
+from sqlalchemy import (
+    BigInteger,
+    BindParameter,
+    ColumnElement,
+    Integer,
+    Select,
+    String,
+    Table,
+    Text,
+    Uuid,
+    any_,
+    bindparam,
+    delete,
+    func,
+    select,
+    update,
+)
+from sqlalchemy import cast as sql_cast
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB
+from sqlalchemy.dialects.postgresql import insert as pg_insert
 
+from chat_gateway.models import ChatAttachment, ChatFeedback, ChatItem, ChatThread
 from chat_gateway.request_context import RequestContext
 
 _ITEM = TypeAdapter[ThreadItem](ThreadItem)
@@ -26,23 +47,6 @@ MAX_PAGE = 100
 _JSON_NUL = re.compile(r"(?<!\\)((?:\\\\)*)\\u0000")
 
 
-async def _keep_connection(connection: Any) -> None:
-    """Pool reset hook: the store leaves no session state behind, so nothing to reset."""
-
-
-async def open_pool(database_url: str, *, max_size: int = 20) -> Any:
-    """An asyncpg pool for the chat tables; connects lazily (PostgreSQL may still be down)."""
-    dsn = re.sub(r"^postgres(ql)?(\+asyncpg)?://", "postgresql://", database_url)
-    return await asyncpg.create_pool(
-        dsn,
-        min_size=0,
-        max_size=max_size,
-        reset=_keep_connection,
-        timeout=5,
-        command_timeout=30,
-    )
-
-
 def json_text(data: str) -> str:
     """JSON text safe for PostgreSQL: any NUL character becomes U+FFFD."""
     if "\\u0000" not in data:
@@ -50,32 +54,161 @@ def json_text(data: str) -> str:
     return _JSON_NUL.sub(lambda match: match.group(1) + "\\ufffd", data)
 
 
-# Page queries by direction (fixed texts, so asyncpg reuses each prepared statement).
-_THREADS: dict[str, str] = {
-    "asc": "SELECT id, data FROM chat_threads WHERE user_id = $1 ORDER BY seq ASC LIMIT $2",
-    "desc": "SELECT id, data FROM chat_threads WHERE user_id = $1 ORDER BY seq DESC LIMIT $2",
-}
-_THREADS_AFTER: dict[str, str] = {
-    "asc": "SELECT id, data FROM chat_threads WHERE user_id = $1 AND seq > $2"
-    " ORDER BY seq ASC LIMIT $3",
-    "desc": "SELECT id, data FROM chat_threads WHERE user_id = $1 AND seq < $2"
-    " ORDER BY seq DESC LIMIT $3",
-}
-_ITEMS: dict[str, str] = {
-    "asc": "SELECT id, data FROM chat_items WHERE thread_id = $1 AND user_id = $2"
-    " ORDER BY seq ASC LIMIT $3",
-    "desc": "SELECT id, data FROM chat_items WHERE thread_id = $1 AND user_id = $2"
-    " ORDER BY seq DESC LIMIT $3",
-}
-_ITEMS_AFTER: dict[str, str] = {
-    "asc": "SELECT id, data FROM chat_items WHERE thread_id = $1 AND user_id = $2"
-    " AND seq > $3 ORDER BY seq ASC LIMIT $4",
-    "desc": "SELECT id, data FROM chat_items WHERE thread_id = $1 AND user_id = $2"
-    " AND seq < $3 ORDER BY seq DESC LIMIT $4",
-}
+def json_param(name: str) -> ColumnElement[Any]:
+    """A bound parameter carrying JSON text, stored as JSONB (no decode and re-encode)."""
+    return sql_cast(bindparam(name, type_=Text), JSONB)
 
 
-def _order(order: str) -> Literal["asc", "desc"]:
+def as_text(column: ColumnElement[Any]) -> ColumnElement[str]:
+    """A JSONB column read as its JSON text."""
+    return sql_cast(column, Text)
+
+
+def table(model: Any) -> Table:
+    """The Core table of a mapped class."""
+    return cast(Table, model.__table__)
+
+
+_threads = table(ChatThread)
+_items = table(ChatItem)
+_attachments = table(ChatAttachment)
+_feedback = table(ChatFeedback)
+
+_USER: BindParameter[Any] = bindparam("user", type_=Uuid)
+_THREAD: BindParameter[str] = bindparam("thread", type_=String)
+_ITEM_ID: BindParameter[str] = bindparam("item", type_=String)
+_LIMIT: BindParameter[int] = bindparam("limit", type_=Integer)
+_CURSOR: BindParameter[int] = bindparam("cursor", type_=BigInteger)
+
+_THREAD_DATA = select(as_text(_threads.c.data)).where(
+    _threads.c.id == _THREAD, _threads.c.user_id == _USER
+)
+_THREAD_OWNED = select(_threads.c.id).where(_threads.c.id == _THREAD, _threads.c.user_id == _USER)
+_THREAD_SEQ = select(_threads.c.seq).where(_threads.c.id == _THREAD, _threads.c.user_id == _USER)
+_ITEM_DATA = select(as_text(_items.c.data)).where(
+    _items.c.thread_id == _THREAD, _items.c.id == _ITEM_ID, _items.c.user_id == _USER
+)
+_ITEM_SEQ = select(_items.c.seq).where(
+    _items.c.thread_id == _THREAD, _items.c.id == _ITEM_ID, _items.c.user_id == _USER
+)
+
+
+def _save_thread() -> Any:
+    statement = pg_insert(_threads).values(
+        id=_THREAD, user_id=_USER, title=bindparam("title", type_=Text), data=json_param("body")
+    )
+    return statement.on_conflict_do_update(
+        index_elements=[_threads.c.id],
+        set_={
+            "title": statement.excluded.title,
+            "data": statement.excluded.data,
+            "updated_at": func.now(),
+        },
+        where=_threads.c.user_id == _USER,
+    ).returning(_threads.c.id)
+
+
+def _save_item() -> Any:
+    # One statement: the thread must be the user's (its row is touched), then the upsert.
+    owner = (
+        update(_threads)
+        .where(_threads.c.id == _THREAD, _threads.c.user_id == _USER)
+        .values(updated_at=func.now())
+        .returning(_threads.c.id)
+        .cte("owner")
+    )
+    rows = select(owner.c.id, _ITEM_ID, _USER, bindparam("kind", type_=String), json_param("body"))
+    statement = pg_insert(_items).from_select(["thread_id", "id", "user_id", "type", "data"], rows)
+    return (
+        statement.on_conflict_do_update(
+            index_elements=[_items.c.thread_id, _items.c.id],
+            set_={"data": statement.excluded.data, "type": statement.excluded.type},
+            where=_items.c.user_id == _USER,
+        )
+        .returning(_items.c.id)
+        .add_cte(owner)
+    )
+
+
+def _save_attachment() -> Any:
+    statement = pg_insert(_attachments).values(id=_ITEM_ID, user_id=_USER, data=json_param("body"))
+    return statement.on_conflict_do_update(
+        index_elements=[_attachments.c.id],
+        set_={"data": statement.excluded.data},
+        where=_attachments.c.user_id == _USER,
+    ).returning(_attachments.c.id)
+
+
+def _save_feedback() -> Any:
+    rows = select(
+        _items.c.thread_id, _items.c.id, _items.c.user_id, bindparam("kind", type_=String)
+    ).where(
+        _items.c.thread_id == _THREAD,
+        _items.c.user_id == _USER,
+        _items.c.id == any_(bindparam("ids", type_=ARRAY(String))),
+    )
+    statement = pg_insert(_feedback).from_select(["thread_id", "item_id", "user_id", "kind"], rows)
+    return statement.on_conflict_do_update(
+        index_elements=[_feedback.c.thread_id, _feedback.c.item_id],
+        set_={"kind": statement.excluded.kind, "created_at": func.now()},
+    ).returning(_feedback.c.item_id)
+
+
+_SAVE_THREAD = _save_thread()
+_SAVE_ITEM = _save_item()
+_SAVE_ATTACHMENT = _save_attachment()
+_SAVE_FEEDBACK = _save_feedback()
+_DELETE_THREAD = (
+    delete(_threads)
+    .where(_threads.c.id == _THREAD, _threads.c.user_id == _USER)
+    .returning(_threads.c.id)
+)
+_DELETE_ITEM = delete(_items).where(
+    _items.c.thread_id == _THREAD, _items.c.id == _ITEM_ID, _items.c.user_id == _USER
+)
+_ATTACHMENT_DATA = select(as_text(_attachments.c.data)).where(
+    _attachments.c.id == _ITEM_ID, _attachments.c.user_id == _USER
+)
+_DELETE_ATTACHMENT = delete(_attachments).where(
+    _attachments.c.id == _ITEM_ID, _attachments.c.user_id == _USER
+)
+_RECENT_ITEMS = (
+    select(as_text(_items.c.data))
+    .where(_items.c.thread_id == _THREAD, _items.c.user_id == _USER)
+    .order_by(_items.c.seq.desc())
+    .limit(_LIMIT)
+)
+
+Direction = Literal["asc", "desc"]
+
+
+def _thread_page(direction: Direction, after: bool) -> Select[str, str]:
+    statement = select(_threads.c.id, as_text(_threads.c.data)).where(_threads.c.user_id == _USER)
+    if after:
+        seq = _threads.c.seq
+        statement = statement.where(seq > _CURSOR if direction == "asc" else seq < _CURSOR)
+    order = _threads.c.seq.asc() if direction == "asc" else _threads.c.seq.desc()
+    return statement.order_by(order).limit(_LIMIT)
+
+
+def _item_page(direction: Direction, after: bool) -> Select[str, str]:
+    statement = select(_items.c.id, as_text(_items.c.data)).where(
+        _items.c.thread_id == _THREAD, _items.c.user_id == _USER
+    )
+    if after:
+        seq = _items.c.seq
+        statement = statement.where(seq > _CURSOR if direction == "asc" else seq < _CURSOR)
+    order = _items.c.seq.asc() if direction == "asc" else _items.c.seq.desc()
+    return statement.order_by(order).limit(_LIMIT)
+
+
+# Page queries by direction and cursor, built once (SQLAlchemy and asyncpg reuse their
+# compiled and prepared forms).
+_THREAD_PAGES = {(d, a): _thread_page(d, a) for d in ("asc", "desc") for a in (False, True)}
+_ITEM_PAGES = {(d, a): _item_page(d, a) for d in ("asc", "desc") for a in (False, True)}
+
+
+def _order(order: str) -> Direction:
     return "asc" if order == "asc" else "desc"
 
 
@@ -92,14 +225,8 @@ class PostgresStore(Store[RequestContext]):
     pages are cut with an exclusive ``after`` cursor (the id of the previous page's last row).
     """
 
-    def __init__(self, pool: Any) -> None:
-        self._pool = pool
-
-    @asynccontextmanager
-    async def connection(self) -> AsyncIterator[Any]:
-        """One pooled connection (autocommit)."""
-        async with self._pool.acquire() as connection:
-            yield connection
+    def __init__(self, database: Database) -> None:
+        self._database = database
 
     async def load_thread(self, thread_id: str, context: RequestContext) -> ThreadMetadata:
         remembered = context.loaded_thread
@@ -107,11 +234,9 @@ class PostgresStore(Store[RequestContext]):
             # The request checked this thread a moment ago (before the SDK reads it again).
             context.loaded_thread = None
             return remembered
-        async with self.connection() as connection:
-            data = await connection.fetchval(
-                "SELECT data FROM chat_threads WHERE id = $1 AND user_id = $2",
-                thread_id,
-                context.user_id,
+        async with self._database.connection() as connection:
+            data = await connection.scalar(
+                _THREAD_DATA, {"thread": thread_id, "user": context.user_id}
             )
         if data is None:
             raise NotFoundError(f"Thread {thread_id} not found")
@@ -128,18 +253,10 @@ class PostgresStore(Store[RequestContext]):
         data = json_text(
             ThreadMetadata.model_validate(thread, from_attributes=True).model_dump_json()
         )
-        async with self.connection() as connection:
-            saved = await connection.fetchval(
-                "INSERT INTO chat_threads (id, user_id, title, data)"
-                " VALUES ($1, $2, $3, $4::jsonb)"
-                " ON CONFLICT (id) DO UPDATE"
-                " SET title = excluded.title, data = excluded.data, updated_at = now()"
-                " WHERE chat_threads.user_id = $2"
-                " RETURNING id",
-                thread.id,
-                context.user_id,
-                thread.title,
-                data,
+        async with self._database.connection() as connection:
+            saved = await connection.scalar(
+                _SAVE_THREAD,
+                {"thread": thread.id, "user": context.user_id, "title": thread.title, "body": data},
             )
         if saved is None:
             raise NotFoundError(f"Thread {thread.id} not found")
@@ -149,34 +266,31 @@ class PostgresStore(Store[RequestContext]):
     ) -> Page[ThreadMetadata]:
         limit = max(1, min(limit, MAX_PAGE))
         direction = _order(order)
-        async with self.connection() as connection:
+        async with self._database.connection() as connection:
             if after is None:
-                rows = await connection.fetch(_THREADS[direction], context.user_id, limit + 1)
+                result = await connection.execute(
+                    _THREAD_PAGES[direction, False], {"user": context.user_id, "limit": limit + 1}
+                )
             else:
-                cursor = await connection.fetchval(
-                    "SELECT seq FROM chat_threads WHERE id = $1 AND user_id = $2",
-                    after,
-                    context.user_id,
+                cursor = await connection.scalar(
+                    _THREAD_SEQ, {"thread": after, "user": context.user_id}
                 )
                 if cursor is None:
                     raise NotFoundError(f"Thread {after} not found")
-                rows = await connection.fetch(
-                    _THREADS_AFTER[direction],
-                    context.user_id,
-                    cursor,
-                    limit + 1,
+                result = await connection.execute(
+                    _THREAD_PAGES[direction, True],
+                    {"user": context.user_id, "cursor": cursor, "limit": limit + 1},
                 )
+            rows = result.all()
         has_more = len(rows) > limit
-        threads = [ThreadMetadata.model_validate_json(row["data"]) for row in rows[:limit]]
+        threads = [ThreadMetadata.model_validate_json(row[1]) for row in rows[:limit]]
         return Page(data=threads, has_more=has_more, after=threads[-1].id if has_more else None)
 
     async def delete_thread(self, thread_id: str, context: RequestContext) -> None:
         context.loaded_thread = None
-        async with self.connection() as connection:
-            deleted = await connection.fetchval(
-                "DELETE FROM chat_threads WHERE id = $1 AND user_id = $2 RETURNING id",
-                thread_id,
-                context.user_id,
+        async with self._database.connection() as connection:
+            deleted = await connection.scalar(
+                _DELETE_THREAD, {"thread": thread_id, "user": context.user_id}
             )
         if deleted is None:
             raise NotFoundError(f"Thread {thread_id} not found")
@@ -199,39 +313,24 @@ class PostgresStore(Store[RequestContext]):
                 return Page(data=page, has_more=has_more, after=page[-1].id if has_more else None)
         limit = max(1, min(limit, MAX_PAGE))
         direction = _order(order)
-        async with self.connection() as connection:
-            owned = await connection.fetchval(
-                "SELECT 1 FROM chat_threads WHERE id = $1 AND user_id = $2",
-                thread_id,
-                context.user_id,
-            )
-            if owned is None:
+        scope = {"thread": thread_id, "user": context.user_id}
+        async with self._database.connection() as connection:
+            if await connection.scalar(_THREAD_OWNED, scope) is None:
                 raise NotFoundError(f"Thread {thread_id} not found")
             if after is None:
-                rows = await connection.fetch(
-                    _ITEMS[direction],
-                    thread_id,
-                    context.user_id,
-                    limit + 1,
+                result = await connection.execute(
+                    _ITEM_PAGES[direction, False], {**scope, "limit": limit + 1}
                 )
             else:
-                cursor = await connection.fetchval(
-                    "SELECT seq FROM chat_items WHERE thread_id = $1 AND id = $2 AND user_id = $3",
-                    thread_id,
-                    after,
-                    context.user_id,
-                )
+                cursor = await connection.scalar(_ITEM_SEQ, {**scope, "item": after})
                 if cursor is None:
                     raise NotFoundError(f"Item {after} not found")
-                rows = await connection.fetch(
-                    _ITEMS_AFTER[direction],
-                    thread_id,
-                    context.user_id,
-                    cursor,
-                    limit + 1,
+                result = await connection.execute(
+                    _ITEM_PAGES[direction, True], {**scope, "cursor": cursor, "limit": limit + 1}
                 )
+            rows = result.all()
         has_more = len(rows) > limit
-        items = [parse_item(row["data"]) for row in rows[:limit]]
+        items = [parse_item(row[1]) for row in rows[:limit]]
         return Page(data=items, has_more=has_more, after=items[-1].id if has_more else None)
 
     async def recent_item_texts(
@@ -241,15 +340,11 @@ class PostgresStore(Store[RequestContext]):
 
         For a thread this request already loaded for the user; rows are still scoped by user.
         """
-        async with self.connection() as connection:
-            rows = await connection.fetch(
-                "SELECT data FROM chat_items WHERE thread_id = $1 AND user_id = $2"
-                " ORDER BY seq DESC LIMIT $3",
-                thread_id,
-                context.user_id,
-                limit,
+        async with self._database.connection() as connection:
+            result = await connection.scalars(
+                _RECENT_ITEMS, {"thread": thread_id, "user": context.user_id, "limit": limit}
             )
-        return [str(row["data"]) for row in rows]
+            return list(result.all())
 
     async def add_thread_item(
         self, thread_id: str, item: ThreadItem, context: RequestContext
@@ -258,34 +353,24 @@ class PostgresStore(Store[RequestContext]):
 
     async def save_item(self, thread_id: str, item: ThreadItem, context: RequestContext) -> None:
         data = json_text(item.model_dump_json())
-        # One statement: the thread must be the user's (its row is touched), then the upsert.
-        async with self.connection() as connection:
-            saved = await connection.fetchval(
-                "WITH owner AS ("
-                " UPDATE chat_threads SET updated_at = now()"
-                " WHERE id = $1 AND user_id = $3 RETURNING id)"
-                " INSERT INTO chat_items (thread_id, id, user_id, type, data)"
-                " SELECT owner.id, $2, $3, $4, $5::jsonb FROM owner"
-                " ON CONFLICT (thread_id, id) DO UPDATE"
-                " SET data = excluded.data, type = excluded.type"
-                " WHERE chat_items.user_id = $3"
-                " RETURNING chat_items.id",
-                thread_id,
-                item.id,
-                context.user_id,
-                item.type,
-                data,
+        async with self._database.connection() as connection:
+            saved = await connection.scalar(
+                _SAVE_ITEM,
+                {
+                    "thread": thread_id,
+                    "item": item.id,
+                    "user": context.user_id,
+                    "kind": item.type,
+                    "body": data,
+                },
             )
         if saved is None:
             raise NotFoundError(f"Thread {thread_id} not found")
 
     async def load_item(self, thread_id: str, item_id: str, context: RequestContext) -> ThreadItem:
-        async with self.connection() as connection:
-            data = await connection.fetchval(
-                "SELECT data FROM chat_items WHERE thread_id = $1 AND id = $2 AND user_id = $3",
-                thread_id,
-                item_id,
-                context.user_id,
+        async with self._database.connection() as connection:
+            data = await connection.scalar(
+                _ITEM_DATA, {"thread": thread_id, "item": item_id, "user": context.user_id}
             )
         if data is None:
             raise NotFoundError(f"Item {item_id} not found")
@@ -294,45 +379,33 @@ class PostgresStore(Store[RequestContext]):
     async def delete_thread_item(
         self, thread_id: str, item_id: str, context: RequestContext
     ) -> None:
-        async with self.connection() as connection:
+        async with self._database.connection() as connection:
             await connection.execute(
-                "DELETE FROM chat_items WHERE thread_id = $1 AND id = $2 AND user_id = $3",
-                thread_id,
-                item_id,
-                context.user_id,
+                _DELETE_ITEM, {"thread": thread_id, "item": item_id, "user": context.user_id}
             )
 
     async def save_attachment(self, attachment: Attachment, context: RequestContext) -> None:
         data = json_text(attachment.model_dump_json())
-        async with self.connection() as connection:
-            saved = await connection.fetchval(
-                "INSERT INTO chat_attachments (id, user_id, data) VALUES ($1, $2, $3::jsonb)"
-                " ON CONFLICT (id) DO UPDATE SET data = excluded.data"
-                " WHERE chat_attachments.user_id = $2 RETURNING id",
-                attachment.id,
-                context.user_id,
-                data,
+        async with self._database.connection() as connection:
+            saved = await connection.scalar(
+                _SAVE_ATTACHMENT, {"item": attachment.id, "user": context.user_id, "body": data}
             )
         if saved is None:
             raise NotFoundError(f"Attachment {attachment.id} not found")
 
     async def load_attachment(self, attachment_id: str, context: RequestContext) -> Attachment:
-        async with self.connection() as connection:
-            data = await connection.fetchval(
-                "SELECT data FROM chat_attachments WHERE id = $1 AND user_id = $2",
-                attachment_id,
-                context.user_id,
+        async with self._database.connection() as connection:
+            data = await connection.scalar(
+                _ATTACHMENT_DATA, {"item": attachment_id, "user": context.user_id}
             )
         if data is None:
             raise NotFoundError(f"Attachment {attachment_id} not found")
         return _ATTACHMENT.validate_json(data)
 
     async def delete_attachment(self, attachment_id: str, context: RequestContext) -> None:
-        async with self.connection() as connection:
+        async with self._database.connection() as connection:
             await connection.execute(
-                "DELETE FROM chat_attachments WHERE id = $1 AND user_id = $2",
-                attachment_id,
-                context.user_id,
+                _DELETE_ATTACHMENT, {"item": attachment_id, "user": context.user_id}
             )
 
     async def save_feedback(
@@ -342,20 +415,12 @@ class PostgresStore(Store[RequestContext]):
         await self.load_thread(thread_id, context)
         if not item_ids:
             return 0
-        async with self.connection() as connection:
-            rows = await connection.fetch(
-                "INSERT INTO chat_feedback (thread_id, item_id, user_id, kind)"
-                " SELECT thread_id, id, user_id, $4 FROM chat_items"
-                " WHERE thread_id = $1 AND user_id = $2 AND id = ANY($3::varchar[])"
-                " ON CONFLICT (thread_id, item_id) DO UPDATE"
-                " SET kind = excluded.kind, created_at = now()"
-                " RETURNING item_id",
-                thread_id,
-                context.user_id,
-                item_ids,
-                kind,
+        async with self._database.connection() as connection:
+            result = await connection.execute(
+                _SAVE_FEEDBACK,
+                {"thread": thread_id, "user": context.user_id, "ids": item_ids, "kind": kind},
             )
-        return len(rows)
+            return len(result.all())
 
     def generate_item_id(
         self, item_type: StoreItemType, thread: ThreadMetadata, context: RequestContext

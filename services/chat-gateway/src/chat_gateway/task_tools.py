@@ -184,7 +184,7 @@ class TaskOperations:
                 elif result.structured and isinstance(result.structured.get("task"), dict):
                     task = result.structured["task"]
         except TaskServiceUnavailableError:
-            await self.undo.release(pending.id)
+            await self.undo.release(context.user_id, pending.id)
             raise
         return UndoOutcome(description=pending.description, task=task, errors=errors)
 

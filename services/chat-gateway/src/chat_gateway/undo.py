@@ -6,7 +6,11 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID, uuid4
 
-from chat_gateway.store import json_text
+from servicekit.database import Database
+from sqlalchemy import DateTime, Text, Uuid, bindparam, func, insert, select, update
+
+from chat_gateway.models import UndoRecord
+from chat_gateway.store import json_param, json_text, table
 
 Step = dict[str, Any]
 """One MCP tool call: {"tool": name, "arguments": {...}}."""
@@ -55,11 +59,53 @@ def inverse_of(tool: str, arguments: dict[str, Any], result: dict[str, Any]) -> 
     return None
 
 
+_records = table(UndoRecord)
+_USER = bindparam("user", type_=Uuid)
+_RECORD = bindparam("record", type_=Uuid)
+
+_RECORD_UNDO = insert(_records).values(
+    id=_RECORD,
+    user_id=_USER,
+    thread_id=bindparam("thread", type_=Text),
+    description=bindparam("description", type_=Text),
+    steps=json_param("steps"),
+    expires_at=bindparam("expires", type_=DateTime(timezone=True)),
+)
+
+
+def _claim(given: bool) -> Any:
+    live = _records.alias("live")
+    latest = select(live.c.id).where(
+        live.c.user_id == _USER,
+        live.c.thread_id == bindparam("thread", type_=Text),
+        live.c.undone_at.is_(None),
+        live.c.expires_at > func.now(),
+    )
+    if given:
+        latest = latest.where(live.c.id == _RECORD)
+    latest = latest.order_by(live.c.seq.desc()).limit(1).with_for_update(skip_locked=True)
+    return (
+        update(_records)
+        .where(_records.c.id == latest.scalar_subquery())
+        .values(undone_at=func.now())
+        .returning(_records.c.id, _records.c.description, _records.c.steps)
+    )
+
+
+_CLAIM_LATEST = _claim(given=False)
+_CLAIM_GIVEN = _claim(given=True)
+_RELEASE = (
+    update(_records)
+    .where(_records.c.id == _RECORD, _records.c.user_id == _USER)
+    .values(undone_at=None)
+)
+
+
 class UndoLog:
     """Stores undo records in PostgreSQL, each usable once and only by its user and thread."""
 
-    def __init__(self, pool: Any, *, window_seconds: int) -> None:
-        self._pool = pool
+    def __init__(self, database: Database, *, window_seconds: int) -> None:
+        self._database = database
         self._window = timedelta(seconds=window_seconds)
 
     async def record(
@@ -67,17 +113,17 @@ class UndoLog:
     ) -> UUID:
         """Store the inverse of a mutation; returns the id an Undo button refers to."""
         undo_id = uuid4()
-        async with self._pool.acquire() as connection:
+        async with self._database.connection() as connection:
             await connection.execute(
-                "INSERT INTO chat_undo_records"
-                " (id, user_id, thread_id, description, steps, expires_at)"
-                " VALUES ($1, $2, $3, $4, $5::jsonb, $6)",
-                undo_id,
-                user_id,
-                thread_id,
-                description,
-                json_text(json.dumps(steps)),
-                datetime.now(UTC) + self._window,
+                _RECORD_UNDO,
+                {
+                    "record": undo_id,
+                    "user": user_id,
+                    "thread": thread_id,
+                    "description": description,
+                    "steps": json_text(json.dumps(steps)),
+                    "expires": datetime.now(UTC) + self._window,
+                },
             )
         return undo_id
 
@@ -85,28 +131,17 @@ class UndoLog:
         self, user_id: UUID, thread_id: str, undo_id: UUID | None = None
     ) -> PendingUndo | None:
         """Mark one live record used (a given one, or the thread's latest) and return it."""
-        async with self._pool.acquire() as connection:
-            row = await connection.fetchrow(
-                "UPDATE chat_undo_records SET undone_at = now()"
-                " WHERE id = ("
-                "  SELECT id FROM chat_undo_records"
-                "  WHERE user_id = $1 AND thread_id = $2 AND undone_at IS NULL"
-                "  AND expires_at > now() AND ($3::uuid IS NULL OR id = $3::uuid)"
-                "  ORDER BY seq DESC LIMIT 1 FOR UPDATE SKIP LOCKED)"
-                " RETURNING id, description, steps",
-                user_id,
-                thread_id,
-                undo_id,
+        statement = _CLAIM_LATEST if undo_id is None else _CLAIM_GIVEN
+        async with self._database.connection() as connection:
+            result = await connection.execute(
+                statement, {"user": user_id, "thread": thread_id, "record": undo_id}
             )
+            row = result.first()
         if row is None:
             return None
-        return PendingUndo(
-            id=row["id"], description=row["description"], steps=list(json.loads(row["steps"]))
-        )
+        return PendingUndo(id=row.id, description=row.description, steps=list(row.steps))
 
-    async def release(self, undo_id: UUID) -> None:
-        """Make a claimed record usable again (its inverse could not be applied)."""
-        async with self._pool.acquire() as connection:
-            await connection.execute(
-                "UPDATE chat_undo_records SET undone_at = NULL WHERE id = $1", undo_id
-            )
+    async def release(self, user_id: UUID, undo_id: UUID) -> None:
+        """Make a claimed record of the user usable again (its inverse could not be applied)."""
+        async with self._database.connection() as connection:
+            await connection.execute(_RELEASE, {"record": undo_id, "user": user_id})
