@@ -57,7 +57,10 @@ async def open_runtime(
     settings: Settings, *, redis: Redis | None = None, prune: bool = True
 ) -> AsyncIterator[Runtime]:
     """Open the database (and Redis, unless given) and start pruning; close them on exit."""
-    database = Database(settings.async_database_url, pool_size=settings.database_pool_size)
+    # TaskService retries work that met a dead pooled connection, so no test per checkout.
+    database = Database(
+        settings.async_database_url, pool_size=settings.database_pool_size, pre_ping=False
+    )
     redis = redis if redis is not None else connect_redis(settings.redis_url)
     runtime = Runtime(
         settings=settings,

@@ -3,6 +3,11 @@
 Each mutation runs in one transaction that also appends its events to the user's log; the
 events are published after commit. Mutations of one user are serialised in this process so
 that events are published in version order.
+
+The pool does not test connections before handing them out (that test costs three round
+trips per checkout on asyncpg). A connection that died meanwhile (PostgreSQL restarted)
+fails on first use before anything was committed; the pool then drops every older
+connection and the work is retried once on a fresh one.
 """
 
 import asyncio
@@ -21,6 +26,7 @@ from servicekit.database import Database
 from servicekit.events import Actor
 from servicekit.telemetry import current_trace_id
 from sqlalchemy import Date, Select, cast, literal, or_, select, tuple_
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from mcp_tasks.exceptions import InvalidTaskInputError, TaskNotFoundError
@@ -199,6 +205,11 @@ class TaskChanges:
     completed: bool | None = None
 
 
+def _stale_connection(exc: DBAPIError, attempt: int) -> bool:
+    """True when the first attempt failed because its pooled connection had died."""
+    return attempt == 0 and exc.connection_invalidated
+
+
 def _snapshot(task: Task) -> dict[str, Any]:
     return TaskPublic.model_validate(task).model_dump(mode="json")
 
@@ -233,19 +244,39 @@ class TaskService:
     ) -> T:
         lock = self._lock_for(user_id)
         async with lock:
-            now = _now()
-            async with self._database.session() as session:
-                result, pending = await change(session, now)
-                events = await append_events(
-                    session,
-                    user_id,
-                    pending,
-                    actor=actor,
-                    trace_id=current_trace_id(),
-                    occurred_at=now,
-                )
+            for attempt in range(2):
+                now = _now()
+                committing = False
+                try:
+                    async with self._database.session() as session:
+                        result, pending = await change(session, now)
+                        events = await append_events(
+                            session,
+                            user_id,
+                            pending,
+                            actor=actor,
+                            trace_id=current_trace_id(),
+                            occurred_at=now,
+                        )
+                        committing = True
+                    break
+                except DBAPIError as exc:
+                    # Only retried when it failed before COMMIT was sent: nothing was stored.
+                    if committing or not _stale_connection(exc, attempt):
+                        raise
             await self._publisher.publish(user_id, events)
         return result
+
+    async def _read(self, work: Callable[[AsyncSession], Awaitable[T]]) -> T:
+        """Run read-only ``work`` in an autocommit session, once more on a stale connection."""
+        for attempt in range(2):
+            try:
+                async with self._reads() as session:
+                    return await work(session)
+            except DBAPIError as exc:
+                if not _stale_connection(exc, attempt):
+                    raise
+        raise AssertionError("unreachable")
 
     @staticmethod
     async def _locked_task(
@@ -298,18 +329,18 @@ class TaskService:
     async def get_task(self, user_id: UUID, task_id: str | UUID) -> TaskPublic:
         """One live task of the user."""
         key = parse_task_id(task_id)
-        async with self._reads() as session:
+        statement = select(Task).where(
+            Task.id == key, Task.user_id == user_id, Task.deleted_at.is_(None)
+        )
+
+        async def fetch(session: AsyncSession) -> Task | None:
             with query_span("get_task"):
-                task = (
-                    await session.scalars(
-                        select(Task).where(
-                            Task.id == key, Task.user_id == user_id, Task.deleted_at.is_(None)
-                        )
-                    )
-                ).one_or_none()
-            if task is None:
-                raise TaskNotFoundError(task_id)
-            return TaskPublic.model_validate(task)
+                return (await session.scalars(statement)).one_or_none()
+
+        task = await self._read(fetch)
+        if task is None:
+            raise TaskNotFoundError(task_id)
+        return TaskPublic.model_validate(task)
 
     def list_statement(self, user_id: UUID, filters: TaskFilters) -> Select[Task]:
         """The query list_tasks runs (validated filters; one row more than the page)."""
@@ -353,9 +384,12 @@ class TaskService:
     async def list_tasks(self, user_id: UUID, filters: TaskFilters) -> TaskPage:
         """A page of the user's live tasks, by due date (none last), creation time and id."""
         statement = self.list_statement(user_id, filters)
-        async with self._reads() as session:
+
+        async def fetch(session: AsyncSession) -> list[Task]:
             with query_span("list_tasks"):
-                rows = list((await session.scalars(statement)).all())
+                return list((await session.scalars(statement)).all())
+
+        rows = await self._read(fetch)
         more = len(rows) > filters.limit
         rows = rows[: filters.limit]
         return TaskPage(
@@ -509,5 +543,4 @@ class TaskService:
             raise InvalidTaskInputError(
                 "limit", f"limit must be between 1 and {EVENTS_LIMIT_MAX}; {limit} was given."
             )
-        async with self._reads() as session:
-            return await read_events(session, user_id, after, limit)
+        return await self._read(lambda session: read_events(session, user_id, after, limit))
