@@ -122,6 +122,8 @@ class EventLog:
     resyncs: int = 0
     reconnects: int = 0
     changed: anyio.Event = field(default_factory=anyio.Event)
+    connected: anyio.Event = field(default_factory=anyio.Event)
+    """Set once the server sent the stream's first block: changes from then on are delivered."""
 
     def add(self, payload: JSON) -> None:
         self.frames.append((anyio.current_time(), payload))
@@ -153,6 +155,7 @@ async def _read_stream(gateway: httpx.AsyncClient, user: User, log: EventLog) ->
                 event, data = "message", list[str]()
                 async for line in answer.aiter_lines():
                     if line == "":
+                        log.connected.set()
                         if data and event == "resync":
                             log.resyncs += 1
                         elif data:
@@ -173,11 +176,18 @@ async def _read_stream(gateway: httpx.AsyncClient, user: User, log: EventLog) ->
 
 @asynccontextmanager
 async def listening(gateway: httpx.AsyncClient, user: User) -> AsyncIterator[EventLog]:
-    """Follow the user's live events (reconnecting with Last-Event-ID) while inside."""
+    """Follow the user's live events (reconnecting with Last-Event-ID) while inside.
+
+    Enters once the stream has started (its first block arrived), as a dashboard does before
+    it trusts the stream: a change committed earlier is part of the starting version, not an
+    event of the stream.
+    """
     log = EventLog()
     async with anyio.create_task_group() as group:
         group.start_soon(_read_stream, gateway, user, log)
         try:
+            with anyio.fail_after(15):
+                await log.connected.wait()
             yield log
         finally:
             group.cancel_scope.cancel()

@@ -119,9 +119,11 @@ async def test_gateway_sigterm_with_open_streams(
             gateway, users[index], f"add a task to pack box {index}", threads[index]
         )
 
-    stack.proxies["mcp"].hold()
-    try:
-        async with listening(gateway, users[0]) as events:
+    # The stream is open (it reads its starting version from mcp-tasks) before requests to
+    # mcp-tasks are held, so that the turns are what is in flight at SIGTERM.
+    async with listening(gateway, users[0]) as events:
+        stack.proxies["mcp"].hold()
+        try:
             async with anyio.create_task_group() as group:
                 for index in range(len(users)):
                     group.start_soon(in_flight, index)
@@ -131,8 +133,8 @@ async def test_gateway_sigterm_with_open_streams(
                 stack.proxies["mcp"].release()
                 exit_seconds = await anyio.to_thread.run_sync(stack.gateway.wait_exit, 30.0)
             reconnects_before_restart = events.reconnects
-    finally:
-        stack.proxies["mcp"].release()
+        finally:
+            stack.proxies["mcp"].release()
     stack.gateway.start()
     stored = {i: await _stored_items(gateway, users[i], threads[i]) for i in range(len(users))}
 

@@ -99,7 +99,9 @@ class EventHub:
 
     A user's channel is subscribed while at least one listener is registered and unsubscribed
     when the last one leaves. If the connection fails it is re-established with exponential
-    backoff, every channel is subscribed again and every listener receives a GapCheck.
+    backoff, every channel is subscribed again and every listener receives a GapCheck. The
+    backoff stays short (at most a second by default): it bounds how long after Redis is back
+    clients wait for what they missed, and one connection attempt a second costs nothing.
     """
 
     def __init__(
@@ -108,7 +110,7 @@ class EventHub:
         *,
         client_buffer: int = 256,
         reconnect_initial_seconds: float = 0.05,
-        reconnect_max_seconds: float = 5.0,
+        reconnect_max_seconds: float = 1.0,
         ping_interval_seconds: float = 10.0,
     ) -> None:
         self._redis: Redis = Redis.from_url(
