@@ -8,7 +8,9 @@
    table (bulk-loaded once with INSERT ... SELECT generate_series into database
    mcp_tasks_bench). Target: p99 under 10 ms. The query plans are recorded to show the indexes.
 
-Writes bench/results/mcp_tasks.json. Needs PostgreSQL and Redis.
+Writes bench/results/mcp_tasks.json, with the machine's load average (1, 5 and 15 minutes)
+at the start and at the end of the run so that figures from a busy machine can be told apart.
+Needs PostgreSQL and Redis.
 
     uv run --frozen python bench/mcp_tasks_bench.py [--iterations N] [--database-url URL]
 """
@@ -83,6 +85,11 @@ FROM generate_series(0, {USERS * TASKS_PER_USER - 1}) AS i
 def bench_user(n: int) -> uuid.UUID:
     """The id the loader gave user ``n`` (md5 of its name, as a UUID)."""
     return uuid.UUID(hashlib.md5(f"bench-user-{n}".encode()).hexdigest())
+
+
+def load_average() -> list[float]:
+    """The 1, 5 and 15 minute load averages, as ``uptime`` shows them."""
+    return [round(value, 2) for value in os.getloadavg()]
 
 
 def summary(samples: list[float]) -> dict[str, float]:
@@ -301,6 +308,7 @@ async def main() -> None:
     parser.add_argument("--iterations", type=int, default=1000)
     parser.add_argument("--database-url", default=DEFAULT_DATABASE_URL)
     args = parser.parse_args()
+    load_at_start = load_average()
     await create_database_if_missing(args.database_url)
     await asyncio.to_thread(migrate, args.database_url)
     table = await load(args.database_url)
@@ -326,7 +334,8 @@ async def main() -> None:
         "machine": {
             "python": platform.python_version(),
             "cpus": os.cpu_count(),
-            "load_average_1m_at_end": round(os.getloadavg()[0], 2),
+            "load_average_at_start": load_at_start,
+            "load_average_at_end": load_average(),
         },
         "tool_round_trip": trip,
         "list_tasks": {

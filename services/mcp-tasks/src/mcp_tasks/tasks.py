@@ -17,6 +17,7 @@ import json
 import re
 import weakref
 from collections.abc import Awaitable, Callable, Sequence
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any, TypeVar
@@ -25,9 +26,9 @@ from uuid import UUID
 from servicekit.database import Database
 from servicekit.events import Actor
 from servicekit.telemetry import current_trace_id
-from sqlalchemy import Date, Select, cast, literal, or_, select, tuple_
+from sqlalchemy import Date, Row, Select, bindparam, cast, literal, or_, select, tuple_
 from sqlalchemy.exc import DBAPIError
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession, async_sessionmaker
 
 from mcp_tasks.exceptions import InvalidTaskInputError, TaskNotFoundError
 from mcp_tasks.models import SORT_DUE, Task
@@ -53,6 +54,16 @@ _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _LIKE_SPECIALS = re.compile(r"([\\%_])")
 
 T = TypeVar("T")
+C = TypeVar("C")
+
+# Reads go through Core rows, not ORM objects: a page of 100 tasks is then validated straight
+# into TaskPublic, without building and tracking 100 mapped instances first.
+TASKS = Task.__table__
+_GET_TASK = select(TASKS).where(
+    TASKS.c.id == bindparam("task_id"),
+    TASKS.c.user_id == bindparam("user_id"),
+    TASKS.c.deleted_at.is_(None),
+)
 
 
 def _now() -> datetime:
@@ -153,7 +164,7 @@ def parse_task_id(task_id: str | UUID) -> UUID:
         raise TaskNotFoundError(task_id) from None
 
 
-def _encode_cursor(task: Task) -> str:
+def _encode_cursor(task: TaskPublic) -> str:
     due = task.due_date.isoformat() if task.due_date is not None else "infinity"
     raw = json.dumps([due, task.created_at.isoformat(), str(task.id)]).encode()
     return base64.urlsafe_b64encode(raw).rstrip(b"=").decode("ascii")
@@ -267,12 +278,15 @@ class TaskService:
             await self._publisher.publish(user_id, events)
         return result
 
-    async def _read(self, work: Callable[[AsyncSession], Awaitable[T]]) -> T:
-        """Run read-only ``work`` in an autocommit session, once more on a stale connection."""
+    @staticmethod
+    async def _read(
+        open_: Callable[[], AbstractAsyncContextManager[C]], work: Callable[[C], Awaitable[T]]
+    ) -> T:
+        """Run read-only ``work`` on what ``open_`` gives, once more on a stale connection."""
         for attempt in range(2):
             try:
-                async with self._reads() as session:
-                    return await work(session)
+                async with open_() as handle:
+                    return await work(handle)
             except DBAPIError as exc:
                 if not _stale_connection(exc, attempt):
                     raise
@@ -328,21 +342,18 @@ class TaskService:
 
     async def get_task(self, user_id: UUID, task_id: str | UUID) -> TaskPublic:
         """One live task of the user."""
-        key = parse_task_id(task_id)
-        statement = select(Task).where(
-            Task.id == key, Task.user_id == user_id, Task.deleted_at.is_(None)
-        )
+        params = {"task_id": parse_task_id(task_id), "user_id": user_id}
 
-        async def fetch(session: AsyncSession) -> Task | None:
+        async def fetch(connection: AsyncConnection) -> Row[Any] | None:
             with query_span("get_task"):
-                return (await session.scalars(statement)).one_or_none()
+                return (await connection.execute(_GET_TASK, params)).one_or_none()
 
-        task = await self._read(fetch)
-        if task is None:
+        row = await self._read(self._database.connection, fetch)
+        if row is None:
             raise TaskNotFoundError(task_id)
-        return TaskPublic.model_validate(task)
+        return TaskPublic.model_validate(row)
 
-    def list_statement(self, user_id: UUID, filters: TaskFilters) -> Select[Task]:
+    def list_statement(self, user_id: UUID, filters: TaskFilters) -> Select[Any]:
         """The query list_tasks runs (validated filters; one row more than the page)."""
         if filters.status not in STATUSES:
             raise InvalidTaskInputError(
@@ -352,7 +363,7 @@ class TaskService:
             raise InvalidTaskInputError(
                 "limit", f"limit must be between 1 and {LIST_LIMIT_MAX}; {filters.limit} was given."
             )
-        statement = select(Task).where(Task.user_id == user_id, Task.deleted_at.is_(None))
+        statement = select(TASKS).where(Task.user_id == user_id, Task.deleted_at.is_(None))
         if filters.status != "all":
             statement = statement.where(Task.completed.is_(filters.status == "completed"))
         due_on = parse_date(filters.due_on, "due_on")
@@ -385,17 +396,14 @@ class TaskService:
         """A page of the user's live tasks, by due date (none last), creation time and id."""
         statement = self.list_statement(user_id, filters)
 
-        async def fetch(session: AsyncSession) -> list[Task]:
+        async def fetch(connection: AsyncConnection) -> list[Row[Any]]:
             with query_span("list_tasks"):
-                return list((await session.scalars(statement)).all())
+                return list((await connection.execute(statement)).all())
 
-        rows = await self._read(fetch)
+        rows = await self._read(self._database.connection, fetch)
         more = len(rows) > filters.limit
-        rows = rows[: filters.limit]
-        return TaskPage(
-            tasks=[TaskPublic.model_validate(row) for row in rows],
-            next_cursor=_encode_cursor(rows[-1]) if more else None,
-        )
+        tasks = [TaskPublic.model_validate(row) for row in rows[: filters.limit]]
+        return TaskPage(tasks=tasks, next_cursor=_encode_cursor(tasks[-1]) if more else None)
 
     async def update_task(
         self, user_id: UUID, actor: Actor, task_id: str | UUID, changes: TaskChanges
@@ -543,4 +551,6 @@ class TaskService:
             raise InvalidTaskInputError(
                 "limit", f"limit must be between 1 and {EVENTS_LIMIT_MAX}; {limit} was given."
             )
-        return await self._read(lambda session: read_events(session, user_id, after, limit))
+        return await self._read(
+            self._reads, lambda session: read_events(session, user_id, after, limit)
+        )
