@@ -1,6 +1,7 @@
 """The per-user task event log: appending in the writer's transaction, reading, pruning,
 and publishing committed events on Redis."""
 
+import json
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -11,8 +12,19 @@ from uuid import UUID
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 from servicekit.events import Actor, TaskEvent, TaskEventType, user_channel
-from sqlalchemy import delete, func, insert, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy import (
+    BigInteger,
+    DateTime,
+    String,
+    Text,
+    Uuid,
+    bindparam,
+    delete,
+    func,
+    select,
+    text,
+)
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mcp_tasks.exceptions import EventsGoneError
@@ -21,6 +33,44 @@ from mcp_tasks.observability import EVENTS_PUBLISHED, query_span
 from mcp_tasks.schemas import EventPage
 
 logger = logging.getLogger(__name__)
+
+
+# Allocates the next ``count`` versions of the user and logs one row per array element with
+# them, in array order; returns the last version allocated.
+_APPEND_EVENTS = text(
+    """
+    WITH counter AS (
+        INSERT INTO task_user_versions (user_id, version) VALUES (:user_id, :count)
+        ON CONFLICT (user_id)
+        DO UPDATE SET version = task_user_versions.version + EXCLUDED.version
+        RETURNING version
+    ), logged AS (
+        INSERT INTO task_events
+            (user_id, version, type, task_id, actor, before, after, trace_id, occurred_at)
+        SELECT :user_id, counter.version - :count + item.position, item.type, item.task_id,
+               :actor, item.before, item.after, :trace_id, :occurred_at
+        FROM counter,
+             unnest(CAST(:types AS varchar[]), CAST(:task_ids AS uuid[]),
+                    CAST(:befores AS jsonb[]), CAST(:afters AS jsonb[]))
+                 WITH ORDINALITY AS item(type, task_id, before, after, position)
+    )
+    SELECT version FROM counter
+    """
+).bindparams(
+    bindparam("user_id", type_=Uuid()),
+    bindparam("count", type_=BigInteger()),
+    bindparam("types", type_=ARRAY(String())),
+    bindparam("task_ids", type_=ARRAY(Uuid())),
+    bindparam("befores", type_=ARRAY(Text())),
+    bindparam("afters", type_=ARRAY(Text())),
+    bindparam("actor", type_=String()),
+    bindparam("trace_id", type_=String()),
+    bindparam("occurred_at", type_=DateTime(timezone=True)),
+)
+
+
+def _jsonb(value: dict[str, Any] | None) -> str | None:
+    return None if value is None else json.dumps(value)
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,21 +95,28 @@ async def append_events(
     """Log ``pending`` with the next versions of the user, inside the caller's transaction.
 
     The upsert on the user's counter row takes a row lock held until commit, so concurrent
-    writers of one user commit in version order and versions have no gaps.
+    writers of one user commit in version order and versions have no gaps. Counter and log
+    rows are written by one statement: one round trip.
     """
     if not pending:
         return []
-    counter = (
-        pg_insert(UserVersion)
-        .values(user_id=user_id, version=len(pending))
-        .on_conflict_do_update(
-            index_elements=[UserVersion.user_id],
-            set_={"version": UserVersion.version + len(pending)},
-        )
-        .returning(UserVersion.version)
-    )
-    with query_span("allocate_versions"):
-        last = (await session.execute(counter)).scalar_one()
+    with query_span("append_events"):
+        last = (
+            await session.execute(
+                _APPEND_EVENTS,
+                {
+                    "user_id": user_id,
+                    "count": len(pending),
+                    "types": [item.type for item in pending],
+                    "task_ids": [item.task_id for item in pending],
+                    "befores": [_jsonb(item.before) for item in pending],
+                    "afters": [_jsonb(item.after) for item in pending],
+                    "actor": actor,
+                    "trace_id": trace_id,
+                    "occurred_at": occurred_at,
+                },
+            )
+        ).scalar_one()
     first = last - len(pending) + 1
     events = [
         TaskEvent(
@@ -73,22 +130,6 @@ async def append_events(
         )
         for offset, item in enumerate(pending)
     ]
-    rows = [
-        {
-            "user_id": user_id,
-            "version": event.version,
-            "type": event.type,
-            "task_id": event.task_id,
-            "actor": actor,
-            "before": item.before,
-            "after": item.after,
-            "trace_id": trace_id,
-            "occurred_at": occurred_at,
-        }
-        for event, item in zip(events, pending, strict=True)
-    ]
-    with query_span("insert_events"):
-        await session.execute(insert(TaskEventRow), rows)
     return events
 
 
