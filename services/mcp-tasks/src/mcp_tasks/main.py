@@ -81,13 +81,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         ),
         max_request_body_size=settings.max_body_bytes,
     )
-    app.router.routes.append(
+    # First in the route table: nearly every request is an MCP call.
+    app.router.routes.insert(
+        0,
         Route(
             "/mcp",
             endpoint=StreamableHTTPASGIApp(server.session_manager),
             methods=["GET", "POST", "DELETE"],
             include_in_schema=False,
-        )
+        ),
     )
 
     def readiness_checks() -> Mapping[str, ReadinessCheck]:

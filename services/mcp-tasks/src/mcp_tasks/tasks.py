@@ -23,6 +23,7 @@ from datetime import UTC, date, datetime
 from typing import Any, TypeVar
 from uuid import UUID
 
+from pydantic import TypeAdapter
 from servicekit.database import Database
 from servicekit.events import Actor
 from servicekit.telemetry import current_trace_id
@@ -59,6 +60,7 @@ C = TypeVar("C")
 # Reads go through Core rows, not ORM objects: a page of 100 tasks is then validated straight
 # into TaskPublic, without building and tracking 100 mapped instances first.
 TASKS = Task.__table__
+_TASK_LIST = TypeAdapter(list[TaskPublic])
 _GET_TASK = select(TASKS).where(
     TASKS.c.id == bindparam("task_id"),
     TASKS.c.user_id == bindparam("user_id"),
@@ -402,7 +404,7 @@ class TaskService:
 
         rows = await self._read(self._database.connection, fetch)
         more = len(rows) > filters.limit
-        tasks = [TaskPublic.model_validate(row) for row in rows[: filters.limit]]
+        tasks = _TASK_LIST.validate_python([row._asdict() for row in rows[: filters.limit]])
         return TaskPage(tasks=tasks, next_cursor=_encode_cursor(tasks[-1]) if more else None)
 
     async def update_task(
