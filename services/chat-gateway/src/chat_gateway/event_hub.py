@@ -46,39 +46,67 @@ class GapCheck:
 
 GAP_CHECK: Final = GapCheck()
 
-
-class EndOfStream:
-    """Marker: the process is shutting down; the stream ends and its client reconnects."""
-
-
-END_OF_STREAM: Final = EndOfStream()
-
-Delivery = LiveEvent | GapCheck | EndOfStream
+Delivery = LiveEvent | GapCheck
 
 
 class Listener:
-    """One stream's view of the hub: a bounded queue of deliveries for one user."""
+    """One stream's view of the hub: a bounded queue of deliveries for one user.
+
+    A process holds one per open stream, thousands at a time, so it keeps only a list and, while
+    the stream waits, one future (an asyncio.Queue and Events would cost a few kB each).
+    """
+
+    __slots__ = (
+        "_capacity",
+        "_pending",
+        "_subscribed_waiter",
+        "_waiter",
+        "channel",
+        "ending",
+        "newest_version",
+        "overflowed",
+        "reading_log",
+        "subscribed",
+        "user_id",
+    )
 
     def __init__(self, user_id: UUID, capacity: int) -> None:
         self.user_id = user_id
         self.channel = user_channel(user_id)
-        self.queue: asyncio.Queue[Delivery] = asyncio.Queue(capacity)
-        self.subscribed = asyncio.Event()
-        """Set once the user's channel subscription is confirmed by Redis."""
+        self._capacity = capacity
+        self._pending: list[Delivery] = []
+        self._waiter: asyncio.Future[None] | None = None
+        self._subscribed_waiter: asyncio.Future[None] | None = None
+        self.subscribed = False
+        """Whether the user's channel subscription is confirmed by Redis."""
         self.reading_log = False
         """Set by the stream before it reads the log; later confirmations then ask for a check."""
         self.overflowed = False
         self.ending = False
-        """Set when the process shuts down: the stream ends as soon as it looks."""
+        """Set when the process shuts down or the client left: the stream ends when it looks."""
         self.newest_version = 0
         """The newest version offered to this listener, delivered or not."""
 
     def end(self) -> None:
         """Ask the stream to end; wakes it if it waits for a delivery."""
         self.ending = True
-        # A full queue needs no wake-up: the stream is busy reading it and sees the flag.
-        with contextlib.suppress(asyncio.QueueFull):
-            self.queue.put_nowait(END_OF_STREAM)
+        self._wake()
+
+    def mark_subscribed(self) -> None:
+        """Note that Redis confirmed the user's channel subscription."""
+        self.subscribed = True
+        if self._subscribed_waiter is not None and not self._subscribed_waiter.done():
+            self._subscribed_waiter.set_result(None)
+
+    async def wait_subscribed(self) -> None:
+        """Return once the user's channel subscription is confirmed."""
+        if self.subscribed:
+            return
+        self._subscribed_waiter = asyncio.get_running_loop().create_future()
+        try:
+            await self._subscribed_waiter
+        finally:
+            self._subscribed_waiter = None
 
     def offer(self, delivery: Delivery) -> None:
         """Queue a delivery without ever waiting; a full queue marks the listener overflowed."""
@@ -86,12 +114,34 @@ class Listener:
             self.newest_version = max(self.newest_version, delivery.event.version)
         if self.overflowed:
             return
-        try:
-            self.queue.put_nowait(delivery)
-        except asyncio.QueueFull:
+        if len(self._pending) >= self._capacity:
             self.overflowed = True
-            # Wake a stream that waits on the queue's getter in the meantime; there is none
-            # for a full queue, so nothing else is needed.
+        else:
+            self._pending.append(delivery)
+        self._wake()
+
+    async def next(self) -> Delivery | None:
+        """The oldest queued delivery, waiting for one; None once the listener overflowed or
+        was ended (the stream looks at ``overflowed`` and ``ending`` to tell which).
+
+        Cancel it (a timeout) to stop waiting; nothing is lost then.
+        """
+        while not self._pending:
+            if self.overflowed or self.ending:
+                return None
+            self._waiter = asyncio.get_running_loop().create_future()
+            try:
+                await self._waiter
+            finally:
+                self._waiter = None
+        if self.overflowed or self.ending:
+            return None
+        # Rarely more than one or two are queued: popping the head of a list is cheap here.
+        return self._pending.pop(0)
+
+    def _wake(self) -> None:
+        if self._waiter is not None and not self._waiter.done():
+            self._waiter.set_result(None)
 
 
 class EventHub:
@@ -179,7 +229,7 @@ class EventHub:
         channel = listener.channel
         self._listeners.setdefault(channel, set()).add(listener)
         if channel in self._confirmed:
-            listener.subscribed.set()
+            listener.mark_subscribed()
         else:
             self._mark_dirty(channel)
         return listener
@@ -287,7 +337,7 @@ class EventHub:
                 for listener in list(listeners):
                     if listener.reading_log:
                         listener.offer(GAP_CHECK)
-                    listener.subscribed.set()
+                    listener.mark_subscribed()
         elif kind == "message" and listeners:
             try:
                 event = TaskEvent.model_validate_json(message["data"])

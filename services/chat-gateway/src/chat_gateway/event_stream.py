@@ -10,12 +10,12 @@ import asyncio
 import json
 import logging
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator, AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from uuid import UUID
 
-from chat_gateway.event_hub import EndOfStream, EventHub, GapCheck, Listener, sse_frame
+from chat_gateway.event_hub import EventHub, GapCheck, Listener, sse_frame
 from chat_gateway.event_metrics import (
     EVENT_CLIENTS,
     EVENT_DELIVERY_LAG,
@@ -92,7 +92,7 @@ class EventStream:
         if self._hub.connected:
             try:
                 async with asyncio.timeout(self._settings.subscribe_wait_seconds):
-                    await self._listener.subscribed.wait()
+                    await self._listener.wait_subscribed()
             except TimeoutError:
                 logger.info("event stream starts before its subscription is confirmed")
         # Otherwise Redis is away: serve the log now; the hub asks for a gap check once it is
@@ -105,6 +105,11 @@ class EventStream:
                 self.close()
                 raise
 
+    def end(self) -> None:
+        """End the stream at its next step (the client left): ``frames`` then returns."""
+        if self._listener is not None:
+            self._listener.end()
+
     def close(self) -> None:
         """Unregister from the hub."""
         if self._closed or self._listener is None:
@@ -113,7 +118,7 @@ class EventStream:
         self._hub.discard(self._listener)
         EVENT_CLIENTS.dec()
 
-    async def frames(self) -> AsyncIterator[bytes]:
+    async def frames(self) -> AsyncGenerator[bytes]:
         """The SSE frames for this client, beginning with the reconnection delay."""
         listener = self._listener
         if listener is None:
@@ -148,12 +153,12 @@ class EventStream:
                     return  # the client reconnects with a fresh token and its Last-Event-ID
             try:
                 async with asyncio.timeout(wait):
-                    delivery = await listener.queue.get()
+                    delivery = await listener.next()
             except TimeoutError:
                 yield HEARTBEAT
                 continue
-            if isinstance(delivery, EndOfStream):
-                continue
+            if delivery is None:
+                continue  # ended or overflowed: the top of the loop says which
             if isinstance(delivery, GapCheck):
                 async for frame in self._catch_up():
                     yield frame
