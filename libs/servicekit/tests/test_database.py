@@ -95,6 +95,42 @@ async def test_a_failed_statement_leaves_the_connection_usable(database: Databas
     assert found == 1
 
 
+async def test_execute_runs_one_statement_that_commits_and_returns_its_rows(
+    database: Database,
+) -> None:
+    row_id = uuid.uuid4()
+
+    rows = await database.execute(
+        text("INSERT INTO servicekit_probe VALUES (:id) RETURNING id"), {"id": row_id}
+    )
+    none = await database.execute(
+        text("DELETE FROM servicekit_probe WHERE id = :id AND false"), {"id": row_id}
+    )
+
+    assert [tuple(row) for row in rows] == [(row_id,)]
+    assert none == []
+    assert await _exists(database, row_id) is True
+
+
+async def test_scalar_is_the_first_value_or_none_and_errors_leave_the_pool_usable(
+    database: Database,
+) -> None:
+    row_id = uuid.uuid4()
+    await database.execute(text("INSERT INTO servicekit_probe VALUES (:id)"), {"id": row_id})
+
+    with pytest.raises(DBAPIError, match="duplicate key"):
+        await database.execute(text("INSERT INTO servicekit_probe VALUES (:id)"), {"id": row_id})
+    found = await database.scalar(
+        text("SELECT id FROM servicekit_probe WHERE id = :id"), {"id": row_id}
+    )
+    missing = await database.scalar(
+        text("SELECT id FROM servicekit_probe WHERE id = :id"), {"id": uuid.uuid4()}
+    )
+
+    assert found == row_id
+    assert missing is None
+
+
 async def _backend_pid(database: Database) -> int:
     async with database.connection() as connection:
         pid = await connection.scalar(text("SELECT pg_backend_pid()"))

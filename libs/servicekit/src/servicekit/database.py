@@ -1,9 +1,10 @@
 """Async SQLAlchemy on asyncpg: one engine and session factory per application lifespan."""
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import asynccontextmanager
+from typing import Any
 
-from sqlalchemy import text
+from sqlalchemy import Executable, Row, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import (
     AsyncConnection,
@@ -12,6 +13,7 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
+from sqlalchemy.util import greenlet_spawn
 
 
 class Database:
@@ -55,6 +57,31 @@ class Database:
         """
         async with self._autocommit.connect() as connection:
             yield connection
+
+    async def execute(
+        self, statement: Executable, parameters: Mapping[str, Any] | None = None
+    ) -> Sequence[Row[*tuple[Any, ...]]]:
+        """Run one statement on its own autocommit connection; returns its rows, if any.
+
+        Same as one ``execute`` in ``connection()``, for less work per call: checkout,
+        statement and return happen in one switch to SQLAlchemy's synchronous core instead
+        of three, which counts on paths that make many single-statement calls.
+        """
+        return await greenlet_spawn(self._execute, statement, parameters)
+
+    async def scalar(
+        self, statement: Executable, parameters: Mapping[str, Any] | None = None
+    ) -> Any:
+        """Run one statement like ``execute``; the first column of its first row, or None."""
+        rows = await self.execute(statement, parameters)
+        return rows[0][0] if rows else None
+
+    def _execute(
+        self, statement: Executable, parameters: Mapping[str, Any] | None
+    ) -> Sequence[Row[*tuple[Any, ...]]]:
+        with self._autocommit.sync_engine.connect() as connection:
+            result = connection.execute(statement, parameters)
+            return result.all() if result.returns_rows else []
 
     async def ping(self) -> None:
         """Raise when the database does not answer a trivial query."""

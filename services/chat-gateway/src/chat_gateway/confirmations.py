@@ -55,17 +55,16 @@ class Confirmations:
     ) -> UUID:
         """Hold back one call; returns the id the Confirm and Cancel buttons carry."""
         confirmation_id = uuid4()
-        async with self._database.connection() as connection:
-            await connection.execute(
-                _CREATE,
-                {
-                    "confirmation": confirmation_id,
-                    "user": user_id,
-                    "thread": thread_id,
-                    "action": action,
-                    "arguments": json_text(json.dumps(arguments)),
-                },
-            )
+        await self._database.execute(
+            _CREATE,
+            {
+                "confirmation": confirmation_id,
+                "user": user_id,
+                "thread": thread_id,
+                "action": action,
+                "arguments": json_text(json.dumps(arguments)),
+            },
+        )
         return confirmation_id
 
     async def resolve(
@@ -80,22 +79,20 @@ class Confirmations:
         Returns the held-back (action, arguments), or None when it is unknown, someone
         else's, or already resolved (a second click does nothing).
         """
-        async with self._database.connection() as connection:
-            result = await connection.execute(
-                _RESOLVE,
-                {
-                    "confirmation": confirmation_id,
-                    "user": user_id,
-                    "thread": thread_id,
-                    "status": status,
-                },
-            )
-            row = result.first()
+        rows = await self._database.execute(
+            _RESOLVE,
+            {
+                "confirmation": confirmation_id,
+                "user": user_id,
+                "thread": thread_id,
+                "status": status,
+            },
+        )
+        row = rows[0] if rows else None
         if row is None:
             return None
         return str(row.action), dict(row.arguments)
 
     async def reopen(self, user_id: UUID, confirmation_id: UUID) -> None:
         """Make a confirmed call pending again (it could not be run)."""
-        async with self._database.connection() as connection:
-            await connection.execute(_REOPEN, {"confirmation": confirmation_id, "user": user_id})
+        await self._database.execute(_REOPEN, {"confirmation": confirmation_id, "user": user_id})

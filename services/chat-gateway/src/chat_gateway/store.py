@@ -1,9 +1,9 @@
 """The ChatKit Store on PostgreSQL; every query is scoped to the user of the request context.
 
-Statements are SQLAlchemy Core, built once from the tables in ``models`` and run on the
-autocommit connections of ``servicekit.database.Database`` (``Database.connection()``): each
-store call is one or two single statements (no BEGIN/COMMIT around them), because a chat turn
-makes a handful of these calls one after the other while the user waits. JSON is read and
+Statements are SQLAlchemy Core, built once from the tables in ``models`` and run one at a
+time on autocommit connections of ``servicekit.database.Database`` (``Database.execute`` and
+``Database.scalar``: no BEGIN/COMMIT round trips, no pre-ping), because a chat turn makes a
+handful of these calls one after the other while the user waits. JSON is read and
 written as text (``CAST(data AS TEXT)``, ``CAST(:json AS JSONB)``): items are validated straight
 from it, and the text keys the history cache.
 """
@@ -234,10 +234,9 @@ class PostgresStore(Store[RequestContext]):
             # The request checked this thread a moment ago (before the SDK reads it again).
             context.loaded_thread = None
             return remembered
-        async with self._database.connection() as connection:
-            data = await connection.scalar(
-                _THREAD_DATA, {"thread": thread_id, "user": context.user_id}
-            )
+        data = await self._database.scalar(
+            _THREAD_DATA, {"thread": thread_id, "user": context.user_id}
+        )
         if data is None:
             raise NotFoundError(f"Thread {thread_id} not found")
         return ThreadMetadata.model_validate_json(data)
@@ -253,11 +252,10 @@ class PostgresStore(Store[RequestContext]):
         data = json_text(
             ThreadMetadata.model_validate(thread, from_attributes=True).model_dump_json()
         )
-        async with self._database.connection() as connection:
-            saved = await connection.scalar(
-                _SAVE_THREAD,
-                {"thread": thread.id, "user": context.user_id, "title": thread.title, "body": data},
-            )
+        saved = await self._database.scalar(
+            _SAVE_THREAD,
+            {"thread": thread.id, "user": context.user_id, "title": thread.title, "body": data},
+        )
         if saved is None:
             raise NotFoundError(f"Thread {thread.id} not found")
 
@@ -266,32 +264,29 @@ class PostgresStore(Store[RequestContext]):
     ) -> Page[ThreadMetadata]:
         limit = max(1, min(limit, MAX_PAGE))
         direction = _order(order)
-        async with self._database.connection() as connection:
-            if after is None:
-                result = await connection.execute(
-                    _THREAD_PAGES[direction, False], {"user": context.user_id, "limit": limit + 1}
-                )
-            else:
-                cursor = await connection.scalar(
-                    _THREAD_SEQ, {"thread": after, "user": context.user_id}
-                )
-                if cursor is None:
-                    raise NotFoundError(f"Thread {after} not found")
-                result = await connection.execute(
-                    _THREAD_PAGES[direction, True],
-                    {"user": context.user_id, "cursor": cursor, "limit": limit + 1},
-                )
-            rows = result.all()
+        if after is None:
+            rows = await self._database.execute(
+                _THREAD_PAGES[direction, False], {"user": context.user_id, "limit": limit + 1}
+            )
+        else:
+            cursor = await self._database.scalar(
+                _THREAD_SEQ, {"thread": after, "user": context.user_id}
+            )
+            if cursor is None:
+                raise NotFoundError(f"Thread {after} not found")
+            rows = await self._database.execute(
+                _THREAD_PAGES[direction, True],
+                {"user": context.user_id, "cursor": cursor, "limit": limit + 1},
+            )
         has_more = len(rows) > limit
         threads = [ThreadMetadata.model_validate_json(row[1]) for row in rows[:limit]]
         return Page(data=threads, has_more=has_more, after=threads[-1].id if has_more else None)
 
     async def delete_thread(self, thread_id: str, context: RequestContext) -> None:
         context.loaded_thread = None
-        async with self._database.connection() as connection:
-            deleted = await connection.scalar(
-                _DELETE_THREAD, {"thread": thread_id, "user": context.user_id}
-            )
+        deleted = await self._database.scalar(
+            _DELETE_THREAD, {"thread": thread_id, "user": context.user_id}
+        )
         if deleted is None:
             raise NotFoundError(f"Thread {thread_id} not found")
 
@@ -314,21 +309,19 @@ class PostgresStore(Store[RequestContext]):
         limit = max(1, min(limit, MAX_PAGE))
         direction = _order(order)
         scope = {"thread": thread_id, "user": context.user_id}
-        async with self._database.connection() as connection:
-            if await connection.scalar(_THREAD_OWNED, scope) is None:
-                raise NotFoundError(f"Thread {thread_id} not found")
-            if after is None:
-                result = await connection.execute(
-                    _ITEM_PAGES[direction, False], {**scope, "limit": limit + 1}
-                )
-            else:
-                cursor = await connection.scalar(_ITEM_SEQ, {**scope, "item": after})
-                if cursor is None:
-                    raise NotFoundError(f"Item {after} not found")
-                result = await connection.execute(
-                    _ITEM_PAGES[direction, True], {**scope, "cursor": cursor, "limit": limit + 1}
-                )
-            rows = result.all()
+        if await self._database.scalar(_THREAD_OWNED, scope) is None:
+            raise NotFoundError(f"Thread {thread_id} not found")
+        if after is None:
+            rows = await self._database.execute(
+                _ITEM_PAGES[direction, False], {**scope, "limit": limit + 1}
+            )
+        else:
+            cursor = await self._database.scalar(_ITEM_SEQ, {**scope, "item": after})
+            if cursor is None:
+                raise NotFoundError(f"Item {after} not found")
+            rows = await self._database.execute(
+                _ITEM_PAGES[direction, True], {**scope, "cursor": cursor, "limit": limit + 1}
+            )
         has_more = len(rows) > limit
         items = [parse_item(row[1]) for row in rows[:limit]]
         return Page(data=items, has_more=has_more, after=items[-1].id if has_more else None)
@@ -340,11 +333,10 @@ class PostgresStore(Store[RequestContext]):
 
         For a thread this request already loaded for the user; rows are still scoped by user.
         """
-        async with self._database.connection() as connection:
-            result = await connection.scalars(
-                _RECENT_ITEMS, {"thread": thread_id, "user": context.user_id, "limit": limit}
-            )
-            return list(result.all())
+        rows = await self._database.execute(
+            _RECENT_ITEMS, {"thread": thread_id, "user": context.user_id, "limit": limit}
+        )
+        return [row[0] for row in rows]
 
     async def add_thread_item(
         self, thread_id: str, item: ThreadItem, context: RequestContext
@@ -353,25 +345,23 @@ class PostgresStore(Store[RequestContext]):
 
     async def save_item(self, thread_id: str, item: ThreadItem, context: RequestContext) -> None:
         data = json_text(item.model_dump_json())
-        async with self._database.connection() as connection:
-            saved = await connection.scalar(
-                _SAVE_ITEM,
-                {
-                    "thread": thread_id,
-                    "item": item.id,
-                    "user": context.user_id,
-                    "kind": item.type,
-                    "body": data,
-                },
-            )
+        saved = await self._database.scalar(
+            _SAVE_ITEM,
+            {
+                "thread": thread_id,
+                "item": item.id,
+                "user": context.user_id,
+                "kind": item.type,
+                "body": data,
+            },
+        )
         if saved is None:
             raise NotFoundError(f"Thread {thread_id} not found")
 
     async def load_item(self, thread_id: str, item_id: str, context: RequestContext) -> ThreadItem:
-        async with self._database.connection() as connection:
-            data = await connection.scalar(
-                _ITEM_DATA, {"thread": thread_id, "item": item_id, "user": context.user_id}
-            )
+        data = await self._database.scalar(
+            _ITEM_DATA, {"thread": thread_id, "item": item_id, "user": context.user_id}
+        )
         if data is None:
             raise NotFoundError(f"Item {item_id} not found")
         return parse_item(data)
@@ -379,34 +369,30 @@ class PostgresStore(Store[RequestContext]):
     async def delete_thread_item(
         self, thread_id: str, item_id: str, context: RequestContext
     ) -> None:
-        async with self._database.connection() as connection:
-            await connection.execute(
-                _DELETE_ITEM, {"thread": thread_id, "item": item_id, "user": context.user_id}
-            )
+        await self._database.execute(
+            _DELETE_ITEM, {"thread": thread_id, "item": item_id, "user": context.user_id}
+        )
 
     async def save_attachment(self, attachment: Attachment, context: RequestContext) -> None:
         data = json_text(attachment.model_dump_json())
-        async with self._database.connection() as connection:
-            saved = await connection.scalar(
-                _SAVE_ATTACHMENT, {"item": attachment.id, "user": context.user_id, "body": data}
-            )
+        saved = await self._database.scalar(
+            _SAVE_ATTACHMENT, {"item": attachment.id, "user": context.user_id, "body": data}
+        )
         if saved is None:
             raise NotFoundError(f"Attachment {attachment.id} not found")
 
     async def load_attachment(self, attachment_id: str, context: RequestContext) -> Attachment:
-        async with self._database.connection() as connection:
-            data = await connection.scalar(
-                _ATTACHMENT_DATA, {"item": attachment_id, "user": context.user_id}
-            )
+        data = await self._database.scalar(
+            _ATTACHMENT_DATA, {"item": attachment_id, "user": context.user_id}
+        )
         if data is None:
             raise NotFoundError(f"Attachment {attachment_id} not found")
         return _ATTACHMENT.validate_json(data)
 
     async def delete_attachment(self, attachment_id: str, context: RequestContext) -> None:
-        async with self._database.connection() as connection:
-            await connection.execute(
-                _DELETE_ATTACHMENT, {"item": attachment_id, "user": context.user_id}
-            )
+        await self._database.execute(
+            _DELETE_ATTACHMENT, {"item": attachment_id, "user": context.user_id}
+        )
 
     async def save_feedback(
         self, thread_id: str, item_ids: list[str], kind: str, context: RequestContext
@@ -415,12 +401,11 @@ class PostgresStore(Store[RequestContext]):
         await self.load_thread(thread_id, context)
         if not item_ids:
             return 0
-        async with self._database.connection() as connection:
-            result = await connection.execute(
-                _SAVE_FEEDBACK,
-                {"thread": thread_id, "user": context.user_id, "ids": item_ids, "kind": kind},
-            )
-            return len(result.all())
+        rows = await self._database.execute(
+            _SAVE_FEEDBACK,
+            {"thread": thread_id, "user": context.user_id, "ids": item_ids, "kind": kind},
+        )
+        return len(rows)
 
     def generate_item_id(
         self, item_type: StoreItemType, thread: ThreadMetadata, context: RequestContext

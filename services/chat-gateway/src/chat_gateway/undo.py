@@ -113,18 +113,17 @@ class UndoLog:
     ) -> UUID:
         """Store the inverse of a mutation; returns the id an Undo button refers to."""
         undo_id = uuid4()
-        async with self._database.connection() as connection:
-            await connection.execute(
-                _RECORD_UNDO,
-                {
-                    "record": undo_id,
-                    "user": user_id,
-                    "thread": thread_id,
-                    "description": description,
-                    "steps": json_text(json.dumps(steps)),
-                    "expires": datetime.now(UTC) + self._window,
-                },
-            )
+        await self._database.execute(
+            _RECORD_UNDO,
+            {
+                "record": undo_id,
+                "user": user_id,
+                "thread": thread_id,
+                "description": description,
+                "steps": json_text(json.dumps(steps)),
+                "expires": datetime.now(UTC) + self._window,
+            },
+        )
         return undo_id
 
     async def claim(
@@ -132,16 +131,14 @@ class UndoLog:
     ) -> PendingUndo | None:
         """Mark one live record used (a given one, or the thread's latest) and return it."""
         statement = _CLAIM_LATEST if undo_id is None else _CLAIM_GIVEN
-        async with self._database.connection() as connection:
-            result = await connection.execute(
-                statement, {"user": user_id, "thread": thread_id, "record": undo_id}
-            )
-            row = result.first()
+        rows = await self._database.execute(
+            statement, {"user": user_id, "thread": thread_id, "record": undo_id}
+        )
+        row = rows[0] if rows else None
         if row is None:
             return None
         return PendingUndo(id=row.id, description=row.description, steps=list(row.steps))
 
     async def release(self, user_id: UUID, undo_id: UUID) -> None:
         """Make a claimed record of the user usable again (its inverse could not be applied)."""
-        async with self._database.connection() as connection:
-            await connection.execute(_RELEASE, {"record": undo_id, "user": user_id})
+        await self._database.execute(_RELEASE, {"record": undo_id, "user": user_id})
