@@ -190,6 +190,14 @@ class TasksRest:
         ) as client:
             return await client.get(path)
 
+    async def delete(self, user_id: UUID, task_id: str) -> httpx.Response:
+        """Delete a task behind the chat's back (as the dashboard would)."""
+        hook = signing_hook(self.signer, lambda: user_id)
+        async with httpx.AsyncClient(
+            base_url=self.base_url + "/internal/v1", event_hooks={"request": [hook]}, timeout=10
+        ) as client:
+            return await client.delete(f"/tasks/{task_id}")
+
     async def titles(self, user_id: UUID, status: str = "all") -> list[str]:
         response = await self.get(user_id, f"/tasks?status={status}")
         assert response.status_code == 200, response.text

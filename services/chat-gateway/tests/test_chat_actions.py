@@ -188,3 +188,66 @@ async def test_completing_an_already_completed_task_leaves_nothing_to_undo(
     assert undone.assistant_texts() == ["Tool result: There is nothing to undo."]
     assert await rest.titles(user.id, "completed") == ["Already done"]
     assert await rest.titles(user.id, "pending") == []
+
+
+def _texts(answer: ChatResponse) -> str:
+    """Everything a user can read in a streamed answer: widgets and assistant messages."""
+    widgets = [item.widget.model_dump(mode="json") for item in answer.widgets()]
+    widgets += [
+        event.item.widget.model_dump(mode="json")
+        for event in answer.of_type("thread.item.replaced")
+    ]
+    return json.dumps([widgets, answer.assistant_texts()], ensure_ascii=False)
+
+
+def _outcome_text(widget: Any) -> str:
+    tree = widget.model_dump(mode="json", exclude_none=True)
+    assert tree["key"] == "outcome"
+    return str(tree["children"][0]["value"])
+
+
+async def test_buttons_on_a_task_deleted_elsewhere_say_it_no_longer_exists_in_plain_words(
+    alice: tuple[User, ChatClient], rest: TasksRest
+) -> None:
+    user, client = alice
+    thread_id = (await client.create("add Buy milk")).thread_id
+    task_list = (await client.say(thread_id, "list")).widgets()[0]
+    task_id = button_action(task_list.widget, "toggle")["payload"]["task_id"]
+    assert (await rest.delete(user.id, task_id)).status_code == 200
+
+    completed = await _press(
+        client, thread_id, task_list.id, button_action(task_list.widget, "toggle")
+    )
+    deleted = await _press(
+        client, thread_id, task_list.id, button_action(task_list.widget, "delete")
+    )
+
+    for answer in (completed, deleted):
+        assert [_outcome_text(item.widget) for item in answer.widgets()] == [
+            "This task no longer exists."
+        ]
+        assert "list_tasks" not in _texts(answer)
+        assert "Error executing tool" not in _texts(answer)
+    assert await rest.titles(user.id) == []
+
+
+async def test_undo_of_a_change_to_a_task_deleted_since_says_so_in_plain_words(
+    alice: tuple[User, ChatClient], rest: TasksRest
+) -> None:
+    user, client = alice
+    thread_id = (await client.create("add Water the plants")).thread_id
+    task_list = (await client.say(thread_id, "list")).widgets()[0]
+    pressed = await _press(
+        client, thread_id, task_list.id, button_action(task_list.widget, "toggle")
+    )
+    task_id = button_action(task_list.widget, "toggle")["payload"]["task_id"]
+    assert (await rest.delete(user.id, task_id)).status_code == 200
+    outcome = pressed.widgets()[0]
+
+    undone = await _press(client, thread_id, outcome.id, button_action(outcome.widget, "undo"))
+
+    replaced = undone.of_type("thread.item.replaced")
+    assert [_outcome_text(event.item.widget) for event in replaced] == [
+        "Could not undo: completed task “Water the plants”. This task no longer exists."
+    ]
+    assert "list_tasks" not in _texts(undone)

@@ -1,6 +1,9 @@
 """The offline local model (the default) drives real MCP tool calls; the rows show the effect."""
 
+import json
 from collections.abc import AsyncIterator, Awaitable, Callable
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from chat_gateway.config import Settings
@@ -51,3 +54,35 @@ async def test_the_local_model_asks_before_deleting_and_nothing_is_deleted_yet(
     assert [w.widget.model_dump(mode="json")["key"] for w in asked.widgets()][-1] == "confirmation"
     assert asked.assistant_texts()
     assert [title.lower() for title in await rest.titles(user.id)] == ["renew the passport"]
+
+
+async def test_undo_says_what_was_undone_once(
+    local_chat: tuple[User, ChatClient], rest: TasksRest
+) -> None:
+    user, client = local_chat
+    thread_id = (await client.create("add buy milk")).thread_id
+
+    undone = await client.say(thread_id, "undo")
+
+    shown = [
+        json.dumps(w.widget.model_dump(mode="json"), ensure_ascii=False) for w in undone.widgets()
+    ]
+    said = undone.assistant_texts()
+    assert undone.of_type("error") == []
+    assert [text for text in shown + said if "Undone" in text] == ["Undone: added task “Buy milk”."]
+    assert await rest.titles(user.id) == []
+
+
+async def test_widgets_show_due_dates_in_the_users_time_zone(
+    local_chat: tuple[User, ChatClient],
+) -> None:
+    _, client = local_chat
+    client.timezone = "Pacific/Kiritimati"
+    tomorrow = (datetime.now(ZoneInfo("Pacific/Kiritimati")) + timedelta(days=1)).date()
+
+    added = await client.create("add pay the rent tomorrow")
+
+    card = added.widgets()[0].widget.model_dump(mode="json", exclude_none=True)
+    caption = next(c for c in card["children"] if str(c.get("id", "")).startswith("due:"))
+    assert caption["id"] == f"due:{tomorrow.isoformat()}"
+    assert caption["value"] == "Due tomorrow"

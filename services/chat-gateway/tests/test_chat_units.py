@@ -3,7 +3,7 @@
 import json
 import re
 from collections.abc import AsyncIterator
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 from uuid import uuid4
 
@@ -13,8 +13,9 @@ from chat_gateway.chat_server import remap_fake_ids, title_from
 from chat_gateway.history import TaskHistoryConverter, widget_history_text
 from chat_gateway.request_context import RequestContext, parse_timezone
 from chat_gateway.store import json_text
+from chat_gateway.task_tools import UndoOutcome, user_error
 from chat_gateway.undo import inverse_of
-from chat_gateway.widgets import task_card_widget, task_list_widget
+from chat_gateway.widgets import due_text, task_card_widget, task_list_widget
 from chatkit.types import (
     AssistantMessageContent,
     AssistantMessageItem,
@@ -180,3 +181,68 @@ def test_stored_json_never_carries_a_nul_but_keeps_an_escaped_backslash_u0000() 
     cleaned = json.loads(json_text(raw))
 
     assert cleaned == {"text": "model said NUL\ufffdhere", "literal": "C:\\u0000"}
+
+
+@pytest.mark.parametrize(
+    ("due", "completed", "shown"),
+    [
+        ("2026-11-26", False, "Due today"),
+        ("2026-11-27", False, "Due tomorrow"),
+        ("2026-11-27", True, "Due tomorrow"),
+        ("2026-11-30", False, "Due Mon, Nov 30"),
+        ("2027-01-08", False, "Due Fri, Jan 8, 2027"),
+        ("2026-11-20", False, "Overdue since Nov 20"),
+        ("2025-12-31", False, "Overdue since Dec 31, 2025"),
+        ("2026-11-25", True, "Due yesterday"),
+        ("2026-11-20", True, "Due Fri, Nov 20"),
+    ],
+)
+def test_due_dates_read_relative_to_the_users_day(due: str, completed: bool, shown: str) -> None:
+    assert due_text(due, completed=completed, today=date(2026, 11, 26)) == shown
+
+
+def test_widgets_show_due_dates_for_people_and_keep_the_iso_date_for_programs() -> None:
+    task = _task("Pay rent")
+    task["due_date"] = "2026-11-27"
+
+    card = task_card_widget(task, headline="Task added", undo_id=None, today=date(2026, 11, 26))
+    listed = task_list_widget([task], today=date(2026, 11, 27))
+
+    card_json = json.dumps(card.model_dump(mode="json", exclude_none=True))
+    list_json = json.dumps(listed.model_dump(mode="json", exclude_none=True))
+    assert '"value": "Due tomorrow \\u00b7 high priority \\u00b7 #home"' in card_json
+    assert '"value": "Due today \\u00b7 high priority \\u00b7 #home"' in list_json
+    assert '"id": "due:2026-11-27"' in card_json
+    assert '"id": "due:2026-11-27"' in list_json
+    assert "Due 2026-11-27" not in card_json + list_json
+
+
+@pytest.mark.parametrize(
+    "tool_error",
+    [
+        "Error executing tool complete_task: No task with id 1234. Call list_tasks to find the "
+        "task's id.",
+        "No task with id 1234. Call list_tasks to find the task's id.",
+    ],
+)
+def test_a_missing_task_error_reads_as_a_plain_sentence(tool_error: str) -> None:
+    assert user_error(tool_error) == "This task no longer exists."
+
+
+def test_other_tool_errors_never_reach_the_user_as_written_for_the_model() -> None:
+    text = user_error("Error executing tool update_task: title must be 1..200 characters.")
+
+    assert text == "That change could not be made. Please try again."
+
+
+def test_an_undo_whose_steps_failed_says_so_plainly() -> None:
+    gone = "Error executing tool restore_task: No task with id 1. Call list_tasks to find it."
+    failed = UndoOutcome(description="deleted task “A”", task=None, errors=[gone], steps=1)
+    partly = UndoOutcome(description="cleared 3 completed tasks", task=None, errors=[gone], steps=3)
+    done = UndoOutcome(description="added task “B”", task=None, errors=[], steps=1)
+
+    assert failed.user_text() == "Could not undo: deleted task “A”. This task no longer exists."
+    assert partly.user_text() == (
+        "Partly undone: cleared 3 completed tasks. 1 of the tasks no longer exists."
+    )
+    assert done.user_text() == "Undone: added task “B”."

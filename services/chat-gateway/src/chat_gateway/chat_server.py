@@ -40,7 +40,7 @@ from chat_gateway.history import HistoryCache, TaskHistoryConverter
 from chat_gateway.metrics import CHAT_TURNS, TURN_SECONDS, WIDGET_ACTIONS
 from chat_gateway.request_context import RequestContext
 from chat_gateway.store import PostgresStore
-from chat_gateway.task_tools import TaskOperations, describe, sentence
+from chat_gateway.task_tools import TaskOperations, describe, sentence, user_error
 from chat_gateway.widgets import (
     ACTION_CANCEL,
     ACTION_COMPLETE,
@@ -327,17 +327,19 @@ class ChatServer(ChatKitServer[RequestContext]):
             context, thread.id, tool, {"task_id": task_id}
         )
         if result.is_error or not result.structured:
-            async for event in self._new_widget(
-                thread, context, outcome_widget(result.text), result.text
-            ):
+            text = user_error(result.text)
+            async for event in self._new_widget(thread, context, outcome_widget(text), text):
                 yield event
             return
         task = result.structured["task"]
+        today = context.now().date()
         if kind == TASK_CARD:
             headline = "Task completed" if tool == "complete_task" else "Task reopened"
-            yield self._replaced(sender, task_card_widget(task, headline=headline, undo_id=undo_id))
+            yield self._replaced(
+                sender, task_card_widget(task, headline=headline, undo_id=undo_id, today=today)
+            )
             return
-        yield self._replaced(sender, with_row_replaced(widget, task))
+        yield self._replaced(sender, with_row_replaced(widget, task, today=today))
         text = sentence(describe(tool, result.structured))
         async for event in self._new_widget(
             thread, context, outcome_widget(text, undo_id=undo_id), text
@@ -360,7 +362,7 @@ class ChatServer(ChatKitServer[RequestContext]):
             context, thread.id, "delete_task", {"task_id": task_id}
         )
         if confirmation is None:
-            text = output if isinstance(output, str) else "There is nothing to delete."
+            text = user_error(output) if isinstance(output, str) else "There is nothing to delete."
             async for event in self._new_widget(thread, context, outcome_widget(text), text):
                 yield event
             return
@@ -399,7 +401,7 @@ class ChatServer(ChatKitServer[RequestContext]):
             await confirmations.reopen(context.user_id, confirmation_id)
             raise
         if result.is_error or not result.structured:
-            yield self._replaced(sender, outcome_widget(result.text))
+            yield self._replaced(sender, outcome_widget(user_error(result.text)))
             return
         text = sentence(describe(tool, result.structured))
         yield self._replaced(sender, outcome_widget(text, undo_id=undo_id))
@@ -416,12 +418,11 @@ class ChatServer(ChatKitServer[RequestContext]):
         outcome = await self.operations.undo_change(context, thread.id, undo_id)
         if outcome is None:
             raise InvalidActionError("This change can no longer be undone.")
-        text = f"Undone: {outcome.description}."
-        if outcome.errors:
-            text += " " + " ".join(outcome.errors)
+        text = outcome.user_text()
         if widget_kind(widget) == TASK_CARD and outcome.task is not None:
-            yield self._replaced(
-                sender, task_card_widget(outcome.task, headline=text, undo_id=None)
+            card = task_card_widget(
+                outcome.task, headline=text, undo_id=None, today=context.now().date()
             )
+            yield self._replaced(sender, card)
             return
         yield self._replaced(sender, outcome_widget(text))

@@ -9,6 +9,7 @@ confirmation widget and run only when the user presses Confirm.
 import json
 import time
 from dataclasses import dataclass
+from datetime import date
 from typing import Any, cast
 from uuid import UUID
 
@@ -34,6 +35,8 @@ from chat_gateway.widgets import (
 
 UNDO_TOOL = "undo_last_change"
 NOTHING_TO_UNDO = "There is nothing to undo."
+TASK_GONE = "This task no longer exists."
+CHANGE_FAILED = "That change could not be made. Please try again."
 _HEADLINES = {
     "get_task": "Task",
     "add_task": "Task added",
@@ -59,13 +62,43 @@ ChatAgentContext = AgentContext[RequestContext]
 _STATE_CHANGES = frozenset({"complete_task", "reopen_task", "delete_task", "restore_task"})
 
 
+def user_error(tool_error: str) -> str:
+    """A plain sentence for the user about a failed tool call.
+
+    Tool errors are written for the model ("No task with id …. Call list_tasks …") and are
+    never shown to users as they are.
+    """
+    text = tool_error.lower()
+    if "no task with id" in text:
+        return TASK_GONE
+    if NOTHING_TO_UNDO.lower() in text:
+        return NOTHING_TO_UNDO
+    return CHANGE_FAILED
+
+
 @dataclass(frozen=True, slots=True)
 class UndoOutcome:
-    """What an undo did."""
+    """What an undo did; ``errors`` are the tool errors of the steps that failed."""
 
     description: str
     task: Task | None
     errors: list[str]
+    steps: int = 1
+
+    def user_text(self) -> str:
+        """The sentence the user sees, e.g. 'Undone: deleted task “Buy milk”.'."""
+        if not self.errors:
+            return f"Undone: {self.description}."
+        if len(self.errors) < self.steps:
+            gone = sum(1 for error in self.errors if user_error(error) == TASK_GONE)
+            reason = (
+                f"{gone} of the tasks no longer exist{'s' if gone == 1 else ''}."
+                if gone == len(self.errors)
+                else CHANGE_FAILED
+            )
+            return f"Partly undone: {self.description}. {reason}"
+        reasons = dict.fromkeys(user_error(error) for error in self.errors)
+        return f"Could not undo: {self.description}. " + " ".join(reasons)
 
 
 def describe(tool: str, result: dict[str, Any]) -> str:
@@ -90,17 +123,21 @@ def _task_lines(tasks: list[Task]) -> str:
 
 
 def result_widget(
-    tool: str, result: dict[str, Any], undo_id: UUID | None
+    tool: str, result: dict[str, Any], undo_id: UUID | None, *, today: date | None = None
 ) -> tuple[DynamicWidgetRoot, str] | None:
-    """The widget (and copy text) showing a successful tool result."""
+    """The widget (and copy text) showing a successful tool result.
+
+    ``today`` is the user's local date, for due dates ("Due tomorrow").
+    """
     if tool == "list_tasks":
         tasks = [t for t in result.get("tasks") or [] if isinstance(t, dict)]
-        widget = task_list_widget(tasks, more=bool(result.get("next_cursor")))
+        widget = task_list_widget(tasks, more=bool(result.get("next_cursor")), today=today)
         return widget, _task_lines(tasks) or "No tasks."
     task = result.get("task")
     if tool in _HEADLINES and isinstance(task, dict):
         headline = _HEADLINES[tool]
-        return task_card_widget(task, headline=headline, undo_id=undo_id), str(task["title"])
+        card = task_card_widget(task, headline=headline, undo_id=undo_id, today=today)
+        return card, str(task["title"])
     if tool == "clear_completed":
         text = sentence(describe(tool, result))
         return outcome_widget(text, undo_id=undo_id), text
@@ -186,14 +223,17 @@ class TaskOperations:
         except TaskServiceUnavailableError:
             await self.undo.release(context.user_id, pending.id)
             raise
-        return UndoOutcome(description=pending.description, task=task, errors=errors)
+        return UndoOutcome(
+            description=pending.description, task=task, errors=errors, steps=len(pending.steps)
+        )
 
     async def hold_back(
         self, context: RequestContext, thread_id: str, tool: str, arguments: dict[str, Any]
     ) -> tuple[dict[str, Any] | str, DynamicWidgetRoot | None]:
         """Prepare a destructive call for confirmation instead of running it.
 
-        Returns the tool output for the model (or an error text) and the confirmation widget.
+        Returns the tool output for the model (or the tool's error text, written for the
+        model) and the confirmation widget.
         """
         if tool == "delete_task":
             task_id = arguments.get("task_id")
@@ -247,18 +287,20 @@ class TaskOperations:
             return output if isinstance(output, str) else json.dumps(output)
         result, undo_id = await self.mutate(context, thread_id, tool, arguments)
         if not result.is_error and result.structured is not None:
-            shown = result_widget(tool, result.structured, undo_id)
+            shown = result_widget(tool, result.structured, undo_id, today=context.now().date())
             if shown is not None:
                 await agent_context.stream_widget(shown[0], copy_text=shown[1])
         return result.for_model()
 
     async def run_undo_for_model(self, agent_context: ChatAgentContext) -> str:
-        """The local undo_last_change tool."""
+        """The local undo_last_change tool.
+
+        It shows no widget of its own: the model's reply says what was undone, and a widget
+        saying it too would show the same sentence twice.
+        """
         outcome = await self.undo_change(agent_context.request_context, agent_context.thread.id)
         if outcome is None:
             return NOTHING_TO_UNDO
-        text = f"Undone: {outcome.description}."
-        await agent_context.stream_widget(outcome_widget(text), copy_text=text)
         return json.dumps({"undone": outcome.description, "task": outcome.task})
 
     async def agent_tools(self, user_id: UUID) -> list[FunctionTool]:

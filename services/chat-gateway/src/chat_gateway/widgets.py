@@ -7,6 +7,7 @@ history and for widget actions) without any state outside the thread.
 """
 
 from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
 from typing import Any, Literal
 from uuid import UUID
 
@@ -41,14 +42,59 @@ def _action(kind: str, payload: dict[str, Any]) -> dict[str, Any]:
     return {"type": kind, "payload": payload, "handler": "server", "loadingBehavior": "self"}
 
 
-def _details(task: Task) -> str:
+_WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def _day(day: date, today: date) -> str:
+    shown = f"{_MONTHS[day.month - 1]} {day.day}"
+    return shown if day.year == today.year else f"{shown}, {day.year}"
+
+
+def due_text(due_date: str, *, completed: bool, today: date) -> str:
+    """A due date as people read it, relative to ``today`` (the user's local date).
+
+    "Due today", "Due tomorrow", "Due Fri, Nov 27"; an open task past its date is
+    "Overdue since Nov 20". A value that is not an ISO date is shown as it is.
+    """
+    try:
+        day = date.fromisoformat(due_date)
+    except ValueError:
+        return f"Due {due_date}"
+    if day < today and not completed:
+        return f"Overdue since {_day(day, today)}"
+    if day == today:
+        return "Due today"
+    if day == today + timedelta(days=1):
+        return "Due tomorrow"
+    if day == today - timedelta(days=1):
+        return "Due yesterday"
+    return f"Due {_WEEKDAYS[day.weekday()]}, {_day(day, today)}"
+
+
+def _today(today: date | None) -> date:
+    return today if today is not None else datetime.now(UTC).date()
+
+
+def _details(task: Task, today: date) -> str:
     parts: list[str] = []
     if task.get("due_date"):
-        parts.append(f"Due {task['due_date']}")
+        parts.append(
+            due_text(str(task["due_date"]), completed=bool(task.get("completed")), today=today)
+        )
     if task.get("priority") and task["priority"] != "normal":
         parts.append(f"{task['priority']} priority")
     parts.extend(f"#{tag}" for tag in task.get("tags") or [])
     return " · ".join(parts)
+
+
+def _details_caption(task: Task, today: date) -> dict[str, Any] | None:
+    details = _details(task, today)
+    if not details:
+        return None
+    # The ISO date stays in the tree for programs reading the widget (tests, the client).
+    due = task.get("due_date")
+    return {"type": "Caption", "id": f"due:{due}" if due else None, "value": details}
 
 
 def _toggle_button(task: Task) -> dict[str, Any]:
@@ -97,8 +143,7 @@ def _drop_none(value: Any) -> Any:
     return value
 
 
-def _row(n: int, task: Task) -> dict[str, Any]:
-    details = _details(task)
+def _row(n: int, task: Task, today: date) -> dict[str, Any]:
     return {
         "type": "ListViewItem",
         "key": str(task["id"]),
@@ -110,10 +155,7 @@ def _row(n: int, task: Task) -> dict[str, Any]:
                 "type": "Col",
                 "flex": 1,
                 "gap": 0,
-                "children": [
-                    _title_text(task),
-                    {"type": "Caption", "value": details} if details else None,
-                ],
+                "children": [_title_text(task), _details_caption(task, today)],
             },
             _status_badge(task),
             _toggle_button(task) if not task.get("deleted_at") else None,
@@ -132,9 +174,15 @@ def _row(n: int, task: Task) -> dict[str, Any]:
     }
 
 
-def task_list_widget(tasks: list[Task], *, more: bool = False) -> DynamicWidgetRoot:
-    """A list of tasks, numbered as displayed, each with its state and action buttons."""
-    rows = [_row(n, task) for n, task in enumerate(tasks, start=1)]
+def task_list_widget(
+    tasks: list[Task], *, more: bool = False, today: date | None = None
+) -> DynamicWidgetRoot:
+    """A list of tasks, numbered as displayed, each with its state and action buttons.
+
+    Due dates are shown relative to ``today``, the user's local date (UTC when not given).
+    """
+    day = _today(today)
+    rows = [_row(n, task, day) for n, task in enumerate(tasks, start=1)]
     if not rows:
         rows.append(
             {
@@ -154,9 +202,13 @@ def task_list_widget(tasks: list[Task], *, more: bool = False) -> DynamicWidgetR
     return _root({"type": "ListView", "key": TASK_LIST, "children": rows})
 
 
-def task_card_widget(task: Task, *, headline: str, undo_id: UUID | None) -> DynamicWidgetRoot:
-    """One task with a headline saying what happened, and Undo while it is possible."""
-    details = _details(task)
+def task_card_widget(
+    task: Task, *, headline: str, undo_id: UUID | None, today: date | None = None
+) -> DynamicWidgetRoot:
+    """One task with a headline saying what happened, and Undo while it is possible.
+
+    Its due date is shown relative to ``today``, the user's local date (UTC when not given).
+    """
     buttons: list[dict[str, Any]] = []
     if not task.get("deleted_at"):
         buttons.append(_toggle_button(task))
@@ -176,7 +228,7 @@ def task_card_widget(task: Task, *, headline: str, undo_id: UUID | None) -> Dyna
                     "align": "center",
                     "children": [_title_text(task), {"type": "Spacer"}, _status_badge(task)],
                 },
-                {"type": "Caption", "value": details} if details else None,
+                _details_caption(task, _today(today)),
                 {"type": "Row", "gap": 2, "children": buttons} if buttons else None,
             ],
         }
@@ -314,7 +366,9 @@ def row_task(widget: dict[str, Any], task_id: str) -> ShownTask | None:
     return next((t for t in shown_tasks(widget) if t.id == task_id), None)
 
 
-def with_row_replaced(widget: dict[str, Any], task: Task) -> DynamicWidgetRoot:
+def with_row_replaced(
+    widget: dict[str, Any], task: Task, *, today: date | None = None
+) -> DynamicWidgetRoot:
     """A stored task list with the row of ``task`` rebuilt from its current state."""
     children: list[Any] = []
     n = 0
@@ -322,6 +376,6 @@ def with_row_replaced(widget: dict[str, Any], task: Task) -> DynamicWidgetRoot:
         if isinstance(row, dict) and row.get("key") not in (None, "empty", "more"):
             n += 1
             if row.get("key") == str(task["id"]):
-                row = _row(n, task)
+                row = _row(n, task, _today(today))
         children.append(row)
     return _root({**widget, "children": children})
