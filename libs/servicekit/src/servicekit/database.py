@@ -24,22 +24,31 @@ class Database:
     test is one round trip per checkout; code on a latency-critical path that makes many short
     checkouts may turn it off (``pre_ping=False``): a dead connection then fails one query,
     and the pool, seeing a disconnect, replaces every connection older than that failure.
+
+    ``session()`` works in transactions; ``connection()``, ``execute()`` and ``scalar()`` run
+    single statements in autocommit, on a second pool of the same size that stays empty
+    until they are first used.
     """
 
     def __init__(
         self, url: str, *, pool_size: int = 10, pre_ping: bool = True, echo: bool = False
     ) -> None:
-        self.engine: AsyncEngine = create_async_engine(
-            url,
-            pool_size=pool_size,
-            max_overflow=pool_size,
-            pool_pre_ping=pre_ping,
-            pool_timeout=5,
-            echo=echo,
-            connect_args={"timeout": 5, "command_timeout": 30},
-        )
+        options: dict[str, Any] = {
+            "pool_size": pool_size,
+            "max_overflow": pool_size,
+            "pool_pre_ping": pre_ping,
+            "pool_timeout": 5,
+            "echo": echo,
+            "connect_args": {"timeout": 5, "command_timeout": 30},
+        }
+        self.engine: AsyncEngine = create_async_engine(url, **options)
         self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)
-        self._autocommit = self.engine.execution_options(isolation_level="AUTOCOMMIT")
+        # Autocommit connections come from a pool of their own (opened on first use), whose
+        # connections stay in autocommit: no isolation level switched at each checkout, and no
+        # transaction to roll back when one is returned.
+        self._autocommit: AsyncEngine = create_async_engine(
+            url, isolation_level="AUTOCOMMIT", pool_reset_on_return=None, **options
+        )
 
     @asynccontextmanager
     async def session(self) -> AsyncIterator[AsyncSession]:
@@ -91,6 +100,7 @@ class Database:
     async def dispose(self) -> None:
         """Close every pooled connection."""
         await self.engine.dispose()
+        await self._autocommit.dispose()
 
 
 async def create_database_if_missing(url: str) -> bool:
