@@ -35,14 +35,14 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-import asyncpg  # type: ignore[import-untyped]  # asyncpg ships no type information
 import httpx
+from servicekit.database import create_database_if_missing
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULT = Path(__file__).parent / "results" / "chat_turn.json"
 THIS_FILE = Path(__file__).resolve()
 LOGS = ROOT / ".run" / "bench"
-POSTGRES = "postgresql://postgres@127.0.0.1:5432"
+POSTGRES = "postgresql+asyncpg://postgres@127.0.0.1:5432"
 REDIS_URL = "redis://127.0.0.1:6379/3"
 KEY_ID, SECRET = "bench", "chat-turn-bench-" + secrets.token_hex(12)
 P50_TARGET_MS, RATIO_TARGET = 60.0, 2.0
@@ -56,13 +56,9 @@ def free_port() -> int:
 
 
 async def ensure_database(name: str) -> str:
-    connection = await asyncpg.connect(f"{POSTGRES}/postgres")
-    try:
-        if not await connection.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", name):
-            await connection.execute(f'CREATE DATABASE "{name}"')
-    finally:
-        await connection.close()
-    return f"postgresql+asyncpg://postgres@127.0.0.1:5432/{name}"
+    url = f"{POSTGRES}/{name}"
+    await create_database_if_missing(url)
+    return url
 
 
 def clean_env(extra: dict[str, str]) -> dict[str, str]:
