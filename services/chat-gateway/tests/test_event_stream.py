@@ -1,14 +1,19 @@
 """GET /api/v1/events: every change reaches every open stream of its user, in order, once."""
 
+import asyncio
 import json
+import tracemalloc
 from collections.abc import Awaitable, Callable
 from typing import Any
+from uuid import uuid4
 
 import anyio
 import asyncpg  # type: ignore[import-untyped]  # ships no type information
 import httpx
 import pytest
+from chat_gateway.event_hub import EventHub
 from live_harness import (
+    REDIS_URL,
     Frame,
     Gateway,
     GatewayFactory,
@@ -221,3 +226,39 @@ async def test_metrics_report_clients_deliveries_resyncs_and_lag(
     assert metric(during, live) == metric(before, live) + 1
     assert metric(during, lag) == metric(before, lag) + 1
     assert metric(after, resyncs) == metric(during, resyncs) + 1
+
+
+async def test_a_listener_costs_under_a_kilobyte_so_thousands_of_clients_fit() -> None:
+    hub = EventHub(REDIS_URL)
+    user_id = uuid4()
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        listeners = [hub.register(user_id) for _ in range(1000)]
+        per_listener = (tracemalloc.get_traced_memory()[0] - before) / len(listeners)
+    finally:
+        tracemalloc.stop()
+    assert hub.listener_count(user_id) == 1000
+    for listener in listeners:
+        hub.discard(listener)
+    assert hub.listener_count(user_id) == 0
+    await hub.stop()
+    assert per_listener < 1024, per_listener
+
+
+async def test_an_open_stream_runs_in_its_request_task_and_one_watcher(
+    gateway: Gateway, new_user: NewUser
+) -> None:
+    user = await new_user()
+    before = len(asyncio.all_tasks())
+    async with (
+        open_events(gateway.url, user.headers) as first,
+        open_events(gateway.url, user.headers) as second,
+    ):
+        during = len(asyncio.all_tasks())
+        await create_task(gateway, user, "counted")
+        delivered = [(await first.events(1))[0].id, (await second.events(1))[0].id]
+    # Per stream: the server's request task and the watcher of the client leaving (the
+    # clients here run no tasks of their own).
+    assert during - before <= 2 * 2, during - before
+    assert delivered == ["1", "1"]
