@@ -1,5 +1,6 @@
 """The ASGI application: MCP at /mcp, the internal REST API, health and metrics."""
 
+import gc
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 
@@ -60,6 +61,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         async with open_runtime(settings, redis=redis) as runtime:
             app.state.runtime = runtime
             async with server.session_manager.run():
+                # Startup objects live as long as the process; keeping them out of the cyclic
+                # collector's full passes removes ~0.1 s stalls from the write path's tail.
+                gc.freeze()
                 yield
 
     app = FastAPI(
