@@ -47,7 +47,11 @@ class Database:
         # connections stay in autocommit: no isolation level switched at each checkout, and no
         # transaction to roll back when one is returned.
         self._autocommit: AsyncEngine = create_async_engine(
-            url, isolation_level="AUTOCOMMIT", pool_reset_on_return=None, **options
+            url,
+            isolation_level="AUTOCOMMIT",
+            pool_reset_on_return=None,
+            pool_use_lifo=True,
+            **options,
         )
 
     @asynccontextmanager
