@@ -1039,6 +1039,14 @@ _QUERY = re.compile(
 _SEARCH = re.compile(
     r"(?:find|search(?:\s+for)?|look\s+(?:up|for)|lookup|filter(?:\s+by)?)\s+(?P<q>.+)$"
 )
+
+
+def _always(match: re.Match[str] | None) -> re.Match[str]:
+    """The match of a pattern that also matches the empty string, so it cannot fail."""
+    assert match is not None
+    return match
+
+
 _QUERY_NOISE = re.compile(
     r"(?:(?:any|all|my|the|a|an|some|anything|something|everything|tasks?|todos?|items?|stuff|things?"
     r"|ones?|that|which|are|is|of|in|on)\s+)*"
@@ -1099,16 +1107,16 @@ def _list_filters(msg: _Msg, today: date, result: Understanding) -> None:
     m = _QUERY.search(s) or _SEARCH.search(s)
     if m is not None and result.tag is None:
         q_start, q_end = m.span("q")
-        q_start = _QUERY_NOISE.match(s, q_start, q_end).end()  # type: ignore[union-attr]
+        q_start = _always(_QUERY_NOISE.match(s, q_start, q_end)).end()
         q_start, q_end = _strip_polite(s, q_start, q_end)
         inner = _QUERY.search(s, q_start, q_end)
         if inner is not None:
-            q_start = _QUERY_NOISE.match(s, inner.start("q"), q_end).end()  # type: ignore[union-attr]
+            q_start = _always(_QUERY_NOISE.match(s, inner.start("q"), q_end)).end()
         q_start, q_end = _trim(s, q_start, q_end)
         for d in find_dates(s, today):
             if q_start <= d.start < q_end:
                 q_end = d.start
-        q_end = _DATE_PREP.search(s, q_start, q_end).start()  # type: ignore[union-attr]
+        q_end = _always(_DATE_PREP.search(s, q_start, q_end)).start()
         tail = re.compile(
             r"\s+(?:tasks?|todos?|items?|on\s+my\s+list|in\s+my\s+list|please)$"
         ).search(s, q_start, q_end)
