@@ -23,7 +23,6 @@ from typing import Any
 from uuid import UUID
 
 import anyio
-import asyncpg  # type: ignore[import-untyped]  # ships no type information
 import httpx
 import httpx2
 import uvicorn
@@ -32,6 +31,7 @@ from fastapi import FastAPI
 from mcp import ClientSession
 from mcp.client.streamable_http import streamable_http_client
 from pydantic import SecretStr
+from servicekit.database import create_database_if_missing
 from servicekit.identity import IdentitySigner, signing_hook
 
 with warnings.catch_warnings():
@@ -62,19 +62,9 @@ def _database_url(name: str) -> str:
 
 def ensure_database(name: str) -> str:
     """Create database ``name`` if missing; return its asyncpg URL."""
-    url = _database_url(name)
-
-    async def create() -> None:
-        connection = await asyncpg.connect(url.rsplit("/", 1)[0] + "/postgres")
-        try:
-            exists = await connection.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", name)
-            if not exists:
-                await connection.execute(f'CREATE DATABASE "{name}"')
-        finally:
-            await connection.close()
-
-    asyncio.run(create())
-    return url.replace("postgresql://", "postgresql+asyncpg://")
+    url = _database_url(name).replace("postgresql://", "postgresql+asyncpg://")
+    asyncio.run(create_database_if_missing(url))
+    return url
 
 
 def migrate(service: str, database_url: str, env: dict[str, str] | None = None) -> None:
