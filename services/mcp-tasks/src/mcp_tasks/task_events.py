@@ -3,7 +3,7 @@ and publishing committed events on Redis."""
 
 import json
 import logging
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -25,7 +25,8 @@ from sqlalchemy import (
     text,
 )
 from sqlalchemy.dialects.postgresql import ARRAY
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
+from sqlalchemy.sql.elements import BindParameter, TextClause
 
 from mcp_tasks.exceptions import EventsGoneError
 from mcp_tasks.models import TaskEventRow, UserVersion
@@ -35,12 +36,36 @@ from mcp_tasks.schemas import EventPage
 logger = logging.getLogger(__name__)
 
 
-# Allocates the next ``count`` versions of the user and logs one row per array element with
-# them, in array order; returns the last version allocated.
-_APPEND_EVENTS = text(
+_EVENT_PARAMETERS = (
+    bindparam("user_id", type_=Uuid()),
+    bindparam("count", type_=BigInteger()),
+    bindparam("types", type_=ARRAY(String())),
+    bindparam("task_ids", type_=ARRAY(Uuid())),
+    bindparam("befores", type_=ARRAY(Text())),
+    bindparam("afters", type_=ARRAY(Text())),
+    bindparam("actor", type_=String()),
+    bindparam("trace_id", type_=String()),
+    bindparam("occurred_at", type_=DateTime(timezone=True)),
+)
+
+
+def logging_statement(write: str | None = None, *parameters: BindParameter[Any]) -> TextClause:
+    """The statement that allocates the next ``count`` versions of the user and logs one row
+    per array element with them, in array order; it returns the last version allocated.
+
+    With ``write`` (a data-modifying statement with RETURNING, bound by ``parameters``), that
+    write runs first in the same statement and the events are logged only when it returned a
+    row; otherwise the statement returns no row and logs nothing.
     """
-    WITH counter AS (
-        INSERT INTO task_user_versions (user_id, version) VALUES (:user_id, :count)
+    source = "VALUES (:user_id, :count)"
+    head = "WITH "
+    if write is not None:
+        head = f"WITH write AS ({write}), "
+        source = "SELECT :user_id, :count WHERE EXISTS (SELECT FROM write)"
+    # The pieces are constants of this package, never request data; values are bound.
+    return text(
+        f"""{head}counter AS (
+        INSERT INTO task_user_versions (user_id, version) {source}
         ON CONFLICT (user_id)
         DO UPDATE SET version = task_user_versions.version + EXCLUDED.version
         RETURNING version
@@ -54,19 +79,11 @@ _APPEND_EVENTS = text(
                     CAST(:befores AS jsonb[]), CAST(:afters AS jsonb[]))
                  WITH ORDINALITY AS item(type, task_id, before, after, position)
     )
-    SELECT version FROM counter
-    """
-).bindparams(
-    bindparam("user_id", type_=Uuid()),
-    bindparam("count", type_=BigInteger()),
-    bindparam("types", type_=ARRAY(String())),
-    bindparam("task_ids", type_=ARRAY(Uuid())),
-    bindparam("befores", type_=ARRAY(Text())),
-    bindparam("afters", type_=ARRAY(Text())),
-    bindparam("actor", type_=String()),
-    bindparam("trace_id", type_=String()),
-    bindparam("occurred_at", type_=DateTime(timezone=True)),
-)
+    SELECT version FROM counter"""  # noqa: S608
+    ).bindparams(*_EVENT_PARAMETERS, *parameters)
+
+
+_APPEND_EVENTS = logging_statement()
 
 
 def _jsonb(value: dict[str, Any] | None) -> str | None:
@@ -84,26 +101,30 @@ class PendingEvent:
 
 
 async def append_events(
-    session: AsyncSession,
+    executor: AsyncSession | AsyncConnection,
     user_id: UUID,
     pending: Sequence[PendingEvent],
     *,
     actor: Actor,
     trace_id: str | None,
     occurred_at: datetime,
-) -> list[TaskEvent]:
+    statement: TextClause = _APPEND_EVENTS,
+    parameters: Mapping[str, Any] | None = None,
+) -> list[TaskEvent] | None:
     """Log ``pending`` with the next versions of the user, inside the caller's transaction.
 
     The upsert on the user's counter row takes a row lock held until commit, so concurrent
     writers of one user commit in version order and versions have no gaps. Counter and log
-    rows are written by one statement: one round trip.
+    rows are written by one statement: one round trip. ``statement`` may be one built by
+    ``logging_statement`` around a write (bound by ``parameters``); None when that write
+    changed nothing, so nothing was logged.
     """
     if not pending:
         return []
     with query_span("append_events"):
         last = (
-            await session.execute(
-                _APPEND_EVENTS,
+            await executor.execute(
+                statement,
                 {
                     "user_id": user_id,
                     "count": len(pending),
@@ -114,11 +135,14 @@ async def append_events(
                     "actor": actor,
                     "trace_id": trace_id,
                     "occurred_at": occurred_at,
+                    **(parameters or {}),
                 },
             )
-        ).scalar_one()
+        ).scalar_one_or_none()
+    if last is None:
+        return None
     first = last - len(pending) + 1
-    events = [
+    return [
         TaskEvent(
             version=first + offset,
             type=item.type,
@@ -130,7 +154,6 @@ async def append_events(
         )
         for offset, item in enumerate(pending)
     ]
-    return events
 
 
 def event_from_row(row: TaskEventRow) -> TaskEvent:

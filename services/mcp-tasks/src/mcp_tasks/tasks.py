@@ -21,13 +21,27 @@ from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any, TypeVar
-from uuid import UUID
+from uuid import UUID, uuid4
 
 from pydantic import TypeAdapter
 from servicekit.database import Database
-from servicekit.events import Actor
+from servicekit.events import Actor, TaskEvent
 from servicekit.telemetry import current_trace_id
-from sqlalchemy import Date, Row, Select, bindparam, cast, literal, or_, select, tuple_
+from sqlalchemy import (
+    Date,
+    Row,
+    Select,
+    String,
+    Text,
+    Uuid,
+    bindparam,
+    cast,
+    literal,
+    or_,
+    select,
+    tuple_,
+)
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession, async_sessionmaker
 
@@ -41,7 +55,13 @@ from mcp_tasks.schemas import (
     TaskPublic,
     TaskUpdateResult,
 )
-from mcp_tasks.task_events import EventPublisher, PendingEvent, append_events, read_events
+from mcp_tasks.task_events import (
+    EventPublisher,
+    PendingEvent,
+    append_events,
+    logging_statement,
+    read_events,
+)
 
 TITLE_MAX = 200
 DESCRIPTION_MAX = 5000
@@ -61,6 +81,21 @@ C = TypeVar("C")
 # into TaskPublic, without building and tracking 100 mapped instances first.
 TASKS = Task.__table__
 _TASK_LIST = TypeAdapter(list[TaskPublic])
+# A new task and its event in one statement on an autocommit connection: one round trip, one
+# implicit transaction. Run a second time (a retry after the connection was lost), it inserts
+# and logs nothing.
+_INSERT_TASK = logging_statement(
+    "INSERT INTO tasks (id, user_id, title, description, due_date, priority, tags, completed,"
+    " created_at, updated_at) VALUES (:task_id, :user_id, :title, :description, :due_date,"
+    " :priority, :tags, false, :occurred_at, :occurred_at)"
+    " ON CONFLICT (id) DO NOTHING RETURNING id",
+    bindparam("task_id", type_=Uuid()),
+    bindparam("title", type_=String()),
+    bindparam("description", type_=Text()),
+    bindparam("due_date", type_=Date()),
+    bindparam("priority", type_=String()),
+    bindparam("tags", type_=ARRAY(String())),
+)
 _GET_TASK = select(TASKS).where(
     TASKS.c.id == bindparam("task_id"),
     TASKS.c.user_id == bindparam("user_id"),
@@ -277,14 +312,18 @@ class TaskService:
                     # Only retried when it failed before COMMIT was sent: nothing was stored.
                     if committing or not _stale_connection(exc, attempt):
                         raise
-            await self._publisher.publish(user_id, events)
+            await self._publisher.publish(user_id, events or [])
         return result
 
     @staticmethod
-    async def _read(
+    async def _retried(
         open_: Callable[[], AbstractAsyncContextManager[C]], work: Callable[[C], Awaitable[T]]
     ) -> T:
-        """Run read-only ``work`` on what ``open_`` gives, once more on a stale connection."""
+        """Run ``work`` on what ``open_`` gives, once more on a stale connection.
+
+        ``work`` must be safe to run twice: a read, or a write that changes nothing the
+        second time.
+        """
         for attempt in range(2):
             try:
                 async with open_() as handle:
@@ -327,20 +366,36 @@ class TaskService:
             "tags": clean_tags(tags),
         }
 
-        async def change(session: AsyncSession, now: datetime) -> tuple[Task, list[PendingEvent]]:
-            task = Task(
-                user_id=user_id,
-                completed=False,
-                created_at=now,
-                updated_at=now,
-                **values,
-            )
-            session.add(task)
-            with query_span("insert_task"):
-                await session.flush()
-            return task, [PendingEvent("task.created", task.id, None, _snapshot(task))]
+        now = _now()
+        task = TaskPublic(
+            id=uuid4(),
+            completed=False,
+            completed_at=None,
+            created_at=now,
+            updated_at=now,
+            deleted_at=None,
+            **values,
+        )
+        pending = [PendingEvent("task.created", task.id, None, task.model_dump(mode="json"))]
 
-        return TaskPublic.model_validate(await self._mutate(user_id, actor, change))
+        async def insert(connection: AsyncConnection) -> list[TaskEvent] | None:
+            return await append_events(
+                connection,
+                user_id,
+                pending,
+                actor=actor,
+                trace_id=current_trace_id(),
+                occurred_at=now,
+                statement=_INSERT_TASK,
+                parameters={"task_id": task.id, **values},
+            )
+
+        async with self._lock_for(user_id):
+            events = await self._retried(self._database.connection, insert)
+            # None: a first attempt had committed before its connection was lost; its event
+            # is in the log, where consumers find it.
+            await self._publisher.publish(user_id, events or [])
+        return task
 
     async def get_task(self, user_id: UUID, task_id: str | UUID) -> TaskPublic:
         """One live task of the user."""
@@ -350,7 +405,7 @@ class TaskService:
             with query_span("get_task"):
                 return (await connection.execute(_GET_TASK, params)).one_or_none()
 
-        row = await self._read(self._database.connection, fetch)
+        row = await self._retried(self._database.connection, fetch)
         if row is None:
             raise TaskNotFoundError(task_id)
         return TaskPublic.model_validate(row)
@@ -402,7 +457,7 @@ class TaskService:
             with query_span("list_tasks"):
                 return list((await connection.execute(statement)).all())
 
-        rows = await self._read(self._database.connection, fetch)
+        rows = await self._retried(self._database.connection, fetch)
         more = len(rows) > filters.limit
         tasks = _TASK_LIST.validate_python([row._asdict() for row in rows[: filters.limit]])
         return TaskPage(tasks=tasks, next_cursor=_encode_cursor(tasks[-1]) if more else None)
@@ -553,6 +608,6 @@ class TaskService:
             raise InvalidTaskInputError(
                 "limit", f"limit must be between 1 and {EVENTS_LIMIT_MAX}; {limit} was given."
             )
-        return await self._read(
+        return await self._retried(
             self._reads, lambda session: read_events(session, user_id, after, limit)
         )
