@@ -1,21 +1,22 @@
 """Calls to the MCP tools of mcp-tasks over streamable HTTP, signed for one user per request.
 
-Every tool call is its own short MCP exchange on a shared, pooled HTTP client: each POST is
-signed with the identity of the user the call is made for (taken from a context variable
-that the call sets), so concurrent users never wait on each other behind one session lock.
-The server's discover result and tool list are fetched once and cached for
-``tools_cache_seconds``; later calls adopt the cached protocol version without a probe.
+Every request is a POST on a shared, pooled HTTP client, signed with the identity of the
+user it is made for (taken from a context variable the call sets), so concurrent users never
+wait on each other behind one session lock. The server's discover result and tool list come
+from the MCP SDK's client and are cached for ``tools_cache_seconds``. A tools/call is then
+one sessionless request of the negotiated 2026-07-28 protocol, sent and read in the caller's
+task: the SDK's client would build a session, its task group and memory streams around every
+call, which is most of the gateway's cost of a tool call.
 """
 
 import asyncio
+import itertools
 import json
 import logging
 import ssl
 import time
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
@@ -23,8 +24,11 @@ import httpx2
 import mcp_types
 from mcp import Client
 from mcp.client.streamable_http import streamable_http_client
+from mcp.shared.inbound import MCP_METHOD_HEADER, MCP_NAME_HEADER, encode_header_value
+from mcp_types.jsonrpc import HEADER_MISMATCH
 from mcp_types.version import MODERN_PROTOCOL_VERSIONS
 from opentelemetry import trace
+from pydantic import ValidationError
 from servicekit.identity import IdentitySigner, signing_hook
 from servicekit.telemetry import inject_trace_headers
 
@@ -55,9 +59,8 @@ class ToolResult:
 @dataclass(frozen=True, slots=True)
 class _Listing:
     tools: list[mcp_types.Tool]
-    discover: mcp_types.DiscoverResult | None
+    version: str
     fetched_at: float
-    validators: dict[str, Any] = field(default_factory=dict)
 
 
 async def _add_trace_headers(request: httpx2.Request) -> None:
@@ -67,16 +70,18 @@ async def _add_trace_headers(request: httpx2.Request) -> None:
         request.headers[name] = value
 
 
-def _adopt_listing(client: Client, listing: _Listing) -> None:
-    # The session re-lists tools before validating a structured result unless it knows their
-    # output schemas, and compiles each schema's validator (~35 ms) once per session. Hand it
-    # the cached listing and a validator cache shared by all calls on that listing.
-    session = client.session
-    absorb = getattr(session, "_absorb_tool_listing", None)
-    if callable(absorb):
-        absorb(mcp_types.ListToolsResult(tools=listing.tools), complete=True)
-    if isinstance(getattr(session, "_tool_output_validators", None), dict):
-        session._tool_output_validators = listing.validators
+class _ProtocolError(Exception):
+    """mcp-tasks answered a tools/call with something other than a result."""
+
+    def __init__(self, message: str, code: int | None = None) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+_CLIENT_META = {
+    mcp_types.CLIENT_INFO_META_KEY: {"name": "chat-gateway", "version": "1"},
+    mcp_types.CLIENT_CAPABILITIES_META_KEY: {},
+}
 
 
 class TaskToolsClient:
@@ -102,6 +107,7 @@ class TaskToolsClient:
         )
         self._listing: _Listing | None = None
         self._refresh = asyncio.Lock()
+        self._request_ids = itertools.count(1)
 
     async def aclose(self) -> None:
         """Close the pooled HTTP connections."""
@@ -109,22 +115,28 @@ class TaskToolsClient:
 
     async def list_tools(self, user_id: UUID) -> list[mcp_types.Tool]:
         """The server's tools, from the cache while it is fresh."""
-        listing = self._listing
-        if listing is not None and time.monotonic() - listing.fetched_at < self._cache_seconds:
-            return listing.tools
-        async with self._refresh:
-            listing = self._listing
-            if listing is None or time.monotonic() - listing.fetched_at >= self._cache_seconds:
-                listing = await self._fetch_listing(user_id)
-                self._listing = listing
-        return listing.tools
+        return (await self._listing_for(user_id)).tools
 
     async def call_tool(self, user_id: UUID, name: str, arguments: dict[str, Any]) -> ToolResult:
         """Call one tool for ``user_id``; TaskServiceUnavailableError when it cannot be reached."""
         with _tracer.start_as_current_span(f"mcp tools/call {name}") as span:
             span.set_attribute("mcp.tool.name", name)
-            async with self._client(user_id) as client:
-                result = await client.call_tool(name, arguments)
+            try:
+                listing = await self._listing_for(user_id)
+                try:
+                    result = await self._post_call(user_id, listing.version, name, arguments)
+                except _ProtocolError as exc:
+                    # The server no longer knows the tool as listed: re-list, then try once more.
+                    if exc.code != HEADER_MISMATCH:
+                        raise
+                    self._listing = None
+                    listing = await self._listing_for(user_id)
+                    result = await self._post_call(user_id, listing.version, name, arguments)
+            except TaskServiceUnavailableError:
+                raise
+            except (httpx2.HTTPError, _ProtocolError, ValidationError, ValueError) as exc:
+                logger.warning("mcp-tasks unreachable", extra={"error": repr(exc)})
+                raise TaskServiceUnavailableError(f"cannot reach mcp-tasks: {exc!r}") from exc
             text = "\n".join(
                 block.text for block in result.content if isinstance(block, mcp_types.TextContent)
             )
@@ -137,42 +149,76 @@ class TaskToolsClient:
                 text=text,
             )
 
-    async def _fetch_listing(self, user_id: UUID) -> _Listing:
-        async with self._client(user_id, pinned=False) as client:
-            tools: list[mcp_types.Tool] = []
-            cursor: str | None = None
-            while True:
-                page = await client.list_tools(cursor=cursor)
-                tools.extend(page.tools)
-                cursor = page.next_cursor
-                if not cursor:
-                    break
-            discover = client.session.discover_result
-        return _Listing(tools=tools, discover=discover, fetched_at=time.monotonic())
+    async def _post_call(
+        self, user_id: UUID, version: str, name: str, arguments: dict[str, Any]
+    ) -> mcp_types.CallToolResult:
+        meta = {mcp_types.PROTOCOL_VERSION_META_KEY: version, **_CLIENT_META}
+        request = {
+            "jsonrpc": "2.0",
+            "id": next(self._request_ids),
+            "method": "tools/call",
+            "params": {"name": name, "arguments": arguments, "_meta": meta},
+        }
+        headers = {
+            "Accept": "application/json, text/event-stream",
+            "Content-Type": "application/json",
+            "MCP-Protocol-Version": version,
+            MCP_METHOD_HEADER: "tools/call",
+            MCP_NAME_HEADER: encode_header_value(name),
+        }
+        token = _calling_user.set(user_id)
+        try:
+            response = await self._http.post(
+                self.url, content=json.dumps(request).encode(), headers=headers
+            )
+        finally:
+            _calling_user.reset(token)
+        if not response.headers.get("content-type", "").startswith("application/json"):
+            raise _ProtocolError(f"HTTP {response.status_code} without a JSON-RPC answer")
+        message = json.loads(response.content)
+        error = message.get("error") if isinstance(message, dict) else None
+        if isinstance(error, dict):
+            code = error.get("code")
+            raise _ProtocolError(str(error.get("message")), code if isinstance(code, int) else None)
+        return mcp_types.CallToolResult.model_validate(message["result"])
 
-    @asynccontextmanager
-    async def _client(self, user_id: UUID, *, pinned: bool = True) -> AsyncIterator[Client]:
+    async def _listing_for(self, user_id: UUID) -> _Listing:
         listing = self._listing
-        discover = listing.discover if pinned and listing is not None else None
-        supported = discover.supported_versions if discover is not None else []
-        version = next((v for v in reversed(MODERN_PROTOCOL_VERSIONS) if v in supported), None)
+        if listing is not None and time.monotonic() - listing.fetched_at < self._cache_seconds:
+            return listing
+        async with self._refresh:
+            listing = self._listing
+            if listing is None or time.monotonic() - listing.fetched_at >= self._cache_seconds:
+                listing = await self._fetch_listing(user_id)
+                self._listing = listing
+        return listing
+
+    async def _fetch_listing(self, user_id: UUID) -> _Listing:
         token = _calling_user.set(user_id)
         try:
             async with Client(
                 streamable_http_client(self.url, http_client=self._http),
-                mode=version or "auto",
-                prior_discover=discover if version else None,
                 read_timeout_seconds=self._tool_timeout,
                 cache=None,
             ) as client:
-                if version is not None and listing is not None:
-                    _adopt_listing(client, listing)
-                yield client
-        except TaskServiceUnavailableError:
-            raise
+                tools: list[mcp_types.Tool] = []
+                cursor: str | None = None
+                while True:
+                    page = await client.list_tools(cursor=cursor)
+                    tools.extend(page.tools)
+                    cursor = page.next_cursor
+                    if not cursor:
+                        break
+                version = client.protocol_version
         # Transport failures surface as httpx2 errors, MCPError or exception groups.
         except (Exception, BaseExceptionGroup) as exc:
             logger.warning("mcp-tasks unreachable", extra={"error": repr(exc)})
             raise TaskServiceUnavailableError(f"cannot reach mcp-tasks: {exc!r}") from exc
         finally:
             _calling_user.reset(token)
+        if version not in MODERN_PROTOCOL_VERSIONS:
+            raise TaskServiceUnavailableError(
+                f"mcp-tasks speaks MCP {version}; the gateway needs one of"
+                f" {', '.join(MODERN_PROTOCOL_VERSIONS)}"
+            )
+        return _Listing(tools=tools, version=version, fetched_at=time.monotonic())
