@@ -8,10 +8,11 @@ confirmation widget and run only when the user presses Confirm.
 
 import json
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, cast
-from uuid import UUID
+from uuid import UUID, uuid4
 
 import mcp_types
 from agents import FunctionTool
@@ -24,7 +25,7 @@ from chat_gateway.errors import TaskServiceUnavailableError
 from chat_gateway.mcp_connection import TaskToolsClient, ToolResult
 from chat_gateway.metrics import TOOL_CALLS, TOOL_SECONDS
 from chat_gateway.request_context import RequestContext
-from chat_gateway.undo import UndoLog, inverse_of
+from chat_gateway.undo import Step, UndoLog, inverse_of
 from chat_gateway.widgets import (
     Task,
     confirmation_widget,
@@ -34,6 +35,8 @@ from chat_gateway.widgets import (
 )
 
 UNDO_TOOL = "undo_last_change"
+ShowResult = Callable[[ToolResult, UUID | None], Awaitable[None]]
+"""Shows a tool's result and its undo id (None when it cannot be undone)."""
 NOTHING_TO_UNDO = "There is nothing to undo."
 TASK_GONE = "This task no longer exists."
 CHANGE_FAILED = "That change could not be made. Please try again."
@@ -169,25 +172,35 @@ class TaskOperations:
         return result
 
     async def mutate(
-        self, context: RequestContext, thread_id: str, tool: str, arguments: dict[str, Any]
+        self,
+        context: RequestContext,
+        thread_id: str,
+        tool: str,
+        arguments: dict[str, Any],
+        *,
+        show: ShowResult | None = None,
     ) -> tuple[ToolResult, UUID | None]:
         """Call a tool; for a successful mutation, store its inverse and return the undo id.
 
         A call that changed nothing (completing a completed task, restoring a live one) gets
-        no undo record: undoing it must leave the task as it was.
+        no undo record: undoing it must leave the task as it was. ``show`` gets the result
+        before the undo record is written, so that what it shows is stored meanwhile; the
+        record is stored before this returns.
         """
         changes = True
         if tool in _STATE_CHANGES:
             changes = await self._would_change(context.user_id, tool, arguments)
         result = await self.call(context.user_id, tool, arguments)
-        if result.is_error or result.structured is None or not changes:
-            return result, None
-        steps = inverse_of(tool, arguments, result.structured)
-        if not steps:
-            return result, None
-        undo_id = await self.undo.record(
-            context.user_id, thread_id, describe(tool, result.structured), steps
-        )
+        inverse: tuple[str, list[Step]] | None = None
+        if not result.is_error and result.structured is not None and changes:
+            steps = inverse_of(tool, arguments, result.structured)
+            if steps:
+                inverse = (describe(tool, result.structured), steps)
+        undo_id = uuid4() if inverse is not None else None
+        if show is not None:
+            await show(result, undo_id)
+        if inverse is not None and undo_id is not None:
+            await self.undo.record(undo_id, context.user_id, thread_id, *inverse)
         return result, undo_id
 
     async def _would_change(self, user_id: UUID, tool: str, arguments: dict[str, Any]) -> bool:
@@ -285,11 +298,15 @@ class TaskOperations:
             if widget is not None:
                 await agent_context.stream_widget(widget, copy_text="Confirmation required")
             return output if isinstance(output, str) else json.dumps(output)
-        result, undo_id = await self.mutate(context, thread_id, tool, arguments)
-        if not result.is_error and result.structured is not None:
+
+        async def show(result: ToolResult, undo_id: UUID | None) -> None:
+            if result.is_error or result.structured is None:
+                return
             shown = result_widget(tool, result.structured, undo_id, today=context.now().date())
             if shown is not None:
                 await agent_context.stream_widget(shown[0], copy_text=shown[1])
+
+        result, _ = await self.mutate(context, thread_id, tool, arguments, show=show)
         return result.for_model()
 
     async def run_undo_for_model(self, agent_context: ChatAgentContext) -> str:

@@ -4,7 +4,7 @@ import json
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
-from uuid import UUID, uuid4
+from uuid import UUID
 
 from servicekit.database import Database
 from sqlalchemy import DateTime, Text, Uuid, bindparam, func, insert, select, update
@@ -109,10 +109,9 @@ class UndoLog:
         self._window = timedelta(seconds=window_seconds)
 
     async def record(
-        self, user_id: UUID, thread_id: str, description: str, steps: list[Step]
-    ) -> UUID:
-        """Store the inverse of a mutation; returns the id an Undo button refers to."""
-        undo_id = uuid4()
+        self, undo_id: UUID, user_id: UUID, thread_id: str, description: str, steps: list[Step]
+    ) -> None:
+        """Store the inverse of a mutation under the id its Undo button refers to."""
         await self._database.execute(
             _RECORD_UNDO,
             {
@@ -124,7 +123,6 @@ class UndoLog:
                 "expires": datetime.now(UTC) + self._window,
             },
         )
-        return undo_id
 
     async def claim(
         self, user_id: UUID, thread_id: str, undo_id: UUID | None = None

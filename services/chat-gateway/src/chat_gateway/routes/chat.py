@@ -1,5 +1,6 @@
 """POST /api/v1/chatkit: the ChatKit protocol, with requests checked before anything runs."""
 
+import asyncio
 import json
 import logging
 from collections.abc import AsyncIterator
@@ -101,6 +102,42 @@ def _check_input(message: UserMessageInput, settings: Settings) -> None:
         )
 
 
+def _validate(request: ChatKitReq, settings: Settings) -> None:
+    """Refuse malformed requests by their content alone."""
+    if isinstance(request, _UNSUPPORTED):
+        raise ChatRequestError(400, f"The request type {request.type} is not supported.")
+    if isinstance(request, ThreadsCreateReq | ThreadsAddUserMessageReq):
+        _check_input(request.params.input, settings)
+    if isinstance(request, ThreadsCustomActionReq) and request.params.item_id is None:
+        raise ChatRequestError(400, "A widget action needs the item_id of its widget.")
+    if isinstance(request, ThreadsListReq | ItemsListReq):
+        limit = request.params.limit
+        if limit is not None and not 1 <= limit <= MAX_PAGE:
+            raise ChatRequestError(400, f"limit must be between 1 and {MAX_PAGE}.")
+    if isinstance(request, ThreadsUpdateReq) and len(request.params.title) > MAX_TITLE_CHARS:
+        raise ChatRequestError(400, f"The title is longer than {MAX_TITLE_CHARS} characters.")
+
+
+async def _check_rows(server: ChatServer, request: ChatKitReq, context: RequestContext) -> None:
+    """Refuse requests about threads and items the user does not have, or of the wrong kind."""
+    params: Any = request.params
+    thread_id = getattr(params, "thread_id", None)
+    if isinstance(thread_id, str):
+        await server.store.check_thread(thread_id, context)
+    if isinstance(request, ThreadsRetryAfterItemReq):
+        item = await server.store.load_item(
+            request.params.thread_id, request.params.item_id, context
+        )
+        if not isinstance(item, UserMessageItem):
+            raise ChatRequestError(400, "Only a user message can be retried.")
+    if isinstance(request, ThreadsCustomActionReq) and request.params.item_id is not None:
+        sender = await server.store.load_item(
+            request.params.thread_id, request.params.item_id, context
+        )
+        if not isinstance(sender, WidgetItem):
+            raise ChatRequestError(400, "Actions can only come from widgets.")
+
+
 async def _preflight(
     server: ChatServer,
     request: ChatKitReq,
@@ -109,43 +146,21 @@ async def _preflight(
     limiter: TurnRateLimiter,
 ) -> None:
     """Refuse what the SDK would turn into a 500 or a half-open stream, before it runs."""
-    if isinstance(request, _UNSUPPORTED):
-        raise ChatRequestError(400, f"The request type {request.type} is not supported.")
-    params: Any = request.params
-    thread_id = getattr(params, "thread_id", None)
-    if isinstance(thread_id, str):
-        await server.store.check_thread(thread_id, context)
-    if isinstance(request, ThreadsCreateReq | ThreadsAddUserMessageReq):
-        _check_input(request.params.input, settings)
-    if isinstance(request, ThreadsRetryAfterItemReq):
-        item = await server.store.load_item(
-            request.params.thread_id, request.params.item_id, context
+    _validate(request, settings)
+    if not isinstance(request, _TURNS):
+        await _check_rows(server, request, context)
+        return
+    # A turn is counted in Redis while its thread is read from PostgreSQL.
+    _, decision = await asyncio.gather(
+        _check_rows(server, request, context), limiter.check(context.user_id)
+    )
+    if not decision.allowed:
+        RATE_LIMITED.inc()
+        raise ChatRequestError(
+            429,
+            "Too many messages. Wait a moment before sending another.",
+            headers={"Retry-After": str(decision.retry_after)},
         )
-        if not isinstance(item, UserMessageItem):
-            raise ChatRequestError(400, "Only a user message can be retried.")
-    if isinstance(request, ThreadsCustomActionReq):
-        if request.params.item_id is None:
-            raise ChatRequestError(400, "A widget action needs the item_id of its widget.")
-        sender = await server.store.load_item(
-            request.params.thread_id, request.params.item_id, context
-        )
-        if not isinstance(sender, WidgetItem):
-            raise ChatRequestError(400, "Actions can only come from widgets.")
-    if isinstance(request, ThreadsListReq | ItemsListReq):
-        limit = request.params.limit
-        if limit is not None and not 1 <= limit <= MAX_PAGE:
-            raise ChatRequestError(400, f"limit must be between 1 and {MAX_PAGE}.")
-    if isinstance(request, ThreadsUpdateReq) and len(request.params.title) > MAX_TITLE_CHARS:
-        raise ChatRequestError(400, f"The title is longer than {MAX_TITLE_CHARS} characters.")
-    if isinstance(request, _TURNS):
-        decision = await limiter.check(context.user_id)
-        if not decision.allowed:
-            RATE_LIMITED.inc()
-            raise ChatRequestError(
-                429,
-                "Too many messages. Wait a moment before sending another.",
-                headers={"Retry-After": str(decision.retry_after)},
-            )
 
 
 async def _guarded(result: StreamingResult) -> AsyncIterator[bytes]:
