@@ -8,10 +8,10 @@ byte and to the last byte; and turns per second over the whole run.
 
 Beside it, in the same run, the same turns against a minimal baseline: a ChatKit server with
 an in-memory store, no authentication, and add_task as an in-process function tool, driven by
-the same local model (served by this file with --serve-baseline). The ratio shows what the
-production path (PostgreSQL store, JWT verification, signed MCP over HTTP, undo records,
-widgets, rate limit) costs. Targets: p50 full turn under 60 ms; production within 2x of the
-baseline.
+the same local model with the same tool definitions (served by this file with
+--serve-baseline). The ratio shows what the production path (PostgreSQL store, JWT
+verification, signed MCP over HTTP, undo records, widgets, rate limit) costs. Targets: p50
+full turn under 60 ms; production within 2x of the baseline.
 
 Writes bench/results/chat_turn.json. Needs PostgreSQL and Redis.
 
@@ -300,7 +300,7 @@ async def main(users: int, turns: int, warmup: int, note: str | None) -> None:
         processes.append(gateway)
         baseline, baseline_url = start(
             [sys.executable, str(THIS_FILE), "--serve-baseline"],
-            common,
+            common | {"MCP_TASKS_IDENTITY_KEYS": json.dumps({KEY_ID: SECRET})},
             logs / "baseline.log",
         )
         processes.append(baseline)
@@ -363,11 +363,12 @@ async def main(users: int, turns: int, warmup: int, note: str | None) -> None:
 
 def baseline_app() -> Any:
     """The minimal baseline: in-memory ChatKit store, in-process add_task, the local model."""
-    from agents import FunctionTool, RunConfig, Runner, set_tracing_disabled
+    from agents import RunConfig, Runner, set_tracing_disabled
     from agents.tool_context import ToolContext
     from chat_gateway.assistant import build_agent
     from chat_gateway.local_model import LocalModelProvider
     from chat_gateway.request_context import RequestContext
+    from chat_gateway.task_tools import function_tool, undo_function_tool
     from chat_gateway.widgets import task_card_widget
     from chatkit.agents import AgentContext, stream_agent_response
     from chatkit.server import ChatKitServer, NonStreamingResult, StreamingResult
@@ -375,6 +376,8 @@ def baseline_app() -> Any:
     from chatkit.types import ChatKitReq, Page, ThreadItem, ThreadMetadata, is_streaming_req
     from fastapi import FastAPI, Request, Response
     from fastapi.responses import StreamingResponse
+    from mcp_tasks.config import Settings as TaskSettings
+    from mcp_tasks.server import build_server
     from pydantic import TypeAdapter
 
     set_tracing_disabled(True)
@@ -471,23 +474,17 @@ def baseline_app() -> Any:
         )
         return json.dumps({"task": task})
 
-    tool = FunctionTool(
-        name="add_task",
-        description="Add a task for the user.",
-        params_json_schema={
-            "type": "object",
-            "properties": {
-                "title": {"type": "string"},
-                "description": {"type": "string"},
-                "due_date": {"type": ["string", "null"]},
-                "priority": {"type": "string", "enum": ["low", "normal", "high"]},
-                "tags": {"type": "array", "items": {"type": "string"}},
-            },
-            "required": ["title"],
-        },
-        on_invoke_tool=add_task,
-        strict_json_schema=False,
-    )
+    async def not_in_baseline(tool_context: ToolContext[Any], raw: str) -> str:
+        return "This tool is not part of the baseline."
+
+    # The agent gets the same tools as in production, as mcp-tasks lists them (taken from its
+    # MCP server in process, not over the network); only add_task runs here.
+    listed = asyncio.run(build_server(TaskSettings()).list_tools())
+    tools = [
+        function_tool(tool, add_task if tool.name == "add_task" else not_in_baseline)
+        for tool in listed
+    ]
+    tools.append(undo_function_tool(not_in_baseline))
     provider = LocalModelProvider()
 
     class BaselineServer(ChatKitServer[RequestContext]):
@@ -502,7 +499,7 @@ def baseline_app() -> Any:
                 thread=thread, store=self.store, request_context=context
             )
             result = Runner.run_streamed(
-                build_agent(context, [tool], None),
+                build_agent(context, tools, None),
                 history,
                 context=agent_context,
                 run_config=RunConfig(model_provider=provider, tracing_disabled=True),

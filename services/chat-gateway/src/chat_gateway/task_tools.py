@@ -337,29 +337,43 @@ class TaskOperations:
         async def invoke(tool_context: ToolContext[Any], raw: str) -> str:
             return await self.run_for_model(cast(ChatAgentContext, tool_context.context), name, raw)
 
-        schema = dict(tool.input_schema or {})
-        schema.setdefault("type", "object")
-        schema.setdefault("properties", {})
-        return FunctionTool(
-            name=name,
-            description=tool.description or name,
-            params_json_schema=schema,
-            on_invoke_tool=invoke,
-            strict_json_schema=False,
-        )
+        return function_tool(tool, invoke)
 
     def _undo_tool(self) -> FunctionTool:
         async def invoke(tool_context: ToolContext[Any], raw: str) -> str:
             return await self.run_undo_for_model(cast(ChatAgentContext, tool_context.context))
 
-        return FunctionTool(
-            name=UNDO_TOOL,
-            description=(
-                "Undo the user's last change to their tasks in this conversation (within 10 "
-                "minutes): removes an added task, restores a deleted one, reopens a completed "
-                "one, or puts back previous values."
-            ),
-            params_json_schema={"type": "object", "properties": {}, "additionalProperties": False},
-            on_invoke_tool=invoke,
-            strict_json_schema=False,
-        )
+        return undo_function_tool(invoke)
+
+
+ToolInvoker = Callable[[ToolContext[Any], str], Awaitable[str]]
+"""Runs one call of an agent tool: the tool context and the raw JSON arguments in, output out."""
+
+
+def function_tool(tool: mcp_types.Tool, invoke: ToolInvoker) -> FunctionTool:
+    """The agent tool for an MCP tool, under its name, description and input schema."""
+    schema = dict(tool.input_schema or {})
+    schema.setdefault("type", "object")
+    schema.setdefault("properties", {})
+    return FunctionTool(
+        name=tool.name,
+        description=tool.description or tool.name,
+        params_json_schema=schema,
+        on_invoke_tool=invoke,
+        strict_json_schema=False,
+    )
+
+
+def undo_function_tool(invoke: ToolInvoker) -> FunctionTool:
+    """The agent tool that undoes the user's last change in the conversation."""
+    return FunctionTool(
+        name=UNDO_TOOL,
+        description=(
+            "Undo the user's last change to their tasks in this conversation (within 10 "
+            "minutes): removes an added task, restores a deleted one, reopens a completed "
+            "one, or puts back previous values."
+        ),
+        params_json_schema={"type": "object", "properties": {}, "additionalProperties": False},
+        on_invoke_tool=invoke,
+        strict_json_schema=False,
+    )
