@@ -6,11 +6,12 @@ from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 
 import anyio
+import anyio.abc
 import httpx2
 import pytest
 from mcp_tasks.config import Settings
 from mcp_tasks.main import create_app
-from mcp_tasks.runtime import Runtime, prune_expired_events
+from mcp_tasks.runtime import Runtime, open_runtime, prune_expired_events
 from mcp_tasks_testkit import Acting, free_port, make_settings, signed_client
 from redis.asyncio import Redis
 from redis.asyncio.client import PubSub
@@ -128,6 +129,34 @@ async def test_writes_succeed_and_the_log_keeps_every_event_while_redis_is_down(
         (4, "task.completed"),
     ]
     assert log.json()["latest_version"] == 4
+
+
+async def test_writes_do_not_wait_for_a_redis_that_never_answers(
+    database_url: str, acting: Acting
+) -> None:
+    """Publishing runs beside the writes: a Redis that accepts connections and then stays
+    silent (each publish would wait out the one-second socket timeout) delays no write."""
+    held: list[anyio.abc.SocketStream] = []
+
+    async def hold(stream: anyio.abc.SocketStream) -> None:
+        held.append(stream)
+        async with stream:
+            await anyio.sleep_forever()
+
+    async with await anyio.create_tcp_listener(local_host="127.0.0.1") as listener:
+        port = listener.extra(anyio.abc.SocketAttribute.local_port)
+        async with anyio.create_task_group() as group:
+            group.start_soon(listener.serve, hold)
+            silent = make_settings(database_url, redis_url=f"redis://127.0.0.1:{port}/2")
+            async with open_runtime(silent, prune=False) as runtime:
+                with anyio.fail_after(0.9):
+                    for n in range(3):
+                        await runtime.tasks.add_task(acting.user, "api", title=f"quiet {n}")
+                page = await runtime.tasks.events_after(acting.user, 0)
+            group.cancel_scope.cancel()
+
+    assert held, "the service never connected to the silent Redis"
+    assert [event.version for event in page.events] == [1, 2, 3]
 
 
 async def test_events_older_than_retention_are_pruned_and_asking_for_them_answers_410(

@@ -62,11 +62,12 @@ async def open_runtime(
         settings.async_database_url, pool_size=settings.database_pool_size, pre_ping=False
     )
     redis = redis if redis is not None else connect_redis(settings.redis_url)
+    publisher = EventPublisher(redis)
     runtime = Runtime(
         settings=settings,
         database=database,
         redis=redis,
-        tasks=TaskService(database, EventPublisher(redis)),
+        tasks=TaskService(database, publisher),
     )
     pruner = asyncio.create_task(_prune_periodically(runtime)) if prune else None
     try:
@@ -76,6 +77,7 @@ async def open_runtime(
             pruner.cancel()
             with suppress(asyncio.CancelledError):
                 await pruner
+        await publisher.close()
         await redis.aclose()
         await database.dispose()
 

@@ -1,8 +1,8 @@
 """The task domain: every rule about tasks, used by the MCP tools and the REST API alike.
 
 Each mutation runs in one transaction that also appends its events to the user's log; the
-events are published after commit. Mutations of one user are serialised in this process so
-that events are published in version order.
+events are queued for publishing after commit. Mutations of one user are serialised in this
+process so that events are queued, and published, in version order.
 
 The pool does not test connections before handing them out (that test costs three round
 trips per checkout on asyncpg). A connection that died meanwhile (PostgreSQL restarted)
@@ -312,7 +312,7 @@ class TaskService:
                     # Only retried when it failed before COMMIT was sent: nothing was stored.
                     if committing or not _stale_connection(exc, attempt):
                         raise
-            await self._publisher.publish(user_id, events or [])
+            self._publisher.publish(user_id, events or [])
         return result
 
     @staticmethod
@@ -394,7 +394,7 @@ class TaskService:
             events = await self._retried(self._database.connection, insert)
             # None: a first attempt had committed before its connection was lost; its event
             # is in the log, where consumers find it.
-            await self._publisher.publish(user_id, events or [])
+            self._publisher.publish(user_id, events or [])
         return task
 
     async def get_task(self, user_id: UUID, task_id: str | UUID) -> TaskPublic:
