@@ -224,6 +224,7 @@ class ChatServer(ChatKitServer[RequestContext]):
             events = stream_agent_response(agent_context, result)
             async for event in remap_fake_ids(events, lambda: self._new_item_id(thread, context)):
                 yield event
+            await context.settle()
         except Exception as exc:
             if _caused_by(exc, TaskServiceUnavailableError):
                 outcome = "tasks_unavailable"
@@ -277,6 +278,7 @@ class ChatServer(ChatKitServer[RequestContext]):
                     raise InvalidActionError("This action is not known.")
             async for event in events:
                 yield event
+            await context.settle()
         except InvalidActionError as exc:
             outcome = "invalid"
             yield ErrorEvent(code="custom", message=str(exc), allow_retry=False)

@@ -1,13 +1,19 @@
 """What every ChatKit request carries through the server, the store and the agent."""
 
+import asyncio
+import logging
+from collections.abc import Coroutine
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 from uuid import UUID
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from chatkit.types import ThreadItem, ThreadMetadata
 
 DEFAULT_TIMEZONE = "UTC"
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(slots=True)
@@ -25,10 +31,29 @@ class RequestContext:
     # items newest first, whether they are all of the thread's items).
     loaded_thread: ThreadMetadata | None = None
     recent_items: tuple[str, list[ThreadItem], bool] | None = None
+    deferred: list[asyncio.Task[None]] = field(default_factory=list)
+
+    def defer(self, write: Coroutine[Any, Any, None]) -> None:
+        """Run ``write`` beside the rest of the request; ``settle`` waits for it."""
+        task = asyncio.ensure_future(write)
+        task.add_done_callback(_log_failure)
+        self.deferred.append(task)
+
+    async def settle(self) -> None:
+        """Wait for every deferred write; raise the first that failed."""
+        pending, self.deferred = self.deferred, []
+        if pending:
+            await asyncio.gather(*pending)
 
     def now(self) -> datetime:
         """The current time in the user's time zone."""
         return datetime.now(ZoneInfo(self.timezone))
+
+
+def _log_failure(task: "asyncio.Task[None]") -> None:
+    # Also marks the failure as seen when the request ended (stopped) without settling.
+    if not task.cancelled() and (error := task.exception()) is not None:
+        logger.error("deferred write failed", extra={"error": repr(error)})
 
 
 def parse_timezone(value: str | None) -> str:

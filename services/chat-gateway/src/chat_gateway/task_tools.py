@@ -35,8 +35,6 @@ from chat_gateway.widgets import (
 )
 
 UNDO_TOOL = "undo_last_change"
-ShowResult = Callable[[ToolResult, UUID | None], Awaitable[None]]
-"""Shows a tool's result and its undo id (None when it cannot be undone)."""
 NOTHING_TO_UNDO = "There is nothing to undo."
 TASK_GONE = "This task no longer exists."
 CHANGE_FAILED = "That change could not be made. Please try again."
@@ -177,15 +175,12 @@ class TaskOperations:
         thread_id: str,
         tool: str,
         arguments: dict[str, Any],
-        *,
-        show: ShowResult | None = None,
     ) -> tuple[ToolResult, UUID | None]:
         """Call a tool; for a successful mutation, store its inverse and return the undo id.
 
         A call that changed nothing (completing a completed task, restoring a live one) gets
-        no undo record: undoing it must leave the task as it was. ``show`` gets the result
-        before the undo record is written, so that what it shows is stored meanwhile; the
-        record is stored before this returns.
+        no undo record: undoing it must leave the task as it was. The record is written
+        beside the rest of the request, which settles it before it ends.
         """
         changes = True
         if tool in _STATE_CHANGES:
@@ -196,11 +191,10 @@ class TaskOperations:
             steps = inverse_of(tool, arguments, result.structured)
             if steps:
                 inverse = (describe(tool, result.structured), steps)
-        undo_id = uuid4() if inverse is not None else None
-        if show is not None:
-            await show(result, undo_id)
-        if inverse is not None and undo_id is not None:
-            await self.undo.record(undo_id, context.user_id, thread_id, *inverse)
+        if inverse is None:
+            return result, None
+        undo_id = uuid4()
+        context.defer(self.undo.record(undo_id, context.user_id, thread_id, *inverse))
         return result, undo_id
 
     async def _would_change(self, user_id: UUID, tool: str, arguments: dict[str, Any]) -> bool:
@@ -221,6 +215,7 @@ class TaskOperations:
         self, context: RequestContext, thread_id: str, undo_id: UUID | None = None
     ) -> UndoOutcome | None:
         """Apply the inverse of one live change (the given one or the thread's latest)."""
+        await context.settle()
         pending = await self.undo.claim(context.user_id, thread_id, undo_id)
         if pending is None:
             return None
@@ -298,15 +293,11 @@ class TaskOperations:
             if widget is not None:
                 await agent_context.stream_widget(widget, copy_text="Confirmation required")
             return output if isinstance(output, str) else json.dumps(output)
-
-        async def show(result: ToolResult, undo_id: UUID | None) -> None:
-            if result.is_error or result.structured is None:
-                return
+        result, undo_id = await self.mutate(context, thread_id, tool, arguments)
+        if not result.is_error and result.structured is not None:
             shown = result_widget(tool, result.structured, undo_id, today=context.now().date())
             if shown is not None:
                 await agent_context.stream_widget(shown[0], copy_text=shown[1])
-
-        result, _ = await self.mutate(context, thread_id, tool, arguments, show=show)
         return result.for_model()
 
     async def run_undo_for_model(self, agent_context: ChatAgentContext) -> str:
