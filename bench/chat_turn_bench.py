@@ -10,8 +10,10 @@ Beside it, in the same run, the same turns against a minimal baseline: a ChatKit
 an in-memory store, no authentication, and add_task as an in-process function tool, driven by
 the same local model with the same tool definitions (served by this file with
 --serve-baseline). The ratio shows what the production path (PostgreSQL store, JWT
-verification, signed MCP over HTTP, undo records, widgets, rate limit) costs. Targets: p50
-full turn under 60 ms; production within 2x of the baseline.
+verification, signed MCP over HTTP, undo records, widgets, rate limit) costs. The two are
+measured in alternating rounds (2 with 20 users, 6 with one), so that drift in what else the
+machine is doing weighs on both alike. Targets: p50 full turn under 60 ms; production within
+2x of the baseline.
 
 Writes bench/results/chat_turn.json. Needs PostgreSQL and Redis.
 
@@ -31,6 +33,7 @@ import sys
 import time
 import uuid
 from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -182,36 +185,66 @@ async def one_turn(
     return ((first or done) - started) * 1000, (done - started) * 1000, thread_id, ok
 
 
-async def run_load(url: str, tokens: list[str | None], turns: int) -> dict[str, Any]:
-    ttfb: list[float] = []
-    total: list[float] = []
-    errors = 0
+@dataclass
+class Measured:
+    """Turns measured on one endpoint, over one or more rounds."""
 
-    async def user(token: str | None, n: int) -> None:
-        nonlocal errors
-        headers = {"Content-Type": "application/json"}
-        if token:
-            headers["Authorization"] = f"Bearer {token}"
-        thread_id: str | None = None
-        async with httpx.AsyncClient(timeout=60) as client:
+    ttfb: list[float] = field(default_factory=list)
+    total: list[float] = field(default_factory=list)
+    errors: int = 0
+    seconds: float = 0.0
+
+    def result(self) -> dict[str, Any]:
+        return {
+            "turns": len(self.total),
+            "errors": self.errors,
+            "ttfb_ms": summary(self.ttfb),
+            "total_ms": summary(self.total),
+            "turns_per_second": round(len(self.total) / self.seconds, 1),
+        }
+
+
+class Users:
+    """Concurrent users of one endpoint; each keeps its thread from one round to the next."""
+
+    def __init__(self, url: str, tokens: list[str | None]) -> None:
+        self.url = url
+        self.tokens = tokens
+        self.threads: list[str | None] = [None] * len(tokens)
+
+    async def run(self, turns: int, measured: Measured | None = None) -> None:
+        """``turns`` turns per user, all users at once; recorded in ``measured`` when given."""
+
+        async def user(n: int, client: httpx.AsyncClient) -> None:
+            headers = {"Content-Type": "application/json"}
+            if self.tokens[n]:
+                headers["Authorization"] = f"Bearer {self.tokens[n]}"
             for turn in range(turns):
-                first, last, thread_id, ok = await one_turn(
-                    client, url, headers, thread_id, f"add bench task {n}-{turn}"
+                first, last, self.threads[n], ok = await one_turn(
+                    client, self.url, headers, self.threads[n], f"add bench task {n}-{turn}"
                 )
-                ttfb.append(first)
-                total.append(last)
-                errors += 0 if ok else 1
+                if measured is not None:
+                    measured.ttfb.append(first)
+                    measured.total.append(last)
+                    measured.errors += 0 if ok else 1
 
-    started = time.perf_counter()
-    await asyncio.gather(*(user(token, n) for n, token in enumerate(tokens)))
-    elapsed = time.perf_counter() - started
-    return {
-        "turns": len(total),
-        "errors": errors,
-        "ttfb_ms": summary(ttfb),
-        "total_ms": summary(total),
-        "turns_per_second": round(len(total) / elapsed, 1),
-    }
+        async with httpx.AsyncClient(timeout=60) as client:
+            started = time.perf_counter()
+            await asyncio.gather(*(user(n, client) for n in range(len(self.tokens))))
+            if measured is not None:
+                measured.seconds += time.perf_counter() - started
+
+
+async def compare(
+    production: Users, baseline: Users, turns: int, rounds: int
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Production and baseline turns in alternating rounds, so that whatever else the machine
+    does during the run weighs on both sides alike."""
+    measured = (Measured(), Measured())
+    for _ in range(rounds):
+        await production.run(turns // rounds, measured[0])
+        await baseline.run(turns // rounds, measured[1])
+    return measured[0].result(), measured[1].result()
 
 
 def summary(values: list[float]) -> dict[str, float]:
@@ -307,12 +340,12 @@ async def main(users: int, turns: int, warmup: int, note: str | None) -> None:
         tokens: list[str | None] = list(await register(auth_url, users))
         production_url = gateway_url + "/api/v1/chatkit"
         baseline_chat = baseline_url + "/chatkit"
-        await run_load(production_url, tokens, warmup)
-        await run_load(baseline_chat, [None] * users, warmup)
-        production = await run_load(production_url, tokens, turns)
-        minimal = await run_load(baseline_chat, [None] * users, turns)
-        production_alone = await run_load(production_url, tokens[:1], turns * 3)
-        minimal_alone = await run_load(baseline_chat, [None], turns * 3)
+        crowd = (Users(production_url, tokens), Users(baseline_chat, [None] * users))
+        alone = (Users(production_url, tokens[:1]), Users(baseline_chat, [None]))
+        for side in (*crowd, *alone):
+            await side.run(warmup)
+        production, minimal = await compare(*crowd, turns, rounds=2)
+        production_alone, minimal_alone = await compare(*alone, turns * 3, rounds=6)
     finally:
         for process in processes:
             process.terminate()
@@ -333,6 +366,7 @@ async def main(users: int, turns: int, warmup: int, note: str | None) -> None:
             "concurrent_users": users,
             "turns_per_user": turns,
             "warmup_turns_per_user": warmup,
+            "alternating_rounds": {"concurrent_users": 2, "single_user": 6},
             "turn": (
                 "threads.create, then threads.add_user_message 'add <title>';"
                 " local model; one add_task call"
