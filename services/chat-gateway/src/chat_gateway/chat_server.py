@@ -204,8 +204,7 @@ class ChatServer(ChatKitServer[RequestContext]):
         outcome = "ok"
         try:
             tools = await self.operations.agent_tools(context.user_id)
-            texts = await self.store.recent_item_texts(thread.id, self.history_items, context)
-            texts.reverse()
+            texts = await self._history_texts(thread, input_user_message, context)
             history = await self.history.to_agent_input(texts)
             # stream_agent_response reads the newest two items next: hand them over.
             newest = [self.history.item(text).model_copy(deep=True) for text in texts[:-3:-1]]
@@ -237,6 +236,26 @@ class ChatServer(ChatKitServer[RequestContext]):
         finally:
             CHAT_TURNS.labels(outcome).inc()
             TURN_SECONDS.observe(time.perf_counter() - started)
+
+    async def _history_texts(
+        self, thread: ThreadMetadata, message: UserMessageItem, context: RequestContext
+    ) -> list[str]:
+        """The stored JSON of the thread's newest items, oldest first, ending with ``message``."""
+        earlier, context.earlier_items = context.earlier_items, None
+        if earlier is not None and earlier[0] in (None, thread.id):
+            texts = [message.model_dump_json(), *earlier[1][: self.history_items - 1]]
+        else:
+            texts = await self.store.recent_item_texts(thread.id, self.history_items, context)
+        texts.reverse()
+        return texts
+
+    async def prefetch_history(self, thread_id: str | None, context: RequestContext) -> None:
+        """Read the items a turn's history needs before its message is stored (a new thread
+        has none), so that the turn does not wait for that read after storing it."""
+        texts = []
+        if thread_id is not None:
+            texts = await self.store.recent_item_texts(thread_id, self.history_items - 1, context)
+        context.earlier_items = (thread_id, texts)
 
     async def handle_stream_cancelled(
         self, thread: ThreadMetadata, pending_items: list[ThreadItem], context: RequestContext

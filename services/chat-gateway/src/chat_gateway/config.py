@@ -35,6 +35,8 @@ class Settings(ServiceSettings):
     )
     model_timeout_seconds: float = 60.0
 
+    database_pool_size: int = Field(default=20, ge=1)
+
     max_body_bytes: int = 1024 * 1024
     max_message_chars: int = 4000
     chat_turns_per_minute: int = 30

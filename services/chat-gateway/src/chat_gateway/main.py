@@ -52,8 +52,13 @@ def create_app(
         async with AsyncExitStack() as stack:
             database = Database(settings.async_database_url)
             stack.push_async_callback(database.dispose)
-            # Chat turns make many short single-statement checkouts: no pre-ping round trip.
-            chat_database = Database(settings.async_database_url, pre_ping=False)
+            # Chat turns make many short single-statement checkouts: no pre-ping round trip,
+            # and a pool as large as the turns in flight, whose connections outlive them.
+            chat_database = Database(
+                settings.async_database_url,
+                pool_size=settings.database_pool_size,
+                pre_ping=False,
+            )
             stack.push_async_callback(chat_database.dispose)
             redis = Redis.from_url(
                 settings.redis_url,

@@ -31,6 +31,9 @@ class RequestContext:
     # items newest first, whether they are all of the thread's items).
     loaded_thread: ThreadMetadata | None = None
     recent_items: tuple[str, list[ThreadItem], bool] | None = None
+    # The stored JSON of the thread's newest items before this turn's message (newest
+    # first), read while the request was checked; None as thread id: the thread it creates.
+    earlier_items: tuple[str | None, list[str]] | None = None
     deferred: list[asyncio.Task[None]] = field(default_factory=list)
 
     def defer(self, write: Coroutine[Any, Any, None]) -> None:
