@@ -43,10 +43,14 @@ class RequestContext:
         self.deferred.append(task)
 
     async def settle(self) -> None:
-        """Wait for every deferred write; raise the first that failed."""
-        pending, self.deferred = self.deferred, []
-        if pending:
+        """Wait for every write deferred so far; raise the first that failed."""
+        pending = list(self.deferred)
+        if not pending:
+            return
+        try:
             await asyncio.gather(*pending)
+        finally:
+            self.deferred = [task for task in self.deferred if not task.done()]
 
     def now(self) -> datetime:
         """The current time in the user's time zone."""

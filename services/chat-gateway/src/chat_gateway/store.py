@@ -13,7 +13,7 @@ from typing import Any, Literal, cast
 from uuid import uuid4
 
 from chatkit.store import NotFoundError, Store, StoreItemType
-from chatkit.types import Attachment, Page, ThreadItem, ThreadMetadata
+from chatkit.types import Attachment, Page, ThreadItem, ThreadMetadata, UserMessageItem
 from pydantic import TypeAdapter
 from servicekit.database import Database
 from sqlalchemy import (
@@ -306,6 +306,7 @@ class PostgresStore(Store[RequestContext]):
                 has_more = len(items) > limit or not complete
                 page = items[:limit]
                 return Page(data=page, has_more=has_more, after=page[-1].id if has_more else None)
+        await context.settle()
         limit = max(1, min(limit, MAX_PAGE))
         direction = _order(order)
         scope = {"thread": thread_id, "user": context.user_id}
@@ -341,9 +342,18 @@ class PostgresStore(Store[RequestContext]):
     async def add_thread_item(
         self, thread_id: str, item: ThreadItem, context: RequestContext
     ) -> None:
+        if isinstance(item, UserMessageItem):
+            # The turn goes on while its message is stored; the request's later reads and
+            # writes of items wait for it, so the thread keeps its order.
+            context.defer(self._insert_item(thread_id, item, context))
+            return
         await self.save_item(thread_id, item, context)
 
     async def save_item(self, thread_id: str, item: ThreadItem, context: RequestContext) -> None:
+        await context.settle()
+        await self._insert_item(thread_id, item, context)
+
+    async def _insert_item(self, thread_id: str, item: ThreadItem, context: RequestContext) -> None:
         data = json_text(item.model_dump_json())
         saved = await self._database.scalar(
             _SAVE_ITEM,
@@ -359,6 +369,7 @@ class PostgresStore(Store[RequestContext]):
             raise NotFoundError(f"Thread {thread_id} not found")
 
     async def load_item(self, thread_id: str, item_id: str, context: RequestContext) -> ThreadItem:
+        await context.settle()
         data = await self._database.scalar(
             _ITEM_DATA, {"thread": thread_id, "item": item_id, "user": context.user_id}
         )
@@ -369,6 +380,7 @@ class PostgresStore(Store[RequestContext]):
     async def delete_thread_item(
         self, thread_id: str, item_id: str, context: RequestContext
     ) -> None:
+        await context.settle()
         await self._database.execute(
             _DELETE_ITEM, {"thread": thread_id, "item": item_id, "user": context.user_id}
         )
