@@ -176,11 +176,13 @@ class TaskToolsClient:
         if not response.headers.get("content-type", "").startswith("application/json"):
             raise _ProtocolError(f"HTTP {response.status_code} without a JSON-RPC answer")
         message = json.loads(response.content)
-        error = message.get("error") if isinstance(message, dict) else None
+        if not isinstance(message, dict):
+            raise _ProtocolError("the answer is not a JSON-RPC message")
+        error = message.get("error")
         if isinstance(error, dict):
             code = error.get("code")
             raise _ProtocolError(str(error.get("message")), code if isinstance(code, int) else None)
-        return mcp_types.CallToolResult.model_validate(message["result"])
+        return mcp_types.CallToolResult.model_validate(message.get("result"))
 
     async def _listing_for(self, user_id: UUID) -> _Listing:
         listing = self._listing

@@ -34,6 +34,7 @@ class RequestContext:
     # The stored JSON of the thread's newest items before this turn's message (newest
     # first), read while the request was checked; None as thread id: the thread it creates.
     earlier_items: tuple[str | None, list[str]] | None = None
+    # Writes that run beside the rest of the request (the turn's message, undo records).
     deferred: list[asyncio.Task[None]] = field(default_factory=list)
 
     def defer(self, write: Coroutine[Any, Any, None]) -> None:

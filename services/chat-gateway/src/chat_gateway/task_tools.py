@@ -25,7 +25,7 @@ from chat_gateway.errors import TaskServiceUnavailableError
 from chat_gateway.mcp_connection import TaskToolsClient, ToolResult
 from chat_gateway.metrics import TOOL_CALLS, TOOL_SECONDS
 from chat_gateway.request_context import RequestContext
-from chat_gateway.undo import Step, UndoLog, inverse_of
+from chat_gateway.undo import UndoLog, inverse_of
 from chat_gateway.widgets import (
     Task,
     confirmation_widget,
@@ -170,11 +170,7 @@ class TaskOperations:
         return result
 
     async def mutate(
-        self,
-        context: RequestContext,
-        thread_id: str,
-        tool: str,
-        arguments: dict[str, Any],
+        self, context: RequestContext, thread_id: str, tool: str, arguments: dict[str, Any]
     ) -> tuple[ToolResult, UUID | None]:
         """Call a tool; for a successful mutation, store its inverse and return the undo id.
 
@@ -186,15 +182,14 @@ class TaskOperations:
         if tool in _STATE_CHANGES:
             changes = await self._would_change(context.user_id, tool, arguments)
         result = await self.call(context.user_id, tool, arguments)
-        inverse: tuple[str, list[Step]] | None = None
-        if not result.is_error and result.structured is not None and changes:
-            steps = inverse_of(tool, arguments, result.structured)
-            if steps:
-                inverse = (describe(tool, result.structured), steps)
-        if inverse is None:
+        if result.is_error or result.structured is None or not changes:
+            return result, None
+        steps = inverse_of(tool, arguments, result.structured)
+        if not steps:
             return result, None
         undo_id = uuid4()
-        context.defer(self.undo.record(undo_id, context.user_id, thread_id, *inverse))
+        description = describe(tool, result.structured)
+        context.defer(self.undo.record(undo_id, context.user_id, thread_id, description, steps))
         return result, undo_id
 
     async def _would_change(self, user_id: UUID, tool: str, arguments: dict[str, Any]) -> bool:
