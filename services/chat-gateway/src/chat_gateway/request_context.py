@@ -34,24 +34,32 @@ class RequestContext:
     # The stored JSON of the thread's newest items before this turn's message (newest
     # first), read while the request was checked; None as thread id: the thread it creates.
     earlier_items: tuple[str | None, list[str]] | None = None
-    # Writes that run beside the rest of the request (the turn's message, undo records).
-    deferred: list[asyncio.Task[None]] = field(default_factory=list)
+    # Writes that run beside the rest of the request (the turn's message, undo records), each
+    # with whether it writes thread items.
+    deferred: list[tuple[asyncio.Task[None], bool]] = field(default_factory=list)
 
-    def defer(self, write: Coroutine[Any, Any, None]) -> None:
-        """Run ``write`` beside the rest of the request; ``settle`` waits for it."""
+    def defer(self, write: Coroutine[Any, Any, None], *, item: bool = False) -> None:
+        """Run ``write`` beside the rest of the request; ``settle`` waits for it.
+
+        ``item``: it writes a thread item, which the request's later item reads and writes
+        wait for (``settle(items=True)``), so that the thread keeps its order.
+        """
         task = asyncio.ensure_future(write)
         task.add_done_callback(_log_failure)
-        self.deferred.append(task)
+        self.deferred.append((task, item))
 
-    async def settle(self) -> None:
-        """Wait for every write deferred so far; raise the first that failed."""
-        pending = list(self.deferred)
+    async def settle(self, *, items: bool = False) -> None:
+        """Wait for the writes deferred so far (only the item writes, with ``items``); raise
+        the first that failed."""
+        pending = [task for task, item in self.deferred if item or not items]
         if not pending:
             return
         try:
             await asyncio.gather(*pending)
         finally:
-            self.deferred = [task for task in self.deferred if not task.done()]
+            self.deferred = [
+                entry for entry in self.deferred if not (entry[0] in pending and entry[0].done())
+            ]
 
     def now(self) -> datetime:
         """The current time in the user's time zone."""

@@ -306,7 +306,7 @@ class PostgresStore(Store[RequestContext]):
                 has_more = len(items) > limit or not complete
                 page = items[:limit]
                 return Page(data=page, has_more=has_more, after=page[-1].id if has_more else None)
-        await context.settle()
+        await context.settle(items=True)
         limit = max(1, min(limit, MAX_PAGE))
         direction = _order(order)
         scope = {"thread": thread_id, "user": context.user_id}
@@ -345,12 +345,12 @@ class PostgresStore(Store[RequestContext]):
         if isinstance(item, UserMessageItem):
             # The turn goes on while its message is stored; the request's later reads and
             # writes of items wait for it, so the thread keeps its order.
-            context.defer(self._insert_item(thread_id, item, context))
+            context.defer(self._insert_item(thread_id, item, context), item=True)
             return
         await self.save_item(thread_id, item, context)
 
     async def save_item(self, thread_id: str, item: ThreadItem, context: RequestContext) -> None:
-        await context.settle()
+        await context.settle(items=True)
         await self._insert_item(thread_id, item, context)
 
     async def _insert_item(self, thread_id: str, item: ThreadItem, context: RequestContext) -> None:
@@ -369,7 +369,7 @@ class PostgresStore(Store[RequestContext]):
             raise NotFoundError(f"Thread {thread_id} not found")
 
     async def load_item(self, thread_id: str, item_id: str, context: RequestContext) -> ThreadItem:
-        await context.settle()
+        await context.settle(items=True)
         data = await self._database.scalar(
             _ITEM_DATA, {"thread": thread_id, "item": item_id, "user": context.user_id}
         )
@@ -380,7 +380,7 @@ class PostgresStore(Store[RequestContext]):
     async def delete_thread_item(
         self, thread_id: str, item_id: str, context: RequestContext
     ) -> None:
-        await context.settle()
+        await context.settle(items=True)
         await self._database.execute(
             _DELETE_ITEM, {"thread": thread_id, "item": item_id, "user": context.user_id}
         )
