@@ -250,11 +250,14 @@ class ChatServer(ChatKitServer[RequestContext]):
         return texts
 
     async def prefetch_history(self, thread_id: str | None, context: RequestContext) -> None:
-        """Read the items a turn's history needs before its message is stored (a new thread
-        has none), so that the turn does not wait for that read after storing it."""
+        """Check a turn's thread and read the items its history needs, before its message is
+        stored (a new thread has none), so that the turn does not wait for that read after
+        storing it."""
         texts = []
         if thread_id is not None:
-            texts = await self.store.recent_item_texts(thread_id, self.history_items - 1, context)
+            texts = await self.store.check_thread_with_items(
+                thread_id, self.history_items - 1, context
+            )
         context.earlier_items = (thread_id, texts)
 
     async def handle_stream_cancelled(

@@ -178,6 +178,16 @@ _RECENT_ITEMS = (
     .order_by(_items.c.seq.desc())
     .limit(_LIMIT)
 )
+_THREAD_WITH_RECENT_ITEMS = select(
+    as_text(_threads.c.data),
+    func.array(
+        select(as_text(_items.c.data))
+        .where(_items.c.thread_id == _threads.c.id, _items.c.user_id == _USER)
+        .order_by(_items.c.seq.desc())
+        .limit(_LIMIT)
+        .scalar_subquery()
+    ),
+).where(_threads.c.id == _THREAD, _threads.c.user_id == _USER)
 
 Direction = Literal["asc", "desc"]
 
@@ -246,6 +256,21 @@ class PostgresStore(Store[RequestContext]):
         thread = await self.load_thread(thread_id, context)
         context.loaded_thread = thread.model_copy(deep=True)
         return thread
+
+    async def check_thread_with_items(
+        self, thread_id: str, limit: int, context: RequestContext
+    ) -> list[str]:
+        """``check_thread``, and the JSON of the thread's newest ``limit`` items, newest first
+        (one query)."""
+        rows = await self._database.execute(
+            _THREAD_WITH_RECENT_ITEMS,
+            {"thread": thread_id, "user": context.user_id, "limit": limit},
+        )
+        if not rows:
+            raise NotFoundError(f"Thread {thread_id} not found")
+        data, texts = rows[0]
+        context.loaded_thread = ThreadMetadata.model_validate_json(data)
+        return list(texts)
 
     async def save_thread(self, thread: ThreadMetadata, context: RequestContext) -> None:
         context.loaded_thread = None

@@ -150,12 +150,15 @@ async def _preflight(
     if not isinstance(request, _TURNS):
         await _check_rows(server, request, context)
         return
-    # A turn is counted in Redis while its thread and history are read from PostgreSQL.
-    thread_id = request.params.thread_id if isinstance(request, ThreadsAddUserMessageReq) else None
-    reads = [_check_rows(server, request, context)]
-    if not isinstance(request, ThreadsRetryAfterItemReq):
-        reads.append(server.prefetch_history(thread_id, context))
-    decision, _ = await asyncio.gather(limiter.check(context.user_id), asyncio.gather(*reads))
+    # A turn is counted in Redis while its thread (and history) is read from PostgreSQL.
+    if isinstance(request, ThreadsRetryAfterItemReq):
+        reads = _check_rows(server, request, context)
+    else:
+        thread_id = (
+            request.params.thread_id if isinstance(request, ThreadsAddUserMessageReq) else None
+        )
+        reads = server.prefetch_history(thread_id, context)
+    decision, _ = await asyncio.gather(limiter.check(context.user_id), reads)
     if not decision.allowed:
         RATE_LIMITED.inc()
         raise ChatRequestError(
