@@ -11,7 +11,7 @@ an in-memory store, no authentication, and add_task as an in-process function to
 the same local model with the same tool definitions (served by this file with
 --serve-baseline). The ratio shows what the production path (PostgreSQL store, JWT
 verification, signed MCP over HTTP, undo records, widgets, rate limit) costs. The two are
-measured in alternating rounds (2 with 20 users, 6 with one), so that drift in what else the
+measured in alternating rounds (2 with 20 users, 12 with one), so that drift in what else the
 machine is doing weighs on both alike. Targets: p50 full turn under 60 ms; production within
 2x of the baseline.
 
@@ -345,7 +345,7 @@ async def main(users: int, turns: int, warmup: int, note: str | None) -> None:
         for side in (*crowd, *alone):
             await side.run(warmup)
         production, minimal = await compare(*crowd, turns, rounds=2)
-        production_alone, minimal_alone = await compare(*alone, turns * 3, rounds=6)
+        production_alone, minimal_alone = await compare(*alone, turns * 6, rounds=12)
     finally:
         for process in processes:
             process.terminate()
@@ -366,7 +366,7 @@ async def main(users: int, turns: int, warmup: int, note: str | None) -> None:
             "concurrent_users": users,
             "turns_per_user": turns,
             "warmup_turns_per_user": warmup,
-            "alternating_rounds": {"concurrent_users": 2, "single_user": 6},
+            "alternating_rounds": {"concurrent_users": 2, "single_user": 12},
             "turn": (
                 "threads.create, then threads.add_user_message 'add <title>';"
                 " local model; one add_task call"
