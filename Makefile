@@ -41,7 +41,7 @@ typecheck: sync ## mypy --strict over every Python package and its tests
 	$(RUN) mypy tests/docs
 	$(RUN) mypy tests/e2e
 	$(RUN) mypy tests/reliability
-	$(RUN) mypy bench
+	MYPYPATH=bench $(RUN) mypy bench
 
 .PHONY: test-python
 test-python: sync ## Python tests of every package (real PostgreSQL and Redis)

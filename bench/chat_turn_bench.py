@@ -26,7 +26,6 @@ import json
 import os
 import platform
 import secrets
-import socket
 import statistics
 import subprocess
 import sys
@@ -39,87 +38,21 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+from service_processes import LOGS, migrate, start, uvicorn_app
 from servicekit.database import create_database_if_missing
 
-ROOT = Path(__file__).resolve().parents[1]
 RESULT = Path(__file__).parent / "results" / "chat_turn.json"
 THIS_FILE = Path(__file__).resolve()
-LOGS = ROOT / ".run" / "bench"
 POSTGRES = "postgresql+asyncpg://postgres@127.0.0.1:5432"
 REDIS_URL = "redis://127.0.0.1:6379/3"
 KEY_ID, SECRET = "bench", "chat-turn-bench-" + secrets.token_hex(12)
 P50_TARGET_MS, RATIO_TARGET = 60.0, 2.0
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
 async def ensure_database(name: str) -> str:
     url = f"{POSTGRES}/{name}"
     await create_database_if_missing(url)
     return url
-
-
-def clean_env(extra: dict[str, str]) -> dict[str, str]:
-    environment = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith(("CHAT_GATEWAY_", "MCP_TASKS_", "AUTH_", "OPENAI_"))
-        and key not in {"DATABASE_URL", "REDIS_URL"}
-    }
-    return environment | extra
-
-
-def migrate(service: str, database_url: str) -> None:
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "alembic",
-            "-c",
-            f"services/{service}/alembic.ini",
-            "upgrade",
-            "head",
-        ],
-        cwd=ROOT,
-        env=clean_env({"DATABASE_URL": database_url, "ENVIRONMENT": "development"}),
-        check=True,
-        capture_output=True,
-    )
-
-
-def start(
-    command: list[str], env: dict[str, str], log: Path
-) -> tuple[subprocess.Popen[bytes], str]:
-    port = free_port()
-    with log.open("wb") as out:
-        process = subprocess.Popen(
-            [*command, "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"],
-            cwd=ROOT,
-            env=clean_env(env),
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"{command} exited: {log.read_text()[-2000:]}")
-        try:
-            if httpx.get(url + "/healthz", timeout=1).status_code == 200:
-                return process, url
-        except httpx.TransportError:
-            time.sleep(0.1)
-    process.kill()
-    raise RuntimeError(f"{command} did not start")
-
-
-def uvicorn_app(app: str) -> list[str]:
-    return [sys.executable, "-m", "uvicorn", app, "--factory"]
 
 
 def signing_key() -> str:

@@ -32,10 +32,7 @@ import json
 import os
 import platform
 import random
-import socket
 import statistics
-import subprocess
-import sys
 import time
 import uuid
 from collections import defaultdict
@@ -54,8 +51,8 @@ from fastapi import FastAPI
 from jose import jwk
 from jose import jwt as jose_jwt
 from redis.asyncio import Redis
+from service_processes import LOGS, free_port, migrate, start, stop, uvicorn_app
 
-ROOT = Path(__file__).resolve().parents[1]
 RESULT = Path(__file__).parent / "results" / "live_sync.json"
 DATABASE = "live_sync_bench"
 POSTGRES = "postgresql://postgres@127.0.0.1:5432"
@@ -64,13 +61,8 @@ KEY_ID, SECRET = "bench", "live-sync-bench-secret-0123456789abcdef"
 ISSUER, AUDIENCE = "chatkit-botbuilder-auth", "chatkit-botbuilder"
 USERS, TABS, POLLED_USERS = 100, 10, 20
 P99_TARGET_MS, RSS_TARGET_MB = 25.0, 200.0
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
+# A thousand event streams connect at once.
+BACKLOG = ("--backlog", "4096")
 
 
 def percentiles(samples: list[float]) -> dict[str, float | int]:
@@ -132,17 +124,6 @@ class TokenIssuer:
         return app
 
 
-def environment(extra: dict[str, str]) -> dict[str, str]:
-    env = {
-        name: value
-        for name, value in os.environ.items()
-        if not name.startswith(("CHAT_GATEWAY_", "MCP_TASKS_", "AUTH_"))
-        and name not in {"DATABASE_URL", "REDIS_URL"}
-    }
-    env.update(extra)
-    return env
-
-
 async def prepare_database() -> str:
     """Create the bench database afresh and migrate both services into it."""
     connection = await asyncpg.connect(f"{POSTGRES}/postgres")
@@ -152,67 +133,9 @@ async def prepare_database() -> str:
     finally:
         await connection.close()
     url = f"postgresql+asyncpg://postgres@127.0.0.1:5432/{DATABASE}"
-    env = environment(
-        {
-            "ENVIRONMENT": "test",
-            "DATABASE_URL": url,
-            "MCP_TASKS_IDENTITY_KEYS": json.dumps({KEY_ID: SECRET}),
-        }
-    )
     for service in ("mcp-tasks", "chat-gateway"):
-        await asyncio.to_thread(
-            subprocess.run,
-            [
-                sys.executable,
-                "-m",
-                "alembic",
-                "-c",
-                f"services/{service}/alembic.ini",
-                "upgrade",
-                *["head"],
-            ],
-            cwd=ROOT,
-            env=env,
-            check=True,
-            capture_output=True,
-        )
+        await asyncio.to_thread(migrate, service, url)
     return url
-
-
-def start_service(app: str, env: dict[str, str], log: Path) -> tuple[subprocess.Popen[bytes], str]:
-    port = free_port()
-    with log.open("wb") as out:
-        process = subprocess.Popen(
-            [
-                *(sys.executable, "-m", "uvicorn", app, "--factory", "--host", "127.0.0.1"),
-                *("--port", str(port), "--log-level", "warning", "--backlog", "4096"),
-            ],
-            cwd=ROOT,
-            env=environment(env),
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"{app} exited: {log.read_text()[-2000:]}")
-        try:
-            if httpx.get(url + "/healthz", timeout=1).status_code == 200:
-                return process, url
-        except httpx.TransportError:
-            time.sleep(0.1)
-    process.kill()
-    raise RuntimeError(f"{app} did not start")
-
-
-def stop_process(process: subprocess.Popen[bytes]) -> None:
-    process.terminate()
-    try:
-        process.wait(10)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait(10)
 
 
 @dataclass
@@ -344,18 +267,19 @@ async def connect_tabs(
 async def run(changes: int, interval: float) -> dict[str, Any]:
     issuer = TokenIssuer()
     database_url = await prepare_database()
-    logs = ROOT / ".run" / "bench"
+    logs = LOGS
     logs.mkdir(parents=True, exist_ok=True)
     common = {"ENVIRONMENT": "test", "DATABASE_URL": database_url, "REDIS_URL": REDIS_URL}
-    mcp_process, mcp_url = start_service(
-        "mcp_tasks.main:create_app",
+    mcp_process, mcp_url = start(
+        uvicorn_app("mcp_tasks.main:create_app"),
         {**common, "MCP_TASKS_IDENTITY_KEYS": json.dumps({KEY_ID: SECRET})},
         logs / "live-sync-mcp-tasks.log",
+        options=BACKLOG,
     )
     try:
         async with serve_in_process(issuer.app()) as jwks_url:
-            gateway_process, gateway = start_service(
-                "chat_gateway.main:create_app",
+            gateway_process, gateway = start(
+                uvicorn_app("chat_gateway.main:create_app"),
                 {
                     **common,
                     "CHAT_GATEWAY_IDENTITY_KEY_ID": KEY_ID,
@@ -365,14 +289,15 @@ async def run(changes: int, interval: float) -> dict[str, Any]:
                     "CHAT_GATEWAY_LOG_LEVEL": "WARNING",
                 },
                 logs / "live-sync-chat-gateway.log",
+                options=BACKLOG,
             )
             try:
                 result = await measure(issuer, gateway, gateway_process.pid, changes, interval)
                 return result
             finally:
-                stop_process(gateway_process)
+                stop(gateway_process)
     finally:
-        stop_process(mcp_process)
+        stop(mcp_process)
 
 
 async def measure(

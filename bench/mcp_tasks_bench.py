@@ -22,10 +22,8 @@ import json
 import os
 import platform
 import random
-import socket
 import statistics
 import subprocess
-import sys
 import time
 import uuid
 from collections.abc import Awaitable, Callable
@@ -42,6 +40,7 @@ from mcp_tasks.config import Settings
 from mcp_tasks.runtime import open_runtime
 from mcp_tasks.tasks import TaskFilters
 from pydantic import SecretStr
+from service_processes import LOGS, start, uvicorn_app
 from servicekit.database import create_database_if_missing
 from servicekit.identity import IdentitySigner, signing_hook
 from sqlalchemy import text
@@ -139,44 +138,20 @@ async def load(url: str) -> dict[str, Any]:
     return {"tasks": total, "users": users, "load_seconds": round(seconds, 1)}
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
-def start_server(url: str, port: int) -> subprocess.Popen[str]:
+def start_server(database_url: str) -> tuple[subprocess.Popen[bytes], str]:
+    """mcp-tasks as deployed (uvicorn) on a free port; returns the process and its URL."""
     env = {
-        **os.environ,
         "ENVIRONMENT": "test",
-        "MCP_TASKS_DATABASE_URL": url,
+        "MCP_TASKS_DATABASE_URL": database_url,
         "MCP_TASKS_REDIS_URL": REDIS_URL,
         "MCP_TASKS_IDENTITY_KEYS": json.dumps({KEY_ID: SECRET}),
         "MCP_TASKS_LOG_LEVEL": "WARNING",
     }
-    process = subprocess.Popen(
-        [
-            *(sys.executable, "-m", "uvicorn", "mcp_tasks.main:create_app", "--factory"),
-            *("--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"),
-        ],
-        env=env,
-        stderr=subprocess.DEVNULL,
-        stdout=subprocess.DEVNULL,
-        text=True,
-    )
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
-                return process
-        except OSError:
-            time.sleep(0.1)
-    process.kill()
-    raise RuntimeError("uvicorn did not start")
+    LOGS.mkdir(parents=True, exist_ok=True)
+    return start(uvicorn_app("mcp_tasks.main:create_app"), env, LOGS / "mcp-tasks-bench.log")
 
 
-async def round_trip(settings: Settings, port: int, iterations: int) -> dict[str, Any]:
+async def round_trip(settings: Settings, base_url: str, iterations: int) -> dict[str, Any]:
     user = uuid.uuid4()
     signer = IdentitySigner(KEY_ID, SECRET.encode())
     async with open_runtime(settings, prune=False) as runtime:
@@ -188,9 +163,7 @@ async def round_trip(settings: Settings, port: int, iterations: int) -> dict[str
         hook = signing_hook(signer, lambda: user)
         async with (
             httpx2.AsyncClient(event_hooks={"request": [hook]}) as http,
-            Client(
-                streamable_http_client(f"http://127.0.0.1:{port}/mcp", http_client=http)
-            ) as client,
+            Client(streamable_http_client(f"{base_url}/mcp", http_client=http)) as client,
         ):
 
             async def over_http() -> object:
@@ -219,9 +192,7 @@ async def round_trip(settings: Settings, port: int, iterations: int) -> dict[str
                         },
                     },
                 }
-                response = await http.post(
-                    f"http://127.0.0.1:{port}/mcp", json=body, headers=RAW_HEADERS
-                )
+                response = await http.post(f"{base_url}/mcp", json=body, headers=RAW_HEADERS)
                 assert response.status_code == 200, response.text
                 assert response.json()["result"]["isError"] is False
                 return response
@@ -325,10 +296,9 @@ async def main() -> None:
             "log_level": "WARNING",
         }
     )
-    port = free_port()
-    server = start_server(args.database_url, port)
+    server, base_url = start_server(args.database_url)
     try:
-        trip = await round_trip(settings, port, args.iterations)
+        trip = await round_trip(settings, base_url, args.iterations)
     finally:
         server.terminate()
         server.wait(timeout=10)
