@@ -2,13 +2,9 @@
 
 import asyncio
 import json
-import subprocess
-import sys
-import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 from uuid import UUID
 
@@ -20,8 +16,7 @@ from chat_gateway.config import Settings
 from chat_gateway.main import create_app
 from chatkit.types import ThreadStreamEvent
 from fastapi import FastAPI
-from live_harness import REPO, free_port
-from live_harness import _env as service_environment
+from live_harness import free_port
 from pydantic import TypeAdapter
 from servicekit.identity import IdentitySigner, signing_hook
 
@@ -202,29 +197,3 @@ class TasksRest:
         response = await self.get(user_id, f"/tasks?status={status}")
         assert response.status_code == 200, response.text
         return [task["title"] for task in response.json()["tasks"]]
-
-
-def start_on_port(app: str, port: int, env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
-    """Start ``uvicorn <app> --factory`` on ``port`` (to restart a service where it was)."""
-    with log.open("ab") as out:
-        process = subprocess.Popen(
-            [
-                *(sys.executable, "-m", "uvicorn", app, "--factory"),
-                *("--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"),
-            ],
-            cwd=REPO,
-            env=service_environment(env),
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"{app} exited: {log.read_text()[-3000:]}")
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
-                return process
-        except httpx.TransportError:
-            time.sleep(0.05)
-    process.kill()
-    raise RuntimeError(f"{app} did not start on port {port}")

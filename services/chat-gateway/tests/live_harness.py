@@ -115,11 +115,20 @@ class ServiceProcess:
 
 
 def start_service(
-    app: str, env: dict[str, str], log: Path, *, uvicorn_args: tuple[str, ...] = ()
+    app: str,
+    env: dict[str, str],
+    log: Path,
+    *,
+    uvicorn_args: tuple[str, ...] = (),
+    port: int | None = None,
 ) -> ServiceProcess:
-    """Start ``uvicorn <app> --factory`` on a free port and wait until /healthz answers."""
-    port = free_port()
-    with log.open("wb") as out:
+    """Start ``uvicorn <app> --factory`` and wait until /healthz answers: on a free port, or
+    on ``port`` to restart a service where it was (its log then goes on)."""
+    if port is None:
+        port, mode = free_port(), "wb"
+    else:
+        mode = "ab"
+    with log.open(mode) as out:
         process = subprocess.Popen(
             [
                 *(sys.executable, "-m", "uvicorn", app, "--factory"),

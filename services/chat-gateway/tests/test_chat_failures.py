@@ -6,8 +6,8 @@ from pathlib import Path
 import pytest
 from chat_gateway.chat_server import TASKS_UNAVAILABLE
 from chat_gateway.config import Settings
-from chat_harness import ChatClient, TasksRest, chat_gateway, start_on_port
-from live_harness import REDIS_URL, User, free_port, mcp_tasks_env
+from chat_harness import ChatClient, TasksRest, chat_gateway
+from live_harness import REDIS_URL, User, free_port, mcp_tasks_env, start_service
 
 pytestmark = pytest.mark.anyio
 
@@ -22,15 +22,14 @@ async def test_mcp_tasks_stopping_mid_conversation_gives_a_clear_message_and_rec
     port = free_port()
     env = mcp_tasks_env(mcp_tasks_database, REDIS_URL)
     log = tmp_path / "mcp-tasks.log"
-    process = start_on_port("mcp_tasks.main:create_app", port, env, log)
+    service = start_service("mcp_tasks.main:create_app", env, log, port=port)
     user: User = await new_user()
     try:
         async with chat_gateway(chat_settings(mcp_tasks_url=f"http://127.0.0.1:{port}")) as url:
             client = ChatClient(url, user.token)
             first = await client.create("add Before the outage")
             thread_id = first.thread_id
-            process.terminate()
-            process.wait(10)
+            service.stop()
 
             during = await client.say(thread_id, "add During the outage")
 
@@ -46,14 +45,13 @@ async def test_mcp_tasks_stopping_mid_conversation_gives_a_clear_message_and_rec
                 "assistant_message",
             ]
 
-            process = start_on_port("mcp_tasks.main:create_app", port, env, log)
+            service = start_service("mcp_tasks.main:create_app", env, log, port=port)
             after = await client.say(thread_id, "add After the outage")
 
             assert after.assistant_texts()[0].startswith("Tool result:")
             assert await rest.titles(user.id) == ["Before the outage", "After the outage"]
     finally:
-        process.terminate()
-        process.wait(10)
+        service.stop()
 
 
 async def test_chat_works_while_redis_is_unreachable(
