@@ -243,7 +243,7 @@ class ChatServer(ChatKitServer[RequestContext]):
         """The stored JSON of the thread's newest items, oldest first, ending with ``message``."""
         earlier, context.earlier_items = context.earlier_items, None
         if earlier is not None and earlier[0] in (None, thread.id):
-            texts = [message.model_dump_json(), *earlier[1][: self.history_items - 1]]
+            texts = [message.model_dump_json(), *earlier[1]]
         else:
             texts = await self.store.recent_item_texts(thread.id, self.history_items, context)
         texts.reverse()
