@@ -1,12 +1,14 @@
 """Calls to the MCP tools of mcp-tasks over streamable HTTP, signed for one user per request.
 
 Every request is a POST on a shared, pooled HTTP client, signed with the identity of the
-user it is made for (taken from a context variable the call sets), so concurrent users never
-wait on each other behind one session lock. The server's discover result and tool list come
-from the MCP SDK's client and are cached for ``tools_cache_seconds``. A tools/call is then
-one sessionless request of the negotiated 2026-07-28 protocol, sent and read in the caller's
-task: the SDK's client would build a session, its task group and memory streams around every
-call, which is most of the gateway's cost of a tool call.
+user it is made for, so concurrent users never wait on each other behind one session lock.
+The server's discover result and tool list come from the MCP SDK's client (on its httpx2
+transport, signed for the user in a context variable) and are cached for
+``tools_cache_seconds``. A tools/call is then one sessionless request of the negotiated
+2026-07-28 protocol, sent and read in the caller's task on an aiohttp session: the SDK's
+client would build a session, its task group and memory streams around every call, and
+httpx2 alone costs about three times aiohttp's CPU per request; together they were most of
+the gateway's cost of a tool call.
 """
 
 import asyncio
@@ -18,8 +20,10 @@ import time
 from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 from uuid import UUID
 
+import aiohttp
 import httpx2
 import mcp_types
 from mcp import Client
@@ -97,13 +101,22 @@ class TaskToolsClient:
         tools_cache_seconds: float,
     ) -> None:
         self.url = base_url.rstrip("/") + "/mcp"
+        self._target = urlsplit(self.url).path
+        self._signer = signer
         self._tool_timeout = tool_timeout
         self._cache_seconds = tools_cache_seconds
         # One SSL context for the process: building one per client costs ~40 ms.
+        tls = ssl.create_default_context()
         self._http = httpx2.AsyncClient(
             timeout=httpx2.Timeout(tool_timeout, connect=connect_timeout),
-            verify=ssl.create_default_context(),
+            verify=tls,
             event_hooks={"request": [signing_hook(signer, _calling_user.get), _add_trace_headers]},
+        )
+        self._calls = aiohttp.ClientSession(
+            # Idle connections are dropped before uvicorn's 5 s keep-alive closes them, so a
+            # call is not sent on a connection the server is closing.
+            connector=aiohttp.TCPConnector(limit=100, keepalive_timeout=4, ssl=tls),
+            timeout=aiohttp.ClientTimeout(total=tool_timeout, sock_connect=connect_timeout),
         )
         self._listing: _Listing | None = None
         self._refresh = asyncio.Lock()
@@ -112,6 +125,7 @@ class TaskToolsClient:
     async def aclose(self) -> None:
         """Close the pooled HTTP connections."""
         await self._http.aclose()
+        await self._calls.close()
 
     async def list_tools(self, user_id: UUID) -> list[mcp_types.Tool]:
         """The server's tools, from the cache while it is fresh."""
@@ -134,7 +148,13 @@ class TaskToolsClient:
                     result = await self._post_call(user_id, listing.version, name, arguments)
             except TaskServiceUnavailableError:
                 raise
-            except (httpx2.HTTPError, _ProtocolError, ValidationError, ValueError) as exc:
+            except (
+                aiohttp.ClientError,
+                TimeoutError,
+                _ProtocolError,
+                ValidationError,
+                ValueError,
+            ) as exc:
                 logger.warning("mcp-tasks unreachable", extra={"error": repr(exc)})
                 raise TaskServiceUnavailableError(f"cannot reach mcp-tasks: {exc!r}") from exc
             text = "\n".join(
@@ -159,23 +179,21 @@ class TaskToolsClient:
             "method": "tools/call",
             "params": {"name": name, "arguments": arguments, "_meta": meta},
         }
+        body = json.dumps(request).encode()
         headers = {
             "Accept": "application/json, text/event-stream",
             "Content-Type": "application/json",
             "MCP-Protocol-Version": version,
             MCP_METHOD_HEADER: "tools/call",
             MCP_NAME_HEADER: encode_header_value(name),
+            **self._signer.headers("POST", self._target, body, user_id),
         }
-        token = _calling_user.set(user_id)
-        try:
-            response = await self._http.post(
-                self.url, content=json.dumps(request).encode(), headers=headers
-            )
-        finally:
-            _calling_user.reset(token)
-        if not response.headers.get("content-type", "").startswith("application/json"):
-            raise _ProtocolError(f"HTTP {response.status_code} without a JSON-RPC answer")
-        message = json.loads(response.content)
+        inject_trace_headers(headers)
+        async with self._calls.post(self.url, data=body, headers=headers) as response:
+            if response.content_type != "application/json":
+                raise _ProtocolError(f"HTTP {response.status} without a JSON-RPC answer")
+            answer = await response.read()
+        message = json.loads(answer)
         if not isinstance(message, dict):
             raise _ProtocolError("the answer is not a JSON-RPC message")
         error = message.get("error")
@@ -212,7 +230,7 @@ class TaskToolsClient:
                     if not cursor:
                         break
                 version = client.protocol_version
-        # Transport failures surface as httpx2 errors, MCPError or exception groups.
+        # The SDK's transport failures surface as httpx2 errors, MCPError or exception groups.
         except (Exception, BaseExceptionGroup) as exc:
             logger.warning("mcp-tasks unreachable", extra={"error": repr(exc)})
             raise TaskServiceUnavailableError(f"cannot reach mcp-tasks: {exc!r}") from exc
