@@ -1,14 +1,15 @@
 """Database: sessions commit on success and roll back on error; autocommit connections;
-ping reports outages; pre-ping replaces dead connections."""
+single statements on asyncpg; ping reports outages; dead connections are replaced."""
 
 import uuid
 from collections.abc import AsyncIterator
 
 import pytest
 from servicekit.database import Database, create_database_if_missing
-from sqlalchemy import text
+from sqlalchemy import bindparam, column, select, text
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 
 pytestmark = pytest.mark.anyio
 
@@ -129,6 +130,78 @@ async def test_scalar_is_the_first_value_or_none_and_errors_leave_the_pool_usabl
 
     assert found == row_id
     assert missing is None
+
+
+_INSERT_PROBE = text("INSERT INTO servicekit_probe VALUES (:id)")
+_ROUND_TRIP_JSON = select(
+    bindparam("body", type_=JSONB).label("body"), bindparam("note", "default note").label("note")
+)
+_PROBE_IN = text("SELECT id FROM servicekit_probe WHERE id IN :ids").bindparams(
+    bindparam("ids", expanding=True)
+)
+_STATEMENT_BACKEND = text("SELECT pg_backend_pid()")
+
+
+async def test_execute_sends_and_returns_json_and_fills_in_parameters_with_values(
+    database: Database,
+) -> None:
+    body = {"steps": [{"tool": "delete_task"}], "n": 1}
+
+    rows = await database.execute(_ROUND_TRIP_JSON, {"body": body})
+
+    assert rows[0]["body"] == body
+    assert rows[0]["note"] == "default note"
+    with pytest.raises(KeyError, match="body"):
+        await database.execute(_ROUND_TRIP_JSON, {})
+
+
+async def test_execute_refuses_statements_it_cannot_compile_once(database: Database) -> None:
+    with pytest.raises(ValueError, match="expanding"):
+        await database.execute(_PROBE_IN, {"ids": [uuid.uuid4()]})
+
+
+async def test_execute_errors_are_sqlalchemy_errors_that_do_not_list_the_parameters(
+    database: Database,
+) -> None:
+    row_id = uuid.uuid4()
+    await database.execute(_INSERT_PROBE, {"id": row_id})
+
+    with pytest.raises(IntegrityError, match="duplicate key") as raised:
+        await database.execute(_INSERT_PROBE, {"id": row_id})
+
+    assert "parameters" not in str(raised.value)
+    assert raised.value.connection_invalidated is False
+
+
+async def test_execute_on_a_connection_the_server_closed_fails_once_then_is_replaced(
+    database_url: str,
+) -> None:
+    database = Database(database_url, pool_size=1)
+    try:
+        killed = await database.scalar(_STATEMENT_BACKEND)
+        await _terminate(database_url, killed)
+        # The pool cannot tell before it is used that the server closed the connection.
+        try:
+            again = await database.scalar(_STATEMENT_BACKEND)
+        except DBAPIError as exc:
+            assert exc.connection_invalidated is True
+            again = await database.scalar(_STATEMENT_BACKEND)
+
+        assert again != killed
+    finally:
+        await database.dispose()
+
+
+async def test_execute_says_the_database_is_unreachable_when_nothing_listens(
+    unused_port: int,
+) -> None:
+    database = Database(f"postgresql+asyncpg://postgres@127.0.0.1:{unused_port}/none")
+    try:
+        with pytest.raises(DBAPIError, match=r"Connect call failed|refused") as raised:
+            await database.execute(_STATEMENT_BACKEND)
+        assert raised.value.connection_invalidated is True
+    finally:
+        await database.dispose()
 
 
 async def _backend_pid(database: Database) -> int:

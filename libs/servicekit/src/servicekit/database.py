@@ -1,11 +1,18 @@
-"""Async SQLAlchemy on asyncpg: one engine and session factory per application lifespan."""
+"""PostgreSQL for the services: SQLAlchemy sessions for transactions, and single statements
+run straight on asyncpg."""
 
-from collections.abc import AsyncIterator, Mapping, Sequence
+import asyncio
+import json
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Executable, Row, text
+import asyncpg
+from sqlalchemy import Executable, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from sqlalchemy.ext.asyncio import (
     AsyncConnection,
     AsyncEngine,
@@ -13,21 +20,52 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
-from sqlalchemy.util import greenlet_spawn
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.elements import ClauseElement
+
+Row = asyncpg.Record
+
+_POOL_TIMEOUT_SECONDS = 5
+_MISSING = object()
+_PREPARED_LIMIT = 1024
+
+
+@dataclass(frozen=True, slots=True)
+class _Prepared:
+    """A statement compiled once for asyncpg: its SQL and how to order its parameters."""
+
+    sql: str
+    # Each positional parameter: its name, the value it takes when not given, and the
+    # processor of its SQLAlchemy type (JSON serialisation, for instance), if any.
+    parameters: tuple[tuple[str, Any, Callable[[Any], Any] | None], ...]
+
+    def values(self, given: Mapping[str, Any]) -> list[Any]:
+        values = []
+        for name, default, process in self.parameters:
+            value = given.get(name, default)
+            if value is _MISSING:
+                raise KeyError(f"the statement needs the parameter {name!r}")
+            values.append(process(value) if process is not None else value)
+        return values
 
 
 class Database:
-    """Owns the engine and the session factory; build it in a lifespan, ``dispose`` it after.
+    """Owns PostgreSQL connections; build it in a lifespan, ``dispose`` it after.
 
-    With ``pre_ping`` (the default) the pool tests each connection before handing it out, so
-    connections that died while PostgreSQL restarted are replaced before a query fails. That
-    test is one round trip per checkout; code on a latency-critical path that makes many short
-    checkouts may turn it off (``pre_ping=False``): a dead connection then fails one query,
-    and the pool, seeing a disconnect, replaces every connection older than that failure.
+    ``session()`` works in transactions, with SQLAlchemy's ORM. ``connection()`` is a SQLAlchemy
+    connection in autocommit, for statements built per call. ``execute()`` and ``scalar()`` run
+    statements defined once (module constants) in autocommit, on asyncpg connections without
+    SQLAlchemy's execution layer, which costs two to three times asyncpg's own CPU per
+    statement: each statement is compiled once, and its failures are raised as SQLAlchemy's
+    ``DBAPIError`` (``IntegrityError`` for constraint violations), as elsewhere. Each of the
+    three has a pool of the same size, opened on first use.
 
-    ``session()`` works in transactions; ``connection()``, ``execute()`` and ``scalar()`` run
-    single statements in autocommit, on a second pool of the same size that stays empty
-    until they are first used.
+    With ``pre_ping`` (the default) the session pool tests each connection before handing it
+    out, so connections that died while PostgreSQL restarted are replaced before a query fails.
+    That test is one round trip per checkout; code on a latency-critical path that makes many
+    short checkouts may turn it off (``pre_ping=False``). The statement pool never pings: a
+    connection the server closed is replaced when it is next taken, and one that dies in use
+    fails its statement and makes the pool replace every idle connection before their next use.
     """
 
     def __init__(
@@ -37,15 +75,14 @@ class Database:
             "pool_size": pool_size,
             "max_overflow": pool_size,
             "pool_pre_ping": pre_ping,
-            "pool_timeout": 5,
+            "pool_timeout": _POOL_TIMEOUT_SECONDS,
             "echo": echo,
             "connect_args": {"timeout": 5, "command_timeout": 30},
         }
         self.engine: AsyncEngine = create_async_engine(url, **options)
         self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)
-        # Autocommit connections come from a pool of their own (opened on first use), whose
-        # connections stay in autocommit: no isolation level switched at each checkout, and no
-        # transaction to roll back when one is returned.
+        # Autocommit connections stay in autocommit: no isolation level switched at each
+        # checkout, and no transaction to roll back when one is returned.
         self._autocommit: AsyncEngine = create_async_engine(
             url,
             isolation_level="AUTOCOMMIT",
@@ -53,6 +90,10 @@ class Database:
             pool_use_lifo=True,
             **options,
         )
+        self._pool_size = pool_size
+        self._pool: asyncpg.Pool | None = None
+        self._pool_opening = asyncio.Lock()
+        self._prepared: dict[int, tuple[Executable, _Prepared]] = {}
 
     @asynccontextmanager
     async def session(self) -> AsyncIterator[AsyncSession]:
@@ -62,25 +103,45 @@ class Database:
 
     @asynccontextmanager
     async def connection(self) -> AsyncIterator[AsyncConnection]:
-        """A pooled connection in autocommit mode: each statement commits on its own.
+        """A pooled SQLAlchemy connection in autocommit mode: each statement commits on its own.
 
-        For work that is one statement at a time (a single INSERT ... ON CONFLICT, an UPDATE
-        ... RETURNING, a SELECT): no BEGIN and COMMIT round trips around it. Statements
-        run here are not atomic together; use ``session()`` when several must be.
+        For statements built per call (filters, pages), one at a time; statements run here are
+        not atomic together; use ``session()`` when several must be.
         """
         async with self._autocommit.connect() as connection:
             yield connection
 
     async def execute(
         self, statement: Executable, parameters: Mapping[str, Any] | None = None
-    ) -> Sequence[Row[*tuple[Any, ...]]]:
-        """Run one statement on its own autocommit connection; returns its rows, if any.
+    ) -> Sequence[Row]:
+        """Run one statement in autocommit (it commits on its own); returns its rows, if any.
 
-        Same as one ``execute`` in ``connection()``, for less work per call: checkout,
-        statement and return happen in one switch to SQLAlchemy's synchronous core instead
-        of three, which counts on paths that make many single-statement calls.
+        Rows are asyncpg records: values by position or by column name (``row["id"]``). The
+        statement must not change the session (SET, LISTEN, advisory locks): connections go
+        back to the pool without a reset.
         """
-        return await greenlet_spawn(self._execute, statement, parameters)
+        prepared = self._prepare(statement)
+        values = prepared.values(parameters or {})
+        pool = self._pool or await self._open_pool()
+        try:
+            # asyncio.timeout, not acquire's own timeout, which wraps the wait in a task.
+            async with asyncio.timeout(_POOL_TIMEOUT_SECONDS):
+                connection = await pool.acquire()
+        except TimeoutError as exc:
+            raise PoolTimeoutError(
+                f"no database connection free within {_POOL_TIMEOUT_SECONDS} s"
+            ) from exc
+        except (asyncpg.PostgresError, asyncpg.InterfaceError, OSError) as exc:
+            raise _translated(prepared.sql, exc) from exc
+        try:
+            return await connection.fetch(prepared.sql, *values)
+        except (asyncpg.PostgresError, asyncpg.InterfaceError, OSError) as exc:
+            if connection.is_closed():
+                # The others were most likely cut off with it (a server restart).
+                await pool.expire_connections()
+            raise _translated(prepared.sql, exc) from exc
+        finally:
+            await pool.release(connection)
 
     async def scalar(
         self, statement: Executable, parameters: Mapping[str, Any] | None = None
@@ -89,12 +150,32 @@ class Database:
         rows = await self.execute(statement, parameters)
         return rows[0][0] if rows else None
 
-    def _execute(
-        self, statement: Executable, parameters: Mapping[str, Any] | None
-    ) -> Sequence[Row[*tuple[Any, ...]]]:
-        with self._autocommit.sync_engine.connect() as connection:
-            result = connection.execute(statement, parameters)
-            return result.all() if result.returns_rows else []
+    def _prepare(self, statement: Executable) -> _Prepared:
+        # The entry keeps its statement alive, so its id is not reused for another one while
+        # it is cached; the bound keeps statements built per call by mistake from piling up.
+        entry = self._prepared.get(id(statement))
+        if entry is None:
+            if len(self._prepared) >= _PREPARED_LIMIT:
+                self._prepared.clear()
+            entry = (statement, _compile(statement, self.engine))
+            self._prepared[id(statement)] = entry
+        return entry[1]
+
+    async def _open_pool(self) -> asyncpg.Pool:
+        async with self._pool_opening:
+            if self._pool is None:
+                _, options = self.engine.dialect.create_connect_args(self.engine.url)
+                self._pool = await asyncpg.create_pool(
+                    **options,
+                    min_size=0,
+                    max_size=2 * self._pool_size,
+                    max_inactive_connection_lifetime=300,
+                    timeout=5,
+                    command_timeout=30,
+                    init=_json_codecs,
+                    reset=_keep_session,
+                )
+            return self._pool
 
     async def ping(self) -> None:
         """Raise when the database does not answer a trivial query."""
@@ -105,6 +186,53 @@ class Database:
         """Close every pooled connection."""
         await self.engine.dispose()
         await self._autocommit.dispose()
+        if self._pool is not None:
+            await self._pool.close()
+            self._pool = None
+
+
+def _compile(statement: Executable, engine: AsyncEngine) -> _Prepared:
+    dialect = engine.dialect
+    assert isinstance(statement, ClauseElement)
+    compiled = statement.compile(dialect=dialect)
+    assert isinstance(compiled, SQLCompiler)
+    if "POSTCOMPILE" in compiled.string:
+        raise ValueError("statements with expanding (IN list) parameters are not supported")
+    parameters = []
+    for name in compiled.positiontup or ():
+        bind = compiled.binds[name]
+        default = bind.effective_value if not bind.required else _MISSING
+        process = bind.type.dialect_impl(dialect).bind_processor(dialect)
+        parameters.append((name, default, process))
+    return _Prepared(sql=compiled.string, parameters=tuple(parameters))
+
+
+async def _json_codecs(connection: asyncpg.Connection) -> None:
+    # As SQLAlchemy's asyncpg dialect does: JSON arrives decoded, and is sent as text that
+    # the statement's type has already serialised.
+    for name in ("json", "jsonb"):
+        await connection.set_type_codec(
+            name, encoder=str, decoder=json.loads, schema="pg_catalog", format="text"
+        )
+
+
+async def _keep_session(connection: asyncpg.Connection) -> None:
+    # The default reset is a round trip per statement (RESET ALL, UNLISTEN *, ...) to undo
+    # session state that single autocommit statements never change.
+    return
+
+
+def _translated(sql: str, error: BaseException) -> DBAPIError:
+    """``error`` as the SQLAlchemy exception sessions raise for it (parameters left out)."""
+    state = getattr(error, "sqlstate", None) or ""
+    if state.startswith("23"):
+        return IntegrityError(sql, None, error)
+    lost = (
+        state.startswith(("08", "57P"))  # connection exceptions, server shutting down
+        or isinstance(error, OSError)
+        or (isinstance(error, asyncpg.InterfaceError) and "closed" in str(error))
+    )
+    return DBAPIError(sql, None, error, connection_invalidated=lost)
 
 
 async def create_database_if_missing(url: str) -> bool:

@@ -91,7 +91,7 @@ class Confirmations:
         row = rows[0] if rows else None
         if row is None:
             return None
-        return str(row.action), dict(row.arguments)
+        return str(row["action"]), dict(row["arguments"])
 
     async def reopen(self, user_id: UUID, confirmation_id: UUID) -> None:
         """Make a confirmed call pending again (it could not be run)."""

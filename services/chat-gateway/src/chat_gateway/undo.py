@@ -135,7 +135,7 @@ class UndoLog:
         row = rows[0] if rows else None
         if row is None:
             return None
-        return PendingUndo(id=row.id, description=row.description, steps=list(row.steps))
+        return PendingUndo(id=row["id"], description=row["description"], steps=list(row["steps"]))
 
     async def release(self, user_id: UUID, undo_id: UUID) -> None:
         """Make a claimed record of the user usable again (its inverse could not be applied)."""
