@@ -136,10 +136,11 @@ class Database:
         try:
             return await connection.fetch(prepared.sql, *values)
         except (asyncpg.PostgresError, asyncpg.InterfaceError, OSError) as exc:
-            if connection.is_closed():
+            error = _translated(prepared.sql, exc)
+            if error.connection_invalidated:
                 # The others were most likely cut off with it (a server restart).
                 await pool.expire_connections()
-            raise _translated(prepared.sql, exc) from exc
+            raise error from exc
         finally:
             await pool.release(connection)
 
