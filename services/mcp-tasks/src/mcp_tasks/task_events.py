@@ -13,6 +13,7 @@ from uuid import UUID
 
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
+from servicekit.database import Database
 from servicekit.events import Actor, TaskEvent, TaskEventType, user_channel
 from sqlalchemy import (
     BigInteger,
@@ -27,7 +28,7 @@ from sqlalchemy import (
     text,
 )
 from sqlalchemy.dialects.postgresql import ARRAY
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import BindParameter, TextClause
 
 from mcp_tasks.exceptions import EventsGoneError
@@ -103,7 +104,7 @@ class PendingEvent:
 
 
 async def append_events(
-    executor: AsyncSession | AsyncConnection,
+    executor: AsyncSession | Database,
     user_id: UUID,
     pending: Sequence[PendingEvent],
     *,
@@ -113,7 +114,8 @@ async def append_events(
     statement: TextClause = _APPEND_EVENTS,
     parameters: Mapping[str, Any] | None = None,
 ) -> list[TaskEvent] | None:
-    """Log ``pending`` with the next versions of the user, inside the caller's transaction.
+    """Log ``pending`` with the next versions of the user, inside the caller's transaction
+    (a session), or as a statement of its own (the database, with ``statement``).
 
     The upsert on the user's counter row takes a row lock held until commit, so concurrent
     writers of one user commit in version order and versions have no gaps. Counter and log
@@ -123,24 +125,23 @@ async def append_events(
     """
     if not pending:
         return []
+    values = {
+        "user_id": user_id,
+        "count": len(pending),
+        "types": [item.type for item in pending],
+        "task_ids": [item.task_id for item in pending],
+        "befores": [_jsonb(item.before) for item in pending],
+        "afters": [_jsonb(item.after) for item in pending],
+        "actor": actor,
+        "trace_id": trace_id,
+        "occurred_at": occurred_at,
+        **(parameters or {}),
+    }
     with query_span("append_events"):
-        last = (
-            await executor.execute(
-                statement,
-                {
-                    "user_id": user_id,
-                    "count": len(pending),
-                    "types": [item.type for item in pending],
-                    "task_ids": [item.task_id for item in pending],
-                    "befores": [_jsonb(item.before) for item in pending],
-                    "afters": [_jsonb(item.after) for item in pending],
-                    "actor": actor,
-                    "trace_id": trace_id,
-                    "occurred_at": occurred_at,
-                    **(parameters or {}),
-                },
-            )
-        ).scalar_one_or_none()
+        if isinstance(executor, Database):
+            last = await executor.scalar(statement, values)
+        else:
+            last = (await executor.execute(statement, values)).scalar_one_or_none()
     if last is None:
         return None
     first = last - len(pending) + 1

@@ -17,7 +17,7 @@ import json
 import re
 import weakref
 from collections.abc import Awaitable, Callable, Sequence
-from contextlib import AbstractAsyncContextManager
+from contextlib import AbstractAsyncContextManager, nullcontext
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any, TypeVar
@@ -378,9 +378,9 @@ class TaskService:
         )
         pending = [PendingEvent("task.created", task.id, None, task.model_dump(mode="json"))]
 
-        async def insert(connection: AsyncConnection) -> list[TaskEvent] | None:
+        async def insert(database: Database) -> list[TaskEvent] | None:
             return await append_events(
-                connection,
+                database,
                 user_id,
                 pending,
                 actor=actor,
@@ -391,7 +391,7 @@ class TaskService:
             )
 
         async with self._lock_for(user_id):
-            events = await self._retried(self._database.connection, insert)
+            events = await self._retried(lambda: nullcontext(self._database), insert)
             # None: a first attempt had committed before its connection was lost; its event
             # is in the log, where consumers find it.
             self._publisher.publish(user_id, events or [])
