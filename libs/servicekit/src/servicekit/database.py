@@ -23,8 +23,6 @@ from sqlalchemy.ext.asyncio import (
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.elements import ClauseElement
 
-Row = asyncpg.Record
-
 _POOL_TIMEOUT_SECONDS = 5
 _MISSING = object()
 _PREPARED_LIMIT = 1024
@@ -113,7 +111,7 @@ class Database:
 
     async def execute(
         self, statement: Executable, parameters: Mapping[str, Any] | None = None
-    ) -> Sequence[Row]:
+    ) -> Sequence[asyncpg.Record]:
         """Run one statement in autocommit (it commits on its own); returns its rows, if any.
 
         Rows are asyncpg records: values by position or by column name (``row["id"]``). The
