@@ -8,7 +8,7 @@ from typing import Any
 from uuid import uuid4
 
 import anyio
-import asyncpg  # type: ignore[import-untyped]  # ships no type information
+import asyncpg
 import httpx
 import pytest
 from chat_gateway.event_hub import EventHub
