@@ -4,6 +4,8 @@ import time
 import uuid
 from collections.abc import AsyncIterator
 
+import anyio
+import anyio.abc
 import httpx
 import httpx2
 import pytest
@@ -215,6 +217,61 @@ async def test_replays_are_still_caught_in_process_while_redis_is_down(
 
     assert first.status_code == 200
     assert replay.status_code == 401
+
+
+async def test_a_redis_that_never_answers_costs_one_request_its_timeout_not_every_one(
+    redis: Redis,
+) -> None:
+    held: list[anyio.abc.SocketStream] = []
+
+    async def hold(stream: anyio.abc.SocketStream) -> None:
+        held.append(stream)
+        async with stream:
+            await anyio.sleep_forever()
+
+    async with await anyio.create_tcp_listener(local_host="127.0.0.1") as listener:
+        port = listener.extra(anyio.abc.SocketAttribute.local_port)
+        async with anyio.create_task_group() as group:
+            group.start_soon(listener.serve, hold)
+            silent = Redis.from_url(f"redis://127.0.0.1:{port}/0", socket_timeout=0.5)
+            verifier = IdentityVerifier(
+                {CURRENT.key_id: CURRENT.secret}, silent, redis_retry_seconds=60
+            )
+            first = CURRENT.headers("POST", "/tasks", BODY, uuid.uuid4())
+            await verifier.verify("POST", "/tasks", BODY, _lower(first))
+            started = time.perf_counter()
+            for _ in range(5):
+                headers = CURRENT.headers("POST", "/tasks", BODY, uuid.uuid4())
+                await verifier.verify("POST", "/tasks", BODY, _lower(headers))
+            later = time.perf_counter() - started
+            with pytest.raises(IdentityError, match="replayed"):
+                await verifier.verify("POST", "/tasks", BODY, _lower(first))
+            await silent.aclose()
+            group.cancel_scope.cancel()
+
+    assert held, "the verifier never connected to the silent Redis"
+    assert later < 0.4, f"five requests after the first took {later:.2f} s"
+
+
+async def test_a_nonce_first_seen_while_redis_was_down_stays_refused_once_it_is_back(
+    redis: Redis,
+) -> None:
+    where = redis.connection_pool.connection_kwargs
+    hasty = Redis(host=where["host"], port=where["port"], db=where["db"], socket_timeout=0.2)
+    verifier = IdentityVerifier({CURRENT.key_id: CURRENT.secret}, hasty, redis_retry_seconds=0)
+    headers = _lower(CURRENT.headers("POST", "/tasks", BODY, uuid.uuid4()))
+    # Redis holds every write for 0.6 s: the verifier's SET times out.
+    await redis.client_pause(600, all=False)
+    await verifier.verify("POST", "/tasks", BODY, headers)
+    await anyio.sleep(0.7)
+
+    with pytest.raises(IdentityError, match="replayed"):
+        await verifier.verify("POST", "/tasks", BODY, headers)
+    await hasty.aclose()
+
+
+def _lower(headers: dict[str, str]) -> dict[str, str]:
+    return {name.lower(): value for name, value in headers.items()}
 
 
 async def test_exempt_paths_need_no_identity(client: httpx.AsyncClient) -> None:

@@ -97,13 +97,16 @@ class _LocalNonces:
         self._seen: OrderedDict[str, float] = OrderedDict()
         self._capacity = capacity
 
-    def first_use(self, nonce: str, ttl: float) -> bool:
+    def seen(self, nonce: str) -> bool:
         now = time.monotonic()
         while self._seen and next(iter(self._seen.values())) < now:
             self._seen.popitem(last=False)
-        if nonce in self._seen:
+        return nonce in self._seen
+
+    def first_use(self, nonce: str, ttl: float) -> bool:
+        if self.seen(nonce):
             return False
-        self._seen[nonce] = now + ttl
+        self._seen[nonce] = time.monotonic() + ttl
         if len(self._seen) > self._capacity:
             self._seen.popitem(last=False)
         return True
@@ -114,7 +117,10 @@ class IdentityVerifier:
 
     Nonces are remembered in Redis for twice the allowed clock skew. While Redis cannot be
     reached, a per-process cache takes over so that writes keep working; replay protection
-    then holds per replica until Redis is back.
+    then holds per replica until Redis is back (nonces first seen during the outage stay
+    refused here after it). After a Redis failure the cache alone serves for
+    ``redis_retry_seconds``, so a Redis that hangs costs one request its socket timeout, not
+    every request.
     """
 
     def __init__(
@@ -124,6 +130,7 @@ class IdentityVerifier:
         *,
         max_skew_seconds: int = MAX_SKEW_SECONDS,
         nonce_prefix: str = "identity:nonce:",
+        redis_retry_seconds: float = 5.0,
     ) -> None:
         if not keys:
             raise ValueError("at least one identity key is required")
@@ -132,6 +139,8 @@ class IdentityVerifier:
         self._skew = max_skew_seconds
         self._prefix = nonce_prefix
         self._local = _LocalNonces()
+        self._redis_retry_seconds = redis_retry_seconds
+        self._redis_retry_at = 0.0
 
     async def verify(
         self, method: str, target: str, body: bytes, headers: Mapping[str, str]
@@ -169,11 +178,15 @@ class IdentityVerifier:
 
     async def _first_use(self, nonce: str) -> bool:
         ttl = 2 * self._skew
-        try:
-            return bool(await self._redis.set(self._prefix + nonce, b"1", nx=True, ex=ttl))
-        except RedisError:
-            logger.warning("nonce cache in Redis unavailable; using the in-process cache")
-            return self._local.first_use(nonce, ttl)
+        if time.monotonic() >= self._redis_retry_at:
+            try:
+                stored = await self._redis.set(self._prefix + nonce, b"1", nx=True, ex=ttl)
+            except RedisError:
+                self._redis_retry_at = time.monotonic() + self._redis_retry_seconds
+                logger.warning("nonce cache in Redis unavailable; using the in-process cache")
+            else:
+                return bool(stored) and not self._local.seen(nonce)
+        return self._local.first_use(nonce, ttl)
 
 
 def request_target(scope: Scope) -> str:
