@@ -7,11 +7,13 @@ container's command) and Redis to the local server (logical database 5).
 
 import asyncio
 import importlib.util
+import itertools
 import os
 import re
 import socket
 import subprocess
 import sys
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +24,8 @@ import httpx
 import pytest
 from k8s_manifests import REPO_ROOT, EnvResolver, Manifest, app_container, find
 from servicekit.database import create_database_if_missing
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import create_async_engine
 
 # Started in this order: chat-gateway's readiness asks mcp-tasks, and it fetches auth's JWKS.
 PYTHON_SERVICES = {"auth": "auth_service", "mcp-tasks": "mcp_tasks", "chat-gateway": "chat_gateway"}
@@ -194,3 +198,87 @@ async def test_service_answers_its_probes_when_run_with_the_kind_environment(
     body = readiness.json()
     assert body["status"] == "ok"
     assert set(body.get("checks", {}).values()) <= {"ok"}
+
+
+VERSION_TABLES = {
+    "auth": "alembic_version_auth_service",
+    "mcp-tasks": "alembic_version_mcp_tasks",
+    "chat-gateway": "alembic_version_chat_gateway",
+}
+
+
+@pytest.mark.parametrize("slug", PYTHON_SERVICES)
+def test_init_containers_of_replicas_starting_together_all_succeed(
+    rendered: dict[str, list[Manifest]],
+    kind_env: EnvResolver,
+    tmp_path: Path,
+    slug: str,
+) -> None:
+    """Three pods run the migrate init container at once on a fresh database; none may fail
+    because another is building the same schema.
+
+    So that they really meet, the test holds the (empty) version table locked until all three
+    are waiting, then lets them go together.
+    """
+    deployment = find(rendered["kind"], "Deployment", slug)
+    (init,) = deployment["spec"]["template"]["spec"]["initContainers"]
+    fresh = admin_database_url().rsplit("/", 1)[0] + f"/k8s_migrate_race_{uuid.uuid4().hex[:12]}"
+    env = local_environment(kind_env(slug), dict.fromkeys(PYTHON_SERVICES, 1), tmp_path)
+    env["DATABASE_URL"] = fresh
+    outcomes = asyncio.run(migrate_together(init["command"], env, fresh, VERSION_TABLES[slug]))
+
+    assert [code for code, _ in outcomes] == [0, 0, 0], [error for _, error in outcomes]
+
+
+async def migrate_together(
+    command: list[str], env: dict[str, str], url: str, version_table: str
+) -> list[tuple[int, str]]:
+    """(exit code, end of stderr) of three runs of ``command`` released at the same moment."""
+    await create_database_if_missing(url)
+    engine = create_async_engine(url)
+    try:
+        async with engine.connect() as gate:
+            await gate.execute(
+                text(f"CREATE TABLE {version_table} (version_num VARCHAR(32) PRIMARY KEY)")
+            )
+            await gate.commit()
+            await gate.execute(text(f"LOCK TABLE {version_table} IN ACCESS EXCLUSIVE MODE"))
+            pods = [
+                await asyncio.create_subprocess_exec(
+                    *command, cwd=REPO_ROOT, env=env, stderr=asyncio.subprocess.PIPE
+                )
+                for _ in range(3)
+            ]
+            with anyio.fail_after(60):
+                for _ in itertools.count():
+                    # A new transaction each time: statistics are a snapshot per transaction.
+                    async with engine.connect() as probe:
+                        if await probe.scalar(_WAITING) >= 3:
+                            break
+                    await asyncio.sleep(0.1)
+            await gate.commit()
+        with anyio.fail_after(120):
+            results = [await pod.communicate() for pod in pods]
+        return [
+            (pod.returncode or 0, stderr.decode()[-2000:])
+            for pod, (_, stderr) in zip(pods, results, strict=True)
+        ]
+    finally:
+        await engine.dispose()
+        await drop_database(url)
+
+
+_WAITING = text(
+    "SELECT count(*) FROM pg_stat_activity"
+    " WHERE datname = current_database() AND wait_event_type = 'Lock'"
+)
+
+
+async def drop_database(url: str) -> None:
+    name = url.rsplit("/", 1)[1]
+    engine = create_async_engine(url.rsplit("/", 1)[0] + "/postgres", isolation_level="AUTOCOMMIT")
+    try:
+        async with engine.connect() as connection:
+            await connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    finally:
+        await engine.dispose()

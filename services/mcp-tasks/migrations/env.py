@@ -6,6 +6,7 @@ from logging.config import fileConfig
 from alembic import context
 from mcp_tasks.config import Settings
 from mcp_tasks.models import Base
+from servicekit.migrations import hold_migration_lock
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import create_async_engine
 
@@ -30,6 +31,7 @@ def _include_object(
 
 
 def _run(connection: Connection) -> None:
+    hold_migration_lock(connection, "mcp-tasks")
     context.configure(
         connection=connection,
         target_metadata=Base.metadata,

@@ -4,6 +4,7 @@ import asyncio
 from logging.config import fileConfig
 
 from alembic import context
+from servicekit.migrations import hold_migration_lock
 from sqlalchemy import pool
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import create_async_engine
@@ -40,6 +41,7 @@ def run_migrations_offline() -> None:
 
 
 def _run_on(connection: Connection) -> None:
+    hold_migration_lock(connection, "auth")
     _configure(connection=connection)
     with context.begin_transaction():
         context.run_migrations()

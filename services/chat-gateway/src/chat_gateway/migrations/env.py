@@ -6,6 +6,7 @@ from logging.config import fileConfig
 from alembic import context
 from chat_gateway.models import Base
 from pydantic_settings import SettingsConfigDict
+from servicekit.migrations import hold_migration_lock
 from servicekit.settings import ServiceSettings
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import create_async_engine
@@ -29,6 +30,7 @@ def _url() -> str:
 
 
 def _run(connection: Connection) -> None:
+    hold_migration_lock(connection, "chat-gateway")
     context.configure(
         connection=connection,
         target_metadata=Base.metadata,
