@@ -24,6 +24,10 @@ from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.elements import ClauseElement
 
 _POOL_TIMEOUT_SECONDS = 5
+_CONNECT_TIMEOUT_SECONDS = 5
+_COMMAND_TIMEOUT_SECONDS = 30
+# What asyncpg raises for a failed statement or connection.
+_DRIVER_ERRORS = (asyncpg.PostgresError, asyncpg.InterfaceError, OSError)
 _MISSING = object()
 _PREPARED_LIMIT = 1024
 
@@ -75,7 +79,10 @@ class Database:
             "pool_pre_ping": pre_ping,
             "pool_timeout": _POOL_TIMEOUT_SECONDS,
             "echo": echo,
-            "connect_args": {"timeout": 5, "command_timeout": 30},
+            "connect_args": {
+                "timeout": _CONNECT_TIMEOUT_SECONDS,
+                "command_timeout": _COMMAND_TIMEOUT_SECONDS,
+            },
         }
         self.engine: AsyncEngine = create_async_engine(url, **options)
         self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)
@@ -129,11 +136,11 @@ class Database:
             raise PoolTimeoutError(
                 f"no database connection free within {_POOL_TIMEOUT_SECONDS} s"
             ) from exc
-        except (asyncpg.PostgresError, asyncpg.InterfaceError, OSError) as exc:
+        except _DRIVER_ERRORS as exc:
             raise _translated(prepared.sql, exc) from exc
         try:
             return await connection.fetch(prepared.sql, *values)
-        except (asyncpg.PostgresError, asyncpg.InterfaceError, OSError) as exc:
+        except _DRIVER_ERRORS as exc:
             error = _translated(prepared.sql, exc)
             if error.connection_invalidated:
                 # The others were most likely cut off with it (a server restart).
@@ -169,8 +176,8 @@ class Database:
                     min_size=0,
                     max_size=2 * self._pool_size,
                     max_inactive_connection_lifetime=300,
-                    timeout=5,
-                    command_timeout=30,
+                    timeout=_CONNECT_TIMEOUT_SECONDS,
+                    command_timeout=_COMMAND_TIMEOUT_SECONDS,
                     init=_json_codecs,
                     reset=_keep_session,
                 )
