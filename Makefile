@@ -2,7 +2,7 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 UV ?= uv
 RUN := $(UV) run --frozen
-PY_PACKAGES := libs/servicekit services/auth services/mcp-tasks services/chat-gateway
+PY_PACKAGES := libs/servicekit libs/local-model services/auth services/mcp-tasks services/chat-gateway
 TEST_DIRS := $(addsuffix /tests,$(PY_PACKAGES)) tests/k8s tests/docs
 E2E_BASE_URL ?= http://127.0.0.1:8080
 

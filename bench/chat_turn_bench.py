@@ -332,17 +332,17 @@ def baseline_app() -> Any:
     """The minimal baseline: in-memory ChatKit store, in-process add_task, the local model."""
     from agents import RunConfig, Runner, set_tracing_disabled
     from agents.tool_context import ToolContext
-    from chat_gateway.assistant import build_agent
-    from chat_gateway.local_model import LocalModelProvider
-    from chat_gateway.request_context import RequestContext
-    from chat_gateway.task_tools import function_tool, undo_function_tool
-    from chat_gateway.widgets import task_card_widget
+    from chat_gateway.chat.assistant import build_agent
+    from chat_gateway.chat.request_context import RequestContext
+    from chat_gateway.chat.task_tools import function_tool, undo_function_tool
+    from chat_gateway.chat.widgets import task_card_widget
     from chatkit.agents import AgentContext, stream_agent_response
     from chatkit.server import ChatKitServer, NonStreamingResult, StreamingResult
     from chatkit.store import NotFoundError, Store
     from chatkit.types import ChatKitReq, Page, ThreadItem, ThreadMetadata, is_streaming_req
     from fastapi import FastAPI, Request, Response
     from fastapi.responses import StreamingResponse
+    from local_model import LocalModelProvider
     from mcp_tasks.config import Settings as TaskSettings
     from mcp_tasks.server import build_server
     from pydantic import TypeAdapter
@@ -459,7 +459,7 @@ def baseline_app() -> Any:
             self, thread: ThreadMetadata, input_user_message: Any, context: RequestContext
         ) -> AsyncIterator[Any]:
             page = await self.store.load_thread_items(thread.id, None, 40, "desc", context)
-            from chat_gateway.history import TaskHistoryConverter
+            from chat_gateway.chat.history import TaskHistoryConverter
 
             history = await TaskHistoryConverter().to_agent_input(list(reversed(page.data)))
             agent_context = AgentContext[RequestContext](

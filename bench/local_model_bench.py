@@ -26,7 +26,7 @@ from agents import Agent, RunConfig, Runner, Tool, function_tool, set_tracing_di
 from agents.items import TResponseInputItem
 from agents.testing import ScriptedModel, assistant_message
 from agents.testing import function_call as scripted_call
-from chat_gateway.local_model import LocalModel
+from local_model import LocalModel
 
 RESULTS = Path(__file__).parent / "results" / "local_model.json"
 INSTRUCTIONS = "Manage tasks.\nCurrent local time: 2027-03-10T09:30:00+01:00 (Europe/Paris)"

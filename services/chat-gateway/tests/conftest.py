@@ -4,8 +4,6 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-# The local model tests import their in-memory task tools by module name (importlib mode).
-sys.path.insert(0, str(Path(__file__).parent / "local_model"))
 
 import secrets
 import uuid

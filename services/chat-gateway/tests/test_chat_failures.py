@@ -4,7 +4,7 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 import pytest
-from chat_gateway.chat_server import TASKS_UNAVAILABLE
+from chat_gateway.chat.server import TASKS_UNAVAILABLE
 from chat_gateway.config import Settings
 from chat_harness import ChatClient, TasksRest, chat_gateway
 from live_harness import REDIS_URL, User, free_port, mcp_tasks_env, start_service

@@ -9,14 +9,14 @@ from uuid import uuid4
 
 import anyio
 import pytest
-from chat_gateway.assistant import instructions
-from chat_gateway.chat_server import remap_fake_ids, title_from
-from chat_gateway.history import TaskHistoryConverter, widget_history_text
-from chat_gateway.request_context import RequestContext, parse_timezone
-from chat_gateway.store import json_text
-from chat_gateway.task_tools import UndoOutcome, user_error
-from chat_gateway.undo import inverse_of
-from chat_gateway.widgets import due_text, task_card_widget, task_list_widget
+from chat_gateway.chat.assistant import instructions
+from chat_gateway.chat.history import TaskHistoryConverter, widget_history_text
+from chat_gateway.chat.request_context import RequestContext, parse_timezone
+from chat_gateway.chat.server import remap_fake_ids, title_from
+from chat_gateway.chat.store import json_text
+from chat_gateway.chat.task_tools import UndoOutcome, user_error
+from chat_gateway.chat.undo import inverse_of
+from chat_gateway.chat.widgets import due_text, task_card_widget, task_list_widget
 from chatkit.types import (
     AssistantMessageContent,
     AssistantMessageItem,

@@ -11,7 +11,7 @@ from typing import Any, cast
 import anyio
 import httpx
 import pytest
-from chat_gateway.event_hub import EventHub
+from chat_gateway.events.hub import EventHub
 from live_harness import (
     Gateway,
     GatewayFactory,

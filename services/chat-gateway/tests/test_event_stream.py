@@ -11,7 +11,7 @@ import anyio
 import asyncpg
 import httpx
 import pytest
-from chat_gateway.event_hub import EventHub
+from chat_gateway.events.hub import EventHub
 from live_harness import (
     REDIS_URL,
     Frame,

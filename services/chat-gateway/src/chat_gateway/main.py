@@ -16,20 +16,24 @@ from servicekit.jwt import JWKSVerifier
 from servicekit.logging import configure_logging
 from servicekit.telemetry import TraceMiddleware, setup_telemetry
 
-from chat_gateway.chat_server import ChatServer
+from chat_gateway.chat import routes as chat_routes
+from chat_gateway.chat.confirmations import Confirmations
+from chat_gateway.chat.mcp_connection import TaskToolsClient
+from chat_gateway.chat.model_provider import (
+    build_model_provider,
+    configure_agent_tracing,
+    model_name,
+)
+from chat_gateway.chat.rate_limit import TurnRateLimiter
+from chat_gateway.chat.server import ChatServer
+from chat_gateway.chat.store import PostgresStore
+from chat_gateway.chat.task_tools import TaskOperations
+from chat_gateway.chat.undo import UndoLog
 from chat_gateway.config import Settings
-from chat_gateway.confirmations import Confirmations
-from chat_gateway.dashboard import open_dashboard
-from chat_gateway.mcp_connection import TaskToolsClient
-from chat_gateway.model_provider import build_model_provider, configure_agent_tracing, model_name
-from chat_gateway.rate_limit import TurnRateLimiter
-from chat_gateway.routes import chat
-from chat_gateway.routes import events as event_routes
-from chat_gateway.routes import tasks as task_routes
-from chat_gateway.routes.health import build_health_router
-from chat_gateway.store import PostgresStore
-from chat_gateway.task_tools import TaskOperations
-from chat_gateway.undo import UndoLog
+from chat_gateway.events import routes as event_routes
+from chat_gateway.events.dashboard import open_dashboard
+from chat_gateway.health import build_health_router
+from chat_gateway.tasks import routes as task_routes
 
 # An event stream stays open for hours: its span would say nothing yet hold a few kB per client.
 _UNTRACED_PATHS = frozenset({"/healthz", "/readyz", "/metrics", "/api/v1/events"})
@@ -132,7 +136,7 @@ def create_app(
     app.add_middleware(TraceMiddleware, excluded_paths=_UNTRACED_PATHS)
 
     app.include_router(build_health_router(app))
-    app.include_router(chat.router, prefix="/api/v1")
+    app.include_router(chat_routes.router, prefix="/api/v1")
     app.include_router(task_routes.router)
     app.include_router(event_routes.router)
     return app

@@ -4,7 +4,7 @@ import asyncio
 from logging.config import fileConfig
 
 from alembic import context
-from chat_gateway.models import Base
+from chat_gateway.chat.models import Base
 from pydantic_settings import SettingsConfigDict
 from servicekit.migrations import hold_migration_lock
 from servicekit.settings import ServiceSettings

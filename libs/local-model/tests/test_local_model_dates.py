@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from chat_gateway.local_model.dates import find_dates, format_day
+from local_model.dates import find_dates, format_day
 
 WEDNESDAY = date(2027, 3, 10)
 

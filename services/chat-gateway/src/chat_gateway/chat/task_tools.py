@@ -17,22 +17,21 @@ from uuid import UUID, uuid4
 import mcp_types
 from agents import FunctionTool
 from agents.tool_context import ToolContext
-from chatkit.agents import AgentContext
-from chatkit.widgets import DynamicWidgetRoot
-
-from chat_gateway.confirmations import CONFIRMABLE, Confirmations
-from chat_gateway.errors import TaskServiceUnavailableError
-from chat_gateway.mcp_connection import TaskToolsClient, ToolResult
-from chat_gateway.metrics import TOOL_CALLS, TOOL_SECONDS
-from chat_gateway.request_context import RequestContext
-from chat_gateway.undo import UndoLog, inverse_of
-from chat_gateway.widgets import (
+from chat_gateway.chat.confirmations import CONFIRMABLE, Confirmations
+from chat_gateway.chat.mcp_connection import TaskToolsClient, ToolResult
+from chat_gateway.chat.metrics import TOOL_CALLS, TOOL_SECONDS
+from chat_gateway.chat.request_context import RequestContext
+from chat_gateway.chat.undo import UndoLog, inverse_of
+from chat_gateway.chat.widgets import (
     Task,
     confirmation_widget,
     outcome_widget,
     task_card_widget,
     task_list_widget,
 )
+from chat_gateway.errors import TaskServiceUnavailableError
+from chatkit.agents import AgentContext
+from chatkit.widgets import DynamicWidgetRoot
 
 UNDO_TOOL = "undo_last_change"
 NOTHING_TO_UNDO = "There is nothing to undo."

@@ -15,14 +15,14 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from uuid import UUID
 
-from chat_gateway.event_hub import EventHub, GapCheck, Listener, sse_frame
-from chat_gateway.event_metrics import (
+from chat_gateway.events.hub import EventHub, GapCheck, Listener, sse_frame
+from chat_gateway.events.metrics import (
     EVENT_CLIENTS,
     EVENT_DELIVERY_LAG,
     EVENT_RESYNCS,
     EVENTS_DELIVERED,
 )
-from chat_gateway.tasks_client import EventsGoneError, TasksClient, TasksUnavailableError
+from chat_gateway.tasks.client import EventsGoneError, TasksClient, TasksUnavailableError
 
 logger = logging.getLogger(__name__)
 

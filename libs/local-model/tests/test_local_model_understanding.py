@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from chat_gateway.local_model.references import HistoryMessage
-from chat_gateway.local_model.understanding import understand
+from local_model.references import HistoryMessage
+from local_model.understanding import understand
 
 TODAY = date(2027, 3, 10)  # a Wednesday
 

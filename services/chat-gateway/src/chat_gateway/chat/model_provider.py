@@ -4,9 +4,8 @@ import importlib
 from typing import cast
 
 from agents import Model, ModelProvider, OpenAIProvider, set_tracing_disabled
-from openai import AsyncOpenAI
-
 from chat_gateway.config import Settings
+from openai import AsyncOpenAI
 
 DEFAULT_OPENAI_MODEL = "gpt-4.1-mini"
 
@@ -18,9 +17,9 @@ class LocalProvider(ModelProvider):
         self._provider: ModelProvider | None = None
 
     def get_model(self, model_name: str | None) -> Model:
-        """The local model (chat_gateway.local_model.LocalModelProvider)."""
+        """The local model (local_model.LocalModelProvider)."""
         if self._provider is None:
-            module = importlib.import_module("chat_gateway.local_model")
+            module = importlib.import_module("local_model")
             self._provider = cast(ModelProvider, module.LocalModelProvider())
         return self._provider.get_model(model_name)
 

@@ -5,12 +5,9 @@ from typing import Annotated, cast
 from uuid import UUID
 
 import httpx
-from fastapi import APIRouter, Depends, Query, Request
-from fastapi.responses import Response
-from servicekit.errors import problem_response
-
 from chat_gateway.deps import CurrentUser
-from chat_gateway.task_schemas import (
+from chat_gateway.tasks.client import TasksClient, TasksUnavailableError
+from chat_gateway.tasks.schemas import (
     StatusFilter,
     TaskCreate,
     TaskList,
@@ -19,7 +16,9 @@ from chat_gateway.task_schemas import (
     problem_responses,
     request_body,
 )
-from chat_gateway.tasks_client import TasksClient, TasksUnavailableError
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import Response
+from servicekit.errors import problem_response
 
 
 def get_tasks_client(request: Request) -> TasksClient:

@@ -5,13 +5,8 @@ from collections import OrderedDict
 from typing import Any, cast
 
 from agents.items import TResponseInputItem
-from chatkit.agents import ThreadItemConverter
-from chatkit.types import ThreadItem, UserMessageItem, UserMessageTagContent, WidgetItem
-from openai.types.responses import EasyInputMessageParam, ResponseInputTextParam
-from openai.types.responses.response_input_content_param import ResponseInputContentParam
-
-from chat_gateway.store import parse_item
-from chat_gateway.widgets import (
+from chat_gateway.chat.store import parse_item
+from chat_gateway.chat.widgets import (
     CONFIRMATION,
     OUTCOME,
     TASK_CARD,
@@ -20,6 +15,10 @@ from chat_gateway.widgets import (
     shown_tasks,
     widget_kind,
 )
+from chatkit.agents import ThreadItemConverter
+from chatkit.types import ThreadItem, UserMessageItem, UserMessageTagContent, WidgetItem
+from openai.types.responses import EasyInputMessageParam, ResponseInputTextParam
+from openai.types.responses.response_input_content_param import ResponseInputContentParam
 
 TASK_LIST_MARKER = "[task list shown]"
 TASK_MARKER = "[task shown]"

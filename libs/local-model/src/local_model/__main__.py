@@ -1,4 +1,4 @@
-"""Command-line evaluator: `python -m chat_gateway.local_model --jsonl FILE [--score]`.
+"""Command-line evaluator: `python -m local_model --jsonl FILE [--score]`.
 
 Prints one JSON line {"id", "intent", "slots"} per input line; with --score, also the intent
 accuracy and the share of items whose slots all match, per intent and overall.
@@ -16,7 +16,7 @@ from .evaluation import score
 
 def main(argv: list[str] | None = None) -> int:
     """Run the evaluator; returns the process exit code."""
-    parser = argparse.ArgumentParser(prog="python -m chat_gateway.local_model")
+    parser = argparse.ArgumentParser(prog="python -m local_model")
     parser.add_argument("--jsonl", required=True, type=Path, help="labelled or unlabelled lines")
     parser.add_argument("--score", action="store_true", help="compare with each line's expect")
     args = parser.parse_args(argv)

@@ -9,7 +9,7 @@ import anyio
 import pytest
 from agents import Agent, RunConfig, Runner, TResponseInputItem
 from agents.items import ToolCallItem
-from chat_gateway.local_model import LocalModel, LocalModelProvider
+from local_model import LocalModel, LocalModelProvider
 from local_model_task_tools import TaskBoard
 from openai.types.responses import ResponseFunctionToolCall
 

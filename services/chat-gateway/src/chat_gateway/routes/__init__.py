@@ -1,1 +1,0 @@
-"""HTTP routes of chat-gateway, one module per resource."""
