@@ -1,0 +1,1 @@
+"""Live task events: the Redis subscription, SSE streams and stream tickets."""

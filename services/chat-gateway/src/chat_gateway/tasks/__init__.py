@@ -1,0 +1,1 @@
+"""The dashboard's task API and its signed client of mcp-tasks."""
