@@ -169,7 +169,7 @@ async def test_with_the_default_local_model_a_turn_contacts_nothing_outside_this
         "CHAT_GATEWAY_JWKS_URL": settings.jwks_url,
         "CHAT_GATEWAY_LOG_LEVEL": "WARNING",
         "TOKEN": user.token,
-        "TESTS_DIR": str(Path(__file__).parent),
+        "TESTS_DIR": str(Path(__file__).parent.parent),
     }
 
     with anyio.fail_after(60):
