@@ -1,6 +1,7 @@
 """The task assistant: its instructions and the agent built for one turn."""
 
 from agents import Agent, FunctionTool, ModelSettings
+
 from chat_gateway.chat.request_context import RequestContext
 
 ASSISTANT_NAME = "Task assistant"

@@ -4,10 +4,11 @@ import json
 from typing import Any, Literal
 from uuid import UUID, uuid4
 
-from chat_gateway.chat.models import PendingConfirmation
-from chat_gateway.chat.store import json_param, json_text, table
 from servicekit.database import Database
 from sqlalchemy import String, Text, Uuid, bindparam, insert, update
+
+from chat_gateway.chat.models import PendingConfirmation
+from chat_gateway.chat.store import json_param, json_text, table
 
 ConfirmableAction = Literal["delete_task", "clear_completed"]
 CONFIRMABLE: frozenset[str] = frozenset({"delete_task", "clear_completed"})

@@ -5,6 +5,11 @@ from collections import OrderedDict
 from typing import Any, cast
 
 from agents.items import TResponseInputItem
+from chatkit.agents import ThreadItemConverter
+from chatkit.types import ThreadItem, UserMessageItem, UserMessageTagContent, WidgetItem
+from openai.types.responses import EasyInputMessageParam, ResponseInputTextParam
+from openai.types.responses.response_input_content_param import ResponseInputContentParam
+
 from chat_gateway.chat.store import parse_item
 from chat_gateway.chat.widgets import (
     CONFIRMATION,
@@ -15,10 +20,6 @@ from chat_gateway.chat.widgets import (
     shown_tasks,
     widget_kind,
 )
-from chatkit.agents import ThreadItemConverter
-from chatkit.types import ThreadItem, UserMessageItem, UserMessageTagContent, WidgetItem
-from openai.types.responses import EasyInputMessageParam, ResponseInputTextParam
-from openai.types.responses.response_input_content_param import ResponseInputContentParam
 
 TASK_LIST_MARKER = "[task list shown]"
 TASK_MARKER = "[task shown]"

@@ -26,7 +26,6 @@ from uuid import UUID
 import aiohttp
 import httpx2
 import mcp_types
-from chat_gateway.errors import TaskServiceUnavailableError
 from mcp import Client
 from mcp.client.streamable_http import streamable_http_client
 from mcp.shared.inbound import MCP_METHOD_HEADER, MCP_NAME_HEADER, encode_header_value
@@ -36,6 +35,8 @@ from opentelemetry import trace
 from pydantic import ValidationError
 from servicekit.identity import IdentitySigner, signing_hook
 from servicekit.telemetry import inject_trace_headers
+
+from chat_gateway.errors import TaskServiceUnavailableError
 
 logger = logging.getLogger(__name__)
 

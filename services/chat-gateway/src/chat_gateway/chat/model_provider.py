@@ -4,8 +4,9 @@ import importlib
 from typing import cast
 
 from agents import Model, ModelProvider, OpenAIProvider, set_tracing_disabled
-from chat_gateway.config import Settings
 from openai import AsyncOpenAI
+
+from chat_gateway.config import Settings
 
 DEFAULT_OPENAI_MODEL = "gpt-4.1-mini"
 

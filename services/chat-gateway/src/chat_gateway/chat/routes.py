@@ -6,14 +6,6 @@ import logging
 from collections.abc import AsyncIterator
 from typing import Any, cast
 
-from chat_gateway.chat.metrics import RATE_LIMITED
-from chat_gateway.chat.rate_limit import TurnRateLimiter
-from chat_gateway.chat.request_context import RequestContext, parse_timezone
-from chat_gateway.chat.server import CHATKIT_REQUEST, ChatServer
-from chat_gateway.chat.store import MAX_PAGE
-from chat_gateway.config import Settings
-from chat_gateway.deps import CurrentUser
-from chat_gateway.errors import ChatRequestError
 from chatkit.server import StreamingResult
 from chatkit.store import NotFoundError
 from chatkit.types import (
@@ -42,6 +34,15 @@ from fastapi import APIRouter, Request, Response
 from fastapi.responses import StreamingResponse
 from pydantic import ValidationError
 from servicekit.errors import problem_response
+
+from chat_gateway.chat.metrics import RATE_LIMITED
+from chat_gateway.chat.rate_limit import TurnRateLimiter
+from chat_gateway.chat.request_context import RequestContext, parse_timezone
+from chat_gateway.chat.server import CHATKIT_REQUEST, ChatServer
+from chat_gateway.chat.store import MAX_PAGE
+from chat_gateway.config import Settings
+from chat_gateway.deps import CurrentUser
+from chat_gateway.errors import ChatRequestError
 
 logger = logging.getLogger(__name__)
 router = APIRouter(tags=["chat"])

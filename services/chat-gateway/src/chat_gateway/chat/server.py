@@ -10,26 +10,6 @@ from uuid import UUID
 
 import anyio
 from agents import ModelProvider, RunConfig, Runner
-from chat_gateway.chat.assistant import build_agent
-from chat_gateway.chat.history import HistoryCache, TaskHistoryConverter
-from chat_gateway.chat.metrics import CHAT_TURNS, TURN_SECONDS, WIDGET_ACTIONS
-from chat_gateway.chat.request_context import RequestContext
-from chat_gateway.chat.store import PostgresStore
-from chat_gateway.chat.task_tools import TaskOperations, describe, sentence, user_error
-from chat_gateway.chat.widgets import (
-    ACTION_CANCEL,
-    ACTION_COMPLETE,
-    CONFIRMATION,
-    OUTCOME,
-    TASK_CARD,
-    TASK_LIST,
-    outcome_widget,
-    row_task,
-    task_card_widget,
-    widget_kind,
-    with_row_replaced,
-)
-from chat_gateway.errors import TaskServiceUnavailableError
 from chatkit.actions import Action
 from chatkit.agents import AgentContext, stream_agent_response
 from chatkit.server import ChatKitServer, NonStreamingResult, StreamingResult, stream_widget
@@ -53,6 +33,27 @@ from chatkit.types import (
 )
 from chatkit.widgets import DynamicWidgetRoot
 from pydantic import BaseModel, TypeAdapter, ValidationError
+
+from chat_gateway.chat.assistant import build_agent
+from chat_gateway.chat.history import HistoryCache, TaskHistoryConverter
+from chat_gateway.chat.metrics import CHAT_TURNS, TURN_SECONDS, WIDGET_ACTIONS
+from chat_gateway.chat.request_context import RequestContext
+from chat_gateway.chat.store import PostgresStore
+from chat_gateway.chat.task_tools import TaskOperations, describe, sentence, user_error
+from chat_gateway.chat.widgets import (
+    ACTION_CANCEL,
+    ACTION_COMPLETE,
+    CONFIRMATION,
+    OUTCOME,
+    TASK_CARD,
+    TASK_LIST,
+    outcome_widget,
+    row_task,
+    task_card_widget,
+    widget_kind,
+    with_row_replaced,
+)
+from chat_gateway.errors import TaskServiceUnavailableError
 
 logger = logging.getLogger(__name__)
 

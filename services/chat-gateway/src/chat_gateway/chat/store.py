@@ -12,8 +12,6 @@ import re
 from typing import Any, Literal, cast
 from uuid import uuid4
 
-from chat_gateway.chat.models import ChatAttachment, ChatFeedback, ChatItem, ChatThread
-from chat_gateway.chat.request_context import RequestContext
 from chatkit.store import NotFoundError, Store, StoreItemType
 from chatkit.types import Attachment, Page, ThreadItem, ThreadMetadata, UserMessageItem
 from pydantic import TypeAdapter
@@ -38,6 +36,9 @@ from sqlalchemy import (
 from sqlalchemy import cast as sql_cast
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+from chat_gateway.chat.models import ChatAttachment, ChatFeedback, ChatItem, ChatThread
+from chat_gateway.chat.request_context import RequestContext
 
 _ITEM = TypeAdapter[ThreadItem](ThreadItem)
 _ATTACHMENT = TypeAdapter[Attachment](Attachment)

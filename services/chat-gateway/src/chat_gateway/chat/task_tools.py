@@ -17,6 +17,9 @@ from uuid import UUID, uuid4
 import mcp_types
 from agents import FunctionTool
 from agents.tool_context import ToolContext
+from chatkit.agents import AgentContext
+from chatkit.widgets import DynamicWidgetRoot
+
 from chat_gateway.chat.confirmations import CONFIRMABLE, Confirmations
 from chat_gateway.chat.mcp_connection import TaskToolsClient, ToolResult
 from chat_gateway.chat.metrics import TOOL_CALLS, TOOL_SECONDS
@@ -30,8 +33,6 @@ from chat_gateway.chat.widgets import (
     task_list_widget,
 )
 from chat_gateway.errors import TaskServiceUnavailableError
-from chatkit.agents import AgentContext
-from chatkit.widgets import DynamicWidgetRoot
 
 UNDO_TOOL = "undo_last_change"
 NOTHING_TO_UNDO = "There is nothing to undo."

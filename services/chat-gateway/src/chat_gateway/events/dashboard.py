@@ -4,15 +4,16 @@ import asyncio
 import contextlib
 from contextlib import AsyncExitStack
 
+from redis.asyncio import Redis
+from servicekit.identity import IdentitySigner
+from starlette.datastructures import State
+
 from chat_gateway.config import Settings
 from chat_gateway.events.hub import EventHub
 from chat_gateway.events.stream import StreamSettings
 from chat_gateway.events.tickets import EventTickets
 from chat_gateway.tasks.client import TasksClient
 from chat_gateway.termination import call_on_termination
-from redis.asyncio import Redis
-from servicekit.identity import IdentitySigner
-from starlette.datastructures import State
 
 _HUB_CONNECT_WAIT_SECONDS = 2.0
 

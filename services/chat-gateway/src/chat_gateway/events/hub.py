@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from typing import Any, Final
 from uuid import UUID
 
-from chat_gateway.events.metrics import EVENT_HUB_RECONNECTS
 from pydantic import ValidationError
 from redis.asyncio import Redis
 from redis.asyncio.client import PubSub
@@ -22,6 +21,8 @@ from redis.backoff import NoBackoff
 from redis.exceptions import RedisError
 from redis.retry import Retry
 from servicekit.events import TaskEvent, user_channel
+
+from chat_gateway.events.metrics import EVENT_HUB_RECONNECTS
 
 logger = logging.getLogger(__name__)
 

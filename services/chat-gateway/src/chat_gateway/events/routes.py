@@ -6,17 +6,18 @@ import logging
 import re
 from typing import Annotated, cast
 
+from fastapi import APIRouter, Depends, Header, Query, Request
+from fastapi.responses import JSONResponse, Response, StreamingResponse
+from servicekit.errors import problem_response
+from servicekit.jwt import AccessClaims, InvalidTokenError, JWKSVerifier, bearer_user
+from starlette.types import Receive, Scope, Send
+
 from chat_gateway.events.hub import EventHub
 from chat_gateway.events.stream import EventStream, StreamSettings
 from chat_gateway.events.tickets import EventTickets
 from chat_gateway.tasks.client import TasksUnavailableError
 from chat_gateway.tasks.routes import TasksClientDep
 from chat_gateway.tasks.schemas import EventTicket, problem_responses
-from fastapi import APIRouter, Depends, Header, Query, Request
-from fastapi.responses import JSONResponse, Response, StreamingResponse
-from servicekit.errors import problem_response
-from servicekit.jwt import AccessClaims, InvalidTokenError, JWKSVerifier, bearer_user
-from starlette.types import Receive, Scope, Send
 
 logger = logging.getLogger(__name__)
 

@@ -5,6 +5,10 @@ from typing import Annotated, cast
 from uuid import UUID
 
 import httpx
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import Response
+from servicekit.errors import problem_response
+
 from chat_gateway.deps import CurrentUser
 from chat_gateway.tasks.client import TasksClient, TasksUnavailableError
 from chat_gateway.tasks.schemas import (
@@ -16,9 +20,6 @@ from chat_gateway.tasks.schemas import (
     problem_responses,
     request_body,
 )
-from fastapi import APIRouter, Depends, Query, Request
-from fastapi.responses import Response
-from servicekit.errors import problem_response
 
 
 def get_tasks_client(request: Request) -> TasksClient:
