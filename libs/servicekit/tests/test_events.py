@@ -1,5 +1,6 @@
 """TaskEvent is the one wire format of task changes; user_channel names the Redis channel."""
 
+import json
 import uuid
 from datetime import UTC, datetime
 
@@ -7,19 +8,76 @@ import pytest
 from pydantic import ValidationError
 from servicekit.events import TaskEvent, user_channel
 
+TASK_ID = uuid.UUID("12345678-1234-5678-1234-567812345678")
+TASK_JSON = {
+    "id": str(TASK_ID),
+    "title": "buy milk",
+    "description": "",
+    "due_date": "2026-01-03",
+    "priority": "high",
+    "tags": ["home"],
+    "completed": True,
+    "completed_at": "2026-01-02T03:04:05.123456Z",
+    "created_at": "2026-01-01T00:00:00Z",
+    "updated_at": "2026-01-02T03:04:05.123456Z",
+    "deleted_at": None,
+}
+
 
 def test_an_event_round_trips_through_json() -> None:
-    event = TaskEvent(
-        version=3,
-        type="task.completed",
-        task_id=uuid.uuid4(),
-        task={"title": "buy milk", "completed": True},
-        occurred_at=datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC),
-        actor="chat",
-        trace_id="4bf92f3577b34da6a3ce929d0e0e4736",
+    event = TaskEvent.model_validate(
+        {
+            "version": 3,
+            "type": "task.completed",
+            "task_id": str(TASK_ID),
+            "task": TASK_JSON,
+            "occurred_at": datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC),
+            "actor": "chat",
+            "trace_id": "4bf92f3577b34da6a3ce929d0e0e4736",
+        }
     )
 
     assert TaskEvent.model_validate_json(event.model_dump_json()) == event
+
+
+def test_the_task_in_an_event_keeps_its_wire_format() -> None:
+    event = TaskEvent.model_validate(
+        {
+            "version": 1,
+            "type": "task.created",
+            "task_id": str(TASK_ID),
+            "task": TASK_JSON,
+            "occurred_at": "2026-01-02T03:04:05Z",
+            "actor": "api",
+            "trace_id": None,
+        }
+    )
+
+    assert json.loads(event.model_dump_json()) == {
+        "version": 1,
+        "type": "task.created",
+        "task_id": str(TASK_ID),
+        "task": TASK_JSON,
+        "occurred_at": "2026-01-02T03:04:05Z",
+        "actor": "api",
+        "trace_id": None,
+    }
+
+
+def test_an_event_of_a_task_missing_a_field_is_refused() -> None:
+    incomplete = {key: value for key, value in TASK_JSON.items() if key != "priority"}
+    with pytest.raises(ValidationError):
+        TaskEvent.model_validate(
+            {
+                "version": 1,
+                "type": "task.created",
+                "task_id": str(TASK_ID),
+                "task": incomplete,
+                "occurred_at": "2026-01-02T03:04:05Z",
+                "actor": "api",
+                "trace_id": None,
+            }
+        )
 
 
 def test_unknown_fields_and_types_are_refused() -> None:

@@ -71,7 +71,7 @@ async def test_concurrent_writers_of_one_user_get_gapless_versions_published_in_
         )
     assert list(versions) == list(range(1, WRITERS + 1))
     assert [event.version for event in published] == list(range(1, WRITERS + 1))
-    assert {event.task["title"] for event in published if event.task} == {
+    assert {event.task.title for event in published if event.task} == {
         f"writer {n}" for n in range(WRITERS)
     }
     assert {event.type for event in published} == {"task.created"}

@@ -1,10 +1,12 @@
 """The task change event: one model for the publisher (mcp-tasks) and the consumers."""
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Literal
 from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict
+
+from servicekit.tasks import TaskPublic
 
 TaskEventType = Literal[
     "task.created",
@@ -25,7 +27,7 @@ class TaskEvent(BaseModel):
     version: int
     type: TaskEventType
     task_id: UUID
-    task: dict[str, Any] | None
+    task: TaskPublic | None
     occurred_at: datetime
     actor: Actor
     trace_id: str | None

@@ -1,32 +1,12 @@
 """Public shapes of tasks and results, shared by the MCP tools and the REST API."""
 
-from datetime import date, datetime
-from typing import Any, Literal
+from datetime import date
+from typing import Any
 from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
 from servicekit.events import TaskEvent
-
-Priority = Literal["low", "normal", "high"]
-Status = Literal["pending", "completed", "all"]
-
-
-class TaskPublic(BaseModel):
-    """A task as clients see it."""
-
-    model_config = ConfigDict(from_attributes=True)
-
-    id: UUID
-    title: str
-    description: str
-    due_date: date | None
-    priority: Priority
-    tags: list[str]
-    completed: bool
-    completed_at: datetime | None
-    created_at: datetime
-    updated_at: datetime
-    deleted_at: datetime | None
+from servicekit.tasks import Priority, TaskPublic
 
 
 class TaskResult(BaseModel):

@@ -26,6 +26,7 @@ from uuid import UUID, uuid4
 from pydantic import TypeAdapter
 from servicekit.database import Database
 from servicekit.events import Actor, TaskEvent
+from servicekit.tasks import PRIORITIES, STATUSES, TaskPublic
 from servicekit.telemetry import current_trace_id
 from sqlalchemy import (
     Date,
@@ -48,13 +49,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession, async_sessionm
 from mcp_tasks.exceptions import InvalidTaskInputError, TaskNotFoundError
 from mcp_tasks.models import SORT_DUE, Task
 from mcp_tasks.observability import query_span
-from mcp_tasks.schemas import (
-    ClearCompletedResult,
-    EventPage,
-    TaskPage,
-    TaskPublic,
-    TaskUpdateResult,
-)
+from mcp_tasks.schemas import ClearCompletedResult, EventPage, TaskPage, TaskUpdateResult
 from mcp_tasks.task_events import (
     EventPublisher,
     PendingEvent,
@@ -67,8 +62,6 @@ TITLE_MAX = 200
 DESCRIPTION_MAX = 5000
 TAGS_MAX = 10
 TAG_MAX = 32
-PRIORITIES = ("low", "normal", "high")
-STATUSES = ("pending", "completed", "all")
 LIST_LIMIT_MAX = 200
 EVENTS_LIMIT_MAX = 1000
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")

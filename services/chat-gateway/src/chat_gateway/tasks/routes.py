@@ -8,14 +8,13 @@ import httpx
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 from servicekit.errors import problem_response
+from servicekit.tasks import Status, TaskPublic
 
 from chat_gateway.deps import CurrentUser
 from chat_gateway.tasks.client import TasksClient, TasksUnavailableError
 from chat_gateway.tasks.schemas import (
-    StatusFilter,
     TaskCreate,
     TaskList,
-    TaskPublic,
     TaskUpdate,
     problem_responses,
     request_body,
@@ -71,7 +70,7 @@ async def _forward(
 async def list_tasks(
     user_id: CurrentUser,
     tasks: TasksClientDep,
-    status: StatusFilter = "pending",
+    status: Status = "pending",
     due_on: date | None = None,
     due_before: Annotated[date | None, Query(description="On or before this date")] = None,
     overdue: bool = False,

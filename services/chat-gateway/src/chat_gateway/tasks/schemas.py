@@ -1,32 +1,13 @@
-"""The task API's documented shapes (mcp-tasks' TaskPublic and friends), for OpenAPI.
+"""The task API's documented shapes (servicekit's TaskPublic and friends), for OpenAPI.
 
 The gateway relays bodies and answers unchanged; these models describe them to clients.
 """
 
-from datetime import date, datetime
-from typing import Any, Literal
-from uuid import UUID
+from datetime import date
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
-
-Priority = Literal["low", "normal", "high"]
-StatusFilter = Literal["pending", "completed", "all"]
-
-
-class TaskPublic(BaseModel):
-    """A task as mcp-tasks returns it."""
-
-    id: UUID
-    title: str
-    description: str
-    due_date: date | None
-    priority: Priority
-    tags: list[str]
-    completed: bool
-    completed_at: datetime | None
-    created_at: datetime
-    updated_at: datetime
-    deleted_at: datetime | None
+from servicekit.tasks import Priority, TaskPublic
 
 
 class TaskList(BaseModel):

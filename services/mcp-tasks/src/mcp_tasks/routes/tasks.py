@@ -4,10 +4,11 @@ from typing import Annotated, Any
 from uuid import UUID
 
 from fastapi import APIRouter, Query, status
+from servicekit.tasks import Status, TaskPublic
 
 from mcp_tasks.deps import Tasks, UserId
 from mcp_tasks.observability import tool_span
-from mcp_tasks.schemas import Status, TaskCreate, TaskPage, TaskPublic, TaskUpdate
+from mcp_tasks.schemas import TaskCreate, TaskPage, TaskUpdate
 from mcp_tasks.tasks import LIST_LIMIT_MAX, TaskChanges, TaskFilters
 
 router = APIRouter(prefix="/tasks", tags=["tasks"])
