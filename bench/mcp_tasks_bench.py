@@ -112,7 +112,7 @@ async def timed(call: Callable[[], Awaitable[object]], iterations: int) -> list[
 def migrate(url: str) -> None:
     config = Config(str(ROOT / "services" / "mcp-tasks" / "alembic.ini"))
     config.set_main_option("sqlalchemy.url", url)
-    config.attributes["configure_logger"] = False
+    config.attributes["configure_logging"] = False
     command.upgrade(config, "head")
 
 

@@ -4,7 +4,7 @@ import asyncio
 import uuid
 
 import pytest
-from servicekit.migrations import hold_migration_lock
+from servicekit.migrations import hold_migration_lock, migration_database_url
 from sqlalchemy.ext.asyncio import create_async_engine
 from sqlalchemy.pool import NullPool
 
@@ -39,3 +39,13 @@ async def test_services_do_not_wait_for_each_other(database_url: str) -> None:
             )
     finally:
         await engine.dispose()
+
+
+def test_the_migration_url_prefers_the_service_prefixed_variable(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("DATABASE_URL", "postgresql://postgres@db:5432/shared")
+    monkeypatch.setenv("MCP_TASKS_DATABASE_URL", "postgres://tasks@db:5432/tasks")
+
+    assert migration_database_url("mcp-tasks") == "postgresql+asyncpg://tasks@db:5432/tasks"
+    assert migration_database_url("chat-gateway") == "postgresql+asyncpg://postgres@db:5432/shared"

@@ -61,7 +61,7 @@ def database_url() -> str:
     asyncio.run(create_database_if_missing(url))
     config = Config(str(SERVICE_DIR / "alembic.ini"))
     config.set_main_option("sqlalchemy.url", url)
-    config.attributes["configure_logger"] = False
+    config.attributes["configure_logging"] = False
     command.upgrade(config, "head")
     return url
 
