@@ -17,7 +17,7 @@ from servicekit.telemetry import TraceMiddleware, setup_telemetry
 from starlette.routing import Route
 
 from mcp_tasks.config import Settings
-from mcp_tasks.exceptions import EventsGoneError, InvalidTaskInputError, TaskNotFoundError
+from mcp_tasks.errors import EventsGoneError, InvalidTaskInputError, TaskNotFoundError
 from mcp_tasks.routes import events, tasks
 from mcp_tasks.runtime import Runtime, connect_redis, open_runtime
 from mcp_tasks.server import build_server

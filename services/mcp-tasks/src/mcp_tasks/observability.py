@@ -8,7 +8,7 @@ from opentelemetry import propagate, trace
 from opentelemetry.trace import SpanKind, Status, StatusCode
 from prometheus_client import Counter, Histogram
 
-from mcp_tasks.exceptions import TaskDomainError
+from mcp_tasks.errors import TaskDomainError
 
 tracer = trace.get_tracer("mcp_tasks")
 

@@ -14,7 +14,7 @@ from pydantic import Field
 from servicekit.identity import verified_user
 
 from mcp_tasks.config import Settings
-from mcp_tasks.exceptions import TaskDomainError
+from mcp_tasks.errors import TaskDomainError
 from mcp_tasks.observability import tool_span
 from mcp_tasks.runtime import Runtime, open_runtime
 from mcp_tasks.schemas import ClearCompletedResult, TaskPage, TaskResult, TaskUpdateResult

@@ -31,7 +31,7 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import BindParameter, TextClause
 
-from mcp_tasks.exceptions import EventsGoneError
+from mcp_tasks.errors import EventsGoneError
 from mcp_tasks.models import TaskEventRow, UserVersion
 from mcp_tasks.observability import EVENTS_PUBLISHED, query_span
 from mcp_tasks.schemas import EventPage

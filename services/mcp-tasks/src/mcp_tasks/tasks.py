@@ -46,7 +46,7 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession, async_sessionmaker
 
-from mcp_tasks.exceptions import InvalidTaskInputError, TaskNotFoundError
+from mcp_tasks.errors import InvalidTaskInputError, TaskNotFoundError
 from mcp_tasks.models import SORT_DUE, Task
 from mcp_tasks.observability import query_span
 from mcp_tasks.schemas import ClearCompletedResult, EventPage, TaskPage, TaskUpdateResult
