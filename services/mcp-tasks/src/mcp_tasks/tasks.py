@@ -16,7 +16,7 @@ import binascii
 import json
 import re
 import weakref
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager, nullcontext
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -244,6 +244,12 @@ class TaskChanges:
     priority: str | None = None
     tags: Sequence[str] | None = None
     completed: bool | None = None
+
+    @classmethod
+    def from_patch(cls, fields: Mapping[str, Any]) -> "TaskChanges":
+        """The fields a PATCH body set, as changes; ``due_date: null`` removes the due date."""
+        clear_due_date = "due_date" in fields and fields["due_date"] is None
+        return cls(**fields, clear_due_date=clear_due_date)
 
 
 def _stale_connection(exc: DBAPIError, attempt: int) -> bool:

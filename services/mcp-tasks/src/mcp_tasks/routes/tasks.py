@@ -4,6 +4,7 @@ from typing import Annotated, Any
 from uuid import UUID
 
 from fastapi import APIRouter, Query, status
+from pydantic import BaseModel, Field
 from servicekit.tasks import Status, TaskPublic
 
 from mcp_tasks.deps import Tasks, UserId
@@ -18,32 +19,26 @@ NOT_FOUND: dict[int | str, dict[str, Any]] = {
 }
 
 
+class TaskListQuery(BaseModel):
+    """The query parameters of GET /tasks: the list_tasks tool's arguments, by the same names."""
+
+    status: Status = "pending"
+    due_on: str | None = Field(default=None, description="YYYY-MM-DD")
+    due_before: str | None = Field(default=None, description="YYYY-MM-DD, inclusive")
+    overdue: bool = False
+    tag: str | None = None
+    query: str | None = Field(default=None, max_length=500)
+    limit: int = Field(default=50, ge=1, le=LIST_LIMIT_MAX)
+    cursor: str | None = Field(default=None, max_length=500)
+
+
 @router.get("", response_model=TaskPage)
 async def list_tasks(
-    user_id: UserId,
-    tasks: Tasks,
-    status_: Annotated[Status, Query(alias="status")] = "pending",
-    due_on: Annotated[str | None, Query(description="YYYY-MM-DD")] = None,
-    due_before: Annotated[str | None, Query(description="YYYY-MM-DD, inclusive")] = None,
-    overdue: bool = False,
-    tag: str | None = None,
-    query: Annotated[str | None, Query(max_length=500)] = None,
-    limit: Annotated[int, Query(ge=1, le=LIST_LIMIT_MAX)] = 50,
-    cursor: Annotated[str | None, Query(max_length=500)] = None,
+    user_id: UserId, tasks: Tasks, params: Annotated[TaskListQuery, Query()]
 ) -> TaskPage:
     """The user's live tasks, sorted by due date (none last), then creation time."""
-    filters = TaskFilters(
-        status=status_,
-        due_on=due_on,
-        due_before=due_before,
-        overdue=overdue,
-        tag=tag,
-        query=query,
-        limit=limit,
-        cursor=cursor,
-    )
     with tool_span("list_tasks", "rest"):
-        return await tasks.list_tasks(user_id, filters)
+        return await tasks.list_tasks(user_id, TaskFilters(**params.model_dump()))
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=TaskPublic)
@@ -71,15 +66,7 @@ async def get_task(task_id: UUID, user_id: UserId, tasks: Tasks) -> TaskPublic:
 @router.patch("/{task_id}", response_model=TaskPublic, responses=NOT_FOUND)
 async def update_task(task_id: UUID, body: TaskUpdate, user_id: UserId, tasks: Tasks) -> TaskPublic:
     """Change any subset of fields; "due_date": null removes the due date."""
-    changes = TaskChanges(
-        title=body.title,
-        description=body.description,
-        due_date=body.due_date,
-        clear_due_date="due_date" in body.model_fields_set and body.due_date is None,
-        priority=body.priority,
-        tags=body.tags,
-        completed=body.completed,
-    )
+    changes = TaskChanges.from_patch(body.model_dump(exclude_unset=True))
     with tool_span("update_task", "rest"):
         result = await tasks.update_task(user_id, "api", task_id, changes)
     return result.task
