@@ -84,6 +84,39 @@ async def test_another_users_task_is_unknown(gateway: Gateway, new_user: NewUser
         assert (await as_alice.get(f"/api/v1/tasks/{task['id']}")).json()["title"] == "Alice's"
 
 
+async def test_tasks_are_listed_by_priority_alone_and_with_every_other_filter(
+    gateway: Gateway, new_user: NewUser
+) -> None:
+    user, other = await new_user(), await new_user()
+    async with client(gateway, user) as api, client(gateway, other) as as_other:
+        for title, priority, tags in [
+            ("Pay invoice", "high", ["work"]),
+            ("File invoice", "low", ["work"]),
+            ("Pay rent", "high", ["home"]),
+        ]:
+            body = {"title": title, "priority": priority, "tags": tags, "due_date": "2030-01-02"}
+            assert (await api.post("/api/v1/tasks", json=body)).status_code == 201
+        theirs = {"title": "Pay invoice too", "priority": "high", "tags": ["work"]}
+        assert (await as_other.post("/api/v1/tasks", json=theirs)).status_code == 201
+
+        high = await api.get("/api/v1/tasks", params={"priority": "high"})
+        combined = await api.get(
+            "/api/v1/tasks",
+            params={
+                "priority": "high",
+                "tag": "work",
+                "status": "pending",
+                "due_before": "2030-01-02",
+                "query": "invoice",
+            },
+        )
+
+    assert high.status_code == 200
+    assert [task["title"] for task in high.json()["tasks"]] == ["Pay invoice", "Pay rent"]
+    assert combined.status_code == 200
+    assert [task["title"] for task in combined.json()["tasks"]] == ["Pay invoice"]
+
+
 @pytest.mark.parametrize(
     "params",
     [
@@ -94,6 +127,7 @@ async def test_another_users_task_is_unknown(gateway: Gateway, new_user: NewUser
         {"due_before": "2030-13-01"},
         {"overdue": "maybe"},
         {"tag": ""},
+        {"priority": "urgent"},
     ],
 )
 async def test_invalid_filters_are_answered_422(

@@ -228,6 +228,7 @@ class TaskFilters:
     due_before: str | date | None = None
     overdue: bool = False
     tag: str | None = None
+    priority: str | None = None
     query: str | None = None
     limit: int = 50
     cursor: str | None = None
@@ -432,6 +433,8 @@ class TaskService:
             statement = statement.where(Task.due_date < today(), Task.completed.is_(False))
         if filters.tag is not None and storable_text(filters.tag, "tag").strip():
             statement = statement.where(Task.tags.contains([filters.tag.strip().lower()]))
+        if filters.priority is not None:
+            statement = statement.where(Task.priority == clean_priority(filters.priority))
         for word in storable_text(filters.query or "", "query").split():
             pattern = f"%{_escape_like(word)}%"
             statement = statement.where(

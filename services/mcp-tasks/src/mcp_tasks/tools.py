@@ -146,6 +146,13 @@ async def list_tasks(
         bool, Field(description="Only pending tasks whose due date is before today (UTC).")
     ] = False,
     tag: Annotated[str | None, Field(description="Only tasks with this tag.")] = None,
+    priority: Annotated[
+        str | None,
+        Field(
+            description="Only tasks with this priority: low, normal or high.",
+            json_schema_extra={"enum": ["low", "normal", "high"]},
+        ),
+    ] = None,
     query: Annotated[
         str | None,
         Field(description="Words that must all appear in the title or description (any case)."),
@@ -167,6 +174,7 @@ async def list_tasks(
         due_before=due_before,
         overdue=overdue,
         tag=tag,
+        priority=priority,
         query=query,
         limit=limit,
         cursor=cursor,

@@ -8,7 +8,7 @@ import httpx
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 from servicekit.errors import problem_response
-from servicekit.tasks import Status, TaskPublic
+from servicekit.tasks import Priority, Status, TaskPublic
 
 from chat_gateway.deps import CurrentUser
 from chat_gateway.tasks.client import TasksClient, TasksUnavailableError
@@ -75,13 +75,20 @@ async def list_tasks(
     due_before: Annotated[date | None, Query(description="On or before this date")] = None,
     overdue: bool = False,
     tag: Annotated[str | None, Query(min_length=1, max_length=32)] = None,
+    priority: Priority | None = None,
     query: Annotated[str | None, Query(max_length=200)] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     cursor: Annotated[str | None, Query(max_length=512)] = None,
 ) -> Response:
     """The user's tasks: by due date (none last), then creation time."""
     params = {"status": status, "overdue": str(overdue).lower(), "limit": str(limit)}
-    optional = {"due_on": due_on, "due_before": due_before, "tag": tag, "query": query}
+    optional = {
+        "due_on": due_on,
+        "due_before": due_before,
+        "tag": tag,
+        "priority": priority,
+        "query": query,
+    }
     params.update({name: str(value) for name, value in optional.items() if value is not None})
     if cursor is not None:
         params["cursor"] = cursor

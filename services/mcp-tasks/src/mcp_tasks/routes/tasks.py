@@ -5,7 +5,7 @@ from uuid import UUID
 
 from fastapi import APIRouter, Query, status
 from pydantic import BaseModel, Field
-from servicekit.tasks import Status, TaskPublic
+from servicekit.tasks import Priority, Status, TaskPublic
 
 from mcp_tasks.deps import Tasks, UserId
 from mcp_tasks.observability import tool_span
@@ -27,6 +27,7 @@ class TaskListQuery(BaseModel):
     due_before: str | None = Field(default=None, description="YYYY-MM-DD, inclusive")
     overdue: bool = False
     tag: str | None = None
+    priority: Priority | None = None
     query: str | None = Field(default=None, max_length=500)
     limit: int = Field(default=50, ge=1, le=LIST_LIMIT_MAX)
     cursor: str | None = Field(default=None, max_length=500)
