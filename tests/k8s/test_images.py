@@ -7,13 +7,15 @@ from pathlib import Path
 import pytest
 from k8s_manifests import REPO_ROOT, Manifest, app_container, find
 
+SERVICES_DOCKERFILE = REPO_ROOT / "services" / "Dockerfile"
 DOCKERFILES = {
-    "auth": REPO_ROOT / "services" / "auth" / "Dockerfile",
-    "chat-gateway": REPO_ROOT / "services" / "chat-gateway" / "Dockerfile",
-    "mcp-tasks": REPO_ROOT / "services" / "mcp-tasks" / "Dockerfile",
+    "auth": SERVICES_DOCKERFILE,
+    "chat-gateway": SERVICES_DOCKERFILE,
+    "mcp-tasks": SERVICES_DOCKERFILE,
     "frontend": REPO_ROOT / "frontend" / "Dockerfile",
 }
 PYTHON_SERVICES = ("auth", "chat-gateway", "mcp-tasks")
+KIND_LIB = REPO_ROOT / "deploy" / "k8s" / "kind" / "lib.sh"
 
 
 def instructions(path: Path) -> list[tuple[str, str]]:
@@ -28,9 +30,32 @@ def instructions(path: Path) -> list[tuple[str, str]]:
     return pairs
 
 
-def final_stage(pairs: list[tuple[str, str]]) -> list[tuple[str, str]]:
-    last_from = max(index for index, (keyword, _) in enumerate(pairs) if keyword == "FROM")
-    return pairs[last_from:]
+def stages(pairs: list[tuple[str, str]]) -> dict[str, list[tuple[str, str]]]:
+    """Each named stage's instructions, its FROM first; the last stage is also under ""."""
+    found: dict[str, list[tuple[str, str]]] = {}
+    current: list[tuple[str, str]] = []
+    for keyword, rest in pairs:
+        if keyword == "FROM":
+            current = []
+            words = rest.split()
+            if len(words) == 3 and words[1].upper() == "AS":
+                found[words[2]] = current
+            found[""] = current
+        current.append((keyword, rest))
+    return found
+
+
+def final_stage(slug: str) -> list[tuple[str, str]]:
+    """The instructions that make the image of ``slug``: its stage and the stages it is
+    built on (a Python service's target stage is built on the shared runtime stage)."""
+    named = stages(instructions(DOCKERFILES[slug]))
+    return final_stage_of(named, slug if slug in PYTHON_SERVICES else "")
+
+
+def final_stage_of(named: dict[str, list[tuple[str, str]]], name: str) -> list[tuple[str, str]]:
+    stage = named[name]
+    parent = stage[0][1].split()[0]
+    return (final_stage_of(named, parent) if parent in named else []) + stage
 
 
 @pytest.mark.parametrize("slug", DOCKERFILES)
@@ -43,9 +68,14 @@ def test_base_images_are_pinned_by_version_tag(slug: str) -> None:
         for name, image in [rest.split("=", 1)]
         if name.endswith("_IMAGE")
     }
-    stages = [rest.split()[0] for keyword, rest in pairs if keyword == "FROM"]
-    assert stages
-    assert {stage.strip("${}") for stage in stages} <= images.keys()
+    named = set(stages(pairs))
+    bases = [
+        rest.split()[0]
+        for keyword, rest in pairs
+        if keyword == "FROM" and rest.split()[0] not in named
+    ]
+    assert bases
+    assert {base.strip("${}") for base in bases} <= images.keys()
     for image in images.values():
         tag = image.rsplit(":", 1)[1]
         assert re.match(r"^\d+\.\d+\.\d+", tag), f"{image} is not pinned to a version"
@@ -55,7 +85,7 @@ def test_base_images_are_pinned_by_version_tag(slug: str) -> None:
 def test_final_image_runs_as_a_numeric_non_root_user_on_the_declared_port(
     rendered: dict[str, list[Manifest]], slug: str
 ) -> None:
-    stage = final_stage(instructions(DOCKERFILES[slug]))
+    stage = final_stage(slug)
     users = [rest for keyword, rest in stage if keyword == "USER"]
     assert len(users) == 1
     assert re.fullmatch(r"[1-9]\d*:[1-9]\d*", users[0])
@@ -78,11 +108,20 @@ def test_python_image_syncs_its_package_from_the_lock_and_runs_the_deployed_comm
     assert len(syncs) == 2
     for sync in syncs:
         assert "uv sync --frozen --no-dev" in sync
-        assert sync.endswith(f"--package {slug}")
+        assert sync.endswith("--package ${SERVICE}")
+    assert "services/${SERVICE} services/${SERVICE}" in copies
+    assert (REPO_ROOT / "services" / slug / "pyproject.toml").is_file()
     command = app_container(find(rendered["kind"], "Deployment", slug))["command"]
-    cmd = [rest for keyword, rest in final_stage(pairs) if keyword == "CMD"]
+    cmd = [rest for keyword, rest in final_stage(slug) if keyword == "CMD"]
     assert len(cmd) == 1
     assert f'"{command[1]}"' in cmd[0]
+
+
+def test_the_kind_scripts_build_each_service_for_its_own_target() -> None:
+    lib = KIND_LIB.read_text()
+
+    assert '--file "$REPO_ROOT/services/Dockerfile" --build-arg "SERVICE=$1" --target "$1"' in lib
+    assert set(PYTHON_SERVICES) <= set(stages(instructions(SERVICES_DOCKERFILE)))
 
 
 def test_frontend_image_serves_the_probe_paths_on_its_port(

@@ -26,6 +26,13 @@ require() {
   fi
 }
 
-dockerfile_of() {
-  if [[ "$1" == frontend ]]; then echo frontend/Dockerfile; else echo "services/$1/Dockerfile"; fi
+# The docker build options of one image, in BUILD_OPTIONS: the web app has its own
+# Dockerfile; the Python services share services/Dockerfile, built for one SERVICE and the
+# target stage of the same name.
+set_build_options() {
+  if [[ "$1" == frontend ]]; then
+    BUILD_OPTIONS=(--file "$REPO_ROOT/frontend/Dockerfile")
+  else
+    BUILD_OPTIONS=(--file "$REPO_ROOT/services/Dockerfile" --build-arg "SERVICE=$1" --target "$1")
+  fi
 }

@@ -15,7 +15,8 @@ echo "==> images"
 images=()
 for service in "${SERVICES[@]}"; do
   image="chatkit-botbuilder/$service:$IMAGE_TAG"
-  docker build --file "$REPO_ROOT/$(dockerfile_of "$service")" --tag "$image" "$REPO_ROOT"
+  set_build_options "$service"
+  docker build "${BUILD_OPTIONS[@]}" --tag "$image" "$REPO_ROOT"
   images+=("$image")
 done
 kind load docker-image --name "$CLUSTER_NAME" "${images[@]}"
