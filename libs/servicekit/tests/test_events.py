@@ -3,6 +3,7 @@
 import json
 import uuid
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 from pydantic import ValidationError
@@ -24,60 +25,37 @@ TASK_JSON = {
 }
 
 
+def event_json(task: dict[str, Any] | None) -> dict[str, Any]:
+    """A task.created event as it travels on Redis and SSE."""
+    return {
+        "version": 1,
+        "type": "task.created",
+        "task_id": str(TASK_ID),
+        "task": task,
+        "occurred_at": "2026-01-02T03:04:05Z",
+        "actor": "api",
+        "trace_id": "4bf92f3577b34da6a3ce929d0e0e4736",
+    }
+
+
 def test_an_event_round_trips_through_json() -> None:
     event = TaskEvent.model_validate(
-        {
-            "version": 3,
-            "type": "task.completed",
-            "task_id": str(TASK_ID),
-            "task": TASK_JSON,
-            "occurred_at": datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC),
-            "actor": "chat",
-            "trace_id": "4bf92f3577b34da6a3ce929d0e0e4736",
-        }
+        {**event_json(TASK_JSON), "occurred_at": datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)}
     )
 
     assert TaskEvent.model_validate_json(event.model_dump_json()) == event
 
 
 def test_the_task_in_an_event_keeps_its_wire_format() -> None:
-    event = TaskEvent.model_validate(
-        {
-            "version": 1,
-            "type": "task.created",
-            "task_id": str(TASK_ID),
-            "task": TASK_JSON,
-            "occurred_at": "2026-01-02T03:04:05Z",
-            "actor": "api",
-            "trace_id": None,
-        }
-    )
+    event = TaskEvent.model_validate(event_json(TASK_JSON))
 
-    assert json.loads(event.model_dump_json()) == {
-        "version": 1,
-        "type": "task.created",
-        "task_id": str(TASK_ID),
-        "task": TASK_JSON,
-        "occurred_at": "2026-01-02T03:04:05Z",
-        "actor": "api",
-        "trace_id": None,
-    }
+    assert json.loads(event.model_dump_json()) == event_json(TASK_JSON)
 
 
 def test_an_event_of_a_task_missing_a_field_is_refused() -> None:
     incomplete = {key: value for key, value in TASK_JSON.items() if key != "priority"}
     with pytest.raises(ValidationError):
-        TaskEvent.model_validate(
-            {
-                "version": 1,
-                "type": "task.created",
-                "task_id": str(TASK_ID),
-                "task": incomplete,
-                "occurred_at": "2026-01-02T03:04:05Z",
-                "actor": "api",
-                "trace_id": None,
-            }
-        )
+        TaskEvent.model_validate(event_json(incomplete))
 
 
 def test_unknown_fields_and_types_are_refused() -> None:

@@ -2,6 +2,7 @@
 
 import asyncio
 from logging.config import fileConfig
+from typing import Any
 
 from alembic import context
 from pydantic_settings import SettingsConfigDict
@@ -64,14 +65,14 @@ def run_migrations(metadata: MetaData, *, service: str, version_table: str) -> N
     def own_tables(name: str | None, type_: str, _parent: object) -> bool:
         return type_ != "table" or name in metadata.tables
 
+    options: dict[str, Any] = {
+        "target_metadata": metadata,
+        "version_table": version_table,
+        "include_name": own_tables,
+    }
     if context.is_offline_mode():
         context.configure(
-            url=url,
-            target_metadata=metadata,
-            version_table=version_table,
-            include_name=own_tables,
-            literal_binds=True,
-            dialect_opts={"paramstyle": "named"},
+            url=url, literal_binds=True, dialect_opts={"paramstyle": "named"}, **options
         )
         with context.begin_transaction():
             context.run_migrations()
@@ -79,13 +80,7 @@ def run_migrations(metadata: MetaData, *, service: str, version_table: str) -> N
 
     def migrate(connection: Connection) -> None:
         hold_migration_lock(connection, service)
-        context.configure(
-            connection=connection,
-            target_metadata=metadata,
-            version_table=version_table,
-            include_name=own_tables,
-            compare_type=True,
-        )
+        context.configure(connection=connection, compare_type=True, **options)
         with context.begin_transaction():
             context.run_migrations()
 
