@@ -4,7 +4,7 @@ import asyncio
 import json
 import logging
 from collections.abc import AsyncIterator
-from typing import Any, cast
+from typing import Any
 
 from chatkit.server import StreamingResult
 from chatkit.store import NotFoundError
@@ -41,7 +41,7 @@ from chat_gateway.chat.request_context import RequestContext, parse_timezone
 from chat_gateway.chat.server import CHATKIT_REQUEST, ChatServer
 from chat_gateway.chat.store import MAX_PAGE
 from chat_gateway.config import Settings
-from chat_gateway.deps import CurrentUser
+from chat_gateway.deps import CurrentUser, ResourcesDep
 from chat_gateway.errors import ChatRequestError
 
 logger = logging.getLogger(__name__)
@@ -179,11 +179,9 @@ async def _guarded(result: StreamingResult) -> AsyncIterator[bytes]:
 
 
 @router.post("/chatkit")
-async def chatkit(request: Request, user_id: CurrentUser) -> Response:
+async def chatkit(request: Request, user_id: CurrentUser, resources: ResourcesDep) -> Response:
     """The ChatKit endpoint: JSON for reads and updates, Server-Sent Events for turns."""
-    state = request.app.state
-    server = cast(ChatServer, state.chat_server)
-    settings = cast(Settings, state.settings)
+    server, settings = resources.chat_server, resources.settings
     body = await request.body()
     try:
         parsed = CHATKIT_REQUEST.validate_json(body)
@@ -199,9 +197,7 @@ async def chatkit(request: Request, user_id: CurrentUser) -> Response:
         user_id=user_id, timezone=parse_timezone(request.headers.get("x-user-timezone"))
     )
     try:
-        await _preflight(
-            server, parsed, context, settings, cast(TurnRateLimiter, state.turn_limiter)
-        )
+        await _preflight(server, parsed, context, settings, resources.turn_limiter)
         result = await server.process_request(parsed, context)
     except ChatRequestError as exc:
         return problem_response(exc.status, exc.detail, headers=exc.headers)

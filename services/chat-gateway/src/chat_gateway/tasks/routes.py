@@ -1,7 +1,7 @@
 """The dashboard's task API: /api/v1/tasks, relayed to mcp-tasks with the user's signed identity."""
 
 from datetime import date
-from typing import Annotated, cast
+from typing import Annotated
 from uuid import UUID
 
 import httpx
@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 from servicekit.errors import problem_response
 
-from chat_gateway.deps import CurrentUser
+from chat_gateway.deps import CurrentUser, ResourcesDep
 from chat_gateway.tasks.client import TasksClient, TasksUnavailableError
 from chat_gateway.tasks.schemas import (
     StatusFilter,
@@ -22,9 +22,9 @@ from chat_gateway.tasks.schemas import (
 )
 
 
-def get_tasks_client(request: Request) -> TasksClient:
+def get_tasks_client(resources: ResourcesDep) -> TasksClient:
     """The mcp-tasks client opened by the lifespan."""
-    return cast(TasksClient, request.app.state.tasks_client)
+    return resources.dashboard.tasks_client
 
 
 TasksClientDep = Annotated[TasksClient, Depends(get_tasks_client)]
