@@ -13,10 +13,10 @@ from servicekit.jwt import AccessClaims, InvalidTokenError, bearer_user
 from starlette.types import Receive, Scope, Send
 
 from chat_gateway.deps import ResourcesDep, jwks_verifier
+from chat_gateway.errors import TaskServiceUnavailableError
 from chat_gateway.events.hub import EventHub
 from chat_gateway.events.stream import EventStream, StreamSettings
 from chat_gateway.events.tickets import EventTickets
-from chat_gateway.tasks.client import TasksUnavailableError
 from chat_gateway.tasks.routes import TasksClientDep
 from chat_gateway.tasks.schemas import EventTicket, problem_responses
 
@@ -173,7 +173,7 @@ async def stream_events(
     )
     try:
         await stream.open()
-    except TasksUnavailableError as exc:
+    except TaskServiceUnavailableError as exc:
         return problem_response(exc.status, exc.detail, headers={"Retry-After": "2"})
     return EventStreamResponse(stream)
 

@@ -10,7 +10,8 @@ from fastapi.responses import Response
 from servicekit.errors import problem_response
 
 from chat_gateway.deps import CurrentUser, ResourcesDep
-from chat_gateway.tasks.client import TasksClient, TasksUnavailableError
+from chat_gateway.errors import TaskServiceUnavailableError
+from chat_gateway.tasks.client import TasksClient
 from chat_gateway.tasks.schemas import (
     StatusFilter,
     TaskCreate,
@@ -56,7 +57,7 @@ async def _forward(
 ) -> Response:
     try:
         upstream = await tasks.request(user_id, method, path, params=params, content=content)
-    except TasksUnavailableError as exc:
+    except TaskServiceUnavailableError as exc:
         headers = {"Retry-After": "2"} if exc.status == 503 else None
         return problem_response(exc.status, exc.detail, headers=headers)
     return _relay(upstream)
