@@ -21,13 +21,14 @@ import mcp_types
 import pytest
 from aiohttp import web
 from chat_gateway.chat.mcp_connection import TaskToolsClient, ToolResult
-from live_harness import IDENTITY_KEY_ID, IDENTITY_SECRET, REDIS_URL, ServiceProcess
+from live_harness import IDENTITY_KEY_ID, IDENTITY_SECRET, REDIS_URL
 from mcp import Client
 from mcp.client.streamable_http import streamable_http_client
 from opentelemetry import context as otel_context
 from opentelemetry import trace
 from opentelemetry.trace import NonRecordingSpan, SpanContext, TraceFlags
 from redis.asyncio import Redis
+from service_processes import ServiceProcess
 from servicekit.identity import IdentitySigner, IdentityVerifier, signing_hook
 from servicekit.telemetry import inject_trace_headers
 

@@ -17,13 +17,13 @@ from live_harness import (
     Gateway,
     GatewayFactory,
     RedisServer,
-    ServiceProcess,
     User,
     gateway_env,
     mcp_tasks_env,
     open_events,
     start_service,
 )
+from service_processes import ServiceProcess
 
 pytestmark = pytest.mark.anyio
 
