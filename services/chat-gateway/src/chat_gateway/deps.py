@@ -9,8 +9,8 @@ from servicekit.jwt import AccessClaims, JWKSVerifier, bearer_user
 from chat_gateway.resources import Resources, resources_of
 
 
-def get_resources(request: Request) -> Resources:
-    """The resources the lifespan opened."""
+async def get_resources(request: Request) -> Resources:
+    """The resources the lifespan opened (async: FastAPI would run a plain function in a thread)."""
     return resources_of(request.app)
 
 

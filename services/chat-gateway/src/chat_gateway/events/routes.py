@@ -29,17 +29,17 @@ _VERSION = re.compile(r"[0-9]{1,19}")
 _STREAM_HEADERS = {"Cache-Control": "no-cache, no-transform", "X-Accel-Buffering": "no"}
 
 
-def get_event_hub(resources: ResourcesDep) -> EventHub:
+async def get_event_hub(resources: ResourcesDep) -> EventHub:
     """The process's event hub, started by the lifespan."""
     return resources.dashboard.event_hub
 
 
-def get_event_tickets(resources: ResourcesDep) -> EventTickets:
+async def get_event_tickets(resources: ResourcesDep) -> EventTickets:
     """The ticket store."""
     return resources.dashboard.event_tickets
 
 
-def get_stream_settings(resources: ResourcesDep) -> StreamSettings:
+async def get_stream_settings(resources: ResourcesDep) -> StreamSettings:
     """Timings of the event stream."""
     return resources.dashboard.event_stream_settings
 

@@ -23,7 +23,7 @@ from chat_gateway.tasks.schemas import (
 )
 
 
-def get_tasks_client(resources: ResourcesDep) -> TasksClient:
+async def get_tasks_client(resources: ResourcesDep) -> TasksClient:
     """The mcp-tasks client opened by the lifespan."""
     return resources.dashboard.tasks_client
 
