@@ -15,7 +15,8 @@ measured in alternating rounds (2 with 20 users, 12 with one), so that drift in 
 machine is doing weighs on both alike. Targets: p50 full turn under 60 ms; production within
 2x of the baseline.
 
-Writes bench/results/chat_turn.json. Needs PostgreSQL and Redis.
+Writes bench/results/chat_turn.json. Needs PostgreSQL (BENCH_DATABASE_URL names the server,
+the local one by default) and Redis.
 
     uv run --frozen python bench/chat_turn_bench.py [--users 20] [--turns 10]
 """
@@ -27,7 +28,6 @@ import os
 import platform
 import secrets
 import statistics
-import subprocess
 import sys
 import time
 import uuid
@@ -38,21 +38,15 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from service_processes import LOGS, migrate, start, uvicorn_app
-from servicekit.database import create_database_if_missing
+from service_processes import LOGS, ServiceProcess, ensure_database, migrate, start, uvicorn_app
 
 RESULT = Path(__file__).parent / "results" / "chat_turn.json"
 THIS_FILE = Path(__file__).resolve()
-POSTGRES = "postgresql+asyncpg://postgres@127.0.0.1:5432"
+# Any database URL of the PostgreSQL server to use (its database name is replaced).
+POSTGRES = os.environ.get("BENCH_DATABASE_URL")
 REDIS_URL = "redis://127.0.0.1:6379/3"
 KEY_ID, SECRET = "bench", "chat-turn-bench-" + secrets.token_hex(12)
 P50_TARGET_MS, RATIO_TARGET = 60.0, 2.0
-
-
-async def ensure_database(name: str) -> str:
-    url = f"{POSTGRES}/{name}"
-    await create_database_if_missing(url)
-    return url
 
 
 def signing_key() -> str:
@@ -221,16 +215,16 @@ def load_average() -> dict[str, float]:
 async def main(users: int, turns: int, warmup: int, note: str | None) -> None:
     logs = LOGS
     load_at_start = load_average()
-    auth_db = await ensure_database("chat_turn_bench_auth")
-    tasks_db = await ensure_database("chat_turn_bench_tasks")
-    gateway_db = await ensure_database("chat_turn_bench_gateway")
+    auth_db = await ensure_database("chat_turn_bench_auth", POSTGRES)
+    tasks_db = await ensure_database("chat_turn_bench_tasks", POSTGRES)
+    gateway_db = await ensure_database("chat_turn_bench_gateway", POSTGRES)
     migrate("auth", auth_db)
     migrate("mcp-tasks", tasks_db)
     migrate("chat-gateway", gateway_db)
     common = {"ENVIRONMENT": "test", "REDIS_URL": REDIS_URL, "OPENAI_AGENTS_DISABLE_TRACING": "1"}
-    processes: list[subprocess.Popen[bytes]] = []
+    processes: list[ServiceProcess] = []
     try:
-        auth, auth_url = start(
+        auth = start(
             uvicorn_app("auth_service.main:create_app"),
             common
             | {
@@ -241,14 +235,14 @@ async def main(users: int, turns: int, warmup: int, note: str | None) -> None:
             logs / "auth.log",
         )
         processes.append(auth)
-        tasks, tasks_url = start(
+        tasks = start(
             uvicorn_app("mcp_tasks.main:create_app"),
             common
             | {"DATABASE_URL": tasks_db, "MCP_TASKS_IDENTITY_KEYS": json.dumps({KEY_ID: SECRET})},
             logs / "mcp-tasks.log",
         )
         processes.append(tasks)
-        gateway, gateway_url = start(
+        gateway = start(
             uvicorn_app("chat_gateway.main:create_app"),
             common
             | {
@@ -256,23 +250,23 @@ async def main(users: int, turns: int, warmup: int, note: str | None) -> None:
                 "CHAT_GATEWAY_LOG_LEVEL": "WARNING",
                 "CHAT_GATEWAY_IDENTITY_KEY_ID": KEY_ID,
                 "CHAT_GATEWAY_IDENTITY_SECRET": SECRET,
-                "CHAT_GATEWAY_MCP_TASKS_URL": tasks_url,
-                "CHAT_GATEWAY_JWKS_URL": auth_url + "/.well-known/jwks.json",
+                "CHAT_GATEWAY_MCP_TASKS_URL": tasks.url,
+                "CHAT_GATEWAY_JWKS_URL": auth.url + "/.well-known/jwks.json",
                 "CHAT_GATEWAY_MODEL_PROVIDER": "local",
                 "CHAT_GATEWAY_CHAT_TURNS_PER_MINUTE": "100000",
             },
             logs / "chat-gateway.log",
         )
         processes.append(gateway)
-        baseline, baseline_url = start(
+        baseline = start(
             [sys.executable, str(THIS_FILE), "--serve-baseline"],
             common | {"MCP_TASKS_IDENTITY_KEYS": json.dumps({KEY_ID: SECRET})},
             logs / "baseline.log",
         )
         processes.append(baseline)
-        tokens: list[str | None] = list(await register(auth_url, users))
-        production_url = gateway_url + "/api/v1/chatkit"
-        baseline_chat = baseline_url + "/chatkit"
+        tokens: list[str | None] = list(await register(auth.url, users))
+        production_url = gateway.url + "/api/v1/chatkit"
+        baseline_chat = baseline.url + "/chatkit"
         crowd = (Users(production_url, tokens), Users(baseline_chat, [None] * users))
         alone = (Users(production_url, tokens[:1]), Users(baseline_chat, [None]))
         for side in (*crowd, *alone):
@@ -280,10 +274,10 @@ async def main(users: int, turns: int, warmup: int, note: str | None) -> None:
         production, minimal = await compare(*crowd, turns, rounds=2)
         production_alone, minimal_alone = await compare(*alone, turns * 6, rounds=12)
     finally:
-        for process in processes:
-            process.terminate()
-        for process in processes:
-            process.wait(15)
+        for service in processes:
+            service.process.terminate()
+        for service in processes:
+            service.process.wait(15)
     ratio = production["total_ms"]["p50"] / minimal["total_ms"]["p50"]
     ratio_alone = production_alone["total_ms"]["p50"] / minimal_alone["total_ms"]["p50"]
     result = {

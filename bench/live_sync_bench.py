@@ -51,11 +51,12 @@ from fastapi import FastAPI
 from jose import jwk
 from jose import jwt as jose_jwt
 from redis.asyncio import Redis
-from service_processes import LOGS, free_port, migrate, start, stop, uvicorn_app
+from service_processes import LOGS, database_url, free_port, migrate, start, uvicorn_app
 
 RESULT = Path(__file__).parent / "results" / "live_sync.json"
 DATABASE = "live_sync_bench"
-POSTGRES = "postgresql://postgres@127.0.0.1:5432"
+# Any database URL of the PostgreSQL server to use (its database name is replaced).
+POSTGRES = os.environ.get("BENCH_DATABASE_URL")
 REDIS_URL = "redis://127.0.0.1:6379/3"
 KEY_ID, SECRET = "bench", "live-sync-bench-secret-0123456789abcdef"
 ISSUER, AUDIENCE = "chatkit-botbuilder-auth", "chatkit-botbuilder"
@@ -126,13 +127,14 @@ class TokenIssuer:
 
 async def prepare_database() -> str:
     """Create the bench database afresh and migrate both services into it."""
-    connection = await asyncpg.connect(f"{POSTGRES}/postgres")
+    admin = database_url("postgres", POSTGRES).replace("postgresql+asyncpg://", "postgresql://")
+    connection = await asyncpg.connect(admin)
     try:
         await connection.execute(f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)')
         await connection.execute(f'CREATE DATABASE "{DATABASE}"')
     finally:
         await connection.close()
-    url = f"postgresql+asyncpg://postgres@127.0.0.1:5432/{DATABASE}"
+    url = database_url(DATABASE, POSTGRES)
     for service in ("mcp-tasks", "chat-gateway"):
         await asyncio.to_thread(migrate, service, url)
     return url
@@ -270,7 +272,7 @@ async def run(changes: int, interval: float) -> dict[str, Any]:
     logs = LOGS
     logs.mkdir(parents=True, exist_ok=True)
     common = {"ENVIRONMENT": "test", "DATABASE_URL": database_url, "REDIS_URL": REDIS_URL}
-    mcp_process, mcp_url = start(
+    mcp_tasks = start(
         uvicorn_app("mcp_tasks.main:create_app"),
         {**common, "MCP_TASKS_IDENTITY_KEYS": json.dumps({KEY_ID: SECRET})},
         logs / "live-sync-mcp-tasks.log",
@@ -278,13 +280,13 @@ async def run(changes: int, interval: float) -> dict[str, Any]:
     )
     try:
         async with serve_in_process(issuer.app()) as jwks_url:
-            gateway_process, gateway = start(
+            gateway = start(
                 uvicorn_app("chat_gateway.main:create_app"),
                 {
                     **common,
                     "CHAT_GATEWAY_IDENTITY_KEY_ID": KEY_ID,
                     "CHAT_GATEWAY_IDENTITY_SECRET": SECRET,
-                    "CHAT_GATEWAY_MCP_TASKS_URL": mcp_url,
+                    "CHAT_GATEWAY_MCP_TASKS_URL": mcp_tasks.url,
                     "CHAT_GATEWAY_JWKS_URL": jwks_url + "/.well-known/jwks.json",
                     "CHAT_GATEWAY_LOG_LEVEL": "WARNING",
                 },
@@ -292,12 +294,12 @@ async def run(changes: int, interval: float) -> dict[str, Any]:
                 options=BACKLOG,
             )
             try:
-                result = await measure(issuer, gateway, gateway_process.pid, changes, interval)
+                result = await measure(issuer, gateway.url, gateway.process.pid, changes, interval)
                 return result
             finally:
-                stop(gateway_process)
+                gateway.stop()
     finally:
-        stop(mcp_process)
+        mcp_tasks.stop()
 
 
 async def measure(

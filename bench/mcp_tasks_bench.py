@@ -23,7 +23,6 @@ import os
 import platform
 import random
 import statistics
-import subprocess
 import time
 import uuid
 from collections.abc import Awaitable, Callable
@@ -40,7 +39,7 @@ from mcp_tasks.config import Settings
 from mcp_tasks.runtime import open_runtime
 from mcp_tasks.tasks import TaskFilters
 from pydantic import SecretStr
-from service_processes import LOGS, start, uvicorn_app
+from service_processes import LOGS, ServiceProcess, start, uvicorn_app
 from servicekit.database import create_database_if_missing
 from servicekit.identity import IdentitySigner, signing_hook
 from sqlalchemy import text
@@ -138,8 +137,8 @@ async def load(url: str) -> dict[str, Any]:
     return {"tasks": total, "users": users, "load_seconds": round(seconds, 1)}
 
 
-def start_server(database_url: str) -> tuple[subprocess.Popen[bytes], str]:
-    """mcp-tasks as deployed (uvicorn) on a free port; returns the process and its URL."""
+def start_server(database_url: str) -> ServiceProcess:
+    """mcp-tasks as deployed (uvicorn) on a free port."""
     env = {
         "ENVIRONMENT": "test",
         "MCP_TASKS_DATABASE_URL": database_url,
@@ -296,12 +295,11 @@ async def main() -> None:
             "log_level": "WARNING",
         }
     )
-    server, base_url = start_server(args.database_url)
+    server = start_server(args.database_url)
     try:
-        trip = await round_trip(settings, base_url, args.iterations)
+        trip = await round_trip(settings, server.url, args.iterations)
     finally:
-        server.terminate()
-        server.wait(timeout=10)
+        server.stop()
     listing = await list_latency(settings, args.iterations)
     result = {
         "benchmark": "mcp_tasks",

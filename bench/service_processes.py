@@ -1,18 +1,22 @@
-"""Service processes for the benchmarks: free ports, a clean environment, migrations, and
-uvicorn subprocesses that are started on a free port and stopped again."""
+"""Service processes for the benchmarks and the gateway's tests: databases, migrations, and
+uvicorn subprocesses that are started on a free port, waited for, and stopped again."""
 
 import os
 import socket
 import subprocess
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
+from servicekit.database import create_database_if_missing
 
 ROOT = Path(__file__).resolve().parents[1]
 LOGS = ROOT / ".run" / "bench"
+LOCAL_POSTGRES = "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
 _SERVICE_PREFIXES = ("CHAT_GATEWAY_", "MCP_TASKS_", "AUTH_", "OPENAI_")
+_START_SECONDS = 60.0
 
 
 def free_port() -> int:
@@ -21,6 +25,20 @@ def free_port() -> int:
         sock.bind(("127.0.0.1", 0))
         port: int = sock.getsockname()[1]
         return port
+
+
+def database_url(name: str, server_url: str | None = None) -> str:
+    """The asyncpg URL of database ``name`` on the server of ``server_url`` (whatever database
+    that names), or on the local PostgreSQL."""
+    server = (server_url or LOCAL_POSTGRES).rsplit("/", 1)[0]
+    return server.replace("postgresql://", "postgresql+asyncpg://", 1) + "/" + name
+
+
+async def ensure_database(name: str, server_url: str | None = None) -> str:
+    """Create database ``name`` if it is missing; return its asyncpg URL."""
+    url = database_url(name, server_url)
+    await create_database_if_missing(url)
+    return url
 
 
 def clean_env(extra: dict[str, str]) -> dict[str, str]:
@@ -33,13 +51,14 @@ def clean_env(extra: dict[str, str]) -> dict[str, str]:
     return environment | extra
 
 
-def migrate(service: str, database_url: str) -> None:
-    """Bring ``database_url`` to the newest schema of ``service`` (services/<service>)."""
+def migrate(service: str, database_url: str, env: dict[str, str] | None = None) -> None:
+    """Bring ``database_url`` to the newest schema of ``service`` (services/<service>);
+    ``env`` adds to the migration's environment (ENVIRONMENT is development unless given)."""
     ini = f"services/{service}/alembic.ini"
     subprocess.run(
         [sys.executable, "-m", "alembic", "-c", ini, "upgrade", "head"],
         cwd=ROOT,
-        env=clean_env({"DATABASE_URL": database_url, "ENVIRONMENT": "development"}),
+        env=clean_env({"DATABASE_URL": database_url, "ENVIRONMENT": "development"} | (env or {})),
         check=True,
         capture_output=True,
     )
@@ -50,21 +69,43 @@ def uvicorn_app(app: str) -> list[str]:
     return [sys.executable, "-m", "uvicorn", app, "--factory"]
 
 
+@dataclass
+class ServiceProcess:
+    """A service running as a subprocess, answering at ``url``."""
+
+    url: str
+    process: subprocess.Popen[bytes]
+    log: Path
+
+    def stop(self) -> None:
+        """Terminate the process; kill it when it has not exited within ten seconds."""
+        self.process.terminate()
+        try:
+            self.process.wait(10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait(10)
+
+
 def start(
-    command: list[str], env: dict[str, str], log: Path, *, options: tuple[str, ...] = ()
-) -> tuple[subprocess.Popen[bytes], str]:
-    """Run ``command`` (uvicorn-style options appended) on a free port; wait for /healthz."""
-    port = free_port()
-    with log.open("wb") as out:
+    command: list[str],
+    env: dict[str, str],
+    log: Path,
+    *,
+    options: tuple[str, ...] = (),
+    port: int | None = None,
+) -> ServiceProcess:
+    """Run ``command`` (uvicorn-style options appended) and wait until /healthz answers: on a
+    free port, or on ``port`` to restart a service where it was (its log then goes on)."""
+    if port is None:
+        port, mode = free_port(), "wb"
+    else:
+        mode = "ab"
+    with log.open(mode) as out:
         process = subprocess.Popen(
             [
                 *command,
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(port),
-                "--log-level",
-                "warning",
+                *("--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"),
                 *options,
             ],
             cwd=ROOT,
@@ -73,24 +114,15 @@ def start(
             stderr=subprocess.STDOUT,
         )
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + _START_SECONDS
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(f"{command} exited: {log.read_text()[-2000:]}")
+            raise RuntimeError(f"{command} exited: {log.read_text()[-3000:]}")
         try:
             if httpx.get(url + "/healthz", timeout=1).status_code == 200:
-                return process, url
+                return ServiceProcess(url, process, log)
         except httpx.TransportError:
-            time.sleep(0.1)
+            time.sleep(0.05)
     process.kill()
-    raise RuntimeError(f"{command} did not start")
-
-
-def stop(process: subprocess.Popen[bytes]) -> None:
-    """Terminate ``process``; kill it when it has not exited within ten seconds."""
-    process.terminate()
-    try:
-        process.wait(10)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait(10)
+    process.wait(10)
+    raise RuntimeError(f"{command} did not start: {log.read_text()[-3000:]}")

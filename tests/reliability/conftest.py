@@ -4,6 +4,7 @@ import os
 import platform
 import secrets
 import subprocess
+import sys
 from collections.abc import AsyncIterator, Generator, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -15,6 +16,9 @@ import pytest
 
 from .results_report import render_results, splice_into_readme
 from .stack import ROOT, Stack
+
+# The suite's ChatKit client is the end-to-end suite's (imported as tests.e2e.chatkit_wire).
+sys.path.insert(0, str(ROOT))
 
 ADMIN_DATABASE_URL = os.environ.get(
     "RELIABILITY_ADMIN_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres"

@@ -1,16 +1,18 @@
-"""What a user does over HTTP: sign up, manage tasks, chat, follow live events."""
+"""What a user does over HTTP: sign up, manage tasks, chat, follow live events.
+
+Chat speaks the ChatKit protocol through the end-to-end suite's client (tests/e2e/chatkit_wire.py).
+"""
 
 import json
 import secrets
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from typing import Any
 
 import anyio
 import httpx
 
-JSON = dict[str, Any]
+from tests.e2e.chatkit_wire import JSON, Turn, send_message
 
 
 @dataclass
@@ -36,82 +38,11 @@ async def sign_up(auth: httpx.AsyncClient) -> User:
     return User(created.json()["id"], signed_in.json()["access_token"])
 
 
-@dataclass
-class Turn:
-    """One streamed ChatKit answer: the decoded events, and whether the stream ended cleanly."""
-
-    status_code: int
-    events: list[JSON] = field(default_factory=list)
-    transport_error: str | None = None
-
-    @property
-    def thread_id(self) -> str | None:
-        for event in self.events:
-            if event.get("type") == "thread.created":
-                return str(event["thread"]["id"])
-        return None
-
-    def of_type(self, kind: str) -> list[JSON]:
-        return [event for event in self.events if event.get("type") == kind]
-
-    @property
-    def assistant_texts(self) -> list[str]:
-        return [
-            "".join(part.get("text", "") for part in event["item"].get("content", []))
-            for event in self.of_type("thread.item.done")
-            if event["item"].get("type") == "assistant_message"
-        ]
-
-
-def user_input(text: str) -> JSON:
-    return {
-        "content": [{"type": "input_text", "text": text}],
-        "attachments": [],
-        "inference_options": {},
-    }
-
-
 async def chat(
     gateway: httpx.AsyncClient, user: User, text: str, thread_id: str | None = None
 ) -> Turn:
     """Send a message and read the whole stream; a broken stream is recorded, not raised."""
-    if thread_id is None:
-        body: JSON = {"type": "threads.create", "params": {"input": user_input(text)}}
-    else:
-        body = {
-            "type": "threads.add_user_message",
-            "params": {"thread_id": thread_id, "input": user_input(text)},
-        }
-    turn = Turn(0)
-    buffer = ""
-    try:
-        async with gateway.stream(
-            "POST", "/api/v1/chatkit", json=body, headers=user.headers
-        ) as answer:
-            turn.status_code = answer.status_code
-            async for chunk in answer.aiter_text():
-                buffer += chunk
-                while "\n\n" in buffer:
-                    frame, buffer = buffer.split("\n\n", 1)
-                    data = [
-                        line[5:].strip() for line in frame.splitlines() if line.startswith("data:")
-                    ]
-                    if data:
-                        turn.events.append(json.loads("\n".join(data)))
-    except httpx.HTTPError as error:
-        turn.transport_error = repr(error)
-    if buffer.strip():
-        turn.transport_error = (turn.transport_error or "") + f" trailing bytes: {buffer[:200]!r}"
-    return turn
-
-
-async def chatkit(
-    gateway: httpx.AsyncClient, user: User, kind: str, params: JSON
-) -> httpx.Response:
-    """A non-streaming ChatKit request."""
-    return await gateway.post(
-        "/api/v1/chatkit", json={"type": kind, "params": params}, headers=user.headers
-    )
+    return await send_message(gateway, user, text, thread_id, record_broken=True)
 
 
 @dataclass

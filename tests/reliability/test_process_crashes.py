@@ -6,9 +6,11 @@ import anyio
 import httpx
 import pytest
 
+from tests.e2e.chatkit_wire import JSON, Turn, call
+
 from .conftest import Scenario
 from .stack import Stack
-from .system_client import JSON, Turn, User, chat, chatkit, listening, sign_up
+from .system_client import User, chat, listening, sign_up
 
 pytestmark = pytest.mark.anyio
 
@@ -37,7 +39,7 @@ def _complete_items(items: list[JSON]) -> list[str]:
 
 
 async def _stored_items(gateway: httpx.AsyncClient, user: User, thread_id: str) -> list[JSON]:
-    answer = await chatkit(
+    answer = await call(
         gateway, user, "items.list", {"thread_id": thread_id, "order": "asc", "limit": 100}
     )
     assert answer.status_code == 200, answer.text
@@ -53,7 +55,7 @@ async def test_mcp_tasks_killed_in_the_middle_of_a_chat_turn(
     first = await chat(gateway, user, "add a task to buy milk")
     thread_id = first.thread_id
     assert thread_id is not None
-    turn = Turn(0)
+    turn = Turn(0, "")
 
     async def in_flight() -> None:
         nonlocal turn

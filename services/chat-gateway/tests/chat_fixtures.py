@@ -6,14 +6,15 @@ from typing import Any
 import pytest
 from chat_gateway.config import Settings
 from chat_harness import ChatClient, TasksRest, chat_gateway
-from live_harness import ServiceProcess, User, ensure_database, gateway_settings, migrate
+from live_harness import User, ensure_database, gateway_settings
+from service_processes import ServiceProcess, migrate
 from servicekit.identity import IdentitySigner
 
 
 @pytest.fixture(scope="session")
 def chat_database() -> str:
     url = ensure_database("chat_gateway_test")
-    migrate("chat-gateway", url)
+    migrate("chat-gateway", url, {"ENVIRONMENT": "test"})
     return url
 
 

@@ -16,8 +16,8 @@ from chat_gateway.config import Settings
 from chat_gateway.main import create_app
 from chatkit.types import ThreadStreamEvent
 from fastapi import FastAPI
-from live_harness import free_port
 from pydantic import TypeAdapter
+from service_processes import free_port
 from servicekit.identity import IdentitySigner, signing_hook
 
 EVENT = TypeAdapter[ThreadStreamEvent](ThreadStreamEvent)

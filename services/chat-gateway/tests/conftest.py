@@ -3,6 +3,9 @@
 import sys
 from pathlib import Path
 
+# The test modules import their harness by name; the services' processes are started the way
+# the benchmarks start them (bench/service_processes.py).
+sys.path.insert(0, str(Path(__file__).resolve().parents[3] / "bench"))
 sys.path.insert(0, str(Path(__file__).parent))
 
 import secrets
@@ -25,16 +28,14 @@ from live_harness import (
     Gateway,
     GatewayFactory,
     RedisServer,
-    ServiceProcess,
     User,
     ensure_database,
-    free_port,
     gateway_settings,
     mcp_tasks_env,
-    migrate,
     serve_gateway,
     start_service,
 )
+from service_processes import ServiceProcess, free_port, migrate
 from servicekit.identity import IdentitySigner
 
 
@@ -71,7 +72,7 @@ def mcp_tasks(
 @pytest.fixture(scope="session")
 def auth(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServiceProcess]:
     database_url = ensure_database("chat_gateway_events_auth_test")
-    migrate("auth", database_url)
+    migrate("auth", database_url, {"ENVIRONMENT": "test"})
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     pem = key.private_bytes(
         serialization.Encoding.PEM,

@@ -12,7 +12,6 @@ import secrets
 import shutil
 import socket
 import subprocess
-import sys
 import time
 import warnings
 from collections.abc import AsyncIterator, Callable
@@ -25,13 +24,14 @@ from uuid import UUID
 import anyio
 import httpx
 import httpx2
+import service_processes
 import uvicorn
 from chat_gateway.config import Settings
 from fastapi import FastAPI
 from mcp import ClientSession
 from mcp.client.streamable_http import streamable_http_client
 from pydantic import SecretStr
-from servicekit.database import create_database_if_missing
+from service_processes import ServiceProcess, start, uvicorn_app
 from servicekit.identity import IdentitySigner, signing_hook
 
 with warnings.catch_warnings():
@@ -39,79 +39,14 @@ with warnings.catch_warnings():
     warnings.simplefilter("ignore", DeprecationWarning)
     from chat_gateway.main import create_app
 
-REPO = Path(__file__).resolve().parents[3]
-POSTGRES = "postgresql://postgres@127.0.0.1:5432"
 REDIS_URL = "redis://127.0.0.1:6379/3"
 IDENTITY_KEY_ID = "gateway-test"
 IDENTITY_SECRET = "gateway-events-test-" + secrets.token_hex(8)
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
-def _database_url(name: str) -> str:
-    base = os.environ.get("TEST_DATABASE_URL")
-    if base:
-        return base.rsplit("/", 1)[0].replace("postgresql+asyncpg://", "postgresql://") + "/" + name
-    return f"{POSTGRES}/{name}"
-
-
 def ensure_database(name: str) -> str:
-    """Create database ``name`` if missing; return its asyncpg URL."""
-    url = _database_url(name).replace("postgresql://", "postgresql+asyncpg://")
-    asyncio.run(create_database_if_missing(url))
-    return url
-
-
-def migrate(service: str, database_url: str, env: dict[str, str] | None = None) -> None:
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "alembic",
-            "-c",
-            f"services/{service}/alembic.ini",
-            "upgrade",
-            "head",
-        ],
-        cwd=REPO,
-        env=_env({"DATABASE_URL": database_url, "ENVIRONMENT": "test", **(env or {})}),
-        check=True,
-        capture_output=True,
-    )
-
-
-def _env(extra: dict[str, str]) -> dict[str, str]:
-    environment = dict(os.environ)
-    for name in list(environment):
-        if name.startswith(("CHAT_GATEWAY_", "MCP_TASKS_", "AUTH_")) or name in {
-            "DATABASE_URL",
-            "REDIS_URL",
-        }:
-            del environment[name]
-    environment.update(extra)
-    return environment
-
-
-@dataclass
-class ServiceProcess:
-    """A uvicorn subprocess serving one service."""
-
-    url: str
-    process: subprocess.Popen[bytes]
-    log: Path
-
-    def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait(10)
+    """Create database ``name`` (on the server of TEST_DATABASE_URL) if missing; its URL."""
+    return asyncio.run(service_processes.ensure_database(name, os.environ.get("TEST_DATABASE_URL")))
 
 
 def start_service(
@@ -122,36 +57,8 @@ def start_service(
     uvicorn_args: tuple[str, ...] = (),
     port: int | None = None,
 ) -> ServiceProcess:
-    """Start ``uvicorn <app> --factory`` and wait until /healthz answers: on a free port, or
-    on ``port`` to restart a service where it was (its log then goes on)."""
-    if port is None:
-        port, mode = free_port(), "wb"
-    else:
-        mode = "ab"
-    with log.open(mode) as out:
-        process = subprocess.Popen(
-            [
-                *(sys.executable, "-m", "uvicorn", app, "--factory"),
-                *("--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"),
-                *uvicorn_args,
-            ],
-            cwd=REPO,
-            env=_env(env),
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"{app} exited: {log.read_text()[-3000:]}")
-        try:
-            if httpx.get(url + "/healthz", timeout=1).status_code == 200:
-                return ServiceProcess(url, process, log)
-        except httpx.TransportError:
-            time.sleep(0.05)
-    process.kill()
-    raise RuntimeError(f"{app} did not start: {log.read_text()[-3000:]}")
+    """Serve the application factory ``app`` with uvicorn (see service_processes.start)."""
+    return start(uvicorn_app(app), env, log, options=uvicorn_args, port=port)
 
 
 def mcp_tasks_env(database_url: str, redis_url: str) -> dict[str, str]:

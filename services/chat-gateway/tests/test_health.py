@@ -6,7 +6,8 @@ import httpx
 import pytest
 from chat_gateway.config import Settings
 from chat_harness import ChatClient, chat_gateway
-from live_harness import User, free_port
+from live_harness import User
+from service_processes import free_port
 
 pytestmark = pytest.mark.anyio
 

@@ -1,15 +1,38 @@
 """Domain errors of chat-gateway, mapped to problem+json or chat messages at the edge."""
 
+from typing import Any
+
 
 class TaskServiceUnavailableError(Exception):
-    """mcp-tasks could not be reached or did not answer in time."""
+    """mcp-tasks could not be reached (503) or gave no usable answer (502).
+
+    ``detail`` is what a user may read; what went wrong is in the cause and the log.
+    """
+
+    def __init__(
+        self, detail: str = "The task service is unavailable.", *, status: int = 503
+    ) -> None:
+        super().__init__(detail)
+        self.status = status
+        self.detail = detail
 
 
 class ChatRequestError(Exception):
-    """A ChatKit request that is refused before anything runs (answered as problem+json)."""
+    """A ChatKit request that is refused before anything runs (answered as problem+json).
 
-    def __init__(self, status: int, detail: str, *, headers: dict[str, str] | None = None) -> None:
+    ``extra`` holds further members of the problem body (such as the validation ``errors``).
+    """
+
+    def __init__(
+        self,
+        status: int,
+        detail: str,
+        *,
+        headers: dict[str, str] | None = None,
+        extra: dict[str, Any] | None = None,
+    ) -> None:
         super().__init__(detail)
         self.status = status
         self.detail = detail
         self.headers = headers
+        self.extra = extra or {}

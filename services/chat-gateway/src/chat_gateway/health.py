@@ -1,27 +1,21 @@
 """Liveness, readiness (database, Redis, mcp-tasks) and Prometheus metrics."""
 
 from collections.abc import Mapping
-from typing import cast
 
-import httpx
 from fastapi import APIRouter, FastAPI
-from redis.asyncio import Redis
-from servicekit.database import Database
 from servicekit.health import ReadinessCheck, health_router
 from servicekit.metrics import metrics_router
 
-from chat_gateway.config import Settings
+from chat_gateway.resources import resources_of
 
 
 def build_health_router(app: FastAPI) -> APIRouter:
-    """/healthz, /readyz and /metrics, reading the resources the lifespan put on ``app.state``."""
+    """/healthz, /readyz and /metrics, reading the resources the lifespan attached to ``app``."""
 
     def checks() -> Mapping[str, ReadinessCheck]:
-        state = app.state
-        database = cast(Database, state.database)
-        redis = cast(Redis, state.redis)
-        http = cast(httpx.AsyncClient, state.http)
-        settings = cast(Settings, state.settings)
+        resources = resources_of(app)
+        database, redis, http = resources.database, resources.redis, resources.http
+        settings = resources.settings
 
         async def redis_ping() -> object:
             return await redis.ping()

@@ -33,6 +33,7 @@ from chat_gateway.config import Settings
 from chat_gateway.events import routes as event_routes
 from chat_gateway.events.dashboard import open_dashboard
 from chat_gateway.health import build_health_router
+from chat_gateway.resources import Resources
 from chat_gateway.tasks import routes as task_routes
 
 # An event stream stays open for hours: its span would say nothing yet hold a few kB per client.
@@ -74,23 +75,13 @@ def create_app(
             http = await stack.enter_async_context(
                 httpx.AsyncClient(timeout=httpx.Timeout(10.0, connect=3.0))
             )
-            app.state.settings = settings
-            app.state.database = database
-            app.state.redis = redis
-            app.state.http = http
-            app.state.identity_signer = IdentitySigner(
+            identity_signer = IdentitySigner(
                 settings.identity_key_id, settings.identity_secret.get_secret_value().encode()
             )
-            app.state.jwks_verifier = JWKSVerifier(
-                settings.jwks_url,
-                issuer=settings.jwt_issuer,
-                audience=settings.jwt_audience,
-                http_client=http,
-            )
-            await open_dashboard(stack, app.state, settings, redis, app.state.identity_signer)
+            dashboard = await open_dashboard(stack, settings, redis, identity_signer)
             tools_client = TaskToolsClient(
                 settings.mcp_tasks_url,
-                app.state.identity_signer,
+                identity_signer,
                 connect_timeout=settings.mcp_connect_timeout_seconds,
                 tool_timeout=settings.mcp_tool_timeout_seconds,
                 tools_cache_seconds=settings.mcp_tools_cache_seconds,
@@ -101,15 +92,27 @@ def create_app(
                 UndoLog(chat_database, window_seconds=settings.undo_window_seconds),
                 Confirmations(chat_database),
             )
-            app.state.chat_server = ChatServer(
-                PostgresStore(chat_database),
-                operations,
-                model_provider or build_model_provider(settings),
-                model_name=model_name(settings),
-                history_items=settings.history_items,
-            )
-            app.state.turn_limiter = TurnRateLimiter(
-                redis, per_minute=settings.chat_turns_per_minute
+            app.state.resources = Resources(
+                settings=settings,
+                database=database,
+                redis=redis,
+                http=http,
+                identity_signer=identity_signer,
+                jwks_verifier=JWKSVerifier(
+                    settings.jwks_url,
+                    issuer=settings.jwt_issuer,
+                    audience=settings.jwt_audience,
+                    http_client=http,
+                ),
+                chat_server=ChatServer(
+                    PostgresStore(chat_database),
+                    operations,
+                    model_provider or build_model_provider(settings),
+                    model_name=model_name(settings),
+                    history_items=settings.history_items,
+                ),
+                turn_limiter=TurnRateLimiter(redis, per_minute=settings.chat_turns_per_minute),
+                dashboard=dashboard,
             )
             # What exists now lives as long as the process; a full pass of the cyclic collector
             # over it (modules, schemas, models) stalled every request and stream for ~0.2 s.
@@ -123,7 +126,6 @@ def create_app(
         lifespan=lifespan,
         telemetry={"tracing": False, "metrics": False, "logs": False, "operation_spans": False},
     )
-    app.state.settings = settings
     install_problem_handlers(app)
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
     if settings.cors_origins:

@@ -7,7 +7,8 @@ import pytest
 from chat_gateway.chat.server import TASKS_UNAVAILABLE
 from chat_gateway.config import Settings
 from chat_harness import ChatClient, TasksRest, chat_gateway
-from live_harness import REDIS_URL, User, free_port, mcp_tasks_env, start_service
+from live_harness import REDIS_URL, User, mcp_tasks_env, start_service
+from service_processes import free_port
 
 pytestmark = pytest.mark.anyio
 

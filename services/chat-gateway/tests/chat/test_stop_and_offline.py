@@ -18,8 +18,9 @@ from agents.testing import ModelCall, ModelStep, ScriptedModel, assistant_messag
 from agents.testing.model import _stream_events_for_step
 from chat_gateway.config import Settings
 from chat_harness import EVENT, ChatClient, chat_gateway, user_input
-from live_harness import REPO, User
+from live_harness import User
 from scripted_model import GREETING, decide
+from service_processes import ROOT
 
 pytestmark = pytest.mark.anyio
 
@@ -100,7 +101,7 @@ async def test_stopping_a_response_keeps_the_partial_answer_and_the_thread_goes_
 _OFFLINE_TURN = textwrap.dedent(
     """
     import asyncio, json, os, socket, sys
-    sys.path.insert(0, os.environ["TESTS_DIR"])
+    sys.path[:0] = [os.environ["TESTS_DIR"], os.environ["BENCH_DIR"]]
 
     attempts = []
     original_connect = socket.socket.connect
@@ -170,13 +171,14 @@ async def test_with_the_default_local_model_a_turn_contacts_nothing_outside_this
         "CHAT_GATEWAY_LOG_LEVEL": "WARNING",
         "TOKEN": user.token,
         "TESTS_DIR": str(Path(__file__).parent.parent),
+        "BENCH_DIR": str(ROOT / "bench"),
     }
 
     with anyio.fail_after(60):
         finished = await anyio.to_thread.run_sync(
             lambda: subprocess.run(
                 [sys.executable, "-c", _OFFLINE_TURN],
-                cwd=REPO,
+                cwd=ROOT,
                 env=environment,
                 capture_output=True,
                 text=True,

@@ -12,17 +12,18 @@ import anyio
 import httpx
 import pytest
 from chat_gateway.events.hub import EventHub
+from chat_gateway.resources import resources_of
 from live_harness import (
     Gateway,
     GatewayFactory,
     RedisServer,
-    ServiceProcess,
     User,
     gateway_env,
     mcp_tasks_env,
     open_events,
     start_service,
 )
+from service_processes import ServiceProcess
 
 pytestmark = pytest.mark.anyio
 
@@ -53,7 +54,7 @@ async def send(
 
 
 def hub_of(gateway: Gateway) -> EventHub:
-    return cast(EventHub, gateway.app.state.event_hub)
+    return resources_of(gateway.app).dashboard.event_hub
 
 
 async def test_changes_made_while_redis_is_down_reach_a_connected_client_once_it_is_back(

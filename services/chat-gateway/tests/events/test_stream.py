@@ -12,16 +12,8 @@ import asyncpg
 import httpx
 import pytest
 from chat_gateway.events.hub import EventHub
-from live_harness import (
-    REDIS_URL,
-    Frame,
-    Gateway,
-    GatewayFactory,
-    ServiceProcess,
-    User,
-    call_tool_as,
-    open_events,
-)
+from live_harness import REDIS_URL, Frame, Gateway, GatewayFactory, User, call_tool_as, open_events
+from service_processes import ServiceProcess
 from servicekit.identity import IdentitySigner
 
 pytestmark = pytest.mark.anyio

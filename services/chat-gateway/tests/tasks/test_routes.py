@@ -8,7 +8,8 @@ from uuid import uuid4
 
 import httpx
 import pytest
-from live_harness import Gateway, GatewayFactory, User, free_port
+from live_harness import Gateway, GatewayFactory, User
+from service_processes import free_port
 
 pytestmark = pytest.mark.anyio
 

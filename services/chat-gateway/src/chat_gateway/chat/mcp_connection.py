@@ -156,7 +156,7 @@ class TaskToolsClient:
                 ValueError,
             ) as exc:
                 logger.warning("mcp-tasks unreachable", extra={"error": repr(exc)})
-                raise TaskServiceUnavailableError(f"cannot reach mcp-tasks: {exc!r}") from exc
+                raise TaskServiceUnavailableError() from exc
             text = "\n".join(
                 block.text for block in result.content if isinstance(block, mcp_types.TextContent)
             )
@@ -233,12 +233,13 @@ class TaskToolsClient:
         # The SDK's transport failures surface as httpx2 errors, MCPError or exception groups.
         except (Exception, BaseExceptionGroup) as exc:
             logger.warning("mcp-tasks unreachable", extra={"error": repr(exc)})
-            raise TaskServiceUnavailableError(f"cannot reach mcp-tasks: {exc!r}") from exc
+            raise TaskServiceUnavailableError() from exc
         finally:
             _calling_user.reset(token)
         if version not in MODERN_PROTOCOL_VERSIONS:
-            raise TaskServiceUnavailableError(
-                f"mcp-tasks speaks MCP {version}; the gateway needs one of"
-                f" {', '.join(MODERN_PROTOCOL_VERSIONS)}"
+            logger.warning(
+                "mcp-tasks speaks an MCP version the gateway cannot call",
+                extra={"version": version, "supported": list(MODERN_PROTOCOL_VERSIONS)},
             )
+            raise TaskServiceUnavailableError()
         return _Listing(tools=tools, version=version, fetched_at=time.monotonic())

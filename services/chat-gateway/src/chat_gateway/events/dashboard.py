@@ -3,10 +3,10 @@
 import asyncio
 import contextlib
 from contextlib import AsyncExitStack
+from dataclasses import dataclass
 
 from redis.asyncio import Redis
 from servicekit.identity import IdentitySigner
-from starlette.datastructures import State
 
 from chat_gateway.config import Settings
 from chat_gateway.events.hub import EventHub
@@ -18,18 +18,20 @@ from chat_gateway.termination import call_on_termination
 _HUB_CONNECT_WAIT_SECONDS = 2.0
 
 
-async def open_dashboard(
-    stack: AsyncExitStack,
-    state: State,
-    settings: Settings,
-    redis: Redis,
-    signer: IdentitySigner,
-) -> None:
-    """Open the mcp-tasks client, start the event hub and the ticket store; ``stack`` closes them.
+@dataclass(frozen=True, slots=True)
+class Dashboard:
+    """The task API's client of mcp-tasks and the live events' hub, tickets and timings."""
 
-    They land on ``state`` as ``tasks_client``, ``event_hub``, ``event_tickets`` and
-    ``event_stream_settings``.
-    """
+    tasks_client: TasksClient
+    event_hub: EventHub
+    event_tickets: EventTickets
+    event_stream_settings: StreamSettings
+
+
+async def open_dashboard(
+    stack: AsyncExitStack, settings: Settings, redis: Redis, signer: IdentitySigner
+) -> Dashboard:
+    """Open the task client, start the event hub and the ticket store; ``stack`` closes them."""
     tasks = TasksClient(settings.mcp_tasks_url, signer)
     stack.push_async_callback(tasks.aclose)
     hub = EventHub(settings.redis_url, client_buffer=settings.event_client_buffer)
@@ -43,7 +45,9 @@ async def open_dashboard(
         # if Redis is away, start anyway: the hub keeps retrying and streams serve the log.
         async with asyncio.timeout(_HUB_CONNECT_WAIT_SECONDS):
             await hub.wait_connected()
-    state.tasks_client = tasks
-    state.event_hub = hub
-    state.event_tickets = EventTickets(redis)
-    state.event_stream_settings = StreamSettings(heartbeat_seconds=settings.event_heartbeat_seconds)
+    return Dashboard(
+        tasks_client=tasks,
+        event_hub=hub,
+        event_tickets=EventTickets(redis),
+        event_stream_settings=StreamSettings(heartbeat_seconds=settings.event_heartbeat_seconds),
+    )

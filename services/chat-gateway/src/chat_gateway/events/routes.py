@@ -4,18 +4,19 @@ import asyncio
 import contextlib
 import logging
 import re
-from typing import Annotated, cast
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Header, Query, Request
 from fastapi.responses import JSONResponse, Response, StreamingResponse
 from servicekit.errors import problem_response
-from servicekit.jwt import AccessClaims, InvalidTokenError, JWKSVerifier, bearer_user
+from servicekit.jwt import AccessClaims, InvalidTokenError, bearer_user
 from starlette.types import Receive, Scope, Send
 
+from chat_gateway.deps import ResourcesDep, jwks_verifier
+from chat_gateway.errors import TaskServiceUnavailableError
 from chat_gateway.events.hub import EventHub
 from chat_gateway.events.stream import EventStream, StreamSettings
 from chat_gateway.events.tickets import EventTickets
-from chat_gateway.tasks.client import TasksUnavailableError
 from chat_gateway.tasks.routes import TasksClientDep
 from chat_gateway.tasks.schemas import EventTicket, problem_responses
 
@@ -28,26 +29,22 @@ _VERSION = re.compile(r"[0-9]{1,19}")
 _STREAM_HEADERS = {"Cache-Control": "no-cache, no-transform", "X-Accel-Buffering": "no"}
 
 
-def _verifier(request: Request) -> JWKSVerifier:
-    return cast(JWKSVerifier, request.app.state.jwks_verifier)
-
-
-def get_event_hub(request: Request) -> EventHub:
+async def get_event_hub(resources: ResourcesDep) -> EventHub:
     """The process's event hub, started by the lifespan."""
-    return cast(EventHub, request.app.state.event_hub)
+    return resources.dashboard.event_hub
 
 
-def get_event_tickets(request: Request) -> EventTickets:
+async def get_event_tickets(resources: ResourcesDep) -> EventTickets:
     """The ticket store."""
-    return cast(EventTickets, request.app.state.event_tickets)
+    return resources.dashboard.event_tickets
 
 
-def get_stream_settings(request: Request) -> StreamSettings:
+async def get_stream_settings(resources: ResourcesDep) -> StreamSettings:
     """Timings of the event stream."""
-    return cast(StreamSettings, request.app.state.event_stream_settings)
+    return resources.dashboard.event_stream_settings
 
 
-Claims = Annotated[AccessClaims, Depends(bearer_user(_verifier))]
+Claims = Annotated[AccessClaims, Depends(bearer_user(jwks_verifier))]
 EventHubDep = Annotated[EventHub, Depends(get_event_hub)]
 EventTicketsDep = Annotated[EventTickets, Depends(get_event_tickets)]
 StreamSettingsDep = Annotated[StreamSettings, Depends(get_stream_settings)]
@@ -159,7 +156,7 @@ async def stream_events(
         try:
             if scheme.lower() != "bearer":
                 raise InvalidTokenError("not a Bearer token")
-            claims = await _verifier(request).verify(token.strip())
+            claims = await jwks_verifier(request).verify(token.strip())
         except InvalidTokenError as exc:
             logger.info("access token rejected", extra={"reason": str(exc)})
             return _unauthorized("The access token is invalid or expired.")
@@ -176,7 +173,7 @@ async def stream_events(
     )
     try:
         await stream.open()
-    except TasksUnavailableError as exc:
+    except TaskServiceUnavailableError as exc:
         return problem_response(exc.status, exc.detail, headers={"Retry-After": "2"})
     return EventStreamResponse(stream)
 

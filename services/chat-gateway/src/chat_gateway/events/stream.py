@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from uuid import UUID
 
+from chat_gateway.errors import TaskServiceUnavailableError
 from chat_gateway.events.hub import EventHub, GapCheck, Listener, sse_frame
 from chat_gateway.events.metrics import (
     EVENT_CLIENTS,
@@ -22,7 +23,7 @@ from chat_gateway.events.metrics import (
     EVENT_RESYNCS,
     EVENTS_DELIVERED,
 )
-from chat_gateway.tasks.client import EventsGoneError, TasksClient, TasksUnavailableError
+from chat_gateway.tasks.client import EventsGoneError, TasksClient
 
 logger = logging.getLogger(__name__)
 
@@ -85,7 +86,7 @@ class EventStream:
     async def open(self) -> None:
         """Register for live events, then (for a fresh client) read the current version.
 
-        Raises TasksUnavailableError when a fresh client's starting version cannot be read.
+        Raises TaskServiceUnavailableError when a fresh client's starting version cannot be read.
         """
         self._listener = self._hub.register(self._user_id)
         EVENT_CLIENTS.inc()
@@ -187,7 +188,7 @@ class EventStream:
                 )
             except EventsGoneError as gone:
                 raise _Resync("expired", gone.latest_version) from gone
-            except TasksUnavailableError:
+            except TaskServiceUnavailableError:
                 if self._listener is not None and self._listener.ending:
                     return
                 # Keep the connection (and the client's place) while mcp-tasks is away.

@@ -12,6 +12,8 @@ from servicekit.events import TaskEvent
 from servicekit.identity import IdentitySigner, signing_hook
 from servicekit.telemetry import inject_trace_headers
 
+from chat_gateway.errors import TaskServiceUnavailableError
+
 logger = logging.getLogger(__name__)
 
 _acting_user: ContextVar[UUID | None] = ContextVar("tasks_client_acting_user", default=None)
@@ -26,15 +28,6 @@ _TRANSIENT_FAILURES = (
     httpx.ConnectTimeout,
     httpx.PoolTimeout,
 )
-
-
-class TasksUnavailableError(Exception):
-    """mcp-tasks could not be reached (503) or gave no usable answer (502)."""
-
-    def __init__(self, status: int, detail: str) -> None:
-        super().__init__(detail)
-        self.status = status
-        self.detail = detail
 
 
 class EventsGoneError(Exception):
@@ -64,7 +57,7 @@ class TasksClient:
 
     Every request carries the X-Identity-* headers for that user (servicekit's signing hook)
     and the current trace context. Answers of mcp-tasks, errors included, are returned as
-    they are; only a transport failure raises (TasksUnavailableError).
+    they are; only a transport failure raises (TaskServiceUnavailableError).
     """
 
     def __init__(
@@ -116,10 +109,11 @@ class TasksClient:
                 return await self._http.request(method, path, params=params, headers=headers)
         except _TRANSIENT_FAILURES as exc:
             logger.warning("mcp-tasks unreachable", extra={"error": repr(exc), "path": path})
-            raise TasksUnavailableError(503, "The task service is unavailable.") from exc
+            raise TaskServiceUnavailableError() from exc
         except httpx.TransportError as exc:
             logger.warning("mcp-tasks gave no answer", extra={"error": repr(exc), "path": path})
-            raise TasksUnavailableError(502, "The task service did not answer.") from exc
+            detail = "The task service did not answer."
+            raise TaskServiceUnavailableError(detail, status=502) from exc
         finally:
             _acting_user.reset(token)
 
@@ -135,11 +129,13 @@ class TasksClient:
             raise EventsGoneError(latest)
         if response.status_code != 200:
             logger.warning("event log request failed", extra={"status": response.status_code})
-            raise TasksUnavailableError(502, "The task service could not list events.")
+            raise TaskServiceUnavailableError("The task service could not list events.", status=502)
         try:
             return EventPage.model_validate_json(response.content)
         except ValidationError as exc:
-            raise TasksUnavailableError(502, "The task service sent malformed events.") from exc
+            raise TaskServiceUnavailableError(
+                "The task service sent malformed events.", status=502
+            ) from exc
 
     async def latest_version(self, user_id: UUID) -> int:
         """The version of the user's most recent event (0 when there is none)."""

@@ -1,7 +1,7 @@
 """The dashboard's task API: /api/v1/tasks, relayed to mcp-tasks with the user's signed identity."""
 
 from datetime import date
-from typing import Annotated, cast
+from typing import Annotated
 from uuid import UUID
 
 import httpx
@@ -10,8 +10,9 @@ from fastapi.responses import Response
 from servicekit.errors import problem_response
 from servicekit.tasks import Priority, Status, TaskPublic
 
-from chat_gateway.deps import CurrentUser
-from chat_gateway.tasks.client import TasksClient, TasksUnavailableError
+from chat_gateway.deps import CurrentUser, ResourcesDep
+from chat_gateway.errors import TaskServiceUnavailableError
+from chat_gateway.tasks.client import TasksClient
 from chat_gateway.tasks.schemas import (
     TaskCreate,
     TaskList,
@@ -21,9 +22,9 @@ from chat_gateway.tasks.schemas import (
 )
 
 
-def get_tasks_client(request: Request) -> TasksClient:
+async def get_tasks_client(resources: ResourcesDep) -> TasksClient:
     """The mcp-tasks client opened by the lifespan."""
-    return cast(TasksClient, request.app.state.tasks_client)
+    return resources.dashboard.tasks_client
 
 
 TasksClientDep = Annotated[TasksClient, Depends(get_tasks_client)]
@@ -55,7 +56,7 @@ async def _forward(
 ) -> Response:
     try:
         upstream = await tasks.request(user_id, method, path, params=params, content=content)
-    except TasksUnavailableError as exc:
+    except TaskServiceUnavailableError as exc:
         headers = {"Retry-After": "2"} if exc.status == 503 else None
         return problem_response(exc.status, exc.detail, headers=headers)
     return _relay(upstream)

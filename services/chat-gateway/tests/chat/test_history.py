@@ -1,0 +1,66 @@
+"""Task widgets as the model reads them back in the thread's history."""
+
+import json
+from datetime import datetime
+from typing import Any
+from uuid import uuid4
+
+import pytest
+from chat_gateway.chat.history import TaskHistoryConverter, widget_history_text
+from chat_gateway.chat.widgets import task_card_widget, task_list_widget
+from chatkit.types import ThreadItem, WidgetItem
+from pydantic import TypeAdapter
+from task_samples import sample_task
+
+ITEM = TypeAdapter[ThreadItem](ThreadItem)
+
+
+def _stored(widget: Any) -> WidgetItem:
+    item = WidgetItem(id="w", thread_id="t", created_at=datetime.now(), widget=widget)
+    stored = ITEM.validate_json(item.model_dump_json())
+    assert isinstance(stored, WidgetItem)
+    return stored
+
+
+def test_a_stored_task_list_reads_back_as_the_task_list_shown_message() -> None:
+    first, second = sample_task("Buy milk"), sample_task("Call “Mum”", completed=True)
+    stored = _stored(task_list_widget([first, second]))
+
+    text = widget_history_text(stored.widget.model_dump(mode="json", exclude_none=True))
+
+    assert text == "[task list shown]\n" + json.dumps(
+        [
+            {"n": 1, "id": first["id"], "title": "Buy milk", "completed": False},
+            {"n": 2, "id": second["id"], "title": "Call “Mum”", "completed": True},
+        ],
+        ensure_ascii=False,
+    )
+
+
+@pytest.mark.anyio
+async def test_a_task_card_becomes_an_assistant_task_shown_message() -> None:
+    task = sample_task("Pay rent", completed=True)
+    stored = _stored(task_card_widget(task, headline="Task completed", undo_id=uuid4()))
+
+    converted = await TaskHistoryConverter().widget_to_input(stored)
+
+    assert converted == {
+        "type": "message",
+        "role": "assistant",
+        "content": [
+            {
+                "type": "output_text",
+                "text": "[task shown]\n"
+                + json.dumps({"id": task["id"], "title": "Pay rent", "completed": True}),
+                "annotations": [],
+            }
+        ],
+    }
+
+
+def test_an_empty_task_list_reads_back_as_an_empty_list() -> None:
+    stored = _stored(task_list_widget([]))
+
+    text = widget_history_text(stored.widget.model_dump(mode="json", exclude_none=True))
+
+    assert text == "[task list shown]\n[]"
