@@ -5,6 +5,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+import anyio
 from servicekit.database import Database
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
@@ -69,10 +70,16 @@ class Accounts:
 
     async def login(self, email: str, password: str, address: str) -> IssuedTokens:
         """Tokens for valid credentials; InvalidCredentialsError or TooManyAttemptsError."""
-        retry_after = await self._throttle.begin_attempt(email, address)
-        if retry_after is not None:
+        verdict = await self._throttle.begin_attempt(email, address)
+        if verdict.retry_after is not None:
             logger.warning("login throttled", extra={"client_address": address})
-            raise TooManyAttemptsError(retry_after)
+            raise TooManyAttemptsError(verdict.retry_after)
+        if verdict.delay_seconds:
+            logger.info(
+                "login delayed after failures for the email",
+                extra={"client_address": address, "delay_seconds": verdict.delay_seconds},
+            )
+            await anyio.sleep(verdict.delay_seconds)
         async with self._database.session() as session:
             user = await session.scalar(select(User).where(User.email == email))
         stored_hash = user.password_hash if user is not None else None

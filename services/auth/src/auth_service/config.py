@@ -32,8 +32,10 @@ class Settings(DatabaseSettings):
     password_memory_kib: int = Field(default=65_536, ge=8_192)
     password_parallelism: int = Field(default=4, ge=1)
     login_failure_window_seconds: int = Field(default=900, ge=1)
-    max_login_failures_per_email: int = Field(default=5, ge=1)
+    max_login_failures_per_email_and_address: int = Field(default=5, ge=1)
     max_login_failures_per_address: int = Field(default=20, ge=1)
+    login_delay_after_email_failures: int = Field(default=5, ge=1)
+    max_login_delay_seconds: float = Field(default=8.0, ge=0, le=60)
 
     @model_validator(mode="after")
     def _require_signing_key_outside_development(self) -> Self:

@@ -48,7 +48,7 @@ class NotAuthenticatedError(AuthError):
 
 
 class TooManyAttemptsError(AuthError):
-    """Too many failed logins for the email or the client address."""
+    """Too many failed logins from the client address, or for the email from that address."""
 
     status = 429
     title = "Too Many Requests"

@@ -37,8 +37,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         throttle = LoginThrottle(
             redis,
             window_seconds=settings.login_failure_window_seconds,
-            max_per_email=settings.max_login_failures_per_email,
+            max_per_email_and_address=settings.max_login_failures_per_email_and_address,
             max_per_address=settings.max_login_failures_per_address,
+            delay_after_email_failures=settings.login_delay_after_email_failures,
+            max_delay_seconds=settings.max_login_delay_seconds,
         )
         passwords = Passwords(
             time_cost=settings.password_time_cost,
