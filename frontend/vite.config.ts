@@ -5,12 +5,17 @@ import { defineConfig } from "vitest/config";
 const apiTarget = process.env.FRONTEND_API_TARGET ?? "http://127.0.0.1:8000";
 const authTarget = process.env.FRONTEND_AUTH_TARGET ?? "http://127.0.0.1:8001";
 
-/** Proxy entry that never buffers: Server-Sent Events must reach the page as they are written. */
+/**
+ * Proxy entry that never buffers: Server-Sent Events must reach the page as they are written.
+ * X-Forwarded-For is overwritten with the peer's address, never appended to what the caller sent.
+ */
 function streamingProxy(target: string): ProxyOptions {
   return {
     target,
-    xfwd: true,
     configure(proxy) {
+      proxy.on("proxyReq", (proxyReq, req) => {
+        proxyReq.setHeader("x-forwarded-for", req.socket.remoteAddress ?? "");
+      });
       proxy.on("proxyRes", (proxyRes) => {
         const type = proxyRes.headers["content-type"] ?? "";
         if (type.startsWith("text/event-stream")) {

@@ -240,6 +240,27 @@ def start_frontend(env: dict[str, str]) -> None:
     )
 
 
+def uvicorn_command(service: Service) -> list[str]:
+    """`-m uvicorn ...` for one service: loopback only, and no forwarded header believed.
+
+    uvicorn's proxy headers trust 127.0.0.1 by default, which here is every caller of the
+    web server's proxy too, so a caller could choose its own address.
+    """
+    return [
+        "-m",
+        "uvicorn",
+        f"{service.package}.main:create_app",
+        "--factory",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(service.port),
+        "--no-proxy-headers",
+        "--timeout-graceful-shutdown",
+        "10",
+    ]
+
+
 def up() -> None:
     env = dict(os.environ)
     env.setdefault("ENVIRONMENT", "development")
@@ -258,19 +279,7 @@ def up() -> None:
                 check=True,
             )
     for service in services:
-        command = [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            f"{service.package}.main:create_app",
-            "--factory",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(service.port),
-            "--timeout-graceful-shutdown",
-            "10",
-        ]
+        command = [sys.executable, *uvicorn_command(service)]
         spawn(service.slug, command, {**env, **service.env})
     for service in services:
         wait_ready(f"http://127.0.0.1:{service.port}/readyz", service.slug)

@@ -1,11 +1,16 @@
 """Repeated failed logins: 429 per (email, address) pair and per address, delays per email."""
 
+import logging
+import random
 from collections.abc import Callable
 
 import httpx
 import pytest
+from auth_service.config import Settings
 from auth_service.login_throttle import LoginThrottle, LoginVerdict
+from auth_service.main import create_app
 from redis.asyncio import Redis
+from servicekit.client_address import parse_networks
 
 pytestmark = pytest.mark.anyio
 
@@ -124,3 +129,54 @@ async def test_failures_for_an_email_from_any_address_delay_its_attempts_doublin
         LoginVerdict(delay_seconds=5.0),
     ]
     assert after_success == LoginVerdict()
+
+
+class _Collected(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__()
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
+async def test_behind_the_ingress_a_client_chosen_forwarded_for_does_not_escape_the_address_limit(
+    settings: Settings, email_factory: Callable[[], str]
+) -> None:
+    behind_ingress = settings.model_copy(
+        update={"trusted_proxies": parse_networks("10.244.0.0/16")}
+    )
+    app = create_app(behind_ingress)
+    caller = f"203.0.113.{random.randrange(1, 255)}"
+    handler = _Collected()
+    transport = httpx.ASGITransport(app=app, client=("10.244.3.4", 40000))
+    async with (
+        app.router.lifespan_context(app),
+        httpx.AsyncClient(transport=transport, base_url="https://auth.test") as client,
+    ):
+        # The ingress appends the address it saw to whatever the caller wrote.
+        statuses = []
+        for attempt in range(21):
+            response = await client.post(
+                "/auth/login",
+                json={"email": email_factory(), "password": "wrong-pass"},
+                headers={"X-Forwarded-For": f"198.51.100.{attempt}, {caller}"},
+            )
+            statuses.append(response.status_code)
+        logging.getLogger().addHandler(handler)
+        try:
+            response = await client.post(
+                "/auth/login",
+                json={"email": email_factory(), "password": "wrong-pass"},
+                headers={"X-Forwarded-For": f"192.0.2.77, {caller}"},
+            )
+        finally:
+            logging.getLogger().removeHandler(handler)
+
+    assert statuses == [401] * 20 + [429]
+    assert response.status_code == 429
+    assert response.json() == THROTTLED
+    throttled = [vars(record) for record in handler.records if record.msg == "login throttled"]
+    assert [(fields["client_address"], fields["peer_address"]) for fields in throttled] == [
+        (caller, "10.244.3.4")
+    ]

@@ -68,23 +68,28 @@ class Accounts:
         logger.info("user registered", extra={"user_id": str(user.id)})
         return user
 
-    async def login(self, email: str, password: str, address: str) -> IssuedTokens:
-        """Tokens for valid credentials; InvalidCredentialsError or TooManyAttemptsError."""
+    async def login(self, email: str, password: str, address: str, peer: str) -> IssuedTokens:
+        """Tokens for valid credentials; InvalidCredentialsError or TooManyAttemptsError.
+
+        ``address`` is the caller's (behind trusted proxies), ``peer`` the TCP peer's; both
+        are logged, so a forwarded address can always be checked against the connection.
+        """
+        where = {"client_address": address, "peer_address": peer}
         verdict = await self._throttle.begin_attempt(email, address)
         if verdict.retry_after is not None:
-            logger.warning("login throttled", extra={"client_address": address})
+            logger.warning("login throttled", extra=where)
             raise TooManyAttemptsError(verdict.retry_after)
         if verdict.delay_seconds:
             logger.info(
                 "login delayed after failures for the email",
-                extra={"client_address": address, "delay_seconds": verdict.delay_seconds},
+                extra={**where, "delay_seconds": verdict.delay_seconds},
             )
             await anyio.sleep(verdict.delay_seconds)
         async with self._database.session() as session:
             user = await session.scalar(select(User).where(User.email == email))
         stored_hash = user.password_hash if user is not None else None
         if user is None or not await self._passwords.verify(stored_hash, password):
-            logger.info("login failed", extra={"client_address": address})
+            logger.info("login failed", extra=where)
             raise InvalidCredentialsError
         await self._throttle.succeeded(email, address)
         async with self._database.session() as session:

@@ -1,10 +1,11 @@
 """The auth service's settings (env prefix AUTH_)."""
 
 from pathlib import Path
-from typing import Self
+from typing import Annotated, Any, Self
 
-from pydantic import Field, SecretStr, model_validator
-from pydantic_settings import SettingsConfigDict
+from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic_settings import NoDecode, SettingsConfigDict
+from servicekit.client_address import IPNetwork, parse_networks
 from servicekit.settings import ServiceSettings
 
 
@@ -36,6 +37,12 @@ class Settings(DatabaseSettings):
     max_login_failures_per_address: int = Field(default=20, ge=1)
     login_delay_after_email_failures: int = Field(default=5, ge=1)
     max_login_delay_seconds: float = Field(default=8.0, ge=0, le=60)
+    trusted_proxies: Annotated[list[IPNetwork], NoDecode] = Field(default_factory=list)
+
+    @field_validator("trusted_proxies", mode="before")
+    @classmethod
+    def _split_networks(cls, value: Any) -> Any:
+        return parse_networks(value) if isinstance(value, str) else value
 
     @model_validator(mode="after")
     def _require_signing_key_outside_development(self) -> Self:

@@ -5,6 +5,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 from redis.asyncio import Redis
+from servicekit.client_address import ClientAddressMiddleware
 from servicekit.database import Database
 from servicekit.errors import BodySizeLimitMiddleware, install_problem_handlers
 from servicekit.health import ReadinessCheck, health_router
@@ -72,4 +73,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(jwks.router)
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=MAX_BODY_BYTES)
     app.add_middleware(TraceMiddleware, excluded_paths=frozenset({"/healthz", "/readyz"}))
+    app.add_middleware(ClientAddressMiddleware, trusted_proxies=settings.trusted_proxies)
     return app

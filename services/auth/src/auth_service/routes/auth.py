@@ -66,7 +66,8 @@ async def login(
 ) -> TokenPair:
     """Sign in with email and password."""
     address = request.client.host if request.client else "unknown"
-    tokens = await resources.accounts.login(body.email, body.password, address)
+    peer = getattr(request.state, "peer_address", address)
+    tokens = await resources.accounts.login(body.email, body.password, address, peer)
     return _token_pair(tokens, response, resources)
 
 
