@@ -45,9 +45,14 @@ async def register(client: httpx.AsyncClient, email: str, password: str) -> http
     return await client.post("/auth/register", json={"email": email, "password": password})
 
 
-async def login(client: httpx.AsyncClient, email: str, password: str) -> httpx.Response:
-    """POST /auth/login."""
-    return await client.post("/auth/login", json={"email": email, "password": password})
+async def login(
+    client: httpx.AsyncClient, email: str, password: str, *, refresh_token_in_body: bool = False
+) -> httpx.Response:
+    """POST /auth/login; a browser gets the refresh token only as a cookie, unless asked."""
+    body: dict[str, str | bool] = {"email": email, "password": password}
+    if refresh_token_in_body:
+        body["refresh_token_in_body"] = True
+    return await client.post("/auth/login", json=body)
 
 
 async def create_account(client: httpx.AsyncClient) -> Account:
@@ -55,7 +60,7 @@ async def create_account(client: httpx.AsyncClient) -> Account:
     email, password = fresh_email(), fresh_password()
     created = await register(client, email, password)
     assert created.status_code == 201, created.text
-    signed_in = await login(client, email, password)
+    signed_in = await login(client, email, password, refresh_token_in_body=True)
     assert signed_in.status_code == 200, signed_in.text
     pair = signed_in.json()
     # The refresh cookie is Path=/auth: keep the jar clean so each request says what it sends.

@@ -45,6 +45,7 @@ async def test_sign_in_returns_a_token_pair_and_sets_the_refresh_cookie(
 
     assert answer.status_code == 200, answer.text
     pair = answer.json()
+    assert set(pair) == {"access_token", "token_type", "expires_in"}
     assert pair["token_type"] == "bearer"
     assert pair["expires_in"] == 900
     assert pair["access_token"].count(".") == 2
@@ -96,12 +97,24 @@ async def test_refresh_reads_the_cookie_when_the_body_is_empty(client: httpx.Asy
     await register(client, email, password)
     signed_in = await login(client, email, password)
     assert signed_in.status_code == 200
+    first_cookie = client.cookies["refresh_token"]
 
     answer = await client.post("/auth/refresh")
 
     assert answer.status_code == 200, answer.text
-    assert answer.json()["refresh_token"] != signed_in.json()["refresh_token"]
+    assert set(answer.json()) == {"access_token", "token_type", "expires_in"}
     assert "refresh_token=" in answer.headers["set-cookie"]
+    assert client.cookies["refresh_token"] != first_cookie
+
+
+async def test_refresh_without_a_session_answers_204_so_a_first_visit_logs_no_error(
+    client: httpx.AsyncClient,
+) -> None:
+    answer = await client.post("/auth/refresh")
+
+    assert answer.status_code == 204
+    assert answer.content == b""
+    assert "set-cookie" not in answer.headers
 
 
 async def test_sign_out_revokes_the_refresh_token_and_clears_the_cookie(
@@ -124,7 +137,7 @@ async def test_a_new_sign_in_still_works_after_sign_out(
     await client.post("/auth/logout", json={"refresh_token": alice.refresh_token})
     client.cookies.clear()
 
-    again = await login(client, alice.email, alice.password)
+    again = await login(client, alice.email, alice.password, refresh_token_in_body=True)
 
     assert again.status_code == 200
     assert again.json()["refresh_token"] != alice.refresh_token

@@ -9,7 +9,7 @@ export interface SessionState {
 
 type Listener = (state: SessionState) => void;
 
-interface TokenPair {
+interface AccessToken {
   access_token: string;
   token_type: string;
   expires_in: number;
@@ -20,8 +20,9 @@ const CHANNEL = "chatkit-botbuilder-session";
 
 /**
  * Holds the access token in memory only. The refresh token never reaches script: the auth service
- * keeps it in an HttpOnly, SameSite=Strict cookie scoped to /auth, which the browser sends only to
- * /auth/refresh and /auth/logout on this origin.
+ * sends it only as an HttpOnly, SameSite=Strict cookie scoped to /auth (never in a response body,
+ * since the web app does not ask for it there), which the browser sends only to /auth/refresh and
+ * /auth/logout on this origin.
  */
 export class Session {
   private accessToken: string | null = null;
@@ -56,7 +57,10 @@ export class Session {
     this.set({ user: null, notice });
   }
 
-  /** On page load: trade the refresh cookie (if any) for an access token, so a reload keeps the session. */
+  /**
+   * On page load: trade the refresh cookie (if any) for an access token, so a reload keeps the
+   * session. With no cookie the service answers 204, so a visitor's first load logs no error.
+   */
   async restore(): Promise<void> {
     if (await this.refresh()) await this.loadUser();
   }
@@ -70,7 +74,7 @@ export class Session {
   async login(email: string, password: string): Promise<void> {
     const response = await this.post("/auth/login", { email, password });
     if (!response.ok) throw await apiErrorFrom(response);
-    const pair = (await response.json()) as TokenPair;
+    const pair = (await response.json()) as AccessToken;
     this.accessToken = pair.access_token;
     await this.loadUser();
   }
@@ -108,8 +112,9 @@ export class Session {
     } catch {
       return false;
     }
-    if (!response.ok) return false;
-    const pair = (await response.json()) as TokenPair;
+    // 204: no refresh cookie was sent, so no one is signed in; not an error.
+    if (!response.ok || response.status === 204) return false;
+    const pair = (await response.json()) as AccessToken;
     this.accessToken = pair.access_token;
     return true;
   }

@@ -43,12 +43,17 @@ class UserCreate(BaseModel):
 
 
 class Credentials(BaseModel):
-    """Login with email and password."""
+    """Login with email and password.
+
+    Browsers get the refresh token only as an HttpOnly cookie; a client that is not a browser
+    (and keeps the token itself) asks for it in the answer with ``refresh_token_in_body``.
+    """
 
     model_config = ConfigDict(extra="forbid")
 
     email: Email
     password: Annotated[str, Field(min_length=1, max_length=1024), AfterValidator(_encodable)]
+    refresh_token_in_body: bool = False
 
 
 class RefreshRequest(BaseModel):
@@ -67,10 +72,15 @@ class UserPublic(BaseModel):
     created_at: datetime
 
 
-class TokenPair(BaseModel):
-    """A new access token and the refresh token that replaces the one used."""
+class AccessToken(BaseModel):
+    """A new access token; the refresh token travels in the HttpOnly cookie only."""
 
     access_token: str
     token_type: Literal["bearer"] = "bearer"
     expires_in: int
+
+
+class TokenPair(AccessToken):
+    """An access token and the refresh token, for clients that asked for it in the body."""
+
     refresh_token: str

@@ -46,7 +46,11 @@ async def register(client: httpx.AsyncClient, email: str) -> dict[str, str]:
 
 
 async def login(client: httpx.AsyncClient, email: str) -> dict[str, str]:
-    response = await client.post("/auth/login", json={"email": email, "password": PASSWORD})
+    """Sign in as a non-browser client, which asks for the refresh token in the body."""
+    response = await client.post(
+        "/auth/login",
+        json={"email": email, "password": PASSWORD, "refresh_token_in_body": True},
+    )
     assert response.status_code == 200, response.text
     body: dict[str, str] = response.json()
     return body
@@ -101,7 +105,7 @@ async def test_register_with_a_taken_email_in_other_case_answers_409(
     }
 
 
-async def test_login_returns_a_token_pair_and_sets_a_strict_http_only_cookie(
+async def test_login_answers_an_access_token_and_keeps_the_refresh_token_in_an_http_only_cookie(
     client: httpx.AsyncClient, app: FastAPI, email: str
 ) -> None:
     user = await register(client, email)
@@ -112,12 +116,14 @@ async def test_login_returns_a_token_pair_and_sets_a_strict_http_only_cookie(
 
     assert response.status_code == 200
     body = response.json()
-    assert set(body) == {"access_token", "token_type", "expires_in", "refresh_token"}
+    assert set(body) == {"access_token", "token_type", "expires_in"}
     assert body["token_type"] == "bearer"
     assert body["expires_in"] == 900
-    assert len(body["refresh_token"]) >= 43
+    refresh_token = client.cookies["refresh_token"]
+    assert len(refresh_token) >= 43
+    assert refresh_token not in response.text
     cookie = response.headers["set-cookie"]
-    assert cookie.startswith(f"refresh_token={body['refresh_token']};")
+    assert cookie.startswith(f"refresh_token={refresh_token};")
     assert "HttpOnly" in cookie
     assert "Path=/auth" in cookie
     assert "SameSite=strict" in cookie
@@ -125,8 +131,24 @@ async def test_login_returns_a_token_pair_and_sets_a_strict_http_only_cookie(
     assert response.headers["cache-control"] == "no-store"
     rows = await family_rows(app, user["id"])
     assert len(rows) == 1
-    assert rows[0].token_hash != body["refresh_token"].encode()
+    assert rows[0].token_hash != refresh_token.encode()
     assert len(rows[0].token_hash) == 32
+
+
+async def test_login_returns_the_refresh_token_in_the_body_only_when_asked(
+    client: httpx.AsyncClient, email: str
+) -> None:
+    await register(client, email)
+
+    response = await client.post(
+        "/auth/login",
+        json={"email": email, "password": PASSWORD, "refresh_token_in_body": True},
+    )
+
+    assert response.status_code == 200
+    body = response.json()
+    assert set(body) == {"access_token", "token_type", "expires_in", "refresh_token"}
+    assert body["refresh_token"] == client.cookies["refresh_token"]
 
 
 async def test_access_token_is_rs256_with_kid_and_the_contract_claims(
@@ -239,8 +261,11 @@ async def test_refresh_reads_the_cookie_when_the_body_is_empty(
     response = await client.post("/auth/refresh")
 
     assert response.status_code == 200
+    assert set(response.json()) == {"access_token", "token_type", "expires_in"}
     assert response.json()["token_type"] == "bearer"
-    assert client.cookies["refresh_token"] == response.json()["refresh_token"]
+    assert response.headers["set-cookie"].startswith(
+        f"refresh_token={client.cookies['refresh_token']};"
+    )
 
 
 async def test_reusing_a_rotated_refresh_token_answers_401_and_revokes_the_family(
@@ -316,11 +341,19 @@ async def test_logout_with_the_cookie_only_revokes_the_family(
     assert [row.revoked_at is not None for row in rows] == [True]
 
 
-@pytest.mark.parametrize("path", ["/auth/refresh", "/auth/logout"])
-async def test_refresh_and_logout_without_any_token_answer_401(
-    client: httpx.AsyncClient, path: str
+async def test_refresh_without_any_token_answers_204_no_session(
+    client: httpx.AsyncClient,
 ) -> None:
-    response = await client.post(path)
+    response = await client.post("/auth/refresh")
+
+    assert response.status_code == 204
+    assert response.content == b""
+    assert "set-cookie" not in response.headers
+    assert response.headers["cache-control"] == "no-store"
+
+
+async def test_logout_without_any_token_answers_401(client: httpx.AsyncClient) -> None:
+    response = await client.post("/auth/logout")
 
     assert response.status_code == 401
     assert response.json() == INVALID_REFRESH

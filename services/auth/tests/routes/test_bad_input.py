@@ -88,7 +88,12 @@ CASES = (
         for name, body, status in CREDENTIAL_BODIES + REGISTER_ONLY
     ]
     + [("/auth/login", name, body, status) for name, body, status in CREDENTIAL_BODIES]
-    + [("/auth/refresh", name, body, status) for name, body, status in TOKEN_BODIES]
+    # An empty refresh body with no cookie is no session, not a bad body: 204 (test_auth).
+    + [
+        ("/auth/refresh", name, body, status)
+        for name, body, status in TOKEN_BODIES
+        if name != "missing token"
+    ]
     + [("/auth/logout", name, body, status) for name, body, status in TOKEN_BODIES]
 )
 
