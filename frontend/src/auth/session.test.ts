@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { Session } from "./session";
+import { ApiError } from "../api/problem";
+import { Session, authErrorMessage } from "./session";
 
 interface Call {
   url: string;
@@ -88,5 +89,30 @@ describe("Session", () => {
       authorization: null,
     });
     expect(calls[1].authorization).toBe("Bearer access-2");
+  });
+
+  it("registers, then signs in, and says how to go on when the email belongs to another password", async () => {
+    const calls: Call[] = [];
+    const accepted = { status: "accepted", detail: "Registration received." };
+    const problem = { type: "about:blank", title: "Unauthorized", status: 401, detail: "Invalid email or password" };
+    const newcomer = session(
+      fakeAuth(
+        {
+          "/auth/register": () => json(202, accepted),
+          "/auth/login": () => new Response(JSON.stringify(problem), { status: 401, headers: { "content-type": "application/problem+json" } }),
+        },
+        calls,
+      ),
+    );
+
+    const failure = await newcomer.register("ada@example.com", "not the owner's password").catch((error: unknown) => error);
+
+    expect(calls.map((call) => call.url)).toEqual(["/auth/register", "/auth/login"]);
+    expect(failure).toBeInstanceOf(ApiError);
+    expect(authErrorMessage(failure, "register")).toBe(
+      "We couldn't sign you in with this email and password. If the email already has an account, sign in with its password instead.",
+    );
+    expect(authErrorMessage(failure, "login")).toBe("Incorrect email or password.");
+    expect(newcomer.current.user).toBeNull();
   });
 });

@@ -65,6 +65,11 @@ export class Session {
     if (await this.refresh()) await this.loadUser();
   }
 
+  /**
+   * The service answers every valid registration alike (202), whether or not the email already
+   * had an account, so the sign-in that follows is what tells: it fails only when the email
+   * belongs to someone with another password.
+   */
   async register(email: string, password: string): Promise<void> {
     const response = await this.post("/auth/register", { email, password });
     if (!response.ok) throw await apiErrorFrom(response);
@@ -171,9 +176,9 @@ export function authErrorMessage(error: unknown, mode: "login" | "register"): st
   if (!(error instanceof ApiError)) return "Can't reach the server. Check your connection and try again.";
   switch (error.status) {
     case 401:
-      return "Incorrect email or password.";
-    case 409:
-      return "An account with this email already exists. Sign in instead.";
+      return mode === "register"
+        ? "We couldn't sign you in with this email and password. If the email already has an account, sign in with its password instead."
+        : "Incorrect email or password.";
     case 422:
       return error.detail ? `Please check your details: ${error.detail}` : "Please check your email and password.";
     case 429: {

@@ -19,6 +19,7 @@ from auth_service.errors import install_auth_error_handler
 from auth_service.keys import load_key_ring
 from auth_service.login_throttle import LoginThrottle
 from auth_service.passwords import Passwords
+from auth_service.registration_throttle import RegistrationThrottle
 from auth_service.routes import auth, jwks
 
 MAX_BODY_BYTES = 1024 * 1024
@@ -43,12 +44,19 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             delay_after_email_failures=settings.login_delay_after_email_failures,
             max_delay_seconds=settings.max_login_delay_seconds,
         )
+        registrations = RegistrationThrottle(
+            redis,
+            window_seconds=settings.registration_window_seconds,
+            max_per_address=settings.max_registrations_per_address,
+            max_total=settings.max_registrations,
+        )
         passwords = Passwords(
             time_cost=settings.password_time_cost,
             memory_kib=settings.password_memory_kib,
             parallelism=settings.password_parallelism,
+            concurrency=settings.password_hash_concurrency,
         )
-        accounts = Accounts(database, passwords, keys, throttle, settings)
+        accounts = Accounts(database, passwords, keys, throttle, registrations, settings)
         app.state.resources = Resources(settings, database, redis, keys, accounts)
         try:
             yield

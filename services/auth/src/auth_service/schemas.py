@@ -33,13 +33,28 @@ def normalise_email(value: str) -> str:
 Email = Annotated[str, Field(max_length=320), AfterValidator(normalise_email)]
 
 
+MAX_PASSWORD_LENGTH = 128
+
+
 class UserCreate(BaseModel):
-    """Registration: an email and a password of 8 to 1024 characters."""
+    """Registration: an email and a password of 8 to 128 characters."""
 
     model_config = ConfigDict(extra="forbid")
 
     email: Email
-    password: Annotated[str, Field(min_length=8, max_length=1024), AfterValidator(_encodable)]
+    password: Annotated[
+        str, Field(min_length=8, max_length=MAX_PASSWORD_LENGTH), AfterValidator(_encodable)
+    ]
+
+
+class RegistrationAccepted(BaseModel):
+    """The one answer to every valid registration, whether or not the email had an account."""
+
+    status: Literal["accepted"] = "accepted"
+    detail: str = (
+        "Registration received. Sign in with this email and password; an email that already "
+        "has an account keeps its own password."
+    )
 
 
 class Credentials(BaseModel):

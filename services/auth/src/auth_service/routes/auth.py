@@ -13,6 +13,7 @@ from auth_service.schemas import (
     AccessToken,
     Credentials,
     RefreshRequest,
+    RegistrationAccepted,
     TokenPair,
     UserCreate,
     UserPublic,
@@ -55,11 +56,14 @@ def _tokens_answer(
     return AccessToken(**access)
 
 
-@router.post("/register", status_code=status.HTTP_201_CREATED)
-async def register(body: UserCreate, resources: ResourcesDep) -> UserPublic:
-    """Create an account."""
-    user = await resources.accounts.register(body.email, body.password)
-    return UserPublic.model_validate(user, from_attributes=True)
+@router.post("/register", status_code=status.HTTP_202_ACCEPTED)
+async def register(
+    body: UserCreate, request: Request, resources: ResourcesDep
+) -> RegistrationAccepted:
+    """Create an account; the same answer whether or not the email already had one."""
+    address = request.client.host if request.client else "unknown"
+    await resources.accounts.register(body.email, body.password, address)
+    return RegistrationAccepted()
 
 
 @router.post("/login", response_model=AccessToken | TokenPair)
