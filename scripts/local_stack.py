@@ -38,6 +38,9 @@ class Service:
     package: str
     port: int
     env: dict[str, str] = field(default_factory=dict)
+    # Open connections and requests beyond which uvicorn answers 503 (None: unbounded, for
+    # the gateway's long-lived event streams).
+    limit_concurrency: int | None = None
 
     @property
     def folder(self) -> Path:
@@ -49,8 +52,8 @@ class Service:
 
 
 SERVICES = (
-    Service("auth", "auth_service", 8001),
-    Service("mcp-tasks", "mcp_tasks", 8002),
+    Service("auth", "auth_service", 8001, limit_concurrency=100),
+    Service("mcp-tasks", "mcp_tasks", 8002, limit_concurrency=200),
     Service(
         "chat-gateway",
         "chat_gateway",
@@ -256,6 +259,13 @@ def uvicorn_command(service: Service) -> list[str]:
         "--port",
         str(service.port),
         "--no-proxy-headers",
+        "--timeout-keep-alive",
+        "5",
+        *(
+            ["--limit-concurrency", str(service.limit_concurrency)]
+            if service.limit_concurrency
+            else []
+        ),
         "--timeout-graceful-shutdown",
         "10",
     ]

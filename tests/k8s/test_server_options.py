@@ -3,6 +3,7 @@
 import json
 import re
 
+import anyio
 import httpx
 import pytest
 from k8s_manifests import OVERLAYS, REPO_ROOT, Manifest, app_container, find
@@ -84,3 +85,36 @@ def test_auth_trusts_forwarded_addresses_only_from_the_ingress_pod_network(
 
     assert [str(network) for network in trusted] == ["10.244.0.0/16"]
     assert all(network.is_private for network in trusted)
+
+
+@pytest.mark.parametrize("overlay", OVERLAYS)
+@pytest.mark.parametrize(("slug", "limit"), [("auth", 100), ("mcp-tasks", 200)])
+def test_deployed_and_local_servers_bound_their_connections_and_idle_keep_alive(
+    rendered: dict[str, list[Manifest]], overlay: str, slug: str, limit: int
+) -> None:
+    for command in (manifest_command(rendered, overlay, slug), local_command(slug)):
+        config = uvicorn_config(echo_client, command)
+
+        assert (config.limit_concurrency, config.timeout_keep_alive) == (limit, 5)
+
+
+async def test_a_deployed_auth_server_answers_503_beyond_its_connection_limit(
+    rendered: dict[str, list[Manifest]],
+) -> None:
+    config = uvicorn_config(echo_client, manifest_command(rendered, "production", "auth"))
+    limit = config.limit_concurrency
+    assert limit is not None
+    async with serving(config) as url:
+        host, port = url.removeprefix("http://").split(":")
+        held = [await anyio.connect_tcp(host, int(port)) for _ in range(limit)]
+        try:
+            async with httpx.AsyncClient(base_url=url) as client:
+                with anyio.fail_after(10):
+                    while (await client.get("/")).status_code != 503:
+                        pass
+                refused = await client.get("/")
+        finally:
+            for stream in held:
+                await stream.aclose()
+
+    assert refused.status_code == 503

@@ -41,6 +41,7 @@ class Settings(DatabaseSettings):
     max_login_failures_per_address: int = Field(default=20, ge=1)
     login_delay_after_email_failures: int = Field(default=5, ge=1)
     max_login_delay_seconds: float = Field(default=8.0, ge=0, le=60)
+    body_read_timeout_seconds: float = Field(default=30.0, gt=0, le=600)
     trusted_proxies: Annotated[list[IPNetwork], NoDecode] = Field(default_factory=list)
 
     @field_validator("trusted_proxies", mode="before")

@@ -79,7 +79,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(health_router(readiness_checks))
     app.include_router(auth.router)
     app.include_router(jwks.router)
-    app.add_middleware(BodySizeLimitMiddleware, max_bytes=MAX_BODY_BYTES)
+    app.add_middleware(
+        BodySizeLimitMiddleware,
+        max_bytes=MAX_BODY_BYTES,
+        read_timeout_seconds=settings.body_read_timeout_seconds,
+    )
     app.add_middleware(TraceMiddleware, excluded_paths=frozenset({"/healthz", "/readyz"}))
     app.add_middleware(ClientAddressMiddleware, trusted_proxies=settings.trusted_proxies)
     return app
