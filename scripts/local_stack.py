@@ -38,6 +38,9 @@ class Service:
     package: str
     port: int
     env: dict[str, str] = field(default_factory=dict)
+    # Open connections and requests beyond which uvicorn answers 503 (None: unbounded, for
+    # the gateway's long-lived event streams).
+    limit_concurrency: int | None = None
 
     @property
     def folder(self) -> Path:
@@ -49,8 +52,8 @@ class Service:
 
 
 SERVICES = (
-    Service("auth", "auth_service", 8001),
-    Service("mcp-tasks", "mcp_tasks", 8002),
+    Service("auth", "auth_service", 8001, limit_concurrency=100),
+    Service("mcp-tasks", "mcp_tasks", 8002, limit_concurrency=200),
     Service(
         "chat-gateway",
         "chat_gateway",
@@ -240,9 +243,41 @@ def start_frontend(env: dict[str, str]) -> None:
     )
 
 
+def uvicorn_command(service: Service) -> list[str]:
+    """`-m uvicorn ...` for one service: loopback only, and no forwarded header believed.
+
+    uvicorn's proxy headers trust 127.0.0.1 by default, which here is every caller of the
+    web server's proxy too, so a caller could choose its own address.
+    """
+    return [
+        "-m",
+        "uvicorn",
+        f"{service.package}.main:create_app",
+        "--factory",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(service.port),
+        "--no-proxy-headers",
+        "--timeout-keep-alive",
+        "5",
+        *(
+            ["--limit-concurrency", str(service.limit_concurrency)]
+            if service.limit_concurrency
+            else []
+        ),
+        "--timeout-graceful-shutdown",
+        "10",
+    ]
+
+
 def up() -> None:
     env = dict(os.environ)
     env.setdefault("ENVIRONMENT", "development")
+    # Every caller of the local stack (the browser, tests/e2e, the load test) is 127.0.0.1:
+    # the per-address registration limit would make them wait on each other.
+    env.setdefault("AUTH_MAX_REGISTRATIONS_PER_ADDRESS", "100000")
+    env.setdefault("AUTH_MAX_REGISTRATIONS", "100000")
     env["DATABASE_URL"] = env.get("DATABASE_URL") or start_private_postgres()
     env["REDIS_URL"] = env.get("REDIS_URL") or start_private_redis()
     asyncio.run(ensure_database(env["DATABASE_URL"]))
@@ -258,19 +293,7 @@ def up() -> None:
                 check=True,
             )
     for service in services:
-        command = [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            f"{service.package}.main:create_app",
-            "--factory",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(service.port),
-            "--timeout-graceful-shutdown",
-            "10",
-        ]
+        command = [sys.executable, *uvicorn_command(service)]
         spawn(service.slug, command, {**env, **service.env})
     for service in services:
         wait_ready(f"http://127.0.0.1:{service.port}/readyz", service.slug)

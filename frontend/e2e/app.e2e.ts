@@ -52,7 +52,7 @@ describe("accounts", () => {
     await context.close();
   });
 
-  it("says clearly that an email is already registered", async () => {
+  it("signing up with a taken email and another password says to sign in, without saying it is taken", async () => {
     const account = newAccount();
     const context = await newContext(browser);
     const page = await context.newPage();
@@ -60,9 +60,11 @@ describe("accounts", () => {
     await page.getByRole("button", { name: "Sign out" }).click();
     await page.getByRole("button", { name: "Create an account" }).click();
     await page.getByLabel("Email").fill(account.email);
-    await page.getByLabel("Password").fill(account.password);
+    await page.getByLabel("Password").fill(`${account.password}-other`);
     await page.getByRole("button", { name: "Create account" }).click();
-    await expect(page.getByRole("alert").textContent()).resolves.toContain("already exists");
+    await expect(page.getByRole("alert").textContent()).resolves.toContain(
+      "If the email already has an account, sign in with its password instead.",
+    );
     await context.close();
   });
 });

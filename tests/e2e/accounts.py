@@ -45,25 +45,32 @@ async def register(client: httpx.AsyncClient, email: str, password: str) -> http
     return await client.post("/auth/register", json={"email": email, "password": password})
 
 
-async def login(client: httpx.AsyncClient, email: str, password: str) -> httpx.Response:
-    """POST /auth/login."""
-    return await client.post("/auth/login", json={"email": email, "password": password})
+async def login(
+    client: httpx.AsyncClient, email: str, password: str, *, refresh_token_in_body: bool = False
+) -> httpx.Response:
+    """POST /auth/login; a browser gets the refresh token only as a cookie, unless asked."""
+    body: dict[str, str | bool] = {"email": email, "password": password}
+    if refresh_token_in_body:
+        body["refresh_token_in_body"] = True
+    return await client.post("/auth/login", json=body)
 
 
 async def create_account(client: httpx.AsyncClient) -> Account:
     """Register a fresh user and sign in; fails loudly when either step does not succeed."""
     email, password = fresh_email(), fresh_password()
     created = await register(client, email, password)
-    assert created.status_code == 201, created.text
-    signed_in = await login(client, email, password)
+    assert created.status_code == 202, created.text
+    signed_in = await login(client, email, password, refresh_token_in_body=True)
     assert signed_in.status_code == 200, signed_in.text
     pair = signed_in.json()
+    me = await client.get("/auth/me", headers={"Authorization": f"Bearer {pair['access_token']}"})
+    assert me.status_code == 200, me.text
     # The refresh cookie is Path=/auth: keep the jar clean so each request says what it sends.
     client.cookies.clear()
     return Account(
         email=email,
         password=password,
-        user_id=created.json()["id"],
+        user_id=me.json()["id"],
         access_token=pair["access_token"],
         refresh_token=pair["refresh_token"],
     )

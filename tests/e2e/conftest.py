@@ -32,7 +32,7 @@ def _not_ready(client: httpx.Client) -> str | None:
             return f"GET /api/v1/tasks without a token -> {anonymous.status_code}"
         email = f"e2e-ready-{time.time_ns()}@example.com"
         created = client.post("/auth/register", json={"email": email, "password": "Ready-1234-x"})
-        if created.status_code != 201:
+        if created.status_code != 202:
             return f"POST /auth/register -> {created.status_code}"
         token = client.post("/auth/login", json={"email": email, "password": "Ready-1234-x"})
         if token.status_code != 200:

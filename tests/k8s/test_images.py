@@ -140,3 +140,38 @@ def test_build_context_keeps_what_the_images_copy() -> None:
     assert "!tests/e2e/pyproject.toml" in ignored
     for needed in ("uv.lock", "pyproject.toml", "libs", "services", "frontend", "deploy/docker"):
         assert needed not in ignored
+
+
+DOT_SEGMENT_RULE = re.compile(r'if \(\$request_uri ~\* "(?P<regex>[^"]+)"\) \{\s*return 400;\s*\}')
+
+
+@pytest.mark.parametrize(
+    ("target", "refused"),
+    [
+        ("/api/../metrics", True),
+        ("/.well-known/../openapi.json", True),
+        ("/api/%2e%2e/metrics", True),
+        ("/api/%2E%2E%2Fmetrics", True),
+        ("/api/..%5Cmetrics", True),
+        ("/api/v1/./tasks", True),
+        ("/..", True),
+        ("/", False),
+        ("/assets/index-abc.js", False),
+        ("/api/v1/tasks..json", False),
+        ("/api/v1/tasks?after=/../x", False),
+    ],
+)
+def test_frontend_image_refuses_dot_segment_paths_before_any_location(
+    target: str, refused: bool
+) -> None:
+    # nginx is not installed where the tests run: the rule's regex is checked here instead
+    # (PCRE and Python agree on this subset), and that it sits in the server block, before
+    # any location.
+    config = (REPO_ROOT / "deploy" / "docker" / "frontend" / "nginx.conf").read_text()
+    rule = DOT_SEGMENT_RULE.search(config)
+    assert rule is not None
+    assert rule.start() < config.index("location ")
+
+    matched = re.search(rule.group("regex"), target, re.IGNORECASE) is not None
+
+    assert matched is refused

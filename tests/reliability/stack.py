@@ -213,6 +213,9 @@ class Stack:
                     "REDIS_URL": f"redis://127.0.0.1:{self.redis_port}/1",
                     "AUTH_SIGNING_KEY_FILE": str(key_file),
                     "AUTH_SIGNING_KEY_ID": "reliability",
+                    # Every scenario registers its users from 127.0.0.1.
+                    "AUTH_MAX_REGISTRATIONS_PER_ADDRESS": "100000",
+                    "AUTH_MAX_REGISTRATIONS": "100000",
                 },
             ),
             "mcp-tasks": (

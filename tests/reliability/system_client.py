@@ -32,10 +32,13 @@ async def sign_up(auth: httpx.AsyncClient) -> User:
     email = f"rel-{secrets.token_hex(8)}@example.com"
     password = secrets.token_urlsafe(18)
     created = await auth.post("/auth/register", json={"email": email, "password": password})
-    assert created.status_code == 201, created.text
+    assert created.status_code == 202, created.text
     signed_in = await auth.post("/auth/login", json={"email": email, "password": password})
     assert signed_in.status_code == 200, signed_in.text
-    return User(created.json()["id"], signed_in.json()["access_token"])
+    token = signed_in.json()["access_token"]
+    me = await auth.get("/auth/me", headers={"Authorization": f"Bearer {token}"})
+    assert me.status_code == 200, me.text
+    return User(me.json()["id"], token)
 
 
 async def chat(

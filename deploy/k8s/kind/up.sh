@@ -10,6 +10,10 @@ fi
 
 echo "==> ingress-nginx ($INGRESS_NGINX_VERSION)"
 kc apply -f "$INGRESS_NGINX_MANIFEST"
+# Pinned to the controller's defaults: X-Forwarded-For is overwritten with the address the
+# controller saw, never taken from or appended to the caller's header (auth believes only it).
+kc -n ingress-nginx patch configmap ingress-nginx-controller --type merge \
+  -p '{"data":{"use-forwarded-headers":"false","compute-full-forwarded-for":"false"}}'
 
 echo "==> images"
 images=()

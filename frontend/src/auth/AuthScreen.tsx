@@ -64,6 +64,7 @@ export function AuthScreen({ session, notice }: { session: Session; notice: stri
               autoComplete={mode === "login" ? "current-password" : "new-password"}
               required
               minLength={mode === "register" ? 8 : undefined}
+              maxLength={mode === "register" ? 128 : undefined}
               value={password}
               onChange={(event) => setPassword(event.target.value)}
               aria-invalid={error !== null}
@@ -71,7 +72,7 @@ export function AuthScreen({ session, notice }: { session: Session; notice: stri
             />
             {mode === "register" && (
               <small id="password-hint" className="hint">
-                At least 8 characters.
+                8 to 128 characters.
               </small>
             )}
           </label>

@@ -9,7 +9,7 @@ export interface SessionState {
 
 type Listener = (state: SessionState) => void;
 
-interface TokenPair {
+interface AccessToken {
   access_token: string;
   token_type: string;
   expires_in: number;
@@ -20,8 +20,9 @@ const CHANNEL = "chatkit-botbuilder-session";
 
 /**
  * Holds the access token in memory only. The refresh token never reaches script: the auth service
- * keeps it in an HttpOnly, SameSite=Strict cookie scoped to /auth, which the browser sends only to
- * /auth/refresh and /auth/logout on this origin.
+ * sends it only as an HttpOnly, SameSite=Strict cookie scoped to /auth (never in a response body,
+ * since the web app does not ask for it there), which the browser sends only to /auth/refresh and
+ * /auth/logout on this origin.
  */
 export class Session {
   private accessToken: string | null = null;
@@ -56,11 +57,19 @@ export class Session {
     this.set({ user: null, notice });
   }
 
-  /** On page load: trade the refresh cookie (if any) for an access token, so a reload keeps the session. */
+  /**
+   * On page load: trade the refresh cookie (if any) for an access token, so a reload keeps the
+   * session. With no cookie the service answers 204, so a visitor's first load logs no error.
+   */
   async restore(): Promise<void> {
     if (await this.refresh()) await this.loadUser();
   }
 
+  /**
+   * The service answers every valid registration alike (202), whether or not the email already
+   * had an account, so the sign-in that follows is what tells: it fails only when the email
+   * belongs to someone with another password.
+   */
   async register(email: string, password: string): Promise<void> {
     const response = await this.post("/auth/register", { email, password });
     if (!response.ok) throw await apiErrorFrom(response);
@@ -70,7 +79,7 @@ export class Session {
   async login(email: string, password: string): Promise<void> {
     const response = await this.post("/auth/login", { email, password });
     if (!response.ok) throw await apiErrorFrom(response);
-    const pair = (await response.json()) as TokenPair;
+    const pair = (await response.json()) as AccessToken;
     this.accessToken = pair.access_token;
     await this.loadUser();
   }
@@ -108,8 +117,9 @@ export class Session {
     } catch {
       return false;
     }
-    if (!response.ok) return false;
-    const pair = (await response.json()) as TokenPair;
+    // 204: no refresh cookie was sent, so no one is signed in; not an error.
+    if (!response.ok || response.status === 204) return false;
+    const pair = (await response.json()) as AccessToken;
     this.accessToken = pair.access_token;
     return true;
   }
@@ -166,9 +176,9 @@ export function authErrorMessage(error: unknown, mode: "login" | "register"): st
   if (!(error instanceof ApiError)) return "Can't reach the server. Check your connection and try again.";
   switch (error.status) {
     case 401:
-      return "Incorrect email or password.";
-    case 409:
-      return "An account with this email already exists. Sign in instead.";
+      return mode === "register"
+        ? "We couldn't sign you in with this email and password. If the email already has an account, sign in with its password instead."
+        : "Incorrect email or password.";
     case 422:
       return error.detail ? `Please check your details: ${error.detail}` : "Please check your email and password.";
     case 429: {

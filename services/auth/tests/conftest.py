@@ -70,6 +70,10 @@ def settings(database_url: str, signing_key_pem: str) -> Settings:
         password_time_cost=1,
         password_memory_kib=8192,
         password_parallelism=1,
+        # Delays after many failures for one email are real seconds in production.
+        max_login_delay_seconds=0.01,
+        # The global registration counter outlives a run; tests that need it set their own.
+        max_registrations=1_000_000,
     )
 
 

@@ -1,5 +1,7 @@
 """Password hashing defaults and verification."""
 
+import anyio
+import anyio.lowlevel
 import pytest
 from auth_service.config import Settings
 from auth_service.passwords import Passwords
@@ -37,3 +39,23 @@ async def test_hashes_made_with_weaker_parameters_need_a_rehash() -> None:
 
     assert strong.needs_rehash(encoded) is True
     assert weak.needs_rehash(encoded) is False
+
+
+async def test_no_more_hashes_run_at_once_than_the_concurrency_allows() -> None:
+    passwords = Passwords(time_cost=1, memory_kib=8192, parallelism=1, concurrency=2)
+    waiting: list[int] = []
+
+    async def watch() -> None:
+        with anyio.fail_after(30):
+            while passwords.limiter.statistics().tasks_waiting < 3:
+                await anyio.lowlevel.checkpoint()
+            waiting.append(passwords.limiter.statistics().tasks_waiting)
+            assert passwords.limiter.borrowed_tokens == 2
+
+    async with anyio.create_task_group() as group:
+        for index in range(5):
+            group.start_soon(passwords.hash, f"password {index}")
+        group.start_soon(watch)
+
+    assert waiting == [3]
+    assert passwords.limiter.borrowed_tokens == 0

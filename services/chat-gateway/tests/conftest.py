@@ -87,6 +87,9 @@ def auth(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServiceProcess]:
             "REDIS_URL": REDIS_URL,
             "AUTH_SIGNING_KEY": pem,
             "AUTH_SIGNING_KEY_ID": "gateway-test-key",
+            # Every test registers its users from 127.0.0.1.
+            "AUTH_MAX_REGISTRATIONS_PER_ADDRESS": "100000",
+            "AUTH_MAX_REGISTRATIONS": "100000",
         },
         tmp_path_factory.mktemp("auth") / "auth.log",
     )
@@ -103,10 +106,13 @@ def new_user(auth: ServiceProcess) -> Callable[[], Awaitable[User]]:
             created = await client.post(
                 "/auth/register", json={"email": email, "password": password}
             )
-            assert created.status_code == 201, created.text
+            assert created.status_code == 202, created.text
             login = await client.post("/auth/login", json={"email": email, "password": password})
             assert login.status_code == 200, login.text
-        return User(UUID(created.json()["id"]), login.json()["access_token"])
+            token = login.json()["access_token"]
+            me = await client.get("/auth/me", headers={"Authorization": f"Bearer {token}"})
+            assert me.status_code == 200, me.text
+        return User(UUID(me.json()["id"]), token)
 
     return register
 

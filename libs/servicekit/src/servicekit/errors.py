@@ -1,9 +1,10 @@
-"""RFC 9457 problem+json answers for every error, and the request body size limit."""
+"""RFC 9457 problem+json answers for every error, and the request body limits."""
 
 import logging
 from http import HTTPStatus
 from typing import Any
 
+import anyio
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
@@ -114,15 +115,39 @@ class BodyTooLargeError(StarletteHTTPException):
         super().__init__(413, f"The request body is larger than {max_bytes} bytes.")
 
 
-class BodySizeLimitMiddleware:
-    """Answer 413 problem+json for request bodies larger than ``max_bytes``.
+class BodyReadTimeoutError(StarletteHTTPException):
+    """Raised from ``receive`` when a request body is not complete in time (408)."""
 
-    Checks Content-Length up front and counts streamed (chunked) bodies as they arrive.
+    def __init__(self, seconds: float) -> None:
+        super().__init__(
+            408,
+            f"The request body did not arrive within {seconds:g} seconds.",
+            headers={"Connection": "close"},
+        )
+
+
+DEFAULT_BODY_READ_TIMEOUT_SECONDS = 30.0
+
+
+class BodySizeLimitMiddleware:
+    """Answer 413 problem+json for request bodies larger than ``max_bytes``, 408 for slow ones.
+
+    Checks Content-Length up front and counts streamed (chunked) bodies as they arrive. The
+    whole body must arrive within ``read_timeout_seconds`` of the request's start: uvicorn has
+    no body timeout, and behind an ingress that streams request bodies a client sending a byte
+    every few seconds would hold a connection and a task for as long as it likes.
     """
 
-    def __init__(self, app: ASGIApp, *, max_bytes: int) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        max_bytes: int,
+        read_timeout_seconds: float = DEFAULT_BODY_READ_TIMEOUT_SECONDS,
+    ) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.read_timeout_seconds = read_timeout_seconds
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -134,14 +159,25 @@ class BodySizeLimitMiddleware:
                 return
         received = 0
         started = False
+        body_done = False
+        deadline = anyio.current_time() + self.read_timeout_seconds
 
         async def limited_receive() -> Message:
-            nonlocal received
-            message = await receive()
+            nonlocal received, body_done
+            if body_done:
+                # After the body, receive() waits for the disconnect (streamed responses).
+                return await receive()
+            with anyio.move_on_after(max(0.0, deadline - anyio.current_time())) as scope_:
+                message = await receive()
+            if scope_.cancelled_caught:
+                raise BodyReadTimeoutError(self.read_timeout_seconds)
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > self.max_bytes:
                     raise BodyTooLargeError(self.max_bytes)
+                body_done = not message.get("more_body", False)
+            else:
+                body_done = True
             return message
 
         async def tracking_send(message: Message) -> None:
@@ -156,6 +192,11 @@ class BodySizeLimitMiddleware:
             if started:
                 raise
             await self._reject(scope, receive, send)
+        except BodyReadTimeoutError as exc:
+            if started:
+                raise
+            response = problem_response(408, str(exc.detail), headers={"Connection": "close"})
+            await response(scope, receive, send)
 
     async def _reject(self, scope: Scope, receive: Receive, send: Send) -> None:
         response = problem_response(413, f"The request body is larger than {self.max_bytes} bytes.")

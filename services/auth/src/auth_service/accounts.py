@@ -5,22 +5,24 @@ import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+import anyio
 from servicekit.database import Database
 from sqlalchemy import select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from auth_service.config import Settings
 from auth_service.errors import (
-    EmailTakenError,
     InvalidCredentialsError,
     InvalidRefreshTokenError,
     TooManyAttemptsError,
+    TooManyRegistrationsError,
 )
 from auth_service.keys import KeyRing
 from auth_service.login_throttle import LoginThrottle
 from auth_service.models import RefreshToken, User
 from auth_service.passwords import Passwords
+from auth_service.registration_throttle import RegistrationThrottle
 from auth_service.tokens import issue_access_token, new_refresh_token, refresh_token_hash
 
 logger = logging.getLogger(__name__)
@@ -44,40 +46,61 @@ class Accounts:
         passwords: Passwords,
         keys: KeyRing,
         throttle: LoginThrottle,
+        registrations: RegistrationThrottle,
         settings: Settings,
     ) -> None:
         self._database = database
         self._passwords = passwords
         self._keys = keys
         self._throttle = throttle
+        self._registrations = registrations
         self._settings = settings
 
-    async def register(self, email: str, password: str) -> User:
-        """Create an account; raise EmailTakenError when the email is registered."""
-        user = User(
-            id=uuid.uuid4(), email=email, password_hash=await self._passwords.hash(password)
-        )
-        try:
-            async with self._database.session() as session:
-                session.add(user)
-                await session.flush()
-                await session.refresh(user)
-        except IntegrityError as exc:
-            raise EmailTakenError from exc
-        logger.info("user registered", extra={"user_id": str(user.id)})
-        return user
+    async def register(self, email: str, password: str, address: str) -> None:
+        """Create an account unless the email has one; TooManyRegistrationsError when throttled.
 
-    async def login(self, email: str, password: str, address: str) -> IssuedTokens:
-        """Tokens for valid credentials; InvalidCredentialsError or TooManyAttemptsError."""
-        retry_after = await self._throttle.begin_attempt(email, address)
+        Both outcomes cost one hash and one statement and return nothing, so neither the
+        answer nor its timing tells whether the email was registered.
+        """
+        retry_after = await self._registrations.begin(address)
         if retry_after is not None:
-            logger.warning("login throttled", extra={"client_address": address})
-            raise TooManyAttemptsError(retry_after)
+            logger.warning("registration throttled", extra={"client_address": address})
+            raise TooManyRegistrationsError(retry_after)
+        password_hash = await self._passwords.hash(password)
+        async with self._database.session() as session:
+            user_id = await session.scalar(
+                insert(User)
+                .values(id=uuid.uuid4(), email=email, password_hash=password_hash)
+                .on_conflict_do_nothing(index_elements=[User.email])
+                .returning(User.id)
+            )
+        if user_id is None:
+            logger.info("registration for an email that has an account")
+        else:
+            logger.info("user registered", extra={"user_id": str(user_id)})
+
+    async def login(self, email: str, password: str, address: str, peer: str) -> IssuedTokens:
+        """Tokens for valid credentials; InvalidCredentialsError or TooManyAttemptsError.
+
+        ``address`` is the caller's (behind trusted proxies), ``peer`` the TCP peer's; both
+        are logged, so a forwarded address can always be checked against the connection.
+        """
+        where = {"client_address": address, "peer_address": peer}
+        verdict = await self._throttle.begin_attempt(email, address)
+        if verdict.retry_after is not None:
+            logger.warning("login throttled", extra=where)
+            raise TooManyAttemptsError(verdict.retry_after)
+        if verdict.delay_seconds:
+            logger.info(
+                "login delayed after failures for the email",
+                extra={**where, "delay_seconds": verdict.delay_seconds},
+            )
+            await anyio.sleep(verdict.delay_seconds)
         async with self._database.session() as session:
             user = await session.scalar(select(User).where(User.email == email))
         stored_hash = user.password_hash if user is not None else None
         if user is None or not await self._passwords.verify(stored_hash, password):
-            logger.info("login failed", extra={"client_address": address})
+            logger.info("login failed", extra=where)
             raise InvalidCredentialsError
         await self._throttle.succeeded(email, address)
         async with self._database.session() as session:

@@ -1,10 +1,11 @@
 """The auth service's settings (env prefix AUTH_)."""
 
 from pathlib import Path
-from typing import Self
+from typing import Annotated, Any, Self
 
-from pydantic import Field, SecretStr, model_validator
-from pydantic_settings import SettingsConfigDict
+from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic_settings import NoDecode, SettingsConfigDict
+from servicekit.client_address import IPNetwork, parse_networks
 from servicekit.settings import ServiceSettings
 
 
@@ -31,9 +32,22 @@ class Settings(DatabaseSettings):
     password_time_cost: int = Field(default=3, ge=1)
     password_memory_kib: int = Field(default=65_536, ge=8_192)
     password_parallelism: int = Field(default=4, ge=1)
+    password_hash_concurrency: int | None = Field(default=None, ge=1)
+    registration_window_seconds: int = Field(default=60, ge=1)
+    max_registrations_per_address: int = Field(default=30, ge=1)
+    max_registrations: int = Field(default=300, ge=1)
     login_failure_window_seconds: int = Field(default=900, ge=1)
-    max_login_failures_per_email: int = Field(default=5, ge=1)
+    max_login_failures_per_email_and_address: int = Field(default=5, ge=1)
     max_login_failures_per_address: int = Field(default=20, ge=1)
+    login_delay_after_email_failures: int = Field(default=5, ge=1)
+    max_login_delay_seconds: float = Field(default=8.0, ge=0, le=60)
+    body_read_timeout_seconds: float = Field(default=30.0, gt=0, le=600)
+    trusted_proxies: Annotated[list[IPNetwork], NoDecode] = Field(default_factory=list)
+
+    @field_validator("trusted_proxies", mode="before")
+    @classmethod
+    def _split_networks(cls, value: Any) -> Any:
+        return parse_networks(value) if isinstance(value, str) else value
 
     @model_validator(mode="after")
     def _require_signing_key_outside_development(self) -> Self:

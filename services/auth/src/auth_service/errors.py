@@ -14,14 +14,6 @@ class AuthError(Exception):
     headers: dict[str, str] | None = None
 
 
-class EmailTakenError(AuthError):
-    """Registration with an email that already has an account."""
-
-    status = 409
-    title = "Conflict"
-    detail = "An account with this email already exists."
-
-
 class InvalidCredentialsError(AuthError):
     """Unknown email or wrong password (one answer for both, so accounts cannot be probed)."""
 
@@ -48,7 +40,7 @@ class NotAuthenticatedError(AuthError):
 
 
 class TooManyAttemptsError(AuthError):
-    """Too many failed logins for the email or the client address."""
+    """Too many failed logins from the client address, or for the email from that address."""
 
     status = 429
     title = "Too Many Requests"
@@ -58,6 +50,12 @@ class TooManyAttemptsError(AuthError):
         super().__init__(self.detail)
         self.retry_after = retry_after
         self.headers = {"Retry-After": str(retry_after)}
+
+
+class TooManyRegistrationsError(TooManyAttemptsError):
+    """Too many registrations from the client address, or for the whole service."""
+
+    detail = "Too many registrations. Try again later."
 
 
 def install_auth_error_handler(app: FastAPI) -> None:

@@ -5,6 +5,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 from redis.asyncio import Redis
+from servicekit.client_address import ClientAddressMiddleware
 from servicekit.database import Database
 from servicekit.errors import BodySizeLimitMiddleware, install_problem_handlers
 from servicekit.health import ReadinessCheck, health_router
@@ -18,6 +19,7 @@ from auth_service.errors import install_auth_error_handler
 from auth_service.keys import load_key_ring
 from auth_service.login_throttle import LoginThrottle
 from auth_service.passwords import Passwords
+from auth_service.registration_throttle import RegistrationThrottle
 from auth_service.routes import auth, jwks
 
 MAX_BODY_BYTES = 1024 * 1024
@@ -37,15 +39,24 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         throttle = LoginThrottle(
             redis,
             window_seconds=settings.login_failure_window_seconds,
-            max_per_email=settings.max_login_failures_per_email,
+            max_per_email_and_address=settings.max_login_failures_per_email_and_address,
             max_per_address=settings.max_login_failures_per_address,
+            delay_after_email_failures=settings.login_delay_after_email_failures,
+            max_delay_seconds=settings.max_login_delay_seconds,
+        )
+        registrations = RegistrationThrottle(
+            redis,
+            window_seconds=settings.registration_window_seconds,
+            max_per_address=settings.max_registrations_per_address,
+            max_total=settings.max_registrations,
         )
         passwords = Passwords(
             time_cost=settings.password_time_cost,
             memory_kib=settings.password_memory_kib,
             parallelism=settings.password_parallelism,
+            concurrency=settings.password_hash_concurrency,
         )
-        accounts = Accounts(database, passwords, keys, throttle, settings)
+        accounts = Accounts(database, passwords, keys, throttle, registrations, settings)
         app.state.resources = Resources(settings, database, redis, keys, accounts)
         try:
             yield
@@ -68,6 +79,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(health_router(readiness_checks))
     app.include_router(auth.router)
     app.include_router(jwks.router)
-    app.add_middleware(BodySizeLimitMiddleware, max_bytes=MAX_BODY_BYTES)
+    app.add_middleware(
+        BodySizeLimitMiddleware,
+        max_bytes=MAX_BODY_BYTES,
+        read_timeout_seconds=settings.body_read_timeout_seconds,
+    )
     app.add_middleware(TraceMiddleware, excluded_paths=frozenset({"/healthz", "/readyz"}))
+    app.add_middleware(ClientAddressMiddleware, trusted_proxies=settings.trusted_proxies)
     return app

@@ -33,22 +33,42 @@ def normalise_email(value: str) -> str:
 Email = Annotated[str, Field(max_length=320), AfterValidator(normalise_email)]
 
 
+MAX_PASSWORD_LENGTH = 128
+
+
 class UserCreate(BaseModel):
-    """Registration: an email and a password of 8 to 1024 characters."""
+    """Registration: an email and a password of 8 to 128 characters."""
 
     model_config = ConfigDict(extra="forbid")
 
     email: Email
-    password: Annotated[str, Field(min_length=8, max_length=1024), AfterValidator(_encodable)]
+    password: Annotated[
+        str, Field(min_length=8, max_length=MAX_PASSWORD_LENGTH), AfterValidator(_encodable)
+    ]
+
+
+class RegistrationAccepted(BaseModel):
+    """The one answer to every valid registration, whether or not the email had an account."""
+
+    status: Literal["accepted"] = "accepted"
+    detail: str = (
+        "Registration received. Sign in with this email and password; an email that already "
+        "has an account keeps its own password."
+    )
 
 
 class Credentials(BaseModel):
-    """Login with email and password."""
+    """Login with email and password.
+
+    Browsers get the refresh token only as an HttpOnly cookie; a client that is not a browser
+    (and keeps the token itself) asks for it in the answer with ``refresh_token_in_body``.
+    """
 
     model_config = ConfigDict(extra="forbid")
 
     email: Email
     password: Annotated[str, Field(min_length=1, max_length=1024), AfterValidator(_encodable)]
+    refresh_token_in_body: bool = False
 
 
 class RefreshRequest(BaseModel):
@@ -67,10 +87,15 @@ class UserPublic(BaseModel):
     created_at: datetime
 
 
-class TokenPair(BaseModel):
-    """A new access token and the refresh token that replaces the one used."""
+class AccessToken(BaseModel):
+    """A new access token; the refresh token travels in the HttpOnly cookie only."""
 
     access_token: str
     token_type: Literal["bearer"] = "bearer"
     expires_in: int
+
+
+class TokenPair(AccessToken):
+    """An access token and the refresh token, for clients that asked for it in the body."""
+
     refresh_token: str

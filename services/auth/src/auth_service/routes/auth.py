@@ -10,8 +10,10 @@ from auth_service.deps import CurrentUserId, ResourcesDep
 from auth_service.errors import InvalidRefreshTokenError, NotAuthenticatedError
 from auth_service.schemas import (
     REFRESH_TOKEN_PATTERN,
+    AccessToken,
     Credentials,
     RefreshRequest,
+    RegistrationAccepted,
     TokenPair,
     UserCreate,
     UserPublic,
@@ -35,7 +37,9 @@ def _presented_token(body: RefreshRequest | None, cookie: str | None) -> str:
     raise InvalidRefreshTokenError
 
 
-def _token_pair(tokens: IssuedTokens, response: Response, resources: ResourcesDep) -> TokenPair:
+def _tokens_answer(
+    tokens: IssuedTokens, response: Response, resources: ResourcesDep, *, in_body: bool
+) -> AccessToken | TokenPair:
     response.set_cookie(
         REFRESH_COOKIE,
         tokens.refresh_token,
@@ -46,40 +50,57 @@ def _token_pair(tokens: IssuedTokens, response: Response, resources: ResourcesDe
         samesite="strict",
     )
     response.headers["Cache-Control"] = "no-store"
-    return TokenPair(
-        access_token=tokens.access_token,
-        expires_in=tokens.expires_in,
-        refresh_token=tokens.refresh_token,
-    )
+    access = {"access_token": tokens.access_token, "expires_in": tokens.expires_in}
+    if in_body:
+        return TokenPair(**access, refresh_token=tokens.refresh_token)
+    return AccessToken(**access)
 
 
-@router.post("/register", status_code=status.HTTP_201_CREATED)
-async def register(body: UserCreate, resources: ResourcesDep) -> UserPublic:
-    """Create an account."""
-    user = await resources.accounts.register(body.email, body.password)
-    return UserPublic.model_validate(user, from_attributes=True)
+@router.post("/register", status_code=status.HTTP_202_ACCEPTED)
+async def register(
+    body: UserCreate, request: Request, resources: ResourcesDep
+) -> RegistrationAccepted:
+    """Create an account; the same answer whether or not the email already had one."""
+    address = request.client.host if request.client else "unknown"
+    await resources.accounts.register(body.email, body.password, address)
+    return RegistrationAccepted()
 
 
-@router.post("/login")
+@router.post("/login", response_model=AccessToken | TokenPair)
 async def login(
     body: Credentials, request: Request, response: Response, resources: ResourcesDep
-) -> TokenPair:
-    """Sign in with email and password."""
+) -> AccessToken | TokenPair:
+    """Sign in with email and password; the refresh token is set as an HttpOnly cookie."""
     address = request.client.host if request.client else "unknown"
-    tokens = await resources.accounts.login(body.email, body.password, address)
-    return _token_pair(tokens, response, resources)
+    peer = getattr(request.state, "peer_address", address)
+    tokens = await resources.accounts.login(body.email, body.password, address, peer)
+    return _tokens_answer(tokens, response, resources, in_body=body.refresh_token_in_body)
 
 
-@router.post("/refresh")
+@router.post(
+    "/refresh",
+    response_model=AccessToken | TokenPair,
+    responses={204: {"description": "No refresh token was presented: no one is signed in."}},
+)
 async def refresh(
     response: Response,
     resources: ResourcesDep,
     body: OptionalRefreshBody = None,
     cookie: RefreshCookie = None,
-) -> TokenPair:
-    """Exchange a refresh token (body or cookie) for a new token pair."""
+) -> AccessToken | TokenPair | Response:
+    """Exchange a refresh token for a new access token and a rotated refresh token.
+
+    A token presented in the body comes back in the body (the client keeps it itself); one
+    presented as the cookie comes back only as the cookie. With neither, no one is signed in:
+    204, so a visitor's first page load is not an error.
+    """
+    in_body = body is not None and body.refresh_token is not None
+    if not in_body and cookie is None:
+        return Response(
+            status_code=status.HTTP_204_NO_CONTENT, headers={"Cache-Control": "no-store"}
+        )
     tokens = await resources.accounts.refresh(_presented_token(body, cookie))
-    return _token_pair(tokens, response, resources)
+    return _tokens_answer(tokens, response, resources, in_body=in_body)
 
 
 @router.post("/logout", status_code=status.HTTP_204_NO_CONTENT)
