@@ -178,6 +178,27 @@ async def test_nul_characters_anywhere_in_a_request_answer_400_and_write_nothing
     assert [thread["id"] for thread in listed.body["data"]] == [thread_id]
 
 
+@pytest.mark.parametrize(
+    "raw",
+    [
+        b'{"type": "threads.create", "params": {"input": {"content": [{"type": "input_text",'
+        b' "text": "x\\ud800y"}], "attachments": [], "inference_options": {}}}}',
+        b'{"type": "threads.list", "params": {"order": "desc"}, "metadata": {"n": "\\udfff"}}',
+    ],
+)
+async def test_lone_surrogates_in_a_request_answer_400_and_write_nothing(
+    alice: tuple[User, ChatClient], raw: bytes
+) -> None:
+    _, client = alice
+
+    answer = await client.post(None, raw=raw)
+
+    assert answer.status == 400
+    assert answer.headers["content-type"].startswith("application/problem+json")
+    assert answer.body["detail"] == "The body is not a valid ChatKit request."
+    await _assert_nothing_stored(client)
+
+
 @pytest.mark.parametrize("request_type", ["threads.list", "items.list"])
 @pytest.mark.parametrize("limit", [-5, 0, 101, 10**12])
 async def test_page_limits_outside_1_to_100_answer_400(

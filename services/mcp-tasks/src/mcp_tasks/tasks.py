@@ -27,6 +27,7 @@ from pydantic import TypeAdapter
 from servicekit.database import Database
 from servicekit.events import Actor, TaskEvent
 from servicekit.telemetry import current_trace_id
+from servicekit.text import unstorable_reason
 from sqlalchemy import (
     Date,
     Row,
@@ -72,6 +73,7 @@ STATUSES = ("pending", "completed", "all")
 LIST_LIMIT_MAX = 200
 EVENTS_LIMIT_MAX = 1000
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_CURSOR_TIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?\+00:00")
 _LIKE_SPECIALS = re.compile(r"([\\%_])")
 
 T = TypeVar("T")
@@ -130,10 +132,11 @@ def parse_date(value: str | date | None, field: str) -> date | None:
 
 
 def storable_text(value: str, field: str) -> str:
-    """The value unchanged, or an error when it holds a NUL character (PostgreSQL text cannot)."""
-    if "\x00" in value:
+    """The value unchanged, or an error when it holds a NUL or a lone surrogate (unstorable)."""
+    reason = unstorable_reason(value)
+    if reason is not None:
         raise InvalidTaskInputError(
-            field, f"The {field} contains a NUL character, which cannot be stored. Remove it."
+            field, f"The {field} contains {reason}, which cannot be stored. Remove it."
         )
     return value
 
@@ -208,12 +211,20 @@ def _encode_cursor(task: TaskPublic) -> str:
 
 
 def _decode_cursor(cursor: str) -> tuple[str, datetime, UUID]:
+    # Only what _encode_cursor writes: fromisoformat alone also takes week dates ("2026-W01-1"),
+    # naive times and offsets that move a time out of PostgreSQL's range.
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
         due, created, task_id = json.loads(base64.urlsafe_b64decode(padded.encode("ascii")))
+        if not isinstance(due, str) or not isinstance(created, str):
+            raise TypeError(cursor)
+        if due != "infinity" and not _ISO_DATE.fullmatch(due):
+            raise ValueError(due)
         if due != "infinity":
             date.fromisoformat(due)
-        return str(due), datetime.fromisoformat(created), UUID(task_id)
+        if not _CURSOR_TIME.fullmatch(created):
+            raise ValueError(created)
+        return due, datetime.fromisoformat(created), UUID(task_id)
     except (ValueError, TypeError, binascii.Error, UnicodeError):
         raise InvalidTaskInputError(
             "cursor",
