@@ -10,7 +10,7 @@ from uuid import uuid4
 import anyio
 import pytest
 from chat_gateway.chat.assistant import instructions
-from chat_gateway.chat.history import TaskHistoryConverter, widget_history_text
+from chat_gateway.chat.history import HistoryCache, TaskHistoryConverter, widget_history_text
 from chat_gateway.chat.request_context import RequestContext, parse_timezone
 from chat_gateway.chat.server import remap_fake_ids, title_from
 from chat_gateway.chat.store import json_text
@@ -91,6 +91,29 @@ async def test_a_task_card_becomes_an_assistant_task_shown_message() -> None:
             }
         ],
     }
+
+
+@pytest.mark.anyio
+async def test_the_history_cache_is_bounded_by_bytes_not_only_by_entries() -> None:
+    cache = HistoryCache(TaskHistoryConverter(), size=4096, max_bytes=200_000)
+    texts = [
+        UserMessageItem(
+            id=f"m{n}",
+            thread_id="t",
+            created_at=datetime.now(),
+            content=[UserMessageTextContent(text=f"{n} " + "x" * 20_000)],
+            inference_options=InferenceOptions(),
+        ).model_dump_json()
+        for n in range(40)
+    ]
+    oversized = texts[0].replace("x" * 20_000, "x" * 100_000)
+
+    await cache.to_agent_input(texts)
+    cache.item(oversized)
+
+    assert 0 < cache.held_bytes <= 200_000
+    assert len(cache) == 9
+    assert cache.item(texts[-1]).id == "m39"
 
 
 def test_an_empty_task_list_reads_back_as_an_empty_list() -> None:

@@ -35,6 +35,7 @@ from fastapi.responses import StreamingResponse
 from pydantic import ValidationError
 from servicekit.errors import problem_response
 
+from chat_gateway.chat.limits import check_request_limits, oversized_request
 from chat_gateway.chat.metrics import RATE_LIMITED
 from chat_gateway.chat.rate_limit import TurnRateLimiter
 from chat_gateway.chat.request_context import RequestContext, parse_timezone
@@ -185,6 +186,8 @@ async def chatkit(request: Request, user_id: CurrentUser) -> Response:
     server = cast(ChatServer, state.chat_server)
     settings = cast(Settings, state.settings)
     body = await request.body()
+    if (too_large := oversized_request(body, settings)) is not None:
+        return problem_response(413, too_large)
     try:
         parsed = CHATKIT_REQUEST.validate_json(body)
     except ValidationError as exc:
@@ -199,6 +202,7 @@ async def chatkit(request: Request, user_id: CurrentUser) -> Response:
         user_id=user_id, timezone=parse_timezone(request.headers.get("x-user-timezone"))
     )
     try:
+        check_request_limits(parsed, settings)
         await _preflight(
             server, parsed, context, settings, cast(TurnRateLimiter, state.turn_limiter)
         )

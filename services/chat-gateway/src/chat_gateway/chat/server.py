@@ -146,6 +146,7 @@ class ChatServer(ChatKitServer[RequestContext]):
         model_name: str | None,
         history_items: int = 40,
         max_turns: int = 8,
+        history_cache_bytes: int = 32 << 20,
     ) -> None:
         super().__init__(store)
         self.store = store
@@ -154,7 +155,7 @@ class ChatServer(ChatKitServer[RequestContext]):
         self.model_name = model_name
         self.history_items = history_items
         self.max_turns = max_turns
-        self.history = HistoryCache(TaskHistoryConverter())
+        self.history = HistoryCache(TaskHistoryConverter(), max_bytes=history_cache_bytes)
 
     async def process(
         self, request: str | bytes | bytearray, context: RequestContext
