@@ -58,6 +58,8 @@ _UNSUPPORTED = (
 )
 _TURNS = (ThreadsCreateReq, ThreadsAddUserMessageReq, ThreadsRetryAfterItemReq)
 MAX_TITLE_CHARS = 200
+_TOO_MANY_TURNS = "Too many messages. Wait a moment before sending another."
+_TOO_MANY_ACTIONS = "Too many requests. Wait a moment before trying again."
 NUL_REFUSED = "The request contains a NUL character (U+0000)."
 _STREAM_FAILED = (
     b"data: "
@@ -148,6 +150,12 @@ async def _preflight(
 ) -> None:
     """Refuse what the SDK would turn into a 500 or a half-open stream, before it runs."""
     _validate(request, settings)
+    if isinstance(request, ThreadsCustomActionReq):
+        await asyncio.gather(
+            _count_request(limiter, context, _TOO_MANY_ACTIONS),
+            _check_rows(server, request, context),
+        )
+        return
     if not isinstance(request, _TURNS):
         await _check_rows(server, request, context)
         return
@@ -159,14 +167,14 @@ async def _preflight(
             request.params.thread_id if isinstance(request, ThreadsAddUserMessageReq) else None
         )
         reads = server.prefetch_history(thread_id, context)
-    decision, _ = await asyncio.gather(limiter.check(context.user_id), reads)
+    await asyncio.gather(_count_request(limiter, context, _TOO_MANY_TURNS), reads)
+
+
+async def _count_request(limiter: TurnRateLimiter, context: RequestContext, detail: str) -> None:
+    decision = await limiter.check(context.user_id)
     if not decision.allowed:
         RATE_LIMITED.inc()
-        raise ChatRequestError(
-            429,
-            "Too many messages. Wait a moment before sending another.",
-            headers={"Retry-After": str(decision.retry_after)},
-        )
+        raise ChatRequestError(429, detail, headers={"Retry-After": str(decision.retry_after)})
 
 
 async def _guarded(result: StreamingResult) -> AsyncIterator[bytes]:

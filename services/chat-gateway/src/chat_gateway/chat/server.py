@@ -36,7 +36,7 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from chat_gateway.chat.assistant import build_agent
 from chat_gateway.chat.history import HistoryCache, TaskHistoryConverter
-from chat_gateway.chat.metrics import CHAT_TURNS, TURN_SECONDS, WIDGET_ACTIONS
+from chat_gateway.chat.metrics import CHAT_TURNS, TURN_SECONDS, WIDGET_ACTIONS, action_label
 from chat_gateway.chat.request_context import RequestContext
 from chat_gateway.chat.store import PostgresStore
 from chat_gateway.chat.task_tools import TaskOperations, describe, sentence, user_error
@@ -309,7 +309,7 @@ class ChatServer(ChatKitServer[RequestContext]):
             outcome = "tasks_unavailable"
             yield ErrorEvent(code="custom", message=TASKS_UNAVAILABLE, allow_retry=True)
         finally:
-            WIDGET_ACTIONS.labels(action.type[:32], outcome).inc()
+            WIDGET_ACTIONS.labels(action_label(action.type), outcome).inc()
 
     @staticmethod
     def _payload(action: Action[str, Any], model: type[_Payload]) -> _Payload:
