@@ -48,3 +48,4 @@ class Settings(ServiceSettings):
 
     event_heartbeat_seconds: float = 15.0
     event_client_buffer: int = 256
+    max_streams_per_user: int = Field(default=10, ge=1)

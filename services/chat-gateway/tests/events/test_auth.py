@@ -3,9 +3,10 @@
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+import anyio
 import httpx
 import pytest
-from live_harness import Gateway, User, open_events
+from live_harness import Gateway, GatewayFactory, User, open_events
 
 pytestmark = pytest.mark.anyio
 
@@ -110,3 +111,22 @@ async def test_a_bad_last_event_id_does_not_use_up_the_ticket(
     async with open_events(gateway.url, params={"ticket": ticket["ticket"]}) as stream:
         assert stream.start is not None
         assert stream.start.id == "0"
+
+
+async def test_streams_beyond_the_per_user_cap_are_answered_429(
+    gateway_factory: GatewayFactory, new_user: NewUser
+) -> None:
+    user, other = await new_user(), await new_user()
+    async with (
+        gateway_factory(max_streams_per_user=2) as gateway,
+        open_events(gateway.url, user.headers),
+        open_events(gateway.url, user.headers),
+    ):
+        with anyio.fail_after(10):
+            refused = await get_events(gateway, user.headers)
+        async with open_events(gateway.url, other.headers) as others:
+            assert others.start is not None
+
+    body = assert_problem(refused, 429)
+    assert body["detail"] == "Too many open event streams for this user (at most 2)."
+    assert refused.headers["retry-after"] == "5"

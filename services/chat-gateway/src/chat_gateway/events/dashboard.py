@@ -46,4 +46,7 @@ async def open_dashboard(
     state.tasks_client = tasks
     state.event_hub = hub
     state.event_tickets = EventTickets(redis)
-    state.event_stream_settings = StreamSettings(heartbeat_seconds=settings.event_heartbeat_seconds)
+    state.event_stream_settings = StreamSettings(
+        heartbeat_seconds=settings.event_heartbeat_seconds,
+        max_streams_per_user=settings.max_streams_per_user,
+    )

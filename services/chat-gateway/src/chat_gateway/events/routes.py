@@ -129,7 +129,7 @@ async def create_ticket(claims: Claims, tickets: EventTicketsDep) -> EventTicket
             "`data: <TaskEvent JSON>`; `: heartbeat` comments; `event: resync` with "
             '`{"reason", "latest_version"}` when the task list must be reloaded.',
         },
-        **problem_responses(400, 401, 422, 503),
+        **problem_responses(400, 401, 422, 429, 503),
     },
     summary="Follow the user's task changes live",
 )
@@ -171,6 +171,13 @@ async def stream_events(
         user_id, expires_at = holder.user_id, holder.expires_at
     else:
         return _unauthorized("A Bearer access token or an event ticket is required.")
+    # Per process: a user's streams on other replicas are not counted.
+    if hub.listener_count(user_id) >= settings.max_streams_per_user:
+        return problem_response(
+            429,
+            f"Too many open event streams for this user (at most {settings.max_streams_per_user}).",
+            headers={"Retry-After": "5"},
+        )
     stream = EventStream(
         user_id, after=resume_from, hub=hub, tasks=tasks, settings=settings, expires_at=expires_at
     )

@@ -38,6 +38,7 @@ class StreamSettings:
     retry_millis: int = 3000
     page_size: int = 500
     catch_up_retry_max_seconds: float = 5.0
+    max_streams_per_user: int = 10
 
 
 class _Resync(Exception):
