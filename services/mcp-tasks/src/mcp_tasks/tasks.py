@@ -204,6 +204,15 @@ def parse_task_id(task_id: str | UUID) -> UUID:
         raise TaskNotFoundError(task_id) from None
 
 
+def _listed_task_id(value: str | UUID) -> UUID:
+    try:
+        return value if isinstance(value, UUID) else UUID(value.strip())
+    except ValueError:
+        raise InvalidTaskInputError(
+            "task_ids", f"task_ids holds {str(value)[:64]!r}, which is not a task id."
+        ) from None
+
+
 def _encode_cursor(task: TaskPublic) -> str:
     due = task.due_date.isoformat() if task.due_date is not None else "infinity"
     raw = json.dumps([due, task.created_at.isoformat(), str(task.id)]).encode()
@@ -575,8 +584,15 @@ class TaskService:
 
         return await self._mutate(user_id, actor, change)
 
-    async def clear_completed(self, user_id: UUID, actor: Actor) -> ClearCompletedResult:
-        """Soft-delete every live completed task of the user; one task.deleted event each."""
+    async def clear_completed(
+        self, user_id: UUID, actor: Actor, task_ids: Sequence[str | UUID] | None = None
+    ) -> ClearCompletedResult:
+        """Soft-delete every live completed task of the user; one task.deleted event each.
+
+        With ``task_ids``, only those of them that are still live and completed (what a
+        confirmation showed, not what was completed since).
+        """
+        only = None if task_ids is None else [_listed_task_id(value) for value in task_ids]
 
         async def change(
             session: AsyncSession, now: datetime
@@ -591,6 +607,8 @@ class TaskService:
                 .order_by(Task.id)
                 .with_for_update()
             )
+            if only is not None:
+                statement = statement.where(Task.id.in_(only))
             with query_span("select_completed"):
                 tasks = list((await session.scalars(statement)).all())
             pending: list[PendingEvent] = []
