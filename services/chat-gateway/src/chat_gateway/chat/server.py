@@ -47,6 +47,7 @@ from chat_gateway.chat.widgets import (
     OUTCOME,
     TASK_CARD,
     TASK_LIST,
+    held_confirmation,
     outcome_widget,
     row_task,
     task_card_widget,
@@ -407,6 +408,8 @@ class ChatServer(ChatKitServer[RequestContext]):
             raise InvalidActionError("This request was already handled.")
         if widget_kind(widget) != CONFIRMATION:
             raise InvalidActionError("This action needs a confirmation widget.")
+        if held_confirmation(widget) != str(confirmation_id):
+            raise InvalidActionError("This confirmation belongs to another widget.")
         confirmations = self.operations.confirmations
         if action.type == ACTION_CANCEL:
             held = await confirmations.resolve(
