@@ -105,7 +105,8 @@ def new_user(auth: ServiceProcess) -> Callable[[], Awaitable[User]]:
             assert created.status_code == 201, created.text
             login = await client.post("/auth/login", json={"email": email, "password": password})
             assert login.status_code == 200, login.text
-        return User(UUID(created.json()["id"]), login.json()["access_token"])
+        refresh_token = login.cookies.get("refresh_token") or ""
+        return User(UUID(created.json()["id"]), login.json()["access_token"], refresh_token)
 
     return register
 

@@ -72,8 +72,10 @@ class EventStream:
         tasks: TasksClient,
         settings: StreamSettings,
         expires_at: float | None = None,
+        session_id: str | None = None,
     ) -> None:
         self._user_id = user_id
+        self._session_id = session_id
         self._after = after
         self._hub = hub
         self._tasks = tasks
@@ -88,7 +90,7 @@ class EventStream:
 
         Raises TasksUnavailableError when a fresh client's starting version cannot be read.
         """
-        self._listener = self._hub.register(self._user_id)
+        self._listener = self._hub.register(self._user_id, self._session_id)
         EVENT_CLIENTS.inc()
         if self._hub.connected:
             try:
