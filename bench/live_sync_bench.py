@@ -289,6 +289,8 @@ async def run(changes: int, interval: float) -> dict[str, Any]:
                     "CHAT_GATEWAY_MCP_TASKS_URL": mcp_tasks.url,
                     "CHAT_GATEWAY_JWKS_URL": jwks_url + "/.well-known/jwks.json",
                     "CHAT_GATEWAY_LOG_LEVEL": "WARNING",
+                    # The fan-out scenario opens 1,000 tabs for one user.
+                    "CHAT_GATEWAY_MAX_STREAMS_PER_USER": "2000",
                 },
                 logs / "live-sync-chat-gateway.log",
                 options=BACKLOG,

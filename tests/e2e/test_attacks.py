@@ -3,6 +3,7 @@
 Every attack answers 4xx (never 5xx) and writes nothing, checked through the API afterwards.
 """
 
+import base64
 import json
 import uuid
 from typing import Any
@@ -435,3 +436,65 @@ async def _first_status(
         timeout=httpx.Timeout(10.0),
     ) as answer:
         return answer.status_code
+
+
+def _cursor(*parts: str) -> str:
+    return base64.urlsafe_b64encode(json.dumps(list(parts)).encode()).rstrip(b"=").decode()
+
+
+@pytest.mark.parametrize(
+    "cursor",
+    [
+        _cursor("2026-W01-1", "2026-12-02T20:00:00", str(uuid.uuid4())),
+        _cursor("infinity", "0001-01-01T00:00:00+14:00", str(uuid.uuid4())),
+    ],
+)
+async def test_crafted_task_list_cursors_answer_422(
+    client: httpx.AsyncClient, alice: Account, cursor: str
+) -> None:
+    answer = await client.get("/api/v1/tasks", params={"cursor": cursor}, headers=alice.headers)
+
+    assert answer.status_code == 422, answer.text
+    assert answer.headers["content-type"].startswith("application/problem+json")
+    assert answer.json()["field"] == "cursor"
+
+
+async def test_a_lone_surrogate_in_a_task_title_answers_422(
+    client: httpx.AsyncClient, alice: Account
+) -> None:
+    answer = await client.post(
+        "/api/v1/tasks",
+        content=b'{"title": "x\\ud800y"}',
+        headers={**alice.headers, "Content-Type": "application/json"},
+    )
+
+    assert answer.status_code == 422, answer.text
+    assert answer.headers["content-type"].startswith("application/problem+json")
+    assert await all_tasks(client, alice) == []
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        {**chat.user_input("hi"), "quoted_text": "q" * 5000},
+        {
+            **chat.user_input("hi"),
+            "content": [
+                {"type": "input_text", "text": "hi"},
+                {"type": "input_tag", "id": "t", "text": "t", "data": {"blob": "d" * 5000}},
+            ],
+        },
+    ],
+)
+async def test_quoted_text_and_tag_data_count_toward_the_message_limit(
+    client: httpx.AsyncClient, alice: Account, message: dict[str, Any]
+) -> None:
+    answer = await client.post(
+        "/api/v1/chatkit",
+        json={"type": "threads.create", "params": {"input": message}},
+        headers=alice.headers,
+    )
+
+    assert answer.status_code == 400, answer.text
+    assert answer.json()["detail"] == "The message is longer than 4000 characters."
+    await _nothing_written(client, alice)

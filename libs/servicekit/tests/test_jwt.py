@@ -130,6 +130,18 @@ async def test_a_valid_token_yields_its_claims(
     )
 
 
+async def test_the_session_claim_is_read_when_present_and_well_formed(
+    verifier: JWKSVerifier, rsa_key: rsa.RSAPrivateKey
+) -> None:
+    session = uuid.uuid4().hex
+
+    with_sid = await verifier.verify(sign(rsa_key, "key-1", claims(sid=session)))
+    odd_sid = await verifier.verify(sign(rsa_key, "key-1", claims(sid=["not", "a", "string"])))
+
+    assert with_sid.session_id == session
+    assert odd_sid.session_id is None
+
+
 def _forgeries(key: rsa.RSAPrivateKey, other: rsa.RSAPrivateKey) -> dict[str, str]:
     valid = sign(key, "key-1", claims())
     header, payload, signature = valid.split(".")

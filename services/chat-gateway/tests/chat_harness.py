@@ -193,6 +193,18 @@ class TasksRest:
         ) as client:
             return await client.delete(f"/tasks/{task_id}")
 
+    async def create(self, user_id: UUID, title: str, *, completed: bool = False) -> str:
+        """Create a task behind the chat's back (completed if asked); returns its id."""
+        hook = signing_hook(self.signer, lambda: user_id)
+        async with httpx.AsyncClient(
+            base_url=self.base_url + "/internal/v1", event_hooks={"request": [hook]}, timeout=10
+        ) as client:
+            created = await client.post("/tasks", json={"title": title})
+            task_id = str(created.json()["id"])
+            if completed:
+                await client.patch(f"/tasks/{task_id}", json={"completed": True})
+        return task_id
+
     async def titles(self, user_id: UUID, status: str = "all") -> list[str]:
         response = await self.get(user_id, f"/tasks?status={status}")
         assert response.status_code == 200, response.text

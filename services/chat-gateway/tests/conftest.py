@@ -112,7 +112,8 @@ def new_user(auth: ServiceProcess) -> Callable[[], Awaitable[User]]:
             token = login.json()["access_token"]
             me = await client.get("/auth/me", headers={"Authorization": f"Bearer {token}"})
             assert me.status_code == 200, me.text
-        return User(UUID(me.json()["id"]), token)
+        refresh_token = login.cookies.get("refresh_token") or ""
+        return User(UUID(me.json()["id"]), token, refresh_token)
 
     return register
 

@@ -89,6 +89,7 @@ class User:
 
     id: UUID
     token: str
+    refresh_token: str = ""
 
     @property
     def headers(self) -> dict[str, str]:

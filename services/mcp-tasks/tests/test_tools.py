@@ -264,6 +264,26 @@ async def test_clear_completed_deletes_only_completed_tasks_with_one_event_each(
     assert [e.version for e in events] == list(range(1, len(events) + 1))
 
 
+async def test_clear_completed_with_task_ids_deletes_only_those_still_completed(
+    tools: Client, acting: Acting, rows: UserRows
+) -> None:
+    done = [await add(tools, title=f"Done {n}") for n in range(4)]
+    for task in done:
+        ok(await tools.call_tool("complete_task", {"task_id": task["id"]}))
+    ok(await tools.call_tool("reopen_task", {"task_id": done[1]["id"]}))
+    shown = [done[0]["id"], done[1]["id"], str(uuid.uuid4())]
+
+    result = ok(await tools.call_tool("clear_completed", {"task_ids": shown}))
+    bad = error_text(await tools.call_tool("clear_completed", {"task_ids": ["nope"]}))
+
+    assert result == {"count": 1, "task_ids": [done[0]["id"]]}
+    assert "task_ids" in bad
+    listed = ok(await tools.call_tool("list_tasks", {"status": "all"}))["tasks"]
+    assert sorted(t["id"] for t in listed) == sorted(t["id"] for t in done[1:])
+    _, events = await rows(acting.user)
+    assert [e.type for e in events].count("task.deleted") == 1
+
+
 async def test_tool_calls_over_http_record_the_callers_trace_id_in_the_event_log(
     make_signed_client: SignedClient, acting: Acting, rows: UserRows
 ) -> None:

@@ -41,6 +41,14 @@ class AccessClaims:
     token_id: str
     issued_at: int
     expires_at: int
+    session_id: str | None = None
+    """The ``sid`` claim: the sign-in session, ended by logout (None in older tokens)."""
+
+
+def _session_id(value: object) -> str | None:
+    if isinstance(value, str) and 0 < len(value) <= 64:
+        return value
+    return None
 
 
 class JWKSVerifier:
@@ -106,6 +114,7 @@ class JWKSVerifier:
                 token_id=str(claims["jti"]),
                 issued_at=int(claims["iat"]),
                 expires_at=int(claims["exp"]),
+                session_id=_session_id(claims.get("sid")),
             )
         except (JOSEError, ValueError, KeyError, TypeError) as exc:
             raise InvalidTokenError(f"token rejected: {type(exc).__name__}") from exc

@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import anyio
 from servicekit.database import Database
+from servicekit.sessions import RevokedSession
 from sqlalchemy import select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -136,17 +137,25 @@ class Accounts:
         )
         raise InvalidRefreshTokenError
 
-    async def logout(self, refresh_token: str) -> None:
-        """Revoke the family of ``refresh_token``; unknown tokens are ignored."""
+    async def logout(self, refresh_token: str) -> RevokedSession | None:
+        """Revoke the family of ``refresh_token``; returns the session it ended, if known.
+
+        The caller records the session as revoked, so that access tokens already issued for
+        it stop opening event streams and tickets.
+        """
         now = datetime.now(UTC)
         async with self._database.session() as session:
-            family_id = await session.scalar(
-                select(RefreshToken.family_id).where(
-                    RefreshToken.token_hash == refresh_token_hash(refresh_token)
+            row = (
+                await session.execute(
+                    select(RefreshToken.family_id, RefreshToken.user_id).where(
+                        RefreshToken.token_hash == refresh_token_hash(refresh_token)
+                    )
                 )
-            )
-            if family_id is not None:
-                await self._revoke_family(session, family_id, now)
+            ).first()
+            if row is None:
+                return None
+            await self._revoke_family(session, row.family_id, now)
+        return RevokedSession(row.family_id.hex, row.user_id)
 
     async def user(self, user_id: uuid.UUID) -> User | None:
         """The user with ``user_id``, if the account exists."""
@@ -168,7 +177,7 @@ class Accounts:
             )
         )
         return IssuedTokens(
-            access_token=issue_access_token(user_id, self._keys, self._settings),
+            access_token=issue_access_token(user_id, self._keys, self._settings, family_id),
             refresh_token=refresh_token,
             expires_in=self._settings.access_token_ttl_seconds,
         )

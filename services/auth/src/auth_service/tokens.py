@@ -19,10 +19,15 @@ class InvalidAccessTokenError(Exception):
     """The access token is malformed, forged, expired or not meant for this service."""
 
 
-def issue_access_token(user_id: uuid.UUID, keys: KeyRing, settings: Settings) -> str:
-    """A signed access token for ``user_id`` valid for ``access_token_ttl_seconds``."""
+def issue_access_token(
+    user_id: uuid.UUID, keys: KeyRing, settings: Settings, session_id: uuid.UUID | None = None
+) -> str:
+    """A signed access token for ``user_id`` valid for ``access_token_ttl_seconds``.
+
+    ``session_id`` (the refresh-token family) becomes the ``sid`` claim, which logout revokes.
+    """
     now = int(time.time())
-    claims = {
+    claims: dict[str, Any] = {
         "iss": settings.jwt_issuer,
         "aud": settings.jwt_audience,
         "sub": str(user_id),
@@ -31,6 +36,8 @@ def issue_access_token(user_id: uuid.UUID, keys: KeyRing, settings: Settings) ->
         "exp": now + settings.access_token_ttl_seconds,
         "jti": uuid.uuid4().hex,
     }
+    if session_id is not None:
+        claims["sid"] = session_id.hex
     return jwt.encode(claims, keys.signing_key, algorithm=ALGORITHM, headers={"kid": keys.key_id})
 
 

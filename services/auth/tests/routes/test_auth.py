@@ -13,6 +13,7 @@ from auth_service.schemas import UserPublic
 from fastapi import FastAPI
 from jose import jwt
 from servicekit.logging import JsonFormatter
+from servicekit.sessions import is_session_revoked, revoked_session_key
 from sqlalchemy import select
 
 pytestmark = pytest.mark.anyio
@@ -150,7 +151,7 @@ async def test_access_token_is_rs256_with_kid_and_the_contract_claims(
 
     assert header["alg"] == "RS256"
     assert header["kid"] == "test-key"
-    assert set(claims) == {"iss", "aud", "sub", "iat", "nbf", "exp", "jti"}
+    assert set(claims) == {"iss", "aud", "sub", "iat", "nbf", "exp", "jti", "sid"}
     assert claims["sub"] == user["id"]
     assert claims["exp"] - claims["iat"] == 900
     assert claims["nbf"] == claims["iat"]
@@ -320,6 +321,37 @@ async def test_logout_with_the_cookie_only_revokes_the_family(
     assert "refresh_token" not in client.cookies
     rows = await family_rows(app, user["id"])
     assert [row.revoked_at is not None for row in rows] == [True]
+
+
+async def test_logout_records_the_session_of_its_access_tokens_as_revoked(
+    client: httpx.AsyncClient, app: FastAPI, email: str
+) -> None:
+    await register(client, app, email)
+    tokens = await login(client, email)
+    session_id = jwt.get_unverified_claims(tokens["access_token"])["sid"]
+    redis = resources(app).redis
+    before = await is_session_revoked(redis, session_id)
+
+    response = await client.post("/auth/logout")
+
+    assert response.status_code == 204
+    assert before is False
+    assert await is_session_revoked(redis, session_id) is True
+    ttl = await redis.ttl(revoked_session_key(session_id))
+    assert 0 < ttl <= resources(app).settings.access_token_ttl_seconds
+
+
+async def test_a_refreshed_access_token_keeps_its_session(
+    client: httpx.AsyncClient, app: FastAPI, email: str
+) -> None:
+    await register(client, app, email)
+    first = await login(client, email)
+
+    refreshed = await client.post("/auth/refresh")
+
+    assert refreshed.status_code == 200
+    sid = jwt.get_unverified_claims(first["access_token"])["sid"]
+    assert jwt.get_unverified_claims(refreshed.json()["access_token"])["sid"] == sid
 
 
 async def test_refresh_without_any_token_answers_204_no_session(

@@ -38,7 +38,9 @@ class Settings(ServiceSettings):
     database_pool_size: int = Field(default=20, ge=1)
 
     max_body_bytes: int = 1024 * 1024
+    max_chatkit_request_bytes: int = Field(default=64 * 1024, ge=1024)
     max_message_chars: int = 4000
+    history_cache_bytes: int = Field(default=32 * 1024 * 1024, ge=0)
     chat_turns_per_minute: int = 30
     history_items: int = 40
     undo_window_seconds: int = 600
@@ -46,3 +48,4 @@ class Settings(ServiceSettings):
 
     event_heartbeat_seconds: float = 15.0
     event_client_buffer: int = 256
+    max_streams_per_user: int = Field(default=10, ge=1)

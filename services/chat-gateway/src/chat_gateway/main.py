@@ -110,6 +110,7 @@ def create_app(
                     model_provider or build_model_provider(settings),
                     model_name=model_name(settings),
                     history_items=settings.history_items,
+                    history_cache_bytes=settings.history_cache_bytes,
                 ),
                 turn_limiter=TurnRateLimiter(redis, per_minute=settings.chat_turns_per_minute),
                 dashboard=dashboard,

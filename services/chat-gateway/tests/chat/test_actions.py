@@ -114,6 +114,53 @@ async def test_clear_completed_asks_first_then_clears_and_can_be_undone(
     assert sorted(await rest.titles(user.id)) == ["Done one", "Still open"]
 
 
+async def test_clear_completed_clears_only_the_tasks_its_confirmation_showed(
+    alice: tuple[User, ChatClient], rest: TasksRest
+) -> None:
+    user, client = alice
+    thread_id = (await client.create("add Done one")).thread_id
+    await client.say(thread_id, "list")
+    await client.say(thread_id, "complete 1")
+    confirmation = (await client.say(thread_id, "clear completed")).widgets()[0]
+    assert "Clear 1 completed task?" in json.dumps(confirmation.widget.model_dump(mode="json"))
+    for n in range(3):
+        await rest.create(user.id, f"Done later {n}", completed=True)
+
+    confirmed = await _press(
+        client, thread_id, confirmation.id, button_action(confirmation.widget, "confirm")
+    )
+
+    assert "Cleared 1 completed task" in json.dumps(
+        confirmed.of_type("thread.item.replaced")[0].item.widget.model_dump(mode="json")
+    )
+    assert sorted(await rest.titles(user.id)) == [f"Done later {n}" for n in range(3)]
+
+
+async def test_a_confirmation_id_works_only_on_the_widget_that_holds_it(
+    alice: tuple[User, ChatClient], rest: TasksRest
+) -> None:
+    user, client = alice
+    thread_id = (await client.create("add Alpha")).thread_id
+    await client.say(thread_id, "add Beta")
+    await client.say(thread_id, "list")
+    alpha_asked = (await client.say(thread_id, "delete 1")).widgets()[0]
+    beta_asked = (await client.say(thread_id, "delete 2")).widgets()[0]
+    alpha_payload = button_action(alpha_asked.widget, "confirm")["payload"]
+
+    crossed = await client.act(thread_id, beta_asked.id, "confirmation.confirm", alpha_payload)
+
+    assert crossed.status == 200
+    assert [event.message for event in crossed.of_type("error")] == [
+        "This confirmation belongs to another widget."
+    ]
+    assert sorted(await rest.titles(user.id)) == ["Alpha", "Beta"]
+    confirmed = await _press(
+        client, thread_id, alpha_asked.id, button_action(alpha_asked.widget, "confirm")
+    )
+    assert confirmed.of_type("thread.item.replaced")[0].item.id == alpha_asked.id
+    assert await rest.titles(user.id) == ["Beta"]
+
+
 async def test_list_buttons_complete_a_task_and_the_outcome_offers_undo(
     alice: tuple[User, ChatClient], rest: TasksRest
 ) -> None:

@@ -178,6 +178,27 @@ async def test_nul_characters_anywhere_in_a_request_answer_400_and_write_nothing
     assert [thread["id"] for thread in listed.body["data"]] == [thread_id]
 
 
+@pytest.mark.parametrize(
+    "raw",
+    [
+        b'{"type": "threads.create", "params": {"input": {"content": [{"type": "input_text",'
+        b' "text": "x\\ud800y"}], "attachments": [], "inference_options": {}}}}',
+        b'{"type": "threads.list", "params": {"order": "desc"}, "metadata": {"n": "\\udfff"}}',
+    ],
+)
+async def test_lone_surrogates_in_a_request_answer_400_and_write_nothing(
+    alice: tuple[User, ChatClient], raw: bytes
+) -> None:
+    _, client = alice
+
+    answer = await client.post(None, raw=raw)
+
+    assert answer.status == 400
+    assert answer.headers["content-type"].startswith("application/problem+json")
+    assert answer.body["detail"] == "The body is not a valid ChatKit request."
+    await _assert_nothing_stored(client)
+
+
 @pytest.mark.parametrize("request_type", ["threads.list", "items.list"])
 @pytest.mark.parametrize("limit", [-5, 0, 101, 10**12])
 async def test_page_limits_outside_1_to_100_answer_400(
@@ -210,3 +231,125 @@ async def test_a_page_limit_of_100_is_accepted(
 
     assert answer.status == 200
     assert len(answer.body["data"]) == (1 if request_type == "threads.list" else 2)
+
+
+def _message(text: str, **extra: Any) -> dict[str, Any]:
+    return {**user_input(text), **extra}
+
+
+TAG = {"type": "input_tag", "id": "t1", "text": "tag", "interactive": False}
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        _message("hi", quoted_text="q" * 4000),
+        {
+            **user_input("hi"),
+            "content": [
+                {"type": "input_text", "text": "hi"},
+                {**TAG, "data": {"blob": "d" * 4000}},
+            ],
+        },
+        {
+            **user_input("hi"),
+            "content": [
+                {"type": "input_text", "text": "hi"},
+                {**TAG, "text": "t" * 4000, "data": {}},
+            ],
+        },
+        _message("hi", inference_options={"model": "m" * 4000}),
+    ],
+)
+async def test_every_field_of_a_message_counts_toward_its_limit(
+    alice: tuple[User, ChatClient], message: dict[str, Any]
+) -> None:
+    _, client = alice
+    thread_id = (await client.create("hello")).thread_id
+    before = await client.thread(thread_id)
+
+    created = await client.post({"type": "threads.create", "params": {"input": message}})
+    added = await client.post(
+        {"type": "threads.add_user_message", "params": {"thread_id": thread_id, "input": message}}
+    )
+
+    for answer in (created, added):
+        assert answer.status == 400
+        assert answer.headers["content-type"].startswith("application/problem+json")
+        assert answer.body["detail"] == "The message is longer than 4000 characters."
+    assert (await client.thread(thread_id)).body == before.body
+    listed = await client.post({"type": "threads.list", "params": {}})
+    assert [thread["id"] for thread in listed.body["data"]] == [thread_id]
+
+
+async def test_a_chatkit_request_over_64_kib_answers_413_before_anything_is_stored(
+    alice: tuple[User, ChatClient],
+) -> None:
+    _, client = alice
+    thread_id = (await client.create("hello")).thread_id
+    before = await client.thread(thread_id)
+
+    quoted = await client.post(
+        {
+            "type": "threads.add_user_message",
+            "params": {"thread_id": thread_id, "input": _message("hi", quoted_text="q" * 900_000)},
+        }
+    )
+    metadata = await client.post(
+        {"type": "threads.list", "params": {}, "metadata": {"pad": "m" * 70_000}}
+    )
+
+    for answer in (quoted, metadata):
+        assert answer.status == 413
+        assert answer.headers["content-type"].startswith("application/problem+json")
+        assert answer.body["detail"] == "The ChatKit request is larger than 65536 bytes."
+    assert (await client.thread(thread_id)).body == before.body
+
+
+@pytest.mark.parametrize(
+    ("action", "detail"),
+    [
+        ({"type": "task." + "x" * 100, "payload": {}}, "The widget action type is too long."),
+        (
+            {"type": "task.complete", "payload": {"task_id": "x", "pad": "p" * 3000}},
+            "The widget action payload is larger than 2000 characters.",
+        ),
+    ],
+)
+async def test_oversized_widget_actions_answer_400_and_change_nothing(
+    alice: tuple[User, ChatClient], action: dict[str, Any], detail: str
+) -> None:
+    _, client = alice
+    created = await client.create("add Stay as is")
+    card = created.widgets()[0]
+    before = await client.thread(created.thread_id)
+
+    answer = await client.post(
+        {
+            "type": "threads.custom_action",
+            "params": {"thread_id": created.thread_id, "item_id": card.id, "action": action},
+        }
+    )
+
+    assert answer.status == 400
+    assert answer.body["detail"] == detail
+    assert (await client.thread(created.thread_id)).body == before.body
+
+
+async def test_feedback_on_too_many_items_answers_400(alice: tuple[User, ChatClient]) -> None:
+    _, client = alice
+    created = await client.create("hello")
+
+    answer = await client.post(
+        {
+            "type": "items.feedback",
+            "params": {
+                "thread_id": created.thread_id,
+                "item_ids": [f"item_{n}" for n in range(101)],
+                "kind": "positive",
+            },
+        }
+    )
+
+    assert answer.status == 400
+    assert answer.body["detail"] == "Feedback can name at most 100 items."

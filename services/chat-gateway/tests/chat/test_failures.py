@@ -3,6 +3,7 @@
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
+import httpx
 import pytest
 from chat_gateway.chat.server import TASKS_UNAVAILABLE
 from chat_gateway.config import Settings
@@ -85,3 +86,41 @@ async def test_too_many_turns_answer_429_with_retry_after_and_store_nothing(
     assert int(refused.headers["retry-after"]) >= 1
     assert refused.body["detail"] == "Too many messages. Wait a moment before sending another."
     assert len(stored.body["items"]["data"]) == 2
+
+
+async def test_widget_actions_count_toward_the_per_user_limit(
+    chat_settings: Callable[..., Settings], new_user: Callable[[], Awaitable[User]]
+) -> None:
+    user: User = await new_user()
+
+    async with chat_gateway(chat_settings(chat_turns_per_minute=2)) as url:
+        client = ChatClient(url, user.token)
+        created = await client.create("add Click me")
+        card = created.widgets()[0]
+        task_id = card.widget.id
+        allowed = await client.act(
+            created.thread_id, card.id, "task.complete", {"task_id": task_id}
+        )
+        refused = await client.act(created.thread_id, card.id, "task.reopen", {"task_id": task_id})
+
+    assert allowed.status == 200
+    assert refused.status == 429
+    assert int(refused.headers["retry-after"]) >= 1
+    assert refused.body["detail"] == "Too many requests. Wait a moment before trying again."
+
+
+async def test_random_widget_action_types_add_no_metric_series(
+    alice: tuple[User, ChatClient], chat_url: str
+) -> None:
+    _, client = alice
+    created = await client.create("add Stay as is")
+    card = created.widgets()[0]
+    invented = [f"made.up.{n}" for n in range(3)]
+
+    for action_type in invented:
+        await client.act(created.thread_id, card.id, action_type, {})
+    async with httpx.AsyncClient(base_url=chat_url) as http:
+        metrics = (await http.get("/metrics")).text
+
+    assert not any(action_type in metrics for action_type in invented)
+    assert 'chat_gateway_widget_actions_total{action="unknown",outcome="invalid"}' in metrics

@@ -6,9 +6,15 @@ from typing import Any
 from uuid import uuid4
 
 import pytest
-from chat_gateway.chat.history import TaskHistoryConverter, widget_history_text
+from chat_gateway.chat.history import HistoryCache, TaskHistoryConverter, widget_history_text
 from chat_gateway.chat.widgets import task_card_widget, task_list_widget
-from chatkit.types import ThreadItem, WidgetItem
+from chatkit.types import (
+    InferenceOptions,
+    ThreadItem,
+    UserMessageItem,
+    UserMessageTextContent,
+    WidgetItem,
+)
 from pydantic import TypeAdapter
 from task_samples import sample_task
 
@@ -64,3 +70,26 @@ def test_an_empty_task_list_reads_back_as_an_empty_list() -> None:
     text = widget_history_text(stored.widget.model_dump(mode="json", exclude_none=True))
 
     assert text == "[task list shown]\n[]"
+
+
+@pytest.mark.anyio
+async def test_the_history_cache_is_bounded_by_bytes_not_only_by_entries() -> None:
+    cache = HistoryCache(TaskHistoryConverter(), size=4096, max_bytes=200_000)
+    texts = [
+        UserMessageItem(
+            id=f"m{n}",
+            thread_id="t",
+            created_at=datetime.now(),
+            content=[UserMessageTextContent(text=f"{n} " + "x" * 20_000)],
+            inference_options=InferenceOptions(),
+        ).model_dump_json()
+        for n in range(40)
+    ]
+    oversized = texts[0].replace("x" * 20_000, "x" * 100_000)
+
+    await cache.to_agent_input(texts)
+    cache.item(oversized)
+
+    assert 0 < cache.held_bytes <= 200_000
+    assert len(cache) == 9
+    assert cache.item(texts[-1]).id == "m39"

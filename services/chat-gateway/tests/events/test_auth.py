@@ -3,9 +3,11 @@
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+import anyio
 import httpx
 import pytest
-from live_harness import Gateway, User, open_events
+from live_harness import Gateway, GatewayFactory, User, open_events
+from service_processes import ServiceProcess
 
 pytestmark = pytest.mark.anyio
 
@@ -110,3 +112,53 @@ async def test_a_bad_last_event_id_does_not_use_up_the_ticket(
     async with open_events(gateway.url, params={"ticket": ticket["ticket"]}) as stream:
         assert stream.start is not None
         assert stream.start.id == "0"
+
+
+async def test_streams_beyond_the_per_user_cap_are_answered_429(
+    gateway_factory: GatewayFactory, new_user: NewUser
+) -> None:
+    user, other = await new_user(), await new_user()
+    async with (
+        gateway_factory(max_streams_per_user=2) as gateway,
+        open_events(gateway.url, user.headers),
+        open_events(gateway.url, user.headers),
+    ):
+        with anyio.fail_after(10):
+            refused = await get_events(gateway, user.headers)
+        async with open_events(gateway.url, other.headers) as others:
+            assert others.start is not None
+
+    body = assert_problem(refused, 429)
+    assert body["detail"] == "Too many open event streams for this user (at most 2)."
+    assert refused.headers["retry-after"] == "5"
+
+
+async def test_logout_ends_open_streams_and_refuses_new_tickets_and_streams(
+    gateway: Gateway, new_user: NewUser, auth: ServiceProcess
+) -> None:
+    user, other = await new_user(), await new_user()
+    async with httpx.AsyncClient(base_url=gateway.url) as client:
+        issued = await client.post("/api/v1/events/tickets", headers=user.headers)
+        async with (
+            open_events(gateway.url, user.headers) as stream,
+            open_events(gateway.url, other.headers) as others,
+        ):
+            async with httpx.AsyncClient(base_url=auth.url) as auth_client:
+                logout = await auth_client.post(
+                    "/auth/logout", headers={"Cookie": f"refresh_token={user.refresh_token}"}
+                )
+            assert logout.status_code == 204
+            with anyio.fail_after(10):
+                ended = await stream.next_frame()
+            created = await client.post("/api/v1/tasks", json={"title": "t"}, headers=other.headers)
+            with anyio.fail_after(10):
+                [still_open] = await others.events(1)
+        ticket = await client.post("/api/v1/events/tickets", headers=user.headers)
+        reopened = await client.get("/api/v1/events", headers=user.headers)
+        redeemed = await client.get("/api/v1/events", params={"ticket": issued.json()["ticket"]})
+
+    assert ended is None
+    assert still_open.json()["task_id"] == created.json()["id"]
+    assert assert_problem(ticket, 401)["detail"] == "The session has ended. Sign in again."
+    assert assert_problem(reopened, 401)["detail"] == "The session has ended. Sign in again."
+    assert assert_problem(redeemed, 401)["detail"] == "The session has ended. Sign in again."

@@ -1,6 +1,8 @@
 """/api/v1/tasks: the dashboard's task API, relayed to mcp-tasks as the token's user."""
 
 import asyncio
+import base64
+import json
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from typing import Any
@@ -173,6 +175,43 @@ async def test_invalid_task_bodies_are_answered_422(
     async with client(gateway, user) as api:
         assert_problem(await api.post("/api/v1/tasks", json=payload), 422)
         assert (await api.get("/api/v1/tasks", params={"status": "all"})).json()["tasks"] == []
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [b'{"title": "x\\ud800y"}', b'{"title": "ok", "description": "\\udfff"}'],
+)
+async def test_a_lone_surrogate_in_a_task_body_is_answered_422_and_stores_nothing(
+    gateway: Gateway, new_user: NewUser, raw: bytes
+) -> None:
+    user = await new_user()
+    async with client(gateway, user) as api:
+        created = await api.post(
+            "/api/v1/tasks", content=raw, headers={"content-type": "application/json"}
+        )
+        listed = await api.get("/api/v1/tasks", params={"status": "all"})
+    assert "surrogate" in assert_problem(created, 422)["detail"]
+    assert listed.json()["tasks"] == []
+
+
+def _cursor(*parts: str) -> str:
+    return base64.urlsafe_b64encode(json.dumps(list(parts)).encode()).rstrip(b"=").decode()
+
+
+@pytest.mark.parametrize(
+    "cursor",
+    [
+        _cursor("2026-W01-1", "2026-12-02T20:00:00", str(uuid4())),
+        _cursor("infinity", "0001-01-01T00:00:00+14:00", str(uuid4())),
+    ],
+)
+async def test_a_crafted_cursor_is_answered_422(
+    gateway: Gateway, new_user: NewUser, cursor: str
+) -> None:
+    user = await new_user()
+    async with client(gateway, user) as api:
+        answer = await api.get("/api/v1/tasks", params={"cursor": cursor})
+    assert assert_problem(answer, 422)["field"] == "cursor"
 
 
 async def test_a_body_that_is_not_json_is_answered_422(gateway: Gateway, new_user: NewUser) -> None:

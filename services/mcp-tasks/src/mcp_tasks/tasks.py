@@ -28,6 +28,7 @@ from servicekit.database import Database
 from servicekit.events import Actor, TaskEvent
 from servicekit.tasks import PRIORITIES, STATUSES, TaskPublic
 from servicekit.telemetry import current_trace_id
+from servicekit.text import unstorable_reason
 from sqlalchemy import (
     Date,
     Row,
@@ -65,6 +66,7 @@ TAG_MAX = 32
 LIST_LIMIT_MAX = 200
 EVENTS_LIMIT_MAX = 1000
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_CURSOR_TIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?\+00:00")
 _LIKE_SPECIALS = re.compile(r"([\\%_])")
 
 T = TypeVar("T")
@@ -123,10 +125,11 @@ def parse_date(value: str | date | None, field: str) -> date | None:
 
 
 def storable_text(value: str, field: str) -> str:
-    """The value unchanged, or an error when it holds a NUL character (PostgreSQL text cannot)."""
-    if "\x00" in value:
+    """The value unchanged, or an error when it holds a NUL or a lone surrogate (unstorable)."""
+    reason = unstorable_reason(value)
+    if reason is not None:
         raise InvalidTaskInputError(
-            field, f"The {field} contains a NUL character, which cannot be stored. Remove it."
+            field, f"The {field} contains {reason}, which cannot be stored. Remove it."
         )
     return value
 
@@ -194,6 +197,15 @@ def parse_task_id(task_id: str | UUID) -> UUID:
         raise TaskNotFoundError(task_id) from None
 
 
+def _listed_task_id(value: str | UUID) -> UUID:
+    try:
+        return value if isinstance(value, UUID) else UUID(value.strip())
+    except ValueError:
+        raise InvalidTaskInputError(
+            "task_ids", f"task_ids holds {str(value)[:64]!r}, which is not a task id."
+        ) from None
+
+
 def _encode_cursor(task: TaskPublic) -> str:
     due = task.due_date.isoformat() if task.due_date is not None else "infinity"
     raw = json.dumps([due, task.created_at.isoformat(), str(task.id)]).encode()
@@ -201,12 +213,20 @@ def _encode_cursor(task: TaskPublic) -> str:
 
 
 def _decode_cursor(cursor: str) -> tuple[str, datetime, UUID]:
+    # Only what _encode_cursor writes: fromisoformat alone also takes week dates ("2026-W01-1"),
+    # naive times and offsets that move a time out of PostgreSQL's range.
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
         due, created, task_id = json.loads(base64.urlsafe_b64decode(padded.encode("ascii")))
+        if not isinstance(due, str) or not isinstance(created, str):
+            raise TypeError(cursor)
+        if due != "infinity" and not _ISO_DATE.fullmatch(due):
+            raise ValueError(due)
         if due != "infinity":
             date.fromisoformat(due)
-        return str(due), datetime.fromisoformat(created), UUID(task_id)
+        if not _CURSOR_TIME.fullmatch(created):
+            raise ValueError(created)
+        return due, datetime.fromisoformat(created), UUID(task_id)
     except (ValueError, TypeError, binascii.Error, UnicodeError):
         raise InvalidTaskInputError(
             "cursor",
@@ -566,8 +586,15 @@ class TaskService:
 
         return await self._mutate(user_id, actor, change)
 
-    async def clear_completed(self, user_id: UUID, actor: Actor) -> ClearCompletedResult:
-        """Soft-delete every live completed task of the user; one task.deleted event each."""
+    async def clear_completed(
+        self, user_id: UUID, actor: Actor, task_ids: Sequence[str | UUID] | None = None
+    ) -> ClearCompletedResult:
+        """Soft-delete every live completed task of the user; one task.deleted event each.
+
+        With ``task_ids``, only those of them that are still live and completed (what a
+        confirmation showed, not what was completed since).
+        """
+        only = None if task_ids is None else [_listed_task_id(value) for value in task_ids]
 
         async def change(
             session: AsyncSession, now: datetime
@@ -582,6 +609,8 @@ class TaskService:
                 .order_by(Task.id)
                 .with_for_update()
             )
+            if only is not None:
+                statement = statement.where(Task.id.in_(only))
             with query_span("select_completed"):
                 tasks = list((await session.scalars(statement)).all())
             pending: list[PendingEvent] = []

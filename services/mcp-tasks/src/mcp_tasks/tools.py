@@ -304,7 +304,17 @@ async def restore_task(ctx: ToolContext, task_id: TaskId) -> TaskResult:
         idempotentHint=True,
     )
 )
-async def clear_completed(ctx: ToolContext) -> ClearCompletedResult:
+async def clear_completed(
+    ctx: ToolContext,
+    task_ids: Annotated[
+        list[str] | None,
+        Field(
+            description="Only these tasks (those still completed); omit to clear every "
+            "completed task.",
+            max_length=200,
+        ),
+    ] = None,
+) -> ClearCompletedResult:
     """Delete all of the user's completed tasks; returns how many and their ids.
 
     Only call this when the user clearly asked to clear or remove completed tasks.
@@ -312,6 +322,6 @@ async def clear_completed(ctx: ToolContext) -> ClearCompletedResult:
     """
     call = _ToolCall("clear_completed", ctx)
     result: ClearCompletedResult = await call(
-        lambda: call.runtime.tasks.clear_completed(call.user_id, "chat")
+        lambda: call.runtime.tasks.clear_completed(call.user_id, "chat", task_ids)
     )
     return result

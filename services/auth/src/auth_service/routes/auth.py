@@ -4,6 +4,7 @@ import re
 from typing import Annotated
 
 from fastapi import APIRouter, Body, Cookie, Request, Response, status
+from servicekit.sessions import revoke_session
 
 from auth_service.accounts import IssuedTokens
 from auth_service.deps import CurrentUserId, ResourcesDep
@@ -109,8 +110,10 @@ async def logout(
     body: OptionalRefreshBody = None,
     cookie: RefreshCookie = None,
 ) -> Response:
-    """Revoke the refresh token's family and clear the cookie."""
-    await resources.accounts.logout(_presented_token(body, cookie))
+    """Revoke the refresh token's family, end its session's streams and clear the cookie."""
+    ended = await resources.accounts.logout(_presented_token(body, cookie))
+    if ended is not None:
+        await revoke_session(resources.redis, ended, resources.settings.access_token_ttl_seconds)
     response = Response(status_code=status.HTTP_204_NO_CONTENT)
     response.delete_cookie(
         REFRESH_COOKIE,

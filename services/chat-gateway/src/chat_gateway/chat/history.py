@@ -69,6 +69,10 @@ class TaskHistoryConverter(ThreadItemConverter):
         return ResponseInputTextParam(type="input_text", text=tag.text)
 
 
+def _weight(text: str, entry: tuple[ThreadItem, str | None]) -> int:
+    return len(text) + len(entry[1] or "")
+
+
 class HistoryCache:
     """The model input of stored items, remembered by their stored JSON.
 
@@ -77,12 +81,22 @@ class HistoryCache:
     and converts only the items it has not seen (the newest ones), not the whole history.
     Converted input is kept as JSON and decoded for each turn: every turn gets its own
     objects (the agent may change what it is given), at a fraction of a deep copy's cost.
+    The cache holds at most ``size`` entries and ``max_bytes`` of JSON (keys and converted
+    input, by their length); an item larger than an eighth of that is not kept at all.
     """
 
-    def __init__(self, converter: TaskHistoryConverter, *, size: int = 4096) -> None:
+    def __init__(
+        self, converter: TaskHistoryConverter, *, size: int = 4096, max_bytes: int = 32 << 20
+    ) -> None:
         self.converter = converter
         self._size = size
+        self._max_bytes = max_bytes
         self._entries: OrderedDict[str, tuple[ThreadItem, str | None]] = OrderedDict()
+        self.held_bytes = 0
+        """The length of every cached key and converted input, together."""
+
+    def __len__(self) -> int:
+        return len(self._entries)
 
     def item(self, text: str) -> ThreadItem:
         """The item stored as ``text`` (shared: callers that change it must copy it)."""
@@ -98,9 +112,17 @@ class HistoryCache:
         return entry
 
     def _remember(self, text: str, entry: tuple[ThreadItem, str | None]) -> None:
+        weight = _weight(text, entry)
+        previous = self._entries.pop(text, None)
+        if previous is not None:
+            self.held_bytes -= _weight(text, previous)
+        if weight > self._max_bytes // 8:
+            return
         self._entries[text] = entry
-        if len(self._entries) > self._size:
-            self._entries.popitem(last=False)
+        self.held_bytes += weight
+        while len(self._entries) > self._size or self.held_bytes > self._max_bytes:
+            oldest, evicted = self._entries.popitem(last=False)
+            self.held_bytes -= _weight(oldest, evicted)
 
     async def to_agent_input(self, texts: list[str]) -> list[TResponseInputItem]:
         """Model input for items stored as ``texts`` (oldest first)."""

@@ -22,4 +22,21 @@ WIDGET_ACTIONS = Counter(
     "Widget actions by type and outcome.",
     ["action", "outcome"],
 )
-RATE_LIMITED = Counter("chat_gateway_rate_limited_total", "Chat turns refused by the rate limit.")
+RATE_LIMITED = Counter(
+    "chat_gateway_rate_limited_total", "Chat turns and widget actions refused by the rate limit."
+)
+WIDGET_ACTION_TYPES = frozenset(
+    {
+        "task.complete",
+        "task.reopen",
+        "task.delete",
+        "confirmation.confirm",
+        "confirmation.cancel",
+        "change.undo",
+    }
+)
+
+
+def action_label(action_type: str) -> str:
+    """The metric label of a widget action type: one of a fixed set, or "unknown"."""
+    return action_type if action_type in WIDGET_ACTION_TYPES else "unknown"

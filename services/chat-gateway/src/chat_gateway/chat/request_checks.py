@@ -28,6 +28,7 @@ from chatkit.types import (
 )
 from pydantic import ValidationError
 
+from chat_gateway.chat.limits import check_request_limits, oversized_request
 from chat_gateway.chat.metrics import RATE_LIMITED
 from chat_gateway.chat.rate_limit import TurnRateLimiter
 from chat_gateway.chat.request_context import RequestContext
@@ -46,6 +47,8 @@ _UNSUPPORTED = (
 )
 _TURNS = (ThreadsCreateReq, ThreadsAddUserMessageReq, ThreadsRetryAfterItemReq)
 MAX_TITLE_CHARS = 200
+_TOO_MANY_TURNS = "Too many messages. Wait a moment before sending another."
+_TOO_MANY_ACTIONS = "Too many requests. Wait a moment before trying again."
 NUL_REFUSED = "The request contains a NUL character (U+0000)."
 
 
@@ -127,6 +130,12 @@ async def _preflight(
 ) -> None:
     """Refuse what the SDK would turn into a 500 or a half-open stream, before it runs."""
     _validate(request, settings)
+    if isinstance(request, ThreadsCustomActionReq):
+        await asyncio.gather(
+            _count_request(limiter, context, _TOO_MANY_ACTIONS),
+            _check_rows(server, request, context),
+        )
+        return
     if not isinstance(request, _TURNS):
         await _check_rows(server, request, context)
         return
@@ -138,14 +147,14 @@ async def _preflight(
             request.params.thread_id if isinstance(request, ThreadsAddUserMessageReq) else None
         )
         reads = server.prefetch_history(thread_id, context)
-    decision, _ = await asyncio.gather(limiter.check(context.user_id), reads)
+    await asyncio.gather(_count_request(limiter, context, _TOO_MANY_TURNS), reads)
+
+
+async def _count_request(limiter: TurnRateLimiter, context: RequestContext, detail: str) -> None:
+    decision = await limiter.check(context.user_id)
     if not decision.allowed:
         RATE_LIMITED.inc()
-        raise ChatRequestError(
-            429,
-            "Too many messages. Wait a moment before sending another.",
-            headers={"Retry-After": str(decision.retry_after)},
-        )
+        raise ChatRequestError(429, detail, headers={"Retry-After": str(decision.retry_after)})
 
 
 async def check_request(
@@ -156,6 +165,8 @@ async def check_request(
     limiter: TurnRateLimiter,
 ) -> ChatKitReq:
     """The request ``body`` holds, once nothing in it is refused."""
+    if (too_large := oversized_request(body, settings)) is not None:
+        raise ChatRequestError(413, too_large)
     try:
         request = CHATKIT_REQUEST.validate_json(body)
     except ValidationError as exc:
@@ -168,5 +179,6 @@ async def check_request(
         ) from exc
     if contains_nul(body):
         raise ChatRequestError(400, NUL_REFUSED)
+    check_request_limits(request, settings)
     await _preflight(server, request, context, settings, limiter)
     return request

@@ -36,7 +36,7 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from chat_gateway.chat.assistant import build_agent
 from chat_gateway.chat.history import HistoryCache, TaskHistoryConverter
-from chat_gateway.chat.metrics import CHAT_TURNS, TURN_SECONDS, WIDGET_ACTIONS
+from chat_gateway.chat.metrics import CHAT_TURNS, TURN_SECONDS, WIDGET_ACTIONS, action_label
 from chat_gateway.chat.request_context import RequestContext
 from chat_gateway.chat.store import PostgresStore
 from chat_gateway.chat.task_tools import TaskOperations, describe, sentence, user_error
@@ -47,6 +47,7 @@ from chat_gateway.chat.widgets import (
     OUTCOME,
     TASK_CARD,
     TASK_LIST,
+    held_confirmation,
     outcome_widget,
     row_task,
     task_card_widget,
@@ -146,6 +147,7 @@ class ChatServer(ChatKitServer[RequestContext]):
         model_name: str | None,
         history_items: int = 40,
         max_turns: int = 8,
+        history_cache_bytes: int = 32 << 20,
     ) -> None:
         super().__init__(store)
         self.store = store
@@ -154,7 +156,7 @@ class ChatServer(ChatKitServer[RequestContext]):
         self.model_name = model_name
         self.history_items = history_items
         self.max_turns = max_turns
-        self.history = HistoryCache(TaskHistoryConverter())
+        self.history = HistoryCache(TaskHistoryConverter(), max_bytes=history_cache_bytes)
 
     async def process(
         self, request: str | bytes | bytearray, context: RequestContext
@@ -308,7 +310,7 @@ class ChatServer(ChatKitServer[RequestContext]):
             outcome = "tasks_unavailable"
             yield ErrorEvent(code="custom", message=TASKS_UNAVAILABLE, allow_retry=True)
         finally:
-            WIDGET_ACTIONS.labels(action.type[:32], outcome).inc()
+            WIDGET_ACTIONS.labels(action_label(action.type), outcome).inc()
 
     @staticmethod
     def _payload(action: Action[str, Any], model: type[_Payload]) -> _Payload:
@@ -406,6 +408,8 @@ class ChatServer(ChatKitServer[RequestContext]):
             raise InvalidActionError("This request was already handled.")
         if widget_kind(widget) != CONFIRMATION:
             raise InvalidActionError("This action needs a confirmation widget.")
+        if held_confirmation(widget) != str(confirmation_id):
+            raise InvalidActionError("This confirmation belongs to another widget.")
         confirmations = self.operations.confirmations
         if action.type == ACTION_CANCEL:
             held = await confirmations.resolve(

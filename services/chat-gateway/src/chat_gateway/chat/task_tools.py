@@ -260,10 +260,14 @@ class TaskOperations:
         )
         if completed.is_error or not completed.structured:
             return completed.text, None
-        count = len(completed.structured.get("tasks") or [])
+        shown = [str(task["id"]) for task in completed.structured.get("tasks") or []]
+        count = len(shown)
         if count == 0:
             return {"count": 0, "task_ids": []}, None
-        confirmation_id = await self.confirmations.create(context.user_id, thread_id, tool, {})
+        # Confirm clears what the question counted, not what was completed in the meantime.
+        confirmation_id = await self.confirmations.create(
+            context.user_id, thread_id, tool, {"task_ids": shown}
+        )
         widget = confirmation_widget(confirmation_id, "clear_completed", task=None, count=count)
         output = {
             "status": "confirmation_required",

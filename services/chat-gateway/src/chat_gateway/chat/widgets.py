@@ -379,3 +379,18 @@ def with_row_replaced(
                 row = _row(n, task, _today(today))
         children.append(row)
     return _root({**widget, "children": children})
+
+
+def held_confirmation(widget: dict[str, Any]) -> str | None:
+    """The confirmation id a stored confirmation widget's buttons carry, or None."""
+    pending = [widget]
+    while pending:
+        node = pending.pop()
+        action = node.get("onClickAction")
+        if node.get("type") == "Button" and isinstance(action, dict):
+            payload = action.get("payload")
+            if action.get("type") in (ACTION_CONFIRM, ACTION_CANCEL) and isinstance(payload, dict):
+                held = payload.get("confirmation_id")
+                return held if isinstance(held, str) else None
+        pending.extend(c for c in node.get("children") or [] if isinstance(c, dict))
+    return None

@@ -49,5 +49,8 @@ async def open_dashboard(
         tasks_client=tasks,
         event_hub=hub,
         event_tickets=EventTickets(redis),
-        event_stream_settings=StreamSettings(heartbeat_seconds=settings.event_heartbeat_seconds),
+        event_stream_settings=StreamSettings(
+            heartbeat_seconds=settings.event_heartbeat_seconds,
+            max_streams_per_user=settings.max_streams_per_user,
+        ),
     )

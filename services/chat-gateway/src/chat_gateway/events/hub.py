@@ -21,6 +21,7 @@ from redis.backoff import NoBackoff
 from redis.exceptions import RedisError
 from redis.retry import Retry
 from servicekit.events import TaskEvent, user_channel
+from servicekit.sessions import REVOKED_SESSIONS_CHANNEL, RevokedSession
 
 from chat_gateway.events.metrics import EVENT_HUB_RECONNECTS
 
@@ -66,12 +67,15 @@ class Listener:
         "newest_version",
         "overflowed",
         "reading_log",
+        "session_id",
         "subscribed",
         "user_id",
     )
 
-    def __init__(self, user_id: UUID, capacity: int) -> None:
+    def __init__(self, user_id: UUID, capacity: int, session_id: str | None = None) -> None:
         self.user_id = user_id
+        self.session_id = session_id
+        """The sign-in session of the stream's token: its logout ends the stream."""
         self.channel = user_channel(user_id)
         self._capacity = capacity
         self._pending: list[Delivery] = []
@@ -221,9 +225,9 @@ class EventHub:
             for listener in listeners:
                 listener.end()
 
-    def register(self, user_id: UUID) -> Listener:
+    def register(self, user_id: UUID, session_id: str | None = None) -> Listener:
         """A new listener for the user's events; pair with ``discard``."""
-        listener = Listener(user_id, self._client_buffer)
+        listener = Listener(user_id, self._client_buffer, session_id)
         if self._draining:
             listener.end()
         channel = listener.channel
@@ -266,8 +270,7 @@ class EventHub:
                 await pubsub.connect()  # type: ignore[no-untyped-call]  # untyped in redis-py
                 self._subscribed_on_connection = set(self._listeners)
                 self._dirty.clear()
-                if self._subscribed_on_connection:
-                    await pubsub.subscribe(*self._subscribed_on_connection)
+                await pubsub.subscribe(REVOKED_SESSIONS_CHANNEL, *self._subscribed_on_connection)
                 self._connected.set()
                 if failed_before:
                     EVENT_HUB_RECONNECTS.inc()
@@ -330,6 +333,10 @@ class EventHub:
         channel = _text(message.get("channel"))
         if channel is None:
             return
+        if channel == REVOKED_SESSIONS_CHANNEL:
+            if kind == "message":
+                self._end_session(message["data"])
+            return
         listeners = self._listeners.get(channel)
         if kind == "subscribe":
             if listeners:
@@ -349,6 +356,15 @@ class EventHub:
                 listener.offer(delivery)
                 if listener.overflowed:
                     self.discard(listener)
+
+    def _end_session(self, data: str | bytes) -> None:
+        revoked = RevokedSession.from_json(data)
+        if revoked is None:
+            logger.warning("ignoring a malformed session revocation")
+            return
+        for listener in list(self._listeners.get(user_channel(revoked.user_id), ())):
+            if listener.session_id == revoked.session_id:
+                listener.end()
 
 
 def _text(value: object) -> str | None:

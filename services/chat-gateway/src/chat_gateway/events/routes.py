@@ -25,6 +25,7 @@ logger = logging.getLogger(__name__)
 router = APIRouter(prefix="/api/v1/events", tags=["events"])
 
 MAX_VERSION = 2**62
+SESSION_ENDED = "The session has ended. Sign in again."
 _VERSION = re.compile(r"[0-9]{1,19}")
 _STREAM_HEADERS = {"Cache-Control": "no-cache, no-transform", "X-Accel-Buffering": "no"}
 
@@ -106,13 +107,15 @@ def _parse_version(value: str) -> int:
     responses=problem_responses(401, 503),
     summary="Get a single-use ticket for the event stream",
 )
-async def create_ticket(claims: Claims, tickets: EventTicketsDep) -> EventTicket:
+async def create_ticket(claims: Claims, tickets: EventTicketsDep) -> EventTicket | Response:
     """A ticket for ``GET /api/v1/events?ticket=...``, usable once within 30 seconds.
 
     For clients that cannot send an Authorization header (EventSource); the stream it
-    opens ends when the access token used here expires.
+    opens ends when the access token used here expires, or when its session logs out.
     """
-    ticket = await tickets.issue(claims.user_id, claims.expires_at)
+    if await tickets.session_ended(claims.session_id):
+        return _unauthorized(SESSION_ENDED)
+    ticket = await tickets.issue(claims.user_id, claims.expires_at, claims.session_id)
     return EventTicket(ticket=ticket, expires_in=tickets.ttl_seconds)
 
 
@@ -126,7 +129,7 @@ async def create_ticket(claims: Claims, tickets: EventTicketsDep) -> EventTicket
             "`data: <TaskEvent JSON>`; `: heartbeat` comments; `event: resync` with "
             '`{"reason", "latest_version"}` when the task list must be reloaded.',
         },
-        **problem_responses(400, 401, 422, 503),
+        **problem_responses(400, 401, 422, 429, 503),
     },
     summary="Follow the user's task changes live",
 )
@@ -160,21 +163,38 @@ async def stream_events(
         except InvalidTokenError as exc:
             logger.info("access token rejected", extra={"reason": str(exc)})
             return _unauthorized("The access token is invalid or expired.")
-        user_id, expires_at = claims.user_id, claims.expires_at
+        user_id, expires_at, session_id = claims.user_id, claims.expires_at, claims.session_id
     elif ticket is not None:
         holder = await tickets.redeem(ticket)
         if holder is None:
             return _unauthorized("The ticket is invalid, expired or already used.")
-        user_id, expires_at = holder.user_id, holder.expires_at
+        user_id, expires_at, session_id = holder.user_id, holder.expires_at, holder.session_id
     else:
         return _unauthorized("A Bearer access token or an event ticket is required.")
+    # Per process: a user's streams on other replicas are not counted.
+    if hub.listener_count(user_id) >= settings.max_streams_per_user:
+        return problem_response(
+            429,
+            f"Too many open event streams for this user (at most {settings.max_streams_per_user}).",
+            headers={"Retry-After": "5"},
+        )
     stream = EventStream(
-        user_id, after=resume_from, hub=hub, tasks=tasks, settings=settings, expires_at=expires_at
+        user_id,
+        after=resume_from,
+        hub=hub,
+        tasks=tasks,
+        settings=settings,
+        expires_at=expires_at,
+        session_id=session_id,
     )
     try:
         await stream.open()
     except TaskServiceUnavailableError as exc:
         return problem_response(exc.status, exc.detail, headers={"Retry-After": "2"})
+    # Checked once registered: a logout announced from now on ends the stream anyway.
+    if await tickets.session_ended(session_id):
+        stream.close()
+        return _unauthorized(SESSION_ENDED)
     return EventStreamResponse(stream)
 
 

@@ -39,6 +39,7 @@ class StreamSettings:
     retry_millis: int = 3000
     page_size: int = 500
     catch_up_retry_max_seconds: float = 5.0
+    max_streams_per_user: int = 10
 
 
 class _Resync(Exception):
@@ -72,8 +73,10 @@ class EventStream:
         tasks: TasksClient,
         settings: StreamSettings,
         expires_at: float | None = None,
+        session_id: str | None = None,
     ) -> None:
         self._user_id = user_id
+        self._session_id = session_id
         self._after = after
         self._hub = hub
         self._tasks = tasks
@@ -88,7 +91,7 @@ class EventStream:
 
         Raises TaskServiceUnavailableError when a fresh client's starting version cannot be read.
         """
-        self._listener = self._hub.register(self._user_id)
+        self._listener = self._hub.register(self._user_id, self._session_id)
         EVENT_CLIENTS.inc()
         if self._hub.connected:
             try:

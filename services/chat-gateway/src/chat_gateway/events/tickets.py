@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from uuid import UUID
 
 from redis.asyncio import Redis
+from redis.exceptions import RedisError
+from servicekit.sessions import is_session_revoked
 
 logger = logging.getLogger(__name__)
 
@@ -26,6 +28,7 @@ class TicketHolder:
 
     user_id: UUID
     expires_at: int
+    session_id: str | None = None
 
 
 class EventTickets:
@@ -46,10 +49,15 @@ class EventTickets:
     def _key(self, ticket: str) -> str:
         return self._prefix + hashlib.sha256(ticket.encode()).hexdigest()
 
-    async def issue(self, user_id: UUID, token_expires_at: int) -> str:
-        """A new ticket for ``user_id``; the stream it opens ends when the token would."""
+    async def issue(
+        self, user_id: UUID, token_expires_at: int, session_id: str | None = None
+    ) -> str:
+        """A new ticket for ``user_id``; the stream it opens ends when the token would, or
+        when its session ``session_id`` is logged out."""
         ticket = secrets.token_urlsafe(32)
-        value = json.dumps({"user_id": str(user_id), "expires_at": token_expires_at})
+        value = json.dumps(
+            {"user_id": str(user_id), "expires_at": token_expires_at, "sid": session_id}
+        )
         await self._redis.set(self._key(ticket), value, ex=self._ttl)
         return ticket
 
@@ -62,7 +70,20 @@ class EventTickets:
             return None
         try:
             data = json.loads(raw)
-            return TicketHolder(UUID(str(data["user_id"])), int(data["expires_at"]))
+            session_id = data.get("sid")
+            return TicketHolder(
+                UUID(str(data["user_id"])),
+                int(data["expires_at"]),
+                session_id if isinstance(session_id, str) else None,
+            )
         except (ValueError, KeyError, TypeError):
             logger.warning("discarding a malformed event ticket")
             return None
+
+    async def session_ended(self, session_id: str | None) -> bool:
+        """Whether ``session_id`` was logged out; False while Redis cannot say."""
+        try:
+            return await is_session_revoked(self._redis, session_id)
+        except (RedisError, OSError) as exc:
+            logger.warning("session revocations unavailable", extra={"error": repr(exc)})
+            return False

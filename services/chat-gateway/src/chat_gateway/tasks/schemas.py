@@ -79,6 +79,7 @@ def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
         409: "Conflict",
         413: "Body too large",
         422: "Invalid input",
+        429: "Too many requests or open streams",
         502: "The task service gave no usable answer",
         503: "The task service is unavailable",
     }
