@@ -48,6 +48,11 @@ function errorText(error: unknown): string {
   return "The connection was lost before the reply finished.";
 }
 
+/** A fresh key for one sent message; a resend of the same request carries the same key. */
+function messageKey(): string {
+  return typeof crypto.randomUUID === "function" ? crypto.randomUUID() : `${Date.now()}-${Math.random().toString(36).slice(2)}`;
+}
+
 /** Chat state and operations on top of the ChatKit protocol client. */
 export function useChat(client: ChatKitClient, storageKey: string): ChatView {
   const [threads, setThreads] = useState<ThreadMetadata[]>([]);
@@ -61,6 +66,8 @@ export function useChat(client: ChatKitClient, storageKey: string): ChatView {
   const controller = useRef<AbortController | null>(null);
   const stateRef = useRef(state);
   const lastRequest = useRef<StreamingRequest | null>(null);
+  const sawUserMessage = useRef(false);
+  const showStoredAnswer = useRef<() => Promise<void>>(async () => {});
   stateRef.current = state;
 
   const refreshThreads = useCallback(async () => {
@@ -87,6 +94,9 @@ export function useChat(client: ChatKitClient, storageKey: string): ChatView {
 
   const onEvent = useCallback(
     (event: ThreadStreamEvent) => {
+      if ((event.type === "thread.item.added" || event.type === "thread.item.done") && event.item.type === "user_message") {
+        sawUserMessage.current = true;
+      }
       setState((current) => applyEvent(current, event));
       if (event.type === "thread.created" || event.type === "thread.updated") {
         const { items: _items, ...metadata } = event.thread;
@@ -104,6 +114,7 @@ export function useChat(client: ChatKitClient, storageKey: string): ChatView {
       const abort = new AbortController();
       controller.current = abort;
       lastRequest.current = body;
+      sawUserMessage.current = false;
       setStreaming(true);
       setStopped(false);
       setState((current) => ({ ...current, error: null, progress: null, notices: [] }));
@@ -112,6 +123,9 @@ export function useChat(client: ChatKitClient, storageKey: string): ChatView {
       } catch (error) {
         if (isAbortError(error)) {
           setStopped(true);
+        } else if (error instanceof ApiError && error.status === 409) {
+          // The server already has this message (a resend after a lost connection): show what it did.
+          void showStoredAnswer.current();
         } else {
           setState((current) => ({ ...current, progress: null, error: { message: errorText(error), allowRetry: true } }));
         }
@@ -127,7 +141,8 @@ export function useChat(client: ChatKitClient, storageKey: string): ChatView {
   const send = useCallback(
     (text: string) => {
       const threadId = stateRef.current.thread?.id;
-      void runStream(threadId ? requests.addUserMessage(threadId, text) : requests.createThread(text));
+      const key = messageKey();
+      void runStream(threadId ? requests.addUserMessage(threadId, text, key) : requests.createThread(text, key));
     },
     [runStream],
   );
@@ -138,17 +153,21 @@ export function useChat(client: ChatKitClient, storageKey: string): ChatView {
     (userMessageId: string) => {
       const thread = stateRef.current.thread;
       if (!thread) return;
-      // The server drops everything after that message without streaming removals; mirror it here.
-      setState((current) => {
-        const index = current.items.findIndex((item) => item.id === userMessageId);
-        return index === -1 ? current : { ...current, items: current.items.slice(0, index + 1) };
-      });
+      // The server streams a removal for each item of the old answer it drops; what the old answer
+      // changed (a task card) stays, so it is not removed here in advance.
       void runStream(requests.retryAfterItem(thread.id, userMessageId));
     },
     [runStream],
   );
 
   const retry = useCallback(() => {
+    const last = lastRequest.current;
+    if (last && (last.type === "threads.create" || last.type === "threads.add_user_message") && !sawUserMessage.current) {
+      // The message may or may not have reached the server: resend it with the same key, which
+      // the server runs at most once.
+      void runStream(last);
+      return;
+    }
     const current = stateRef.current;
     const lastUser = [...current.items].reverse().find((item) => item.type === "user_message");
     if (current.thread && lastUser) regenerate(lastUser.id);
@@ -247,6 +266,17 @@ export function useChat(client: ChatKitClient, storageKey: string): ChatView {
     },
     [client, newThread],
   );
+
+  showStoredAnswer.current = async () => {
+    const threadId = stateRef.current.thread?.id;
+    if (threadId) {
+      await openThread(threadId);
+      return;
+    }
+    const page = await client.request<Page<ThreadMetadata>>(requests.listThreads(1));
+    setThreads((list) => [...page.data, ...list.filter((entry) => !page.data.some((thread) => thread.id === entry.id))]);
+    if (page.data[0]) await openThread(page.data[0].id);
+  };
 
   useEffect(() => {
     void refreshThreads();

@@ -33,8 +33,10 @@ from chatkit.types import (
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import StreamingResponse
 from pydantic import ValidationError
+from redis.asyncio import Redis
 from servicekit.errors import problem_response
 
+from chat_gateway.chat.message_keys import InvalidMessageKeyError, first_delivery, message_key
 from chat_gateway.chat.metrics import RATE_LIMITED
 from chat_gateway.chat.rate_limit import TurnRateLimiter
 from chat_gateway.chat.request_context import RequestContext, parse_timezone
@@ -138,18 +140,32 @@ async def _check_rows(server: ChatServer, request: ChatKitReq, context: RequestC
             raise ChatRequestError(400, "Actions can only come from widgets.")
 
 
+async def _check_first_delivery(
+    request: ThreadsCreateReq | ThreadsAddUserMessageReq, context: RequestContext, redis: Redis
+) -> None:
+    try:
+        key = message_key(request.metadata)
+    except InvalidMessageKeyError as exc:
+        raise ChatRequestError(400, str(exc)) from exc
+    if key is not None and not await first_delivery(redis, context.user_id, key):
+        raise ChatRequestError(409, "This message was already received.")
+
+
 async def _preflight(
     server: ChatServer,
     request: ChatKitReq,
     context: RequestContext,
     settings: Settings,
     limiter: TurnRateLimiter,
+    redis: Redis,
 ) -> None:
     """Refuse what the SDK would turn into a 500 or a half-open stream, before it runs."""
     _validate(request, settings)
     if not isinstance(request, _TURNS):
         await _check_rows(server, request, context)
         return
+    if isinstance(request, ThreadsCreateReq | ThreadsAddUserMessageReq):
+        await _check_first_delivery(request, context, redis)
     # A turn is counted in Redis while its thread (and history) is read from PostgreSQL.
     if isinstance(request, ThreadsRetryAfterItemReq):
         reads = _check_rows(server, request, context)
@@ -200,7 +216,12 @@ async def chatkit(request: Request, user_id: CurrentUser) -> Response:
     )
     try:
         await _preflight(
-            server, parsed, context, settings, cast(TurnRateLimiter, state.turn_limiter)
+            server,
+            parsed,
+            context,
+            settings,
+            cast(TurnRateLimiter, state.turn_limiter),
+            cast(Redis, state.redis),
         )
         result = await server.process_request(parsed, context)
     except ChatRequestError as exc:

@@ -105,7 +105,7 @@ def _toggle_button(task: Task) -> dict[str, Any]:
         "label": "Reopen" if completed else "Complete",
         "size": "sm",
         "variant": "outline",
-        "iconStart": "check" if not completed else None,
+        "iconStart": "reload" if completed else "check",
         "onClickAction": _action(
             ACTION_REOPEN if completed else ACTION_COMPLETE, {"task_id": str(task["id"])}
         ),
@@ -166,6 +166,7 @@ def _row(n: int, task: Task, today: date) -> dict[str, Any]:
                 "size": "sm",
                 "variant": "ghost",
                 "color": "danger",
+                "iconStart": "delete",
                 "onClickAction": _action(ACTION_DELETE, {"task_id": str(task["id"])}),
             }
             if not task.get("deleted_at")
