@@ -16,7 +16,7 @@ const SUGGESTIONS = ["Add buy milk tomorrow", "What's due this week?", "Show my 
 /** The built-in chat: a ChatKit protocol client rendered with this app's own components. */
 export function ChatPanel({ fetch, userId }: { fetch: FetchLike; userId: string }) {
   const client = useMemo(() => new ChatKitClient({ url: "/api/v1/chatkit", fetch }), [fetch]);
-  const chat = useChat(client, `chatkit-botbuilder.thread.${userId}`);
+  const chat = useChat(client, `chatkit-botbuilder.thread.${userId}`, fetch);
   const [showHistory, setShowHistory] = useState(false);
   const title = chat.state.thread?.title || (chat.state.thread ? "Conversation" : "New conversation");
 

@@ -1,8 +1,10 @@
 import { useCallback, useEffect, useRef, useState } from "react";
 import { ApiError, isAbortError } from "../api/problem";
-import type { ChatKitClient } from "../chatkit/client";
+import type { Task, TaskEvent, TaskPage } from "../api/types";
+import type { ChatKitClient, FetchLike } from "../chatkit/client";
 import { requests } from "../chatkit/requests";
 import { applyEvent, emptyThreadState, loadedThreadState, type ThreadState } from "../chatkit/threadState";
+import { itemsWithTaskState, stateAfter, stateOf, taskEvents, taskIdsIn } from "./liveTaskWidgets";
 import type {
   ActionConfig,
   FeedbackKind,
@@ -53,8 +55,20 @@ function messageKey(): string {
   return typeof crypto.randomUUID === "function" ? crypto.randomUUID() : `${Date.now()}-${Math.random().toString(36).slice(2)}`;
 }
 
+/** The user's tasks by id, or null when they could not all be read. */
+async function currentTasks(fetch: FetchLike): Promise<Map<string, Task> | null> {
+  try {
+    const response = await fetch("/api/v1/tasks?status=all&limit=200", { headers: { Accept: "application/json" } });
+    if (!response.ok) return null;
+    const page = (await response.json()) as TaskPage;
+    return page.next_cursor ? null : new Map(page.tasks.map((task) => [task.id, task]));
+  } catch {
+    return null;
+  }
+}
+
 /** Chat state and operations on top of the ChatKit protocol client. */
-export function useChat(client: ChatKitClient, storageKey: string): ChatView {
+export function useChat(client: ChatKitClient, storageKey: string, fetch?: FetchLike): ChatView {
   const [threads, setThreads] = useState<ThreadMetadata[]>([]);
   const [threadsError, setThreadsError] = useState<string | null>(null);
   const [state, setState] = useState<ThreadState>(emptyThreadState);
@@ -67,6 +81,7 @@ export function useChat(client: ChatKitClient, storageKey: string): ChatView {
   const stateRef = useRef(state);
   const lastRequest = useRef<StreamingRequest | null>(null);
   const sawUserMessage = useRef(false);
+  const showCurrentTasks = useRef<() => Promise<void>>(async () => {});
   const showStoredAnswer = useRef<() => Promise<void>>(async () => {});
   stateRef.current = state;
 
@@ -216,6 +231,7 @@ export function useChat(client: ChatKitClient, storageKey: string): ChatView {
           client.request<Page<ThreadItem>>(requests.listItems(threadId, 100)),
         ]);
         setState(loadedThreadState(thread, [...page.data].reverse()));
+        void showCurrentTasks.current();
         setEarlierCursor(page.has_more ? (page.after ?? null) : null);
         setFeedback({});
         rememberThread(threadId);
@@ -266,6 +282,37 @@ export function useChat(client: ChatKitClient, storageKey: string): ChatView {
     },
     [client, newThread],
   );
+
+  // Task widgets in a loaded thread show each task as it is now, not as it was when shown.
+  showCurrentTasks.current = async () => {
+    if (!fetch) return;
+    const ids = new Set(stateRef.current.items.flatMap((item) => (item.type === "widget" ? taskIdsIn(item.widget) : [])));
+    if (ids.size === 0) return;
+    const tasks = await currentTasks(fetch);
+    if (!tasks) return;
+    setState((current) => {
+      let items = current.items;
+      for (const id of ids) {
+        const task = tasks.get(id);
+        items = itemsWithTaskState(items, id, task ? stateOf(task) : { deleted: true });
+      }
+      return items === current.items ? current : { ...current, items };
+    });
+  };
+
+  useEffect(() => {
+    const onTask = (event: Event) => {
+      const change = (event as CustomEvent<TaskEvent>).detail;
+      const state = stateAfter(change);
+      if (!state) return;
+      setState((current) => {
+        const items = itemsWithTaskState(current.items, change.task_id, state);
+        return items === current.items ? current : { ...current, items };
+      });
+    };
+    taskEvents.addEventListener("task", onTask);
+    return () => taskEvents.removeEventListener("task", onTask);
+  }, []);
 
   showStoredAnswer.current = async () => {
     const threadId = stateRef.current.thread?.id;

@@ -42,7 +42,13 @@ from chat_gateway.chat.metrics import CHAT_TURNS, TURN_SECONDS, WIDGET_ACTIONS
 from chat_gateway.chat.regenerate import kept_reply, records_change
 from chat_gateway.chat.request_context import RequestContext
 from chat_gateway.chat.store import PostgresStore
-from chat_gateway.chat.task_tools import TaskOperations, describe, sentence, user_error
+from chat_gateway.chat.task_tools import (
+    TASK_GONE,
+    TaskOperations,
+    describe,
+    sentence,
+    user_error,
+)
 from chat_gateway.chat.widgets import (
     ACTION_CANCEL,
     ACTION_COMPLETE,
@@ -52,6 +58,7 @@ from chat_gateway.chat.widgets import (
     TASK_LIST,
     outcome_widget,
     row_task,
+    shown_as_deleted,
     task_card_widget,
     widget_kind,
     with_row_replaced,
@@ -428,13 +435,16 @@ class ChatServer(ChatKitServer[RequestContext]):
         result, undo_id = await self.operations.mutate(
             context, thread.id, tool, {"task_id": task_id}
         )
+        today = context.now().date()
         if result.is_error or not result.structured:
             text = user_error(result.text)
+            if text == TASK_GONE:
+                # The widget shows that the task is gone, not only the sentence below it.
+                yield self._replaced(sender, shown_as_deleted(widget, task_id, today=today))
             async for event in self._new_widget(thread, context, outcome_widget(text), text):
                 yield event
             return
         task = result.structured["task"]
-        today = context.now().date()
         if kind == TASK_CARD:
             headline = "Task completed" if tool == "complete_task" else "Task reopened"
             yield self._replaced(
@@ -492,6 +502,8 @@ class ChatServer(ChatKitServer[RequestContext]):
             if held is None:
                 raise InvalidActionError("This request was already handled.")
             yield self._replaced(sender, outcome_widget("Cancelled. Nothing was changed."))
+            async for event in self._drop_prompt(thread, sender, context):
+                yield event
             return
         held = await confirmations.resolve(context.user_id, thread.id, confirmation_id, "confirmed")
         if held is None:
@@ -507,6 +519,19 @@ class ChatServer(ChatKitServer[RequestContext]):
             return
         text = sentence(describe(tool, result.structured))
         yield self._replaced(sender, outcome_widget(text, undo_id=undo_id))
+        async for event in self._drop_prompt(thread, sender, context):
+            yield event
+
+    async def _drop_prompt(
+        self, thread: ThreadMetadata, sender: WidgetItem, context: RequestContext
+    ) -> AsyncIterator[ThreadStreamEvent]:
+        """Remove the reply that asked to confirm ("… with the buttons below"): once answered,
+        the widget says what happened and the question would stand alone."""
+        page = await self.store.load_thread_items(thread.id, sender.id, 1, "asc", context)
+        prompt = page.data[0] if page.data else None
+        if isinstance(prompt, AssistantMessageItem):
+            await self.store.delete_thread_item(thread.id, prompt.id, context=context)
+            yield ThreadItemRemovedEvent(item_id=prompt.id)
 
     async def _undo(
         self,

@@ -380,3 +380,21 @@ def with_row_replaced(
                 row = _row(n, task, _today(today))
         children.append(row)
     return _root({**widget, "children": children})
+
+
+def shown_as_deleted(
+    widget: dict[str, Any], task_id: str, *, today: date | None = None
+) -> DynamicWidgetRoot:
+    """A stored task card or list showing ``task_id`` as deleted (no buttons for it)."""
+    shown = row_task(widget, task_id) if widget_kind(widget) == TASK_LIST else shown_task(widget)
+    gone: Task = {
+        "id": task_id,
+        "title": shown.title if shown else "",
+        "completed": bool(shown and shown.completed),
+        "deleted_at": "gone",
+    }
+    if widget_kind(widget) == TASK_LIST:
+        return with_row_replaced(widget, gone, today=today)
+    headline = _find(widget, lambda c: c.get("key") == "headline")
+    text = str(headline.get("value", "Task")) if headline else "Task"
+    return task_card_widget(gone, headline=text, undo_id=None, today=today)
