@@ -45,6 +45,7 @@ function patchPart(node: Node, taskId: string, state: TaskState): Node | null {
     const [label, color] = state.deleted ? ["Deleted", "danger"] : state.completed ? ["Done", "success"] : ["Open", "secondary"];
     return { ...node, label, color };
   }
+  if (node.type === "Button" && node.key === "undo" && state.deleted) return null;
   if (node.type === "Button" && (node.key === "toggle" || node.key === "delete")) {
     if (state.deleted) return null;
     if (node.key === "delete") return node;

@@ -81,7 +81,7 @@ export function useChat(client: ChatKitClient, storageKey: string, fetch?: Fetch
   const stateRef = useRef(state);
   const lastRequest = useRef<StreamingRequest | null>(null);
   const sawUserMessage = useRef(false);
-  const showCurrentTasks = useRef<() => Promise<void>>(async () => {});
+  const showCurrentTasks = useRef<(items: ThreadItem[]) => Promise<void>>(async () => {});
   const showStoredAnswer = useRef<() => Promise<void>>(async () => {});
   stateRef.current = state;
 
@@ -230,8 +230,9 @@ export function useChat(client: ChatKitClient, storageKey: string, fetch?: Fetch
           client.request<Thread>(requests.getThread(threadId)),
           client.request<Page<ThreadItem>>(requests.listItems(threadId, 100)),
         ]);
-        setState(loadedThreadState(thread, [...page.data].reverse()));
-        void showCurrentTasks.current();
+        const items = [...page.data].reverse();
+        setState(loadedThreadState(thread, items));
+        void showCurrentTasks.current(items);
         setEarlierCursor(page.has_more ? (page.after ?? null) : null);
         setFeedback({});
         rememberThread(threadId);
@@ -284,9 +285,9 @@ export function useChat(client: ChatKitClient, storageKey: string, fetch?: Fetch
   );
 
   // Task widgets in a loaded thread show each task as it is now, not as it was when shown.
-  showCurrentTasks.current = async () => {
+  showCurrentTasks.current = async (loaded: ThreadItem[]) => {
     if (!fetch) return;
-    const ids = new Set(stateRef.current.items.flatMap((item) => (item.type === "widget" ? taskIdsIn(item.widget) : [])));
+    const ids = new Set(loaded.flatMap((item) => (item.type === "widget" ? taskIdsIn(item.widget) : [])));
     if (ids.size === 0) return;
     const tasks = await currentTasks(fetch);
     if (!tasks) return;

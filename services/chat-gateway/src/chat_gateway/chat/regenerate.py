@@ -7,32 +7,16 @@ in the thread, only the rest of the answer is replaced, and the new reply says t
 done again.
 """
 
-from typing import Any
-
 from chatkit.types import ThreadItem, WidgetItem
 
-from chat_gateway.chat.widgets import CONFIRMATION, OUTCOME, TASK_CARD, widget_kind
-
-LOOKUP_HEADLINE = "Task"
-
-
-def _headline(widget: dict[str, Any]) -> str | None:
-    for child in widget.get("children") or []:
-        if isinstance(child, dict) and child.get("key") == "headline":
-            value = child.get("value")
-            return value if isinstance(value, str) else None
-    return None
+from chat_gateway.chat.widgets import TASK_CARD, headline_of, shows_change, widget_kind
 
 
 def records_change(item: ThreadItem) -> bool:
     """Whether ``item`` is a widget showing a change to tasks (or a pending confirmation)."""
-    if not isinstance(item, WidgetItem):
-        return False
-    widget = item.widget.model_dump(mode="json", exclude_none=True)
-    kind = widget_kind(widget)
-    if kind in (OUTCOME, CONFIRMATION):
-        return True
-    return kind == TASK_CARD and _headline(widget) not in (None, LOOKUP_HEADLINE)
+    return isinstance(item, WidgetItem) and shows_change(
+        item.widget.model_dump(mode="json", exclude_none=True)
+    )
 
 
 def kept_reply(changes: list[ThreadItem]) -> str:
@@ -42,7 +26,7 @@ def kept_reply(changes: list[ThreadItem]) -> str:
         if not isinstance(item, WidgetItem):
             continue
         widget = item.widget.model_dump(mode="json", exclude_none=True)
-        headline = _headline(widget)
+        headline = headline_of(widget)
         if widget_kind(widget) == TASK_CARD and headline and item.copy_text:
             described.append(f"{headline.lower()}: “{item.copy_text}”")
     done = f" ({'; '.join(described)})" if described else ""

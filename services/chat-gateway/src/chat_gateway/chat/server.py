@@ -49,6 +49,7 @@ from chat_gateway.chat.task_tools import (
     sentence,
     user_error,
 )
+from chat_gateway.chat.titles import title_for_changes
 from chat_gateway.chat.widgets import (
     ACTION_CANCEL,
     ACTION_COMPLETE,
@@ -254,8 +255,10 @@ class ChatServer(ChatKitServer[RequestContext]):
         """Run the agent on the thread's recent history and stream its answer and widgets."""
         if input_user_message is None:
             return
-        if thread.title is None:
+        auto_title = thread.title is None
+        if auto_title:
             thread.title = title_from(input_user_message)
+        shown: list[dict[str, Any]] = []
         started = time.perf_counter()
         outcome = "ok"
         try:
@@ -279,8 +282,12 @@ class ChatServer(ChatKitServer[RequestContext]):
             events = stream_agent_response(agent_context, result)
             events = remap_fake_ids(events, lambda: self._new_item_id(thread, context))
             async for event in self._with_lookup_answer(thread, context, events):
+                if isinstance(event, ThreadItemDoneEvent) and isinstance(event.item, WidgetItem):
+                    shown.append(event.item.widget.model_dump(mode="json", exclude_none=True))
                 yield event
             await context.settle()
+            if auto_title and (named := title_for_changes(shown)):
+                thread.title = named
         except Exception as exc:
             if _caused_by(exc, TaskServiceUnavailableError):
                 outcome = "tasks_unavailable"

@@ -398,3 +398,23 @@ def shown_as_deleted(
     headline = _find(widget, lambda c: c.get("key") == "headline")
     text = str(headline.get("value", "Task")) if headline else "Task"
     return task_card_widget(gone, headline=text, undo_id=None, today=today)
+
+
+LOOKUP_HEADLINE = "Task"
+
+
+def headline_of(widget: dict[str, Any]) -> str | None:
+    """The headline of a stored task card ("Task added", "Task" for a lookup), or None."""
+    for child in widget.get("children") or []:
+        if isinstance(child, dict) and child.get("key") == "headline":
+            value = child.get("value")
+            return value if isinstance(value, str) else None
+    return None
+
+
+def shows_change(widget: dict[str, Any]) -> bool:
+    """Whether a stored widget shows a change to tasks (or a confirmation of one)."""
+    kind = widget_kind(widget)
+    if kind in (OUTCOME, CONFIRMATION):
+        return True
+    return kind == TASK_CARD and headline_of(widget) not in (None, LOOKUP_HEADLINE)
