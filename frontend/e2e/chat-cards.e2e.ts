@@ -83,3 +83,31 @@ describe("conversation titles", () => {
     await context.close();
   });
 });
+
+describe("the chat across tabs", () => {
+  it("shows a new conversation and each new message in the other tab, in order, without a reload", async () => {
+    const context = await newContext(browser);
+    const first = await context.newPage();
+    await register(first, newAccount());
+    const second = await context.newPage();
+    await second.goto("/");
+    await second.getByRole("heading", { name: "Tasks", level: 1 }).waitFor();
+
+    await say(first, "add buy milk tomorrow");
+    await second.getByRole("button", { name: "Show conversations" }).click();
+    const history = second.getByRole("navigation", { name: "Conversations" });
+    await history.getByRole("button", { name: /milk/i }).first().click();
+    await conversation(second).locator(".message-user", { hasText: "add buy milk tomorrow" }).waitFor();
+
+    await say(first, "add call mom on sunday");
+    const secondLog = conversation(second);
+    await secondLog.locator(".message-user", { hasText: "add call mom on sunday" }).waitFor({ timeout: 3000 });
+    await secondLog.locator(".widget", { hasText: /call mom/i }).waitFor({ timeout: 3000 });
+    const order = await secondLog.locator(".message").evaluateAll((items) =>
+      items.map((item) => (item.classList.contains("message-user") ? `user:${item.textContent?.replace("You said: ", "")}` : "assistant")),
+    );
+    expect(order.filter((entry) => entry.startsWith("user:"))).toEqual(["user:add buy milk tomorrow", "user:add call mom on sunday"]);
+    expect(order.indexOf("user:add call mom on sunday")).toBeGreaterThan(order.indexOf("user:add buy milk tomorrow"));
+    await context.close();
+  });
+});

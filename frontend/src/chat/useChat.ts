@@ -81,6 +81,11 @@ export function useChat(client: ChatKitClient, storageKey: string, fetch?: Fetch
   const stateRef = useRef(state);
   const lastRequest = useRef<StreamingRequest | null>(null);
   const sawUserMessage = useRef(false);
+  // Other tabs of the same user hear of every thread this tab changed, and show it too.
+  const tabs = useRef<BroadcastChannel | null>(null);
+  const tellTabs = useCallback((threadId: string | null | undefined, deleted = false) => {
+    if (threadId) tabs.current?.postMessage({ threadId, deleted });
+  }, []);
   const showCurrentTasks = useRef<(items: ThreadItem[]) => Promise<void>>(async () => {});
   const showStoredAnswer = useRef<() => Promise<void>>(async () => {});
   stateRef.current = state;
@@ -148,9 +153,10 @@ export function useChat(client: ChatKitClient, storageKey: string, fetch?: Fetch
         if (controller.current === abort) controller.current = null;
         setStreaming(false);
         setState((current) => ({ ...current, progress: null }));
+        tellTabs(stateRef.current.thread?.id);
       }
     },
-    [client, onEvent],
+    [client, onEvent, tellTabs],
   );
 
   const send = useCallback(
@@ -271,8 +277,9 @@ export function useChat(client: ChatKitClient, storageKey: string, fetch?: Fetch
       void _items;
       setThreads((list) => list.map((entry) => (entry.id === threadId ? { ...entry, ...metadata, title } : entry)));
       setState((current) => (current.thread?.id === threadId ? { ...current, thread: { ...current.thread, title } } : current));
+      tellTabs(threadId);
     },
-    [client],
+    [client, tellTabs],
   );
 
   const deleteThread = useCallback(
@@ -280,8 +287,9 @@ export function useChat(client: ChatKitClient, storageKey: string, fetch?: Fetch
       await client.request(requests.deleteThread(threadId));
       setThreads((list) => list.filter((entry) => entry.id !== threadId));
       if (stateRef.current.thread?.id === threadId) newThread();
+      tellTabs(threadId, true);
     },
-    [client, newThread],
+    [client, newThread, tellTabs],
   );
 
   // Task widgets in a loaded thread show each task as it is now, not as it was when shown.
@@ -325,6 +333,37 @@ export function useChat(client: ChatKitClient, storageKey: string, fetch?: Fetch
     setThreads((list) => [...page.data, ...list.filter((entry) => !page.data.some((thread) => thread.id === entry.id))]);
     if (page.data[0]) await openThread(page.data[0].id);
   };
+
+  useEffect(() => {
+    if (typeof BroadcastChannel === "undefined") return;
+    const channel = new BroadcastChannel(`${storageKey}.changes`);
+    tabs.current = channel;
+    channel.onmessage = (message: MessageEvent<{ threadId?: unknown; deleted?: unknown }>) => {
+      const threadId = typeof message.data?.threadId === "string" ? message.data.threadId : null;
+      if (!threadId) return;
+      void refreshThreads();
+      if (stateRef.current.thread?.id !== threadId || controller.current) return;
+      if (message.data.deleted === true) {
+        setState(emptyThreadState);
+        return;
+      }
+      // Quietly bring the open thread up to date (no "Loading" in between).
+      void Promise.all([
+        client.request<Thread>(requests.getThread(threadId)),
+        client.request<Page<ThreadItem>>(requests.listItems(threadId, 100)),
+      ]).then(([thread, page]) => {
+        if (stateRef.current.thread?.id !== threadId || controller.current) return;
+        const items = [...page.data].reverse();
+        setState(loadedThreadState(thread, items));
+        setEarlierCursor(page.has_more ? (page.after ?? null) : null);
+        void showCurrentTasks.current(items);
+      }, () => undefined);
+    };
+    return () => {
+      channel.close();
+      tabs.current = null;
+    };
+  }, [client, refreshThreads, storageKey]);
 
   useEffect(() => {
     void refreshThreads();
