@@ -104,15 +104,17 @@ function Messages({ chat }: { chat: ChatView }) {
               Load earlier messages
             </button>
           )}
-          <ol className="messages" role="log" aria-live="polite" aria-busy={streaming} aria-label="Conversation">
-            {state.items.map((item, index) =>
-              isVisibleItem(item) ? (
-                <li key={item.id} className={`message message-${item.type === "user_message" ? "user" : "assistant"}`}>
-                  <ItemView item={item} chat={chat} index={index} isLastAssistant={index === lastAssistantIndex} />
-                </li>
-              ) : null,
-            )}
-          </ol>
+          <div role="log" aria-live="polite" aria-busy={streaming} aria-label="Conversation">
+            <ol className="messages">
+              {state.items.map((item, index) =>
+                isVisibleItem(item) ? (
+                  <li key={item.id} className={`message message-${item.type === "user_message" ? "user" : "assistant"}`}>
+                    <ItemView item={item} chat={chat} index={index} isLastAssistant={index === lastAssistantIndex} />
+                  </li>
+                ) : null,
+              )}
+            </ol>
+          </div>
           {state.progress && (
             <p className="chat-progress" role="status">
               <span className="spinner" aria-hidden="true" /> {state.progress.text}
@@ -287,8 +289,14 @@ function Composer({ streaming, canStop, onSend, onStop }: { streaming: boolean; 
       submit();
     }
   };
+  const wasStreaming = useRef(false);
   useEffect(() => {
-    if (!streaming) input.current?.focus({ preventScroll: true });
+    // After a reply, the composer takes focus back if the user was in the chat; on page load it
+    // does not, so the keyboard starts at the top of the page (skip link, then the dashboard).
+    const active = document.activeElement;
+    const inChat = active === document.body || active === null || input.current?.closest(".chat")?.contains(active);
+    if (!streaming && wasStreaming.current && inChat) input.current?.focus({ preventScroll: true });
+    wasStreaming.current = streaming;
   }, [streaming]);
   return (
     <form
