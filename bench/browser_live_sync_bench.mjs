@@ -13,6 +13,10 @@ const { chromium } = require("playwright-core");
 const args = new Map(process.argv.slice(2).map((arg, i, all) => (arg.startsWith("--") ? [arg.slice(2), all[i + 1]] : [])).filter((e) => e.length));
 const BASE_URL = args.get("base-url") ?? process.env.E2E_BASE_URL ?? "http://127.0.0.1:8080";
 const CHANGES = Number(args.get("changes") ?? 60);
+// --background yes: the clicking tab is brought to the front and the other one is behind it; the
+// browser gives a window behind another no frames (its animation frames wait about a second), so
+// there the change reaching the page's DOM is measured instead of its paint.
+const BACKGROUND = args.get("background") === "yes";
 
 function quantile(sorted, q) {
   return sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)];
@@ -42,19 +46,22 @@ try {
     await page.getByRole("radio", { name: "All" }).click();
     await page.locator(".task", { hasText: "Benchmark task" }).waitFor();
   }
-  await b.evaluate(() => {
+  await b.evaluate((background) => {
     const list = document.querySelector(".task-list");
     const state = { painted: [] };
     window.benchState = state;
     new MutationObserver(() => {
       const done = document.querySelector(".task")?.classList.contains("done") ?? false;
-      requestAnimationFrame(() => state.painted.push({ at: performance.timeOrigin + performance.now(), done }));
+      const changedAt = performance.timeOrigin + performance.now();
+      if (background) state.painted.push({ at: changedAt, done });
+      else requestAnimationFrame(() => state.painted.push({ at: performance.timeOrigin + performance.now(), done }));
     }).observe(list, { subtree: true, attributes: true, childList: true, characterData: true });
-  });
+  }, BACKGROUND);
 
   const samples = [];
   for (let n = 0; n < CHANGES; n++) {
     const wantDone = n % 2 === 0;
+    if (BACKGROUND) await a.bringToFront();
 
     const before = await b.evaluate(() => window.benchState.painted.length);
     const clickedAt = await a.evaluate(() => {
@@ -76,6 +83,7 @@ try {
     benchmark: "browser_live_sync",
     description: "click in one tab to the change painted in another tab of the same user (ms)",
     base_url: BASE_URL,
+    other_tab: BACKGROUND ? "behind the clicking tab (DOM change measured)" : "visible (paint measured)",
     changes: samples.length,
     p50_ms: Math.round(quantile(sorted, 0.5)),
     p90_ms: Math.round(quantile(sorted, 0.9)),
@@ -88,7 +96,7 @@ try {
   };
   const out = new URL("./results/", import.meta.url);
   mkdirSync(out, { recursive: true });
-  writeFileSync(new URL("browser_live_sync.json", out), JSON.stringify(result, null, 2) + "\n");
+  writeFileSync(new URL(BACKGROUND ? "browser_live_sync_hidden_tab.json" : "browser_live_sync.json", out), JSON.stringify(result, null, 2) + "\n");
   console.log(JSON.stringify({ p50_ms: result.p50_ms, p90_ms: result.p90_ms, p99_ms: result.p99_ms, max_ms: result.max_ms, over_1s: result.over_1s }));
 } finally {
   await browser.close();
