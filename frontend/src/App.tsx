@@ -52,7 +52,7 @@ function Workspace({ session, email, userId, config }: { session: Session; email
           <span className="brand-mark" aria-hidden="true">
             ✓
           </span>
-          <span>Tasks</span>
+          <span className="brand-name">Tasks</span>
         </div>
         <nav className="view-switch" aria-label="View">
           <button type="button" aria-pressed={view === "tasks"} onClick={() => setView("tasks")}>
@@ -70,7 +70,7 @@ function Workspace({ session, email, userId, config }: { session: Session; email
             {email}
           </span>
           <button type="button" className="btn btn-secondary btn-small" onClick={() => void session.logout()}>
-            <Icon name="logout" size={16} /> <span className="btn-label">Sign out</span>
+            <Icon name="logout" size={16} /> <span>Sign out</span>
           </button>
         </div>
       </header>

@@ -1,8 +1,9 @@
-import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from "react";
+import { useEffect, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent } from "react";
 import { ChatKitClient } from "../chatkit/client";
 import { isVisibleItem, userMessageBefore } from "../chatkit/threadState";
 import type { AssistantMessageItem, ThreadItem, UserMessageItem } from "../chatkit/types";
 import { Icon } from "../ui/Icon";
+import { useFollowLatest } from "./followLatest";
 import { Markdown } from "./Markdown";
 import { ThreadHistory } from "./ThreadHistory";
 import { useChat, type ChatView } from "./useChat";
@@ -15,7 +16,7 @@ const SUGGESTIONS = ["Add buy milk tomorrow", "What's due this week?", "Show my 
 /** The built-in chat: a ChatKit protocol client rendered with this app's own components. */
 export function ChatPanel({ fetch, userId }: { fetch: FetchLike; userId: string }) {
   const client = useMemo(() => new ChatKitClient({ url: "/api/v1/chatkit", fetch }), [fetch]);
-  const chat = useChat(client, `chatkit-botbuilder.thread.${userId}`);
+  const chat = useChat(client, `chatkit-botbuilder.thread.${userId}`, fetch);
   const [showHistory, setShowHistory] = useState(false);
   const title = chat.state.thread?.title || (chat.state.thread ? "Conversation" : "New conversation");
 
@@ -58,22 +59,23 @@ export function ChatPanel({ fetch, userId }: { fetch: FetchLike; userId: string 
           />
         </div>
       )}
-      <Messages chat={chat} onSuggestion={chat.send} />
+      <Messages chat={chat} />
       <Composer streaming={chat.streaming} canStop={chat.state.allowCancel} onSend={chat.send} onStop={chat.stop} />
     </section>
   );
 }
 
-function Messages({ chat, onSuggestion }: { chat: ChatView; onSuggestion(text: string): void }) {
+function Messages({ chat }: { chat: ChatView }) {
   const { state, streaming } = chat;
-  const scroller = useRef<HTMLDivElement | null>(null);
-  const pinned = useRef(true);
+  const follow = useFollowLatest(state);
+  const { jumpToLatest } = follow;
   const items = state.items.filter(isVisibleItem);
+  const threadId = state.thread?.id ?? null;
+  const lastSent = [...state.items].reverse().find((item) => item.type === "user_message")?.id ?? null;
 
-  useEffect(() => {
-    const element = scroller.current;
-    if (element && pinned.current) element.scrollTop = element.scrollHeight;
-  });
+  // Opening a thread and sending a message both bring the newest message into view.
+  useLayoutEffect(() => jumpToLatest(), [threadId, lastSent, jumpToLatest]);
+  const onSuggestion = (text: string) => chat.send(text);
 
   const lastAssistantIndex = (() => {
     for (let i = state.items.length - 1; i >= 0; i--) if (state.items[i].type === "assistant_message") return i;
@@ -81,79 +83,83 @@ function Messages({ chat, onSuggestion }: { chat: ChatView; onSuggestion(text: s
   })();
 
   return (
-    <div
-      className="chat-scroll"
-      ref={scroller}
-      onScroll={(event) => {
-        const element = event.currentTarget;
-        pinned.current = element.scrollHeight - element.scrollTop - element.clientHeight < 48;
-      }}
-    >
-      {chat.loadingThread && <p className="chat-status">Loading conversation…</p>}
-      {!chat.loadingThread && items.length === 0 && !streaming && !state.error && (
-        <div className="chat-empty">
-          <p className="chat-empty-title">How can I help with your tasks?</p>
-          <div className="suggestions">
-            {SUGGESTIONS.map((text) => (
-              <button key={text} type="button" className="chip" onClick={() => onSuggestion(text)}>
-                {text}
-              </button>
-            ))}
-          </div>
-        </div>
-      )}
-      {chat.hasEarlier && (
-        <button type="button" className="btn btn-secondary btn-small load-earlier" onClick={() => void chat.loadEarlier()}>
-          Load earlier messages
-        </button>
-      )}
-      <ol className="messages" role="log" aria-live="polite" aria-busy={streaming} aria-label="Conversation">
-        {state.items.map((item, index) =>
-          isVisibleItem(item) ? (
-            <li key={item.id} className={`message message-${item.type === "user_message" ? "user" : "assistant"}`}>
-              <ItemView item={item} chat={chat} index={index} isLastAssistant={index === lastAssistantIndex} />
-            </li>
-          ) : null,
-        )}
-      </ol>
-      {state.progress && (
-        <p className="chat-progress" role="status">
-          <span className="spinner" aria-hidden="true" /> {state.progress.text}
-        </p>
-      )}
-      {streaming && !state.progress && lastItemIsUser(state.items) && (
-        <p className="chat-progress" role="status">
-          <span className="typing" aria-hidden="true">
-            <i />
-            <i />
-            <i />
-          </span>
-          <span className="visually-hidden">Assistant is thinking</span>
-        </p>
-      )}
-      {state.notices.map((notice, index) => (
-        <div key={index} className={`notice notice-${notice.level}`} role="status">
-          {notice.title && <strong>{notice.title}</strong>}
-          <Markdown text={notice.message} />
-        </div>
-      ))}
-      {chat.stopped && !streaming && (
-        <div className="chat-stopped">
-          <span>Response stopped.</span>
-          <button type="button" className="btn btn-secondary btn-small" onClick={chat.retry}>
-            <Icon name="retry" size={16} /> Retry
-          </button>
-        </div>
-      )}
-      {state.error && !streaming && (
-        <div className="chat-error" role="alert">
-          <span>{state.error.message}</span>
-          {state.error.allowRetry && (
-            <button type="button" className="btn btn-secondary btn-small" onClick={chat.retry}>
-              <Icon name="retry" size={16} /> Retry
+    <div className="chat-body">
+      <div className="chat-scroll" ref={follow.scroller}>
+        <div className="chat-scroll-content" ref={follow.content}>
+          {chat.loadingThread && <p className="chat-status">Loading conversation…</p>}
+          {!chat.loadingThread && items.length === 0 && !streaming && !state.error && (
+            <div className="chat-empty">
+              <p className="chat-empty-title">How can I help with your tasks?</p>
+              <div className="suggestions">
+                {SUGGESTIONS.map((text) => (
+                  <button key={text} type="button" className="chip" onClick={() => onSuggestion(text)}>
+                    {text}
+                  </button>
+                ))}
+              </div>
+            </div>
+          )}
+          {chat.hasEarlier && (
+            <button type="button" className="btn btn-secondary btn-small load-earlier" onClick={() => void chat.loadEarlier()}>
+              Load earlier messages
             </button>
           )}
+          <div role="log" aria-live="polite" aria-busy={streaming} aria-label="Conversation">
+            <ol className="messages">
+              {state.items.map((item, index) =>
+                isVisibleItem(item) ? (
+                  <li key={item.id} className={`message message-${item.type === "user_message" ? "user" : "assistant"}`}>
+                    <ItemView item={item} chat={chat} index={index} isLastAssistant={index === lastAssistantIndex} />
+                  </li>
+                ) : null,
+              )}
+            </ol>
+          </div>
+          {state.progress && (
+            <p className="chat-progress" role="status">
+              <span className="spinner" aria-hidden="true" /> {state.progress.text}
+            </p>
+          )}
+          {streaming && !state.progress && lastItemIsUser(state.items) && (
+            <p className="chat-progress" role="status">
+              <span className="typing" aria-hidden="true">
+                <i />
+                <i />
+                <i />
+              </span>
+              <span className="visually-hidden">Assistant is thinking</span>
+            </p>
+          )}
+          {state.notices.map((notice, index) => (
+            <div key={index} className={`notice notice-${notice.level}`} role="status">
+              {notice.title && <strong>{notice.title}</strong>}
+              <Markdown text={notice.message} />
+            </div>
+          ))}
+          {chat.stopped && !streaming && (
+            <div className="chat-stopped">
+              <span>Response stopped.</span>
+              <button type="button" className="btn btn-secondary btn-small" onClick={chat.retry}>
+                <Icon name="retry" size={16} /> Retry
+              </button>
+            </div>
+          )}
+          {state.error && !streaming && (
+            <div className="chat-error" role="alert">
+              <span>{state.error.message}</span>
+              {state.error.allowRetry && (
+                <button type="button" className="btn btn-secondary btn-small" onClick={chat.retry}>
+                  <Icon name="retry" size={16} /> Retry
+                </button>
+              )}
+            </div>
+          )}
         </div>
+      </div>
+      {follow.hasUnseen && (
+        <button type="button" className="jump-latest" onClick={jumpToLatest}>
+          <Icon name="arrowDown" size={16} /> New messages
+        </button>
       )}
     </div>
   );
@@ -283,8 +289,14 @@ function Composer({ streaming, canStop, onSend, onStop }: { streaming: boolean; 
       submit();
     }
   };
+  const wasStreaming = useRef(false);
   useEffect(() => {
-    if (!streaming) input.current?.focus({ preventScroll: true });
+    // After a reply, the composer takes focus back if the user was in the chat; on page load it
+    // does not, so the keyboard starts at the top of the page (skip link, then the dashboard).
+    const active = document.activeElement;
+    const inChat = active === document.body || active === null || input.current?.closest(".chat")?.contains(active);
+    if (!streaming && wasStreaming.current && inChat) input.current?.focus({ preventScroll: true });
+    wasStreaming.current = streaming;
   }, [streaming]);
   return (
     <form

@@ -1,8 +1,10 @@
 import { useCallback, useEffect, useRef, useState } from "react";
 import { ApiError, isAbortError } from "../api/problem";
-import type { ChatKitClient } from "../chatkit/client";
+import type { Task, TaskEvent, TaskPage } from "../api/types";
+import type { ChatKitClient, FetchLike } from "../chatkit/client";
 import { requests } from "../chatkit/requests";
 import { applyEvent, emptyThreadState, loadedThreadState, type ThreadState } from "../chatkit/threadState";
+import { itemsWithTaskState, stateAfter, stateOf, taskEvents, taskIdsIn } from "./liveTaskWidgets";
 import type {
   ActionConfig,
   FeedbackKind,
@@ -48,8 +50,25 @@ function errorText(error: unknown): string {
   return "The connection was lost before the reply finished.";
 }
 
+/** A fresh key for one sent message; a resend of the same request carries the same key. */
+function messageKey(): string {
+  return typeof crypto.randomUUID === "function" ? crypto.randomUUID() : `${Date.now()}-${Math.random().toString(36).slice(2)}`;
+}
+
+/** The user's tasks by id, or null when they could not all be read. */
+async function currentTasks(fetch: FetchLike): Promise<Map<string, Task> | null> {
+  try {
+    const response = await fetch("/api/v1/tasks?status=all&limit=200", { headers: { Accept: "application/json" } });
+    if (!response.ok) return null;
+    const page = (await response.json()) as TaskPage;
+    return page.next_cursor ? null : new Map(page.tasks.map((task) => [task.id, task]));
+  } catch {
+    return null;
+  }
+}
+
 /** Chat state and operations on top of the ChatKit protocol client. */
-export function useChat(client: ChatKitClient, storageKey: string): ChatView {
+export function useChat(client: ChatKitClient, storageKey: string, fetch?: FetchLike): ChatView {
   const [threads, setThreads] = useState<ThreadMetadata[]>([]);
   const [threadsError, setThreadsError] = useState<string | null>(null);
   const [state, setState] = useState<ThreadState>(emptyThreadState);
@@ -61,6 +80,14 @@ export function useChat(client: ChatKitClient, storageKey: string): ChatView {
   const controller = useRef<AbortController | null>(null);
   const stateRef = useRef(state);
   const lastRequest = useRef<StreamingRequest | null>(null);
+  const sawUserMessage = useRef(false);
+  // Other tabs of the same user hear of every thread this tab changed, and show it too.
+  const tabs = useRef<BroadcastChannel | null>(null);
+  const tellTabs = useCallback((threadId: string | null | undefined, deleted = false) => {
+    if (threadId) tabs.current?.postMessage({ threadId, deleted });
+  }, []);
+  const showCurrentTasks = useRef<(items: ThreadItem[]) => Promise<void>>(async () => {});
+  const showStoredAnswer = useRef<() => Promise<void>>(async () => {});
   stateRef.current = state;
 
   const refreshThreads = useCallback(async () => {
@@ -87,6 +114,9 @@ export function useChat(client: ChatKitClient, storageKey: string): ChatView {
 
   const onEvent = useCallback(
     (event: ThreadStreamEvent) => {
+      if ((event.type === "thread.item.added" || event.type === "thread.item.done") && event.item.type === "user_message") {
+        sawUserMessage.current = true;
+      }
       setState((current) => applyEvent(current, event));
       if (event.type === "thread.created" || event.type === "thread.updated") {
         const { items: _items, ...metadata } = event.thread;
@@ -104,6 +134,7 @@ export function useChat(client: ChatKitClient, storageKey: string): ChatView {
       const abort = new AbortController();
       controller.current = abort;
       lastRequest.current = body;
+      sawUserMessage.current = false;
       setStreaming(true);
       setStopped(false);
       setState((current) => ({ ...current, error: null, progress: null, notices: [] }));
@@ -112,6 +143,9 @@ export function useChat(client: ChatKitClient, storageKey: string): ChatView {
       } catch (error) {
         if (isAbortError(error)) {
           setStopped(true);
+        } else if (error instanceof ApiError && error.status === 409) {
+          // The server already has this message (a resend after a lost connection): show what it did.
+          void showStoredAnswer.current();
         } else {
           setState((current) => ({ ...current, progress: null, error: { message: errorText(error), allowRetry: true } }));
         }
@@ -119,15 +153,17 @@ export function useChat(client: ChatKitClient, storageKey: string): ChatView {
         if (controller.current === abort) controller.current = null;
         setStreaming(false);
         setState((current) => ({ ...current, progress: null }));
+        tellTabs(stateRef.current.thread?.id);
       }
     },
-    [client, onEvent],
+    [client, onEvent, tellTabs],
   );
 
   const send = useCallback(
     (text: string) => {
       const threadId = stateRef.current.thread?.id;
-      void runStream(threadId ? requests.addUserMessage(threadId, text) : requests.createThread(text));
+      const key = messageKey();
+      void runStream(threadId ? requests.addUserMessage(threadId, text, key) : requests.createThread(text, key));
     },
     [runStream],
   );
@@ -138,17 +174,21 @@ export function useChat(client: ChatKitClient, storageKey: string): ChatView {
     (userMessageId: string) => {
       const thread = stateRef.current.thread;
       if (!thread) return;
-      // The server drops everything after that message without streaming removals; mirror it here.
-      setState((current) => {
-        const index = current.items.findIndex((item) => item.id === userMessageId);
-        return index === -1 ? current : { ...current, items: current.items.slice(0, index + 1) };
-      });
+      // The server streams a removal for each item of the old answer it drops; what the old answer
+      // changed (a task card) stays, so it is not removed here in advance.
       void runStream(requests.retryAfterItem(thread.id, userMessageId));
     },
     [runStream],
   );
 
   const retry = useCallback(() => {
+    const last = lastRequest.current;
+    if (last && (last.type === "threads.create" || last.type === "threads.add_user_message") && !sawUserMessage.current) {
+      // The message may or may not have reached the server: resend it with the same key, which
+      // the server runs at most once.
+      void runStream(last);
+      return;
+    }
     const current = stateRef.current;
     const lastUser = [...current.items].reverse().find((item) => item.type === "user_message");
     if (current.thread && lastUser) regenerate(lastUser.id);
@@ -196,7 +236,9 @@ export function useChat(client: ChatKitClient, storageKey: string): ChatView {
           client.request<Thread>(requests.getThread(threadId)),
           client.request<Page<ThreadItem>>(requests.listItems(threadId, 100)),
         ]);
-        setState(loadedThreadState(thread, [...page.data].reverse()));
+        const items = [...page.data].reverse();
+        setState(loadedThreadState(thread, items));
+        void showCurrentTasks.current(items);
         setEarlierCursor(page.has_more ? (page.after ?? null) : null);
         setFeedback({});
         rememberThread(threadId);
@@ -235,8 +277,9 @@ export function useChat(client: ChatKitClient, storageKey: string): ChatView {
       void _items;
       setThreads((list) => list.map((entry) => (entry.id === threadId ? { ...entry, ...metadata, title } : entry)));
       setState((current) => (current.thread?.id === threadId ? { ...current, thread: { ...current.thread, title } } : current));
+      tellTabs(threadId);
     },
-    [client],
+    [client, tellTabs],
   );
 
   const deleteThread = useCallback(
@@ -244,9 +287,83 @@ export function useChat(client: ChatKitClient, storageKey: string): ChatView {
       await client.request(requests.deleteThread(threadId));
       setThreads((list) => list.filter((entry) => entry.id !== threadId));
       if (stateRef.current.thread?.id === threadId) newThread();
+      tellTabs(threadId, true);
     },
-    [client, newThread],
+    [client, newThread, tellTabs],
   );
+
+  // Task widgets in a loaded thread show each task as it is now, not as it was when shown.
+  showCurrentTasks.current = async (loaded: ThreadItem[]) => {
+    if (!fetch) return;
+    const ids = new Set(loaded.flatMap((item) => (item.type === "widget" ? taskIdsIn(item.widget) : [])));
+    if (ids.size === 0) return;
+    const tasks = await currentTasks(fetch);
+    if (!tasks) return;
+    setState((current) => {
+      let items = current.items;
+      for (const id of ids) {
+        const task = tasks.get(id);
+        items = itemsWithTaskState(items, id, task ? stateOf(task) : { deleted: true });
+      }
+      return items === current.items ? current : { ...current, items };
+    });
+  };
+
+  useEffect(() => {
+    const onTask = (event: Event) => {
+      const change = (event as CustomEvent<TaskEvent>).detail;
+      const state = stateAfter(change);
+      if (!state) return;
+      setState((current) => {
+        const items = itemsWithTaskState(current.items, change.task_id, state);
+        return items === current.items ? current : { ...current, items };
+      });
+    };
+    taskEvents.addEventListener("task", onTask);
+    return () => taskEvents.removeEventListener("task", onTask);
+  }, []);
+
+  showStoredAnswer.current = async () => {
+    const threadId = stateRef.current.thread?.id;
+    if (threadId) {
+      await openThread(threadId);
+      return;
+    }
+    const page = await client.request<Page<ThreadMetadata>>(requests.listThreads(1));
+    setThreads((list) => [...page.data, ...list.filter((entry) => !page.data.some((thread) => thread.id === entry.id))]);
+    if (page.data[0]) await openThread(page.data[0].id);
+  };
+
+  useEffect(() => {
+    if (typeof BroadcastChannel === "undefined") return;
+    const channel = new BroadcastChannel(`${storageKey}.changes`);
+    tabs.current = channel;
+    channel.onmessage = (message: MessageEvent<{ threadId?: unknown; deleted?: unknown }>) => {
+      const threadId = typeof message.data?.threadId === "string" ? message.data.threadId : null;
+      if (!threadId) return;
+      void refreshThreads();
+      if (stateRef.current.thread?.id !== threadId || controller.current) return;
+      if (message.data.deleted === true) {
+        setState(emptyThreadState);
+        return;
+      }
+      // Quietly bring the open thread up to date (no "Loading" in between).
+      void Promise.all([
+        client.request<Thread>(requests.getThread(threadId)),
+        client.request<Page<ThreadItem>>(requests.listItems(threadId, 100)),
+      ]).then(([thread, page]) => {
+        if (stateRef.current.thread?.id !== threadId || controller.current) return;
+        const items = [...page.data].reverse();
+        setState(loadedThreadState(thread, items));
+        setEarlierCursor(page.has_more ? (page.after ?? null) : null);
+        void showCurrentTasks.current(items);
+      }, () => undefined);
+    };
+    return () => {
+      channel.close();
+      tabs.current = null;
+    };
+  }, [client, refreshThreads, storageKey]);
 
   useEffect(() => {
     void refreshThreads();

@@ -13,11 +13,14 @@ export function textInput(text: string): UserMessageInput {
 
 /** Builders for every request the web app sends; each returns the exact JSON body. */
 export const requests = {
-  createThread(text: string): StreamingRequest {
-    return { type: "threads.create", params: { input: textInput(text) } };
+  /** `messageKey` makes a resent copy of the same message (a network retry) run at most once. */
+  createThread(text: string, messageKey?: string): StreamingRequest {
+    const request: StreamingRequest = { type: "threads.create", params: { input: textInput(text) } };
+    return messageKey ? { ...request, metadata: { message_key: messageKey } } : request;
   },
-  addUserMessage(threadId: string, text: string): StreamingRequest {
-    return { type: "threads.add_user_message", params: { thread_id: threadId, input: textInput(text) } };
+  addUserMessage(threadId: string, text: string, messageKey?: string): StreamingRequest {
+    const request: StreamingRequest = { type: "threads.add_user_message", params: { thread_id: threadId, input: textInput(text) } };
+    return messageKey ? { ...request, metadata: { message_key: messageKey } } : request;
   },
   retryAfterItem(threadId: string, itemId: string): StreamingRequest {
     return { type: "threads.retry_after_item", params: { thread_id: threadId, item_id: itemId } };

@@ -27,10 +27,28 @@ export function TaskEditor({
   const [saving, setSaving] = useState(false);
   const [error, setError] = useState<string | null>(null);
 
+  const blank = !title.trim() && !description.trim() && !due && priority === "normal" && !tags.trim();
+  // The quick-add form folds back (and forgets its complaint) once it is left empty.
+  const fold = () => {
+    setError(null);
+    if (!task) setExpanded(false);
+  };
+
   return (
     <form
       className={`task-editor${task ? " editing" : ""}`}
       aria-label={task ? `Edit “${task.title}”` : "New task"}
+      onBlur={(event) => {
+        if (!task && blank && !event.currentTarget.contains(event.relatedTarget as Node | null)) fold();
+      }}
+      onKeyDown={(event) => {
+        if (event.key !== "Escape") return;
+        if (onCancel) onCancel();
+        else if (blank) {
+          fold();
+          (event.target as HTMLElement).blur?.();
+        } else setError(null);
+      }}
       onSubmit={(event) => {
         event.preventDefault();
         const trimmed = title.trim();
@@ -59,19 +77,46 @@ export function TaskEditor({
         <label htmlFor={`${idPrefix}-title`} className="visually-hidden">
           Task title
         </label>
-        <input
-          id={`${idPrefix}-title`}
-          className="input editor-title"
-          placeholder={task ? "Title" : "Add a task…"}
-          value={title}
-          maxLength={200}
-          onChange={(event) => setTitle(event.target.value)}
-          onFocus={() => setExpanded(true)}
-          autoFocus={Boolean(task)}
-          onKeyDown={(event) => {
-            if (event.key === "Escape" && onCancel) onCancel();
-          }}
-        />
+        {task ? (
+          // Editing: the field grows to show the whole title (a phone would cut a long one off).
+          <textarea
+            id={`${idPrefix}-title`}
+            className="input editor-title editor-title-grow"
+            placeholder="Title"
+            rows={1}
+            value={title}
+            maxLength={200}
+            onChange={(event) => {
+              setTitle(event.target.value.replace(/\n/g, " "));
+              if (error && event.target.value.trim()) setError(null);
+            }}
+            onKeyDown={(event) => {
+              if (event.key === "Enter" && !event.shiftKey && !event.nativeEvent.isComposing) {
+                event.preventDefault();
+                event.currentTarget.form?.requestSubmit();
+              }
+            }}
+            autoFocus
+            aria-invalid={error ? true : undefined}
+            aria-describedby={error ? `${idPrefix}-error` : undefined}
+          />
+        ) : (
+          <input
+            id={`${idPrefix}-title`}
+            className="input editor-title"
+            placeholder="Add a task…"
+            value={title}
+            maxLength={200}
+            onChange={(event) => {
+              setTitle(event.target.value);
+              if (error && event.target.value.trim()) setError(null);
+            }}
+            onFocus={() => setExpanded(true)}
+            onClick={() => setExpanded(true)}
+            aria-invalid={error ? true : undefined}
+            aria-describedby={error ? `${idPrefix}-error` : undefined}
+          />
+        )}
         <button type="submit" className="btn btn-primary" disabled={saving}>
           {task ? "Save" : "Add"}
         </button>
@@ -106,7 +151,7 @@ export function TaskEditor({
         </div>
       )}
       {error && (
-        <p className="form-error" role="alert">
+        <p className="form-error" role="alert" id={`${idPrefix}-error`}>
           {error}
         </p>
       )}

@@ -2,6 +2,7 @@ import { useCallback, useEffect, useRef, useState } from "react";
 import { ApiError } from "../api/problem";
 import { TasksApi, compareTasks, matchesFilters, type FetchLike, type TaskFilters } from "../api/tasks";
 import type { Task, TaskEvent } from "../api/types";
+import { publishTaskEvent } from "../chat/liveTaskWidgets";
 import { TaskEventStream, type StreamStatus } from "../events/taskEventStream";
 
 export interface TasksView {
@@ -65,6 +66,7 @@ export function useTasks(api: TasksApi, fetch: FetchLike, filters: TaskFilters):
       url: "/api/v1/events",
       fetch,
       onEvent: (event: TaskEvent) => {
+        publishTaskEvent(event);
         if (event.task) upsert(event.task);
         else if (event.type === "task.deleted") setTasks((list) => list.filter((task) => task.id !== event.task_id));
         else reload();

@@ -22,6 +22,7 @@ const PATHS: Record<string, string> = {
   bolt: "M13 3L5 14h6l-1 7 8-11h-6z",
   circle: "M12 20a8 8 0 1 1 0-16 8 8 0 0 1 0 16z",
   dot: "M12 12h.01",
+  arrowDown: "M12 5v14M6 13l6 6 6-6",
 };
 
 /** Inline SVG icons (bundled, nothing fetched). Decorative: the control carries the label. */

@@ -139,7 +139,7 @@ function ActionButton({
       }}
     >
       {iconStart && <WidgetIcon name={iconStart} />}
-      {label && <span>{label}</span>}
+      {label && <span className="wbutton-label">{label}</span>}
       {iconEnd && <WidgetIcon name={iconEnd} />}
     </button>
   );

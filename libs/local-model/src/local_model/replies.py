@@ -34,7 +34,6 @@ HELP = (
     '("what\'s due this week?", "show completed"), mark them done or reopen them, change a '
     "title, due date, priority or tags, delete them, clear completed ones, and undo my last change."
 )
-LIST_LIMIT = 10
 
 
 def _day(value: object, today: date) -> str | None:
@@ -109,29 +108,17 @@ def _describe_filters(request: Understanding, today: date) -> str:
 
 
 def listed(tasks: Sequence[dict[str, Any]], more: bool, request: Understanding, today: date) -> str:
-    """Reply to list_tasks' result: a count and a numbered list (numbered as displayed)."""
+    """Reply to list_tasks' result: one sentence with the count.
+
+    The task list widget shows the tasks themselves (numbered, with their state); the reply
+    does not repeat them.
+    """
     noun = _describe_filters(request, today)
     if not tasks:
         return f"You have no {noun}."
     count = len(tasks)
     label = noun if count != 1 else noun.replace("tasks", "task", 1)
-    lines = [f"You have {'at least ' if more else ''}{count} {label}:"]
-    for index, task in enumerate(tasks[:LIST_LIMIT], start=1):
-        line = f"{index}. {_title(task)}"
-        details = []
-        due = _day(task.get("due_date"), today)
-        if due:
-            details.append(f"due {due}")
-        if task.get("priority") == "high":
-            details.append("high priority")
-        if task.get("completed") and request.status != "completed":
-            details.append("done")
-        if details:
-            line += " (" + ", ".join(details) + ")"
-        lines.append(line)
-    if count > LIST_LIMIT:
-        lines.append(f"…and {count - LIST_LIMIT} more.")
-    return "\n".join(lines)
+    return f"You have {'at least ' if more else ''}{count} {label}."
 
 
 def completed(task: dict[str, Any]) -> str:

@@ -27,8 +27,10 @@ from chatkit.types import (
     WidgetItem,
 )
 from pydantic import ValidationError
+from redis.asyncio import Redis
 
 from chat_gateway.chat.limits import check_request_limits, oversized_request
+from chat_gateway.chat.message_keys import InvalidMessageKeyError, first_delivery, message_key
 from chat_gateway.chat.metrics import RATE_LIMITED
 from chat_gateway.chat.rate_limit import TurnRateLimiter
 from chat_gateway.chat.request_context import RequestContext
@@ -121,12 +123,24 @@ async def _check_rows(server: ChatServer, request: ChatKitReq, context: RequestC
             raise ChatRequestError(400, "Actions can only come from widgets.")
 
 
+async def _check_first_delivery(
+    request: ThreadsCreateReq | ThreadsAddUserMessageReq, context: RequestContext, redis: Redis
+) -> None:
+    try:
+        key = message_key(request.metadata)
+    except InvalidMessageKeyError as exc:
+        raise ChatRequestError(400, str(exc)) from exc
+    if key is not None and not await first_delivery(redis, context.user_id, key):
+        raise ChatRequestError(409, "This message was already received.")
+
+
 async def _preflight(
     server: ChatServer,
     request: ChatKitReq,
     context: RequestContext,
     settings: Settings,
     limiter: TurnRateLimiter,
+    redis: Redis,
 ) -> None:
     """Refuse what the SDK would turn into a 500 or a half-open stream, before it runs."""
     _validate(request, settings)
@@ -139,6 +153,8 @@ async def _preflight(
     if not isinstance(request, _TURNS):
         await _check_rows(server, request, context)
         return
+    if isinstance(request, ThreadsCreateReq | ThreadsAddUserMessageReq):
+        await _check_first_delivery(request, context, redis)
     # A turn is counted in Redis while its thread (and history) is read from PostgreSQL.
     if isinstance(request, ThreadsRetryAfterItemReq):
         reads = _check_rows(server, request, context)
@@ -163,6 +179,7 @@ async def check_request(
     server: ChatServer,
     settings: Settings,
     limiter: TurnRateLimiter,
+    redis: Redis,
 ) -> ChatKitReq:
     """The request ``body`` holds, once nothing in it is refused."""
     if (too_large := oversized_request(body, settings)) is not None:
@@ -180,5 +197,5 @@ async def check_request(
     if contains_nul(body):
         raise ChatRequestError(400, NUL_REFUSED)
     check_request_limits(request, settings)
-    await _preflight(server, request, context, settings, limiter)
+    await _preflight(server, request, context, settings, limiter, redis)
     return request

@@ -10,6 +10,7 @@ from uuid import UUID
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from chatkit.types import ThreadItem, ThreadMetadata
+from chatkit.widgets import DynamicWidgetRoot
 
 DEFAULT_TIMEZONE = "UTC"
 
@@ -37,6 +38,9 @@ class RequestContext:
     # Writes that run beside the rest of the request (the turn's message, undo records), each
     # with whether it writes thread items.
     deferred: list[tuple[asyncio.Task[None], bool]] = field(default_factory=list)
+    # The widget of the turn's latest lookup (list_tasks, get_task), shown only if the turn
+    # ends on it: a lookup the assistant makes on its way to a change is not its answer.
+    lookup_widget: tuple[DynamicWidgetRoot, str] | None = None
 
     def defer(self, write: Coroutine[Any, Any, None], *, item: bool = False) -> None:
         """Run ``write`` beside the rest of the request; ``settle`` waits for it.

@@ -48,7 +48,12 @@ async def chatkit(request: Request, user_id: CurrentUser, resources: ResourcesDe
     )
     try:
         parsed = await check_request(
-            await request.body(), context, server, resources.settings, resources.turn_limiter
+            await request.body(),
+            context,
+            server,
+            resources.settings,
+            resources.turn_limiter,
+            resources.redis,
         )
         result = await server.process_request(parsed, context)
     except ChatRequestError as exc:

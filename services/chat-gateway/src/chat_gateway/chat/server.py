@@ -22,9 +22,11 @@ from chatkit.types import (
     ThreadItem,
     ThreadItemAddedEvent,
     ThreadItemDoneEvent,
+    ThreadItemRemovedEvent,
     ThreadItemReplacedEvent,
     ThreadItemUpdatedEvent,
     ThreadMetadata,
+    ThreadsRetryAfterItemReq,
     ThreadStreamEvent,
     UserMessageItem,
     UserMessageTextContent,
@@ -37,9 +39,17 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 from chat_gateway.chat.assistant import build_agent
 from chat_gateway.chat.history import HistoryCache, TaskHistoryConverter
 from chat_gateway.chat.metrics import CHAT_TURNS, TURN_SECONDS, WIDGET_ACTIONS, action_label
+from chat_gateway.chat.regenerate import kept_reply, records_change
 from chat_gateway.chat.request_context import RequestContext
 from chat_gateway.chat.store import PostgresStore
-from chat_gateway.chat.task_tools import TaskOperations, describe, sentence, user_error
+from chat_gateway.chat.task_tools import (
+    TASK_GONE,
+    TaskOperations,
+    describe,
+    sentence,
+    user_error,
+)
+from chat_gateway.chat.titles import title_for_changes
 from chat_gateway.chat.widgets import (
     ACTION_CANCEL,
     ACTION_COMPLETE,
@@ -50,6 +60,7 @@ from chat_gateway.chat.widgets import (
     held_confirmation,
     outcome_widget,
     row_task,
+    shown_as_deleted,
     task_card_widget,
     widget_kind,
     with_row_replaced,
@@ -176,6 +187,52 @@ class ChatServer(ChatKitServer[RequestContext]):
             return StreamingResult(self._process_streaming(request, context))
         return NonStreamingResult(await self._process_non_streaming(request, context))
 
+    async def _process_streaming_impl(  # type: ignore[override]  # same signature, narrowed context
+        self, request: Any, context: RequestContext
+    ) -> AsyncIterator[ThreadStreamEvent]:
+        if isinstance(request, ThreadsRetryAfterItemReq):
+            async for event in self._regenerate(request, context):
+                yield event
+            return
+        async for event in super()._process_streaming_impl(request, context):
+            yield event
+
+    async def _regenerate(
+        self, request: ThreadsRetryAfterItemReq, context: RequestContext
+    ) -> AsyncIterator[ThreadStreamEvent]:
+        """Replace the answer to a user message, keeping the changes it made (see regenerate)."""
+        thread_id, message_id = request.params.thread_id, request.params.item_id
+        thread = await self.store.load_thread(thread_id, context=context)
+        message = await self.store.load_item(thread_id, message_id, context=context)
+        if not isinstance(message, UserMessageItem):
+            raise InvalidActionError("Only a user message can be retried.")
+        answer: list[ThreadItem] = []
+        after: str | None = message_id
+        while after is not None:
+            page = await self.store.load_thread_items(thread_id, after, 100, "asc", context)
+            answer.extend(page.data)
+            after = page.after if page.has_more else None
+        changes = [item for item in answer if records_change(item)]
+        for item in answer:
+            if item in changes:
+                continue
+            await self.store.delete_thread_item(thread_id, item.id, context=context)
+            yield ThreadItemRemovedEvent(item_id=item.id)
+        if changes:
+            reply = self._assistant_message(thread, context, kept_reply(changes))
+
+            async def kept() -> AsyncIterator[ThreadStreamEvent]:
+                yield reply
+
+            respond = kept
+        else:
+
+            def respond() -> AsyncIterator[ThreadStreamEvent]:
+                return self.respond(thread, message, context)
+
+        async for event in self._process_events(thread, context, respond):
+            yield event
+
     def _new_item_id(self, thread: ThreadMetadata, context: RequestContext) -> str:
         return self.store.generate_item_id("message", thread, context)
 
@@ -200,8 +257,10 @@ class ChatServer(ChatKitServer[RequestContext]):
         """Run the agent on the thread's recent history and stream its answer and widgets."""
         if input_user_message is None:
             return
-        if thread.title is None:
+        auto_title = thread.title is None
+        if auto_title:
             thread.title = title_from(input_user_message)
+        shown: list[dict[str, Any]] = []
         started = time.perf_counter()
         outcome = "ok"
         try:
@@ -223,9 +282,14 @@ class ChatServer(ChatKitServer[RequestContext]):
                 run_config=RunConfig(model_provider=self.model_provider, tracing_disabled=True),
             )
             events = stream_agent_response(agent_context, result)
-            async for event in remap_fake_ids(events, lambda: self._new_item_id(thread, context)):
+            events = remap_fake_ids(events, lambda: self._new_item_id(thread, context))
+            async for event in self._with_lookup_answer(thread, context, events):
+                if isinstance(event, ThreadItemDoneEvent) and isinstance(event.item, WidgetItem):
+                    shown.append(event.item.widget.model_dump(mode="json", exclude_none=True))
                 yield event
             await context.settle()
+            if auto_title and (named := title_for_changes(shown)):
+                thread.title = named
         except Exception as exc:
             if _caused_by(exc, TaskServiceUnavailableError):
                 outcome = "tasks_unavailable"
@@ -238,6 +302,34 @@ class ChatServer(ChatKitServer[RequestContext]):
         finally:
             CHAT_TURNS.labels(outcome).inc()
             TURN_SECONDS.observe(time.perf_counter() - started)
+
+    async def _with_lookup_answer(
+        self,
+        thread: ThreadMetadata,
+        context: RequestContext,
+        events: AsyncIterator[ThreadStreamEvent],
+    ) -> AsyncIterator[ThreadStreamEvent]:
+        """Show the turn's last lookup (a list, a task) once the reply starts, or at the end.
+
+        Lookups the assistant made before a change (finding the task to complete) are
+        dropped by the change itself, so the thread shows the outcome only.
+        """
+
+        async def flush() -> AsyncIterator[ThreadStreamEvent]:
+            pending, context.lookup_widget = context.lookup_widget, None
+            if pending is not None:
+                async for shown in self._new_widget(thread, context, pending[0], pending[1]):
+                    yield shown
+
+        async for event in events:
+            if isinstance(event, ThreadItemAddedEvent) and isinstance(
+                event.item, AssistantMessageItem
+            ):
+                async for shown in flush():
+                    yield shown
+            yield event
+        async for shown in flush():
+            yield shown
 
     async def _history_texts(
         self, thread: ThreadMetadata, message: UserMessageItem, context: RequestContext
@@ -352,13 +444,16 @@ class ChatServer(ChatKitServer[RequestContext]):
         result, undo_id = await self.operations.mutate(
             context, thread.id, tool, {"task_id": task_id}
         )
+        today = context.now().date()
         if result.is_error or not result.structured:
             text = user_error(result.text)
+            if text == TASK_GONE:
+                # The widget shows that the task is gone, not only the sentence below it.
+                yield self._replaced(sender, shown_as_deleted(widget, task_id, today=today))
             async for event in self._new_widget(thread, context, outcome_widget(text), text):
                 yield event
             return
         task = result.structured["task"]
-        today = context.now().date()
         if kind == TASK_CARD:
             headline = "Task completed" if tool == "complete_task" else "Task reopened"
             yield self._replaced(
@@ -418,6 +513,8 @@ class ChatServer(ChatKitServer[RequestContext]):
             if held is None:
                 raise InvalidActionError("This request was already handled.")
             yield self._replaced(sender, outcome_widget("Cancelled. Nothing was changed."))
+            async for event in self._drop_prompt(thread, sender, context):
+                yield event
             return
         held = await confirmations.resolve(context.user_id, thread.id, confirmation_id, "confirmed")
         if held is None:
@@ -433,6 +530,19 @@ class ChatServer(ChatKitServer[RequestContext]):
             return
         text = sentence(describe(tool, result.structured))
         yield self._replaced(sender, outcome_widget(text, undo_id=undo_id))
+        async for event in self._drop_prompt(thread, sender, context):
+            yield event
+
+    async def _drop_prompt(
+        self, thread: ThreadMetadata, sender: WidgetItem, context: RequestContext
+    ) -> AsyncIterator[ThreadStreamEvent]:
+        """Remove the reply that asked to confirm ("… with the buttons below"): once answered,
+        the widget says what happened and the question would stand alone."""
+        page = await self.store.load_thread_items(thread.id, sender.id, 1, "asc", context)
+        prompt = page.data[0] if page.data else None
+        if isinstance(prompt, AssistantMessageItem):
+            await self.store.delete_thread_item(thread.id, prompt.id, context=context)
+            yield ThreadItemRemovedEvent(item_id=prompt.id)
 
     async def _undo(
         self,

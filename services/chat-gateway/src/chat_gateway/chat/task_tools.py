@@ -58,6 +58,9 @@ _VERBS = {
 
 ChatAgentContext = AgentContext[RequestContext]
 
+# Tools that only read: their result is the turn's answer only if nothing follows them.
+LOOKUPS = frozenset({"list_tasks", "get_task"})
+
 # Idempotent tools that change nothing when the task is already in the wanted state; their
 # inverse is only right if the call really changed the task, so its state is read first.
 _STATE_CHANGES = frozenset({"complete_task", "reopen_task", "delete_task", "restore_task"})
@@ -290,12 +293,18 @@ class TaskOperations:
         if tool in CONFIRMABLE:
             output, widget = await self.hold_back(context, thread_id, tool, arguments)
             if widget is not None:
+                context.lookup_widget = None
                 await agent_context.stream_widget(widget, copy_text="Confirmation required")
             return output if isinstance(output, str) else json.dumps(output)
         result, undo_id = await self.mutate(context, thread_id, tool, arguments)
         if not result.is_error and result.structured is not None:
             shown = result_widget(tool, result.structured, undo_id, today=context.now().date())
-            if shown is not None:
+            if tool in LOOKUPS:
+                # Held until the turn's reply starts; an empty list is said in the reply.
+                empty = tool == "list_tasks" and not result.structured.get("tasks")
+                context.lookup_widget = None if empty else shown
+            elif shown is not None:
+                context.lookup_widget = None
                 await agent_context.stream_widget(shown[0], copy_text=shown[1])
         return result.for_model()
 
@@ -305,6 +314,7 @@ class TaskOperations:
         It shows no widget of its own: the model's reply says what was undone, and a widget
         saying it too would show the same sentence twice.
         """
+        agent_context.request_context.lookup_widget = None
         outcome = await self.undo_change(agent_context.request_context, agent_context.thread.id)
         if outcome is None:
             return NOTHING_TO_UNDO

@@ -105,7 +105,7 @@ def _toggle_button(task: Task) -> dict[str, Any]:
         "label": "Reopen" if completed else "Complete",
         "size": "sm",
         "variant": "outline",
-        "iconStart": "check" if not completed else None,
+        "iconStart": "reload" if completed else "check",
         "onClickAction": _action(
             ACTION_REOPEN if completed else ACTION_COMPLETE, {"task_id": str(task["id"])}
         ),
@@ -166,6 +166,7 @@ def _row(n: int, task: Task, today: date) -> dict[str, Any]:
                 "size": "sm",
                 "variant": "ghost",
                 "color": "danger",
+                "iconStart": "delete",
                 "onClickAction": _action(ACTION_DELETE, {"task_id": str(task["id"])}),
             }
             if not task.get("deleted_at")
@@ -394,3 +395,41 @@ def held_confirmation(widget: dict[str, Any]) -> str | None:
                 return held if isinstance(held, str) else None
         pending.extend(c for c in node.get("children") or [] if isinstance(c, dict))
     return None
+
+
+def shown_as_deleted(
+    widget: dict[str, Any], task_id: str, *, today: date | None = None
+) -> DynamicWidgetRoot:
+    """A stored task card or list showing ``task_id`` as deleted (no buttons for it)."""
+    shown = row_task(widget, task_id) if widget_kind(widget) == TASK_LIST else shown_task(widget)
+    gone: Task = {
+        "id": task_id,
+        "title": shown.title if shown else "",
+        "completed": bool(shown and shown.completed),
+        "deleted_at": "gone",
+    }
+    if widget_kind(widget) == TASK_LIST:
+        return with_row_replaced(widget, gone, today=today)
+    headline = _find(widget, lambda c: c.get("key") == "headline")
+    text = str(headline.get("value", "Task")) if headline else "Task"
+    return task_card_widget(gone, headline=text, undo_id=None, today=today)
+
+
+LOOKUP_HEADLINE = "Task"
+
+
+def headline_of(widget: dict[str, Any]) -> str | None:
+    """The headline of a stored task card ("Task added", "Task" for a lookup), or None."""
+    for child in widget.get("children") or []:
+        if isinstance(child, dict) and child.get("key") == "headline":
+            value = child.get("value")
+            return value if isinstance(value, str) else None
+    return None
+
+
+def shows_change(widget: dict[str, Any]) -> bool:
+    """Whether a stored widget shows a change to tasks (or a confirmation of one)."""
+    kind = widget_kind(widget)
+    if kind in (OUTCOME, CONFIRMATION):
+        return True
+    return kind == TASK_CARD and headline_of(widget) not in (None, LOOKUP_HEADLINE)
