@@ -17,7 +17,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-from ..understanding import INTENTS
+from local_model.understanding import INTENTS
+
 from .corpus import generate, load_corpus
 from .trainer import Example, train
 

@@ -71,7 +71,9 @@ def _typo(word: str, rng: random.Random) -> str:
     return word[:i] + word[i] + word[i:]
 
 
-def _noisy(literal: str, rng: random.Random, fillers: dict[str, Any], style: dict[str, bool]) -> str:
+def _noisy(
+    literal: str, rng: random.Random, fillers: dict[str, Any], style: dict[str, bool]
+) -> str:
     words = literal.split(" ")
     known: dict[str, list[str]] = fillers.get("typos", {})
     out = []
@@ -121,7 +123,10 @@ def _value(name: str, rng: random.Random, fillers: dict[str, Any]) -> tuple[str,
 
 
 def _render(
-    template: str, rng: random.Random, fillers: dict[str, Any], style: dict[str, bool],
+    template: str,
+    rng: random.Random,
+    fillers: dict[str, Any],
+    style: dict[str, bool],
     values: dict[str, tuple[str, Any]],
 ) -> str:
     parts: list[str] = []
@@ -192,7 +197,7 @@ def _example(
 
 def generate(corpus: Corpus, seed: int, prefix: str) -> list[dict[str, Any]]:
     """The generated examples (counts per intent from templates.json), then the hand-written."""
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # noqa: S311 - seeded for reproducible corpora, not secrets
     out: list[dict[str, Any]] = []
     for intent in sorted(corpus.templates):
         entries = corpus.templates[intent]

@@ -16,8 +16,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ..classifier import softmax
-from ..features import features
+from local_model.classifier import softmax
+from local_model.features import features
 
 __all__ = ["Example", "fit_temperature", "train"]
 
@@ -57,7 +57,7 @@ def _fit(examples: Sequence[Example], classes: list[str], seed: int) -> _Weights
     vocabulary = {name for name, n in counts.items() if n >= MIN_COUNT}
     width = len(classes)
     weights = _Weights(classes, {name: [0.0] * width for name in vocabulary})
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # noqa: S311 - seeded for reproducible corpora, not secrets
     order = list(range(len(featured)))
     for epoch in range(EPOCHS):
         rng.shuffle(order)
@@ -91,7 +91,7 @@ def train(
     examples: Sequence[Example], classes: list[str], seed: int
 ) -> tuple[dict[str, Any], dict[str, float]]:
     """The weights file's content and a few training figures."""
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # noqa: S311 - seeded for reproducible corpora, not secrets
     groups = sorted({e.group for e in examples})
     held = {g for g in groups if rng.random() < 0.15}
     fitting = [e for e in examples if e.group not in held]
