@@ -7,8 +7,12 @@ import re
 from importlib import resources
 
 _W = r"(?:\s+|$)"
+_VOCABULARY = json.loads(
+    resources.files("local_model").joinpath("data", "vocabulary.json").read_text(encoding="utf-8")
+)
+_WRAPPERS = "|".join(_VOCABULARY["request_wrappers"])
 FILLER = re.compile(
-    r"(?:hi|hey|hello|hiya|yo|ok|okay|k|so|and|also|oh|ah|oops|whoops|ugh|argh|hmm+|um+|uh+|er+m?"
+    rf"(?:{_WRAPPERS}|hi|hey|hello|hiya|yo|ok|okay|k|so|and|also|oh|ah|oops|whoops|ugh|argh|hmm+|um+|uh+|er+m?"
     r"|well|actually|wait|no|nope|please|kindly|quick(?:ly)?|now|then|right|alright|great|cool"
     r"|sorry|btw|by\s+the\s+way|never\s*mind|just|hey\s+there|good\s+(?:morning|afternoon|evening)"
     r"|yes|yeah|yep|sure|perfect|nice|awesome|thanks|thank\s+you|dear\s+assistant|assistant|bot"
@@ -16,7 +20,7 @@ FILLER = re.compile(
     r"|can\s+(?:you|i)|could\s+(?:you|i)|would\s+you|will\s+you|would\s+you\s+mind"
     r"|i\s+(?:want|wanna|need|would\s+like|'d\s+like)\s+(?:you\s+)?to|i'd\s+like\s+(?:you\s+)?to"
     r"|let's|lets|go\s+ahead\s+and|help\s+me|be\s+a\s+dear\s+and|do\s+me\s+a\s+favou?r\s+and"
-    r"|for\s+me|try\s+to|please\s+can\s+you)(?:[\s,:!.-]+|$)"
+    r"|for\s+me|try\s+to|please\s+can\s+you|quick\s+one)(?:[\s,:!.-]+|$)"
 )
 OBLIGATION = re.compile(
     r"(?:i\s+)?(?:really\s+)?(?:need\s+to|have\s+to|gotta|got\s+to|must|should|ought\s+to"
@@ -34,7 +38,7 @@ ADD_VERB = (
 TASK_NOUN = r"(?:task|todo|to-do|to\s+do|reminder|item|entry|one)s?"
 ADD_HEADS = [
     re.compile(
-        rf"(?:{ADD_VERB}|(?:set|make)\s+(?:me\s+)?(?=an?\s))\s+(?:me\s+)?(?:a\s+|an\s+|another\s+"
+        rf"(?:{ADD_VERB}\s+|(?:set|make)\s+(?:me\s+)?(?=an?\s))(?:me\s+)?(?:a\s+|an\s+|another\s+"
         rf"|one\s+more\s+|the\s+)?(?P<prio>(?:high|low|normal|medium|urgent|important|top|critical)"
         rf"(?:[\s-]+priority)?\s+)?(?:new\s+|quick\s+)?{TASK_NOUN}\b(?!\s*#?\d)"
         r"\s*(?:(?:called|named|titled|that\s+says|saying|for\s+me\s+to|for|about|to)\b|[:-])?\s*"

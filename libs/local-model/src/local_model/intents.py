@@ -69,6 +69,12 @@ class Understanding:
     tag: str | None = None
     target: Target | None = None
     new_title: str | None = None
+    shift_days: int | None = None
+    focus: bool = False
+    language: str | None = None
+    unkept: list[str] = field(default_factory=list)
+    confidence: float = 1.0
+    ask: bool = False
 
     def slots(self) -> dict[str, object]:
         """The slots in the evaluation format: lowercase titles, dates as YYYY-MM-DD."""

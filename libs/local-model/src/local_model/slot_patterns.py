@@ -100,4 +100,6 @@ TARGET_LEAD = re.compile(
 TARGET_TAIL = re.compile(
     r"\s+(?:task|todo|to-do|item|reminder|one|thing)$|\s+(?:as\s+)?(?:done|complete|completed|finished)$"
     r"|\s+(?:from|off|on|in)\s+(?:my|the)\s+(?:list|tasks|todo\s+list|to-do\s+list)$|\s+off$"
+    r"|\s+(?:this\s+(?:morning|afternoon|evening)|last\s+night|yesterday|earlier(?:\s+today)?"
+    r"|just\s+now|already|at\s+last|finally)$"
 )

@@ -1,4 +1,12 @@
-"""Understanding of one chat message in the task domain: its intent, slots and confidence."""
+"""Understanding of one chat message: its intent, slots, a confidence, and whether to ask.
+
+Two independent readers look at every message: the intent classifier (learned from the
+corpus, temperature-calibrated) and the rule frames (which also find the slots). When they
+agree, the assistant acts. When they disagree, the classifier's choice wins only when it is
+sure, and its slots are read again under that intent; a state-changing action on an unsure
+reading becomes a short question instead ("Do you want me to add 'X' as a task, or were you
+asking something?"). Context comes first: a reply to a question the assistant asked.
+"""
 
 from __future__ import annotations
 
@@ -6,88 +14,132 @@ import re
 from collections.abc import Sequence
 from datetime import date
 
-from .frame_patterns import FILLER, OBLIGATION
-from .intent_frames import Hit, choose, classify_clause
-from .intents import INTENTS, TARGETED, Target, Understanding
-from .list_filters import list_filters
-from .message_text import clauses, prepare, skip_all
-from .references import (
-    HistoryMessage,
-    Referent,
-    asked_for_title,
-    clarification_options,
-    find_referent,
+from .asking import asked_intent, is_no, is_yes
+from .classifier import Prediction, load_model
+from .dates import find_times
+from .intents import INTENTS, MUTATING, TARGETED, Target, Understanding
+from .language import other_language
+from .references import HistoryMessage, asked_for_title, clarification_options
+from .rule_reading import clarification_answer, read, resolve_pronoun
+
+__all__ = ["ASK_BELOW", "INTENTS", "OVERRIDE", "Target", "Understanding", "understand"]
+
+OVERRIDE = 0.55
+"""The classifier's probability above which its intent replaces a weak rule reading
+(for reading and talking intents)."""
+OVERRIDE_CHANGE = 0.8
+"""The same for an intent that changes tasks: below it, the assistant asks."""
+ASK_BELOW = 0.5
+"""A state-changing reading less sure than this is asked about, not carried out."""
+AGREE_ASK_BELOW = 0.4
+"""Even when both readers agree, a change the classifier gives less than this is asked about."""
+FRAMED = 2.5
+"""Rule frames this strong (a command verb or a clear cue) are not overruled silently."""
+ASK_FROM = 0.3
+"""A state-changing intent the classifier gives at least this is asked about rather than
+ignored when the rules found no request."""
+_RULE_TRUST = {3.0: 0.6, 2.8: 0.5, 2.6: 0.4, 2.5: 0.4, 2.0: 0.3, 1.5: 0.2}
+
+_QUESTION = re.compile(
+    r"^\W*(?:is|are|was|will|would|does|do|did|should|what|what's|whats|when|where|who|why|how"
+    r"|which)\b|\?\s*\W*$",
+    re.IGNORECASE,
 )
-from .targets import read_target
-from .task_fields import TaskFields, fields_from_anywhere, task_fields
-from .update_fields import update_fields
+_REQUEST_QUESTION = re.compile(
+    r"\b(?:can|could|would|will)\s+(?:you|u)\b|\bis\s+it\s+possible\b|\bany\s+chance\b",
+    re.IGNORECASE,
+)
+_FOCUS = re.compile(
+    r"\b(?:focus\s+on|work\s+on\s+(?:next|first|now|today)|most\s+(?:important|urgent|pressing)"
+    r"|prioriti[sz]e\s+(?:today|now|first)|what\s+should\s+i\s+(?:do|tackle|start)"
+    r"(?:\s+\w+)?\s+(?:first|next|today|now))\b",
+    re.IGNORECASE,
+)
+_SHIFT = re.compile(
+    r"\b(?:by|for)\s+(?P<n>\d{1,2}|a|an|one|two|three|four|five|six|seven|a\s+couple\s+of)\s+"
+    r"(?P<unit>days?|weeks?)\b"
+    r"|\bback\s+(?:by\s+)?(?P<n2>\d{1,2}|a|an|one|two|three|four|five|six|seven)\s+(?P<unit2>days?|weeks?)\b"
+    r"|\b(?P<n3>\d{1,2}|a|an|one|two|three|four|five|six|seven)\s+(?P<unit3>days?|weeks?)\s+later\b",
+    re.IGNORECASE,
+)
+_NUMBERS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
+_NUMBERS |= {"seven": 7, "a couple of": 2}
+_RECURRING = re.compile(
+    r"\b(?:every\s+(?:day|week|month|year|morning|evening|night|weekday|other\s+\w+|monday"
+    r"|tuesday|wednesday|thursday|friday|saturday|sunday)s?|daily|weekly|monthly|yearly"
+    r"|each\s+(?:day|week|month))\b",
+    re.IGNORECASE,
+)
 
-__all__ = ["INTENTS", "Target", "Understanding", "understand"]
+
+def _shift_days(message: str) -> int | None:
+    m = _SHIFT.search(message)
+    if m is None:
+        return None
+    raw = m.group("n") or m.group("n2") or m.group("n3")
+    unit = m.group("unit") or m.group("unit2") or m.group("unit3")
+    n = int(raw) if raw.isdigit() else _NUMBERS.get(raw.lower(), 1)
+    return n * (7 if unit.lower().startswith("week") else 1)
 
 
-def _title_of_user_message(text: str, today: date) -> str | None:
-    previous = _understand_message(text, [], today)
-    if previous.intent == "add_task":
-        return previous.title
-    if previous.target is not None and previous.target.kind == "title":
-        return previous.target.text
+def _has_slots(reading: Understanding) -> bool:
+    if reading.intent == "add_task":
+        return bool(reading.title)
+    if reading.intent in TARGETED:
+        return reading.target is not None
+    return True
+
+
+def _follow_up(
+    message: str, history: Sequence[HistoryMessage], today: date
+) -> Understanding | None:
+    asked = asked_intent(history)
+    if asked is None:
+        return None
+    intent, index = asked
+    if is_yes(message):
+        reading, _, _ = read(history[index].text, history[:index], today, forced=intent)
+        resolve_pronoun(reading, history[:index], today)
+        return reading
+    if is_no(message):
+        return Understanding("none")
     return None
 
 
-def _understand_message(
-    message: str, history: Sequence[HistoryMessage], today: date
+def _decide(
+    rule: Understanding,
+    strength: float,
+    negated: frozenset[str],
+    prediction: Prediction,
+    message: str,
+    history: Sequence[HistoryMessage],
+    today: date,
 ) -> Understanding:
-    msg = prepare(message)
-    spans = clauses(msg.masked)
-    hits = [h for span in spans if (h := classify_clause(msg, span[0], span[1], today)) is not None]
-    best = choose(hits)
-    if asked_for_title(history) and (best is None or best.strength < 2.6):
-        best = Hit("add_task", 3, 0, len(msg.masked), arg=0)
-    if best is None:
-        return Understanding("none")
-    result = Understanding(best.intent)
-    if best.intent == "add_task":
-        start = best.arg
-        if start == -2:
-            clause_index = next(i for i, sp in enumerate(spans) if sp[0] == best.start)
-            start = spans[0][0]
-            end = spans[clause_index - 1][1] if clause_index > 0 else best.start
-            s = msg.masked
-            start = skip_all(FILLER, s, start, end)
-            ob = OBLIGATION.match(s, start, end)
-            if ob is not None:
-                start = ob.end()
-            fields = task_fields(msg, start, end, today)
-            tail_fields = TaskFields()
-            fields_from_anywhere(msg, best.end, len(s), today, tail_fields)
-            fields.priority = fields.priority or tail_fields.priority
-            fields.due = fields.due or tail_fields.due
-            fields.tags = fields.tags or tail_fields.tags
-        else:
-            fields = task_fields(msg, start, len(msg.masked), today)
-        result.title = fields.title
-        result.description = fields.description
-        result.due = fields.due
-        result.priority = fields.priority or best.priority
-        result.tags = fields.tags
-        if result.title and re.fullmatch(
-            r"(?:it|this|that|a\s+task|task|one|something)", result.title.lower()
-        ):
-            result.title = None
-    elif best.intent == "list_tasks":
-        list_filters(msg, today, result)
-    elif best.intent == "update_task":
-        update_fields(msg, best.arg if best.arg >= 0 else best.start, today, result)
-    elif best.intent in TARGETED and best.target is not None:
-        result.target = read_target(msg, *best.target)
-        if result.target.kind == "pronoun":
-            for other in hits:
-                if other is not best and other.intent == best.intent and other.target is not None:
-                    candidate = read_target(msg, *other.target)
-                    if candidate.kind != "pronoun":
-                        result.target = candidate
-                        break
-    return result
+    top = prediction.intent
+    p_rule = prediction.probability(rule.intent)
+    if top == rule.intent:
+        trust = _RULE_TRUST.get(strength, 0.0)
+        rule.confidence = p_rule + (1 - p_rule) * trust
+        rule.ask = rule.intent in MUTATING and (
+            rule.confidence < ASK_BELOW or p_rule < AGREE_ASK_BELOW
+        )
+        return rule
+    p_top = 0.0 if top in negated else prediction.confidence
+    framed = strength >= FRAMED
+    if top in MUTATING and p_top >= ASK_FROM:
+        forced, _, _ = read(message, history, today, forced=top)  # type: ignore[arg-type]
+        if _has_slots(forced):
+            forced.confidence = p_top
+            forced.ask = framed or p_top < OVERRIDE_CHANGE
+            if not (framed and rule.intent in MUTATING):
+                return forced
+    elif top not in MUTATING and p_top >= OVERRIDE and not framed:
+        forced, _, _ = read(message, history, today, forced=top)  # type: ignore[arg-type]
+        forced.confidence = p_top
+        return forced
+    rule.confidence = p_rule
+    rule.ask = rule.intent in MUTATING
+    return rule
 
 
 def understand(history: Sequence[HistoryMessage], message: str, today: date) -> Understanding:
@@ -96,40 +148,58 @@ def understand(history: Sequence[HistoryMessage], message: str, today: date) -> 
     Relative dates resolve against `today` (the current date in the user's time zone).
     Pronoun targets ("it", "that one") resolve to the task discussed last in `history`.
     """
-    result = _understand_message(message, history, today)
-    if result.intent in ("none", "add_task", "list_tasks"):
-        answer = _clarification_answer(message, history, today)
+    follow = _follow_up(message, history, today)
+    if follow is not None:
+        return follow
+    language = other_language(message)
+    if language is not None:
+        return Understanding("none", language=language)
+    rule, strength, negated = read(message, history, today)
+    if rule.intent in ("none", "add_task", "list_tasks"):
+        answer = clarification_answer(message, history, today)
         if answer is not None:
+            resolve_pronoun(answer, history, today)
             return answer
-    if result.target is not None and result.target.kind == "pronoun":
-        referent: Referent | None = find_referent(
-            history, lambda text: _title_of_user_message(text, today)
-        )
-        if referent is not None:
-            result.target = Target("title", referent.title, referent.task_id)
+    in_context = asked_for_title(history) or _answers_list(rule, history)
+    if in_context:
+        result = rule
+    else:
+        prediction = load_model().predict(message)
+        result = _decide(rule, strength, negated, prediction, message, history, today)
+    if (
+        result.intent == "add_task"
+        and _QUESTION.search(message)
+        and not (_REQUEST_QUESTION.search(message) and strength >= 3)
+    ):
+        result.ask = True
+        result.confidence = min(result.confidence, ASK_BELOW - 0.01)
+    resolve_pronoun(result, history, today)
+    _extras(result, message)
     return result
 
 
-def _clarification_answer(
-    message: str, history: Sequence[HistoryMessage], today: date
-) -> Understanding | None:
-    """When the previous reply asked which task was meant, a bare answer ("the second one",
-    "the oat milk one") continues the request that raised the question."""
-    index = next(
-        (i for i in range(len(history) - 1, -1, -1) if history[i].role == "assistant"), None
+def _answers_list(rule: Understanding, history: Sequence[HistoryMessage]) -> bool:
+    last = next((m for m in reversed(history) if m.role == "assistant"), None)
+    return (
+        rule.intent == "list_tasks"
+        and last is not None
+        and clarification_options(last.text) is None
+        and bool(re.search(r"\btasks?\b|^\s*\d+\.", last.text))
     )
-    if index is None or clarification_options(history[index].text) is None:
-        return None
-    request = next((i for i in range(index - 1, -1, -1) if history[i].role == "user"), None)
-    if request is None:
-        return None
-    msg = prepare(message)
-    start = skip_all(FILLER, msg.masked, 0, len(msg.masked))
-    if len(msg.masked[start:].split()) > 8:
-        return None
-    answer = read_target(msg, start, len(msg.masked))
-    earlier = _understand_message(history[request].text, history[:request], today)
-    if earlier.intent not in TARGETED:
-        return None
-    earlier.target = answer
-    return earlier
+
+
+def _extras(result: Understanding, message: str) -> None:
+    if _FOCUS.search(message) and result.intent in ("list_tasks", "none", "help"):
+        result.intent = "list_tasks"
+        result.focus = True
+        result.status = result.due_on = result.due_before = None
+        result.ask = False
+    if result.intent == "update_task":
+        result.shift_days = _shift_days(message)
+    changes_due = result.intent in ("add_task", "update_task") and bool(
+        result.due or result.shift_days
+    )
+    if changes_due and find_times(message.lower()):
+        result.unkept.append("time")
+    if result.intent in ("add_task", "update_task") and _RECURRING.search(message):
+        result.unkept.append("recurrence")
