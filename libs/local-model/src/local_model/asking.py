@@ -7,7 +7,7 @@ import re
 from collections.abc import Sequence
 
 from .intents import Intent, Understanding
-from .references import HistoryMessage
+from .references import TITLE_QUESTION, HistoryMessage
 
 __all__ = ["ASK_PREFIX", "asked_intent", "is_no", "is_yes", "question"]
 
@@ -34,6 +34,8 @@ _NO = re.compile(
 
 def question(request: Understanding) -> str:
     """The question to ask about `request` instead of carrying it out."""
+    if request.intent == "add_task" and not request.title:
+        return TITLE_QUESTION
     subject = request.title or (request.target.text if request.target else "") or "that"
     if request.intent == "update_task" and request.target is None:
         subject = "that task"

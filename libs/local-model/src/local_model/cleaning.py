@@ -59,6 +59,9 @@ SHORTHAND: dict[str, str] = {
     "wk": "week",
     "smth": "something",
     "sth": "something",
+    "hihg": "high",
+    "hgih": "high",
+    "prio": "priority",
 }
 
 # Words whose misspelling changes what a message means; title words are never corrected.

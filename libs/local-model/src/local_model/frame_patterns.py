@@ -33,7 +33,7 @@ MANAGE_AFTER_OBLIGATION = re.compile(
 )
 ADD_VERB = (
     r"(?:add|create|make|insert|log|jot\s+down|note\s+down|write\s+down|put\s+down"
-    r"|set\s+up|put|new)"
+    r"|set\s+up|put(?!\s+(?:it|them|those|everything|that|this)\s+back\b)|new)"
 )
 TASK_NOUN = r"(?:task|todo|to-do|to\s+do|reminder|item|entry|one)s?"
 ADD_HEADS = [
@@ -51,14 +51,14 @@ ADD_HEADS = [
         r"\s+(?:to\b|about\b)?\s*"
     ),
     re.compile(
-        r"(?:add|ad|addd|create|insert|jot\s+down|note\s+down|write\s+down|put(?!\s+off\b)|schedule\s+a\s+task)\b\s*"
+        r"(?:add|ad|addd|create|insert|jot\s+down|note\s+down|write\s+down|put(?!\s+off\b)(?!\s+(?:it|them|those|everything|that|this)\s+back\b)|schedule\s+a\s+task)\b\s*"
     ),
 ]
 ADD_TO_UPDATE = re.compile(
     r"add\s+(?:a\s+|an\s+|the\s+|this\s+|some\s+|another\s+)?(?:note|notes|description|comment"
     r"|details?|tags?|labels?|due\s+date|deadline|priority)\b"
 )
-ADD_PRONOUN = re.compile(r"(?:add|put|save|log)\s+(?:it|this|that)\b")
+ADD_PRONOUN = re.compile(r"(?:add|put|save|log)\s+(?:it|this|that)\b(?!\s+back\b)")
 
 DONE_WORD = (
     r"(?:completed|complete|done|finished|checked(?:\s+off)?|ticked(?:\s+off)?|crossed\s+off"
@@ -78,6 +78,7 @@ CLEAR_BARE = re.compile(
 
 UNDO = re.compile(
     r"(?:undo|revert|reverse|roll\s*back|take\s+(?:that|it|this)\s+back|put\s+it\s+back"
+    r"|put\s+(?:them|those|everything|it\s+all)\s+back|go\s+back\s+to\s+(?:how|the\s+way)"
     r"|cancel\s+(?:that|the\s+last)|ctrl\s*\+?\s*z)\b"
 )
 UNDO_ANY = re.compile(

@@ -156,4 +156,9 @@ def choose(hits: list[Hit]) -> Hit | None:
     for found in hits:
         if best is None or found.strength > best.strength:
             best = found
+    if best is not None and best.intent == "undo":
+        # "X isn't finished, put it back": the cue names the task, "put it back" reopens it.
+        reopen = next((h for h in hits if h.intent == "reopen_task" and h.target), None)
+        if reopen is not None:
+            return reopen
     return best

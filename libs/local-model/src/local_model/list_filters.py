@@ -32,6 +32,19 @@ QUERY_NOISE = re.compile(
 )
 
 
+_LOOSE_TAG = re.compile(
+    r"^(?:\W*(?:show|list|see|view|display|get)\s+(?:me\s+)?(?:all\s+)?(?:my\s+|the\s+)?"
+    r"(?:open\s+|pending\s+)?)(?P<tag>[a-z][\w-]*)\s+(?:stuff|tasks|things|items|todos|ones)\b"
+)
+_NOT_TAGS = frozenset(
+    ["all", "my", "the", "open", "pending", "done", "completed", "finished", "overdue", "late", "old", "new", "other", "remaining", "upcoming", "current", "today's", "tomorrow's", "high", "low", "urgent", "important", "unfinished", "outstanding", "active", "recent", "latest", "first", "last", "next", "these", "those"]
+)
+_PRIORITY_FILTER = re.compile(
+    r"\b(?:(?:high|top|highest)[\s-]+prio(?:rity)?|urgent|important|critical)\b"
+    r"|(?P<low>\b(?:low|lowest)[\s-]+prio(?:rity)?\b)"
+)
+
+
 def list_filters(msg: Msg, today: date, result: Understanding) -> None:
     s = msg.masked
     if re.search(
@@ -79,10 +92,16 @@ def list_filters(msg: Msg, today: date, result: Understanding) -> None:
         s,
     )
     hashtag = HASHTAG.search(s)
+    loose = _LOOSE_TAG.search(s)
     if m is not None:
         result.tag = m.group("tag")
     elif hashtag is not None:
         result.tag = hashtag.group("tag")
+    elif loose is not None and loose.group("tag") not in _NOT_TAGS:
+        result.tag = loose.group("tag")
+    priority = _PRIORITY_FILTER.search(s)
+    if priority is not None:
+        result.priority = "low" if priority.group("low") else "high"
     m = QUERY.search(s) or SEARCH.search(s)
     if m is not None and result.tag is None:
         q_start, q_end = m.span("q")

@@ -21,7 +21,10 @@ class Msg:
 
 
 QUOTE = re.compile(r"""(?<![\w'])(['"])(?!\s)(.+?)(?<!\s)\1(?![\w])""")
-CLAUSE_SPLIT = re.compile(r"[!?;]+\s*|\.+(?:\s+|$)|,\s+|\s+-+\s+|\n+")
+CLAUSE_SPLIT = re.compile(
+    r"[!?;]+\s*|\.+(?:\s+|$)|,\s+|\s+-+\s+|\n+"
+    r"|\s+(?:so|and\s+then|then)\s+(?=(?:please\s+)?(?:cross|tick|check|mark|delete|remove|take|reopen)\b)"
+)
 
 
 def prepare(message: str) -> Msg:

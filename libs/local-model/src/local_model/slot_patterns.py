@@ -54,7 +54,7 @@ TAGS_TAIL = re.compile(
 HASHTAG = re.compile(r"(?:^|(?<=\s)|(?<=[,(]))#(?P<tag>[a-z][\w-]{0,31})\b")
 DATE_PREP = re.compile(
     r"(?:(?<![\w'])(?:(?:,|and)\s*)?(?:(?:due|by|on|for|before|until|till|til|at|from|starting|no\s+later\s+than"
-    r"|deadline|due\s+date|due\s+by|due\s+on|by\s+the|on\s+the|in\s+the|sometime|some\s+time|this|the)\s*:?\s+)*)?$"
+    r"|deadline|due\s+date|due\s+by|due\s+on|by\s+the|on\s+the|in\s+the|sometime|some\s+time|this|the|every|each)\s*:?\s+)*)?$"
 )
 TIME_PREP = re.compile(
     r"(?:(?<![\w'])(?:(?:,|and)\s*)?(?:(?:at|by|around|before|after|from)\s+)*)?$"
