@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import date
+from importlib import resources
 
 from .dates import find_dates
 from .intents import Understanding
@@ -37,7 +39,9 @@ _LOOSE_TAG = re.compile(
     r"(?:open\s+|pending\s+)?)(?P<tag>[a-z][\w-]*)\s+(?:stuff|tasks|things|items|todos|ones)\b"
 )
 _NOT_TAGS = frozenset(
-    ["all", "my", "the", "open", "pending", "done", "completed", "finished", "overdue", "late", "old", "new", "other", "remaining", "upcoming", "current", "today's", "tomorrow's", "high", "low", "urgent", "important", "unfinished", "outstanding", "active", "recent", "latest", "first", "last", "next", "these", "those"]
+    json.loads(
+        resources.files("local_model").joinpath("data", "vocabulary.json").read_text("utf-8")
+    )["not_tags"]
 )
 _PRIORITY_FILTER = re.compile(
     r"\b(?:(?:high|top|highest)[\s-]+prio(?:rity)?|urgent|important|critical)\b"
