@@ -318,7 +318,9 @@ async def test_a_time_of_day_is_said_not_to_be_kept() -> None:
 def test_a_priority_filter_is_passed_only_when_the_list_tool_declares_it() -> None:
     today = date(2027, 3, 10)
     turn = TurnInput(message="show high priority tasks")
-    with_priority = {"list_tasks": {"properties": {"status": {}, "priority": {}}}}
-    without = {"list_tasks": {"properties": {"status": {}, "tag": {}}}}
+    with_priority: dict[str, dict[str, Any]] = {
+        "list_tasks": {"properties": {"status": {}, "priority": {}}}
+    }
+    without: dict[str, dict[str, Any]] = {"list_tasks": {"properties": {"status": {}, "tag": {}}}}
     assert decide(turn, with_priority, today) == ToolCall("list_tasks", {"priority": "high"})
     assert decide(turn, without, today) == ToolCall("list_tasks", {})
