@@ -60,6 +60,13 @@ SHORTHAND: dict[str, str] = {
     "smth": "something",
     "sth": "something",
     "hihg": "high",
+    "wensday": "wednesday",
+    "wenesday": "wednesday",
+    "wednsday": "wednesday",
+    "wendsday": "wednesday",
+    "thrusday": "thursday",
+    "tuseday": "tuesday",
+    "shedule": "schedule",
     "hgih": "high",
     "prio": "priority",
 }
@@ -221,6 +228,9 @@ def _strip_symbols(text: str) -> str:
     out = []
     for ch in text:
         if ch in "\u200d\ufe0f":
+            continue
+        if ch in "\u2705\u2714\u2611":
+            out.append(" - done ")
             continue
         if ord(ch) > 0x2000 and unicodedata.category(ch) in _EMOJI_CATEGORIES:
             out.append(" ")

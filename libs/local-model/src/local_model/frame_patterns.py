@@ -12,7 +12,7 @@ _VOCABULARY = json.loads(
 )
 _WRAPPERS = "|".join(_VOCABULARY["request_wrappers"])
 FILLER = re.compile(
-    rf"(?:{_WRAPPERS}|hi|hey|hello|hiya|yo|ok|okay|k|so|and|also|oh|ah|oops|whoops|ugh|argh|hmm+|um+|uh+|er+m?"
+    rf"(?:{_WRAPPERS}|hey\s+there|finally|hi|hey|hello|hiya|yo|ok|okay|k|so|and|also|oh|ah|oops|whoops|ugh|argh|hmm+|um+|uh+|er+m?"
     r"|well|actually|wait|no|nope|please|kindly|quick(?:ly)?|now|then|right|alright|great|cool"
     r"|sorry|btw|by\s+the\s+way|never\s*mind|just|hey\s+there|good\s+(?:morning|afternoon|evening)"
     r"|yes|yeah|yep|sure|perfect|nice|awesome|thanks|thank\s+you|dear\s+assistant|assistant|bot"
@@ -51,7 +51,7 @@ ADD_HEADS = [
         r"\s+(?:to\b|about\b)?\s*"
     ),
     re.compile(
-        r"(?:add|ad|addd|create|insert|jot\s+down|note\s+down|write\s+down|put(?!\s+off\b)(?!\s+(?:it|them|those|everything|that|this)\s+back\b)|schedule\s+a\s+task)\b\s*"
+        r"(?:add|ad|addd|create|insert|jot\s+down|note\s+down|write\s+down|put(?!\s+off\b)(?!\s+(?:it|them|those|everything|that|this)\s+back\b)|schedule\s+a\s+task(?:\s+to)?|stick)\b\s*"
     ),
 ]
 ADD_TO_UPDATE = re.compile(

@@ -57,6 +57,11 @@ class Hit:
     priority: str | None = None
 
 
+def _short(s: str, start: int, end: int) -> bool:
+    """Whether a cue's subject is short enough to name a task, not tell a story."""
+    return len(s[start:end].split()) <= 7
+
+
 def classify_clause(msg: Msg, start: int, end: int, today: date) -> Hit | None:
     s = msg.masked
     pos = skip_all(FILLER, s, start, end)
@@ -129,11 +134,11 @@ def classify_clause(msg: Msg, start: int, end: int, today: date) -> Hit | None:
     if LIST_NOUN_START.match(s, body, end):
         return hit("list_tasks", 2.6)
     m = REOPEN_CUE.match(s, body, end)
-    if m is not None:
+    if m is not None and _short(s, *m.span("t")):
         return hit("reopen_task", 2.5, target=m.span("t"))
     for pattern in COMPLETE_CUES:
         m = pattern.match(s, body, end)
-        if m is not None:
+        if m is not None and _short(s, *m.span("t")):
             return hit("complete_task", 2.5, target=m.span("t"))
     if UNDO_ANY.search(s, body, end):
         return hit("undo", 2.5)

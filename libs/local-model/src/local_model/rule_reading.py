@@ -50,8 +50,11 @@ def _forced_hit(intent: Intent, msg: Msg, spans: list[tuple[int, int]], hits: li
     if best is not None:
         return best
     s = msg.masked
-    end = spans[0][1] if spans else len(s)
-    start = skip_all(FILLER, s, 0, end)
+    spoken = [sp for sp in spans if skip_all(FILLER, s, *sp) < sp[1]] or spans or [(0, len(s))]
+    # A targeted command usually closes a rambling message; a new task's words start it.
+    clause = spoken[-1] if intent in TARGETED else spoken[0]
+    end = clause[1]
+    start = skip_all(FILLER, s, clause[0], end)
     obligation = OBLIGATION.match(s, start, end)
     if obligation is not None:
         start = obligation.end()
@@ -123,6 +126,17 @@ def read(
                     if candidate.kind != "pronoun":
                         result.target = candidate
                         break
+    if result.target is not None and result.target.kind == "pronoun" and best.target:
+        before = [sp for sp in spans if sp[1] <= best.start]
+        if (
+            best.target[0] >= best.target[1] - 1
+            and before
+            and not any(h.start == before[-1][0] for h in hits)
+        ):
+            # "car wash - done": the clause before a bare "done" names the task.
+            candidate = read_target(msg, *before[-1])
+            if candidate.kind != "pronoun":
+                result.target = candidate
     if result.target is not None and result.target.kind == "pronoun":
         for other in negated:
             if other.target is not None:

@@ -34,7 +34,9 @@ BARE_PRIORITY_AFTER = re.compile(
 POLITE_TAIL = re.compile(
     r"(?:[\s,.;:!?-]+|\b(?:please|pls|thanks|thank\s+you|thx|ty|cheers|for\s+me|if\s+you\s+can|when\s+you\s+can"
     r"|will\s+you|would\s+you|ok|okay|too|as\s+well|right\s+now|now|again|then|real\s+quick|quickly"
-    r"|for\s+good|permanently|completely|already|though|lol|mate|buddy)\b)+$"
+    r"|for\s+good|permanently|completely|already|though|lol|mate|buddy|thanks\s+a\s+lot|ta|x+"
+    r"|thank\s+you\s+so\s+much|when\s+you\s+(?:get|have)\s+a\s+(?:chance|sec|second|moment|minute)"
+    r"|cheers\s+mate|thanks\s+heaps|if\s+you\s+could|if\s+possible)\b)+$"
 )
 LIST_PHRASE_TAIL = re.compile(
     r"\s*(?:,\s*)?(?:to|on|in|onto|into|for|from|off)\s+(?:my|the|our)\s+(?:todo\s+|to-do\s+|to\s+do\s+|task\s+"

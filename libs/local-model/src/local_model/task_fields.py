@@ -152,6 +152,13 @@ def _strip_modifiers_head(
     return start, end
 
 
+_TITLE_LEAD = re.compile(
+    r"(?:(?:something|a\s+thing|one|this)\s+(?:for\s+me\s*)?[?:.!,-]+\s*)?"
+    r"(?:(?:that\s+)?(?:i|we)\s+(?:really\s+)?(?:should|need\s+to|must|have\s+to|gotta|ought\s+to"
+    r"|want\s+to)\s+|task\s+(?!to\b))?"
+)
+
+
 def task_fields(msg: Msg, start: int, end: int, today: date) -> TaskFields:
     """Title, description, due, priority and tags of a new task described in [start, end)."""
     s = msg.masked
@@ -176,6 +183,9 @@ def task_fields(msg: Msg, start: int, end: int, today: date) -> TaskFields:
     start, end = _strip_modifiers_tail(msg, start, end, today, fields)
     start, end = _strip_modifiers_head(msg, start, end, today, fields)
     start, end = _strip_modifiers_tail(msg, start, end, today, fields)
+    lead = _TITLE_LEAD.match(s, start, end)
+    if lead is not None and lead.end() < end:
+        start = lead.end()
     m = re.match(r"(?:a\s+)?(?:task|todo|reminder)\s+(?:to|called|named|for)\s+", s[start:end])
     if m is not None:
         start += m.end()
