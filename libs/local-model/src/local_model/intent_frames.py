@@ -57,6 +57,15 @@ class Hit:
     priority: str | None = None
 
 
+_ONTO_LIST = re.compile(
+    r"(?P<verb>(?!(?:take|get|cross|strike|knock|tick|check|move|remove|delete|push|postpone"
+    r"|reschedule|rename|change|set|mark|make|what|whats|show|list|find|search|look|is|are|do"
+    r"|does|anything|any|which|how|see|view|display|tell|give)\b)[a-z]+"
+    r"(?:\s+(?:down|in|up))?)\s+(?!(?:it|them|that|this)\b).+?\s+(?:on|onto|to|in)(?:to)?\s+"
+    r"(?:my|the|our)\s+(?:todo\s+|to-do\s+|to\s+do\s+|task\s+|shopping\s+)?(?:list|tasks|todos)\b"
+)
+
+
 def _short(s: str, start: int, end: int) -> bool:
     """Whether a cue's subject is short enough to name a task, not tell a story."""
     return len(s[start:end].split()) <= 7
@@ -86,6 +95,9 @@ def classify_clause(msg: Msg, start: int, end: int, today: date) -> Hit | None:
         r"\w+\s+\w+\s+to\s+(?:task|#|\d)", s[body:end]
     ):
         return hit("add_task", 2.8, arg=-2)
+    onto = _ONTO_LIST.match(s, body, end)
+    if onto is not None:
+        return hit("add_task", 3, arg=onto.end("verb"))
     for pattern in ADD_HEADS:
         m = pattern.match(s, body, end)
         if m is not None:
