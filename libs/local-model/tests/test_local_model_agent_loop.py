@@ -261,14 +261,14 @@ async def test_a_question_about_the_weather_calls_no_tool_and_creates_nothing() 
 @pytest.mark.anyio
 async def test_an_unsure_request_is_asked_about_and_yes_adds_the_task() -> None:
     board = TaskBoard()
-    asked, asked_calls = await _run(board, "dentist friday?")
+    asked, asked_calls = await _run(board, "kettle tomorrow?")
     assert (board.calls, asked_calls) == ([], [])
-    assert asked == "Do you want me to add 'dentist' as a task, or were you asking something?"
+    assert asked == "Do you want me to add 'kettle' as a task, or were you asking something?"
     reply, _ = await _run(
-        board, _history(("user", "dentist friday?"), ("assistant", asked), then="yes")
+        board, _history(("user", "kettle tomorrow?"), ("assistant", asked), then="yes")
     )
-    assert [(t["title"], t["due_date"]) for t in board.tasks] == [("Dentist", "2027-03-12")]
-    assert reply == "Created task 'Dentist' due Fri, Mar 12."
+    assert [(t["title"], t["due_date"]) for t in board.tasks] == [("Kettle", "2027-03-11")]
+    assert reply == "Created task 'Kettle' due tomorrow."
 
 
 @pytest.mark.anyio

@@ -82,17 +82,17 @@ def test_a_bare_negation_changes_nothing() -> None:
 
 
 def test_an_unsure_change_is_asked_about_and_yes_carries_it_out() -> None:
-    unsure = understand([], "dentist friday?", TODAY)
+    unsure = understand([], "kettle tomorrow?", TODAY)
     assert (unsure.intent, unsure.ask) == ("add_task", True)
     assert unsure.confidence < 0.5
     assert question(unsure) == (
-        "Do you want me to add 'dentist' as a task, or were you asking something?"
+        "Do you want me to add 'kettle' as a task, or were you asking something?"
     )
-    history = _history(("user", "dentist friday?"), ("assistant", question(unsure)))
+    history = _history(("user", "kettle tomorrow?"), ("assistant", question(unsure)))
     confirmed = understand(history, "yes please", TODAY)
     assert (confirmed.intent, confirmed.slots(), confirmed.ask) == (
         "add_task",
-        {"title": "dentist", "due": "2027-03-12"},
+        {"title": "kettle", "due": "2027-03-11"},
         False,
     )
     declined = understand(history, "no", TODAY)

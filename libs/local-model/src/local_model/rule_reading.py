@@ -45,6 +45,37 @@ _NEGATED = re.compile(
 )
 
 
+_STORY_LEAD = re.compile(
+    r"(?:(?:i|we)\s+(?:don't|do\s+not|no\s+longer|won't)\s+(?:need|want|have\s+to\s+do|need\s+to\s+do)"
+    r"|we're\s+not\s+doing|(?:i|we)\s+(?:cancelled|canceled|dropped)|forget(?:\s+about)?)\s+"
+)
+_STORY_TAIL = re.compile(
+    r"\s+(?:(?:isn't|is\s+not|won't\s+be|is\s+no\s+longer)\s+(?:happening|needed|going\s+ahead)"
+    r"|(?:is|was|got|has\s+been)\s+(?:cancelled|canceled|called\s+off|off|scrapped)"
+    r"|any\s*more|after\s+all)\b.*$"
+)
+
+
+def _story_target(
+    msg: Msg, spans: list[tuple[int, int]], hits: list[Hit], best: Hit
+) -> Target | None:
+    """ "X isn't happening, delete it": the clause before the command names the task."""
+    s = msg.masked
+    before = [sp for sp in spans if sp[1] <= best.start and not any(h.start == sp[0] for h in hits)]
+    if not before:
+        return None
+    start, end = before[-1]
+    start = skip_all(FILLER, s, start, end)
+    lead = _STORY_LEAD.match(s, start, end)
+    tail = _STORY_TAIL.search(s, start, end)
+    if lead is None and tail is None:
+        return None
+    start = lead.end() if lead is not None else start
+    end = tail.start() if tail is not None else end
+    candidate = read_target(msg, start, end)
+    return candidate if candidate.kind != "pronoun" and candidate.text else None
+
+
 def _forced_hit(intent: Intent, msg: Msg, spans: list[tuple[int, int]], hits: list[Hit]) -> Hit:
     best = choose([h for h in hits if h.intent == intent])
     if best is not None:
@@ -137,6 +168,10 @@ def read(
             candidate = read_target(msg, *before[-1])
             if candidate.kind != "pronoun":
                 result.target = candidate
+    if result.target is not None and result.target.kind == "pronoun":
+        story = _story_target(msg, spans, hits, best)
+        if story is not None:
+            result.target = story
     if result.target is not None and result.target.kind == "pronoun":
         for other in negated:
             if other.target is not None:

@@ -36,7 +36,8 @@ POLITE_TAIL = re.compile(
     r"|will\s+you|would\s+you|ok|okay|too|as\s+well|right\s+now|now|again|then|real\s+quick|quickly"
     r"|for\s+good|permanently|completely|already|though|lol|mate|buddy|thanks\s+a\s+lot|ta|x+"
     r"|thank\s+you\s+so\s+much|when\s+you\s+(?:get|have)\s+a\s+(?:chance|sec|second|moment|minute)"
-    r"|cheers\s+mate|thanks\s+heaps|if\s+you\s+could|if\s+possible)\b)+$"
+    r"|cheers\s+mate|thanks\s+heaps|if\s+you\s+could|if\s+possible|needs\s+doing"
+    r"|is\s+something\s+(?:i|we)\s+(?:need|have)\s+to\s+do|(?:please|pls)\s+add(?:\s+it)?)\b)+$"
 )
 LIST_PHRASE_TAIL = re.compile(
     r"\s*(?:,\s*)?(?:to|on|in|onto|into|for|from|off)\s+(?:my|the|our)\s+(?:todo\s+|to-do\s+|to\s+do\s+|task\s+"

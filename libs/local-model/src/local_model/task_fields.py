@@ -154,6 +154,10 @@ def _strip_modifiers_head(
 
 _TITLE_LEAD = re.compile(
     r"(?:(?:something|a\s+thing|one|this)\s+(?:for\s+me\s*)?[?:.!,-]+\s*)?"
+    r"(?:(?:remember|don't\s+forget)\s+to\s+|note\s+to\s+self\s*:?\s*|to\s+my\s+list\s*:\s*"
+    r"|(?:enter|save|log|get)\s+a\s+task(?:\s+(?:to|for))?\s*:?\s*|(?:ping|nudge|prompt)\s+me\s+to\s+"
+    r"|i'?d\s+like\s+a\s+reminder\s+to\s+|i'll\s+need\s+to\s+|make\s+sure\s+(?:i|we)\s+"
+    r"|(?:book|put|pencil)\s+(?:in|down)\s+)?"
     r"(?:(?:that\s+)?(?:i|we)\s+(?:really\s+)?(?:should|need\s+to|must|have\s+to|gotta|ought\s+to"
     r"|want\s+to)\s+|task\s+(?!to\b))?"
 )

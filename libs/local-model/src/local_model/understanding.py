@@ -33,6 +33,8 @@ ASK_BELOW = 0.5
 """A state-changing reading less sure than this is asked about, not carried out."""
 AGREE_ASK_BELOW = 0.4
 """Even when both readers agree, a change the classifier gives less than this is asked about."""
+SUPPORT = 0.3
+"""A strong rule frame the classifier gives at least this counts as agreement."""
 FRAMED = 2.5
 """Rule frames this strong (a command verb or a clear cue) are not overruled silently."""
 ASK_FROM = 0.3
@@ -117,7 +119,7 @@ def _decide(
 ) -> Understanding:
     top = prediction.intent
     p_rule = prediction.probability(rule.intent)
-    if top == rule.intent:
+    if top == rule.intent or (strength >= FRAMED and p_rule >= SUPPORT):
         trust = _RULE_TRUST.get(strength, 0.0)
         rule.confidence = p_rule + (1 - p_rule) * trust
         rule.ask = rule.intent in MUTATING and (

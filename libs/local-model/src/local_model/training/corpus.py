@@ -178,12 +178,17 @@ def _example(
         name = m.group(1)
         if name in _AUTO_SLOT:
             slots[_AUTO_SLOT[name]] = values[name][1]
-    for key, raw in spec.get("slots", {}).items():
+
+    def label(raw: Any) -> Any:
+        if isinstance(raw, list):
+            return [label(item) for item in raw]
         if isinstance(raw, str):
             names = _PLACEHOLDER.findall(raw)
-            slots[key] = values[names[0]][1] if names and raw == "{" + names[0] + "}" else raw
-        else:
-            slots[key] = raw
+            return values[names[0]][1] if names and raw == "{" + names[0] + "}" else raw
+        return raw
+
+    for key, raw in spec.get("slots", {}).items():
+        slots[key] = label(raw)
     for key in spec.get("drop", []):
         slots.pop(key, None)
     return {
