@@ -55,7 +55,7 @@ ADD_HEADS = [
     ),
 ]
 ADD_TO_UPDATE = re.compile(
-    r"add\s+(?:a\s+|an\s+|the\s+|this\s+|some\s+|another\s+)?(?:note|notes|description|comment"
+    r"(?:add|ad|addd)\s+(?:a\s+|an\s+|the\s+|this\s+|some\s+|another\s+)?(?:note|notes|description|comment"
     r"|details?|tags?|labels?|due\s+date|deadline|priority)\b"
 )
 ADD_PRONOUN = re.compile(r"(?:add|put|save|log)\s+(?:it|this|that)\b(?!\s+back\b)")
@@ -77,7 +77,7 @@ CLEAR_BARE = re.compile(
 )
 
 UNDO = re.compile(
-    r"(?:undo|revert|reverse|roll\s*back|take\s+(?:that|it|this)\s+back|put\s+it\s+back"
+    r"(?:undo(?!\s+(?:the\s+)?(?:tick|check|completion|completing|marking)\b)|revert|reverse|roll\s*back|take\s+(?:that|it|this)\s+back|put\s+it\s+back"
     r"|put\s+(?:them|those|everything|it\s+all)\s+back|go\s+back\s+to\s+(?:how|the\s+way)"
     r"|cancel\s+(?:that|the\s+last)|ctrl\s*\+?\s*z)\b"
 )
@@ -99,7 +99,8 @@ HELP_ANY = re.compile(
 
 REOPEN_HEAD = re.compile(
     r"(?:re-?open|un-?mark|un-?check|un-?tick|un-?complete|un-?finish|un-?cross|restart|resume"
-    r"|mark\s+as\s+(?:not\s+done|undone|incomplete|open|pending))\b\s*"
+    r"|mark\s+as\s+(?:not\s+done|undone|incomplete|open|pending)"
+    r"|undo\s+(?:the\s+)?(?:tick|check(?:mark)?|completion|completing|marking)(?:\s+(?:on|of|for))?)\b\s*"
 )
 NOT_DONE = (
     r"(?:not\s+(?:yet\s+|actually\s+)?(?:done|complete|completed|finished)|undone|incomplete|unfinished"

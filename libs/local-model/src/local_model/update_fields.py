@@ -80,7 +80,7 @@ def update_fields(msg: Msg, start: int, today: date, result: Understanding) -> N
                 result.target = read_target(msg, *desc.span(t_group))
                 return
     tags = re.compile(
-        r"(?:add|put|attach|give)\s+(?:the\s+|a\s+)?(?:tags?|labels?)\s+(?P<tags>.+?)\s+(?:to|on)\s+(?P<t>.+)$"
+        r"(?:add|ad|addd|put|attach|give)\s+(?:the\s+|a\s+)?(?:tags?|labels?)\s+(?P<tags>.+?)\s+(?:to|on)\s+(?P<t>.+)$"
         r"|(?:tag|label)\s+(?P<t2>.+?)\s+(?:as|with)\s+(?P<tags2>.+)$"
     ).search(s, start, end)
     if tags is not None:
