@@ -7,6 +7,9 @@
 2. A whole agent turn with one in-process function tool (call, tool output, reply), run with
    the local model and with a trivial scripted model in the same process; the difference is
    what the local model adds to a turn.
+3. Memory: the resident set size a fresh process gains by importing the local model, loading
+   its classifier weights and deciding once (measured after the Agents SDK is imported, as
+   it is in the gateway), and the time that first load takes.
 
 Writes bench/results/local_model.json.
 """
@@ -17,6 +20,7 @@ import asyncio
 import json
 import platform
 import statistics
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -151,6 +155,32 @@ async def turn_times() -> dict[str, list[float]]:
     return runs
 
 
+_MEMORY_PROBE = """
+import json, time
+def rss_kb():
+    with open("/proc/self/status") as status:
+        return next(int(line.split()[1]) for line in status if line.startswith("VmRSS:"))
+import agents, openai
+before = rss_kb()
+start = time.perf_counter()
+from local_model import LocalModel
+from local_model.classifier import load_model
+load_model()
+LocalModel().respond(None, "remind me to call the bank tomorrow", [])
+print(json.dumps({"rss_growth_mb": round((rss_kb() - before) / 1024, 1),
+                  "first_load_ms": round((time.perf_counter() - start) * 1000, 1)}))
+"""
+
+
+def memory() -> dict[str, float]:
+    """RSS growth (MB) and first-load time (ms) of the local model in a fresh process."""
+    output = subprocess.run(
+        [sys.executable, "-c", _MEMORY_PROBE], check=True, capture_output=True, text=True
+    ).stdout
+    result: dict[str, float] = json.loads(output.strip().splitlines()[-1])
+    return result
+
+
 def _summary(values: list[float]) -> dict[str, float]:
     return {
         "median_ms": round(statistics.median(values), 4),
@@ -171,7 +201,13 @@ def main() -> int:
         "python": platform.python_version(),
         "machine": platform.machine(),
         "messages": {"source": path.name if path else "built-in", "count": len(conversations)},
-        "decision": {**_summary(decisions), "samples": len(decisions), "target_median_ms": 2.0},
+        "decision": {
+            **_summary(decisions),
+            "samples": len(decisions),
+            "target_median_ms": 2.0,
+            "target_p99_ms": 10.0,
+        },
+        "memory": {**memory(), "target_rss_growth_mb": 50.0},
         "turn_one_tool_call": {
             "runs": TURN_RUNS,
             "local_model": local,

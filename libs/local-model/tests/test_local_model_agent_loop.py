@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 from typing import Any
 
 import anyio
@@ -10,6 +11,7 @@ import pytest
 from agents import Agent, RunConfig, Runner, TResponseInputItem
 from agents.items import ToolCallItem
 from local_model import LocalModel, LocalModelProvider
+from local_model.agent_turn import ToolCall, TurnInput, decide
 from local_model_task_tools import TaskBoard
 from openai.types.responses import ResponseFunctionToolCall
 
@@ -246,3 +248,79 @@ async def test_streamed_run_delivers_text_in_small_deltas_and_the_same_answer() 
     assert [(t["title"], t["due_date"], t["tags"]) for t in board.tasks] == [
         ("Submit expense report", "2027-03-12", ["work"])
     ]
+
+
+@pytest.mark.anyio
+async def test_a_question_about_the_weather_calls_no_tool_and_creates_nothing() -> None:
+    board = TaskBoard()
+    reply, call_ids = await _run(board, "is it going to rain tomorrow?")
+    assert (board.calls, call_ids, board.tasks) == ([], [], [])
+    assert reply.startswith("I can only help with your tasks")
+
+
+@pytest.mark.anyio
+async def test_an_unsure_request_is_asked_about_and_yes_adds_the_task() -> None:
+    board = TaskBoard()
+    asked, asked_calls = await _run(board, "kettle tomorrow?")
+    assert (board.calls, asked_calls) == ([], [])
+    assert asked == "Do you want me to add 'kettle' as a task, or were you asking something?"
+    reply, _ = await _run(
+        board, _history(("user", "kettle tomorrow?"), ("assistant", asked), then="yes")
+    )
+    assert [(t["title"], t["due_date"]) for t in board.tasks] == [("Kettle", "2027-03-11")]
+    assert reply == "Created task 'Kettle' due tomorrow."
+
+
+@pytest.mark.anyio
+async def test_pushing_back_by_days_moves_the_current_due_date() -> None:
+    board = TaskBoard()
+    task = board.add("Pay rent", due_date="2027-03-12")
+    reply, _ = await _run(board, "push pay rent back two days")
+    assert task["due_date"] == "2027-03-14"
+    assert board.calls[-1] == ("update_task", {"task_id": task["id"], "due_date": "2027-03-14"})
+    assert reply == "Updated 'Pay rent': due Sun, Mar 14."
+
+
+@pytest.mark.anyio
+async def test_focus_answer_names_overdue_due_today_and_high_priority_tasks() -> None:
+    board = TaskBoard()
+    board.add("Renew passport", due_date="2027-03-01")
+    board.add("Pay rent", due_date="2027-03-10")
+    board.add("Read a novel")
+    board.add("Call the bank")["priority"] = "high"
+    reply, _ = await _run(board, "what should I focus on today?")
+    assert [name for name, _ in board.calls] == ["list_tasks"]
+    assert reply == (
+        "I'd focus on these:\nOverdue: 'Renew passport'\nDue today: 'Pay rent'\n"
+        "High priority: 'Call the bank'"
+    )
+
+
+@pytest.mark.anyio
+async def test_a_message_in_another_language_gets_a_friendly_english_answer() -> None:
+    board = TaskBoard()
+    reply, call_ids = await _run(board, "¿puedes añadir una tarea para mañana?")
+    assert (board.calls, call_ids) == ([], [])
+    assert reply.startswith("That looks like Spanish. Sorry — I only understand English for now.")
+
+
+@pytest.mark.anyio
+async def test_a_time_of_day_is_said_not_to_be_kept() -> None:
+    board = TaskBoard()
+    reply, _ = await _run(board, "remind me to call grandma friday at 6pm")
+    assert [(t["title"], t["due_date"]) for t in board.tasks] == [("Call grandma", "2027-03-12")]
+    assert reply == (
+        "Created task 'Call grandma' due Fri, Mar 12. "
+        "Note: times of day aren't stored yet, so I kept the date only."
+    )
+
+
+def test_a_priority_filter_is_passed_only_when_the_list_tool_declares_it() -> None:
+    today = date(2027, 3, 10)
+    turn = TurnInput(message="show high priority tasks")
+    with_priority: dict[str, dict[str, Any]] = {
+        "list_tasks": {"properties": {"status": {}, "priority": {}}}
+    }
+    without: dict[str, dict[str, Any]] = {"list_tasks": {"properties": {"status": {}, "tag": {}}}}
+    assert decide(turn, with_priority, today) == ToolCall("list_tasks", {"priority": "high"})
+    assert decide(turn, without, today) == ToolCall("list_tasks", {})

@@ -1,7 +1,8 @@
 """Command-line evaluator: `python -m local_model --jsonl FILE [--score]`.
 
-Prints one JSON line {"id", "intent", "slots"} per input line; with --score, also the intent
-accuracy and the share of items whose slots all match, per intent and overall.
+Prints one JSON line {"id", "intent", "slots", "confidence", "ask"} per input line; with
+--score, also the intent accuracy, the share of items whose slots all match, the share it
+would ask about instead of acting, and the wrong actions, per intent and overall.
 """
 
 from __future__ import annotations
@@ -33,7 +34,8 @@ def main(argv: list[str] | None = None) -> int:
         overall = summary["overall"]
         print(
             f"overall: items={overall['items']} intent_accuracy={overall['intent_accuracy']:.1%}"
-            f" slots_exact={overall['slots_exact']:.1%}",
+            f" slots_exact={overall['slots_exact']:.1%} ask_rate={overall['ask_rate']:.1%}"
+            f" wrong_actions={overall['wrong_actions']}",
             file=sys.stdout,
         )
         for name, tally in summary["per_intent"].items():
@@ -41,6 +43,7 @@ def main(argv: list[str] | None = None) -> int:
                 f"  {name:16} items={tally['items']:3}"
                 f" intent_accuracy={tally['intent_accuracy']:.1%}"
                 f" slots_exact={tally['slots_exact']:.1%}"
+                f" ask_rate={tally['ask_rate']:.1%} wrong_actions={tally['wrong_actions']}"
             )
         if result.misses:
             print("misses: " + " ".join(result.misses))

@@ -12,10 +12,11 @@ import json
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from . import replies
+from .asking import question
 from .matching import match_tasks
 from .references import (
     HistoryMessage,
@@ -191,6 +192,8 @@ def _list_args(request: Understanding) -> dict[str, Any]:
         args["overdue"] = True
     if request.tag:
         args["tag"] = request.tag
+    if request.priority:
+        args["priority"] = request.priority
     if request.query:
         args["query"] = request.query
     return args
@@ -209,6 +212,16 @@ def _update_args(request: Understanding, task_id: str) -> dict[str, Any]:
     if request.priority:
         args["priority"] = request.priority
     return args
+
+
+def _shifted(task: dict[str, Any] | None, days: int, today: date) -> str:
+    """The due date `days` later than the task's current one (or than today, if it has none)."""
+    current = (task or {}).get("due_date")
+    try:
+        base = date.fromisoformat(current) if isinstance(current, str) else today
+    except ValueError:
+        base = today
+    return (base + timedelta(days=days)).isoformat()
 
 
 def _tasks_of(result: _Result) -> list[dict[str, Any]]:
@@ -278,7 +291,7 @@ def _finish(request: Understanding, result: _Result, today: date) -> Reply:
         return Reply(replies.confirm(output))
     task = output.get("task") if isinstance(output.get("task"), dict) else None
     if result.name == "add_task" and task:
-        return Reply(replies.added(task, today))
+        return Reply(replies.added(task, today) + replies.unkept(request.unkept))
     if result.name == "complete_task" and task:
         return Reply(replies.completed(task))
     if result.name == "reopen_task" and task:
@@ -287,13 +300,16 @@ def _finish(request: Understanding, result: _Result, today: date) -> Reply:
         return Reply(replies.deleted(task))
     if result.name == "update_task" and task:
         previous = output.get("previous")
-        return Reply(replies.updated(task, previous if isinstance(previous, dict) else {}, today))
+        changed = replies.updated(task, previous if isinstance(previous, dict) else {}, today)
+        return Reply(changed + replies.unkept(request.unkept))
     if result.name == "clear_completed" and isinstance(output.get("count"), int):
         return Reply(replies.cleared(output["count"]))
     if result.name == "undo_last_change":
         return Reply(replies.undone(output))
     if result.name == "list_tasks":
         tasks = _tasks_of(result)
+        if request.focus:
+            return Reply(replies.focus(tasks, today))
         return Reply(replies.listed(tasks, bool(output.get("next_cursor")), request, today))
     return Reply("Done.")
 
@@ -305,6 +321,10 @@ def decide(
     tools = _Tools(tool_schemas)
     request = understand(turn.history, turn.message, today)
     intent = request.intent
+    if request.language is not None:
+        return Reply(replies.other_language(request.language))
+    if request.ask:
+        return Reply(question(request))
     if intent == "none":
         return Reply(replies.small_talk(turn.message))
     if intent == "help":
@@ -324,7 +344,7 @@ def decide(
                 return Reply(replies.TITLE_QUESTION)
             return tools.call("add_task", _task_args(request))
         if action == "list_tasks":
-            return tools.call("list_tasks", _list_args(request))
+            return tools.call("list_tasks", {} if request.focus else _list_args(request))
         return tools.call(action, {})
     done = [r for r in turn.results if r.name == intent]
     if done:
@@ -337,15 +357,17 @@ def decide(
     task_id, task = resolved
     if intent == "update_task":
         args = _update_args(request, task_id)
+        if (request.tags or request.shift_days) and task is None:
+            fetched = [r for r in turn.results if r.name == "get_task"]
+            if not fetched and tools.offered("get_task"):
+                return tools.call("get_task", {"task_id": task_id})
+            if fetched and isinstance(fetched[-1].output, dict):
+                task = fetched[-1].output.get("task")
         if request.tags:
-            if task is None:
-                fetched = [r for r in turn.results if r.name == "get_task"]
-                if not fetched and tools.offered("get_task"):
-                    return tools.call("get_task", {"task_id": task_id})
-                if fetched and isinstance(fetched[-1].output, dict):
-                    task = fetched[-1].output.get("task")
             existing = [str(t) for t in (task or {}).get("tags", [])]
             args["tags"] = existing + [t for t in request.tags if t not in existing]
+        if request.shift_days and not request.due:
+            args["due_date"] = _shifted(task, request.shift_days, today)
         if len(args) == 1:
             return Reply(
                 "What should I change — the title, due date, priority, tags or note? "

@@ -59,6 +59,21 @@ SHORTHAND: dict[str, str] = {
     "wk": "week",
     "smth": "something",
     "sth": "something",
+    "hihg": "high",
+    "yu": "you",
+    "lst": "list",
+    "lsit": "list",
+    "shwo": "show",
+    "sohw": "show",
+    "wensday": "wednesday",
+    "wenesday": "wednesday",
+    "wednsday": "wednesday",
+    "wendsday": "wednesday",
+    "thrusday": "thursday",
+    "tuseday": "tuesday",
+    "shedule": "schedule",
+    "hgih": "high",
+    "prio": "priority",
 }
 
 # Words whose misspelling changes what a message means; title words are never corrected.
@@ -218,6 +233,9 @@ def _strip_symbols(text: str) -> str:
     out = []
     for ch in text:
         if ch in "\u200d\ufe0f":
+            continue
+        if ch in "\u2705\u2714\u2611":
+            out.append(" - done ")
             continue
         if ord(ch) > 0x2000 and unicodedata.category(ch) in _EMOJI_CATEGORIES:
             out.append(" ")

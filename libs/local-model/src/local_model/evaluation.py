@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from .intents import MUTATING
 from .references import HistoryMessage
 from .understanding import understand
 
@@ -25,11 +26,20 @@ class Prediction:
     id: str
     intent: str
     slots: dict[str, object]
+    confidence: float
+    ask: bool
 
     def to_json(self) -> str:
-        """One JSON line: {"id", "intent", "slots"}."""
+        """One JSON line: {"id", "intent", "slots", "confidence", "ask"}."""
         return json.dumps(
-            {"id": self.id, "intent": self.intent, "slots": self.slots}, ensure_ascii=False
+            {
+                "id": self.id,
+                "intent": self.intent,
+                "slots": self.slots,
+                "confidence": round(self.confidence, 4),
+                "ask": self.ask,
+            },
+            ensure_ascii=False,
         )
 
 
@@ -38,11 +48,15 @@ class _Tally:
     items: int = 0
     intent_correct: int = 0
     slots_exact: int = 0
+    asked: int = 0
+    wrong_actions: int = 0
 
 
 @dataclass(slots=True)
 class Score:
-    """Intent accuracy and all-slots-exact share, overall and per expected intent."""
+    """Intent accuracy, all-slots-exact share, ask rate and wrong actions, overall and per
+    expected intent. A wrong action is a state change the user did not ask for: a changing
+    intent carried out (not asked about) where the expected intent is another one."""
 
     overall: _Tally = field(default_factory=_Tally)
     per_intent: dict[str, _Tally] = field(default_factory=dict)
@@ -57,6 +71,8 @@ class Score:
                 "items": tally.items,
                 "intent_accuracy": round(tally.intent_correct / n, 4),
                 "slots_exact": round(tally.slots_exact / n, 4),
+                "ask_rate": round(tally.asked / n, 4),
+                "wrong_actions": tally.wrong_actions,
             }
 
         return {
@@ -80,7 +96,7 @@ def predict(line: dict[str, Any]) -> Prediction:
     history, message = _history(line["messages"])
     today = datetime.fromisoformat(line["now"]).date()
     result = understand(history, message, today)
-    return Prediction(str(line["id"]), result.intent, result.slots())
+    return Prediction(str(line["id"]), result.intent, result.slots(), result.confidence, result.ask)
 
 
 def _normal(value: object) -> object:
@@ -106,10 +122,13 @@ def score(lines: Iterable[dict[str, Any]]) -> tuple[list[Prediction], Score]:
         slots_ok = {k: _normal(v) for k, v in prediction.slots.items()} == {
             k: _normal(v) for k, v in expect.get("slots", {}).items()
         }
+        wrong_action = prediction.intent in MUTATING and not prediction.ask and not intent_ok
         for t in (tally, result.overall):
             t.items += 1
             t.intent_correct += intent_ok
             t.slots_exact += slots_ok
+            t.asked += prediction.ask
+            t.wrong_actions += wrong_action
         if not (intent_ok and slots_ok):
             result.misses.append(prediction.id)
     return predictions, result

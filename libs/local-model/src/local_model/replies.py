@@ -33,7 +33,19 @@ HELP = (
     'I can manage your tasks: add them ("add pay rent on Friday, high priority"), list them '
     '("what\'s due this week?", "show completed"), mark them done or reopen them, change a '
     "title, due date, priority or tags, delete them, clear completed ones, and undo my last change."
+    "\nSome things to try:\n"
+    '- "remind me to call the bank tomorrow #finance"\n'
+    '- "what\'s overdue?" or "show my work tasks"\n'
+    '- "I finished the expense report" or "the second one is done"\n'
+    '- "push the dentist appointment back a week" or "rename it to call the dentist"\n'
+    '- "what should I focus on today?"\n'
+    "If I'm not sure what you mean, I'll ask before changing anything, "
+    'and "undo" takes back my last change.'
 )
+_UNKEPT = {
+    "time": "times of day aren't stored yet, so I kept the date only",
+    "recurrence": "repeating tasks aren't supported yet, so I set it once",
+}
 
 
 def _day(value: object, today: date) -> str | None:
@@ -49,9 +61,64 @@ def _title(task: dict[str, Any]) -> str:
     return str(task.get("title", "")).strip() or "(untitled)"
 
 
+def unkept(what: Sequence[str]) -> str:
+    """The sentence saying which stated details were not kept (empty when none)."""
+    parts = [_UNKEPT[w] for w in what if w in _UNKEPT]
+    if not parts:
+        return ""
+    text = "; ".join(parts)
+    return " Note: " + text[0].lower() + text[1:] + "."
+
+
+def other_language(language: str) -> str:
+    """A friendly English answer to a message in another language."""
+    seems = f"That looks like {language}" if language[0].isupper() else "That message looks like"
+    tail = "." if language[0].isupper() else f" it is in {language}."
+    return (
+        f"{seems}{tail} Sorry — I only understand English for now. Could you say it in "
+        'English? For example: "add buy milk tomorrow" or "what\'s due today?"'
+    )
+
+
+def focus(tasks: Sequence[dict[str, Any]], today: date) -> str:
+    """What to focus on: overdue tasks first, then those due today, then high priority ones."""
+    open_tasks = [t for t in tasks if not t.get("completed")]
+    if not open_tasks:
+        return "You have no open tasks — nothing to focus on. Enjoy the free time!"
+    iso = today.isoformat()
+
+    def due(task: dict[str, Any]) -> str:
+        value = task.get("due_date")
+        return value if isinstance(value, str) else ""
+
+    overdue = [t for t in open_tasks if due(t) and due(t) < iso]
+    today_tasks = [t for t in open_tasks if due(t) == iso]
+    high = [t for t in open_tasks if t.get("priority") == "high" and t not in overdue + today_tasks]
+    lines = []
+    if overdue:
+        lines.append("Overdue: " + ", ".join(f"'{_title(t)}'" for t in overdue[:5]))
+    if today_tasks:
+        lines.append("Due today: " + ", ".join(f"'{_title(t)}'" for t in today_tasks[:5]))
+    if high:
+        lines.append("High priority: " + ", ".join(f"'{_title(t)}'" for t in high[:5]))
+    if not lines:
+        soon = sorted((t for t in open_tasks if due(t)), key=due)[:3] or open_tasks[:3]
+        return (
+            "Nothing is overdue or due today. Next up: "
+            + ", ".join(
+                f"'{_title(t)}'" + (f" (due {_day(t.get('due_date'), today)})" if due(t) else "")
+                for t in soon
+            )
+            + "."
+        )
+    return "I'd focus on these:\n" + "\n".join(lines)
+
+
 def small_talk(message: str) -> str:
     """A short friendly reply to a message that needs no tool, saying what the assistant does."""
     low = message.lower()
+    if low.strip(" !.") in ("no", "nope", "nah", "no thanks", "never mind", "nevermind", "cancel"):
+        return "OK — I haven't changed anything. What would you like to do?"
     if any(word in low for word in ("thank", "thx", "cheers", "appreciate", "lifesaver")):
         return "You're welcome! Anything else for your list?"
     if any(word in low for word in ("bye", "good night", "see you")):

@@ -1,0 +1,189 @@
+"""The command frames' vocabulary: the patterns that open or signal each intent."""
+
+from __future__ import annotations
+
+import json
+import re
+from importlib import resources
+
+_W = r"(?:\s+|$)"
+_VOCABULARY = json.loads(
+    resources.files("local_model").joinpath("data", "vocabulary.json").read_text(encoding="utf-8")
+)
+_WRAPPERS = "|".join(_VOCABULARY["request_wrappers"])
+FILLER = re.compile(
+    rf"(?:{_WRAPPERS}|hey\s+there|finally|hi|hey|hello|hiya|yo|ok|okay|k|so|and|also|oh|ah|oops|whoops|ugh|argh|hmm+|um+|uh+|er+m?"
+    r"|well|actually|wait|no|nope|please|kindly|quick(?:ly)?|now|then|right|alright|great|cool"
+    r"|sorry|btw|by\s+the\s+way|never\s*mind|just|hey\s+there|good\s+(?:morning|afternoon|evening)"
+    r"|yes|yeah|yep|sure|perfect|nice|awesome|thanks|thank\s+you|dear\s+assistant|assistant|bot"
+    r"|buddy|mate|one\s+more\s+thing|another\s+thing|quick\s+one|real\s+quick|oh\s+and"
+    r"|can\s+(?:you|i)|could\s+(?:you|i)|would\s+you|will\s+you|would\s+you\s+mind"
+    r"|i\s+(?:want|wanna|need|would\s+like|'d\s+like)\s+(?:you\s+)?to|i'd\s+like\s+(?:you\s+)?to"
+    r"|let's|lets|go\s+ahead\s+and|help\s+me|be\s+a\s+dear\s+and|do\s+me\s+a\s+favou?r\s+and"
+    r"|for\s+me|try\s+to|please\s+can\s+you|quick\s+one)(?:[\s,:!.-]+|$)"
+)
+OBLIGATION = re.compile(
+    r"(?:i\s+)?(?:really\s+)?(?:need\s+to|have\s+to|gotta|got\s+to|must|should|ought\s+to"
+    r"|'ve\s+got\s+to|'ll\s+need\s+to|am\s+going\s+to|'m\s+going\s+to|want\s+to|wanna)\s+"
+)
+
+MANAGE_AFTER_OBLIGATION = re.compile(
+    r"(?:mark|delete|remove|reopen|rename|move|postpone|reschedule|change|show|list|see|view|check"
+    r"|tick|undo|clear|add|create|find|search|know|get\s+rid)\b"
+)
+ADD_VERB = (
+    r"(?:add|create|make|insert|log|jot\s+down|note\s+down|write\s+down|put\s+down"
+    r"|set\s+up|put(?!\s+(?:it|them|those|everything|that|this)\s+back\b)|new)"
+)
+TASK_NOUN = r"(?:task|todo|to-do|to\s+do|reminder|item|entry|one)s?"
+ADD_HEADS = [
+    re.compile(
+        rf"(?:{ADD_VERB}\s+|(?:set|make)\s+(?:me\s+)?(?=an?\s))(?:me\s+)?(?:a\s+|an\s+|another\s+"
+        rf"|one\s+more\s+|the\s+)?(?P<prio>(?:high|low|normal|medium|urgent|important|top|critical)"
+        rf"(?:[\s-]+priority)?\s+)?(?:new\s+|quick\s+)?{TASK_NOUN}\b(?!\s*#?\d)"
+        r"\s*(?:(?:called|named|titled|that\s+says|saying|for\s+me\s+to|for|about|to)\b|[:-])?\s*"
+    ),
+    re.compile(r"(?:new|todo|to-do|to\s+do|task|reminder|add)\s*[:-]\s*"),
+    re.compile(r"(?:todo|to-do)\s+(?!lists?\b)"),
+    re.compile(r"(?:remind|reminder)\s+(?:me\b|to\b)\s*(?:to\b|about\b|that\b|of\b)?\s*"),
+    re.compile(
+        r"(?:remember|don't\s+forget|dont\s+forget|don't\s+let\s+me\s+forget|do\s+not\s+forget)"
+        r"\s+(?:to\b|about\b)?\s*"
+    ),
+    re.compile(
+        r"(?:add|ad|addd|create|insert|jot\s+down|note\s+down|write\s+down|put(?!\s+off\b)(?!\s+(?:it|them|those|everything|that|this)\s+back\b)|schedule\s+a\s+task(?:\s+to)?|stick)\b\s*"
+    ),
+]
+ADD_TO_UPDATE = re.compile(
+    r"(?:add|ad|addd)\s+(?:a\s+|an\s+|the\s+|this\s+|some\s+|another\s+)?(?:note|notes|description|comment"
+    r"|details?|tags?|labels?|due\s+date|deadline|priority)\b"
+)
+ADD_PRONOUN = re.compile(r"(?:add|put|save|log)\s+(?:it|this|that)\b(?!\s+back\b)")
+
+DONE_WORD = (
+    r"(?:completed|complete|done|finished|checked(?:\s+off)?|ticked(?:\s+off)?|crossed\s+off"
+    r"|ticked|closed)"
+)
+CLEAR = re.compile(
+    r"(?:clear|delete|remove|purge|clean\s*up|clean\s+out|get\s+rid\s+of|wipe|trash|archive"
+    r"|drop|erase|bin|nuke|tidy\s+up|hide|dump|ditch|toss|empty)\b(?:\s+(?:out|away|off|up))?"
+    r"(?:\s+(?:all|the|my|of|everything|every|any|task|tasks|that|that's|thats|which|are|is|were"
+    r"|i|i've|i'd|i'm|have|had|already|been|marked|as|ones?|items?|stuff|things?|those|these"
+    r"|you|we|list|out|up))*"
+    rf"\s+{DONE_WORD}\b"
+)
+CLEAR_BARE = re.compile(
+    rf"(?:all\s+)?(?:the\s+)?{DONE_WORD}\s+(?:tasks?|ones|items)?\s*(?:clear|cleanup|purge)"
+)
+
+UNDO = re.compile(
+    r"(?:undo(?!\s+(?:the\s+)?(?:tick|check|completion|completing|marking)\b)|revert|reverse|roll\s*back|take\s+(?:that|it|this)\s+back|put\s+it\s+back"
+    r"|put\s+(?:them|those|everything|it\s+all)\s+back|go\s+back\s+to\s+(?:how|the\s+way)"
+    r"|cancel\s+(?:that|the\s+last)|ctrl\s*\+?\s*z)\b"
+)
+UNDO_ANY = re.compile(
+    r"\b(?:undo\b(?!\s+(?:task|#|\d))|take\s+(?:that|it|this)\s+back|revert\s+(?:that|it|this|the\s+last)"
+    r"|roll\s+(?:that|it)\s+back|undo\s+(?:that|it|the\s+last))"
+)
+HELP_HEAD = re.compile(
+    r"(?:help|help\s+me|i\s+need\s+help|need\s+help|help\s+please|\?+)\s*$|(?:help|usage|commands)\s*\??$"
+)
+HELP_ANY = re.compile(
+    r"\b(?:what\s+(?:else\s+)?can\s+(?:you|i)\s+(?:do|say|ask|use)|what\s+(?:do|can)\s+you\s+(?:do|understand|know|handle|support)"
+    r"|what\s+(?:commands|features)|which\s+commands|what\s+are\s+(?:the\s+|your\s+)?commands"
+    r"|how\s+(?:do|can|should|would)\s+i\b|how\s+does\s+(?:this|it)\s+work|how\s+to\s+use"
+    r"|what\s+are\s+you\s+(?:able|capable)|what\s+is\s+this|who\s+are\s+you|what\s+are\s+you"
+    r"|how\s+do\s+you\s+work|what\s+do\s+you\s+do|are\s+you\s+able\s+to|can\s+you\s+help"
+    r"|what\s+can\s+this\s+(?:bot|thing|app)\s+do|show\s+me\s+how|instructions|examples?\s+of)"
+)
+
+REOPEN_HEAD = re.compile(
+    r"(?:re-?open|un-?mark|un-?check|un-?tick|un-?complete|un-?finish|un-?cross|restart|resume"
+    r"|mark\s+as\s+(?:not\s+done|undone|incomplete|open|pending)"
+    r"|undo\s+(?:the\s+)?(?:tick|check(?:mark)?|completion|completing|marking)(?:\s+(?:on|of|for))?)\b\s*"
+)
+NOT_DONE = (
+    r"(?:not\s+(?:yet\s+|actually\s+)?(?:done|complete|completed|finished)|undone|incomplete|unfinished"
+    r"|open|pending|to\s*do|active|uncompleted|not\s+complete|unchecked|unticked|not\s+completed)"
+)
+REOPEN_MARK = re.compile(
+    rf"(?:mark|set|flag|make|put)\s+(?P<t>.+?)\s+(?:as\s+|to\s+|back\s+to\s+|back\s+as\s+)?{NOT_DONE}\b"
+)
+REOPEN_CUE = re.compile(
+    r"(?P<t>.+?)\s+(?:is\s*n't|isn't|isnt|is\s+not|wasn't|wasnt|was\s+not|ain't|hasn't\s+been"
+    r"|has\s+not\s+been|aren't|are\s+not|'s\s+not)\s+(?:actually\s+|really\s+|quite\s+|yet\s+|fully\s+)?"
+    r"(?:done|finished|complete|completed)\b"
+)
+COMPLETE_HEADS = [
+    re.compile(
+        r"(?:mark|set|flag|check|tick|make)\s+(?P<t>.+?)\s+(?:as\s+|to\s+)?(?:done|complete|completed|finished"
+        r"|checked(?:\s+off)?|ticked(?:\s+off)?|resolved)\b"
+    ),
+    re.compile(r"(?:tick|check|cross|strike|knock)\s+off\s+(?P<t>.+)"),
+    re.compile(r"(?:tick|check|cross|strike|knock)\s+(?P<t>.+?)\s+off\b"),
+    re.compile(r"(?:tick|cross)\s+(?P<t>.+)"),
+    FINISH_HEAD := re.compile(r"(?:complete|finish|close|resolve)\s+(?P<t>.+)"),
+    re.compile(r"(?:done|finished|completed|complete)\b\s*(?:with\b|:|-|now\b)?\s*(?P<t>.*)"),
+]
+COMPLETE_CUES = [
+    re.compile(
+        r"(?P<t>.+?)(?:\s+is|'s|\s+are|\s+was|\s+has\s+been|\s+have\s+been|\s+got|\s+is\s+now|\s+are\s+all)"
+        r"\s+(?:now\s+|all\s+|finally\s+|already\s+|totally\s+|completely\s+)?(?:done|finished|complete|completed"
+        r"|sorted|taken\s+care\s+of|handled|ticked\s+off|checked\s+off)\b"
+    ),
+    re.compile(
+        r"i(?:\s+have|'ve|\s+just|\s+already|\s+finally|\s+totally|\s+got)*\s+(?:finished|completed|done|did"
+        r"|accomplished|wrapped\s+up)\b\s*(?P<t>.*)"
+    ),
+    re.compile(r"(?:i\s+)?got\s+(?P<t>.+?)\s+(?:done|finished|sorted)\b"),
+    re.compile(r"(?P<t>.+?)\s+(?:done|finished|completed|complete)\s*$"),
+    re.compile(
+        r"i(?:'m|\s+am)\s+(?:all\s+|now\s+|finally\s+)?(?:done|finished|through)\s+with\s+(?P<t>.+)"
+    ),
+]
+UPDATE_CLEAR_DUE = re.compile(
+    r"(?:remove|delete|clear|drop|unset|take\s+off|get\s+rid\s+of)\s+(?:the\s+)?(?:due\s+date|deadline|date)"
+    r"\s+(?:from|of|on|for)\s+"
+)
+DELETE_HEAD = re.compile(
+    r"(?:delete|remove|erase|scrap|trash|drop|discard|bin|kill|nuke|get\s+rid\s+of|throw\s+(?:away|out)"
+    r"|toss|ditch|axe|scratch|nix|take\s+(?:off|out)|cross\s+out|strike)\b\s*"
+)
+CANCEL_HEAD = re.compile(r"cancel\s+(?=(?:task|#|\d|it\b|that\b|this\b|the\s+\w+\s+task|['\"]))")
+UPDATE_HEAD = re.compile(
+    r"(?:rename|re-name|retitle|change|update|edit|modify|set|make|move|push|postpone|reschedule"
+    r"|delay|bump|shift|put\s+off|defer|prioriti[sz]e|deprioriti[sz]e|tag|label|mark|give|adjust|switch"
+    r"|raise|lower|bring\s+forward)\b"
+)
+LIST_HEAD = re.compile(
+    r"(?:show|list|display|view|see|print|open|pull\s+up|bring\s+up|read\s+(?:out|me)|check|review"
+    r"|find|search|look\s+(?:up|for)|lookup|filter|get|give\s+me|tell\s+me|remind\s+me\s+what"
+    r"|what\s+about)\b"
+)
+TASK_WORDS = re.compile(
+    r"\b(?:tasks?|todos?|to-?dos?|to\s+do|list|lists|agenda|plate|reminders?|items?|due|overdue|left|done"
+    r"|finished|completed|complete|pending|open|outstanding|remaining|upcoming|tagged|tag|schedule|coming\s+up|scheduled|planned|on\s+for"
+    r"|do\s+i\s+have|have\s+i\s+got|i\s+have\s+to"
+    r"|deadlines?|everything|anything|planned|ones|late|need\s+to\s+do|have\s+to\s+do|to\s+get\s+done)\b"
+)
+QUESTION_START = re.compile(
+    r"(?:what|what's|whats|which|how\s+many|how\s+much|do\s+i|did\s+i|have\s+i|am\s+i|is\s+there|are\s+there"
+    r"|any|anything|got\s+any|when|where|is\s+anything|are\s+any|was\s+there|can\s+i\s+see|may\s+i\s+see)\b"
+)
+LIST_NOUN_START = re.compile(
+    r"(?:(?:my|all|the|all\s+my|all\s+the)\s+)?(?:(?:open|pending|finished|completed|done|overdue|remaining"
+    r"|outstanding|upcoming|current|today's|tomorrow's|unfinished|old)\s+)?(?:tasks|todos|to-?dos|ones|items|agenda"
+    r"|to-?do\s+list|list)\b"
+)
+SMALL_TALK = re.compile(
+    r"(?:hi|hey|hello|hiya|yo|good\s+(?:morning|afternoon|evening|night)|thanks|thank\s+you|thx|ty|cheers"
+    r"|bye|goodbye|see\s+you|ok|okay|cool|great|nice|awesome|lol|haha|how\s+are\s+you|how's\s+it\s+going"
+    r"|what's\s+up|sup|tell\s+me\s+a\s+joke|who\s+made\s+you)\b"
+)
+TASK_VERBS = frozenset(
+    json.loads(
+        resources.files("local_model")
+        .joinpath("data", "vocabulary.json")
+        .read_text(encoding="utf-8")
+    )["task_verbs"]
+)

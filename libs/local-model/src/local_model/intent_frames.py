@@ -1,0 +1,181 @@
+"""Rule frames: which intent a clause states and where its argument lies.
+
+A command verb at the start of a clause ("add ...", "delete ...", "mark ... done") is strongest,
+a cue elsewhere ("... is done") weaker, a bare phrase with a date ("milk tmrw") weakest.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from .frame_patterns import (
+    ADD_HEADS,
+    ADD_PRONOUN,
+    ADD_TO_UPDATE,
+    CANCEL_HEAD,
+    CLEAR,
+    CLEAR_BARE,
+    COMPLETE_CUES,
+    COMPLETE_HEADS,
+    DELETE_HEAD,
+    FILLER,
+    FINISH_HEAD,
+    HELP_ANY,
+    HELP_HEAD,
+    LIST_HEAD,
+    LIST_NOUN_START,
+    MANAGE_AFTER_OBLIGATION,
+    OBLIGATION,
+    QUESTION_START,
+    REOPEN_CUE,
+    REOPEN_HEAD,
+    REOPEN_MARK,
+    SMALL_TALK,
+    TASK_VERBS,
+    TASK_WORDS,
+    UNDO,
+    UNDO_ANY,
+    UPDATE_CLEAR_DUE,
+    UPDATE_HEAD,
+)
+from .intents import Intent
+from .message_text import Msg, dates_in, skip_all
+from .slot_patterns import PRIORITY
+from .task_fields import bare_priority
+
+
+@dataclass(slots=True)
+class Hit:
+    intent: Intent
+    strength: float
+    start: int
+    end: int
+    arg: int = -1
+    target: tuple[int, int] | None = None
+    priority: str | None = None
+
+
+_ONTO_LIST = re.compile(
+    r"(?P<verb>(?!(?:take|get|cross|strike|knock|tick|check|move|remove|delete|push|postpone"
+    r"|reschedule|rename|change|set|mark|make|what|whats|show|list|find|search|look|is|are|do"
+    r"|does|anything|any|which|how|see|view|display|tell|give)\b)[a-z]+"
+    r"(?:\s+(?:down|in|up))?)\s+(?!(?:it|them|that|this)\b).+?\s+(?:on|onto|to|in)(?:to)?\s+"
+    r"(?:my|the|our)\s+(?:todo\s+|to-do\s+|to\s+do\s+|task\s+|shopping\s+)?(?:list|tasks|todos)\b"
+)
+
+
+def _short(s: str, start: int, end: int) -> bool:
+    """Whether a cue's subject is short enough to name a task, not tell a story."""
+    return len(s[start:end].split()) <= 7
+
+
+def classify_clause(msg: Msg, start: int, end: int, today: date) -> Hit | None:
+    s = msg.masked
+    pos = skip_all(FILLER, s, start, end)
+    if pos >= end:
+        if SMALL_TALK.match(s, start, end):
+            return Hit("none", 1, start, end)
+        return None
+    obligation = OBLIGATION.match(s, pos, end)
+    body = obligation.end() if obligation else pos
+
+    def hit(intent: Intent, strength: float, **kwargs: object) -> Hit:
+        found = Hit(intent, strength, start, end)
+        for key, value in kwargs.items():
+            setattr(found, key, value)
+        return found
+
+    if obligation is not None and not MANAGE_AFTER_OBLIGATION.match(s, body, end):
+        return hit("add_task", 2.5, arg=body)
+    if ADD_TO_UPDATE.match(s, body, end):
+        return hit("update_task", 3, arg=body)
+    if ADD_PRONOUN.match(s, body, end) and not re.match(
+        r"\w+\s+\w+\s+to\s+(?:task|#|\d)", s[body:end]
+    ):
+        return hit("add_task", 2.8, arg=-2)
+    onto = _ONTO_LIST.match(s, body, end)
+    if onto is not None:
+        return hit("add_task", 3, arg=onto.end("verb"))
+    for pattern in ADD_HEADS:
+        m = pattern.match(s, body, end)
+        if m is not None:
+            prio = m.groupdict().get("prio")
+            word = prio.split()[0].split("-")[0] if prio else None
+            return hit("add_task", 3, arg=m.end(), priority=bare_priority(word) if word else None)
+    if UNDO.match(s, body, end) and not re.match(r"\w+\s+(?:task\b|#|\d)", s[body:end]):
+        return hit("undo", 3)
+    if CLEAR.match(s, body, end) or CLEAR_BARE.match(s, body, end):
+        return hit("clear_completed", 3)
+    if HELP_HEAD.match(s, body, end):
+        return hit("help", 3)
+    if UPDATE_CLEAR_DUE.match(s, body, end):
+        return hit("update_task", 3, arg=body)
+    m = REOPEN_MARK.match(s, body, end)
+    if m is not None:
+        return hit("reopen_task", 3, target=m.span("t"))
+    m = REOPEN_HEAD.match(s, body, end)
+    if m is not None:
+        return hit("reopen_task", 3, target=(m.end(), end))
+    for pattern in COMPLETE_HEADS:
+        m = pattern.match(s, body, end)
+        if m is not None:
+            t_start, t_end = m.span("t")
+            if pattern is FINISH_HEAD and (
+                dates_in(msg, today, t_start, end)
+                or re.match(r"\s*(?:setting|the\s+setup)", s[t_start:t_end])
+            ):
+                break
+            return hit("complete_task", 3, target=(t_start, t_end))
+    m = DELETE_HEAD.match(s, body, end) or CANCEL_HEAD.match(s, body, end)
+    if m is not None:
+        return hit("delete_task", 3, target=(m.end(), end))
+    if UPDATE_HEAD.match(s, body, end):
+        return hit("update_task", 3, arg=body)
+    if LIST_HEAD.match(s, body, end) and (
+        not re.match(r"(?:tell|give)\s+me\b|get\b", s[body:end]) or TASK_WORDS.search(s, body, end)
+    ):
+        return hit("list_tasks", 3)
+    if HELP_ANY.search(s, body, end):
+        return hit("help", 2.6)
+    if (
+        QUESTION_START.match(s, body, end) or s[body:end].rstrip().endswith("?")
+    ) and TASK_WORDS.search(s, body, end):
+        return hit("list_tasks", 2.6)
+    if LIST_NOUN_START.match(s, body, end):
+        return hit("list_tasks", 2.6)
+    m = REOPEN_CUE.match(s, body, end)
+    if m is not None and _short(s, *m.span("t")):
+        return hit("reopen_task", 2.5, target=m.span("t"))
+    for pattern in COMPLETE_CUES:
+        m = pattern.match(s, body, end)
+        if m is not None and _short(s, *m.span("t")):
+            return hit("complete_task", 2.5, target=m.span("t"))
+    if UNDO_ANY.search(s, body, end):
+        return hit("undo", 2.5)
+    question = bool(QUESTION_START.match(s, body, end)) or s[pos:end].rstrip().endswith("?")
+    if obligation is not None and not question:
+        return hit("add_task", 2, arg=body)
+    if SMALL_TALK.match(s, body, end):
+        return hit("none", 1)
+    if question:
+        return None
+    first = re.match(r"[\w'-]+", s[body:end])
+    has_modifier = bool(dates_in(msg, today, body, end)) or bool(PRIORITY.search(s, body, end))
+    if has_modifier or (first is not None and first.group(0) in TASK_VERBS):
+        return hit("add_task", 1.5, arg=body)
+    return None
+
+
+def choose(hits: list[Hit]) -> Hit | None:
+    best: Hit | None = None
+    for found in hits:
+        if best is None or found.strength > best.strength:
+            best = found
+    if best is not None and best.intent == "undo":
+        # "X isn't finished, put it back": the cue names the task, "put it back" reopens it.
+        reopen = next((h for h in hits if h.intent == "reopen_task" and h.target), None)
+        if reopen is not None:
+            return reopen
+    return best

@@ -1,0 +1,129 @@
+"""The filters of a list request: status, due day or deadline, overdue, tag, search words."""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import date
+from importlib import resources
+
+from .dates import find_dates
+from .intents import Understanding
+from .message_text import Msg, trim, unquote
+from .slot_patterns import DATE_PREP, HASHTAG
+from .update_fields import strip_polite
+
+QUERY = re.compile(
+    r"\b(?:about|mentioning|mention|mentions|containing|contain|contains|regarding|related\s+to|matching|involving"
+    r"|with\s+the\s+words?|called|named|titled|re:|that\s+say|that\s+says|for\s+the\s+word|with)\s+(?P<q>.+)$"
+)
+SEARCH = re.compile(
+    r"(?:find|search(?:\s+for)?|look\s+(?:up|for)|lookup|filter(?:\s+by)?)\s+(?P<q>.+)$"
+)
+
+
+def always(match: re.Match[str] | None) -> re.Match[str]:
+    """The match of a pattern that also matches the empty string, so it cannot fail."""
+    assert match is not None
+    return match
+
+
+QUERY_NOISE = re.compile(
+    r"(?:(?:any|all|my|the|a|an|some|anything|something|everything|tasks?|todos?|items?|stuff|things?"
+    r"|ones?|that|which|are|is|of|in|on)\s+)*"
+)
+
+
+_LOOSE_TAG = re.compile(
+    r"^(?:\W*(?:show|list|see|view|display|get)\s+(?:me\s+)?(?:all\s+)?(?:my\s+|the\s+)?"
+    r"(?:open\s+|pending\s+)?)(?P<tag>[a-z][\w-]*)\s+(?:stuff|tasks|things|items|todos|ones)\b"
+)
+_NOT_TAGS = frozenset(
+    json.loads(
+        resources.files("local_model").joinpath("data", "vocabulary.json").read_text("utf-8")
+    )["not_tags"]
+)
+_PRIORITY_FILTER = re.compile(
+    r"\b(?:(?:high|top|highest)[\s-]+prio(?:rity)?|urgent|important|critical)\b"
+    r"|(?P<low>\b(?:low|lowest)[\s-]+prio(?:rity)?\b)"
+)
+
+
+def list_filters(msg: Msg, today: date, result: Understanding) -> None:
+    s = msg.masked
+    if re.search(
+        r"\b(?:including|incl|as\s+well\s+as|both|along\s+with|plus\s+the)\b", s
+    ) or re.search(
+        r"\b(?:open|pending|unfinished|current|active|incomplete|remaining)\s+(?:tasks\s+|ones\s+)?"
+        r"(?:and|&|\+|or)\s+(?:the\s+)?(?:finished|completed|done|closed)\b",
+        s,
+    ):
+        result.status = "all"
+    elif re.search(
+        r"\b(?:completed|finished|done|checked\s+off|ticked\s+off|crossed\s+off|closed|accomplished"
+        r"|got\s+through)\b",
+        s,
+    ) and not re.search(
+        r"\b(?:not|to|need|needs|gotta|still|yet\s+to|un)\s+(?:get\s+|be\s+)?(?:done|finished|completed)\b",
+        s,
+    ):
+        result.status = "completed"
+    elif re.search(r"\b(?:all|everything|every|whole|entire|full)\b", s):
+        result.status = "all"
+    elif re.search(
+        r"\b(?:open|pending|left|remaining|outstanding|unfinished|incomplete|not\s+(?:yet\s+)?(?:done|finished|completed)"
+        r"|still|undone|active|uncompleted|yet\s+to|need\s+to\s+do|to\s+be\s+done|to\s+get\s+done|current)\b",
+        s,
+    ):
+        result.status = "pending"
+    if re.search(r"\b(?:overdue|late|past\s+due|past\s+their\s+due|missed|behind)\b", s):
+        result.overdue = True
+    for d in find_dates(s, today):
+        before = s[: d.start]
+        if (
+            re.search(
+                r"(?:before|by|until|till|through|thru|up\s+to|no\s+later\s+than|within)\s+(?:the\s+)?$",
+                before,
+            )
+            or d.value != d.last
+        ):
+            result.due_before = d.last
+        else:
+            result.due_on = d.value
+        break
+    m = re.search(
+        r"\b(?:tagged|tag|labell?ed|label|with\s+(?:the\s+)?tag|with\s+(?:the\s+)?label)\s+(?:as\s+|with\s+)?#?(?P<tag>[a-z0-9][\w-]*)",
+        s,
+    )
+    hashtag = HASHTAG.search(s)
+    loose = _LOOSE_TAG.search(s)
+    if m is not None:
+        result.tag = m.group("tag")
+    elif hashtag is not None:
+        result.tag = hashtag.group("tag")
+    elif loose is not None and loose.group("tag") not in _NOT_TAGS:
+        result.tag = loose.group("tag")
+    priority = _PRIORITY_FILTER.search(s)
+    if priority is not None:
+        result.priority = "low" if priority.group("low") else "high"
+    m = QUERY.search(s) or SEARCH.search(s)
+    if m is not None and result.tag is None:
+        q_start, q_end = m.span("q")
+        q_start = always(QUERY_NOISE.match(s, q_start, q_end)).end()
+        q_start, q_end = strip_polite(s, q_start, q_end)
+        inner = QUERY.search(s, q_start, q_end)
+        if inner is not None:
+            q_start = always(QUERY_NOISE.match(s, inner.start("q"), q_end)).end()
+        q_start, q_end = trim(s, q_start, q_end)
+        for d in find_dates(s, today):
+            if q_start <= d.start < q_end:
+                q_end = d.start
+        q_end = always(DATE_PREP.search(s, q_start, q_end)).start()
+        tail = re.compile(
+            r"\s+(?:tasks?|todos?|items?|on\s+my\s+list|in\s+my\s+list|please)$"
+        ).search(s, q_start, q_end)
+        if tail is not None:
+            q_end = tail.start()
+        query = unquote(msg, q_start, q_end)
+        if query and query.lower() not in ("tasks", "task", "everything", "anything", "all"):
+            result.query = query

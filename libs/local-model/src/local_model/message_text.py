@@ -1,0 +1,83 @@
+"""A message prepared for reading: cleaned, quotes masked, cut into clauses."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from .cleaning import clean
+from .dates import DateMatch, find_dates
+
+MASK = "\u2592"
+
+
+@dataclass(frozen=True, slots=True)
+class Msg:
+    text: str
+    low: str
+    masked: str
+    quotes: tuple[tuple[int, int], ...]
+
+
+QUOTE = re.compile(r"""(?<![\w'])(['"])(?!\s)(.+?)(?<!\s)\1(?![\w])""")
+CLAUSE_SPLIT = re.compile(
+    r"[!?;]+\s*|\.+(?:\s+|$)|,\s+|\s+-+\s+|\n+"
+    r"|\s+(?:so|and\s+then|then)\s+(?=(?:please\s+)?(?:cross|tick|check|mark|delete|remove|take|reopen)\b)"
+)
+
+
+def prepare(message: str) -> Msg:
+    cleaned = clean(message)
+    masked = list(cleaned.low)
+    quotes = []
+    for m in QUOTE.finditer(cleaned.low):
+        quotes.append((m.start(2), m.end(2)))
+        masked[m.start(2) : m.end(2)] = MASK * (m.end(2) - m.start(2))
+    return Msg(cleaned.text, cleaned.low, "".join(masked), tuple(quotes))
+
+
+def skip_all(pattern: re.Pattern[str], s: str, pos: int, end: int) -> int:
+    while pos < end:
+        m = pattern.match(s, pos, end)
+        if m is None or m.end() == pos:
+            break
+        pos = m.end()
+    return pos
+
+
+def clauses(masked: str) -> list[tuple[int, int]]:
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for m in CLAUSE_SPLIT.finditer(masked):
+        if m.start() > start:
+            spans.append((start, m.start()))
+        start = m.end()
+    if start < len(masked):
+        spans.append((start, len(masked)))
+    return spans
+
+
+def trim(s: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and s[start] in " ,.;:!?-\"'":
+        start += 1
+    while end > start and s[end - 1] in " ,.;:!?-\"'":
+        end -= 1
+    return start, end
+
+
+def unquote(msg: Msg, start: int, end: int) -> str:
+    start, end = trim(msg.low, start, end)
+    return msg.text[start:end].strip()
+
+
+def quote_inside(msg: Msg, start: int, end: int) -> tuple[int, int] | None:
+    for q_start, q_end in msg.quotes:
+        if start <= q_start and q_end <= end:
+            return q_start, q_end
+    return None
+
+
+def dates_in(msg: Msg, today: date, start: int = 0, end: int | None = None) -> list[DateMatch]:
+    stop = len(msg.masked) if end is None else end
+    return [d for d in find_dates(msg.masked, today) if start <= d.start and d.end <= stop]

@@ -1,0 +1,217 @@
+"""The rule reading of a message: the strongest command frame of its clauses and its slots.
+
+`read(..., forced=intent)` reads the message as that intent (the classifier's choice when the
+frames chose another), taking the slots from the best frame of that intent or, when no frame
+names it, from the message after its framing words.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from datetime import date
+
+from .frame_patterns import FILLER, OBLIGATION
+from .intent_frames import Hit, choose, classify_clause
+from .intents import TARGETED, Intent, Target, Understanding
+from .list_filters import list_filters
+from .message_text import Msg, clauses, prepare, skip_all
+from .references import (
+    HistoryMessage,
+    Referent,
+    asked_for_title,
+    clarification_options,
+    find_referent,
+)
+from .targets import read_target
+from .task_fields import TaskFields, fields_from_anywhere, task_fields
+from .update_fields import update_fields
+
+__all__ = ["clarification_answer", "read", "resolve_pronoun"]
+
+
+def _title_of_user_message(text: str, today: date) -> str | None:
+    previous, _, _ = read(text, [], today)
+    if previous.intent == "add_task":
+        return previous.title
+    if previous.target is not None and previous.target.kind == "title":
+        return previous.target.text
+    return None
+
+
+_NEGATED = re.compile(
+    r"\W*(?:(?:no|nope|wait|please|but|ok|okay)\W+)*(?:don't|dont|do\s+not|no\s+need\s+to"
+    r"|never)\s+(?!forget\b|let\s+me\s+forget\b)"
+)
+
+
+_STORY_LEAD = re.compile(
+    r"(?:(?:i|we)\s+(?:don't|do\s+not|no\s+longer|won't)\s+(?:need|want|have\s+to\s+do|need\s+to\s+do)"
+    r"|we're\s+not\s+doing|(?:i|we)\s+(?:cancelled|canceled|dropped)|forget(?:\s+about)?)\s+"
+)
+_STORY_TAIL = re.compile(
+    r"\s+(?:(?:isn't|is\s+not|won't\s+be|is\s+no\s+longer)\s+(?:happening|needed|going\s+ahead)"
+    r"|(?:is|was|got|has\s+been)\s+(?:cancelled|canceled|called\s+off|off|scrapped)"
+    r"|any\s*more|after\s+all)\b.*$"
+)
+
+
+def _story_target(
+    msg: Msg, spans: list[tuple[int, int]], hits: list[Hit], best: Hit
+) -> Target | None:
+    """ "X isn't happening, delete it": the clause before the command names the task."""
+    s = msg.masked
+    before = [sp for sp in spans if sp[1] <= best.start and not any(h.start == sp[0] for h in hits)]
+    if not before:
+        return None
+    start, end = before[-1]
+    start = skip_all(FILLER, s, start, end)
+    lead = _STORY_LEAD.match(s, start, end)
+    tail = _STORY_TAIL.search(s, start, end)
+    if lead is None and tail is None:
+        return None
+    start = lead.end() if lead is not None else start
+    end = tail.start() if tail is not None else end
+    candidate = read_target(msg, start, end)
+    return candidate if candidate.kind != "pronoun" and candidate.text else None
+
+
+def _forced_hit(intent: Intent, msg: Msg, spans: list[tuple[int, int]], hits: list[Hit]) -> Hit:
+    best = choose([h for h in hits if h.intent == intent])
+    if best is not None:
+        return best
+    s = msg.masked
+    spoken = [sp for sp in spans if skip_all(FILLER, s, *sp) < sp[1]] or spans or [(0, len(s))]
+    # A targeted command usually closes a rambling message; a new task's words start it.
+    clause = spoken[-1] if intent in TARGETED else spoken[0]
+    end = clause[1]
+    start = skip_all(FILLER, s, clause[0], end)
+    obligation = OBLIGATION.match(s, start, end)
+    if obligation is not None:
+        start = obligation.end()
+    if intent in TARGETED and intent != "update_task":
+        verb = re.match(r"[\w'-]+\s+(?:off\s+|out\s+|up\s+|back\s+)?", s[start:end])
+        target_start = start + verb.end() if verb is not None else start
+        return Hit(intent, 1, 0, len(s), target=(target_start, end))
+    return Hit(intent, 1, 0, len(s), arg=start)
+
+
+def read(
+    message: str, history: Sequence[HistoryMessage], today: date, forced: Intent | None = None
+) -> tuple[Understanding, float, frozenset[str]]:
+    """The rule reading of `message` (as `forced` when given), the strength of its frame and
+    the intents the message negates ("don't mark it done, ...")."""
+    msg = prepare(message)
+    spans = clauses(msg.masked)
+    hits: list[Hit] = []
+    negated: list[Hit] = []
+    for start, end in spans:
+        negation = _NEGATED.match(msg.masked, start, end)
+        hit = classify_clause(msg, negation.end() if negation else start, end, today)
+        if hit is not None:
+            (negated if negation else hits).append(hit)
+    best = choose(hits) if forced is None else _forced_hit(forced, msg, spans, hits)
+    if forced is None and asked_for_title(history) and (best is None or best.strength < 2.6):
+        best = Hit("add_task", 3, 0, len(msg.masked), arg=0)
+    if best is None:
+        return Understanding("none"), 0.0, frozenset(h.intent for h in negated)
+    result = Understanding(best.intent)
+    if best.intent == "add_task":
+        start = best.arg
+        if start == -2:
+            clause_index = next(i for i, sp in enumerate(spans) if sp[0] == best.start)
+            start = spans[0][0]
+            end = spans[clause_index - 1][1] if clause_index > 0 else best.start
+            s = msg.masked
+            start = skip_all(FILLER, s, start, end)
+            ob = OBLIGATION.match(s, start, end)
+            if ob is not None:
+                start = ob.end()
+            fields = task_fields(msg, start, end, today)
+            tail_fields = TaskFields()
+            fields_from_anywhere(msg, best.end, len(s), today, tail_fields)
+            fields.priority = fields.priority or tail_fields.priority
+            fields.due = fields.due or tail_fields.due
+            fields.tags = fields.tags or tail_fields.tags
+        else:
+            fields = task_fields(msg, start, len(msg.masked), today)
+        result.title = fields.title
+        result.description = fields.description
+        result.due = fields.due
+        result.priority = fields.priority or best.priority
+        result.tags = fields.tags
+        if result.title and re.fullmatch(
+            r"(?:it|this|that|a\s+task|task|one|something)", result.title.lower()
+        ):
+            result.title = None
+    elif best.intent == "list_tasks":
+        list_filters(msg, today, result)
+    elif best.intent == "update_task":
+        update_fields(msg, best.arg if best.arg >= 0 else best.start, today, result)
+    elif best.intent in TARGETED and best.target is not None:
+        result.target = read_target(msg, *best.target)
+        if result.target.kind == "pronoun":
+            for other in hits:
+                if other is not best and other.intent == best.intent and other.target is not None:
+                    candidate = read_target(msg, *other.target)
+                    if candidate.kind != "pronoun":
+                        result.target = candidate
+                        break
+    if result.target is not None and result.target.kind == "pronoun" and best.target:
+        before = [sp for sp in spans if sp[1] <= best.start]
+        if (
+            best.target[0] >= best.target[1] - 1
+            and before
+            and not any(h.start == before[-1][0] for h in hits)
+        ):
+            # "car wash - done": the clause before a bare "done" names the task.
+            candidate = read_target(msg, *before[-1])
+            if candidate.kind != "pronoun":
+                result.target = candidate
+    if result.target is not None and result.target.kind == "pronoun":
+        story = _story_target(msg, spans, hits, best)
+        if story is not None:
+            result.target = story
+    if result.target is not None and result.target.kind == "pronoun":
+        for other in negated:
+            if other.target is not None:
+                candidate = read_target(msg, *other.target)
+                if candidate.kind != "pronoun":
+                    result.target = candidate
+                    break
+    return result, best.strength, frozenset(h.intent for h in negated)
+
+
+def resolve_pronoun(result: Understanding, history: Sequence[HistoryMessage], today: date) -> None:
+    """Point "it" / "that one" at the task discussed last in `history`."""
+    if result.target is not None and result.target.kind == "pronoun":
+        referent: Referent | None = find_referent(
+            history, lambda text: _title_of_user_message(text, today)
+        )
+        if referent is not None:
+            result.target = Target("title", referent.title, referent.task_id)
+
+
+def clarification_answer(
+    message: str, history: Sequence[HistoryMessage], today: date
+) -> Understanding | None:
+    """When the previous reply asked which task was meant, a bare answer ("the second one",
+    "the oat milk one") continues the request that raised the question."""
+    index = next(
+        (i for i in range(len(history) - 1, -1, -1) if history[i].role == "assistant"), None
+    )
+    if index is None or clarification_options(history[index].text) is None:
+        return None
+    request = next((i for i in range(index - 1, -1, -1) if history[i].role == "user"), None)
+    if request is None:
+        return None
+    msg = prepare(message)
+    start = skip_all(FILLER, msg.masked, 0, len(msg.masked))
+    if len(msg.masked[start:].split()) > 8:
+        return None
+    answer = read_target(msg, start, len(msg.masked))
+    earlier, _, _ = read(history[request].text, history[:request], today)
+    if earlier.intent not in TARGETED:
+        return None
+    earlier.target = answer
+    return earlier

@@ -1,0 +1,108 @@
+"""The slots' vocabulary: priorities, tags, notes, polite tails, date words, task references."""
+
+from __future__ import annotations
+
+import re
+
+PRIORITY_HIGH = (
+    r"(?:(?:very\s+|really\s+|super\s+)?(?:high|top|highest|max(?:imum)?|urgent|important|critical)\s+priority"
+    r"|priority\s*(?::|=|is|to|of)?\s*(?:high|top|urgent|1|one)|p1|urgent(?:ly)?|(?:very\s+|really\s+|super\s+)?important"
+    r"|asap|as\s+soon\s+as\s+possible|critical|a\s+priority|high\s+prio|prio\s+high|top\s+prio)"
+)
+PRIORITY_LOW = (
+    r"(?:(?:low|lowest|least|no)\s+priority|priority\s*(?::|=|is|to|of)?\s*(?:low|lowest|3|three)|p3"
+    r"|not\s+(?:urgent|important|a\s+priority|that\s+important)|no\s+rush|no\s+hurry|low\s+prio"
+    r"|whenever(?:\s+i\s+(?:can|get\s+(?:to\s+it|a\s+chance)))?|when\s+i\s+have\s+time|someday|eventually|no\s+deadline)"
+)
+PRIORITY_NORMAL = (
+    r"(?:(?:normal|medium|regular|default|average|standard|mid)\s+priority"
+    r"|priority\s*(?::|=|is|to|of)?\s*(?:normal|medium|regular|default|2|two)|p2)"
+)
+PRIORITY_BARE = r"(?:high|low|normal|medium|top|urgent)"
+PRIORITY = re.compile(
+    rf"(?P<high>{PRIORITY_HIGH})|(?P<low>{PRIORITY_LOW})|(?P<normal>{PRIORITY_NORMAL})"
+)
+PRIORITY_CONNECTOR = re.compile(
+    r"(?:(?:,|and|&|but)\s+)*(?:(?:make|mark|set|flag|give)\s+(?:it|that|this|them)\s+(?:as\s+|to\s+|a\s+)?"
+    r"|(?:it's|its|it\s+is|this\s+is|that's|as|with|at|to|a|an|is)\s+)*$"
+)
+BARE_PRIORITY_AFTER = re.compile(
+    rf"(?:make|set|mark|flag)\s+(?:it|that|this|them)\s+(?:as\s+|to\s+)?(?P<p>{PRIORITY_BARE})\b"
+    rf"|priority\s+(?:\S+\s+){{0,8}}?(?:to|as|at|=|:)\s+(?P<p2>{PRIORITY_BARE})\b"
+)
+
+POLITE_TAIL = re.compile(
+    r"(?:[\s,.;:!?-]+|\b(?:please|pls|thanks|thank\s+you|thx|ty|cheers|for\s+me|if\s+you\s+can|when\s+you\s+can"
+    r"|will\s+you|would\s+you|ok|okay|too|as\s+well|right\s+now|now|again|then|real\s+quick|quickly"
+    r"|for\s+good|permanently|completely|already|though|lol|mate|buddy|thanks\s+a\s+lot|ta|x+"
+    r"|thank\s+you\s+so\s+much|when\s+you\s+(?:get|have)\s+a\s+(?:chance|sec|second|moment|minute)"
+    r"|cheers\s+mate|thanks\s+heaps|if\s+you\s+could|if\s+possible|needs\s+doing"
+    r"|is\s+something\s+(?:i|we)\s+(?:need|have)\s+to\s+do|(?:please|pls)\s+add(?:\s+it)?)\b)+$"
+)
+LIST_PHRASE_TAIL = re.compile(
+    r"\s*(?:,\s*)?(?:to|on|in|onto|into|for|from|off)\s+(?:my|the|our)\s+(?:todo\s+|to-do\s+|to\s+do\s+|task\s+"
+    r"|tasks\s+|shopping\s+|reminders\s+)?(?:list|tasks|todos|reminders|to-?dos)\s*$"
+    r"|\s*(?:,\s*)?(?:to|on|in|onto|from|off)\s+(?:my\s+)?(?:todo|to-do|tasks|todos)\s*$"
+    r"|\s+(?:as\s+a\s+(?:new\s+)?(?:task|todo|reminder))\s*$"
+)
+DESCRIPTION = re.compile(
+    r"(?:^|[.,;?!]\s*|\s+)(?:and\s+)?(?:with\s+)?(?:a\s+|the\s+)?(?:notes?|description|details|desc|comments?|info)"
+    r"\s*(?::|-|saying|that\s+says|reading|=)\s*(?P<d>\S.*)$"
+)
+TAGS_TAIL = re.compile(
+    r"(?:^|[.,;?!]\s*|\s+)(?:and\s+)?(?:with\s+)?(?:the\s+)?(?:tag(?:ged)?|label(?:l?ed)?|tags|labels)"
+    r"(?:\s+(?:it|this|them|that))?(?:\s+(?:as|with|under|in))?\s*:?\s*"
+    r"(?P<tags>#?[a-z0-9][\w-]*(?:\s*(?:,|and|&|\s)\s*#?[a-z0-9][\w-]*)*)\s*$"
+)
+HASHTAG = re.compile(r"(?:^|(?<=\s)|(?<=[,(]))#(?P<tag>[a-z][\w-]{0,31})\b")
+DATE_PREP = re.compile(
+    r"(?:(?<![\w'])(?:(?:,|and)\s*)?(?:(?:due|by|on|for|before|until|till|til|at|from|starting|no\s+later\s+than"
+    r"|deadline|due\s+date|due\s+by|due\s+on|by\s+the|on\s+the|in\s+the|sometime|some\s+time|this|the|every|each)\s*:?\s+)*)?$"
+)
+TIME_PREP = re.compile(
+    r"(?:(?<![\w'])(?:(?:,|and)\s*)?(?:(?:at|by|around|before|after|from)\s+)*)?$"
+)
+LEADING_LINK = re.compile(r"(?:to|that|about|of|for|:|-|,)\s+|(?:to|that|about|of|for|:|-|,)$")
+ARTICLE = re.compile(r"(?:the|a|an|my|our|that|this)\s+")
+
+ORDINALS: dict[str, int] = {
+    "first": 1,
+    "second": 2,
+    "third": 3,
+    "fourth": 4,
+    "fifth": 5,
+    "sixth": 6,
+    "seventh": 7,
+    "eighth": 8,
+    "ninth": 9,
+    "tenth": 10,
+    "eleventh": 11,
+    "twelfth": 12,
+    "last": -1,
+    "top": 1,
+}
+NUMBER_TARGET = re.compile(
+    r"(?:the\s+)?(?:task|item|todo|to-do|number|no\.?|num|entry|one)?\s*(?:number\s+|no\.?\s*)?#?\s*(?P<n>\d{1,3})"
+    r"(?:\s+(?:on|in|from)\s+(?:the|my)\s+list)?$"
+)
+ORDINAL_TARGET = re.compile(
+    r"(?:the\s+)?(?:(?P<word>first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh"
+    r"|twelfth|last|top)|(?P<num>\d{1,2})(?:st|nd|rd|th))(?:\s+(?:one|task|item|todo|entry|thing))?"
+    r"(?:\s+(?:on|in|from)\s+(?:the|my)\s+list)?$"
+)
+PRONOUN_TARGET = re.compile(
+    r"(?:it|that|this|them|that\s+one|this\s+one|that\s+task|this\s+task|the\s+task|the\s+one|same\s+one"
+    r"|the\s+same\s+one|that\s+thing|this\s+thing|the\s+last\s+one\s+you\s+added|the\s+one\s+i\s+just\s+added"
+    r"|the\s+new\s+one|the\s+latest\s+one|the\s+previous\s+one)?$"
+)
+TARGET_LEAD = re.compile(
+    r"(?:the\s+|a\s+|my\s+)?(?:task|todo|to-do|item|one|reminder|entry)\s+(?:called|named|titled|about|for|to|that\s+says)\s+"
+    r"|(?:the\s+)?(?:task|todo|item|reminder)\s*:\s*"
+    r"|(?:the\s+|my\s+|a\s+|an\s+|our\s+)"
+)
+TARGET_TAIL = re.compile(
+    r"\s+(?:task|todo|to-do|item|reminder|one|thing)$|\s+(?:as\s+)?(?:done|complete|completed|finished)$"
+    r"|\s+(?:from|off|on|in)\s+(?:my|the)\s+(?:list|tasks|todo\s+list|to-do\s+list)$|\s+off$"
+    r"|\s+(?:this\s+(?:morning|afternoon|evening)|last\s+night|yesterday|earlier(?:\s+today)?"
+    r"|just\s+now|already|at\s+last|finally)$"
+)

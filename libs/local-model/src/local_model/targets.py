@@ -1,0 +1,54 @@
+"""How a message names an existing task: a number, words of its title, or a pronoun."""
+
+from __future__ import annotations
+
+import re
+
+from .intents import Target
+from .message_text import Msg, quote_inside, skip_all, trim
+from .slot_patterns import (
+    NUMBER_TARGET,
+    ORDINAL_TARGET,
+    ORDINALS,
+    POLITE_TAIL,
+    PRONOUN_TARGET,
+    TARGET_LEAD,
+    TARGET_TAIL,
+)
+
+
+def read_target(msg: Msg, start: int, end: int) -> Target:
+    s = msg.masked
+    start, end = trim(s, start, end)
+    m = POLITE_TAIL.search(s, start, end)
+    if m is not None and m.start() >= start:
+        end = m.start()
+    start = skip_all(re.compile(r"(?:please|pls|just|also|now|again)\s+"), s, start, end)
+    quoted = quote_inside(msg, start - 1, end + 1)
+    if quoted is not None:
+        return Target("title", msg.text[quoted[0] : quoted[1]].strip())
+    text = s[start:end].strip()
+    n = NUMBER_TARGET.match(text)
+    if n is not None:
+        return Target("number", str(int(n.group("n"))))
+    o = ORDINAL_TARGET.match(text)
+    if o is not None:
+        number = ORDINALS[o.group("word")] if o.group("word") else int(o.group("num"))
+        return Target("number", str(number))
+    if PRONOUN_TARGET.match(text):
+        return Target("pronoun", text or "it")
+    changed = True
+    while changed:
+        changed = False
+        lead = TARGET_LEAD.match(s, start, end)
+        if lead is not None and lead.end() < end:
+            start, changed = lead.end(), True
+        tail = TARGET_TAIL.search(s, start, end)
+        if tail is not None and tail.start() > start:
+            end, changed = tail.start(), True
+        start, end = trim(s, start, end)
+    text = s[start:end]
+    n = NUMBER_TARGET.match(text)
+    if n is not None:
+        return Target("number", str(int(n.group("n"))))
+    return Target("title", re.sub(r"\s+", " ", msg.text[start:end]).strip())

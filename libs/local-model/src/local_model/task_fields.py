@@ -1,0 +1,228 @@
+"""The fields of a new task described in a span of a message: title, note, due, priority, tags."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+from .dates import DateMatch, find_times
+from .message_text import Msg, dates_in, quote_inside, skip_all, unquote
+from .slot_patterns import (
+    BARE_PRIORITY_AFTER,
+    DATE_PREP,
+    DESCRIPTION,
+    HASHTAG,
+    LEADING_LINK,
+    LIST_PHRASE_TAIL,
+    POLITE_TAIL,
+    PRIORITY,
+    PRIORITY_BARE,
+    PRIORITY_CONNECTOR,
+    TAGS_TAIL,
+    TIME_PREP,
+)
+
+
+def priority_value(m: re.Match[str]) -> str:
+    if m.group("high"):
+        return "high"
+    if m.group("low"):
+        return "low"
+    return "normal"
+
+
+def bare_priority(word: str) -> str:
+    aliases = {"top": "high", "urgent": "high", "important": "high", "critical": "high"}
+    return aliases.get(word, "normal" if word == "medium" else word)
+
+
+@dataclass(slots=True)
+class TaskFields:
+    title: str | None = None
+    description: str | None = None
+    due: date | None = None
+    priority: str | None = None
+    tags: list[str] = field(default_factory=list)
+
+
+def split_tags(text: str) -> list[str]:
+    tags: list[str] = []
+    for part in re.split(r"\s*(?:,|\band\b|&|\s)\s*", text):
+        tag = part.strip().lstrip("#").strip(".")
+        if tag and tag not in tags and len(tag) <= 32:
+            tags.append(tag)
+    return tags[:10]
+
+
+def _strip_modifiers_tail(
+    msg: Msg, start: int, end: int, today: date, fields: TaskFields
+) -> tuple[int, int]:
+    """Remove dates, times, priority, tags, politeness and "to my list" from the end."""
+    s = msg.masked
+    dates = dates_in(msg, today, start, end)
+    times = find_times(s[:end])
+    changed = True
+    while changed and end > start:
+        changed = False
+        m = POLITE_TAIL.search(s, start, end)
+        if m is not None and m.start() < end and m.start() >= start:
+            end = m.start()
+            changed = True
+        m = LIST_PHRASE_TAIL.search(s, start, end)
+        if m is not None:
+            end = m.start()
+            changed = True
+            continue
+        m = TAGS_TAIL.search(s, start, end)
+        if m is not None and m.start() > start:
+            fields.tags = fields.tags or split_tags(m.group("tags"))
+            end = m.start()
+            changed = True
+            continue
+        for pm in PRIORITY.finditer(s, start, end):
+            if pm.end() == end and (pm.start() == start or not s[pm.start() - 1].isalnum()):
+                fields.priority = fields.priority or priority_value(pm)
+                conn = PRIORITY_CONNECTOR.search(s, start, pm.start())
+                end = conn.start() if conn is not None else pm.start()
+                changed = True
+                break
+        if changed:
+            continue
+        m = re.search(
+            rf"(?:(?:,|and)\s+)?(?:make|set|mark)\s+(?:it|that)\s+(?:as\s+|to\s+)?(?P<p>{PRIORITY_BARE})$",
+            s[start:end],
+        )
+        if m is not None:
+            fields.priority = fields.priority or bare_priority(m.group("p"))
+            end = start + m.start()
+            changed = True
+            continue
+        for d in reversed(dates):
+            if d.end == end or (d.end < end and not s[d.end : end].strip(" ,.;:!?-")):
+                if fields.due is None:
+                    fields.due = (
+                        d.value if d.value == d.last else d.last if is_deadline(s, d) else d.value
+                    )
+                prep = DATE_PREP.search(s, start, d.start)
+                end = prep.start() if prep is not None else d.start
+                changed = True
+                break
+        if changed:
+            continue
+        for t_start, t_end in reversed(times):
+            if t_start >= start and t_end <= end and not s[t_end:end].strip(" ,.;:!?-"):
+                prep = TIME_PREP.search(s, start, t_start)
+                end = prep.start() if prep is not None else t_start
+                changed = True
+                break
+    return start, end
+
+
+def is_deadline(s: str, d: DateMatch) -> bool:
+    return bool(re.search(r"(?:by|before|until|till|through)\s+(?:the\s+)?$", s[: d.start]))
+
+
+def _strip_modifiers_head(
+    msg: Msg, start: int, end: int, today: date, fields: TaskFields
+) -> tuple[int, int]:
+    s = msg.masked
+    changed = True
+    while changed and start < end:
+        changed = False
+        new = skip_all(
+            re.compile(r"[\s,.;:!?-]+|(?:please|pls|also|then|just|quickly)\b"), s, start, end
+        )
+        if new != start:
+            start, changed = new, True
+        for d in dates_in(msg, today, start, end):
+            prep = re.compile(r"(?:(?:on|by|for|due|this|next)\s+)*").match(s, start, d.start)
+            if d.start == start or (prep is not None and prep.end() == d.start):
+                if fields.due is None:
+                    fields.due = d.value
+                start = d.end
+                m = LEADING_LINK.match(s, skip_all(re.compile(r"\s+"), s, start, end), end)
+                start = m.end() if m is not None else start
+                changed = True
+            break
+        for t_start, t_end in find_times(s[:end]):
+            if t_start == start:
+                start, changed = t_end, True
+            break
+    return start, end
+
+
+_TITLE_LEAD = re.compile(
+    r"(?:(?:something|a\s+thing|one|this)\s+(?:for\s+me\s*)?[?:.!,-]+\s*)?"
+    r"(?:(?:remember|don't\s+forget)\s+to\s+|note\s+to\s+self\s*:?\s*|to\s+my\s+list\s*:\s*"
+    r"|(?:enter|save|log|get)\s+a\s+task(?:\s+(?:to|for))?\s*:?\s*|(?:ping|nudge|prompt)\s+me\s+to\s+"
+    r"|i'?d\s+like\s+a\s+reminder\s+to\s+|i'll\s+need\s+to\s+|make\s+sure\s+(?:i|we)\s+"
+    r"|(?:book|put|pencil)\s+(?:in|down)\s+)?"
+    r"(?:(?:that\s+)?(?:i|we)\s+(?:really\s+)?(?:should|need\s+to|must|have\s+to|gotta|ought\s+to"
+    r"|want\s+to)\s+|task\s+(?!to\b))?"
+)
+
+
+def task_fields(msg: Msg, start: int, end: int, today: date) -> TaskFields:
+    """Title, description, due, priority and tags of a new task described in [start, end)."""
+    s = msg.masked
+    fields = TaskFields()
+    m = DESCRIPTION.search(s, start, end)
+    if m is not None:
+        fields.description = unquote(msg, m.start("d"), end) or None
+        end = m.start()
+    for hm in reversed(list(HASHTAG.finditer(s, start, end))):
+        tag = hm.group("tag")
+        if tag not in fields.tags:
+            fields.tags.insert(0, tag)
+        before, after = s[start : hm.start()].rstrip(), s[hm.end() : end].strip(" ,.;:!?")
+        if not after:
+            end = start + len(before)
+    quoted = quote_inside(msg, start, end)
+    if quoted is not None:
+        fields.title = msg.text[quoted[0] : quoted[1]].strip()
+        fields_from_anywhere(msg, quoted[1] + 1, end, today, fields)
+        fields_from_anywhere(msg, start, quoted[0] - 1, today, fields)
+        return fields
+    start, end = _strip_modifiers_tail(msg, start, end, today, fields)
+    start, end = _strip_modifiers_head(msg, start, end, today, fields)
+    start, end = _strip_modifiers_tail(msg, start, end, today, fields)
+    lead = _TITLE_LEAD.match(s, start, end)
+    if lead is not None and lead.end() < end:
+        start = lead.end()
+    m = re.match(r"(?:a\s+)?(?:task|todo|reminder)\s+(?:to|called|named|for)\s+", s[start:end])
+    if m is not None:
+        start += m.end()
+    for d in dates_in(msg, today, start, end):
+        prep = re.search(r"\s+due\s+(?:on\s+|by\s+|date\s+)?$", s[start : d.start])
+        if prep is not None and fields.due is None:
+            fields.due = d.value
+            tail = s[d.end : end]
+            end = start + prep.start() if not tail.strip() else end
+            break
+    title = unquote(msg, start, end)
+    title = re.sub(r"\s+", " ", title).strip()
+    fields.title = title or None
+    return fields
+
+
+def fields_from_anywhere(msg: Msg, start: int, end: int, today: date, fields: TaskFields) -> None:
+    s = msg.masked
+    if start >= end:
+        return
+    dates = dates_in(msg, today, start, end)
+    if dates and fields.due is None:
+        d = dates[-1]
+        fields.due = d.last if is_deadline(s, d) else d.value
+    if fields.priority is None:
+        pm = PRIORITY.search(s, start, end)
+        if pm is not None:
+            fields.priority = priority_value(pm)
+        else:
+            bm = BARE_PRIORITY_AFTER.search(s, start, end)
+            if bm is not None:
+                fields.priority = bare_priority(bm.group("p") or bm.group("p2"))
+    if not fields.tags:
+        m = TAGS_TAIL.search(s, start, end)
+        if m is not None:
+            fields.tags = split_tags(m.group("tags"))

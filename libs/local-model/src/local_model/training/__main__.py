@@ -1,0 +1,85 @@
+"""`python -m local_model.training`: regenerate the corpora, train the classifier, write weights.
+
+    uv run --frozen python -m local_model.training [--corpus-dir DIR] [--check]
+
+Writes DIR/generated/train.jsonl and DIR/generated/heldout.jsonl (seeded, reproducible) and
+src/local_model/data/intent_model.json; --check only verifies that the committed weights were
+trained on the corpus as it is now (the corpus digest recorded in them).
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from local_model.understanding import INTENTS
+
+from .corpus import generate, load_corpus
+from .trainer import Example, train
+
+__all__ = ["main"]
+
+PACKAGE = Path(__file__).resolve().parent.parent
+DEFAULT_CORPUS = PACKAGE.parent.parent / "corpus"
+WEIGHTS = PACKAGE / "data" / "intent_model.json"
+TRAIN_SEED = 14
+HELDOUT_SEED = 41
+
+
+def _jsonl(lines: list[dict[str, Any]]) -> str:
+    return "".join(json.dumps(line, ensure_ascii=False) + "\n" for line in lines)
+
+
+def corpus_digest(text: str) -> str:
+    """The digest of a generated corpus, recorded in the weights it trained."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def training_text(corpus_dir: Path) -> tuple[str, list[dict[str, Any]]]:
+    """The generated training corpus (as JSON lines) and its lines."""
+    lines = generate(load_corpus(corpus_dir / "train"), TRAIN_SEED, "t")
+    return _jsonl(lines), lines
+
+
+def _examples(lines: list[dict[str, Any]]) -> list[Example]:
+    out = []
+    for line in lines:
+        message = next(m["content"] for m in reversed(line["messages"]) if m["role"] == "user")
+        group = str(line.get("template", line["id"]))
+        out.append(Example(message, line["expect"]["intent"], group))
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Regenerate, train and write; returns the exit code."""
+    parser = argparse.ArgumentParser(prog="python -m local_model.training")
+    parser.add_argument("--corpus-dir", type=Path, default=DEFAULT_CORPUS)
+    parser.add_argument("--check", action="store_true", help="verify the committed weights")
+    args = parser.parse_args(argv)
+    text, lines = training_text(args.corpus_dir)
+    digest = corpus_digest(text)
+    if args.check:
+        recorded = json.loads(WEIGHTS.read_text(encoding="utf-8"))["meta"]["corpus_sha256"]
+        print("weights match the corpus" if recorded == digest else "weights are stale")
+        return 0 if recorded == digest else 1
+    generated = args.corpus_dir / "generated"
+    generated.mkdir(exist_ok=True)
+    (generated / "train.jsonl").write_text(text, encoding="utf-8")
+    heldout = generate(load_corpus(args.corpus_dir / "heldout"), HELDOUT_SEED, "h")
+    (generated / "heldout.jsonl").write_text(_jsonl(heldout), encoding="utf-8")
+    started = time.perf_counter()
+    data, figures = train(_examples(lines), list(INTENTS), TRAIN_SEED)
+    data["meta"] = {"corpus_sha256": digest, "examples": len(lines), "seed": TRAIN_SEED}
+    WEIGHTS.write_text(json.dumps(data, separators=(",", ":")) + "\n", encoding="utf-8")
+    figures["seconds"] = round(time.perf_counter() - started, 1)
+    print(json.dumps({"examples": len(lines), "heldout": len(heldout), **figures}), file=sys.stdout)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

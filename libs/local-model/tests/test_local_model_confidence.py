@@ -1,0 +1,159 @@
+"""Confidence and clarification: unsure changes are asked about, questions never add tasks,
+negations never act, and context, shifts, focus and languages are understood."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from local_model.asking import question
+from local_model.references import HistoryMessage
+from local_model.understanding import understand
+
+TODAY = date(2027, 3, 10)  # a Wednesday
+
+
+def _history(*turns: tuple[str, str]) -> list[HistoryMessage]:
+    return [HistoryMessage("user" if r == "user" else "assistant", t) for r, t in turns]
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "is it going to rain tomorrow?",
+        "will it be sunny on saturday?",
+        "what's the weather like in Paris?",
+        "tell me about the weather in Paris",
+    ],
+)
+def test_a_question_about_the_world_never_adds_a_task(message: str) -> None:
+    result = understand([], message, TODAY)
+    assert result.intent != "add_task" or result.ask
+
+
+@pytest.mark.parametrize(
+    ("message", "intent", "slots"),
+    [
+        ("cancel the dentist appointment", "delete_task", {"target": "dentist appointment"}),
+        (
+            "can we push the dry cleaning to saturday instead",
+            "update_task",
+            {"target": "dry cleaning", "due": "2027-03-13"},
+        ),
+        (
+            "would you be able to add renew the parking permit",
+            "add_task",
+            {"title": "renew the parking permit"},
+        ),
+        ("is it possible to show my tasks", "list_tasks", {}),
+        ("show me work stuff", "list_tasks", {"tag": "work"}),
+        ("show high priority tasks", "list_tasks", {"priority": "high"}),
+        ("put them back", "undo", {}),
+        (
+            "the visa form isn't actually finished, put it back",
+            "reopen_task",
+            {"target": "visa form"},
+        ),
+        ("I finished the report last night", "complete_task", {"target": "report"}),
+        ("add yoga every monday", "add_task", {"title": "yoga", "due": "2027-03-15"}),
+    ],
+)
+def test_phrasings_from_real_use_are_understood_and_acted_on(
+    message: str, intent: str, slots: dict[str, object]
+) -> None:
+    result = understand([], message, TODAY)
+    assert (result.intent, result.slots(), result.ask) == (intent, slots, False)
+    assert 0.5 <= result.confidence <= 1.0
+
+
+def test_a_negated_command_is_not_carried_out_and_the_task_it_names_is_the_target() -> None:
+    result = understand(
+        [], "don't mark water the plants done, just rename it to water the ferns", TODAY
+    )
+    assert (result.intent, result.slots()) == (
+        "update_task",
+        {"target": "water the plants", "new_title": "water the ferns"},
+    )
+
+
+def test_a_bare_negation_changes_nothing() -> None:
+    result = understand([], "no, don't delete it", TODAY)
+    assert result.intent not in ("delete_task",) or result.ask
+
+
+def test_an_unsure_change_is_asked_about_and_yes_carries_it_out() -> None:
+    unsure = understand([], "kettle tomorrow?", TODAY)
+    assert (unsure.intent, unsure.ask) == ("add_task", True)
+    assert unsure.confidence < 0.5
+    assert question(unsure) == (
+        "Do you want me to add 'kettle' as a task, or were you asking something?"
+    )
+    history = _history(("user", "kettle tomorrow?"), ("assistant", question(unsure)))
+    confirmed = understand(history, "yes please", TODAY)
+    assert (confirmed.intent, confirmed.slots(), confirmed.ask) == (
+        "add_task",
+        {"title": "kettle", "due": "2027-03-11"},
+        False,
+    )
+    declined = understand(history, "no", TODAY)
+    assert (declined.intent, declined.ask) == ("none", False)
+
+
+def test_relative_changes_carry_the_number_of_days() -> None:
+    by_days = understand([], "postpone the report by two days", TODAY)
+    by_week = understand([], "push pay rent back a week", TODAY)
+    assert (by_days.intent, by_days.slots(), by_days.shift_days) == (
+        "update_task",
+        {"target": "report"},
+        2,
+    )
+    assert (by_week.intent, by_week.slots(), by_week.shift_days) == (
+        "update_task",
+        {"target": "pay rent"},
+        7,
+    )
+
+
+def test_what_to_focus_on_is_a_list_request_for_the_focus_answer() -> None:
+    result = understand([], "what should I focus on today?", TODAY)
+    assert (result.intent, result.focus, result.slots()) == ("list_tasks", True, {})
+
+
+@pytest.mark.parametrize(
+    ("message", "language"),
+    [
+        ("¿puedes añadir una tarea para mañana?", "Spanish"),
+        ("ajoute une tâche pour demain s'il te plaît", "French"),
+        ("kannst du mir bitte helfen?", "German"),
+        ("明日のタスクを追加して", "a language other than English"),
+    ],
+)
+def test_a_message_in_another_language_is_recognised_as_such(message: str, language: str) -> None:
+    result = understand([], message, TODAY)
+    assert (result.intent, result.language) == ("none", language)
+
+
+@pytest.mark.parametrize(
+    "message", ["add pain au chocolat for the party", "remind me to call la tienda tomorrow"]
+)
+def test_a_foreign_word_in_an_english_request_stays_english(message: str) -> None:
+    result = understand([], message, TODAY)
+    assert (result.intent, result.language) == ("add_task", None)
+
+
+def test_times_of_day_and_repetition_are_noted_as_not_kept() -> None:
+    timed = understand([], "remind me to call grandma friday at 6pm", TODAY)
+    repeating = understand([], "add water the plants every sunday", TODAY)
+    assert (timed.slots(), timed.unkept) == (
+        {"title": "call grandma", "due": "2027-03-12"},
+        ["time"],
+    )
+    assert repeating.unkept == ["recurrence"]
+
+
+def test_the_plumber_came_so_cross_it_off_completes_the_task_named_before() -> None:
+    history = _history(
+        ("user", "add call the plumber"), ("assistant", "Created task 'Call the plumber'.")
+    )
+    result = understand(history, "the plumber came so cross it off", TODAY)
+    assert (result.intent, result.slots()) == ("complete_task", {"target": "call the plumber"})
