@@ -1,19 +1,24 @@
 """The dashboard's task API: /api/v1/tasks, relayed to mcp-tasks with the user's signed identity."""
 
-from datetime import date
+from datetime import date, datetime
 from typing import Annotated
 from uuid import UUID
+from zoneinfo import ZoneInfo
 
 import httpx
-from fastapi import APIRouter, Depends, Query, Request
-from fastapi.responses import Response
+from fastapi import APIRouter, Depends, Header, Query, Request
+from fastapi.responses import JSONResponse, Response
+from local_model import parse_quick_add
 from servicekit.errors import problem_response
 from servicekit.tasks import Priority, Status, TaskPublic
 
+from chat_gateway.chat.request_context import parse_timezone
 from chat_gateway.deps import CurrentUser, ResourcesDep
 from chat_gateway.errors import TaskServiceUnavailableError
 from chat_gateway.tasks.client import TasksClient
 from chat_gateway.tasks.schemas import (
+    QuickAddParse,
+    QuickAddText,
     TaskCreate,
     TaskList,
     TaskUpdate,
@@ -107,6 +112,41 @@ async def list_tasks(
 async def create_task(request: Request, user_id: CurrentUser, tasks: TasksClientDep) -> Response:
     """Create a task; the body is a TaskCreate."""
     return await _forward(tasks, user_id, "POST", "/tasks", content=await request.body())
+
+
+@router.post(
+    "/parse",
+    response_model=QuickAddParse,
+    responses=problem_responses(401, 413, 422),
+    summary="Read a quick-add line into a new task's fields (creates nothing)",
+)
+async def parse_task(
+    body: QuickAddText,
+    user_id: CurrentUser,
+    x_user_timezone: Annotated[str | None, Header()] = None,
+) -> Response:
+    """The TaskCreate body a quick-add line describes; dates resolve in the user's time zone."""
+    today = datetime.now(ZoneInfo(parse_timezone(x_user_timezone))).date()
+    try:
+        parsed = parse_quick_add(body.text, today)
+    except ValueError as exc:
+        return problem_response(422, f"Nothing to add: {exc}.")
+    answer = QuickAddParse.model_validate(
+        {
+            "title": parsed.title,
+            "description": parsed.description,
+            "due_date": parsed.due_date,
+            "priority": parsed.priority,
+            "tags": parsed.tags,
+            "notes": parsed.notes,
+        }
+    )
+    # No "description" key when there is none: the answer is posted back as a TaskCreate.
+    return JSONResponse(
+        answer.model_dump(
+            mode="json", exclude={"description"} if answer.description is None else None
+        )
+    )
 
 
 @router.get(

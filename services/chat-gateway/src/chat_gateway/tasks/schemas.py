@@ -29,6 +29,26 @@ class TaskCreate(BaseModel):
     tags: list[str] = Field(default_factory=list, max_length=10)
 
 
+class QuickAddText(BaseModel):
+    """A quick-add line, e.g. ``pay rent friday #home !high``."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    text: str = Field(min_length=1, max_length=500)
+
+
+class QuickAddParse(BaseModel):
+    """The task a quick-add line describes: a TaskCreate body, plus ``notes`` on what
+    was not kept (a time of day, a repeat)."""
+
+    title: str
+    description: str | None = None
+    due_date: date | None
+    priority: Priority
+    tags: list[str]
+    notes: list[str]
+
+
 class TaskUpdate(BaseModel):
     """A partial change; ``due_date: null`` clears the due date."""
 
