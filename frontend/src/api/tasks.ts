@@ -23,6 +23,16 @@ export interface TaskDraft {
 
 export type TaskPatch = Partial<TaskDraft> & { completed?: boolean };
 
+/** POST /api/v1/tasks/parse: the task a quick-add line describes, and what was not kept. */
+export interface QuickAddParse {
+  title: string;
+  description?: string;
+  due_date: string | null;
+  priority: Priority;
+  tags: string[];
+  notes: string[];
+}
+
 /** Today's date in the browser's time zone as YYYY-MM-DD. */
 export function localDate(offsetDays = 0, now: Date = new Date()): string {
   const date = new Date(now.getFullYear(), now.getMonth(), now.getDate() + offsetDays);
@@ -89,6 +99,18 @@ export class TasksApi {
 
   create(draft: TaskDraft): Promise<Task> {
     return this.send("POST", "/api/v1/tasks", draft);
+  }
+
+  /** Reads a quick-add line into task fields; dates resolve in `timeZone`. Creates nothing. */
+  async parse(text: string, timeZone: string, signal?: AbortSignal): Promise<QuickAddParse> {
+    const response = await this.fetch("/api/v1/tasks/parse", {
+      method: "POST",
+      headers: { Accept: "application/json", "Content-Type": "application/json", "X-User-Timezone": timeZone },
+      body: JSON.stringify({ text }),
+      signal,
+    });
+    if (!response.ok) throw await apiErrorFrom(response);
+    return (await response.json()) as QuickAddParse;
   }
 
   update(id: string, patch: TaskPatch): Promise<Task> {

@@ -1,6 +1,7 @@
 import { useEffect, useMemo, useState } from "react";
 import { TasksApi, localDate, type DueFilter, type FetchLike, type StatusFilter, type TaskFilters } from "../api/tasks";
 import type { Task } from "../api/types";
+import { browserTimeZone } from "../chatkit/client";
 import { Icon } from "../ui/Icon";
 import { useToast } from "../ui/Toasts";
 import { TaskEditor } from "./TaskEditor";
@@ -30,6 +31,10 @@ function formatDate(iso: string): string {
 /** The task dashboard: filters, quick add, the live list. */
 export function Dashboard({ fetch }: { fetch: FetchLike }) {
   const api = useMemo(() => new TasksApi(fetch), [fetch]);
+  const parseQuickAdd = useMemo(
+    () => (text: string, signal?: AbortSignal) => api.parse(text, browserTimeZone(), signal),
+    [api],
+  );
   const toast = useToast();
   const [filters, setFilters] = useState<TaskFilters>({ status: "pending", due: "any", tag: "", query: "" });
   const [search, setSearch] = useState("");
@@ -79,7 +84,7 @@ export function Dashboard({ fetch }: { fetch: FetchLike }) {
         </span>
       </div>
 
-      <TaskEditor idPrefix="new-task" onSave={(draft) => api.create(draft).then(view.upsert)} />
+      <TaskEditor idPrefix="new-task" parse={parseQuickAdd} onSave={(draft) => api.create(draft).then(view.upsert)} />
 
       <div className="filters" role="group" aria-label="Filters">
         <div className="segmented" role="radiogroup" aria-label="Status">

@@ -1,22 +1,30 @@
 import { useState } from "react";
-import type { TaskDraft } from "../api/tasks";
+import { localDate, type TaskDraft } from "../api/tasks";
 import type { Priority, Task } from "../api/types";
+import { formatPreview, type QuickAddParser, quickAddDraft, readQuickAdd } from "./quickAdd";
+import { useQuickAddPreview } from "./useQuickAddPreview";
 
 export function parseTags(text: string): string[] {
   return [...new Set(text.split(",").map((tag) => tag.trim().toLowerCase()).filter(Boolean))].slice(0, 10);
 }
 
-/** The form for a new task or for editing one; `task` present means editing. */
+/**
+ * The form for a new task or for editing one; `task` present means editing.
+ * With `parse` (quick add), the line is read as it is typed ("pay rent friday #home !high")
+ * and a preview shows what will be saved.
+ */
 export function TaskEditor({
   task,
   onSave,
   onCancel,
   idPrefix,
+  parse,
 }: {
   task?: Task;
   onSave(draft: TaskDraft): Promise<void>;
   onCancel?(): void;
   idPrefix: string;
+  parse?: QuickAddParser;
 }) {
   const [title, setTitle] = useState(task?.title ?? "");
   const [description, setDescription] = useState(task?.description ?? "");
@@ -26,6 +34,7 @@ export function TaskEditor({
   const [expanded, setExpanded] = useState(Boolean(task));
   const [saving, setSaving] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const preview = useQuickAddPreview(task ? undefined : parse, title);
 
   const blank = !title.trim() && !description.trim() && !due && priority === "normal" && !tags.trim();
   // The quick-add form folds back (and forgets its complaint) once it is left empty.
@@ -58,7 +67,15 @@ export function TaskEditor({
         }
         setSaving(true);
         setError(null);
-        onSave({ title: trimmed, description: description.trim(), due_date: due || null, priority, tags: parseTags(tags) })
+        const details = { description, due_date: due || null, priority, tags: parseTags(tags) };
+        const draft: Promise<TaskDraft> =
+          parse && !task
+            ? (preview?.text === trimmed ? Promise.resolve(preview.parsed) : readQuickAdd(parse, trimmed)).then((parsed) =>
+                quickAddDraft(trimmed, parsed, details),
+              )
+            : Promise.resolve({ ...details, title: trimmed, description: description.trim() });
+        draft
+          .then(onSave)
           .then(() => {
             if (!task) {
               setTitle("");
@@ -114,7 +131,7 @@ export function TaskEditor({
             onFocus={() => setExpanded(true)}
             onClick={() => setExpanded(true)}
             aria-invalid={error ? true : undefined}
-            aria-describedby={error ? `${idPrefix}-error` : undefined}
+            aria-describedby={[error ? `${idPrefix}-error` : "", parse ? `${idPrefix}-preview` : ""].join(" ").trim() || undefined}
           />
         )}
         <button type="submit" className="btn btn-primary" disabled={saving}>
@@ -126,6 +143,23 @@ export function TaskEditor({
           </button>
         )}
       </div>
+      {parse && !task && (
+        <div className="quick-add-preview" id={`${idPrefix}-preview`} aria-live="polite">
+          {preview && Boolean(title.trim()) && (
+            <>
+              <p className="quick-add-fields">
+                <span className="visually-hidden">Will be saved as: </span>
+                {formatPreview(preview.parsed, localDate())}
+              </p>
+              {preview.parsed.notes.map((note) => (
+                <p key={note} className="quick-add-note">
+                  {note}
+                </p>
+              ))}
+            </>
+          )}
+        </div>
+      )}
       {expanded && (
         <div className="editor-details">
           <label className="field">
