@@ -36,16 +36,26 @@ def test_words_that_name_no_field_stay_in_the_title(text: str) -> None:
     assert parsed.due_date is None
 
 
+@pytest.mark.parametrize(
+    "text", ["#errands buy milk", "buy milk #errands", "buy milk #errands tomorrow !high"]
+)
+def test_a_hashtag_at_either_end_is_taken_out_of_the_title(text: str) -> None:
+    parsed = parse_quick_add(text, MONDAY)
+    assert parsed.title == "buy milk"
+    assert parsed.tags == ["errands"]
+
+
 def test_hashtags_become_lowercase_tags_once_each() -> None:
     parsed = parse_quick_add("finish report #Work #q4 #work", MONDAY)
     assert parsed.title == "finish report"
     assert parsed.tags == ["work", "q4"]
 
 
-def test_a_hashtag_inside_the_line_leaves_the_other_words_in_the_title() -> None:
-    parsed = parse_quick_add("email #work, then rest", MONDAY)
-    assert parsed.title == "email, then rest"
-    assert parsed.tags == ["work"]
+def test_a_hashtag_inside_the_line_is_a_tag_and_keeps_its_word_in_the_title() -> None:
+    parsed = parse_quick_add("renew the #Car insurance friday #admin", MONDAY)
+    assert parsed.title == "renew the Car insurance"
+    assert parsed.tags == ["car", "admin"]
+    assert parsed.due_date == date(2026, 11, 27)
 
 
 @pytest.mark.parametrize(

@@ -1,7 +1,8 @@
 """The dashboard's quick-add box: one line becomes the fields of a new task.
 
 Besides the chat's understanding of an add request ("pay rent friday", "... urgent"), the
-box accepts shorthands: ``#tag`` for a tag and ``!high`` / ``!!`` / ``!low`` for a priority.
+box accepts shorthands: ``#tag`` for a tag (inside the sentence its word also stays in the
+title) and ``!high`` / ``!!`` / ``!low`` for a priority.
 Words that become no field stay in the title; what cannot be kept is said in ``notes``.
 """
 
@@ -47,7 +48,22 @@ class QuickAdd:
     notes: list[str] = field(default_factory=list)
 
 
-def _take_shorthands(text: str, result: QuickAdd) -> str:
+_FIELD_WORDS = re.compile(
+    r"\b(?:urgent|urgently|important|critical|asap|high|low|medium|normal|priority|due|by|on"
+    r"|at|for|before|until|with|note|description)\b"
+)
+
+
+def _only_fields(text: str, today: date) -> bool:
+    """Whether `text` holds nothing but dates, times and priority words."""
+    text = text.lower()
+    spans = [(d.start, d.end) for d in find_dates(text, today)] + find_times(text)
+    for start, end in sorted(spans, reverse=True):
+        text = text[:start] + " " + text[end:]
+    return re.search(r"\w", _FIELD_WORDS.sub(" ", text)) is None
+
+
+def _take_shorthands(text: str, today: date, result: QuickAdd) -> str:
     """Remove ``#tag`` and ``!priority`` tokens from `text`, recording them in `result`."""
     priority: str | None = None
 
@@ -68,7 +84,10 @@ def _take_shorthands(text: str, result: QuickAdd) -> str:
             return m.group(0)
         if tag not in result.tags:
             result.tags.append(tag)
-        return " "
+        # Inside the sentence the word is also part of what to do ("renew the #car insurance").
+        leading = re.search(r"\w", _HASHTAG.sub(" ", m.string[: m.start()])) is None
+        following = _HASHTAG.sub(" ", m.string[m.end() :])
+        return " " if leading or _only_fields(following, today) else m.group("tag")
 
     text = _BANG.sub(bang, text)
     text = _HASHTAG.sub(hashtag, text)
@@ -80,12 +99,6 @@ def _take_shorthands(text: str, result: QuickAdd) -> str:
 
 def _words(text: str) -> list[str]:
     return re.findall(r"[\w']+", text.lower())
-
-
-_FIELD_WORDS = re.compile(
-    r"\b(?:urgent|urgently|important|critical|asap|high|low|medium|normal|priority|due|by|on"
-    r"|at|for|before|until|with|note|description)\b"
-)
 
 
 def _explained(words: list[str], today: date) -> bool:
@@ -115,7 +128,7 @@ def parse_quick_add(text: str, today: date) -> QuickAdd:
     Raises ValueError when nothing is left for a title (the line is only shorthands).
     """
     result = QuickAdd(title="")
-    rest = _take_shorthands(text.strip(), result)
+    rest = _take_shorthands(text.strip(), today, result)
     if not rest:
         raise ValueError("the text has no title, only tags or a priority")
     reading = understand([], "add " + rest, today)
