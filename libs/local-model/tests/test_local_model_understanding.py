@@ -23,6 +23,10 @@ def _say(message: str, *history: tuple[str, str]) -> tuple[str, dict[str, object
     ("message", "slots"),
     [
         ("add a task: delete the spam folder", {"title": "delete the spam folder"}),
+        (
+            "add call the bank tomorrow, it's pretty important",
+            {"title": "call the bank", "due": "2027-03-11", "priority": "high"},
+        ),
         ("new todo - show the flat to the agent", {"title": "show the flat to the agent"}),
         ("add task undo the knots in the rope", {"title": "undo the knots in the rope"}),
         ("create a reminder called 'mark exam papers'", {"title": "mark exam papers"}),

@@ -4,9 +4,15 @@ from __future__ import annotations
 
 import re
 
+# Words that strengthen "important" or "urgent" ("pretty important"): part of the phrase, so
+# they never stay behind in a title.
+INTENSIFIER = (
+    r"(?:(?:very|really|super|pretty|quite|rather|fairly|extremely|so|kinda|kind\s+of)\s+)"
+)
 PRIORITY_HIGH = (
-    r"(?:(?:very\s+|really\s+|super\s+)?(?:high|top|highest|max(?:imum)?|urgent|important|critical)\s+priority"
-    r"|priority\s*(?::|=|is|to|of)?\s*(?:high|top|urgent|1|one)|p1|urgent(?:ly)?|(?:very\s+|really\s+|super\s+)?important"
+    rf"(?:{INTENSIFIER}?(?:high|top|highest|max(?:imum)?|urgent|important|critical)\s+priority"
+    rf"|priority\s*(?::|=|is|to|of)?\s*(?:high|top|urgent|1|one)|p1|{INTENSIFIER}?urgent(?:ly)?"
+    rf"|{INTENSIFIER}?important"
     r"|asap|as\s+soon\s+as\s+possible|critical|a\s+priority|high\s+prio|prio\s+high|top\s+prio)"
 )
 PRIORITY_LOW = (
