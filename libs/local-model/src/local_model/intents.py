@@ -4,22 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Literal
+from typing import Literal, get_args
 
 __all__ = ["INTENTS", "MUTATING", "TARGETED", "Intent", "Target", "Understanding"]
 
-INTENTS = (
-    "add_task",
-    "list_tasks",
-    "complete_task",
-    "reopen_task",
-    "update_task",
-    "delete_task",
-    "clear_completed",
-    "undo",
-    "help",
-    "none",
-)
 Intent = Literal[
     "add_task",
     "list_tasks",
@@ -32,6 +20,7 @@ Intent = Literal[
     "help",
     "none",
 ]
+INTENTS: tuple[Intent, ...] = get_args(Intent)
 TARGETED = frozenset({"complete_task", "reopen_task", "update_task", "delete_task"})
 MUTATING = frozenset({*TARGETED, "add_task", "clear_completed", "undo"})
 
