@@ -8,7 +8,7 @@ from notes_testkit import error_text, event_version, ok
 
 pytestmark = pytest.mark.anyio
 
-RECORD_FIELDS = {"id", "title", "body", "tags", "created_at", "updated_at"}
+RECORD_FIELDS = {"id", "title", "body", "tags", "pinned", "archived", "created_at", "updated_at"}
 
 
 async def test_tools_declare_true_annotations_and_an_output_schema(tools: Client) -> None:
@@ -24,6 +24,8 @@ async def test_tools_declare_true_annotations_and_an_output_schema(tools: Client
         "search_notes": (True, False),
         "get_note": (True, False),
         "update_note": (False, False),
+        "pin_note": (False, False),
+        "archive_note": (False, False),
         "delete_note": (False, True),
         "revert_change": (False, False),
     }

@@ -6,6 +6,7 @@ from typing import Any
 
 from sqlalchemy import (
     BigInteger,
+    Boolean,
     CheckConstraint,
     DateTime,
     Index,
@@ -35,7 +36,8 @@ class Base(DeclarativeBase):
 
 
 class Note(Base):
-    """One note of one user. ``deleted_at`` marks a soft delete (revert_change undoes it)."""
+    """One note of one user. Archived notes stay readable but leave searches unless asked
+    for; ``deleted_at`` marks a soft delete (revert_change undoes it)."""
 
     __tablename__ = "notes"
 
@@ -46,6 +48,8 @@ class Note(Base):
     tags: Mapped[list[str]] = mapped_column(
         ARRAY(String(32)), nullable=False, server_default=text("'{}'::varchar[]")
     )
+    pinned: Mapped[bool] = mapped_column(Boolean, nullable=False, server_default="false")
+    archived: Mapped[bool] = mapped_column(Boolean, nullable=False, server_default="false")
     created_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), nullable=False, server_default=func.now()
     )
@@ -57,11 +61,13 @@ class Note(Base):
     __table_args__ = (
         CheckConstraint("char_length(body) <= 20000", name="body_length"),
         CheckConstraint("cardinality(tags) <= 10", name="tag_count"),
-        # The user's live notes, newest change first.
+        # The user's live notes in search order: pinned first, then newest change first.
         Index(
-            "ix_notes_user_order",
+            "ix_notes_user_pinned_order",
             "user_id",
-            "updated_at",
+            "archived",
+            text("pinned DESC"),
+            text("updated_at DESC"),
             "id",
             postgresql_where=text("deleted_at IS NULL"),
         ),

@@ -34,7 +34,7 @@ TAGS_MAX = 10
 TAG_MAX = 32
 SEARCH_LIMIT_MAX = 100
 EVENTS_LIMIT_MAX = 1000
-EDITABLE = ("title", "body", "tags")
+EDITABLE = ("title", "body", "tags", "pinned", "archived")
 """The fields a change may set and revert_change puts back."""
 _LIKE_SPECIALS = re.compile(r"([\\%_])")
 
@@ -97,7 +97,7 @@ def clean_tags(tags: Sequence[str]) -> list[str]:
             cleaned.append(tag)
     if len(cleaned) > TAGS_MAX:
         raise InvalidInputError(
-            "tags", f"An {ENTITY} can have at most {TAGS_MAX} tags; {len(cleaned)} were given."
+            "tags", f"Each {ENTITY} can have at most {TAGS_MAX} tags; {len(cleaned)} were given."
         )
     return cleaned
 
@@ -122,7 +122,13 @@ def snapshot(note: Note) -> dict[str, Any]:
 
 
 def change_type(before: dict[str, Any], after: dict[str, Any]) -> str:
-    """The event type of a change to a live note's fields."""
+    """The event type of a change to a live note's fields: pinning and archiving on their
+    own have types of their own, anything else is an update."""
+    changed = {field for field in EDITABLE if before[field] != after[field]}
+    if changed == {"pinned"}:
+        return f"{ENTITY}.pinned" if after["pinned"] else f"{ENTITY}.unpinned"
+    if changed == {"archived"}:
+        return f"{ENTITY}.archived" if after["archived"] else f"{ENTITY}.unarchived"
     return f"{ENTITY}.updated"
 
 
@@ -132,6 +138,8 @@ class NoteSearch:
 
     query: str = ""
     tag: str | None = None
+    pinned: bool | None = None
+    include_archived: bool = False
     limit: int = 20
 
 
@@ -142,6 +150,8 @@ class NoteChanges:
     title: str | None = None
     body: str | None = None
     tags: Sequence[str] | None = None
+    pinned: bool | None = None
+    archived: bool | None = None
 
     def cleaned(self) -> dict[str, Any]:
         """The fields to set, validated."""
@@ -152,6 +162,10 @@ class NoteChanges:
             wanted["body"] = clean_body(self.body)
         if self.tags is not None:
             wanted["tags"] = clean_tags(self.tags)
+        if self.pinned is not None:
+            wanted["pinned"] = self.pinned
+        if self.archived is not None:
+            wanted["archived"] = self.archived
         return wanted
 
 
@@ -223,7 +237,15 @@ class NoteService:
         values = {"title": clean_title(title), "body": clean_body(body), "tags": clean_tags(tags)}
 
         async def change(session: AsyncSession, now: datetime) -> tuple[Note, PendingEvent]:
-            note = Note(id=uuid4(), user_id=user_id, created_at=now, updated_at=now, **values)
+            note = Note(
+                id=uuid4(),
+                user_id=user_id,
+                pinned=False,
+                archived=False,
+                created_at=now,
+                updated_at=now,
+                **values,
+            )
             session.add(note)
             return note, PendingEvent(f"{ENTITY}.created", note.id, None, snapshot(note))
 
@@ -252,6 +274,10 @@ class NoteService:
                 f"limit must be between 1 and {SEARCH_LIMIT_MAX}; {search.limit} was given.",
             )
         statement = select(Note.__table__).where(Note.user_id == user_id, Note.deleted_at.is_(None))
+        if not search.include_archived:
+            statement = statement.where(Note.archived.is_(False))
+        if search.pinned is not None:
+            statement = statement.where(Note.pinned.is_(search.pinned))
         if search.tag is not None and search.tag.strip():
             statement = statement.where(Note.tags.contains([clean_tag(search.tag, "tag")]))
         for word in storable_text(search.query, "query").split():
@@ -263,10 +289,13 @@ class NoteService:
                     func.array_to_string(Note.tags, " ").ilike(pattern, escape="\\"),
                 )
             )
-        return statement.order_by(Note.updated_at.desc(), Note.id).limit(search.limit)
+        return statement.order_by(Note.pinned.desc(), Note.updated_at.desc(), Note.id).limit(
+            search.limit
+        )
 
     async def search(self, user_id: UUID, search: NoteSearch) -> NotePage:
-        """The user's live notes matching every word of the query, most recently changed first."""
+        """The user's live notes matching every word of the query: pinned first, then most
+        recently changed first; archived ones only with ``include_archived``."""
         statement = self.search_statement(user_id, search)
         async with self._database.connection() as connection:
             rows = (await connection.execute(statement)).all()

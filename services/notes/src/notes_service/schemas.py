@@ -15,6 +15,8 @@ class NotePublic(BaseModel):
     title: str
     body: str
     tags: list[str]
+    pinned: bool
+    archived: bool
     created_at: datetime
     updated_at: datetime
 
@@ -36,10 +38,13 @@ class NoteCreate(BaseModel):
 
 
 class NoteUpdate(BaseModel):
-    """Body of PATCH /api/v1/notes/{id}: any subset of fields (update_note's arguments)."""
+    """Body of PATCH /api/v1/notes/{id}: any subset of fields (update_note's arguments, and
+    pin_note's and archive_note's)."""
 
     model_config = ConfigDict(extra="forbid")
 
     title: str | None = None
     body: str | None = None
     tags: list[str] | None = None
+    pinned: bool | None = None
+    archived: bool | None = None

@@ -130,14 +130,24 @@ async def search_notes(
         Field(description="Words that must all appear in the title, body or tags (any case)."),
     ] = "",
     tag: Annotated[str | None, Field(description="Only notes with this tag.")] = None,
+    pinned: Annotated[
+        bool | None,
+        Field(description="true: only pinned notes; false: only unpinned ones; null: both."),
+    ] = None,
+    include_archived: Annotated[
+        bool, Field(description="true to include archived notes (left out by default).")
+    ] = False,
     limit: Annotated[int, Field(description="At most this many notes, 1 to 100.")] = 20,
 ) -> NotePage:
-    """Find the user's notes, most recently changed first; an empty query lists them all.
+    """Find the user's notes, pinned first, then most recently changed first; an empty query
+    lists them all. Archived notes are left out unless include_archived is true.
 
-    Call it to find a note's id before get/update/delete.
+    Call it to find a note's id before get/update/pin/archive/delete.
     """
     call = _ToolCall("search_notes", ctx)
-    search = NoteSearch(query=query, tag=tag, limit=limit)
+    search = NoteSearch(
+        query=query, tag=tag, pinned=pinned, include_archived=include_archived, limit=limit
+    )
     return await call(lambda: call.runtime.notes.search(call.user_id, search))
 
 
@@ -161,6 +171,35 @@ async def update_note(
     """Change any subset of a note's fields; omitted fields stay as they are."""
     call = _ToolCall("update_note", ctx)
     changes = NoteChanges(title=title, body=body, tags=tags)
+    mutation = await call(lambda: call.runtime.notes.update(call.user_id, "chat", note_id, changes))
+    return change_result(mutation)
+
+
+@tool(_hints("Pin a note", read_only=False, destructive=False, idempotent=True))
+async def pin_note(
+    ctx: ToolContext,
+    note_id: NoteId,
+    pinned: Annotated[bool, Field(description="true to pin (the default), false to unpin.")] = True,
+) -> ChangeResult:
+    """Pin a note so that it comes first in searches, or unpin it with pinned=false."""
+    call = _ToolCall("pin_note", ctx)
+    changes = NoteChanges(pinned=pinned)
+    mutation = await call(lambda: call.runtime.notes.update(call.user_id, "chat", note_id, changes))
+    return change_result(mutation)
+
+
+@tool(_hints("Archive a note", read_only=False, destructive=False, idempotent=True))
+async def archive_note(
+    ctx: ToolContext,
+    note_id: NoteId,
+    archived: Annotated[
+        bool, Field(description="true to archive (the default), false to bring it back.")
+    ] = True,
+) -> ChangeResult:
+    """Archive a note: it stays readable with get_note but leaves searches unless
+    include_archived is true. archived=false brings it back."""
+    call = _ToolCall("archive_note", ctx)
+    changes = NoteChanges(archived=archived)
     mutation = await call(lambda: call.runtime.notes.update(call.user_id, "chat", note_id, changes))
     return change_result(mutation)
 

@@ -97,7 +97,7 @@ def clean_tags(tags: Sequence[str]) -> list[str]:
             cleaned.append(tag)
     if len(cleaned) > TAGS_MAX:
         raise InvalidInputError(
-            "tags", f"An {ENTITY} can have at most {TAGS_MAX} tags; {len(cleaned)} were given."
+            "tags", f"Each {ENTITY} can have at most {TAGS_MAX} tags; {len(cleaned)} were given."
         )
     return cleaned
 

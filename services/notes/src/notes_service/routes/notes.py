@@ -33,6 +33,8 @@ class NoteSearchQuery(BaseModel):
 
     query: str = Field(default="", max_length=500)
     tag: str | None = Field(default=None, max_length=64)
+    pinned: bool | None = None
+    include_archived: bool = False
     limit: int = Field(default=20, ge=1, le=SEARCH_LIMIT_MAX)
 
 
@@ -40,7 +42,7 @@ class NoteSearchQuery(BaseModel):
 async def search_notes(
     user_id: UserId, notes: Notes, params: Annotated[NoteSearchQuery, Query()]
 ) -> NotePage:
-    """The user's live notes matching the query, most recently changed first."""
+    """The user's live notes matching the query, pinned first, then most recently changed."""
     with tool_span("search_notes", "rest"):
         return await notes.search(user_id, NoteSearch(**params.model_dump()))
 
@@ -66,7 +68,7 @@ async def get_note(note_id: UUID, user_id: UserId, notes: Notes) -> NotePublic:
 async def update_note(
     note_id: UUID, body: NoteUpdate, user_id: UserId, notes: Notes, response: Response
 ) -> NotePublic:
-    """Change any subset of fields."""
+    """Change any subset of fields; ``pinned`` and ``archived`` are pin_note and archive_note."""
     changes = NoteChanges(**body.model_dump(exclude_unset=True))
     with tool_span("update_note", "rest"):
         mutation = await notes.update(user_id, "api", note_id, changes)
