@@ -3,7 +3,7 @@ SHELL := /bin/bash
 UV ?= uv
 RUN := $(UV) run --frozen
 PY_PACKAGES := libs/servicekit libs/local-model services/auth services/mcp-tasks services/chat-gateway services/notes
-TEST_DIRS := $(addsuffix /tests,$(PY_PACKAGES)) tests/k8s tests/docs
+TEST_DIRS := $(addsuffix /tests,$(PY_PACKAGES)) tests/k8s tests/docs tests/scaffold
 E2E_BASE_URL ?= http://127.0.0.1:8080
 
 .PHONY: help
@@ -39,6 +39,7 @@ typecheck: sync ## mypy --strict over every Python package and its tests
 	done
 	MYPYPATH=tests/k8s $(RUN) mypy tests/k8s
 	$(RUN) mypy tests/docs
+	$(RUN) mypy tests/scaffold
 	$(RUN) mypy tests/e2e
 	$(RUN) mypy tests/reliability
 	MYPYPATH=bench $(RUN) mypy bench

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 TEMPLATE = Path(__file__).resolve().parent / "tool_service_template"
-NAME = re.compile(r"^[a-z][a-z0-9]{1,30}$")
+NAME = re.compile(r"^[a-z][a-z0-9]{1,13}$")
 TEMPLATE_PORT = "8099"
 RESERVED = frozenset({"auth", "tasks", "gateway", "frontend", "postgres", "redis", "entries"})
 
@@ -201,7 +201,7 @@ def parse_names(argv: list[str] | None = None) -> tuple[Names, Path, bool]:
     entity: str = options.entity or (name[:-1] if name.endswith("s") else name)
     for value in (name, entity):
         if not NAME.fullmatch(value):
-            parser.error(f"{value!r}: use 2 to 31 lowercase letters and digits, starting a letter")
+            parser.error(f"{value!r}: use 2 to 14 lowercase letters and digits, a letter first")
     if name in RESERVED or "entr" in name or "entr" in entity:
         parser.error(f"{name!r} is taken by another service or by the template itself")
     if name == entity:

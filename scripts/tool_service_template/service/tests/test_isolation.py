@@ -22,7 +22,7 @@ OPERATIONS = ("add", "retitle", "delete", "get", "search", "revert")
 
 @dataclass
 class World:
-    """The expected state: each user's live entries and last change, and who owns every id."""
+    """Expected: each user's live entries, and the owner of every id."""
 
     users: list[uuid.UUID] = field(default_factory=lambda: [uuid.uuid4() for _ in range(USERS)])
     titles: dict[uuid.UUID, dict[str, str]] = field(default_factory=dict)

@@ -1,4 +1,4 @@
-"""The entry domain: every rule about entries, used by the MCP tools and the REST API alike.
+"""The entry domain: every rule, used by the MCP tools and the REST API alike.
 
 Each change runs in one transaction that also appends its event to the user's log; the event
 is queued for publishing after commit. Changes of one user are serialised in this process so
@@ -268,7 +268,8 @@ class EntryService:
         return statement.order_by(Entry.updated_at.desc(), Entry.id).limit(search.limit)
 
     async def search(self, user_id: UUID, search: EntrySearch) -> EntryPage:
-        """The user's live entries matching every word of the query, most recently changed first."""
+        """The user's live entries matching every word of the query, most recently
+        changed first."""
         statement = self.search_statement(user_id, search)
         async with self._database.connection() as connection:
             rows = (await connection.execute(statement)).all()
@@ -296,7 +297,8 @@ class EntryService:
         return await self._mutate(user_id, actor, change)
 
     async def delete(self, user_id: UUID, actor: Actor, entry_id: str | UUID) -> Mutation:
-        """Soft-delete a live entry; revert_change with the returned version brings it back."""
+        """Soft-delete a live entry; revert_change with the returned version brings it
+        back."""
         key = parse_id(entry_id)
 
         async def change(session: AsyncSession, now: datetime) -> tuple[Entry, PendingEvent]:
@@ -310,8 +312,8 @@ class EntryService:
     async def revert(self, user_id: UUID, actor: Actor, version: int) -> Mutation:
         """Put the entry of change ``version`` back as it was before that change.
 
-        Reverting a creation deletes the entry, reverting a deletion restores it. Refused when
-        the entry changed after that change (revert the later change first).
+        Reverting a creation deletes the entry, reverting a deletion restores it.
+        Refused when the entry changed after that change (revert the later change first).
         """
         if version < 1:
             raise InvalidInputError("version", "version must be a positive event version.")
@@ -361,7 +363,8 @@ class EntryService:
 
 
 def _revert_onto(entry: Entry, event: EntryEventRow, now: datetime) -> PendingEvent | None:
-    """Set ``entry`` to its state before ``event``; the event that records it (None: none)."""
+    """Set ``entry`` to its state before ``event``; returns the event that records it
+    (None: nothing changed)."""
     before = snapshot(entry)
     was_deleted = entry.deleted_at is not None
     # Before a creation there was no entry; before a restore it was deleted.

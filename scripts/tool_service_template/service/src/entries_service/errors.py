@@ -6,11 +6,13 @@ class DomainError(Exception):
 
 
 class EntryNotFoundError(DomainError):
-    """No live entry with this id belongs to the user (unknown, another user's, or deleted)."""
+    """No live entry with this id belongs to the user (unknown, another user's, or
+    deleted)."""
 
     def __init__(self, entry_id: object) -> None:
         shown = str(entry_id)[:64]
-        super().__init__(f"No entry with id {shown}. Call search_entries to find the entry's id.")
+        hint = "Call search_entries to find the entry's id."
+        super().__init__(f"No entry with id {shown}. {hint}")
 
 
 class InvalidInputError(DomainError):

@@ -1,4 +1,5 @@
-"""Database tables: entries, the entry event log and the per-user event version counter."""
+"""Database tables: entries, the entry event log and the per-user event version
+counter."""
 
 import uuid
 from datetime import datetime
@@ -35,7 +36,8 @@ class Base(DeclarativeBase):
 
 
 class Entry(Base):
-    """One entry of one user. ``deleted_at`` marks a soft delete (revert_change undoes it)."""
+    """One entry of one user. ``deleted_at`` marks a soft delete (revert_change undoes
+    it)."""
 
     __tablename__ = "entries"
 

@@ -36,7 +36,8 @@ class EntryCreate(BaseModel):
 
 
 class EntryUpdate(BaseModel):
-    """Body of PATCH /api/v1/entries/{id}: any subset of fields (update_entry's arguments)."""
+    """Body of PATCH /api/v1/entries/{id}: any subset of fields (update_entry's
+    arguments)."""
 
     model_config = ConfigDict(extra="forbid")
 

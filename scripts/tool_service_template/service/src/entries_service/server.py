@@ -13,9 +13,10 @@ from entries_service.runtime import Runtime, open_runtime
 from entries_service.tools import TOOLS
 
 INSTRUCTIONS = """\
-Tools to keep the current user's entries. Every entry has an id (a UUID); find ids with \
-search_entries before changing an entry. Every change answers with _meta.event_version; \
-revert_change(version) undoes it. You only ever see and change the current user's entries."""
+Tools to keep the current user's entries. Every entry has an id (a UUID); \
+find ids with search_entries before changing an entry. \
+Every change answers with _meta.event_version; revert_change(version) undoes it. \
+You only ever see and change the current user's entries."""
 
 
 def build_server(

@@ -185,9 +185,9 @@ async def revert_change(
     ctx: ToolContext,
     version: Annotated[int, Field(description="The event_version a change answered with.", ge=1)],
 ) -> ChangeResult:
-    """Undo one change: put its entry back as it was before it (a deleted entry comes back).
+    """Undo one change: its entry goes back to how it was before that change.
 
-    Refused when the entry changed after that change.
+    A deleted entry comes back. Refused when the entry changed after that change.
     """
     call = _ToolCall("revert_change", ctx)
     mutation = await call(lambda: call.runtime.entries.revert(call.user_id, "chat", version))

@@ -29,7 +29,8 @@ def record_answer(mutation: Mutation, response: Response) -> EntryPublic:
 
 
 class EntrySearchQuery(BaseModel):
-    """The query parameters of GET /entries: search_entries' arguments, by the same names."""
+    """The query parameters of GET /entries: search_entries' arguments, by the same
+    names."""
 
     query: str = Field(default="", max_length=500)
     tag: str | None = Field(default=None, max_length=64)
@@ -77,7 +78,8 @@ async def update_entry(
 async def delete_entry(
     entry_id: UUID, user_id: UserId, entries: Entries, response: Response
 ) -> EntryPublic:
-    """Soft-delete an entry; the answer is the deleted entry (undo: POST /events/{v}/revert)."""
+    """Soft-delete an entry; the answer is the deleted entry (undo: POST
+    /events/{v}/revert)."""
     with tool_span("delete_entry", "rest"):
         mutation = await entries.delete(user_id, "api", entry_id)
     return record_answer(mutation, response)
