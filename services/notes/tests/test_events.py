@@ -22,6 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 pytestmark = pytest.mark.anyio
 
 WRITERS = 40
+FIRST_TWO = "user_id = :u AND version <= 2"
 
 
 @pytest.fixture
@@ -120,7 +121,7 @@ async def test_events_older_than_retention_are_pruned_and_asking_for_them_answer
     old = datetime.now(UTC) - timedelta(days=runtime.settings.event_retention_days + 1)
     async with engine.begin() as connection:
         await connection.execute(
-            text("UPDATE note_events SET occurred_at = :t WHERE user_id = :u AND version <= 2"),
+            text(f"UPDATE note_events SET occurred_at = :t WHERE {FIRST_TWO}"),
             {"t": old, "u": acting.user},
         )
 
