@@ -40,6 +40,8 @@ typecheck: sync ## mypy --strict over every Python package and its tests
 	MYPYPATH=tests/k8s $(RUN) mypy tests/k8s
 	$(RUN) mypy tests/docs
 	$(RUN) mypy tests/scaffold
+	MYPYPATH=scripts/tool_service_template/service/src:scripts/tool_service_template/service/tests \
+		$(RUN) mypy scripts/new_tool_service.py scripts/tool_service_template/service
 	$(RUN) mypy tests/e2e
 	$(RUN) mypy tests/reliability
 	MYPYPATH=bench $(RUN) mypy bench
