@@ -42,6 +42,7 @@ typecheck: sync ## mypy --strict over every Python package and its tests
 	$(RUN) mypy tests/e2e
 	$(RUN) mypy tests/reliability
 	MYPYPATH=bench $(RUN) mypy bench
+	$(RUN) mypy deploy/k8s/podman
 
 .PHONY: test-python
 test-python: sync ## Python tests of every package (real PostgreSQL and Redis)

@@ -82,6 +82,7 @@ for service in "${SERVICES[@]}"; do
     --build-arg "NODE_IMAGE=$NODE_BASE_IMAGE" --build-arg "NGINX_IMAGE=$NGINX_BASE_IMAGE" \
     --tag "$(image_name "$service")" "$REPO_ROOT"
 done
-# Layers of earlier builds that no tag uses any more.
-podman image prune --force >/dev/null
+# Layers of builds from more than a day ago that no tag uses any more (newer ones are the
+# layer cache of the next build).
+podman image prune --force --filter until=24h >/dev/null
 podman images --filter "reference=$IMAGE_PREFIX/*" --format '{{.Repository}}:{{.Tag}}  {{.Size}}'

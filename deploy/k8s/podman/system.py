@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
+import yaml  # type: ignore[import-untyped]  # no types-PyYAML in the workspace
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
 PODMAN_DIR = REPO_ROOT / "deploy" / "k8s" / "podman"
@@ -179,8 +179,33 @@ def workloads(manifests: Manifests) -> list[Workload]:
             claim["metadata"]["name"] for claim in item["spec"].get("volumeClaimTemplates", [])
         ]
         found.append(Workload(item["metadata"]["name"], item["spec"]["template"]["spec"], claims))
-    # The data stores first, so that the init containers' migrations find them.
-    return sorted(found, key=lambda workload: workload.container["image"].startswith("chatkit"))
+    return in_dependency_order(manifests, found)
+
+
+def in_dependency_order(manifests: Manifests, found: list[Workload]) -> list[Workload]:
+    """Each workload after those whose Service its settings name (host:port), so that
+    migrations find the database and readiness checks find the services they check."""
+    names = {workload.name for workload in found}
+    needs = {}
+    for workload in found:
+        settings = " ".join(
+            value
+            for container in [*workload.spec.get("initContainers", []), workload.container]
+            for value in environment(manifests, container).values()
+        )
+        needs[workload.name] = {
+            name
+            for name in names - {workload.name}
+            if re.search(rf"(?<![\w.-]){re.escape(name)}:\d", settings)
+        }
+    ordered: list[Workload] = []
+    while len(ordered) < len(found):
+        done = {workload.name for workload in ordered}
+        ready = [w for w in found if w.name not in done and needs[w.name] <= done]
+        if not ready:
+            raise SystemError_(f"circular dependencies among {sorted(names - done)}")
+        ordered += ready
+    return ordered
 
 
 def image_of(container: dict[str, Any]) -> tuple[str, list[str], str | None]:
@@ -338,7 +363,12 @@ def start(manifests: Manifests, workload: Workload) -> Started:
         podman("rm", init_name)
     name = f"{NAME_PREFIX}-{workload.name}"
     container = workload.container
-    podman("create", "--network-alias", workload.name, *run_options(manifests, workload, container, name))
+    podman(
+        "create",
+        "--network-alias",
+        workload.name,
+        *run_options(manifests, workload, container, name),
+    )
     began = time.monotonic()
     podman("start", name)
     wait_ready(name, container)
@@ -353,7 +383,9 @@ def ingress_config(manifests: Manifests) -> str:
     annotations = ingress["metadata"].get("annotations", {})
     prefix = "nginx.ingress.kubernetes.io/"
     ports = {
-        service["metadata"]["name"]: {port["name"]: port["port"] for port in service["spec"]["ports"]}
+        service["metadata"]["name"]: {
+            port["name"]: port["port"] for port in service["spec"]["ports"]
+        }
         for service in manifests.of_kind("Service")
     }
     lines = [
@@ -374,7 +406,7 @@ def ingress_config(manifests: Manifests) -> str:
         "    proxy_set_header X-Forwarded-For $remote_addr;",
         "    proxy_set_header X-Forwarded-Proto $scheme;",
         "    proxy_set_header X-Forwarded-Host $host;",
-        "    proxy_set_header Connection \"\";",
+        '    proxy_set_header Connection "";',
     ]
     for rule in ingress["spec"]["rules"]:
         for path in rule["http"]["paths"]:
@@ -398,11 +430,26 @@ def start_ingress(manifests: Manifests, config_dir: Path, host_port: int) -> Sta
     config_dir.chmod(0o755)
     name = f"{NAME_PREFIX}-ingress"
     podman(
-        "create", "--name", name, "--network", network_name(), "--pull", "never",
-        "--user", "101:101", "--read-only", "--tmpfs", "/tmp:rw,nosuid,nodev,size=32m,mode=1777",
-        "--cap-drop", "ALL", "--security-opt", "no-new-privileges",
-        "--volume", f"{config}:/etc/nginx/conf.d/default.conf:ro,Z",
-        "--publish", f"127.0.0.1:{host_port}:{INGRESS_PORT}",
+        "create",
+        "--name",
+        name,
+        "--network",
+        network_name(),
+        "--pull",
+        "never",
+        "--user",
+        "101:101",
+        "--read-only",
+        "--tmpfs",
+        "/tmp:rw,nosuid,nodev,size=32m,mode=1777",
+        "--cap-drop",
+        "ALL",
+        "--security-opt",
+        "no-new-privileges",
+        "--volume",
+        f"{config}:/etc/nginx/conf.d/default.conf:ro,Z",
+        "--publish",
+        f"127.0.0.1:{host_port}:{INGRESS_PORT}",
         INGRESS_IMAGE,
     )
     began = time.monotonic()
@@ -430,7 +477,9 @@ def image_size_bytes(image: str) -> int:
 
 
 def remove_everything() -> None:
-    names = podman("ps", "--all", "--format", "{{.Names}}", "--filter", f"name=^{NAME_PREFIX}").split()
+    names = podman(
+        "ps", "--all", "--format", "{{.Names}}", "--filter", f"name=^{NAME_PREFIX}"
+    ).split()
     if names:
         podman("rm", "--force", "--time", "5", *names)
     podman("network", "rm", "--force", network_name(), check=False)
@@ -457,15 +506,24 @@ def system(manifests: Manifests, host_port: int) -> Iterator[list[Started]]:
 def signing_key(auth_container: str, target: Path) -> Path:
     """auth's generated development key, for the suite's tests that need the real key."""
     pem = podman("exec", auth_container, "sh", "-c", "cat /tmp/auth-keys/*.pem")
-    target.write_text(pem)
-    target.chmod(0o600)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.unlink(missing_ok=True)
+    with os.fdopen(os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w") as file:
+        file.write(pem)
     return target
 
 
 def run_suite(base_url: str, key_file: Path, pytest_args: list[str]) -> tuple[bool, str]:
     junit = REPO_ROOT / ".run" / "images-e2e-junit.xml"
     command = [
-        sys.executable, "-m", "pytest", "tests/e2e", "-n", "2", f"--junitxml={junit}", *pytest_args,
+        sys.executable,
+        "-m",
+        "pytest",
+        "tests/e2e",
+        "-n",
+        "2",
+        f"--junitxml={junit}",
+        *pytest_args,
     ]
     env = os.environ | {"E2E_BASE_URL": base_url, "E2E_AUTH_SIGNING_KEY_FILE": str(key_file)}
     completed = subprocess.run(command, cwd=REPO_ROOT, env=env)
@@ -475,7 +533,9 @@ def run_suite(base_url: str, key_file: Path, pytest_args: list[str]) -> tuple[bo
 
 def junit_summary(junit: Path) -> str:
     text = junit.read_text()
-    match = re.search(r'<testsuite [^>]*errors="(\d+)" failures="(\d+)" skipped="(\d+)" tests="(\d+)"', text)
+    match = re.search(
+        r'<testsuite [^>]*errors="(\d+)" failures="(\d+)" skipped="(\d+)" tests="(\d+)"', text
+    )
     if match is None:
         return "unreadable junit report"
     errors, failures, skipped, tests = map(int, match.groups())
@@ -483,12 +543,48 @@ def junit_summary(junit: Path) -> str:
     return f"{passed} passed, {failures} failed, {errors} errors, {skipped} skipped"
 
 
+def tested_commit() -> str:
+    """HEAD, marked when files other than this run's own results differ from it."""
+    own = [f":!{path.relative_to(REPO_ROOT)}" for path in (README, RESULT_FILE)]
+    changed = git("status", "--porcelain", "--untracked-files=no", "--", ".", *own)
+    return git("rev-parse", "--short=12", "HEAD") + (
+        " (with uncommitted changes)" if changed else ""
+    )
+
+
 def git(*args: str) -> str:
-    return subprocess.run(["git", *args], cwd=REPO_ROOT, capture_output=True, text=True).stdout.strip()
+    return subprocess.run(
+        ["git", *args], cwd=REPO_ROOT, capture_output=True, text=True
+    ).stdout.strip()
+
+
+def runtime_floor_seconds(image: str) -> float:
+    """Start to first answer of a bare `python -m http.server` in ``image``, run like the
+    services: what the container runtime and the interpreter cost under the current load,
+    before any service code (the baseline of the services' start times)."""
+    name = f"{NAME_PREFIX}-floor"
+    podman(
+        "create", "--name", name, "--network", network_name(), "--pull", "never",
+        "--user", "10001:10001", "--read-only", "--cap-drop", "ALL",
+        "--security-opt", "no-new-privileges",
+        "--tmpfs", "/tmp:rw,nosuid,nodev,size=16m,mode=1777",
+        "--entrypoint", '["python3.11", "-m", "http.server", "8099", "--directory", "/tmp"]',
+        image,
+    )  # fmt: skip
+    try:
+        began = time.monotonic()
+        podman("start", name)
+        wait_ready(name, {"name": name, "readinessProbe": {"httpGet": {"port": 8099}}})
+        return time.monotonic() - began
+    finally:
+        podman("rm", "--force", "--time", "1", name)
 
 
 def facts(started: list[Started]) -> dict[str, Any]:
-    images = {}
+    """Size, start to ready and resident memory at idle of each image, with the load average
+    and the baseline start time they were measured with."""
+    load = " ".join(f"{value:.2f}" for value in os.getloadavg())
+    images: dict[str, dict[str, Any]] = {}
     for item in started:
         if not item.image.startswith(IMAGE_PREFIX):
             continue
@@ -502,7 +598,14 @@ def facts(started: list[Started]) -> dict[str, Any]:
             "size_target_met": size < PYTHON_IMAGE_LIMIT_BYTES if python else None,
             "ready_target_met": item.ready_seconds < READY_LIMIT_SECONDS,
         }
-    return images
+    python_image = next(
+        image["image"] for image in images.values() if "frontend" not in image["image"]
+    )
+    return {
+        "load_average": load,
+        "python_runtime_floor_seconds": round(runtime_floor_seconds(python_image), 2),
+        "images": images,
+    }
 
 
 def write_results(result: dict[str, Any]) -> None:
@@ -514,7 +617,8 @@ def write_results(result: dict[str, Any]) -> None:
     ]
     for name, image in result["images"].items():
         rows.append(
-            f"| {name} | {image['size_mb']} MB | {image['ready_seconds']} s | {image['idle_rss_mb']} MB |"
+            f"| {name} | {image['size_mb']} MB | {image['ready_seconds']} s"
+            f" | {image['idle_rss_mb']} MB |"
         )
     section = "\n".join(
         [
@@ -522,7 +626,9 @@ def write_results(result: dict[str, Any]) -> None:
             f"Last run: commit `{result['commit']}`, {result['date']}, "
             f"**{'pass' if result['passed'] else 'FAIL'}** (tests/e2e: {result['suite']}; "
             f"load average {result['load_average']}). Targets: Python service images under "
-            "250 MB, ready under 3 s (`bench/results/images.json`).",
+            "250 MB, ready under 3 s. A bare `python -m http.server` in the same image, run the "
+            f"same way, answered after {result['python_runtime_floor_seconds']} s "
+            "(`bench/results/images.json`).",
             "",
             *rows,
             README_END,
@@ -536,10 +642,11 @@ def write_results(result: dict[str, Any]) -> None:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(
+        description=__doc__.splitlines()[0], epilog="Other arguments go to pytest."
+    )
     parser.add_argument("--port", type=int, default=18080, help="127.0.0.1 port of the ingress")
-    parser.add_argument("pytest_args", nargs="*", help="extra arguments for pytest")
-    options = parser.parse_args()
+    options, pytest_args = parser.parse_known_args()
     manifests = render_overlay()
     base_url = f"http://127.0.0.1:{options.port}"
     try:
@@ -547,18 +654,19 @@ def main() -> int:
             time.sleep(2.0)  # settle, then measure memory at idle
             image_facts = facts(started)
             auth = next(item for item in started if item.name == "auth")
-            key = signing_key(auth.container_name, REPO_ROOT / ".run" / "images-e2e-signing-key.pem")
-            passed, summary = run_suite(base_url, key, options.pytest_args)
+            key = signing_key(
+                auth.container_name, REPO_ROOT / ".run" / "images-e2e-signing-key.pem"
+            )
+            passed, summary = run_suite(base_url, key, pytest_args)
     except SystemError_ as error:
         print(f"images-e2e: {error}", file=sys.stderr)
         return 1
     result = {
-        "commit": git("rev-parse", "--short=12", "HEAD") + (" (with uncommitted changes)" if git("status", "--porcelain", "--untracked-files=no") else ""),
+        "commit": tested_commit(),
         "date": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "passed": passed,
         "suite": summary,
-        "load_average": " ".join(f"{value:.2f}" for value in os.getloadavg()),
-        "images": image_facts,
+        **image_facts,
     }
     write_results(result)
     print(json.dumps(result, indent=2))
