@@ -17,17 +17,20 @@ kc -n ingress-nginx patch configmap ingress-nginx-controller --type merge \
   -p '{"data":{"use-forwarded-headers":"false","compute-full-forwarded-for":"false"}}'
 
 echo "==> images"
-"$REPO_ROOT/deploy/k8s/podman/images.sh"
 if [[ "${KIND_EXPERIMENTAL_PROVIDER:-docker}" == podman ]]; then
+  IMAGE_BUILDER=podman "$REPO_ROOT/deploy/k8s/podman/images.sh"
   # The images are named docker.io/chatkit-botbuilder/<service>:dev in podman, which is how
   # the node's containerd reads the manifests' chatkit-botbuilder/<service>:dev.
-  archive="$(mktemp)"
+  archives="$(mktemp -d)"
   for service in "${SERVICES[@]}"; do
-    podman save --format docker-archive --output "$archive" "docker.io/chatkit-botbuilder/$service:$IMAGE_TAG"
-    kind load image-archive --name "$CLUSTER_NAME" "$archive"
+    podman save --format docker-archive --output "$archives/$service.tar" \
+      "docker.io/chatkit-botbuilder/$service:$IMAGE_TAG"
+    kind load image-archive --name "$CLUSTER_NAME" "$archives/$service.tar"
+    rm "$archives/$service.tar"
   done
-  rm -f "$archive"
+  rmdir "$archives"
 else
+  "$REPO_ROOT/deploy/k8s/podman/images.sh"
   images=()
   for service in "${SERVICES[@]}"; do images+=("chatkit-botbuilder/$service:$IMAGE_TAG"); done
   kind load docker-image --name "$CLUSTER_NAME" "${images[@]}"
