@@ -21,6 +21,7 @@ import json
 import os
 import re
 import shlex
+import socket
 import subprocess
 import sys
 import tempfile
@@ -70,7 +71,7 @@ STAND_INS = {
 }
 
 
-class SystemError_(RuntimeError):
+class RunFailed(RuntimeError):
     """A step of the run failed; the message says which and why."""
 
 
@@ -109,7 +110,7 @@ def render_overlay() -> Manifests:
 def podman(*args: str, check: bool = True, capture: bool = True) -> str:
     completed = subprocess.run(["podman", *args], capture_output=capture, text=True)
     if check and completed.returncode != 0:
-        raise SystemError_(f"podman {shlex.join(args)} failed: {completed.stderr.strip()}")
+        raise RunFailed(f"podman {shlex.join(args)} failed: {completed.stderr.strip()}")
     return completed.stdout if capture else ""
 
 
@@ -135,7 +136,7 @@ def environment(manifests: Manifests, container: dict[str, Any]) -> dict[str, st
         if value is not None:
             values[entry["name"]] = value
         elif not selector.get("optional", False):
-            raise SystemError_(f"{container['name']}: {entry['name']} refers to a missing key")
+            raise RunFailed(f"{container['name']}: {entry['name']} refers to a missing key")
     return values
 
 
@@ -148,7 +149,7 @@ def size_option(quantity: str) -> str:
     """A Kubernetes memory quantity (64Mi, 1Gi, 512M) as podman's size (64m)."""
     match = re.fullmatch(r"(\d+)(Ki|Mi|Gi|K|M|G)?", str(quantity))
     if match is None:
-        raise SystemError_(f"unsupported quantity {quantity}")
+        raise RunFailed(f"unsupported quantity {quantity}")
     number, unit = match.groups()
     return number + {None: "", "Ki": "k", "K": "k", "Mi": "m", "M": "m", "Gi": "g", "G": "g"}[unit]
 
@@ -203,7 +204,7 @@ def in_dependency_order(manifests: Manifests, found: list[Workload]) -> list[Wor
         done = {workload.name for workload in ordered}
         ready = [w for w in found if w.name not in done and needs[w.name] <= done]
         if not ready:
-            raise SystemError_(f"circular dependencies among {sorted(names - done)}")
+            raise RunFailed(f"circular dependencies among {sorted(names - done)}")
         ordered += ready
     return ordered
 
@@ -216,7 +217,7 @@ def image_of(container: dict[str, Any]) -> tuple[str, list[str], str | None]:
         return f"docker.io/{image}", [], None
     stand_in = STAND_INS.get(repository.rsplit("/", 1)[-1])
     if stand_in is None:
-        raise SystemError_(f"no local image for {image}: add a stand-in to STAND_INS")
+        raise RunFailed(f"no local image for {image}: add a stand-in to STAND_INS")
     return stand_in.image, list(stand_in.entrypoint), stand_in.workdir
 
 
@@ -232,7 +233,7 @@ def run_options(
     if user is not None:
         options += ["--user", f"{user}:{group}" if group is not None else str(user)]
     if pod_security.get("runAsNonRoot") and user in (None, 0):
-        raise SystemError_(f"{name}: runAsNonRoot without a non-root runAsUser")
+        raise RunFailed(f"{name}: runAsNonRoot without a non-root runAsUser")
     if pod_security.get("fsGroup") is not None:
         options += ["--group-add", str(pod_security["fsGroup"])]
     if security.get("readOnlyRootFilesystem"):
@@ -242,7 +243,7 @@ def run_options(
     if security.get("allowPrivilegeEscalation") is False:
         options += ["--security-opt", "no-new-privileges"]
     if security.get("privileged"):
-        raise SystemError_(f"{name}: privileged containers are not run")
+        raise RunFailed(f"{name}: privileged containers are not run")
     limits = container.get("resources", {}).get("limits", {})
     if "memory" in limits:
         options += ["--memory", size_option(limits["memory"])]
@@ -255,7 +256,7 @@ def run_options(
     } | dict.fromkeys(workload.claims, "256Mi")
     for mount in container.get("volumeMounts", []):
         if mount["name"] not in volume_sizes:
-            raise SystemError_(f"{name}: volume {mount['name']} is neither emptyDir nor claim")
+            raise RunFailed(f"{name}: volume {mount['name']} is neither emptyDir nor claim")
         size = size_option(volume_sizes[mount["name"]])
         options += ["--tmpfs", f"{mount['mountPath']}:rw,nosuid,nodev,size={size},mode=1777"]
     values = environment(manifests, container)
@@ -289,7 +290,7 @@ def port_number(container: dict[str, Any], port: int | str) -> int:
         if declared.get("name") == port:
             number: int = declared["containerPort"]
             return number
-    raise SystemError_(f"{container['name']}: no port named {port}")
+    raise RunFailed(f"{container['name']}: no port named {port}")
 
 
 def probe_passes(name: str, container: dict[str, Any], probe: dict[str, Any]) -> bool:
@@ -308,15 +309,13 @@ def probe_passes(name: str, container: dict[str, Any], probe: dict[str, Any]) ->
         except (urllib.error.URLError, OSError):
             return False
     if "tcpSocket" in probe:
-        import socket
-
         target = (container_address(name), port_number(container, probe["tcpSocket"]["port"]))
         try:
             with socket.create_connection(target, timeout=2):
                 return True
         except OSError:
             return False
-    raise SystemError_(f"{name}: unsupported probe {probe}")
+    raise RunFailed(f"{name}: unsupported probe {probe}")
 
 
 def wait_ready(name: str, container: dict[str, Any]) -> None:
@@ -325,11 +324,11 @@ def wait_ready(name: str, container: dict[str, Any]) -> None:
     while time.monotonic() < deadline:
         state = json.loads(podman("inspect", "--type", "container", name))[0]["State"]
         if not state["Running"]:
-            raise SystemError_(f"{name} exited ({state['ExitCode']}):\n{logs(name)}")
+            raise RunFailed(f"{name} exited ({state['ExitCode']}):\n{logs(name)}")
         if probe is None or probe_passes(name, container, probe):
             return
         time.sleep(0.05)
-    raise SystemError_(f"{name} not ready after {READY_TIMEOUT_SECONDS:.0f} s:\n{logs(name)}")
+    raise RunFailed(f"{name} not ready after {READY_TIMEOUT_SECONDS:.0f} s:\n{logs(name)}")
 
 
 def logs(name: str) -> str:
@@ -356,7 +355,7 @@ def start(manifests: Manifests, workload: Workload) -> Started:
             ["podman", "start", "--attach", init_name], capture_output=True, text=True
         )
         if completed.returncode != 0:
-            raise SystemError_(
+            raise RunFailed(
                 f"{init_name} failed:\n{completed.stdout[-3000:]}{completed.stderr[-3000:]}"
             )
         print(f"    {init['name']} of {workload.name}: done")
@@ -637,7 +636,7 @@ def write_results(result: dict[str, Any]) -> None:
     text = README.read_text()
     pattern = re.compile(re.escape(README_START) + ".*?" + re.escape(README_END), re.DOTALL)
     if not pattern.search(text):
-        raise SystemError_(f"{README} has no images-e2e result section to rewrite")
+        raise RunFailed(f"{README} has no images-e2e result section to rewrite")
     README.write_text(pattern.sub(lambda _: section, text))
 
 
@@ -658,7 +657,7 @@ def main() -> int:
                 auth.container_name, REPO_ROOT / ".run" / "images-e2e-signing-key.pem"
             )
             passed, summary = run_suite(base_url, key, pytest_args)
-    except SystemError_ as error:
+    except RunFailed as error:
         print(f"images-e2e: {error}", file=sys.stderr)
         return 1
     result = {
