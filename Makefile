@@ -45,6 +45,7 @@ typecheck: sync ## mypy --strict over every Python package and its tests
 	$(RUN) mypy tests/e2e
 	$(RUN) mypy tests/reliability
 	MYPYPATH=bench $(RUN) mypy bench
+	$(RUN) mypy deploy/k8s/podman
 
 .PHONY: test-python
 test-python: sync ## Python tests of every package (real PostgreSQL and Redis)
@@ -100,6 +101,15 @@ bench: sync ## Benchmarks; each writes JSON under bench/results/
 .PHONY: k8s-validate
 k8s-validate: sync ## Render the Kubernetes overlays, validate strictly, scan with checkov, check against the code
 	$(RUN) pytest tests/k8s
+
+.PHONY: images
+images: ## Build every image (podman with local Debian bases when there is no Docker engine)
+	deploy/k8s/podman/images.sh
+
+.PHONY: images-e2e
+images-e2e: sync ## Run the system from the images (podman), tests/e2e on 127.0.0.1:18080
+	IMAGE_BUILDER=podman deploy/k8s/podman/images.sh
+	deploy/k8s/podman/e2e.sh
 
 .PHONY: kind-up
 kind-up: ## Local kind cluster: build and load images, deploy, print the URL (http://127.0.0.1:8088)

@@ -115,6 +115,10 @@ async def test_forged_tokens_are_refused_everywhere_and_write_nothing(
 
     for method, path, options in _protected_requests(f"Bearer {table[case]}"):
         answer = await client.request(method, path, **options)
+        if case == "malformed: oversized" and answer.status_code == 400:
+            # An nginx ingress refuses a header line over 8 KiB before any service sees it.
+            assert "too large" in answer.text.lower(), answer.text
+            continue
         assert answer.status_code == 401, f"{case}: {method} {path} -> {answer.status_code}"
         assert answer.json()["status"] == 401
         assert "www-authenticate" in answer.headers

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Create the kind cluster (if needed), build and load the images, apply the kind overlay after
 # a server-side dry run, wait until everything is rolled out, and print the URL.
+# KIND_EXPERIMENTAL_PROVIDER=podman runs the cluster's node in podman instead of Docker.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
-require docker kind kubectl curl
+require kind kubectl curl
 
 if ! kind get clusters | grep -qx "$CLUSTER_NAME"; then
   kind create cluster --name "$CLUSTER_NAME" --config "$KIND_DIR/cluster.yaml" --wait 120s
@@ -16,14 +17,24 @@ kc -n ingress-nginx patch configmap ingress-nginx-controller --type merge \
   -p '{"data":{"use-forwarded-headers":"false","compute-full-forwarded-for":"false"}}'
 
 echo "==> images"
-images=()
-for service in "${SERVICES[@]}"; do
-  image="chatkit-botbuilder/$service:$IMAGE_TAG"
-  set_build_options "$service"
-  docker build "${BUILD_OPTIONS[@]}" --tag "$image" "$REPO_ROOT"
-  images+=("$image")
-done
-kind load docker-image --name "$CLUSTER_NAME" "${images[@]}"
+if [[ "${KIND_EXPERIMENTAL_PROVIDER:-docker}" == podman ]]; then
+  IMAGE_BUILDER=podman "$REPO_ROOT/deploy/k8s/podman/images.sh"
+  # The images are named docker.io/chatkit-botbuilder/<service>:dev in podman, which is how
+  # the node's containerd reads the manifests' chatkit-botbuilder/<service>:dev.
+  archives="$(mktemp -d)"
+  for service in "${SERVICES[@]}"; do
+    podman save --format docker-archive --output "$archives/$service.tar" \
+      "docker.io/chatkit-botbuilder/$service:$IMAGE_TAG"
+    kind load image-archive --name "$CLUSTER_NAME" "$archives/$service.tar"
+    rm "$archives/$service.tar"
+  done
+  rmdir "$archives"
+else
+  "$REPO_ROOT/deploy/k8s/podman/images.sh"
+  images=()
+  for service in "${SERVICES[@]}"; do images+=("chatkit-botbuilder/$service:$IMAGE_TAG"); done
+  kind load docker-image --name "$CLUSTER_NAME" "${images[@]}"
+fi
 
 kc -n ingress-nginx wait --for=condition=ready pod \
   --selector=app.kubernetes.io/component=controller --timeout=180s
