@@ -6,7 +6,8 @@ different words, the reading is unsure and the assistant asks first. A value the
 quotes, a number ("task 3") and a task named in earlier turns ("it") are read by rules that
 are exact for them, so they are not compared. A target is looked up among the user's tasks
 by its words, so a target one reader holds inside the other's ("oat milk" in "by oat milk")
-names the same task and counts as agreement; a title is stored as read, so it must match.
+names the same task and counts as agreement; a title is stored as read, so it must match,
+apart from a repetition ("every morning"), which the rules keep in the title on purpose.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from collections.abc import Iterator
 from typing import Literal
 
 from .intents import Understanding
+from .slot_patterns import RECURRING
 from .span_tagger import SpanModel, load_span_model, span_key, tokens
 
 __all__ = ["Agreement", "slot_agreement"]
@@ -50,7 +52,7 @@ def _rule_values(
             value = getattr(reading, slot)
             if not value:
                 continue
-        key = span_key(value)
+        key = span_key(RECURRING.sub(" ", value) if slot == "title" else value)
         if not key or key in quoted or not set(key) <= message_words:
             continue
         yield slot, key

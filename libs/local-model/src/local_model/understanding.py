@@ -22,6 +22,7 @@ from .language import other_language
 from .references import HistoryMessage, asked_for_title, clarification_options
 from .rule_reading import clarification_answer, read, resolve_pronoun
 from .slot_agreement import Agreement, slot_agreement
+from .slot_patterns import RECURRING
 from .span_tagger import SpanModel, load_span_model
 
 __all__ = [
@@ -80,12 +81,6 @@ _SHIFT = re.compile(
 )
 _NUMBERS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
 _NUMBERS |= {"seven": 7, "a couple of": 2}
-_RECURRING = re.compile(
-    r"\b(?:every\s+(?:day|week|month|year|morning|evening|night|weekday|other\s+\w+|monday"
-    r"|tuesday|wednesday|thursday|friday|saturday|sunday)s?|daily|weekly|monthly|yearly"
-    r"|each\s+(?:day|week|month))\b",
-    re.IGNORECASE,
-)
 
 
 def _shift_days(message: str) -> int | None:
@@ -239,5 +234,5 @@ def _extras(result: Understanding, message: str) -> None:
     )
     if changes_due and find_times(message.lower()):
         result.unkept.append("time")
-    if result.intent in ("add_task", "update_task") and _RECURRING.search(message):
+    if result.intent in ("add_task", "update_task") and RECURRING.search(message):
         result.unkept.append("recurrence")
