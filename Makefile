@@ -79,9 +79,10 @@ load: ## 100 users for 60 s against a running system (make up); writes bench/res
 	$(RUN) python bench/load_test.py --base-url $(E2E_BASE_URL) --users 100 --duration 60
 
 .PHONY: train-local-model
-train-local-model: sync ## Regenerate the local model's corpus and retrain its intent classifier (seeded)
+train-local-model: sync ## Regenerate the local model's corpus and retrain its intent classifier and span tagger (seeded)
 	$(RUN) python -m local_model.training
 	$(RUN) python -m local_model --jsonl libs/local-model/corpus/generated/heldout.jsonl --score | grep -E '^(overall|  )'
+	$(RUN) python -m local_model --jsonl libs/local-model/corpus/unseen/phrasings.jsonl --score | grep -E '^overall'
 
 .PHONY: bench
 bench: sync ## Benchmarks; each writes JSON under bench/results/
