@@ -90,9 +90,10 @@ new-tool-service: ## Create services/$(NAME), an MCP tool service from scripts/t
 	$(UV) sync --all-packages --locked
 
 .PHONY: train-local-model
-train-local-model: sync ## Regenerate the local model's corpus and retrain its intent classifier (seeded)
+train-local-model: sync ## Regenerate the local model's corpus and retrain its intent classifier and span tagger (seeded)
 	$(RUN) python -m local_model.training
 	$(RUN) python -m local_model --jsonl libs/local-model/corpus/generated/heldout.jsonl --score | grep -E '^(overall|  )'
+	$(RUN) python -m local_model --jsonl libs/local-model/corpus/unseen/phrasings.jsonl --score | grep -E '^overall'
 
 .PHONY: bench
 bench: sync ## Benchmarks; each writes JSON under bench/results/

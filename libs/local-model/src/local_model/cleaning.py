@@ -216,6 +216,63 @@ _NEAR_MISS_WORDS = frozenset(
     }
 )
 
+# Short commands a message may start with; a short first word one edit away ("ad", "mrak",
+# "hlep") is corrected unless it is a real word (`_SHORT_REAL_WORDS`).
+LEADING_COMMANDS: tuple[str, ...] = ("add", "show", "list", "mark", "undo", "move", "help", "find")
+_SHORT_REAL_WORDS = frozenset(
+    {
+        "and",
+        "aid",
+        "ads",
+        "ado",
+        "adds",
+        "show",
+        "shot",
+        "shop",
+        "shoe",
+        "snow",
+        "slow",
+        "stow",
+        "list",
+        "lost",
+        "last",
+        "lust",
+        "lint",
+        "lisp",
+        "lit",
+        "mark",
+        "mask",
+        "mars",
+        "marc",
+        "mare",
+        "murk",
+        "mar",
+        "undo",
+        "move",
+        "mode",
+        "more",
+        "mole",
+        "mope",
+        "mov",
+        "help",
+        "held",
+        "hemp",
+        "heap",
+        "hell",
+        "helm",
+        "find",
+        "fine",
+        "fins",
+        "fund",
+        "fond",
+        "fin",
+        "fiend",
+        "hel",
+        "hep",
+        "fid",
+    }
+)
+_FIRST_WORD = re.compile(r"^(\W*)([A-Za-z]{2,4})\b")
 _EMOJI_CATEGORIES = frozenset({"So", "Sk", "Cs", "Co", "Mn", "Me", "Cf"})
 _TOKEN = re.compile(r"[A-Za-z][A-Za-z']*[A-Za-z]|[A-Za-z]|\d+[a-z]+")
 _SPACES = re.compile(r"[ \t\r\f\v]+")
@@ -260,6 +317,23 @@ def _correct(word: str) -> str:
     return best
 
 
+@lru_cache(maxsize=1024)
+def _correct_leading(word: str) -> str:
+    """The short command the first word (lowercase) is a misspelling of, else `word`."""
+    if word in _SHORT_REAL_WORDS or word in SHORTHAND:
+        return word
+    for command in LEADING_COMMANDS:
+        if command[0] == word[0] and OSA.distance(word, command, score_cutoff=1) <= 1:
+            return command
+    return word
+
+
+def _fix_first_word(m: re.Match[str]) -> str:
+    word = m.group(2)
+    fixed = _correct_leading(word.lower())
+    return m.group(1) + (word if fixed == word.lower() else fixed)
+
+
 def _lower_same_length(text: str) -> str:
     return "".join(low if len(low := ch.lower()) == 1 else ch for ch in text)
 
@@ -275,9 +349,10 @@ def _fix_word(m: re.Match[str]) -> str:
 
 def clean(message: str) -> CleanText:
     """Clean a chat message: normalise quotes and dashes, drop emoji, expand chat shorthand
-    ("pls", "tmrw") and correct misspelt command words ("remnid", "serach")."""
+    ("pls", "tmrw") and correct misspelt command words ("remnid", "serach", a first "ad")."""
     text = unicodedata.normalize("NFKC", message).translate(_QUOTES)
     text = _strip_symbols(text)
     text = _TOKEN.sub(_fix_word, text)
+    text = _FIRST_WORD.sub(_fix_first_word, text, count=1)
     text = _SPACES.sub(" ", text).strip()
     return CleanText(text, _lower_same_length(text))

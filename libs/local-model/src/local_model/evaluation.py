@@ -9,14 +9,14 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from .intents import MUTATING
 from .references import HistoryMessage
 from .understanding import understand
 
-__all__ = ["Prediction", "Score", "predict", "score"]
+__all__ = ["Prediction", "Score", "conversation", "predict", "score", "slots_match"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,11 +91,15 @@ def _history(messages: list[dict[str, Any]]) -> tuple[list[HistoryMessage], str]
     return history, str(messages[last_user].get("content", ""))
 
 
+def conversation(line: dict[str, Any]) -> tuple[list[HistoryMessage], str, date]:
+    """The history, the last user message and the date of one labelled line."""
+    history, message = _history(line["messages"])
+    return history, message, datetime.fromisoformat(line["now"]).date()
+
+
 def predict(line: dict[str, Any]) -> Prediction:
     """Understand the last user message of one labelled line."""
-    history, message = _history(line["messages"])
-    today = datetime.fromisoformat(line["now"]).date()
-    result = understand(history, message, today)
+    result = understand(*conversation(line))
     return Prediction(str(line["id"]), result.intent, result.slots(), result.confidence, result.ask)
 
 
@@ -105,6 +109,13 @@ def _normal(value: object) -> object:
     if isinstance(value, list):
         return [_normal(v) for v in value]
     return value
+
+
+def slots_match(predicted: dict[str, object], expected: dict[str, object]) -> bool:
+    """Whether predicted slots equal the expected ones (case and edge punctuation aside)."""
+    return {k: _normal(v) for k, v in predicted.items()} == {
+        k: _normal(v) for k, v in expected.items()
+    }
 
 
 def score(lines: Iterable[dict[str, Any]]) -> tuple[list[Prediction], Score]:
@@ -119,9 +130,7 @@ def score(lines: Iterable[dict[str, Any]]) -> tuple[list[Prediction], Score]:
             continue
         tally = result.per_intent.setdefault(expect["intent"], _Tally())
         intent_ok = prediction.intent == expect["intent"]
-        slots_ok = {k: _normal(v) for k, v in prediction.slots.items()} == {
-            k: _normal(v) for k, v in expect.get("slots", {}).items()
-        }
+        slots_ok = slots_match(prediction.slots, expect.get("slots", {}))
         wrong_action = prediction.intent in MUTATING and not prediction.ask and not intent_ok
         for t in (tally, result.overall):
             t.items += 1

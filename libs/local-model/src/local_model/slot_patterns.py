@@ -112,3 +112,11 @@ TARGET_TAIL = re.compile(
     r"|\s+(?:this\s+(?:morning|afternoon|evening)|last\s+night|yesterday|earlier(?:\s+today)?"
     r"|just\s+now|already|at\s+last|finally)$"
 )
+# A repetition ("every morning", "weekly"): tasks have no repeat, so it stays in the title
+# and the reply says it was not kept.
+RECURRING = re.compile(
+    r"\b(?:every\s+(?:day|week|month|year|morning|evening|night|weekday|other\s+\w+|monday"
+    r"|tuesday|wednesday|thursday|friday|saturday|sunday)s?|daily|weekly|monthly|yearly"
+    r"|each\s+(?:day|week|month))\b",
+    re.IGNORECASE,
+)

@@ -2,8 +2,9 @@
 
     uv run --frozen python -m local_model.training [--corpus-dir DIR] [--check]
 
-Writes DIR/generated/train.jsonl and DIR/generated/heldout.jsonl (seeded, reproducible) and
-src/local_model/data/intent_model.json; --check only verifies that the committed weights were
+Writes DIR/generated/train.jsonl and DIR/generated/heldout.jsonl (seeded, reproducible),
+src/local_model/data/intent_model.json (the intent classifier) and
+src/local_model/data/span_model.json (the span tagger); --check only verifies that both were
 trained on the corpus as it is now (the corpus digest recorded in them).
 """
 
@@ -20,6 +21,8 @@ from typing import Any
 from local_model.understanding import INTENTS
 
 from .corpus import generate, load_corpus
+from .slot_calibration import slot_reliability
+from .tagger_trainer import TaggedExample, align, train_tagger
 from .trainer import Example, train
 
 __all__ = ["main"]
@@ -27,6 +30,7 @@ __all__ = ["main"]
 PACKAGE = Path(__file__).resolve().parent.parent
 DEFAULT_CORPUS = PACKAGE.parent.parent / "corpus"
 WEIGHTS = PACKAGE / "data" / "intent_model.json"
+SPAN_WEIGHTS = PACKAGE / "data" / "span_model.json"
 TRAIN_SEED = 14
 HELDOUT_SEED = 41
 
@@ -49,10 +53,27 @@ def training_text(corpus_dir: Path) -> tuple[str, list[dict[str, Any]]]:
 def _examples(lines: list[dict[str, Any]]) -> list[Example]:
     out = []
     for line in lines:
-        message = next(m["content"] for m in reversed(line["messages"]) if m["role"] == "user")
+        message = _last_user(line)
         group = str(line.get("template", line["id"]))
         out.append(Example(message, line["expect"]["intent"], group))
     return out
+
+
+def _last_user(line: dict[str, Any]) -> str:
+    return str(next(m["content"] for m in reversed(line["messages"]) if m["role"] == "user"))
+
+
+def _aligned(lines: list[dict[str, Any]]) -> list[TaggedExample | None]:
+    return [
+        align(_last_user(line), line["expect"]["intent"], line["expect"].get("slots", {}))
+        for line in lines
+    ]
+
+
+def _recorded_digest(path: Path) -> str | None:
+    if not path.exists():
+        return None
+    return str(json.loads(path.read_text(encoding="utf-8"))["meta"]["corpus_sha256"])
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -64,9 +85,9 @@ def main(argv: list[str] | None = None) -> int:
     text, lines = training_text(args.corpus_dir)
     digest = corpus_digest(text)
     if args.check:
-        recorded = json.loads(WEIGHTS.read_text(encoding="utf-8"))["meta"]["corpus_sha256"]
-        print("weights match the corpus" if recorded == digest else "weights are stale")
-        return 0 if recorded == digest else 1
+        fresh = all(_recorded_digest(path) == digest for path in (WEIGHTS, SPAN_WEIGHTS))
+        print("weights match the corpus" if fresh else "weights are stale")
+        return 0 if fresh else 1
     generated = args.corpus_dir / "generated"
     generated.mkdir(exist_ok=True)
     (generated / "train.jsonl").write_text(text, encoding="utf-8")
@@ -77,6 +98,22 @@ def main(argv: list[str] | None = None) -> int:
     data["meta"] = {"corpus_sha256": digest, "examples": len(lines), "seed": TRAIN_SEED}
     WEIGHTS.write_text(json.dumps(data, separators=(",", ":")) + "\n", encoding="utf-8")
     figures["seconds"] = round(time.perf_counter() - started, 1)
+    started = time.perf_counter()
+    aligned = _aligned(lines)
+    tagged = [example for example in aligned if example is not None]
+    calibration = slot_reliability(lines, aligned, TRAIN_SEED)
+    spans = train_tagger(tagged, TRAIN_SEED)
+    spans["slot_reliability"] = calibration["reliability"]
+    spans["meta"] = {
+        "corpus_sha256": digest,
+        "examples": len(tagged),
+        "seed": TRAIN_SEED,
+        "calibration_counts": calibration["counts"],
+    }
+    SPAN_WEIGHTS.write_text(json.dumps(spans, separators=(",", ":")) + "\n", encoding="utf-8")
+    figures["tagger_examples"] = len(tagged)
+    figures["slot_reliability"] = calibration["reliability"]
+    figures["tagger_seconds"] = round(time.perf_counter() - started, 1)
     print(json.dumps({"examples": len(lines), "heldout": len(heldout), **figures}), file=sys.stdout)
     return 0
 

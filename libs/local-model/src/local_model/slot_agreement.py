@@ -1,0 +1,84 @@
+"""Whether the span tagger reads the same title, target or search words as the rules.
+
+Two independent readers of the slots, like the two of the intent: when the learned tagger
+and the rule frames agree on the words a change is about, the assistant acts; when they read
+different words, the reading is unsure and the assistant asks first. A value the user put in
+quotes, a number ("task 3") and a task named in earlier turns ("it") are read by rules that
+are exact for them, so they are not compared. A target is looked up among the user's tasks
+by its words, so a target one reader holds inside the other's ("oat milk" in "by oat milk")
+names the same task and counts as agreement; a title is stored as read, so it must match,
+apart from a repetition ("every morning"), which the rules keep in the title on purpose.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Literal
+
+from .intents import Understanding
+from .slot_patterns import RECURRING
+from .span_tagger import SpanModel, load_span_model, span_key, tokens
+
+__all__ = ["Agreement", "slot_agreement"]
+
+Agreement = Literal["agree", "exact_rule", "overlap", "differ"]
+
+_COMPARED = {
+    "add_task": ("title",),
+    "complete_task": ("target",),
+    "reopen_task": ("target",),
+    "delete_task": ("target",),
+    "update_task": ("target", "new_title"),
+}
+_QUOTED = re.compile(r"'([^']+)'|\"([^\"]+)\"")
+
+
+def _contains(outer: tuple[str, ...], inner: tuple[str, ...]) -> bool:
+    n = len(inner)
+    return any(outer[k : k + n] == inner for k in range(len(outer) - n + 1))
+
+
+def _rule_values(
+    reading: Understanding, message_words: set[str], quoted: set[tuple[str, ...]]
+) -> Iterator[tuple[str, tuple[str, ...]]]:
+    for slot in _COMPARED.get(reading.intent, ()):
+        if slot == "target":
+            target = reading.target
+            if target is None or target.kind != "title":
+                continue
+            value = target.text
+        else:
+            value = getattr(reading, slot)
+            if not value:
+                continue
+        key = span_key(RECURRING.sub(" ", value) if slot == "title" else value)
+        if not key or key in quoted or not set(key) <= message_words:
+            continue
+        yield slot, key
+
+
+def slot_agreement(
+    reading: Understanding, message: str, model: SpanModel | None = None
+) -> Agreement:
+    """How the tagger's reading of `message` compares with the rules' slots in `reading`:
+    "agree" (same words), "exact_rule" (nothing to compare: quoted, numbered or from history),
+    "overlap" (one reading holds the other's words) or "differ". `model` defaults to the
+    committed tagger."""
+    words = set(tokens(message))
+    quoted = {span_key(a or b) for a, b in _QUOTED.findall(message)}
+    compared = list(_rule_values(reading, words, quoted))
+    if not compared:
+        return "exact_rule"
+    spans = (model or load_span_model()).spans(message, reading.intent)
+    result: Agreement = "agree"
+    for slot, key in compared:
+        read = span_key(spans.get(slot, ""))
+        if read == key:
+            continue
+        if read and (_contains(key, read) or _contains(read, key)):
+            if slot != "target":
+                result = "overlap"
+        else:
+            return "differ"
+    return result
