@@ -55,16 +55,11 @@ def create_app(
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         async with AsyncExitStack() as stack:
-            database = Database(settings.async_database_url)
+            # Chat turns make many short single statements on the statement pool; SQLAlchemy's
+            # pool serves only the readiness ping.
+            database = Database.for_service(settings)
             stack.push_async_callback(database.dispose)
-            # Chat turns make many short single-statement checkouts: no pre-ping round trip,
-            # and a pool as large as the turns in flight, whose connections outlive them.
-            chat_database = Database(
-                settings.async_database_url,
-                pool_size=settings.database_pool_size,
-                pre_ping=False,
-            )
-            stack.push_async_callback(chat_database.dispose)
+            await database.check_connection_budget()
             redis = Redis.from_url(
                 settings.redis_url,
                 socket_connect_timeout=0.5,
@@ -89,8 +84,8 @@ def create_app(
             stack.push_async_callback(tools_client.aclose)
             operations = TaskOperations(
                 tools_client,
-                UndoLog(chat_database, window_seconds=settings.undo_window_seconds),
-                Confirmations(chat_database),
+                UndoLog(database, window_seconds=settings.undo_window_seconds),
+                Confirmations(database),
             )
             app.state.resources = Resources(
                 settings=settings,
@@ -105,7 +100,7 @@ def create_app(
                     http_client=http,
                 ),
                 chat_server=ChatServer(
-                    PostgresStore(chat_database),
+                    PostgresStore(database),
                     operations,
                     model_provider or build_model_provider(settings),
                     model_name=model_name(settings),
