@@ -360,6 +360,10 @@ def measure(
     asyncio.run(sign_in_all(base_url, selected))
     shares = [selected[i::processes] for i in range(processes) if selected[i::processes]]
     start_at = time.time() + 3.0 + users / 100
+    print(
+        json.dumps({"level": users, "starts_in_seconds": round(start_at - time.time(), 1)}),
+        flush=True,
+    )
     load_before = os.getloadavg()
     cpu_before = _stack_cpu_seconds()
     with ProcessPoolExecutor(len(shares), mp_context=get_context("spawn")) as pool:
@@ -427,6 +431,16 @@ def measure(
             for name in cpu_after
         },
     }
+    # CPU per answered request (a chat turn counts as one), over the level and its drain:
+    # what each request costs whatever the machine's other load, unlike the latencies.
+    requests = sum(statuses.values()) or 1
+    figures["stack_cpu_ms_per_request"] = {
+        name: round((cpu_after[name] - cpu_before.get(name, 0.0)) * 1000 / requests, 2)
+        for name in cpu_after
+    }
+    figures["generator_cpu_ms_per_request"] = round(
+        figures["generator"]["cpu_seconds"] * 1000 / requests, 2
+    )
     figures["meets_targets"] = _meets_targets(figures)
     return figures
 

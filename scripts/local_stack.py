@@ -80,6 +80,20 @@ SERVICES = (
 )
 
 
+# More than one gateway process (STACK_GATEWAY_PROCESSES=2) shows what a second replica buys:
+# the front server spreads requests over them, as a Kubernetes Service does over pods.
+GATEWAY_PORT_STEP = 10
+
+
+def instances(service: Service, env: dict[str, str]) -> list[tuple[str, int]]:
+    """The (name, port) of each process of ``service`` to start."""
+    count = int(env.get("STACK_GATEWAY_PROCESSES", "1")) if service.slug == "chat-gateway" else 1
+    if count < 1:
+        raise SystemExit("STACK_GATEWAY_PROCESSES must be 1 or more")
+    names = [service.slug, *(f"{service.slug}-{i + 1}" for i in range(1, count))]
+    return [(name, service.port + GATEWAY_PORT_STEP * i) for i, name in enumerate(names)]
+
+
 def log(message: str) -> None:
     print(f"[stack] {message}", flush=True)
 
@@ -148,7 +162,7 @@ def connection_budget(services: list[Service], env: dict[str, str]) -> int:
         for service in services:
             os.environ.update(service.env)
             settings = importlib.import_module(f"{service.package}.config").Settings()
-            parts[service.slug] = settings.database_connections
+            parts[service.slug] = settings.database_connections * len(instances(service, env))
     finally:
         os.environ.clear()
         os.environ.update(saved)
@@ -326,11 +340,11 @@ def proxied(prefix: str, upstream: str) -> str:
         }}"""
 
 
-def nginx_conf(work: Path, web_root: Path) -> str:
+def nginx_conf(work: Path, web_root: Path, gateway_ports: list[int]) -> str:
     """The front server (the ingress's routes) and the web image's server, in one nginx."""
     user = "user nobody nogroup;\n" if os.geteuid() == 0 else ""
-    ports = {service.slug: service.port for service in SERVICES}
-    gateway, auth = f"127.0.0.1:{ports['chat-gateway']}", f"127.0.0.1:{ports['auth']}"
+    auth = next(f"127.0.0.1:{service.port}" for service in SERVICES if service.slug == "auth")
+    gateways = "".join(f"\n        server 127.0.0.1:{port};" for port in gateway_ports)
     routes = "".join(
         proxied(prefix, upstream)
         for prefix, upstream in (
@@ -355,8 +369,7 @@ http {{
     fastcgi_temp_path {work}/tmp/fastcgi;
     uwsgi_temp_path {work}/tmp/uwsgi;
     scgi_temp_path {work}/tmp/scgi;
-    upstream gateway {{
-        server {gateway};
+    upstream gateway {{{gateways}
         keepalive 64;
     }}
     upstream auth {{
@@ -404,12 +417,14 @@ def start_frontend(env: dict[str, str]) -> None:
         # The workers run as nobody: they write request bodies and buffers here.
         shutil.chown(work / "tmp", "nobody", "nogroup")
     conf = work / "nginx.conf"
-    conf.write_text(nginx_conf(work, frontend / "dist"))
+    gateway = next(service for service in SERVICES if service.slug == "chat-gateway")
+    ports = [port for _, port in instances(gateway, env)]
+    conf.write_text(nginx_conf(work, frontend / "dist", ports))
     subprocess.run([str(nginx), "-t", "-q", "-c", str(conf)], check=True)
     spawn("frontend", [str(nginx), "-c", str(conf), "-g", "daemon off;"], env, cwd=work)
 
 
-def uvicorn_command(service: Service) -> list[str]:
+def uvicorn_command(service: Service, port: int) -> list[str]:
     """`-m uvicorn ...` for one service: loopback only, and no forwarded header believed.
 
     uvicorn's proxy headers trust 127.0.0.1 by default, which here is every caller of the
@@ -423,7 +438,7 @@ def uvicorn_command(service: Service) -> list[str]:
         "--host",
         "127.0.0.1",
         "--port",
-        str(service.port),
+        str(port),
         "--no-proxy-headers",
         "--timeout-keep-alive",
         "5",
@@ -462,10 +477,12 @@ def up() -> None:
                 check=True,
             )
     for service in services:
-        command = [sys.executable, *uvicorn_command(service)]
-        spawn(service.slug, command, {**env, **service.env})
+        for name, port in instances(service, env):
+            command = [sys.executable, *uvicorn_command(service, port)]
+            spawn(name, command, {**env, **service.env})
     for service in services:
-        wait_ready(f"http://127.0.0.1:{service.port}/readyz", service.slug)
+        for name, port in instances(service, env):
+            wait_ready(f"http://127.0.0.1:{port}/readyz", name)
     start_frontend(env)
     if (ROOT / "frontend" / "package.json").exists():
         wait_ready(APP_URL + "/", "frontend")
@@ -475,8 +492,11 @@ def up() -> None:
 
 
 def down() -> None:
-    for name in ("frontend", *(service.slug for service in reversed(SERVICES))):
-        stop(name)
+    stop("frontend")
+    for service in reversed(SERVICES):
+        for path in sorted(PIDS.glob(f"{service.slug}*.pid")):
+            if path.stem == service.slug or path.stem.startswith(f"{service.slug}-"):
+                stop(path.stem)
     stop("redis")
     stop_private_postgres()
 
