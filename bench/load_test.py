@@ -313,9 +313,10 @@ def _drive_in_process(
     return asyncio.run(drive(base_url, [Account(**a) for a in accounts], start_at, duration, think))
 
 
-def _stack_cpu_seconds() -> dict[str, float]:
-    """CPU seconds so far of each process `make up` started here, with its worker processes
-    (nginx's, PostgreSQL's backends), by the name `make up` gave it."""
+def _stack_cpu_seconds() -> dict[str, tuple[float, float]]:
+    """(CPU seconds, seconds runnable but waiting for a CPU) so far of each process `make up`
+    started here, with its worker processes (nginx's, PostgreSQL's backends) and threads, by
+    the name `make up` gave it (from /proc/<pid>/task/<tid>/schedstat)."""
     run = Path(__file__).resolve().parent.parent / ".run"
     roots: dict[int, str] = {}
     for pid_file in sorted((run / "pids").glob("*.pid")) if (run / "pids").is_dir() else []:
@@ -325,25 +326,23 @@ def _stack_cpu_seconds() -> dict[str, float]:
             continue
     with suppress(OSError, ValueError, IndexError):
         roots[int((run / "postgres" / "postmaster.pid").read_text().split()[0])] = "postgres"
-    ticks = os.sysconf("SC_CLK_TCK")
     parent: dict[int, int] = {}
-    cpu: dict[int, float] = {}
     for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rpartition(")")[2].split()
-        except OSError:
-            continue
-        pid = int(stat.parent.name)
-        parent[pid] = int(fields[1])
-        # utime and stime: fields 14 and 15 of stat, 12 and 13 after the command name.
-        cpu[pid] = (int(fields[11]) + int(fields[12])) / ticks
-    found = dict.fromkeys(roots.values(), 0.0)
-    for pid, seconds in cpu.items():
+        with suppress(OSError, IndexError, ValueError):
+            parent[int(stat.parent.name)] = int(stat.read_text().rpartition(")")[2].split()[1])
+    found = dict.fromkeys(roots.values(), (0.0, 0.0))
+    for pid in parent:
         ancestor = pid
         while ancestor > 1 and ancestor not in roots:
             ancestor = parent.get(ancestor, 0)
-        if ancestor in roots:
-            found[roots[ancestor]] += seconds
+        if ancestor not in roots:
+            continue
+        cpu, wait = found[roots[ancestor]]
+        for task in Path(f"/proc/{pid}/task").glob("*/schedstat"):
+            with suppress(OSError, ValueError, IndexError):
+                ran, waited, _ = (int(value) for value in task.read_text().split())
+                cpu, wait = cpu + ran / 1e9, wait + waited / 1e9
+        found[roots[ancestor]] = (cpu, wait)
     return found
 
 
@@ -427,7 +426,17 @@ def measure(
         },
         # CPU over the level and its drain, as a share of one core (2.0 = both cores busy).
         "stack_cpu_cores": {
-            name: round((cpu_after[name] - cpu_before.get(name, 0.0)) / wall, 2)
+            name: round((cpu_after[name][0] - cpu_before.get(name, (0.0, 0.0))[0]) / wall, 2)
+            for name in cpu_after
+        },
+        # Time the processes were ready to run but waited for a CPU, per second of CPU they
+        # got: above 1, other programs on the machine, not the work, set the latencies.
+        "stack_run_queue_wait_per_cpu_second": {
+            name: round(
+                (cpu_after[name][1] - cpu_before.get(name, (0.0, 0.0))[1])
+                / max(1e-9, cpu_after[name][0] - cpu_before.get(name, (0.0, 0.0))[0]),
+                2,
+            )
             for name in cpu_after
         },
     }
@@ -435,7 +444,7 @@ def measure(
     # what each request costs whatever the machine's other load, unlike the latencies.
     requests = sum(statuses.values()) or 1
     figures["stack_cpu_ms_per_request"] = {
-        name: round((cpu_after[name] - cpu_before.get(name, 0.0)) * 1000 / requests, 2)
+        name: round((cpu_after[name][0] - cpu_before.get(name, (0.0, 0.0))[0]) * 1000 / requests, 2)
         for name in cpu_after
     }
     figures["generator_cpu_ms_per_request"] = round(
@@ -584,6 +593,7 @@ _SUMMARY = (
     "lost_events",
     "generator",
     "stack_cpu_cores",
+    "stack_run_queue_wait_per_cpu_second",
     "meets_targets",
 )
 
