@@ -8,7 +8,7 @@ import httpx
 from agents import ModelProvider
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
-from redis.asyncio import Redis
+from redis.asyncio import BlockingConnectionPool, Redis
 from servicekit.database import Database
 from servicekit.errors import BodySizeLimitMiddleware, install_problem_handlers
 from servicekit.identity import IdentitySigner
@@ -36,6 +36,8 @@ from chat_gateway.health import build_health_router
 from chat_gateway.resources import Resources
 from chat_gateway.tasks import routes as task_routes
 
+_REDIS_CONNECTIONS = 100
+_REDIS_POOL_WAIT_SECONDS = 2.0
 # An event stream stays open for hours: its span would say nothing yet hold a few kB per client.
 _UNTRACED_PATHS = frozenset({"/healthz", "/readyz", "/metrics", "/api/v1/events"})
 
@@ -60,11 +62,18 @@ def create_app(
             database = Database.for_service(settings)
             stack.push_async_callback(database.dispose)
             await database.check_connection_budget()
-            redis = Redis.from_url(
-                settings.redis_url,
-                socket_connect_timeout=0.5,
-                socket_timeout=0.5,
-                health_check_interval=30,
+            # A blocking pool: with every connection busy (a few hundred streams and requests
+            # under load) a command waits its turn; redis-py's default pool fails it at once,
+            # and session revocation checks and rate limits then fail open.
+            redis = Redis.from_pool(
+                BlockingConnectionPool.from_url(
+                    settings.redis_url,
+                    max_connections=_REDIS_CONNECTIONS,
+                    timeout=_REDIS_POOL_WAIT_SECONDS,
+                    socket_connect_timeout=0.5,
+                    socket_timeout=0.5,
+                    health_check_interval=30,
+                )
             )
             stack.push_async_callback(redis.aclose)
             http = await stack.enter_async_context(
