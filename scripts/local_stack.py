@@ -364,6 +364,9 @@ http {{
     default_type application/octet-stream;
     access_log off;
     sendfile on;
+    # Headers up to 32 kB reach the services, which answer for them (a 16 kB bearer token is
+    # a 401 from the gateway, not nginx's 400).
+    large_client_header_buffers 4 32k;
     client_body_temp_path {work}/tmp/body;
     proxy_temp_path {work}/tmp/proxy;
     fastcgi_temp_path {work}/tmp/fastcgi;
