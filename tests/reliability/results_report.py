@@ -19,28 +19,64 @@ def _figure(value: Any) -> str:
     return str(value)
 
 
+def _latency(figures: dict[str, Any], key: str) -> str:
+    latency = figures.get(key) or {}
+    return f"{_figure(latency.get('p50'))} / {_figure(latency.get('p99'))}"
+
+
+def _level_row(figures: dict[str, Any]) -> str:
+    generator = figures.get("generator", {})
+    return (
+        f"| {figures.get('users', '?')} | {_figure(figures.get('duration_seconds'))} "
+        f"| {' '.join(_figure(x) for x in figures.get('load_average_before', []))} "
+        f"| {_figure(figures.get('turns_per_second'))} "
+        f"| {_latency(figures, 'turn_latency_ms')} "
+        f"| {_latency(figures, 'dashboard_latency_ms')} "
+        f"| {figures.get('server_errors', '?')} | {figures.get('lost_events', '?')} "
+        f"| {generator.get('processes', '?')} / "
+        f"{_figure(generator.get('busiest_process_cpu_share'))} "
+        f"| {'yes' if figures.get('meets_targets') else 'no'} |"
+    )
+
+
 def _load_section(load_json: str | None) -> list[str]:
     if load_json is None:
         return ["No load run recorded yet (`make load` writes bench/results/load.json)."]
     load = json.loads(load_json)
-    turn = load.get("turn_latency_ms", {})
+    targets = load.get("targets", {})
+    capacity = load.get("capacity_users")
     lines = [
-        f"Last load run ({load.get('finished_at', '?')}, {load.get('users', '?')} users for "
-        f"{load.get('duration_seconds', '?')} s against {load.get('target', '?')}):",
+        f"Last load run ({load.get('finished_at', '?')}, against {load.get('target', '?')} on "
+        f"{load.get('cpus', '?')} cores shared with the load generator, "
+        f"{_figure(load.get('think_seconds'))} s think time). Targets: turn p99 < "
+        f"{_figure(targets.get('turn_p99_ms'))} ms, dashboard p99 < "
+        f"{_figure(targets.get('dashboard_p99_ms'))} ms, no 5xx, no lost event.",
         "",
-        "| figure | value |",
-        "|---|---|",
-        f"| chat turns | {load.get('turns', '?')} |",
-        f"| turn latency p50 / p99 | {_figure(turn.get('p50'))} ms / "
-        f"{_figure(turn.get('p99'))} ms |",
-        f"| dashboard requests | {load.get('dashboard_requests', '?')} |",
-        f"| task events received | {load.get('events_received', '?')} "
-        f"({_figure(load.get('events_per_second'))}/s) |",
-        f"| lost events | {load.get('lost_events', '?')} |",
-        f"| 5xx answers | {load.get('server_errors', '?')} |",
-        f"| other failures | {load.get('failures', '?')} |",
+        (
+            f"Capacity: **{capacity} users** meet the targets (search resolution "
+            f"{load.get('capacity_resolution_users')} users)."
+            if capacity is not None
+            else "Capacity: not searched in this run (`bench/load_test.py --capacity`)."
+        ),
+        "",
+        "| users | seconds | load average before | turns/s | turn p50 / p99 ms "
+        "| dashboard p50 / p99 ms | 5xx | lost events | generator processes / busiest CPU "
+        "| targets met |",
+        "|---|---|---|---|---|---|---|---|---|---|",
     ]
+    levels = list(load.get("levels", {}).values())
+    probes = list(load.get("capacity_probes", {}).values())
+    lines += [_level_row(figures) for figures in sorted(levels + probes, key=_users)]
+    for figures in levels:
+        cpu = figures.get("stack_cpu_cores") or {}
+        if cpu:
+            shares = ", ".join(f"{name} {_figure(v)}" for name, v in cpu.items())
+            lines += ["", f"CPU (cores) at {figures.get('users')} users: {shares}."]
     return lines
+
+
+def _users(figures: dict[str, Any]) -> int:
+    return int(figures.get("users", 0))
 
 
 def render_results(

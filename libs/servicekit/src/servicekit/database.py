@@ -3,6 +3,8 @@ run straight on asyncpg."""
 
 import asyncio
 import json
+import logging
+import uuid
 from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -22,6 +24,10 @@ from sqlalchemy.ext.asyncio import (
 )
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.elements import ClauseElement
+
+from servicekit.settings import ServiceSettings
+
+logger = logging.getLogger(__name__)
 
 _POOL_TIMEOUT_SECONDS = 5
 _CONNECT_TIMEOUT_SECONDS = 5
@@ -59,8 +65,22 @@ class Database:
     statements defined once (module constants) in autocommit, on asyncpg connections without
     SQLAlchemy's execution layer, which costs two to three times asyncpg's own CPU per
     statement: each statement is compiled once, and its failures are raised as SQLAlchemy's
-    ``DBAPIError`` (``IntegrityError`` for constraint violations), as elsewhere. Each of the
-    three has a pool of the same size, opened on first use.
+    ``DBAPIError`` (``IntegrityError`` for constraint violations), as elsewhere.
+
+    Connections come from two pools, each opened on first use: ``session()``, ``connection()``
+    and ``ping()`` share SQLAlchemy's (``pool_size`` kept open, up to ``max_overflow`` more
+    under load), ``execute()`` and ``scalar()`` use asyncpg's (up to ``statement_pool_size``).
+    ``max_connections`` is their sum: the most this object ever holds, which the server's
+    ``max_connections`` must cover for every process (``check_connection_budget``). A caller
+    that waits more than ``pool_timeout_seconds`` for a connection gets
+    ``sqlalchemy.exc.TimeoutError``, which the services answer 503 with Retry-After.
+
+    A URL ending in ``?prepared_statements=off`` is for PgBouncer in transaction mode: no
+    statement is kept prepared on a connection (asyncpg's caches are off, SQLAlchemy's
+    statements get unique names), since the next transaction may run on another server
+    connection, and ``connection()`` and ``read_sessions`` run in a transaction instead of
+    autocommit (committed at the end of the block). The parameter is taken out of the URL
+    before connecting.
 
     With ``pre_ping`` (the default) the session pool tests each connection before handing it
     out, so connections that died while PostgreSQL restarted are replaced before a query fails.
@@ -71,34 +91,78 @@ class Database:
     """
 
     def __init__(
-        self, url: str, *, pool_size: int = 10, pre_ping: bool = True, echo: bool = False
+        self,
+        url: str,
+        *,
+        pool_size: int = 5,
+        max_overflow: int = 5,
+        statement_pool_size: int = 5,
+        pool_timeout_seconds: float = _POOL_TIMEOUT_SECONDS,
+        pre_ping: bool = True,
+        echo: bool = False,
     ) -> None:
-        options: dict[str, Any] = {
-            "pool_size": pool_size,
-            "max_overflow": pool_size,
-            "pool_pre_ping": pre_ping,
-            "pool_timeout": _POOL_TIMEOUT_SECONDS,
-            "echo": echo,
-            "connect_args": {
-                "timeout": _CONNECT_TIMEOUT_SECONDS,
-                "command_timeout": _COMMAND_TIMEOUT_SECONDS,
-            },
+        if pool_size < 1 or max_overflow < 0 or statement_pool_size < 0:
+            raise ValueError("pool sizes must be positive (overflow and statements may be 0)")
+        parsed = make_url(url)
+        connect_args: dict[str, Any] = {
+            "timeout": _CONNECT_TIMEOUT_SECONDS,
+            "command_timeout": _COMMAND_TIMEOUT_SECONDS,
         }
-        self.engine: AsyncEngine = create_async_engine(url, **options)
-        self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)
-        # Autocommit connections stay in autocommit: no isolation level switched at each
-        # checkout, and no transaction to roll back when one is returned.
-        self._autocommit: AsyncEngine = create_async_engine(
-            url,
-            isolation_level="AUTOCOMMIT",
-            pool_reset_on_return=None,
-            pool_use_lifo=True,
-            **options,
+        # ?prepared_statements=off: behind PgBouncer in transaction mode, where consecutive
+        # transactions of one connection may run on different server connections.
+        self._statement_cache_size: int | None = None
+        if parsed.query.get("prepared_statements") == "off":
+            parsed = parsed.difference_update_query(["prepared_statements"])
+            self._statement_cache_size = 0
+            connect_args |= {
+                "statement_cache_size": 0,
+                "prepared_statement_cache_size": 0,
+                "prepared_statement_name_func": _unique_statement_name,
+            }
+        self.engine: AsyncEngine = create_async_engine(
+            parsed,
+            pool_size=pool_size,
+            max_overflow=max_overflow,
+            pool_pre_ping=pre_ping,
+            pool_timeout=pool_timeout_seconds,
+            echo=echo,
+            connect_args=connect_args,
         )
-        self._pool_size = pool_size
+        self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)
+        # The same pool as sessions: a separate engine would be a third pool to budget for.
+        # Behind PgBouncer, SQLAlchemy's prepare and execute must share a transaction, or
+        # they may run on different server connections: no autocommit there.
+        self._transaction_pooling = self._statement_cache_size == 0
+        self._autocommit = (
+            self.engine
+            if self._transaction_pooling
+            else self.engine.execution_options(isolation_level="AUTOCOMMIT")
+        )
+        self.read_sessions = async_sessionmaker(self._autocommit, expire_on_commit=False)
+        """ORM sessions for reads: autocommit (a read needs no BEGIN and COMMIT round trips),
+        or behind PgBouncer a transaction that ends with the session."""
+        self._pool_limit = pool_size + max_overflow
+        self._statement_pool_size = statement_pool_size
+        self._pool_timeout = pool_timeout_seconds
         self._pool: asyncpg.Pool | None = None
         self._pool_opening = asyncio.Lock()
         self._prepared: dict[int, tuple[Executable, _Prepared]] = {}
+
+    @classmethod
+    def for_service(cls, settings: ServiceSettings, *, pre_ping: bool = True) -> "Database":
+        """The service's database with the pool sizes of its settings (DATABASE_* budget)."""
+        return cls(
+            settings.async_database_url,
+            pool_size=settings.database_pool_size,
+            max_overflow=settings.database_max_overflow,
+            statement_pool_size=settings.database_statement_pool_size,
+            pre_ping=pre_ping,
+        )
+
+    @property
+    def max_connections(self) -> int:
+        """The most connections this object opens at once: both pools full."""
+        return self._pool_limit + self._statement_pool_size
 
     @asynccontextmanager
     async def session(self) -> AsyncIterator[AsyncSession]:
@@ -113,6 +177,10 @@ class Database:
         For statements built per call (filters, pages), one at a time; statements run here are
         not atomic together; use ``session()`` when several must be.
         """
+        if self._transaction_pooling:
+            async with self.engine.begin() as connection:
+                yield connection
+            return
         async with self._autocommit.connect() as connection:
             yield connection
 
@@ -125,16 +193,18 @@ class Database:
         statement must not change the session (SET, LISTEN, advisory locks): connections go
         back to the pool without a reset.
         """
+        if self._statement_pool_size == 0:
+            raise RuntimeError("this Database has no statement pool (statement_pool_size=0)")
         prepared = self._prepare(statement)
         values = prepared.values(parameters or {})
         pool = self._pool or await self._open_pool()
         try:
             # asyncio.timeout, not acquire's own timeout, which wraps the wait in a task.
-            async with asyncio.timeout(_POOL_TIMEOUT_SECONDS):
+            async with asyncio.timeout(self._pool_timeout):
                 connection = await pool.acquire()
         except TimeoutError as exc:
             raise PoolTimeoutError(
-                f"no database connection free within {_POOL_TIMEOUT_SECONDS} s"
+                f"no database connection free within {self._pool_timeout:g} s"
             ) from exc
         except _DRIVER_ERRORS as exc:
             raise _translated(prepared.sql, exc) from exc
@@ -171,10 +241,12 @@ class Database:
         async with self._pool_opening:
             if self._pool is None:
                 _, options = self.engine.dialect.create_connect_args(self.engine.url)
+                if self._statement_cache_size is not None:
+                    options["statement_cache_size"] = self._statement_cache_size
                 self._pool = await asyncpg.create_pool(
                     **options,
                     min_size=0,
-                    max_size=2 * self._pool_size,
+                    max_size=self._statement_pool_size,
                     max_inactive_connection_lifetime=300,
                     timeout=_CONNECT_TIMEOUT_SECONDS,
                     command_timeout=_COMMAND_TIMEOUT_SECONDS,
@@ -188,13 +260,67 @@ class Database:
         async with self.engine.connect() as connection:
             await connection.execute(text("SELECT 1"))
 
+    async def check_connection_budget(self) -> "ConnectionBudget | None":
+        """Compare ``max_connections`` with what the server has left; warn when it does not fit.
+
+        For service startup. The server's limit less its reserved slots, less the connections
+        other clients hold now (other services and replicas that already opened theirs), must
+        cover this object at its fullest: otherwise, under load, PostgreSQL refuses
+        connections ("too many clients already"). Behind PgBouncer the figures are the
+        server's, not the bouncer's. None, with a warning, when the server does not answer:
+        startup goes on and readiness reports the outage.
+        """
+        try:
+            async with self.engine.connect() as connection:
+                row = (await connection.execute(_SERVER_CONNECTION_LIMITS)).one()
+        except (DBAPIError, OSError) as exc:
+            logger.warning("database connection budget not checked", extra={"error": repr(exc)})
+            return None
+        budget = ConnectionBudget(
+            server_limit=int(row.max_connections) - int(row.reserved),
+            held_by_others=int(row.others),
+            this_process=self.max_connections,
+        )
+        if not budget.fits:
+            logger.warning(
+                "database connection budget exceeds the server's limit",
+                extra={
+                    "pool_connections": budget.this_process,
+                    "held_by_others": budget.held_by_others,
+                    "server_limit": budget.server_limit,
+                },
+            )
+        return budget
+
     async def dispose(self) -> None:
         """Close every pooled connection."""
         await self.engine.dispose()
-        await self._autocommit.dispose()
         if self._pool is not None:
             await self._pool.close()
             self._pool = None
+
+
+@dataclass(frozen=True, slots=True)
+class ConnectionBudget:
+    """This process's pools at their fullest against what the server has room for."""
+
+    server_limit: int
+    held_by_others: int
+    this_process: int
+
+    @property
+    def fits(self) -> bool:
+        """True when the pools can fill without the server refusing a connection."""
+        return self.held_by_others + self.this_process <= self.server_limit
+
+
+_SERVER_CONNECTION_LIMITS = text(
+    "SELECT current_setting('max_connections')::int AS max_connections,"
+    " current_setting('superuser_reserved_connections')::int"
+    " + coalesce(current_setting('reserved_connections', true), '0')::int AS reserved,"
+    " (SELECT count(*) FROM pg_stat_activity"
+    "  WHERE backend_type = 'client backend' AND pid <> pg_backend_pid()) AS others"
+)
 
 
 def _compile(statement: Executable, engine: AsyncEngine) -> _Prepared:
@@ -211,6 +337,12 @@ def _compile(statement: Executable, engine: AsyncEngine) -> _Prepared:
         process = bind.type.dialect_impl(dialect).bind_processor(dialect)
         parameters.append((name, default, process))
     return _Prepared(sql=compiled.string, parameters=tuple(parameters))
+
+
+def _unique_statement_name() -> str:
+    # SQLAlchemy prepares each statement to learn its columns; behind PgBouncer a name used
+    # twice could meet the first one on another client's server connection.
+    return f"__asyncpg_{uuid.uuid4()}__"
 
 
 async def _json_codecs(connection: asyncpg.Connection) -> None:

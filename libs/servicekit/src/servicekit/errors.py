@@ -57,9 +57,17 @@ _OUTAGE_ERRORS: tuple[type[Exception], ...] = (
 )
 
 
+# PostgreSQL refusing a connection: too many clients already, or starting up / shutting down.
+_REFUSED_CONNECTION_STATES = frozenset({"53300", "57P03"})
+
+
 def _is_dependency_outage(exc: BaseException) -> bool:
     if isinstance(exc, DBAPIError):
-        return exc.connection_invalidated or "connect" in str(exc.orig).lower()
+        return (
+            exc.connection_invalidated
+            or getattr(exc.orig, "sqlstate", None) in _REFUSED_CONNECTION_STATES
+            or "connect" in str(exc.orig).lower()
+        )
     return isinstance(
         exc, PoolTimeoutError | RedisConnectionError | RedisTimeoutError | ConnectionError
     )
@@ -69,7 +77,9 @@ def install_problem_handlers(app: FastAPI) -> None:
     """Map HTTP errors, validation errors and unexpected exceptions to problem+json.
 
     Unexpected exceptions are logged with their traceback and answered 500 without details; a
-    database or Redis outage answers 503 with Retry-After so clients back off and retry.
+    database or Redis outage, a database pool with no free connection in time, or PostgreSQL
+    refusing a connection (too many clients) answers 503 with Retry-After so clients back off
+    and retry.
     """
 
     async def http_error(request: Request, exc: Exception) -> JSONResponse:

@@ -68,6 +68,13 @@ class ServiceSettings(BaseSettings):
         default="redis://127.0.0.1:6379/0",
         validation_alias=AliasChoices("redis_url", "REDIS_URL"),
     )
+    # The connection budget of one process (see servicekit.database.Database): SQLAlchemy's
+    # pool (transactions, per-call statements, the readiness ping) keeps database_pool_size
+    # connections and opens up to database_max_overflow more under load; asyncpg's statement
+    # pool opens up to database_statement_pool_size. Each service sets defaults for its use.
+    database_pool_size: int = Field(default=5, ge=1)
+    database_max_overflow: int = Field(default=5, ge=0)
+    database_statement_pool_size: int = Field(default=0, ge=0)
     otel_exporter_otlp_endpoint: str | None = Field(
         default=None,
         validation_alias=AliasChoices("OTEL_EXPORTER_OTLP_ENDPOINT", "otel_exporter_otlp_endpoint"),
@@ -120,6 +127,13 @@ class ServiceSettings(BaseSettings):
             env_settings,
             dotenv_settings,
             file_secret_settings,
+        )
+
+    @property
+    def database_connections(self) -> int:
+        """The most PostgreSQL connections one process of the service opens: its pools full."""
+        return (
+            self.database_pool_size + self.database_max_overflow + self.database_statement_pool_size
         )
 
     @property

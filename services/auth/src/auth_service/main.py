@@ -34,7 +34,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         keys = load_key_ring(settings)
-        database = Database(settings.async_database_url)
+        database = Database.for_service(settings)
+        await database.check_connection_budget()
         redis = Redis.from_url(settings.redis_url, socket_timeout=5, socket_connect_timeout=5)
         throttle = LoginThrottle(
             redis,

@@ -35,7 +35,11 @@ class Settings(ServiceSettings):
     )
     model_timeout_seconds: float = 60.0
 
-    database_pool_size: int = Field(default=20, ge=1)
+    # The chat store, undo log and confirmations run single statements (a turn keeps up to
+    # three in flight); SQLAlchemy's pool only answers the readiness ping.
+    database_pool_size: int = Field(default=1, ge=1)
+    database_max_overflow: int = Field(default=1, ge=0)
+    database_statement_pool_size: int = Field(default=20, ge=1)
 
     max_body_bytes: int = 1024 * 1024
     max_chatkit_request_bytes: int = Field(default=64 * 1024, ge=1024)

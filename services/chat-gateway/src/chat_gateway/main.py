@@ -8,7 +8,7 @@ import httpx
 from agents import ModelProvider
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
-from redis.asyncio import Redis
+from redis.asyncio import BlockingConnectionPool, Redis
 from servicekit.database import Database
 from servicekit.errors import BodySizeLimitMiddleware, install_problem_handlers
 from servicekit.identity import IdentitySigner
@@ -36,6 +36,8 @@ from chat_gateway.health import build_health_router
 from chat_gateway.resources import Resources
 from chat_gateway.tasks import routes as task_routes
 
+_REDIS_CONNECTIONS = 100
+_REDIS_POOL_WAIT_SECONDS = 2.0
 # An event stream stays open for hours: its span would say nothing yet hold a few kB per client.
 _UNTRACED_PATHS = frozenset({"/healthz", "/readyz", "/metrics", "/api/v1/events"})
 
@@ -55,21 +57,23 @@ def create_app(
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         async with AsyncExitStack() as stack:
-            database = Database(settings.async_database_url)
+            # Chat turns make many short single statements on the statement pool; SQLAlchemy's
+            # pool serves only the readiness ping.
+            database = Database.for_service(settings)
             stack.push_async_callback(database.dispose)
-            # Chat turns make many short single-statement checkouts: no pre-ping round trip,
-            # and a pool as large as the turns in flight, whose connections outlive them.
-            chat_database = Database(
-                settings.async_database_url,
-                pool_size=settings.database_pool_size,
-                pre_ping=False,
-            )
-            stack.push_async_callback(chat_database.dispose)
-            redis = Redis.from_url(
-                settings.redis_url,
-                socket_connect_timeout=0.5,
-                socket_timeout=0.5,
-                health_check_interval=30,
+            await database.check_connection_budget()
+            # A blocking pool: with every connection busy (a few hundred streams and requests
+            # under load) a command waits its turn; redis-py's default pool fails it at once,
+            # and session revocation checks and rate limits then fail open.
+            redis = Redis.from_pool(
+                BlockingConnectionPool.from_url(
+                    settings.redis_url,
+                    max_connections=_REDIS_CONNECTIONS,
+                    timeout=_REDIS_POOL_WAIT_SECONDS,
+                    socket_connect_timeout=0.5,
+                    socket_timeout=0.5,
+                    health_check_interval=30,
+                )
             )
             stack.push_async_callback(redis.aclose)
             http = await stack.enter_async_context(
@@ -89,8 +93,8 @@ def create_app(
             stack.push_async_callback(tools_client.aclose)
             operations = TaskOperations(
                 tools_client,
-                UndoLog(chat_database, window_seconds=settings.undo_window_seconds),
-                Confirmations(chat_database),
+                UndoLog(database, window_seconds=settings.undo_window_seconds),
+                Confirmations(database),
             )
             app.state.resources = Resources(
                 settings=settings,
@@ -105,7 +109,7 @@ def create_app(
                     http_client=http,
                 ),
                 chat_server=ChatServer(
-                    PostgresStore(chat_database),
+                    PostgresStore(database),
                     operations,
                     model_provider or build_model_provider(settings),
                     model_name=model_name(settings),

@@ -35,7 +35,10 @@ class Settings(ServiceSettings):
     event_retention_days: int = Field(default=30, ge=1)
     event_prune_interval_seconds: float = Field(default=3600.0, gt=0)
     max_body_bytes: int = Field(default=1024 * 1024, gt=0)
-    database_pool_size: int = Field(default=10, ge=1)
+    # Transactions and reads share SQLAlchemy's pool; add_task is a single statement.
+    database_pool_size: int = Field(default=6, ge=1)
+    database_max_overflow: int = Field(default=6, ge=0)
+    database_statement_pool_size: int = Field(default=8, ge=1)
 
     @field_validator("allowed_hosts", mode="before")
     @classmethod

@@ -58,9 +58,8 @@ async def open_runtime(
 ) -> AsyncIterator[Runtime]:
     """Open the database (and Redis, unless given) and start pruning; close them on exit."""
     # TaskService retries work that met a dead pooled connection, so no test per checkout.
-    database = Database(
-        settings.async_database_url, pool_size=settings.database_pool_size, pre_ping=False
-    )
+    database = Database.for_service(settings, pre_ping=False)
+    await database.check_connection_budget()
     redis = redis if redis is not None else connect_redis(settings.redis_url)
     publisher = EventPublisher(redis)
     runtime = Runtime(

@@ -45,7 +45,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.exc import DBAPIError
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from mcp_tasks.errors import InvalidTaskInputError, TaskNotFoundError
 from mcp_tasks.models import SORT_DUE, Task
@@ -289,10 +289,7 @@ class TaskService:
         self._database = database
         self._publisher = publisher
         # Reads run in autocommit: one statement needs no BEGIN/COMMIT round trips.
-        self._reads = async_sessionmaker(
-            database.engine.execution_options(isolation_level="AUTOCOMMIT"),
-            expire_on_commit=False,
-        )
+        self._reads = database.read_sessions
         self._user_locks: weakref.WeakValueDictionary[UUID, asyncio.Lock] = (
             weakref.WeakValueDictionary()
         )
