@@ -39,7 +39,6 @@ class Settings(ServiceSettings):
     event_retention_days: int = Field(default=30, ge=1)
     event_prune_interval_seconds: float = Field(default=3600.0, gt=0)
     max_body_bytes: int = Field(default=1024 * 1024, gt=0)
-    database_pool_size: int = Field(default=5, ge=1)
 
     @field_validator("allowed_hosts", mode="before")
     @classmethod

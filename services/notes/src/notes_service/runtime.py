@@ -56,7 +56,8 @@ async def open_runtime(
     settings: Settings, *, redis: Redis | None = None, prune: bool = True
 ) -> AsyncIterator[Runtime]:
     """Open the database (and Redis, unless given) and start pruning; close them on exit."""
-    database = Database(settings.async_database_url, pool_size=settings.database_pool_size)
+    database = Database.for_service(settings)
+    await database.check_connection_budget()
     redis = redis if redis is not None else connect_redis(settings.redis_url)
     publisher = EventPublisher(redis)
     runtime = Runtime(
