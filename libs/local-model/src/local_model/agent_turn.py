@@ -18,6 +18,7 @@ from typing import Any
 from . import replies
 from .asking import question
 from .matching import match_tasks
+from .note_turn import note_step
 from .references import (
     HistoryMessage,
     ShownTask,
@@ -319,6 +320,9 @@ def decide(
 ) -> ToolCall | Reply:
     """The next step of the turn: a tool call, or the reply that ends it."""
     tools = _Tools(tool_schemas)
+    about_notes = note_step(turn, tool_schemas, today, _task_args)
+    if about_notes is not None:
+        return Reply(about_notes) if isinstance(about_notes, str) else ToolCall(*about_notes)
     request = understand(turn.history, turn.message, today)
     intent = request.intent
     if request.language is not None:

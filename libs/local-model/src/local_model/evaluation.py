@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from .intents import MUTATING
+from .note_requests import NOTE_INTENTS, read_note, split_request
 from .references import HistoryMessage
 from .understanding import understand
 
@@ -81,6 +82,9 @@ class Score:
         }
 
 
+_NOTE_CHANGES = frozenset(intent for intent in NOTE_INTENTS if intent != "search_notes")
+
+
 def _history(messages: list[dict[str, Any]]) -> tuple[list[HistoryMessage], str]:
     last_user = max(i for i, m in enumerate(messages) if m.get("role") == "user")
     history = [
@@ -95,6 +99,9 @@ def predict(line: dict[str, Any]) -> Prediction:
     """Understand the last user message of one labelled line."""
     history, message = _history(line["messages"])
     today = datetime.fromisoformat(line["now"]).date()
+    note = read_note(message)
+    if note is not None and split_request(message) is None:
+        return Prediction(str(line["id"]), note.intent, note.slots(), 1.0, False)
     result = understand(history, message, today)
     return Prediction(str(line["id"]), result.intent, result.slots(), result.confidence, result.ask)
 
@@ -122,7 +129,8 @@ def score(lines: Iterable[dict[str, Any]]) -> tuple[list[Prediction], Score]:
         slots_ok = {k: _normal(v) for k, v in prediction.slots.items()} == {
             k: _normal(v) for k, v in expect.get("slots", {}).items()
         }
-        wrong_action = prediction.intent in MUTATING and not prediction.ask and not intent_ok
+        changing = prediction.intent in MUTATING or prediction.intent in _NOTE_CHANGES
+        wrong_action = changing and not prediction.ask and not intent_ok
         for t in (tally, result.overall):
             t.items += 1
             t.intent_correct += intent_ok
