@@ -2,8 +2,8 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 UV ?= uv
 RUN := $(UV) run --frozen
-PY_PACKAGES := libs/servicekit libs/local-model services/auth services/mcp-tasks services/chat-gateway
-TEST_DIRS := $(addsuffix /tests,$(PY_PACKAGES)) tests/k8s tests/docs
+PY_PACKAGES := libs/servicekit libs/local-model services/auth services/mcp-tasks services/chat-gateway services/notes
+TEST_DIRS := $(addsuffix /tests,$(PY_PACKAGES)) tests/k8s tests/docs tests/scaffold
 E2E_BASE_URL ?= http://127.0.0.1:8080
 
 .PHONY: help
@@ -39,6 +39,7 @@ typecheck: sync ## mypy --strict over every Python package and its tests
 	done
 	MYPYPATH=tests/k8s $(RUN) mypy tests/k8s
 	$(RUN) mypy tests/docs
+	$(RUN) mypy tests/scaffold
 	$(RUN) mypy tests/e2e
 	$(RUN) mypy tests/reliability
 	MYPYPATH=bench $(RUN) mypy bench
@@ -77,6 +78,11 @@ reliability: sync ## Fault scenarios on private copies of the services; rewrites
 .PHONY: load
 load: ## 100 users for 60 s against a running system (make up); writes bench/results/load.json
 	$(RUN) python bench/load_test.py --base-url $(E2E_BASE_URL) --users 100 --duration 60
+
+.PHONY: new-tool-service
+new-tool-service: ## Create services/$(NAME), an MCP tool service from scripts/tool_service_template
+	@test -n "$(NAME)" || (echo "usage: make new-tool-service NAME=<plural, e.g. notes> [ENTITY=<singular>] [PORT=<port>]" >&2; exit 2)
+	$(RUN) python scripts/new_tool_service.py $(NAME) $(if $(ENTITY),--entity $(ENTITY)) $(if $(PORT),--port $(PORT))
 
 .PHONY: train-local-model
 train-local-model: sync ## Regenerate the local model's corpus and retrain its intent classifier (seeded)

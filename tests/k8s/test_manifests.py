@@ -28,8 +28,13 @@ from kubernetes_validate.utils import (  # type: ignore[import-untyped]
 KIND_KUBERNETES_VERSION = "1.37.0"
 CHECKOV = "checkov==3.3.30"
 
-APP_PORTS = {"auth": 8001, "chat-gateway": 8000, "mcp-tasks": 8002, "frontend": 8080}
-PYTHON_SERVICES = {"auth": "auth_service", "chat-gateway": "chat_gateway", "mcp-tasks": "mcp_tasks"}
+APP_PORTS = {"auth": 8001, "chat-gateway": 8000, "mcp-tasks": 8002, "notes": 8003, "frontend": 8080}
+PYTHON_SERVICES = {
+    "auth": "auth_service",
+    "chat-gateway": "chat_gateway",
+    "mcp-tasks": "mcp_tasks",
+    "notes": "notes_service",
+}
 WORKLOAD_KINDS = ("Deployment", "StatefulSet", "DaemonSet", "Job", "CronJob")
 
 

@@ -6,7 +6,7 @@ import pytest
 from k8s_manifests import NAMESPACE, Manifest
 
 WORKLOAD_KINDS = ("Deployment", "StatefulSet")
-PYTHON_SERVICES = ("auth", "chat-gateway", "mcp-tasks")
+PYTHON_SERVICES = ("auth", "chat-gateway", "mcp-tasks", "notes")
 
 
 @dataclass(frozen=True)
@@ -131,6 +131,7 @@ APPLICATION_PATHS = {
     ("ingress-nginx", "chat-gateway", 8000, "TCP"),
     ("chat-gateway", "auth", 8001, "TCP"),
     ("chat-gateway", "mcp-tasks", 8002, "TCP"),
+    ("chat-gateway", "notes", 8003, "TCP"),
 }
 
 
@@ -154,21 +155,21 @@ def test_production_policies_allow_exactly_the_application_paths_and_dns(
     assert reachable(rendered["production"]) == APPLICATION_PATHS | dns_for(everyone)
 
 
-def test_mcp_tasks_accepts_connections_only_from_chat_gateway(
-    rendered: dict[str, list[Manifest]],
+@pytest.mark.parametrize("tool_service", ["mcp-tasks", "notes"])
+def test_tool_services_accept_connections_only_from_chat_gateway(
+    rendered: dict[str, list[Manifest]], tool_service: str
 ) -> None:
     for overlay in ("kind", "production"):
-        callers = {
-            source for source, target, _, _ in reachable(rendered[overlay]) if target == "mcp-tasks"
-        }
+        paths = reachable(rendered[overlay])
+        callers = {source for source, target, _, _ in paths if target == tool_service}
         assert callers == {"chat-gateway"}
 
 
 @pytest.mark.parametrize(
     ("port", "expected"),
     [
-        (5432, {"auth", "chat-gateway", "mcp-tasks"}),
-        (6379, {"auth", "chat-gateway", "mcp-tasks"}),
+        (5432, {"auth", "chat-gateway", "mcp-tasks", "notes"}),
+        (6379, {"auth", "chat-gateway", "mcp-tasks", "notes"}),
         (443, {"chat-gateway"}),
         (8080, set()),
     ],

@@ -28,13 +28,20 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 
 # Started in this order: chat-gateway's readiness asks mcp-tasks, and it fetches auth's JWKS.
-PYTHON_SERVICES = {"auth": "auth_service", "mcp-tasks": "mcp_tasks", "chat-gateway": "chat_gateway"}
+PYTHON_SERVICES = {
+    "auth": "auth_service",
+    "mcp-tasks": "mcp_tasks",
+    "notes": "notes_service",
+    "chat-gateway": "chat_gateway",
+}
 DATABASE = "k8s_consistency_test"
 REDIS_URL = "redis://127.0.0.1:6379/5"
 SERVICE_ENV = re.compile(
-    r"^(AUTH_|CHAT_GATEWAY_|MCP_TASKS_|OTEL_|DATABASE_URL$|REDIS_URL$|ENVIRONMENT$)"
+    r"^(AUTH_|CHAT_GATEWAY_|MCP_TASKS_|NOTES_|OTEL_|DATABASE_URL$|REDIS_URL$|ENVIRONMENT$)"
 )
-CLUSTER_URL = re.compile(r"\b(?P<host>auth|chat-gateway|mcp-tasks)(?:\.[a-z.-]+)?:(?P<port>\d+)")
+CLUSTER_URL = re.compile(
+    r"\b(?P<host>auth|chat-gateway|mcp-tasks|notes)(?:\.[a-z.-]+)?:(?P<port>\d+)"
+)
 
 
 @dataclass
@@ -203,6 +210,7 @@ async def test_service_answers_its_probes_when_run_with_the_kind_environment(
 VERSION_TABLES = {
     "auth": "alembic_version_auth_service",
     "mcp-tasks": "alembic_version_mcp_tasks",
+    "notes": "alembic_version_notes",
     "chat-gateway": "alembic_version_chat_gateway",
 }
 

@@ -18,7 +18,12 @@ from k8s_manifests import (
 from pydantic import SecretStr
 from servicekit.settings import ServiceSettings
 
-PYTHON_SERVICES = {"auth": "auth_service", "chat-gateway": "chat_gateway", "mcp-tasks": "mcp_tasks"}
+PYTHON_SERVICES = {
+    "auth": "auth_service",
+    "chat-gateway": "chat_gateway",
+    "mcp-tasks": "mcp_tasks",
+    "notes": "notes_service",
+}
 # The service's own name, fixed in code (logs, traces), is not deployment configuration.
 NOT_CONFIGURED = {"service_name"}
 # Settings whose values carry credentials even though they are plain strings.
@@ -116,6 +121,7 @@ def test_production_environment_with_operator_secrets_builds_the_services_settin
         "REDIS_URL": "rediss://:operator-password@cache.internal:6380/0",
         "CHAT_GATEWAY_IDENTITY_SECRET": secrets.token_urlsafe(32),
         "MCP_TASKS_IDENTITY_KEYS": f'{{"k1": "{secrets.token_urlsafe(32)}"}}',
+        "NOTES_IDENTITY_KEYS": f'{{"k1": "{secrets.token_urlsafe(32)}"}}',
     }
     for entry in container["env"]:
         ref = entry["valueFrom"].get("secretKeyRef")

@@ -1,0 +1,147 @@
+"""The per-user event log: gapless versions under concurrent writers, publishing on Redis in
+version order as servicekit's RecordEvent, Redis outages, and retention."""
+
+import json
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+
+import anyio
+import httpx2
+import pytest
+from notes_service.config import SERVICE
+from notes_service.main import create_app
+from notes_service.runtime import Runtime, prune_expired_events
+from notes_testkit import API, Acting, free_port, make_settings, signed_client
+from redis.asyncio import Redis
+from redis.asyncio.client import PubSub
+from servicekit.identity import IdentitySigner
+from servicekit.record_events import RecordEvent, service_user_channel
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+pytestmark = pytest.mark.anyio
+
+WRITERS = 40
+
+
+@pytest.fixture
+async def subscription(redis: Redis, acting: Acting) -> AsyncIterator[PubSub]:
+    pubsub = redis.pubsub()
+    await pubsub.subscribe(service_user_channel(SERVICE, acting.user))
+    yield pubsub
+    await pubsub.aclose()  # type: ignore[no-untyped-call]  # redis-py leaves it unannotated
+
+
+async def received(pubsub: PubSub, count: int) -> list[RecordEvent]:
+    events: list[RecordEvent] = []
+    with anyio.fail_after(10):
+        while len(events) < count:
+            message = await pubsub.get_message(ignore_subscribe_messages=True, timeout=5)
+            if message is not None:
+                events.append(RecordEvent.model_validate_json(message["data"]))
+    return events
+
+
+async def test_concurrent_writers_of_one_user_get_gapless_versions_published_in_order(
+    http: httpx2.AsyncClient, subscription: PubSub, engine: AsyncEngine, acting: Acting
+) -> None:
+    created = (await http.post(API, json={"title": "shared"})).json()
+    statuses: list[int] = []
+
+    async def write(n: int) -> None:
+        if n % 2:
+            response = await http.post(API, json={"title": f"writer {n}"})
+        else:
+            response = await http.patch(f"{API}/{created['id']}", json={"body": f"edit {n}"})
+        statuses.append(response.status_code)
+
+    async with anyio.create_task_group() as group:
+        for n in range(WRITERS):
+            group.start_soon(write, n)
+    published = await received(subscription, WRITERS + 1)
+
+    assert sorted(statuses) == sorted([201] * (WRITERS // 2) + [200] * (WRITERS // 2))
+    async with engine.connect() as connection:
+        versions = (
+            await connection.execute(
+                text("SELECT version FROM note_events WHERE user_id = :u ORDER BY version"),
+                {"u": acting.user},
+            )
+        ).scalars()
+        assert list(versions) == list(range(1, WRITERS + 2))
+    assert [event.version for event in published] == list(range(1, WRITERS + 2))
+    log = (await http.get("/api/v1/events", params={"after": 0, "limit": 1000})).json()
+    assert [RecordEvent.model_validate(e) for e in log["events"]] == published
+    assert log["latest_version"] == WRITERS + 1
+
+
+async def test_published_event_is_a_record_event_on_the_service_user_channel(
+    http: httpx2.AsyncClient, subscription: PubSub
+) -> None:
+    response = await http.post(API, json={"title": "Wire format", "tags": ["A"]})
+    created = response.json()
+
+    (event,) = await received(subscription, 1)
+
+    assert response.headers["x-event-version"] == "1"
+    assert event.version == 1
+    assert event.type == "note.created"
+    assert str(event.record_id) == created["id"]
+    assert event.record == created
+    assert event.actor == "api"
+    assert event.trace_id is not None
+    assert len(event.trace_id) == 32
+
+
+async def test_writes_succeed_and_the_log_keeps_every_event_while_redis_is_down(
+    database_url: str, signer: IdentitySigner, acting: Acting
+) -> None:
+    down = make_settings(database_url, redis_url=f"redis://127.0.0.1:{free_port()}/2")
+    app = create_app(down)
+    async with app.router.lifespan_context(app), signed_client(app, signer, acting) as http:
+        created = [await http.post(API, json={"title": f"offline {n}"}) for n in range(2)]
+        deleted = await http.delete(f"{API}/{created[0].json()['id']}")
+        log = await http.get("/api/v1/events", params={"after": 0})
+
+    assert [response.status_code for response in created] == [201, 201]
+    assert deleted.status_code == 200
+    assert [(e["version"], e["type"]) for e in log.json()["events"]] == [
+        (1, "note.created"),
+        (2, "note.created"),
+        (3, "note.deleted"),
+    ]
+
+
+async def test_events_older_than_retention_are_pruned_and_asking_for_them_answers_410(
+    http: httpx2.AsyncClient, runtime: Runtime, engine: AsyncEngine, acting: Acting
+) -> None:
+    for n in range(4):
+        await http.post(API, json={"title": f"t{n}"})
+    old = datetime.now(UTC) - timedelta(days=runtime.settings.event_retention_days + 1)
+    async with engine.begin() as connection:
+        await connection.execute(
+            text("UPDATE note_events SET occurred_at = :t WHERE user_id = :u AND version <= 2"),
+            {"t": old, "u": acting.user},
+        )
+
+    removed = await prune_expired_events(runtime)
+    gone = await http.get("/api/v1/events", params={"after": 0})
+    kept = await http.get("/api/v1/events", params={"after": 2})
+    latest = await http.get("/api/v1/events", params={"after": 4})
+
+    assert removed >= 2
+    assert gone.status_code == 410
+    assert gone.headers["content-type"] == "application/problem+json"
+    assert gone.json()["latest_version"] == 4
+    assert [e["version"] for e in kept.json()["events"]] == [3, 4]
+    assert latest.json() == {"events": [], "latest_version": 4}
+
+
+@pytest.mark.parametrize("query", [{"after": "-1"}, {"after": "x"}, {"limit": "0"}])
+async def test_bad_event_queries_answer_422(
+    http: httpx2.AsyncClient, query: dict[str, str]
+) -> None:
+    response = await http.get("/api/v1/events", params=query)
+
+    assert response.status_code == 422
+    assert json.loads(response.text)["status"] == 422

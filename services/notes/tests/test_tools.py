@@ -1,0 +1,93 @@
+"""Every MCP tool, in memory and over signed streamable HTTP: results, _meta, errors."""
+
+import uuid
+
+import pytest
+from mcp import Client
+from notes_testkit import error_text, event_version, ok
+
+pytestmark = pytest.mark.anyio
+
+RECORD_FIELDS = {"id", "title", "body", "tags", "pinned", "archived", "created_at", "updated_at"}
+
+
+async def test_tools_declare_true_annotations_and_an_output_schema(tools: Client) -> None:
+    listed = {tool.name: tool for tool in (await tools.list_tools()).tools}
+
+    hints = {
+        name: (tool.annotations.read_only_hint, tool.annotations.destructive_hint)
+        for name, tool in listed.items()
+        if tool.annotations is not None
+    }
+    assert hints == {
+        "create_note": (False, False),
+        "search_notes": (True, False),
+        "get_note": (True, False),
+        "update_note": (False, False),
+        "pin_note": (False, False),
+        "archive_note": (False, False),
+        "delete_note": (False, True),
+        "revert_change": (False, False),
+    }
+    for tool in listed.values():
+        assert tool.description
+        assert tool.output_schema is not None
+        assert "user" not in " ".join(tool.input_schema.get("properties", {}))
+    assert set(listed["get_note"].output_schema["properties"]) == RECORD_FIELDS  # type: ignore[index]
+    assert set(listed["search_notes"].output_schema["properties"]) == {"notes"}  # type: ignore[index]
+
+
+async def test_create_get_search_update_delete(tools: Client) -> None:
+    created_result = await tools.call_tool(
+        "create_note", {"title": "  Groceries ", "body": "milk and eggs", "tags": ["Home", "home"]}
+    )
+    created = ok(created_result)
+    first = event_version(created_result)
+
+    fetched = ok(await tools.call_tool("get_note", {"note_id": created["id"]}))
+    found = ok(await tools.call_tool("search_notes", {"query": "EGGS milk"}))["notes"]
+    by_tag = ok(await tools.call_tool("search_notes", {"tag": "HOME"}))["notes"]
+    missed = ok(await tools.call_tool("search_notes", {"query": "bread"}))["notes"]
+    updated_result = await tools.call_tool(
+        "update_note", {"note_id": created["id"], "title": "Shopping"}
+    )
+    unchanged = await tools.call_tool(
+        "update_note", {"note_id": created["id"], "title": "Shopping"}
+    )
+    deleted_result = await tools.call_tool("delete_note", {"note_id": created["id"]})
+    after_delete = await tools.call_tool("get_note", {"note_id": created["id"]})
+
+    assert set(created) == RECORD_FIELDS
+    assert (created["title"], created["tags"]) == ("Groceries", ["home"])
+    assert fetched == created
+    assert [note["id"] for note in found] == [created["id"]]
+    assert [note["id"] for note in by_tag] == [created["id"]]
+    assert missed == []
+    assert ok(updated_result)["title"] == "Shopping"
+    assert event_version(updated_result) == first + 1
+    assert ok(unchanged)["title"] == "Shopping"
+    assert "event_version" not in (unchanged.meta or {})
+    assert event_version(deleted_result) == first + 2
+    assert "No note with id" in error_text(after_delete)
+
+
+@pytest.mark.parametrize(
+    ("tool", "arguments", "message"),
+    [
+        ("create_note", {"title": "   "}, "The title is empty"),
+        ("create_note", {"title": "x" * 201}, "the limit is 200"),
+        ("create_note", {"title": "ok", "tags": [f"t{n}" for n in range(11)]}, "at most 10"),
+        ("create_note", {"title": "a\x00b"}, "cannot be stored"),
+        ("get_note", {"note_id": "not-a-uuid"}, "No note with id not-a-uuid"),
+        ("get_note", {"note_id": str(uuid.uuid4())}, "Call search_notes"),
+        ("search_notes", {"limit": 0}, "limit must be between 1 and 100"),
+        ("create_note", {"title": "ok", "colour": "red"}, "unknown argument(s) 'colour'"),
+        ("revert_change", {"version": 999999}, "no change with version 999999"),
+    ],
+)
+async def test_mistakes_come_back_as_tool_errors_that_say_what_to_do(
+    tools: Client, tool: str, arguments: dict[str, object], message: str
+) -> None:
+    result = await tools.call_tool(tool, arguments)
+
+    assert message in error_text(result)
