@@ -44,7 +44,7 @@ async def test_one_sentence_uses_both_services_and_each_user_sees_only_their_not
 
     assert turn.status_code == 200, turn.raw
     assert turn.errors == []
-    assert [w["widget"]["key"] for w in turn.widgets] == ["task_card", "record_card"]
+    assert sorted(w["widget"]["key"] for w in turn.widgets) == ["record_card", "task_card"]
     assert (await only_task(client, alice, "Call Ana"))["completed"] is False
     notes = await notes_of(client, alice)
     assert [(n["title"], n["body"]) for n in notes] == [("Ana's number", "600 123 456")]

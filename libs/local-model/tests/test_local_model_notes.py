@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from local_model.agent_turn import Reply, ToolCall, TurnInput, decide, read_items
+from local_model.agent_turn import Reply, ToolCall, ToolCalls, TurnInput, decide, read_items
 from local_model.evaluation import score
 from local_model.note_requests import read_note, split_request
 
@@ -105,8 +105,9 @@ def _steps(
         step = decide(_turn(message, calls, history or []), SCHEMAS, TODAY)
         if isinstance(step, Reply):
             return made, step.text
-        made.append(step)
-        calls.append((step.name, step.arguments, answers[step.name]))
+        for call in step.calls if isinstance(step, ToolCalls) else (step,):
+            made.append(call)
+            calls.append((call.name, call.arguments, answers[call.name]))
     raise AssertionError(f"no reply after {made}")
 
 
@@ -144,9 +145,12 @@ def test_both_are_done_when_the_sentence_gives_the_number() -> None:
         "create_note": {"id": "n1", "title": "Ana's number", "body": "600 123 456"},
     }
 
-    made, reply = _steps(
-        "add a task to call Ana and save her number 600 123 456 in my notes", answers
-    )
+    message = "add a task to call Ana and save her number 600 123 456 in my notes"
+    first = decide(_turn(message, [], []), SCHEMAS, TODAY)
+    made, reply = _steps(message, answers)
+
+    # Neither call needs the other's result: both are asked for in one step.
+    assert isinstance(first, ToolCalls)
 
     assert [(c.name, c.arguments) for c in made] == [
         ("add_task", {"title": "Call Ana"}),

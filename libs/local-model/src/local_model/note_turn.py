@@ -42,8 +42,10 @@ class _Turn(Protocol):
     def results(self) -> Sequence[_Result]: ...
 
 
-Step = tuple[str, dict[str, Any]] | str
-"""A tool call (name, arguments) or the reply text that ends the turn."""
+Call = tuple[str, dict[str, Any]]
+Step = Call | list[Call] | str
+"""A tool call (name, arguments), independent calls made at once, or the reply that ends the
+turn."""
 
 
 def _call(schemas: Mapping[str, Mapping[str, Any]], name: str, arguments: dict[str, Any]) -> Step:
@@ -188,7 +190,13 @@ def note_step(
                 arguments = task_arguments(task)
                 title = str(arguments.get("title", ""))
                 arguments["title"] = title[:1].upper() + title[1:]
-                return _call(schemas, "add_task", arguments)
+                adding = _call(schemas, "add_task", arguments)
+                saving = _note_only(turn, schemas, split.note)
+                # A note with its content does not depend on the task: both calls go at once.
+                both = isinstance(adding, tuple) and isinstance(saving, tuple)
+                if both and split.note.intent == "create_note":
+                    return [adding, saving]  # type: ignore[list-item]  # narrowed just above
+                return adding
             if added.error is not None:
                 return replies.tool_error(added.error)
             title = str((_record(added).get("task") or {}).get("title", task.title))
