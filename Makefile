@@ -40,6 +40,8 @@ typecheck: sync ## mypy --strict over every Python package and its tests
 	MYPYPATH=tests/k8s $(RUN) mypy tests/k8s
 	$(RUN) mypy tests/docs
 	$(RUN) mypy tests/scaffold
+	MYPYPATH=scripts/tool_service_template/service/src:scripts/tool_service_template/service/tests \
+		$(RUN) mypy scripts/new_tool_service.py scripts/tool_service_template/service
 	$(RUN) mypy tests/e2e
 	$(RUN) mypy tests/reliability
 	MYPYPATH=bench $(RUN) mypy bench
@@ -83,6 +85,8 @@ load: ## 100 users for 60 s against a running system (make up); writes bench/res
 new-tool-service: ## Create services/$(NAME), an MCP tool service from scripts/tool_service_template
 	@test -n "$(NAME)" || (echo "usage: make new-tool-service NAME=<plural, e.g. notes> [ENTITY=<singular>] [PORT=<port>]" >&2; exit 2)
 	$(RUN) python scripts/new_tool_service.py $(NAME) $(if $(ENTITY),--entity $(ENTITY)) $(if $(PORT),--port $(PORT))
+	$(UV) lock
+	$(UV) sync --all-packages --locked
 
 .PHONY: train-local-model
 train-local-model: sync ## Regenerate the local model's corpus and retrain its intent classifier (seeded)

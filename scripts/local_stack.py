@@ -7,6 +7,7 @@ writes its pid under .run/pids/ and its log under .run/logs/, so `down` stops ex
 
 import argparse
 import asyncio
+import json
 import os
 import shutil
 import signal
@@ -54,6 +55,7 @@ class Service:
 SERVICES = (
     Service("auth", "auth_service", 8001, limit_concurrency=100),
     Service("mcp-tasks", "mcp_tasks", 8002, limit_concurrency=200),
+    Service("notes", "notes_service", 8003, limit_concurrency=200),
     Service(
         "chat-gateway",
         "chat_gateway",
@@ -61,6 +63,19 @@ SERVICES = (
         {
             "CHAT_GATEWAY_MCP_TASKS_URL": "http://127.0.0.1:8002",
             "CHAT_GATEWAY_JWKS_URL": "http://127.0.0.1:8001/.well-known/jwks.json",
+            # The tool services besides mcp-tasks (the line `make new-tool-service` prints).
+            "CHAT_GATEWAY_TOOL_SERVICES": json.dumps(
+                [
+                    {
+                        "name": "notes",
+                        "url": "http://127.0.0.1:8003",
+                        "identity_key_id": "dev",
+                        "confirm": ["delete_note"],
+                        "undo": True,
+                        "events": True,
+                    }
+                ]
+            ),
         },
     ),
 )
@@ -302,7 +317,7 @@ def up() -> None:
         wait_ready(APP_URL + "/", "frontend")
         log(f"the web app is at {APP_URL}")
     else:
-        log("services are up: auth :8001, mcp-tasks :8002, chat-gateway :8000")
+        log("services are up: auth :8001, mcp-tasks :8002, notes :8003, chat-gateway :8000")
 
 
 def down() -> None:

@@ -157,11 +157,15 @@ def generate(root: Path, names: Names, *, wire_workspace: bool = True) -> list[s
     left = wire(root, names) if wire_workspace else []
     return [
         *left,
-        "uv lock && uv sync --all-packages (the new workspace member)",
+        "uv lock && uv sync --all-packages --locked (make new-tool-service runs both)",
         f"deploy/k8s overlays: the image chatkit-botbuilder/{names.plural}, the Secret "
         f"{names.plural}-secrets (DATABASE_URL, REDIS_URL, {names.plural.upper()}_IDENTITY_KEYS), "
         f"replicas; chat-gateway's network policy egress to {names.plural}:{names.port}; "
-        "the data stores' ingress rules (kind)",
+        "the data stores' ingress rules (kind); its PodDisruptionBudget and "
+        "HorizontalPodAutoscaler (components); deploy/k8s/kind/lib.sh SERVICES",
+        "tests/k8s and tests/docs: add the service to their service tables",
+        f"scripts/local_stack.py: a Service entry on port {names.port} for `make up`, and the "
+        "gateway item below in CHAT_GATEWAY_TOOL_SERVICES",
     ]
 
 

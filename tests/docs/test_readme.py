@@ -8,7 +8,12 @@ import pytest
 from servicekit.settings import ServiceSettings
 
 README = Path(__file__).resolve().parents[2] / "README.md"
-SETTINGS_MODULES = ("auth_service.config", "mcp_tasks.config", "chat_gateway.config")
+SETTINGS_MODULES = (
+    "auth_service.config",
+    "mcp_tasks.config",
+    "notes_service.config",
+    "chat_gateway.config",
+)
 # Documented once for every service as `<PREFIX>LOG_LEVEL` / `<PREFIX>SERVICE_NAME`.
 PER_SERVICE_COMMON = {"log_level", "service_name"}
 

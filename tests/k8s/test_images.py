@@ -12,9 +12,10 @@ DOCKERFILES = {
     "auth": SERVICES_DOCKERFILE,
     "chat-gateway": SERVICES_DOCKERFILE,
     "mcp-tasks": SERVICES_DOCKERFILE,
+    "notes": SERVICES_DOCKERFILE,
     "frontend": REPO_ROOT / "frontend" / "Dockerfile",
 }
-PYTHON_SERVICES = ("auth", "chat-gateway", "mcp-tasks")
+PYTHON_SERVICES = ("auth", "chat-gateway", "mcp-tasks", "notes")
 KIND_LIB = REPO_ROOT / "deploy" / "k8s" / "kind" / "lib.sh"
 
 

@@ -12,7 +12,7 @@ from uvicorn_server import load_local_stack, serving, uvicorn_config
 
 pytestmark = pytest.mark.anyio
 
-PYTHON_SERVICES = ("auth", "chat-gateway", "mcp-tasks")
+PYTHON_SERVICES = ("auth", "chat-gateway", "mcp-tasks", "notes")
 
 
 async def echo_client(scope: dict[str, object], receive: object, send: object) -> None:
@@ -88,7 +88,7 @@ def test_auth_trusts_forwarded_addresses_only_from_the_ingress_pod_network(
 
 
 @pytest.mark.parametrize("overlay", OVERLAYS)
-@pytest.mark.parametrize(("slug", "limit"), [("auth", 100), ("mcp-tasks", 200)])
+@pytest.mark.parametrize(("slug", "limit"), [("auth", 100), ("mcp-tasks", 200), ("notes", 200)])
 def test_deployed_and_local_servers_bound_their_connections_and_idle_keep_alive(
     rendered: dict[str, list[Manifest]], overlay: str, slug: str, limit: int
 ) -> None:

@@ -8,7 +8,7 @@ CLUSTER_NAME="${KIND_CLUSTER_NAME:-chatkit}"
 NAMESPACE=chatkit
 CONTEXT="kind-$CLUSTER_NAME"
 IMAGE_TAG=dev
-SERVICES=(auth chat-gateway mcp-tasks frontend)
+SERVICES=(auth chat-gateway mcp-tasks notes frontend)
 # The last ingress-nginx release; its kind manifest runs the controller on the node labelled
 # ingress-ready=true with host ports 80/443.
 INGRESS_NGINX_VERSION="${INGRESS_NGINX_VERSION:-controller-v1.14.0}"

@@ -17,17 +17,19 @@ from notes_testkit import API, Acting, SignedClient, http_mcp_client
 pytestmark = pytest.mark.anyio
 
 USERS = 3
-OPERATIONS = ("add", "retitle", "delete", "get", "search", "revert")
+OPERATIONS = ("add", "retitle", "pin", "archive", "delete", "get", "search", "revert")
 
 
 @dataclass
 class World:
-    """The expected state: each user's live notes and last change, and who owns every id."""
+    """Expected: each user's live notes, which of them are archived, and the owner of every
+    id."""
 
     users: list[uuid.UUID] = field(default_factory=lambda: [uuid.uuid4() for _ in range(USERS)])
     titles: dict[uuid.UUID, dict[str, str]] = field(default_factory=dict)
     owner: dict[str, uuid.UUID] = field(default_factory=dict)
     order: list[str] = field(default_factory=list)
+    archived: set[str] = field(default_factory=set)
 
     def foreign_ids(self, user: uuid.UUID) -> set[str]:
         return {record_id for record_id, owner in self.owner.items() if owner != user}
@@ -74,6 +76,8 @@ async def perform(
         calls: dict[str, tuple[str, dict[str, Any]]] = {
             "add": ("create_note", {"title": step.title}),
             "retitle": ("update_note", {"note_id": record_id, "title": step.title}),
+            "pin": ("pin_note", {"note_id": record_id, "pinned": step.target % 2 == 0}),
+            "archive": ("archive_note", {"note_id": record_id, "archived": step.target % 2 == 0}),
             "delete": ("delete_note", {"note_id": record_id}),
             "get": ("get_note", {"note_id": record_id}),
             "search": ("search_notes", {"query": step.title}),
@@ -87,6 +91,9 @@ async def perform(
         response = await http.post(API, json={"title": step.title})
     elif step.operation == "retitle":
         response = await http.patch(url, json={"title": step.title})
+    elif step.operation in ("pin", "archive"):
+        field_name = "pinned" if step.operation == "pin" else "archived"
+        response = await http.patch(url, json={field_name: step.target % 2 == 0})
     elif step.operation == "delete":
         response = await http.delete(url)
     elif step.operation == "get":
@@ -125,7 +132,7 @@ async def test_each_user_sees_exactly_their_own_notes_whatever_the_interleaving(
             assert foreign not in answer, (step, raw)
         if step.operation in ("add", "search"):
             assert succeeded, (step, raw)
-        elif step.operation in ("retitle", "delete", "get"):
+        elif step.operation in ("retitle", "pin", "archive", "delete", "get"):
             assert succeeded == (record_id in mine), (step, raw)
         if succeeded and step.operation == "add":
             mine[payload["id"]] = step.title.strip()
@@ -133,6 +140,11 @@ async def test_each_user_sees_exactly_their_own_notes_whatever_the_interleaving(
             world.order.append(payload["id"])
         elif succeeded and step.operation == "retitle":
             mine[record_id] = step.title.strip()
+        elif succeeded and step.operation == "archive":
+            if payload["archived"]:
+                world.archived.add(record_id)
+            else:
+                world.archived.discard(record_id)
         elif succeeded and step.operation == "delete":
             del mine[record_id]
         elif succeeded and step.operation == "revert":
@@ -141,11 +153,15 @@ async def test_each_user_sees_exactly_their_own_notes_whatever_the_interleaving(
             shown = await http.get(f"{API}/{payload['id']}")
             if shown.status_code == 200:
                 mine[payload["id"]] = shown.json()["title"]
+                if shown.json()["archived"]:
+                    world.archived.add(payload["id"])
+                else:
+                    world.archived.discard(payload["id"])
             else:
                 mine.pop(payload["id"], None)
         for viewer in world.users:
             acting.user = viewer
-            response = await http.get(API, params={"limit": 100})
+            response = await http.get(API, params={"limit": 100, "include_archived": "true"})
             seen = {note["id"]: note["title"] for note in response.json()["notes"]}
             assert seen == world.titles.get(viewer, {}), (step, viewer)
             for foreign in world.foreign_ids(viewer):
@@ -153,4 +169,5 @@ async def test_each_user_sees_exactly_their_own_notes_whatever_the_interleaving(
         acting.user = user
         listed = await mcp.call_tool("search_notes", {"limit": 100})
         assert listed.structured_content is not None
-        assert {e["id"] for e in listed.structured_content["notes"]} == set(mine)
+        # The default search leaves the archived notes out.
+        assert {e["id"] for e in listed.structured_content["notes"]} == set(mine) - world.archived

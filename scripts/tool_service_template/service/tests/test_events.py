@@ -8,9 +8,9 @@ from datetime import UTC, datetime, timedelta
 import anyio
 import httpx2
 import pytest
-from entries_service.config import SERVICE
+from entries_service.config import SERVICE, Settings
 from entries_service.main import create_app
-from entries_service.runtime import Runtime, prune_expired_events
+from entries_service.runtime import Runtime, open_runtime, prune_expired_events
 from entries_testkit import API, Acting, free_port, make_settings, signed_client
 from redis.asyncio import Redis
 from redis.asyncio.client import PubSub
@@ -74,6 +74,34 @@ async def test_concurrent_writers_of_one_user_get_gapless_versions_published_in_
     log = (await http.get("/api/v1/events", params={"after": 0, "limit": 1000})).json()
     assert [RecordEvent.model_validate(e) for e in log["events"]] == published
     assert log["latest_version"] == WRITERS + 1
+
+
+async def test_two_replicas_writing_for_one_user_keep_the_versions_gapless(
+    settings: Settings, engine: AsyncEngine, acting: Acting
+) -> None:
+    async with (
+        open_runtime(settings, prune=False) as first,
+        open_runtime(settings, prune=False) as second,
+    ):
+        answered: list[int | None] = []
+
+        async def write(runtime: Runtime, n: int) -> None:
+            mutation = await runtime.entries.create(acting.user, "api", title=f"replica {n}")
+            answered.append(mutation.event_version)
+
+        async with anyio.create_task_group() as group:
+            for n in range(WRITERS):
+                group.start_soon(write, first if n % 2 else second, n)
+
+    async with engine.connect() as connection:
+        versions = (
+            await connection.execute(
+                text("SELECT version FROM entry_events WHERE user_id = :u ORDER BY version"),
+                {"u": acting.user},
+            )
+        ).scalars()
+        assert list(versions) == list(range(1, WRITERS + 1))
+    assert sorted(v for v in answered if v is not None) == list(range(1, WRITERS + 1))
 
 
 async def test_published_event_is_a_record_event_on_the_service_user_channel(

@@ -8,11 +8,13 @@ from dataclasses import dataclass
 
 import httpx2
 import pytest
+from entries_service.config import Settings
 from entries_service.main import create_app
 from entries_service.runtime import Runtime
 from entries_testkit import API, BASE_URL, UserRows, free_port, make_settings
 from mcp import Client, MCPError
 from mcp.server.mcpserver import MCPServer
+from pydantic import ValidationError
 from servicekit.identity import (
     KEY_HEADER,
     NONCE_HEADER,
@@ -191,3 +193,23 @@ async def test_an_unsigned_in_memory_call_is_refused_as_unauthenticated(
 
     assert refused.value.code == -32001
     assert refused.value.message == "Valid identity headers are required."
+
+
+@pytest.mark.parametrize("environment", ["test", "production"])
+def test_a_placeholder_identity_key_is_refused_outside_development(
+    monkeypatch: pytest.MonkeyPatch, environment: str
+) -> None:
+    monkeypatch.setenv("ENVIRONMENT", environment)
+    monkeypatch.setenv("ENTRIES_IDENTITY_KEYS", '{"dev": "changethis"}')
+
+    with pytest.raises(ValidationError, match="placeholder"):
+        Settings()
+
+
+def test_the_development_placeholder_still_starts_in_development(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("ENVIRONMENT", "development")
+    monkeypatch.delenv("ENTRIES_IDENTITY_KEYS", raising=False)
+
+    assert Settings().identity_secrets() == {"dev": b"changethis"}

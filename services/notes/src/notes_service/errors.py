@@ -6,11 +6,13 @@ class DomainError(Exception):
 
 
 class NoteNotFoundError(DomainError):
-    """No live note with this id belongs to the user (unknown, another user's, or deleted)."""
+    """No live note with this id belongs to the user (unknown, another user's, or
+    deleted)."""
 
     def __init__(self, note_id: object) -> None:
         shown = str(note_id)[:64]
-        super().__init__(f"No note with id {shown}. Call search_notes to find the note's id.")
+        hint = "Call search_notes to find the note's id."
+        super().__init__(f"No note with id {shown}. {hint}")
 
 
 class InvalidInputError(DomainError):

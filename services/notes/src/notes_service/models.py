@@ -1,4 +1,5 @@
-"""Database tables: notes, the note event log and the per-user event version counter."""
+"""Database tables: notes, the note event log and the per-user event version
+counter."""
 
 import uuid
 from datetime import datetime

@@ -1,4 +1,4 @@
-"""The note domain: every rule about notes, used by the MCP tools and the REST API alike.
+"""The note domain: every rule, used by the MCP tools and the REST API alike.
 
 Each change runs in one transaction that also appends its event to the user's log; the event
 is queued for publishing after commit. Changes of one user are serialised in this process so
@@ -323,7 +323,8 @@ class NoteService:
         return await self._mutate(user_id, actor, change)
 
     async def delete(self, user_id: UUID, actor: Actor, note_id: str | UUID) -> Mutation:
-        """Soft-delete a live note; revert_change with the returned version brings it back."""
+        """Soft-delete a live note; revert_change with the returned version brings it
+        back."""
         key = parse_id(note_id)
 
         async def change(session: AsyncSession, now: datetime) -> tuple[Note, PendingEvent]:
@@ -337,8 +338,8 @@ class NoteService:
     async def revert(self, user_id: UUID, actor: Actor, version: int) -> Mutation:
         """Put the note of change ``version`` back as it was before that change.
 
-        Reverting a creation deletes the note, reverting a deletion restores it. Refused when
-        the note changed after that change (revert the later change first).
+        Reverting a creation deletes the note, reverting a deletion restores it.
+        Refused when the note changed after that change (revert the later change first).
         """
         if version < 1:
             raise InvalidInputError("version", "version must be a positive event version.")
@@ -388,7 +389,8 @@ class NoteService:
 
 
 def _revert_onto(note: Note, event: NoteEventRow, now: datetime) -> PendingEvent | None:
-    """Set ``note`` to its state before ``event``; the event that records it (None: none)."""
+    """Set ``note`` to its state before ``event``; returns the event that records it
+    (None: nothing changed)."""
     before = snapshot(note)
     was_deleted = note.deleted_at is not None
     # Before a creation there was no note; before a restore it was deleted.

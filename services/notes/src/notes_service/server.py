@@ -13,9 +13,10 @@ from notes_service.runtime import Runtime, open_runtime
 from notes_service.tools import TOOLS
 
 INSTRUCTIONS = """\
-Tools to keep the current user's notes. Every note has an id (a UUID); find ids with \
-search_notes before changing a note. Every change answers with _meta.event_version; \
-revert_change(version) undoes it. You only ever see and change the current user's notes."""
+Tools to keep the current user's notes. Every note has an id (a UUID); \
+find ids with search_notes before changing a note. \
+Every change answers with _meta.event_version; revert_change(version) undoes it. \
+You only ever see and change the current user's notes."""
 
 
 def build_server(

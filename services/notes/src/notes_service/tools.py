@@ -220,9 +220,9 @@ async def revert_change(
     ctx: ToolContext,
     version: Annotated[int, Field(description="The event_version a change answered with.", ge=1)],
 ) -> ChangeResult:
-    """Undo one change: put its note back as it was before it (a deleted note comes back).
+    """Undo one change: its note goes back to how it was before that change.
 
-    Refused when the note changed after that change.
+    A deleted note comes back. Refused when the note changed after that change.
     """
     call = _ToolCall("revert_change", ctx)
     mutation = await call(lambda: call.runtime.notes.revert(call.user_id, "chat", version))

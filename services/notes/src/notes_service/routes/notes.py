@@ -29,7 +29,8 @@ def record_answer(mutation: Mutation, response: Response) -> NotePublic:
 
 
 class NoteSearchQuery(BaseModel):
-    """The query parameters of GET /notes: search_notes' arguments, by the same names."""
+    """The query parameters of GET /notes: search_notes' arguments, by the same
+    names."""
 
     query: str = Field(default="", max_length=500)
     tag: str | None = Field(default=None, max_length=64)
@@ -79,7 +80,8 @@ async def update_note(
 async def delete_note(
     note_id: UUID, user_id: UserId, notes: Notes, response: Response
 ) -> NotePublic:
-    """Soft-delete a note; the answer is the deleted note (undo: POST /events/{v}/revert)."""
+    """Soft-delete a note; the answer is the deleted note (undo: POST
+    /events/{v}/revert)."""
     with tool_span("delete_note", "rest"):
         mutation = await notes.delete(user_id, "api", note_id)
     return record_answer(mutation, response)
