@@ -104,6 +104,8 @@ train-local-model: sync ## Regenerate the local model's corpus and retrain its i
 	$(RUN) python -m local_model.training
 	$(RUN) python -m local_model --jsonl libs/local-model/corpus/generated/heldout.jsonl --score | grep -E '^(overall|  )'
 	$(RUN) python -m local_model --jsonl libs/local-model/corpus/unseen/phrasings.jsonl --score | grep -E '^overall'
+	$(RUN) python -m local_model.training.note_corpus
+	$(RUN) python -m local_model --jsonl libs/local-model/corpus/generated/notes.jsonl --score | grep -E '^(overall|  )'
 
 .PHONY: bench
 bench: sync ## Benchmarks; each writes JSON under bench/results/

@@ -15,6 +15,12 @@ measured in alternating rounds (2 with 20 users, 12 with one), so that drift in 
 machine is doing weighs on both alike. Targets: p50 full turn under 60 ms; production within
 2x of the baseline.
 
+The gateway is configured with a second tool service, notes (services/notes, through
+CHAT_GATEWAY_TOOL_SERVICES). A third comparison, one user in alternating rounds, sets turns
+that use the tools of both services ("add a task to call Ana and save her number … in my
+notes": add_task on mcp-tasks, then create_note on notes) against the one-service turn.
+Target: the two-service turn within 1.5x of the one-service turn.
+
 Writes bench/results/chat_turn.json. Needs PostgreSQL (BENCH_DATABASE_URL names the server,
 the local one by default) and Redis.
 
@@ -38,7 +44,16 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from service_processes import LOGS, ServiceProcess, ensure_database, migrate, start, uvicorn_app
+from service_processes import (
+    LOGS,
+    ServiceProcess,
+    ensure_database,
+    migrate,
+    start,
+    start_tool_service,
+    tool_service_env,
+    uvicorn_app,
+)
 
 RESULT = Path(__file__).parent / "results" / "chat_turn.json"
 THIS_FILE = Path(__file__).resolve()
@@ -47,6 +62,7 @@ POSTGRES = os.environ.get("BENCH_DATABASE_URL")
 REDIS_URL = "redis://127.0.0.1:6379/3"
 KEY_ID, SECRET = "bench", "chat-turn-bench-" + secrets.token_hex(12)
 P50_TARGET_MS, RATIO_TARGET = 60.0, 2.0
+TWO_SERVICES_TARGET = 1.5
 
 
 def signing_key() -> str:
@@ -105,6 +121,8 @@ async def one_turn(
     done = time.perf_counter()
     body = b"".join(chunks).decode()
     ok = response.status_code == 200 and '"type":"error"' not in body and '"task_card"' in body
+    if "in my notes" in text:
+        ok = ok and '"record_card"' in body
     if thread_id is None:
         for block in body.split("\n\n"):
             if block.startswith('data: {"type":"thread.created"'):
@@ -134,10 +152,18 @@ class Measured:
 class Users:
     """Concurrent users of one endpoint; each keeps its thread from one round to the next."""
 
-    def __init__(self, url: str, tokens: list[str | None]) -> None:
+    def __init__(self, url: str, tokens: list[str | None], *, two_services: bool = False) -> None:
         self.url = url
         self.tokens = tokens
+        self.two_services = two_services
         self.threads: list[str | None] = [None] * len(tokens)
+
+    def text(self, n: int, turn: int) -> str:
+        """The message of turn ``turn`` of user ``n``."""
+        if self.two_services:
+            number = f"600 123 {turn:03d}"
+            return f"add a task to call Ana {n}-{turn} and save her number {number} in my notes"
+        return f"add bench task {n}-{turn}"
 
     async def run(self, turns: int, measured: Measured | None = None) -> None:
         """``turns`` turns per user, all users at once; recorded in ``measured`` when given."""
@@ -148,7 +174,7 @@ class Users:
                 headers["Authorization"] = f"Bearer {self.tokens[n]}"
             for turn in range(turns):
                 first, last, self.threads[n], ok = await one_turn(
-                    client, self.url, headers, self.threads[n], f"add bench task {n}-{turn}"
+                    client, self.url, headers, self.threads[n], self.text(n, turn)
                 )
                 if measured is not None:
                     measured.ttfb.append(first)
@@ -218,6 +244,7 @@ async def main(users: int, turns: int, warmup: int, note: str | None) -> None:
     auth_db = await ensure_database("chat_turn_bench_auth", POSTGRES)
     tasks_db = await ensure_database("chat_turn_bench_tasks", POSTGRES)
     gateway_db = await ensure_database("chat_turn_bench_gateway", POSTGRES)
+    notes_db = await ensure_database("chat_turn_bench_notes", POSTGRES)
     migrate("auth", auth_db)
     migrate("mcp-tasks", tasks_db)
     migrate("chat-gateway", gateway_db)
@@ -231,6 +258,9 @@ async def main(users: int, turns: int, warmup: int, note: str | None) -> None:
                 "DATABASE_URL": auth_db,
                 "AUTH_SIGNING_KEY": signing_key(),
                 "AUTH_SIGNING_KEY_ID": "bench",
+                # Every bench user registers from 127.0.0.1, as do other runs on this machine.
+                "AUTH_MAX_REGISTRATIONS_PER_ADDRESS": "100000",
+                "AUTH_MAX_REGISTRATIONS": "100000",
             },
             logs / "auth.log",
         )
@@ -242,6 +272,13 @@ async def main(users: int, turns: int, warmup: int, note: str | None) -> None:
             logs / "mcp-tasks.log",
         )
         processes.append(tasks)
+        notes = start_tool_service(
+            "notes",
+            common | tool_service_env("notes", notes_db, REDIS_URL, KEY_ID, SECRET),
+            logs / "notes.log",
+        )
+        processes.append(notes)
+        notes_entry = {"name": "notes", "url": notes.url, "identity_key_id": KEY_ID}
         gateway = start(
             uvicorn_app("chat_gateway.main:create_app"),
             common
@@ -254,6 +291,7 @@ async def main(users: int, turns: int, warmup: int, note: str | None) -> None:
                 "CHAT_GATEWAY_JWKS_URL": auth.url + "/.well-known/jwks.json",
                 "CHAT_GATEWAY_MODEL_PROVIDER": "local",
                 "CHAT_GATEWAY_CHAT_TURNS_PER_MINUTE": "100000",
+                "CHAT_GATEWAY_TOOL_SERVICES": json.dumps([notes_entry]),
             },
             logs / "chat-gateway.log",
         )
@@ -273,6 +311,11 @@ async def main(users: int, turns: int, warmup: int, note: str | None) -> None:
             await side.run(warmup)
         production, minimal = await compare(*crowd, turns, rounds=2)
         production_alone, minimal_alone = await compare(*alone, turns * 6, rounds=12)
+        both = Users(production_url, tokens[1:2], two_services=True)
+        one = Users(production_url, tokens[2:3])
+        for side in (both, one):
+            await side.run(warmup)
+        two_services, one_service = await compare(both, one, turns * 3, rounds=6)
     finally:
         for service in processes:
             service.process.terminate()
@@ -314,6 +357,20 @@ async def main(users: int, turns: int, warmup: int, note: str | None) -> None:
             "ratio": RATIO_TARGET,
             "ratio_met_20_users": ratio <= RATIO_TARGET,
             "ratio_met_single_user": ratio_alone <= RATIO_TARGET,
+        },
+        "two_services": {
+            "turn": (
+                "'add a task to call Ana <n> and save her number 600 123 <n> in my notes';"
+                " add_task on mcp-tasks, then create_note on notes; one user"
+            ),
+            "two_services": two_services,
+            "one_service": one_service,
+            "two_to_one_p50_total": round(
+                two_services["total_ms"]["p50"] / one_service["total_ms"]["p50"], 2
+            ),
+            "target": TWO_SERVICES_TARGET,
+            "met": two_services["total_ms"]["p50"]
+            <= TWO_SERVICES_TARGET * one_service["total_ms"]["p50"],
         },
         "previous_runs": previous_runs(),
     }

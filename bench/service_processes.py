@@ -1,6 +1,7 @@
 """Service processes for the benchmarks and the gateway's tests: databases, migrations, and
 uvicorn subprocesses that are started on a free port, waited for, and stopped again."""
 
+import json
 import os
 import socket
 import subprocess
@@ -15,7 +16,7 @@ from servicekit.database import create_database_if_missing
 ROOT = Path(__file__).resolve().parents[1]
 LOGS = ROOT / ".run" / "bench"
 LOCAL_POSTGRES = "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
-_SERVICE_PREFIXES = ("CHAT_GATEWAY_", "MCP_TASKS_", "AUTH_", "OPENAI_")
+_SERVICE_PREFIXES = ("CHAT_GATEWAY_", "MCP_TASKS_", "AUTH_", "OPENAI_", "NOTES_")
 _START_SECONDS = 60.0
 
 
@@ -126,3 +127,24 @@ def start(
     process.kill()
     process.wait(10)
     raise RuntimeError(f"{command} did not start: {log.read_text()[-3000:]}")
+
+
+def tool_service_env(
+    name: str, database_url: str, redis_url: str, key_id: str, secret: str
+) -> dict[str, str]:
+    """The environment of a generated tool service (services/<name>, settings <NAME>_*)
+    that accepts requests signed with ``key_id``/``secret``."""
+    return {
+        "ENVIRONMENT": "test",
+        "DATABASE_URL": database_url,
+        "REDIS_URL": redis_url,
+        f"{name.upper()}_IDENTITY_KEYS": json.dumps({key_id: secret}),
+    }
+
+
+def start_tool_service(
+    name: str, env: dict[str, str], log: Path, *, port: int | None = None
+) -> ServiceProcess:
+    """Migrate and serve the generated tool service ``name`` (package ``<name>_service``)."""
+    migrate(name, env["DATABASE_URL"], env)
+    return start(uvicorn_app(f"{name}_service.main:create_app"), env, log, port=port)

@@ -4,6 +4,7 @@ import { Session } from "./auth/session";
 import { ChatPanel } from "./chat/ChatPanel";
 import { loadConfig, type AppConfig } from "./config";
 import { Dashboard } from "./dashboard/Dashboard";
+import { ToolServiceSections } from "./dashboard/ToolServiceSections";
 import { Icon } from "./ui/Icon";
 import { ToastProvider } from "./ui/Toasts";
 
@@ -77,6 +78,7 @@ function Workspace({ session, email, userId, config }: { session: Session; email
       <main id="main" className="workspace">
         <div className="pane pane-tasks">
           <Dashboard fetch={session.fetch} />
+          <ToolServiceSections fetch={session.fetch} />
         </div>
         <div className="pane pane-chat">
           {domainKey && scriptUrl ? (

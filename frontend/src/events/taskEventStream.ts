@@ -6,11 +6,16 @@ export type StreamStatus = "connecting" | "live" | "reconnecting" | "stopped";
 
 export type FetchLike = (input: string, init: RequestInit) => Promise<Response>;
 
-export interface TaskEventStreamOptions {
+/** Any versioned event of a per-user log: a TaskEvent, or a tool service's RecordEvent. */
+export interface VersionedEvent {
+  version: number;
+}
+
+export interface TaskEventStreamOptions<E extends VersionedEvent = TaskEvent> {
   url: string;
   /** Authenticated fetch (adds the Authorization header; the token never goes in the URL). */
   fetch: FetchLike;
-  onEvent: (event: TaskEvent) => void;
+  onEvent: (event: E) => void;
   /** The client's copy may be stale (resync event, version gap, first connection): reload the list. */
   onReload: (reason: string) => void;
   onStatus?: (status: StreamStatus) => void;
@@ -26,11 +31,11 @@ export interface TaskEventStreamOptions {
 }
 
 /**
- * Follows GET /api/v1/events over fetch streaming. Keeps the last event id and resumes with
+ * Follows GET /api/v1/events (or a tool service's /api/v1/tool-services/<name>/events) over fetch streaming. Keeps the last event id and resumes with
  * Last-Event-ID, detects gaps by version, reloads on `resync`, and reconnects with exponential
  * backoff and full jitter. It never polls: it waits for the server to push.
  */
-export class TaskEventStream {
+export class TaskEventStream<E extends VersionedEvent = TaskEvent> {
   private lastVersion: number | null = null;
   private attempt = 0;
   private controller: AbortController | null = null;
@@ -40,7 +45,7 @@ export class TaskEventStream {
   private readonly setTimer: (callback: () => void, ms: number) => unknown;
   private readonly clearTimer: (handle: unknown) => void;
 
-  constructor(private readonly options: TaskEventStreamOptions) {
+  constructor(private readonly options: TaskEventStreamOptions<E>) {
     this.setTimer = options.setTimer ?? ((callback, ms) => setTimeout(callback, ms));
     this.clearTimer = options.clearTimer ?? ((handle) => clearTimeout(handle as ReturnType<typeof setTimeout>));
   }
@@ -92,9 +97,9 @@ export class TaskEventStream {
       this.options.onReload(reason);
       return;
     }
-    let event: TaskEvent;
+    let event: E;
     try {
-      event = JSON.parse(message.data) as TaskEvent;
+      event = JSON.parse(message.data) as E;
     } catch {
       return;
     }

@@ -35,7 +35,13 @@ from live_harness import (
     serve_gateway,
     start_service,
 )
-from service_processes import ServiceProcess, free_port, migrate
+from service_processes import (
+    ServiceProcess,
+    free_port,
+    migrate,
+    start_tool_service,
+    tool_service_env,
+)
 from servicekit.identity import IdentitySigner
 
 
@@ -67,6 +73,29 @@ def mcp_tasks(
     )
     yield service
     service.stop()
+
+
+@pytest.fixture(scope="session")
+def notes_service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServiceProcess]:
+    """The notes tool service (services/notes), as CHAT_GATEWAY_TOOL_SERVICES configures it."""
+    url = ensure_database("chat_gateway_notes_test")
+    env = tool_service_env("notes", url, REDIS_URL, IDENTITY_KEY_ID, IDENTITY_SECRET)
+    service = start_tool_service("notes", env, tmp_path_factory.mktemp("notes") / "notes.log")
+    yield service
+    service.stop()
+
+
+@pytest.fixture
+def notes_entry(notes_service: ServiceProcess) -> dict[str, Any]:
+    """The gateway's configuration item of the running notes service."""
+    return {
+        "name": "notes",
+        "url": notes_service.url,
+        "identity_key_id": IDENTITY_KEY_ID,
+        "confirm": ["delete_note"],
+        "undo": True,
+        "events": True,
+    }
 
 
 @pytest.fixture(scope="session")

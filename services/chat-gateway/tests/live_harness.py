@@ -232,11 +232,13 @@ async def open_events(
     gateway_url: str,
     headers: dict[str, str] | None = None,
     params: dict[str, str] | None = None,
+    path: str = "/api/v1/events",
 ) -> AsyncIterator[EventReader]:
-    """Connect to GET /api/v1/events; returns once the first block (the stream's start) arrived."""
+    """Connect to GET ``path`` (the task events unless told); returns once the first block
+    (the stream's start) arrived."""
     async with (
         httpx.AsyncClient(base_url=gateway_url, timeout=httpx.Timeout(30.0)) as client,
-        client.stream("GET", "/api/v1/events", headers=headers, params=params) as response,
+        client.stream("GET", path, headers=headers, params=params) as response,
     ):
         assert response.status_code == 200, (await response.aread()).decode()
         assert response.headers["content-type"].startswith("text/event-stream")

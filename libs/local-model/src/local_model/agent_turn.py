@@ -18,6 +18,7 @@ from typing import Any
 from . import replies
 from .asking import question
 from .matching import match_tasks
+from .note_turn import note_step
 from .references import (
     HistoryMessage,
     ShownTask,
@@ -25,7 +26,15 @@ from .references import (
 )
 from .understanding import Understanding, understand
 
-__all__ = ["Reply", "ToolCall", "TurnInput", "decide", "read_items", "today_from_instructions"]
+__all__ = [
+    "Reply",
+    "ToolCall",
+    "ToolCalls",
+    "TurnInput",
+    "decide",
+    "read_items",
+    "today_from_instructions",
+]
 
 _LOCAL_TIME = re.compile(r"Current local time:\s*(\S+)")
 _ACTIONS = {
@@ -42,6 +51,13 @@ class ToolCall:
 
     name: str
     arguments: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class ToolCalls:
+    """Call several independent tools at once (the runner runs them concurrently)."""
+
+    calls: tuple[ToolCall, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -316,9 +332,17 @@ def _finish(request: Understanding, result: _Result, today: date) -> Reply:
 
 def decide(
     turn: TurnInput, tool_schemas: Mapping[str, Mapping[str, Any]], today: date
-) -> ToolCall | Reply:
-    """The next step of the turn: a tool call, or the reply that ends it."""
+) -> ToolCall | ToolCalls | Reply:
+    """The next step of the turn: a tool call (or independent calls at once), or the reply
+    that ends it."""
     tools = _Tools(tool_schemas)
+    about_notes = note_step(turn, tool_schemas, today, _task_args)
+    if isinstance(about_notes, str):
+        return Reply(about_notes)
+    if isinstance(about_notes, list):
+        return ToolCalls(tuple(ToolCall(name, arguments) for name, arguments in about_notes))
+    if about_notes is not None:
+        return ToolCall(*about_notes)
     request = understand(turn.history, turn.message, today)
     intent = request.intent
     if request.language is not None:

@@ -13,6 +13,7 @@ from datetime import date, datetime
 from typing import Any
 
 from .intents import MUTATING
+from .note_requests import NOTE_INTENTS, read_note, split_request
 from .references import HistoryMessage
 from .understanding import understand
 
@@ -81,6 +82,9 @@ class Score:
         }
 
 
+_NOTE_CHANGES = frozenset(intent for intent in NOTE_INTENTS if intent != "search_notes")
+
+
 def _history(messages: list[dict[str, Any]]) -> tuple[list[HistoryMessage], str]:
     last_user = max(i for i, m in enumerate(messages) if m.get("role") == "user")
     history = [
@@ -99,7 +103,11 @@ def conversation(line: dict[str, Any]) -> tuple[list[HistoryMessage], str, date]
 
 def predict(line: dict[str, Any]) -> Prediction:
     """Understand the last user message of one labelled line."""
-    result = understand(*conversation(line))
+    history, message, today = conversation(line)
+    note = read_note(message)
+    if note is not None and split_request(message) is None:
+        return Prediction(str(line["id"]), note.intent, note.slots(), 1.0, False)
+    result = understand(history, message, today)
     return Prediction(str(line["id"]), result.intent, result.slots(), result.confidence, result.ask)
 
 
@@ -131,7 +139,8 @@ def score(lines: Iterable[dict[str, Any]]) -> tuple[list[Prediction], Score]:
         tally = result.per_intent.setdefault(expect["intent"], _Tally())
         intent_ok = prediction.intent == expect["intent"]
         slots_ok = slots_match(prediction.slots, expect.get("slots", {}))
-        wrong_action = prediction.intent in MUTATING and not prediction.ask and not intent_ok
+        changing = prediction.intent in MUTATING or prediction.intent in _NOTE_CHANGES
+        wrong_action = changing and not prediction.ask and not intent_ok
         for t in (tally, result.overall):
             t.items += 1
             t.intent_correct += intent_ok

@@ -13,7 +13,7 @@ from agents.tool import Tool
 from agents.usage import Usage
 from openai.types.responses.response_prompt_param import ResponsePromptParam
 
-from .agent_turn import Reply, decide, read_items, today_from_instructions
+from .agent_turn import Reply, ToolCalls, decide, read_items, today_from_instructions
 from .streaming import function_call_item, message_item, new_id, stream_events
 
 __all__ = ["LocalModel", "LocalModelProvider"]
@@ -52,6 +52,8 @@ class LocalModel(Model):
         )
         if isinstance(step, Reply):
             return [message_item(step.text)]
+        if isinstance(step, ToolCalls):
+            return [function_call_item(call.name, call.arguments) for call in step.calls]
         return [function_call_item(step.name, step.arguments)]
 
     async def get_response(

@@ -1,12 +1,36 @@
 """The chat-gateway settings: one object, built once in ``create_app``."""
 
-from typing import Literal
+from typing import Annotated, Literal, Self
 
-from pydantic import AliasChoices, Field, SecretStr
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field, SecretStr, model_validator
 from pydantic_settings import SettingsConfigDict
-from servicekit.settings import ServiceSettings
+from servicekit.settings import PLACEHOLDER_SECRETS, ServiceSettings
 
 ModelProviderName = Literal["local", "openai", "openai_compatible"]
+
+
+TASKS_SERVICE = "tasks"
+"""The service name of mcp-tasks, configured by its own settings rather than listed."""
+
+ServiceName = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,39}$")]
+
+
+class ToolServiceConfig(BaseModel):
+    """One MCP tool service besides mcp-tasks (an entry of CHAT_GATEWAY_TOOL_SERVICES)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: ServiceName
+    url: Annotated[str, Field(pattern=r"^https?://[^\s]+$")]
+    identity_key_id: str = Field(min_length=1)
+    identity_secret: SecretStr | None = None
+    """The secret for ``identity_key_id``; the gateway's own identity secret when not given."""
+    confirm: list[str] = Field(default_factory=list)
+    """Tools held back until the user confirms (as delete_task is for tasks)."""
+    undo: bool = True
+    """Whether mutations can be undone through the service's ``revert_change(version)``."""
+    events: bool = True
+    """Whether the service publishes change events (RecordEvent) for live updates."""
 
 
 class Settings(ServiceSettings):
@@ -53,3 +77,27 @@ class Settings(ServiceSettings):
     event_heartbeat_seconds: float = 15.0
     event_client_buffer: int = 256
     max_streams_per_user: int = Field(default=10, ge=1)
+
+    tool_services: list[ToolServiceConfig] = Field(default_factory=list)
+    """Extra MCP tool services, as a JSON list (see ToolServiceConfig)."""
+
+    @model_validator(mode="after")
+    def _distinct_service_names(self) -> Self:
+        names = [service.name for service in self.tool_services]
+        if TASKS_SERVICE in names:
+            raise ValueError(f"tool service name {TASKS_SERVICE!r} is taken by mcp-tasks")
+        duplicates = sorted({name for name in names if names.count(name) > 1})
+        if duplicates:
+            raise ValueError(f"tool services listed twice: {', '.join(duplicates)}")
+        if self.environment != "development":
+            for service in self.tool_services:
+                secret = service.identity_secret
+                if secret is not None and secret.get_secret_value() in PLACEHOLDER_SECRETS:
+                    raise ValueError(
+                        f"tool service {service.name!r} holds a placeholder identity_secret"
+                    )
+        return self
+
+    def identity_secret_of(self, service: ToolServiceConfig) -> SecretStr:
+        """The secret the gateway signs ``service``'s requests with."""
+        return service.identity_secret or self.identity_secret

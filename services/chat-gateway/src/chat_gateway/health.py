@@ -1,4 +1,4 @@
-"""Liveness, readiness (database, Redis, mcp-tasks) and Prometheus metrics."""
+"""Liveness, readiness (database, Redis, mcp-tasks, each tool service) and Prometheus metrics."""
 
 from collections.abc import Mapping
 
@@ -20,12 +20,22 @@ def build_health_router(app: FastAPI) -> APIRouter:
         async def redis_ping() -> object:
             return await redis.ping()
 
-        async def mcp_tasks_health() -> object:
-            response = await http.get(settings.mcp_tasks_url.rstrip("/") + "/healthz", timeout=2.0)
-            response.raise_for_status()
-            return response.status_code
+        def service_health(url: str) -> ReadinessCheck:
+            async def check() -> object:
+                response = await http.get(url.rstrip("/") + "/healthz", timeout=2.0)
+                response.raise_for_status()
+                return response.status_code
 
-        return {"database": database.ping, "redis": redis_ping, "mcp_tasks": mcp_tasks_health}
+            return check
+
+        found: dict[str, ReadinessCheck] = {
+            "database": database.ping,
+            "redis": redis_ping,
+            "mcp_tasks": service_health(settings.mcp_tasks_url),
+        }
+        for service in settings.tool_services:
+            found[f"tool_service_{service.name}"] = service_health(service.url)
+        return found
 
     router = APIRouter()
     router.include_router(health_router(checks))

@@ -18,7 +18,6 @@ from servicekit.telemetry import TraceMiddleware, setup_telemetry
 
 from chat_gateway.chat import routes as chat_routes
 from chat_gateway.chat.confirmations import Confirmations
-from chat_gateway.chat.mcp_connection import TaskToolsClient
 from chat_gateway.chat.model_provider import (
     build_model_provider,
     configure_agent_tracing,
@@ -28,11 +27,13 @@ from chat_gateway.chat.rate_limit import TurnRateLimiter
 from chat_gateway.chat.server import ChatServer
 from chat_gateway.chat.store import PostgresStore
 from chat_gateway.chat.task_tools import TaskOperations
+from chat_gateway.chat.tool_services import build_tool_router
 from chat_gateway.chat.undo import UndoLog
 from chat_gateway.config import Settings
 from chat_gateway.events import routes as event_routes
 from chat_gateway.events.dashboard import open_dashboard
 from chat_gateway.health import build_health_router
+from chat_gateway.records import routes as record_routes
 from chat_gateway.resources import Resources
 from chat_gateway.tasks import routes as task_routes
 
@@ -83,14 +84,10 @@ def create_app(
                 settings.identity_key_id, settings.identity_secret.get_secret_value().encode()
             )
             dashboard = await open_dashboard(stack, settings, redis, identity_signer)
-            tools_client = TaskToolsClient(
-                settings.mcp_tasks_url,
-                identity_signer,
-                connect_timeout=settings.mcp_connect_timeout_seconds,
-                tool_timeout=settings.mcp_tool_timeout_seconds,
-                tools_cache_seconds=settings.mcp_tools_cache_seconds,
-            )
+            tools_client = build_tool_router(settings, identity_signer)
             stack.push_async_callback(tools_client.aclose)
+            if tools_client.extra_services:
+                await tools_client.check_names(settings.mcp_connect_timeout_seconds)
             operations = TaskOperations(
                 tools_client,
                 UndoLog(database, window_seconds=settings.undo_window_seconds),
@@ -140,10 +137,12 @@ def create_app(
             allow_methods=["GET", "POST", "PATCH", "DELETE"],
             allow_headers=["Authorization", "Content-Type", "X-User-Timezone", "Last-Event-ID"],
         )
-    app.add_middleware(TraceMiddleware, excluded_paths=_UNTRACED_PATHS)
+    service_streams = {f"/api/v1/tool-services/{s.name}/events" for s in settings.tool_services}
+    app.add_middleware(TraceMiddleware, excluded_paths=_UNTRACED_PATHS | service_streams)
 
     app.include_router(build_health_router(app))
     app.include_router(chat_routes.router, prefix="/api/v1")
     app.include_router(task_routes.router)
     app.include_router(event_routes.router)
+    app.include_router(record_routes.router)
     return app

@@ -4,7 +4,8 @@ A corpus folder holds `templates.json` (per intent, the phrasings with `{placeho
 `fillers.json` (the values placeholders take, with their labels) and `handwritten.jsonl`
 (lines in the public set's format, copied as they are). Placeholders in the last message
 add their slot: {title}, {due}, {date}, {prio}, {tags}, {target}, {num}, {ord}, {new_title},
-{desc}, {query}, {tag}, {day}; a template object's own "slots" may name more ("{title}" values too).
+{desc}, {query}, {tag}, {day}; a template object's own "slots" may name more ("{title}" values too,
+and {body}, a note's text, which adds no slot by itself).
 Noise (typos in command words, dictation without punctuation, wrappers, emoji, rambling)
 touches only the template's words, never a filler, so every label stays exact.
 """
@@ -113,6 +114,9 @@ def _value(name: str, rng: random.Random, fillers: dict[str, Any]) -> tuple[str,
         }
         pool = fillers[key[name]]
         text, value = rng.choice(pool)
+        return str(text), value
+    if name == "body":
+        text, value = rng.choice(fillers["bodies"])
         return str(text), value
     if name in ("tags", "tag"):
         tag = str(rng.choice(fillers["tags"]))

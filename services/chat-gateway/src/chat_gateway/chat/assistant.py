@@ -24,6 +24,10 @@ change, complete, reopen, delete and restore tasks, and clear completed ones.
   "confirmation_required", reply in one short sentence asking the user to confirm with the
   buttons. undo_last_change reverts the user's last change in this conversation.
 - When a tool reports an error, explain it briefly and say what the user can do.
+- Tools of other services (notes, for example) work the same way: their records are
+  identified by id, taken from the latest "[record list shown]" or "[record shown]" message.
+  A request that needs tools of two services ("add a task and save it in my notes") is done
+  with one tool call per service.
 """
 
 

@@ -10,6 +10,7 @@ from chatkit.types import ThreadItem, UserMessageItem, UserMessageTagContent, Wi
 from openai.types.responses import EasyInputMessageParam, ResponseInputTextParam
 from openai.types.responses.response_input_content_param import ResponseInputContentParam
 
+from chat_gateway.chat.record_widgets import RECORD_CARD, RECORD_LIST, shown_records
 from chat_gateway.chat.store import parse_item
 from chat_gateway.chat.widgets import (
     CONFIRMATION,
@@ -23,6 +24,8 @@ from chat_gateway.chat.widgets import (
 
 TASK_LIST_MARKER = "[task list shown]"
 TASK_MARKER = "[task shown]"
+RECORD_LIST_MARKER = "[record list shown]"
+RECORD_MARKER = "[record shown]"
 
 
 def _assistant_text(text: str) -> EasyInputMessageParam:
@@ -47,6 +50,14 @@ def widget_history_text(widget: dict[str, Any]) -> str | None:
             return None
         shown = {"id": task.id, "title": task.title, "completed": task.completed}
         return f"{TASK_MARKER}\n{json.dumps(shown, ensure_ascii=False)}"
+    if kind == RECORD_LIST:
+        listed = shown_records(widget)
+        return f"{RECORD_LIST_MARKER}\n{json.dumps(listed, ensure_ascii=False)}"
+    if kind == RECORD_CARD:
+        records = shown_records(widget)
+        if not records:
+            return None
+        return f"{RECORD_MARKER}\n{json.dumps(records[0], ensure_ascii=False)}"
     if kind == OUTCOME:
         for child in widget.get("children") or []:
             if isinstance(child, dict) and child.get("type") == "Text":

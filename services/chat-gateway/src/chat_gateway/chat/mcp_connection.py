@@ -52,6 +52,8 @@ class ToolResult:
     is_error: bool
     structured: dict[str, Any] | None
     text: str
+    meta: dict[str, Any] | None = None
+    """The result's ``_meta`` (a tool service's ``event_version`` for Undo)."""
 
     def for_model(self) -> str:
         """What the model reads as the tool output."""
@@ -89,7 +91,7 @@ _CLIENT_META = {
 
 
 class TaskToolsClient:
-    """The gateway's MCP client for mcp-tasks; one per application."""
+    """The gateway's MCP client of one tool service (mcp-tasks or a configured one)."""
 
     def __init__(
         self,
@@ -99,7 +101,9 @@ class TaskToolsClient:
         connect_timeout: float,
         tool_timeout: float,
         tools_cache_seconds: float,
+        service: str = "mcp-tasks",
     ) -> None:
+        self.service = service
         self.url = base_url.rstrip("/") + "/mcp"
         self._target = urlsplit(self.url).path
         self._signer = signer
@@ -155,7 +159,9 @@ class TaskToolsClient:
                 ValidationError,
                 ValueError,
             ) as exc:
-                logger.warning("mcp-tasks unreachable", extra={"error": repr(exc)})
+                logger.warning(
+                    "tool service unreachable", extra={"service": self.service, "error": repr(exc)}
+                )
                 raise TaskServiceUnavailableError() from exc
             text = "\n".join(
                 block.text for block in result.content if isinstance(block, mcp_types.TextContent)
@@ -167,6 +173,7 @@ class TaskToolsClient:
                 is_error=bool(result.is_error),
                 structured=structured if isinstance(structured, dict) else None,
                 text=text,
+                meta=dict(result.meta) if result.meta else None,
             )
 
     async def _post_call(
@@ -232,14 +239,20 @@ class TaskToolsClient:
                 version = client.protocol_version
         # The SDK's transport failures surface as httpx2 errors, MCPError or exception groups.
         except (Exception, BaseExceptionGroup) as exc:
-            logger.warning("mcp-tasks unreachable", extra={"error": repr(exc)})
+            logger.warning(
+                "tool service unreachable", extra={"service": self.service, "error": repr(exc)}
+            )
             raise TaskServiceUnavailableError() from exc
         finally:
             _calling_user.reset(token)
         if version not in MODERN_PROTOCOL_VERSIONS:
             logger.warning(
-                "mcp-tasks speaks an MCP version the gateway cannot call",
-                extra={"version": version, "supported": list(MODERN_PROTOCOL_VERSIONS)},
+                "tool service speaks an MCP version the gateway cannot call",
+                extra={
+                    "service": self.service,
+                    "version": version,
+                    "supported": list(MODERN_PROTOCOL_VERSIONS),
+                },
             )
             raise TaskServiceUnavailableError()
         return _Listing(tools=tools, version=version, fetched_at=time.monotonic())

@@ -1,9 +1,12 @@
-"""Task operations shared by the agent's tools and the widget actions.
+"""Tool operations shared by the agent's tools and the widget actions.
 
-The agent's tools are the MCP tools of mcp-tasks (as listed by the server) plus the local
-``undo_last_change``. Every successful call renders a widget into the thread; every mutation
-stores its inverse for Undo; ``delete_task`` and ``clear_completed`` are held back behind a
-confirmation widget and run only when the user presses Confirm.
+The agent's tools are the MCP tools of mcp-tasks and of every configured tool service (as
+their servers list them) plus the local ``undo_last_change``. Every successful call renders a
+widget into the thread (the task widgets for mcp-tasks, widgets from the output schema for the
+others); every mutation stores its inverse for Undo (for a configured service:
+``revert_change`` of the event version the call reported); ``delete_task``,
+``clear_completed`` and the tools a service's configuration lists under ``confirm`` are held
+back behind a confirmation widget and run only when the user presses Confirm.
 """
 
 import json
@@ -21,17 +24,28 @@ from chatkit.agents import AgentContext
 from chatkit.widgets import DynamicWidgetRoot
 
 from chat_gateway.chat.confirmations import CONFIRMABLE, Confirmations
-from chat_gateway.chat.mcp_connection import TaskToolsClient, ToolResult
+from chat_gateway.chat.mcp_connection import ToolResult
 from chat_gateway.chat.metrics import TOOL_CALLS, TOOL_SECONDS
+from chat_gateway.chat.record_widgets import (
+    WidgetOverride,
+    describe_record_change,
+    is_lookup,
+    output_shape,
+    record_title,
+    schema_widget,
+)
 from chat_gateway.chat.request_context import RequestContext
-from chat_gateway.chat.undo import UndoLog, inverse_of
+from chat_gateway.chat.tool_router import REVERT_TOOL, ToolRouter, ToolService, UnknownToolError
+from chat_gateway.chat.undo import Step, UndoLog, inverse_of
 from chat_gateway.chat.widgets import (
     Task,
     confirmation_widget,
     outcome_widget,
+    question_widget,
     task_card_widget,
     task_list_widget,
 )
+from chat_gateway.config import TASKS_SERVICE
 from chat_gateway.errors import TaskServiceUnavailableError
 
 UNDO_TOOL = "undo_last_change"
@@ -107,6 +121,8 @@ class UndoOutcome:
 
 def describe(tool: str, result: dict[str, Any]) -> str:
     """A short description of a mutation, e.g. 'added task “Buy milk”'."""
+    if tool not in _VERBS and tool != "clear_completed":
+        return describe_record_change(tool, result if "id" in result else None)
     if tool == "clear_completed":
         count = int(result.get("count") or 0)
         return f"cleared {count} completed task{'s' if count != 1 else ''}"
@@ -148,16 +164,79 @@ def result_widget(
     return None
 
 
+def _task_widget(
+    tool: str, result: dict[str, Any], undo_id: UUID | None, today: date
+) -> tuple[DynamicWidgetRoot, str] | None:
+    return result_widget(tool, result, undo_id, today=today)
+
+
+TASK_WIDGETS: dict[str, WidgetOverride] = {
+    tool: _task_widget for tool in ("list_tasks", "clear_completed", *_HEADLINES)
+}
+"""The widget overrides of mcp-tasks' tools: every other tool's widget comes from its schema."""
+
+
+def event_version(result: ToolResult) -> int | None:
+    """The event version a tool service's mutation reported (``_meta`` or the result)."""
+    for source in (result.meta, result.structured):
+        value = source.get("event_version") if source else None
+        if isinstance(value, int) and not isinstance(value, bool) and value > 0:
+            return value
+    return None
+
+
 class TaskOperations:
     """Calls tools for a user, records undo, and holds back destructive calls."""
 
     def __init__(
-        self, client: TaskToolsClient, undo: UndoLog, confirmations: Confirmations
+        self,
+        client: ToolRouter,
+        undo: UndoLog,
+        confirmations: Confirmations,
+        *,
+        widget_overrides: dict[str, WidgetOverride] | None = None,
     ) -> None:
         self.client = client
         self.undo = undo
         self.confirmations = confirmations
+        self.widget_overrides = TASK_WIDGETS if widget_overrides is None else widget_overrides
         self._tools: tuple[list[mcp_types.Tool], list[FunctionTool]] | None = None
+
+    async def _extra_owner(self, user_id: UUID, tool: str) -> ToolService | None:
+        """The configured service (not mcp-tasks) offering ``tool``, if any."""
+        if not self.client.extra_services:
+            return None
+        try:
+            owner = await self.client.owner(user_id, tool)
+        except UnknownToolError:
+            return None
+        return None if owner.name == TASKS_SERVICE else owner
+
+    async def widget_for(
+        self, user_id: UUID, tool: str, result: dict[str, Any], undo_id: UUID | None, today: date
+    ) -> tuple[DynamicWidgetRoot, str] | None:
+        """The widget of a successful result: the tool's override, or one from its schema."""
+        override = self.widget_overrides.get(tool)
+        if override is not None:
+            return override(tool, result, undo_id, today)
+        listed = await self.client.tool(user_id, tool)
+        return schema_widget(listed, result, undo_id) if listed is not None else None
+
+    async def needs_confirmation(self, user_id: UUID, tool: str) -> bool:
+        """Whether ``tool`` is held back until the user confirms."""
+        if tool in CONFIRMABLE:
+            return True
+        owner = await self._extra_owner(user_id, tool)
+        return owner is not None and tool in owner.confirm
+
+    async def is_lookup(self, user_id: UUID, tool: str) -> bool:
+        """Whether ``tool`` only reads (its widget waits until the reply starts)."""
+        if tool in LOOKUPS:
+            return True
+        if tool in self.widget_overrides:
+            return False
+        listed = await self.client.tool(user_id, tool)
+        return listed is not None and is_lookup(listed)
 
     async def call(self, user_id: UUID, tool: str, arguments: dict[str, Any]) -> ToolResult:
         """One MCP tool call, measured."""
@@ -187,13 +266,26 @@ class TaskOperations:
         result = await self.call(context.user_id, tool, arguments)
         if result.is_error or result.structured is None or not changes:
             return result, None
-        steps = inverse_of(tool, arguments, result.structured)
+        owner = await self._extra_owner(context.user_id, tool)
+        steps: list[Step] | None
+        if owner is None:
+            steps = inverse_of(tool, arguments, result.structured)
+        else:
+            steps = self._revert_steps(owner, result)
         if not steps:
             return result, None
         undo_id = uuid4()
         description = describe(tool, result.structured)
         context.defer(self.undo.record(undo_id, context.user_id, thread_id, description, steps))
         return result, undo_id
+
+    @staticmethod
+    def _revert_steps(owner: ToolService, result: ToolResult) -> list[Step] | None:
+        # A call that committed no event (a lookup, or a change to the same state) has no version.
+        version = event_version(result)
+        if not owner.undo or version is None:
+            return None
+        return [{"service": owner.name, "tool": REVERT_TOOL, "arguments": {"version": version}}]
 
     async def _would_change(self, user_id: UUID, tool: str, arguments: dict[str, Any]) -> bool:
         found = await self.call(user_id, "get_task", {"task_id": arguments.get("task_id")})
@@ -221,7 +313,12 @@ class TaskOperations:
         errors: list[str] = []
         try:
             for step in pending.steps:
-                result = await self.call(context.user_id, step["tool"], step["arguments"])
+                if "service" in step:
+                    result = await self.client.call_on(
+                        str(step["service"]), context.user_id, step["tool"], step["arguments"]
+                    )
+                else:
+                    result = await self.call(context.user_id, step["tool"], step["arguments"])
                 if result.is_error:
                     errors.append(result.text)
                 elif result.structured and isinstance(result.structured.get("task"), dict):
@@ -241,6 +338,8 @@ class TaskOperations:
         Returns the tool output for the model (or the tool's error text, written for the
         model) and the confirmation widget.
         """
+        if tool not in CONFIRMABLE:
+            return await self._hold_back_record_change(context, thread_id, tool, arguments)
         if tool == "delete_task":
             task_id = arguments.get("task_id")
             found = await self.call(context.user_id, "get_task", {"task_id": task_id})
@@ -280,6 +379,32 @@ class TaskOperations:
         }
         return output, widget
 
+    async def _hold_back_record_change(
+        self, context: RequestContext, thread_id: str, tool: str, arguments: dict[str, Any]
+    ) -> tuple[dict[str, Any] | str, DynamicWidgetRoot | None]:
+        """Hold back a configured service's tool; the question names the record when the
+        service has a ``get_<thing>(<thing>_id)`` tool to read it with."""
+        verb, _, thing = tool.partition("_")
+        record: dict[str, Any] | None = None
+        record_id = arguments.get(f"{thing}_id")
+        reader = await self.client.tool(context.user_id, f"get_{thing}")
+        if record_id is not None and reader is not None:
+            found = await self.call(context.user_id, reader.name, {f"{thing}_id": record_id})
+            if found.is_error or not found.structured:
+                return found.text, None
+            shape = output_shape(reader)
+            if shape is not None and shape.kind == "record":
+                record = found.structured
+        words = f"{verb.capitalize()} {thing.replace('_', ' ')}".strip()
+        question = f"{words} “{record_title(record)}”?" if record else f"{words}?"
+        confirmation_id = await self.confirmations.create(
+            context.user_id, thread_id, tool, arguments
+        )
+        shown_id = str(record["id"]) if record and "id" in record else None
+        widget = question_widget(confirmation_id, question, record_id=shown_id)
+        output = {"status": "confirmation_required", "action": tool, "record": record}
+        return output, widget
+
     async def run_for_model(self, agent_context: ChatAgentContext, tool: str, raw: str) -> str:
         """Run one tool call the model asked for; stream its widget; return its output."""
         try:
@@ -290,7 +415,7 @@ class TaskOperations:
             return "The tool arguments must be a JSON object."
         context = agent_context.request_context
         thread_id = agent_context.thread.id
-        if tool in CONFIRMABLE:
+        if await self.needs_confirmation(context.user_id, tool):
             output, widget = await self.hold_back(context, thread_id, tool, arguments)
             if widget is not None:
                 context.lookup_widget = None
@@ -298,10 +423,12 @@ class TaskOperations:
             return output if isinstance(output, str) else json.dumps(output)
         result, undo_id = await self.mutate(context, thread_id, tool, arguments)
         if not result.is_error and result.structured is not None:
-            shown = result_widget(tool, result.structured, undo_id, today=context.now().date())
-            if tool in LOOKUPS:
+            shown = await self.widget_for(
+                context.user_id, tool, result.structured, undo_id, context.now().date()
+            )
+            if await self.is_lookup(context.user_id, tool):
                 # Held until the turn's reply starts; an empty list is said in the reply.
-                empty = tool == "list_tasks" and not result.structured.get("tasks")
+                empty = _empty_listing(result.structured)
                 context.lookup_widget = None if empty else shown
             elif shown is not None:
                 context.lookup_widget = None
@@ -346,6 +473,12 @@ class TaskOperations:
         return undo_function_tool(invoke)
 
 
+def _empty_listing(result: dict[str, Any]) -> bool:
+    """Whether a lookup's result is a listing with nothing in it."""
+    lists = [value for value in result.values() if isinstance(value, list)]
+    return len(lists) == 1 and not lists[0] and "id" not in result
+
+
 ToolInvoker = Callable[[ToolContext[Any], str], Awaitable[str]]
 """Runs one call of an agent tool: the tool context and the raw JSON arguments in, output out."""
 
@@ -369,9 +502,9 @@ def undo_function_tool(invoke: ToolInvoker) -> FunctionTool:
     return FunctionTool(
         name=UNDO_TOOL,
         description=(
-            "Undo the user's last change to their tasks in this conversation (within 10 "
-            "minutes): removes an added task, restores a deleted one, reopens a completed "
-            "one, or puts back previous values."
+            "Undo the user's last change in this conversation (within 10 minutes), to a "
+            "task or to a record of another tool service: removes an added task, restores a "
+            "deleted one, reopens a completed one, or puts back previous values."
         ),
         params_json_schema={"type": "object", "properties": {}, "additionalProperties": False},
         on_invoke_tool=invoke,

@@ -131,7 +131,7 @@ def _status_badge(task: Task) -> dict[str, Any]:
     return {"type": "Badge", "key": "status", "label": label, "color": color, "variant": "soft"}
 
 
-def _root(tree: dict[str, Any]) -> DynamicWidgetRoot:
+def root_widget(tree: dict[str, Any]) -> DynamicWidgetRoot:
     return DynamicWidgetRoot.model_validate(_drop_none(tree))
 
 
@@ -200,7 +200,7 @@ def task_list_widget(
                 "children": [{"type": "Caption", "value": "More tasks not shown."}],
             }
         )
-    return _root({"type": "ListView", "key": TASK_LIST, "children": rows})
+    return root_widget({"type": "ListView", "key": TASK_LIST, "children": rows})
 
 
 def task_card_widget(
@@ -214,8 +214,8 @@ def task_card_widget(
     if not task.get("deleted_at"):
         buttons.append(_toggle_button(task))
     if undo_id is not None:
-        buttons.append(_undo_button(undo_id))
-    return _root(
+        buttons.append(undo_button(undo_id))
+    return root_widget(
         {
             "type": "Card",
             "key": TASK_CARD,
@@ -236,7 +236,7 @@ def task_card_widget(
     )
 
 
-def _undo_button(undo_id: UUID) -> dict[str, Any]:
+def undo_button(undo_id: UUID) -> dict[str, Any]:
     return {
         "type": "Button",
         "key": "undo",
@@ -260,12 +260,20 @@ def confirmation_widget(
         question = f"Delete “{task['title']}”?"
     else:
         question = f"Clear {count} completed task{'s' if count != 1 else ''}?"
+    record_id = str(task["id"]) if task is not None else None
+    return question_widget(confirmation_id, question, record_id=record_id)
+
+
+def question_widget(
+    confirmation_id: UUID, question: str, *, record_id: str | None
+) -> DynamicWidgetRoot:
+    """A held-back change: its question, Confirm and Cancel (for any tool service)."""
     payload = {"confirmation_id": str(confirmation_id)}
-    return _root(
+    return root_widget(
         {
             "type": "Card",
             "key": CONFIRMATION,
-            "id": str(task["id"]) if task is not None else None,
+            "id": record_id,
             "size": "sm",
             "children": [
                 {"type": "Text", "id": "title", "value": question, "weight": "semibold"},
@@ -302,14 +310,14 @@ def confirmation_widget(
 
 def outcome_widget(text: str, *, undo_id: UUID | None = None) -> DynamicWidgetRoot:
     """A short statement of what happened, with Undo while it is possible."""
-    return _root(
+    return root_widget(
         {
             "type": "Card",
             "key": OUTCOME,
             "size": "sm",
             "children": [
                 {"type": "Text", "value": text},
-                {"type": "Row", "children": [_undo_button(undo_id)]} if undo_id else None,
+                {"type": "Row", "children": [undo_button(undo_id)]} if undo_id else None,
             ],
         }
     )
@@ -379,7 +387,7 @@ def with_row_replaced(
             if row.get("key") == str(task["id"]):
                 row = _row(n, task, _today(today))
         children.append(row)
-    return _root({**widget, "children": children})
+    return root_widget({**widget, "children": children})
 
 
 def held_confirmation(widget: dict[str, Any]) -> str | None:

@@ -10,6 +10,7 @@ from servicekit.identity import IdentitySigner
 
 from chat_gateway.config import Settings
 from chat_gateway.events.hub import EventHub
+from chat_gateway.events.record_log import RecordEventLog
 from chat_gateway.events.stream import StreamSettings
 from chat_gateway.events.tickets import EventTickets
 from chat_gateway.tasks.client import TasksClient
@@ -20,12 +21,14 @@ _HUB_CONNECT_WAIT_SECONDS = 2.0
 
 @dataclass(frozen=True, slots=True)
 class Dashboard:
-    """The task API's client of mcp-tasks and the live events' hub, tickets and timings."""
+    """The task API's client of mcp-tasks, the event logs of the configured tool services
+    that publish events, and the live events' hub, tickets and timings."""
 
     tasks_client: TasksClient
     event_hub: EventHub
     event_tickets: EventTickets
     event_stream_settings: StreamSettings
+    record_logs: dict[str, RecordEventLog]
 
 
 async def open_dashboard(
@@ -34,7 +37,22 @@ async def open_dashboard(
     """Open the task client, start the event hub and the ticket store; ``stack`` closes them."""
     tasks = TasksClient(settings.mcp_tasks_url, signer)
     stack.push_async_callback(tasks.aclose)
-    hub = EventHub(settings.redis_url, client_buffer=settings.event_client_buffer)
+    record_logs: dict[str, RecordEventLog] = {}
+    for service in settings.tool_services:
+        if not service.events:
+            continue
+        service_signer = IdentitySigner(
+            service.identity_key_id,
+            settings.identity_secret_of(service).get_secret_value().encode(),
+        )
+        client = TasksClient(service.url, service_signer, api_path="/api/v1", service=service.name)
+        record_logs[service.name] = RecordEventLog(client)
+        stack.push_async_callback(client.aclose)
+    hub = EventHub(
+        settings.redis_url,
+        client_buffer=settings.event_client_buffer,
+        record_services=tuple(record_logs),
+    )
     await hub.start()
     stack.push_async_callback(hub.stop)
     # Event streams never end by themselves; without this the server would wait out its whole
@@ -53,4 +71,5 @@ async def open_dashboard(
             heartbeat_seconds=settings.event_heartbeat_seconds,
             max_streams_per_user=settings.max_streams_per_user,
         ),
+        record_logs=record_logs,
     )

@@ -1,4 +1,7 @@
-"""One Redis pub/sub connection per process, fanning task events out to every listening stream.
+"""One Redis pub/sub connection per process, fanning events out to every listening stream.
+
+A stream listens to one user's channel of one service: mcp-tasks' ``tasks:user:<id>``
+(TaskEvent) or a configured tool service's ``<service>:user:<id>`` (RecordEvent).
 
 Redis pub/sub delivers at most once: whatever is published while the connection is down is
 lost. The hub therefore never claims completeness; it tells every listener when its channel
@@ -21,6 +24,7 @@ from redis.backoff import NoBackoff
 from redis.exceptions import RedisError
 from redis.retry import Retry
 from servicekit.events import TaskEvent, user_channel
+from servicekit.record_events import RecordEvent, service_user_channel
 from servicekit.sessions import REVOKED_SESSIONS_CHANNEL, RevokedSession
 
 from chat_gateway.events.metrics import EVENT_HUB_RECONNECTS
@@ -28,16 +32,19 @@ from chat_gateway.events.metrics import EVENT_HUB_RECONNECTS
 logger = logging.getLogger(__name__)
 
 
-def sse_frame(event: TaskEvent) -> bytes:
-    """The Server-Sent Events frame of one task event."""
+AnyEvent = TaskEvent | RecordEvent
+
+
+def sse_frame(event: AnyEvent) -> bytes:
+    """The Server-Sent Events frame of one task or record event."""
     return f"id: {event.version}\nevent: {event.type}\ndata: {event.model_dump_json()}\n\n".encode()
 
 
 @dataclass(frozen=True, slots=True)
 class LiveEvent:
-    """A task event received from Redis, with its SSE frame serialized once for all listeners."""
+    """An event received from Redis, with its SSE frame serialized once for all listeners."""
 
-    event: TaskEvent
+    event: AnyEvent
     frame: bytes
 
 
@@ -72,11 +79,17 @@ class Listener:
         "user_id",
     )
 
-    def __init__(self, user_id: UUID, capacity: int, session_id: str | None = None) -> None:
+    def __init__(
+        self,
+        user_id: UUID,
+        capacity: int,
+        session_id: str | None = None,
+        channel: str | None = None,
+    ) -> None:
         self.user_id = user_id
         self.session_id = session_id
         """The sign-in session of the stream's token: its logout ends the stream."""
-        self.channel = user_channel(user_id)
+        self.channel = channel or user_channel(user_id)
         self._capacity = capacity
         self._pending: list[Delivery] = []
         self._waiter: asyncio.Future[None] | None = None
@@ -166,6 +179,7 @@ class EventHub:
         reconnect_initial_seconds: float = 0.05,
         reconnect_max_seconds: float = 1.0,
         ping_interval_seconds: float = 10.0,
+        record_services: tuple[str, ...] = (),
     ) -> None:
         self._redis: Redis = Redis.from_url(
             redis_url,
@@ -174,6 +188,7 @@ class EventHub:
             socket_keepalive=True,
         )
         self._client_buffer = client_buffer
+        self._record_services = record_services
         self._reconnect_initial = reconnect_initial_seconds
         self._reconnect_max = reconnect_max_seconds
         self._ping_interval = ping_interval_seconds
@@ -196,9 +211,15 @@ class EventHub:
         """How many user channels are listened to."""
         return len(self._listeners)
 
+    def user_channels(self, user_id: UUID) -> list[str]:
+        """Every channel of the user: tasks', then each record service's."""
+        return [user_channel(user_id)] + [
+            service_user_channel(service, user_id) for service in self._record_services
+        ]
+
     def listener_count(self, user_id: UUID) -> int:
-        """How many streams currently listen to the user's events."""
-        return len(self._listeners.get(user_channel(user_id), ()))
+        """How many streams currently listen to the user's events (of any service)."""
+        return sum(len(self._listeners.get(c, ())) for c in self.user_channels(user_id))
 
     async def wait_connected(self) -> None:
         """Return once the subscription connection is up."""
@@ -225,9 +246,13 @@ class EventHub:
             for listener in listeners:
                 listener.end()
 
-    def register(self, user_id: UUID, session_id: str | None = None) -> Listener:
-        """A new listener for the user's events; pair with ``discard``."""
-        listener = Listener(user_id, self._client_buffer, session_id)
+    def register(
+        self, user_id: UUID, session_id: str | None = None, service: str | None = None
+    ) -> Listener:
+        """A new listener for the user's events (of mcp-tasks, or of the record ``service``);
+        pair with ``discard``."""
+        channel = service_user_channel(service, user_id) if service is not None else None
+        listener = Listener(user_id, self._client_buffer, session_id, channel)
         if self._draining:
             listener.end()
         channel = listener.channel
@@ -346,10 +371,11 @@ class EventHub:
                         listener.offer(GAP_CHECK)
                     listener.mark_subscribed()
         elif kind == "message" and listeners:
+            model: type[AnyEvent] = TaskEvent if channel.startswith("tasks:") else RecordEvent
             try:
-                event = TaskEvent.model_validate_json(message["data"])
+                event: AnyEvent = model.model_validate_json(message["data"])
             except ValidationError:
-                logger.warning("ignoring a malformed task event", extra={"channel": channel})
+                logger.warning("ignoring a malformed event", extra={"channel": channel})
                 return
             delivery = LiveEvent(event, sse_frame(event))
             for listener in list(listeners):
@@ -362,9 +388,10 @@ class EventHub:
         if revoked is None:
             logger.warning("ignoring a malformed session revocation")
             return
-        for listener in list(self._listeners.get(user_channel(revoked.user_id), ())):
-            if listener.session_id == revoked.session_id:
-                listener.end()
+        for channel in self.user_channels(revoked.user_id):
+            for listener in list(self._listeners.get(channel, ())):
+                if listener.session_id == revoked.session_id:
+                    listener.end()
 
 
 def _text(value: object) -> str | None:

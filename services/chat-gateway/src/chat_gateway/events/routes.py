@@ -15,7 +15,7 @@ from starlette.types import Receive, Scope, Send
 from chat_gateway.deps import ResourcesDep, jwks_verifier
 from chat_gateway.errors import TaskServiceUnavailableError
 from chat_gateway.events.hub import EventHub
-from chat_gateway.events.stream import EventStream, StreamSettings
+from chat_gateway.events.stream import EventLog, EventStream, StreamSettings
 from chat_gateway.events.tickets import EventTickets
 from chat_gateway.tasks.routes import TasksClientDep
 from chat_gateway.tasks.schemas import EventTicket, problem_responses
@@ -149,6 +149,25 @@ async def stream_events(
     POST /api/v1/events/tickets. Without a starting version the stream begins at the current
     one (sent as the first ``id:``).
     """
+    return await open_event_stream(
+        request, hub, tasks, tickets, settings, after, ticket, last_event_id, service=None
+    )
+
+
+async def open_event_stream(
+    request: Request,
+    hub: EventHub,
+    log: EventLog,
+    tickets: EventTickets,
+    settings: StreamSettings,
+    after: int | None,
+    ticket: str | None,
+    last_event_id: str | None,
+    *,
+    service: str | None,
+) -> Response:
+    """The SSE response of one user's events of mcp-tasks (``service`` None) or of a tool
+    service, after authenticating the request by its Bearer token or event ticket."""
     try:
         resume_from = _parse_version(last_event_id.strip()) if last_event_id is not None else after
     except _BadRequest:
@@ -182,10 +201,11 @@ async def stream_events(
         user_id,
         after=resume_from,
         hub=hub,
-        tasks=tasks,
+        tasks=log,
         settings=settings,
         expires_at=expires_at,
         session_id=session_id,
+        service=service,
     )
     try:
         await stream.open()

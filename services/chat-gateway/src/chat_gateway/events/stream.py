@@ -1,8 +1,10 @@
-"""One client's task event stream: missed events from the log, then live ones, in version order.
+"""One client's event stream: missed events from the log, then live ones, in version order.
 
-The stream keeps the version of the last event it wrote. A live event at or below it is a
-duplicate and is dropped; one further ahead than the next version means pub/sub lost something,
-and the gap is filled from mcp-tasks' durable log before going on. When the log no longer holds
+A stream follows one service's events for one user: mcp-tasks' task events, or a configured
+tool service's record events. The stream keeps the version of the last event it wrote. A live
+event at or below it is a duplicate and is dropped; one further ahead than the next version
+means pub/sub lost something, and the gap is filled from the service's durable log before
+going on. When the log no longer holds
 the gap, or the client cannot keep up, the client gets a ``resync`` event and the stream ends.
 """
 
@@ -13,7 +15,10 @@ import time
 from collections.abc import AsyncGenerator, AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Protocol
 from uuid import UUID
+
+from servicekit.record_events import RecordEventPage
 
 from chat_gateway.errors import TaskServiceUnavailableError
 from chat_gateway.events.hub import EventHub, GapCheck, Listener, sse_frame
@@ -23,11 +28,25 @@ from chat_gateway.events.metrics import (
     EVENT_RESYNCS,
     EVENTS_DELIVERED,
 )
-from chat_gateway.tasks.client import EventsGoneError, TasksClient
+from chat_gateway.tasks.client import EventPage, EventsGoneError
 
 logger = logging.getLogger(__name__)
 
 HEARTBEAT = b": heartbeat\n\n"
+
+
+class EventLog(Protocol):
+    """A service's durable per-user event log: mcp-tasks' TasksClient or a RecordEventLog."""
+
+    async def events(
+        self, user_id: UUID, *, after: int, limit: int = 500
+    ) -> EventPage | RecordEventPage:
+        """The user's events with versions above ``after`` (at most ``limit``)."""
+        ...
+
+    async def latest_version(self, user_id: UUID) -> int:
+        """The version of the user's most recent event (0 when there is none)."""
+        ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,11 +89,13 @@ class EventStream:
         *,
         after: int | None,
         hub: EventHub,
-        tasks: TasksClient,
+        tasks: EventLog,
         settings: StreamSettings,
         expires_at: float | None = None,
         session_id: str | None = None,
+        service: str | None = None,
     ) -> None:
+        self._service = service
         self._user_id = user_id
         self._session_id = session_id
         self._after = after
@@ -91,7 +112,7 @@ class EventStream:
 
         Raises TaskServiceUnavailableError when a fresh client's starting version cannot be read.
         """
-        self._listener = self._hub.register(self._user_id, self._session_id)
+        self._listener = self._hub.register(self._user_id, self._session_id, self._service)
         EVENT_CLIENTS.inc()
         if self._hub.connected:
             try:

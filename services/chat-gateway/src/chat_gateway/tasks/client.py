@@ -67,9 +67,12 @@ class TasksClient:
         *,
         timeout: httpx.Timeout | None = None,
         max_connections: int = 100,
+        api_path: str = "/internal/v1",
+        service: str = "mcp-tasks",
     ) -> None:
+        self.service = service
         self._http = httpx.AsyncClient(
-            base_url=mcp_tasks_url.rstrip("/") + "/internal/v1",
+            base_url=mcp_tasks_url.rstrip("/") + api_path,
             timeout=timeout or httpx.Timeout(10.0, connect=3.0),
             limits=httpx.Limits(
                 max_connections=max_connections,
@@ -93,7 +96,7 @@ class TasksClient:
         params: Mapping[str, str] | None = None,
         content: bytes | None = None,
     ) -> httpx.Response:
-        """Send one request to ``/internal/v1<path>`` as ``user_id`` and return the answer."""
+        """Send one request to ``<api_path><path>`` as ``user_id`` and return the answer."""
         headers = {"Content-Type": "application/json"} if content is not None else None
         token = _acting_user.set(user_id)
         try:
@@ -108,17 +111,23 @@ class TasksClient:
                     raise
                 return await self._http.request(method, path, params=params, headers=headers)
         except _TRANSIENT_FAILURES as exc:
-            logger.warning("mcp-tasks unreachable", extra={"error": repr(exc), "path": path})
+            logger.warning(
+                "service unreachable",
+                extra={"service": self.service, "error": repr(exc), "path": path},
+            )
             raise TaskServiceUnavailableError() from exc
         except httpx.TransportError as exc:
-            logger.warning("mcp-tasks gave no answer", extra={"error": repr(exc), "path": path})
+            logger.warning(
+                "service gave no answer",
+                extra={"service": self.service, "error": repr(exc), "path": path},
+            )
             detail = "The task service did not answer."
             raise TaskServiceUnavailableError(detail, status=502) from exc
         finally:
             _acting_user.reset(token)
 
-    async def events(self, user_id: UUID, *, after: int, limit: int = 500) -> EventPage:
-        """The user's events with versions above ``after`` (at most ``limit``)."""
+    async def event_log_page(self, user_id: UUID, *, after: int, limit: int) -> bytes:
+        """The JSON of GET /events (EventsGoneError when the log no longer holds ``after``)."""
         response = await self.request(
             user_id, "GET", "/events", params={"after": str(after), "limit": str(limit)}
         )
@@ -128,10 +137,18 @@ class TasksClient:
                 latest = await self.latest_version(user_id)
             raise EventsGoneError(latest)
         if response.status_code != 200:
-            logger.warning("event log request failed", extra={"status": response.status_code})
-            raise TaskServiceUnavailableError("The task service could not list events.", status=502)
+            logger.warning(
+                "event log request failed",
+                extra={"service": self.service, "status": response.status_code},
+            )
+            raise TaskServiceUnavailableError("The service could not list events.", status=502)
+        return response.content
+
+    async def events(self, user_id: UUID, *, after: int, limit: int = 500) -> EventPage:
+        """The user's events with versions above ``after`` (at most ``limit``)."""
+        content = await self.event_log_page(user_id, after=after, limit=limit)
         try:
-            return EventPage.model_validate_json(response.content)
+            return EventPage.model_validate_json(content)
         except ValidationError as exc:
             raise TaskServiceUnavailableError(
                 "The task service sent malformed events.", status=502
