@@ -32,7 +32,7 @@ def manifest_command(rendered: dict[str, list[Manifest]], overlay: str, slug: st
 def local_command(slug: str) -> list[str]:
     local_stack = load_local_stack()
     service = next(service for service in local_stack.SERVICES if service.slug == slug)
-    command: list[str] = local_stack.uvicorn_command(service)
+    command: list[str] = local_stack.uvicorn_command(service, service.port)
     return command
 
 
