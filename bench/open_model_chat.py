@@ -157,7 +157,8 @@ async def chat(gateway_url: str, token: str, tasks_url: str) -> list[dict[str, A
             print(json.dumps(turns[-1], ensure_ascii=False), flush=True)
         listed = await client.get(gateway_url + "/api/v1/tasks?status=all", headers=headers)
     del tasks_url
-    turns.append({"tasks_at_the_end": [t["title"] for t in listed.json()["tasks"]]})
+    tasks = listed.json().get("tasks", []) if listed.status_code == 200 else []
+    turns.append({"tasks_at_the_end": [task["title"] for task in tasks]})
     return turns
 
 
@@ -180,7 +181,9 @@ async def main(llama_python: str) -> None:
             | {
                 "DATABASE_URL": auth_db,
                 "AUTH_SIGNING_KEY": signing_key(),
-                "AUTH_SIGNING_KEY_ID": "o",
+                "AUTH_SIGNING_KEY_ID": "open-model",
+                # Turns take minutes on a loaded machine: the token must outlive the chat.
+                "AUTH_ACCESS_TOKEN_TTL_SECONDS": "7200",
             },
             LOGS / "auth.log",
         )
