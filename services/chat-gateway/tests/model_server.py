@@ -503,12 +503,16 @@ class ModelServer:
 
     def start(self) -> "ModelServer":
         """Serve in a thread; returns once the port accepts connections."""
-        listener = socket.socket()
-        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        listener.bind(("127.0.0.1", self._port))
-        self._port = listener.getsockname()[1]
+        if self._port == 0:
+            with socket.socket() as probe:
+                probe.bind(("127.0.0.1", 0))
+                self._port = probe.getsockname()[1]
+        # uvicorn binds the port itself: connections accepted on a socket handed to it answered
+        # ~40 ms late here (a delayed ACK), which would count as the gateway's time.
         config = uvicorn.Config(
             self.app,
+            host="127.0.0.1",
+            port=self._port,
             log_level="critical",
             lifespan="off",
             access_log=False,
@@ -517,9 +521,7 @@ class ModelServer:
         server = uvicorn.Server(config)
         self._server = server
         self._thread = threading.Thread(
-            target=lambda: asyncio.run(server.serve(sockets=[listener])),
-            name="model-server",
-            daemon=True,
+            target=lambda: asyncio.run(server.serve()), name="model-server", daemon=True
         )
         self._thread.start()
         deadline = time.monotonic() + 15
