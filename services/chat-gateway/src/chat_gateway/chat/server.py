@@ -39,6 +39,7 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 from chat_gateway.chat.assistant import build_agent
 from chat_gateway.chat.history import HistoryCache, TaskHistoryConverter
 from chat_gateway.chat.metrics import CHAT_TURNS, TURN_SECONDS, WIDGET_ACTIONS, action_label
+from chat_gateway.chat.model_failures import CHANGES_KEPT, model_failure
 from chat_gateway.chat.regenerate import kept_reply, records_change
 from chat_gateway.chat.request_context import RequestContext
 from chat_gateway.chat.store import PostgresStore
@@ -261,6 +262,8 @@ class ChatServer(ChatKitServer[RequestContext]):
         if auto_title:
             thread.title = title_from(input_user_message)
         shown: list[dict[str, Any]] = []
+        changed = False
+        unfinished: dict[str, None] = {}
         started = time.perf_counter()
         outcome = "ok"
         try:
@@ -279,26 +282,53 @@ class ChatServer(ChatKitServer[RequestContext]):
                 history,
                 context=agent_context,
                 max_turns=self.max_turns,
-                run_config=RunConfig(model_provider=self.model_provider, tracing_disabled=True),
+                run_config=RunConfig(
+                    model_provider=self.model_provider,
+                    tracing_disabled=True,
+                    # A made-up tool name is the model's mistake to correct, not a failed turn.
+                    tool_not_found_behavior="return_error_to_model",
+                ),
             )
             events = stream_agent_response(agent_context, result)
             events = remap_fake_ids(events, lambda: self._new_item_id(thread, context))
             async for event in self._with_lookup_answer(thread, context, events):
-                if isinstance(event, ThreadItemDoneEvent) and isinstance(event.item, WidgetItem):
-                    shown.append(event.item.widget.model_dump(mode="json", exclude_none=True))
+                if isinstance(event, ThreadItemAddedEvent):
+                    unfinished[event.item.id] = None
+                elif isinstance(event, ThreadItemDoneEvent):
+                    unfinished.pop(event.item.id, None)
+                    if isinstance(event.item, WidgetItem):
+                        widget = event.item.widget.model_dump(mode="json", exclude_none=True)
+                        shown.append(widget)
+                        changed = changed or (
+                            records_change(event.item) and widget_kind(widget) != CONFIRMATION
+                        )
                 yield event
             await context.settle()
             if auto_title and (named := title_for_changes(shown)):
                 thread.title = named
         except Exception as exc:
+            # What the failure cut short (a reply half streamed) leaves the thread.
+            for item_id in unfinished:
+                yield ThreadItemRemovedEvent(item_id=item_id)
+            failure = model_failure(exc)
             if _caused_by(exc, TaskServiceUnavailableError):
                 outcome = "tasks_unavailable"
                 logger.warning("chat turn without the task service", extra={"error": repr(exc)})
-                yield self._assistant_message(thread, context, TASKS_UNAVAILABLE)
+                text = TASKS_UNAVAILABLE
+            elif failure is not None:
+                outcome = failure.kind
+                logger.warning(
+                    "chat turn: the model failed",
+                    extra={"failure": failure.kind, "error": type(exc).__name__},
+                )
+                text = failure.text
             else:
                 outcome = "error"
                 logger.exception("chat turn failed")
-                yield self._assistant_message(thread, context, TURN_FAILED)
+                text = TURN_FAILED
+            if changed:
+                text = f"{text} {CHANGES_KEPT}"
+            yield self._assistant_message(thread, context, text)
         finally:
             CHAT_TURNS.labels(outcome).inc()
             TURN_SECONDS.observe(time.perf_counter() - started)

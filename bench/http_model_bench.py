@@ -1,0 +1,294 @@
+"""chat-gateway: what a turn costs on the HTTP model path, apart from the model server itself.
+
+auth, mcp-tasks and three chat-gateway processes run as uvicorn subprocesses: one with
+CHAT_GATEWAY_MODEL_PROVIDER=openai (Responses API), one with openai_compatible (Chat
+Completions), both against the scripted model server of the gateway's tests
+(services/chat-gateway/tests/model_server.py, served in a thread of this process over real
+HTTP), and one with the offline local model as the baseline. One user sends turns one after
+another, on threads of at most 10 turns:
+
+- text: the model answers one sentence (one model request);
+- tool: the model calls add_task, then answers (two model requests, one MCP call).
+
+Per turn: the time from sending the request to the last streamed byte, minus the model
+server's own time for that turn's requests (from reading each request to writing its last
+byte), is the gateway's overhead: authentication, the store, history, the openai client, the
+Agents SDK, widgets, SSE and, for tool turns, the MCP call to mcp-tasks (reported apart, from
+the gateway's tool-call histogram). Providers and the baseline are measured in alternating
+rounds. Target: overhead p50 under 15 ms.
+
+Writes bench/results/http_model.json. Needs PostgreSQL (BENCH_DATABASE_URL names the server,
+the local one by default) and Redis.
+
+    uv run --frozen python bench/http_model_bench.py [--turns 60]
+"""
+
+import argparse
+import asyncio
+import json
+import os
+import platform
+import statistics
+import sys
+import time
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import httpx
+from chat_turn_bench import KEY_ID, POSTGRES, REDIS_URL, SECRET, register, signing_key, turn_body
+from service_processes import (
+    LOGS,
+    ROOT,
+    ServiceProcess,
+    ensure_database,
+    migrate,
+    start,
+    uvicorn_app,
+)
+
+sys.path.insert(0, str(ROOT / "services" / "chat-gateway" / "tests"))
+from model_server import ModelServer, call, say  # type: ignore[import-not-found]
+
+RESULT = Path(__file__).parent / "results" / "http_model.json"
+TARGET_P50_MS = 15.0
+TURNS_PER_THREAD = 10
+PROVIDERS = ("openai", "openai_compatible")
+
+
+@dataclass
+class Side:
+    """One gateway and what was measured on it."""
+
+    name: str
+    url: str
+    token: str
+    thread: str | None = None
+    turns_on_thread: int = 0
+    total: dict[str, list[float]] = field(default_factory=lambda: {"text": [], "tool": []})
+    model: dict[str, list[float]] = field(default_factory=lambda: {"text": [], "tool": []})
+    tools: dict[str, list[float]] = field(default_factory=lambda: {"text": [], "tool": []})
+    errors: int = 0
+
+
+def summary(values: list[float]) -> dict[str, float]:
+    ordered = sorted(values)
+    return {
+        "p50": round(statistics.median(ordered), 2),
+        "p90": round(ordered[min(len(ordered) - 1, int(len(ordered) * 0.9))], 2),
+        "p99": round(ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))], 2),
+        "mean": round(statistics.fmean(ordered), 2),
+    }
+
+
+def load_average() -> dict[str, float]:
+    one, five, fifteen = os.getloadavg()
+    return {"1m": round(one, 2), "5m": round(five, 2), "15m": round(fifteen, 2)}
+
+
+async def tool_seconds(client: httpx.AsyncClient, url: str) -> float:
+    """The sum of the gateway's tool-call histogram (all tools), in seconds."""
+    metrics = (await client.get(url + "/metrics")).text
+    return sum(
+        float(line.rsplit(" ", 1)[1])
+        for line in metrics.splitlines()
+        if line.startswith("chat_gateway_tool_call_seconds_sum")
+    )
+
+
+async def one_turn(
+    client: httpx.AsyncClient, side: Side, kind: str, model: ModelServer, n: int
+) -> None:
+    if kind == "text":
+        model.play(say("You have a few tasks; ask me to list them."))
+        text = "how are things?" if side.name != "local" else "hello"
+    else:
+        model.play(call("add_task", title=f"bench task {n}"), say("Added the task."))
+        text = f"add bench task {n}"
+    if side.turns_on_thread >= TURNS_PER_THREAD:
+        side.thread, side.turns_on_thread = None, 0
+    tools_before = await tool_seconds(client, side.url)
+    headers = {"Content-Type": "application/json", "Authorization": f"Bearer {side.token}"}
+    started = time.perf_counter()
+    async with client.stream(
+        "POST",
+        side.url + "/api/v1/chatkit",
+        content=turn_body(side.thread, text),
+        headers=headers,
+    ) as response:
+        body = b"".join([chunk async for chunk in response.aiter_raw()]).decode()
+    total = (time.perf_counter() - started) * 1000
+    tools = (await tool_seconds(client, side.url) - tools_before) * 1000
+    ok = response.status_code == 200 and '"type":"error"' not in body
+    if kind == "tool":
+        ok = ok and '"task_card"' in body
+    if side.name != "local":
+        ok = ok and model.left() == 0
+    if side.thread is None:
+        for block in body.split("\n\n"):
+            if block.startswith('data: {"type":"thread.created"'):
+                side.thread = json.loads(block[6:])["thread"]["id"]
+    side.turns_on_thread += 1
+    if not ok:
+        side.errors += 1
+        return
+    model_ms = sum(served.seconds for served in model.served) * 1000 if side.name != "local" else 0
+    side.total[kind].append(total)
+    side.model[kind].append(model_ms)
+    side.tools[kind].append(tools)
+
+
+def side_result(side: Side) -> dict[str, Any]:
+    result: dict[str, Any] = {"errors": side.errors}
+    for kind in ("text", "tool"):
+        total, model, tools = side.total[kind], side.model[kind], side.tools[kind]
+        overhead = [t - m for t, m in zip(total, model, strict=True)]
+        result[kind] = {
+            "turns": len(total),
+            "turn_ms": summary(total),
+            "model_server_ms": summary(model),
+            "overhead_ms": summary(overhead),
+            "mcp_tool_calls_ms": summary(tools),
+            "overhead_without_mcp_ms": summary(
+                [o - t for o, t in zip(overhead, tools, strict=True)]
+            ),
+        }
+    return result
+
+
+async def main(turns: int, warmup: int, rounds: int, note: str | None) -> None:
+    load_at_start = load_average()
+    auth_db = await ensure_database("http_model_bench_auth", POSTGRES)
+    tasks_db = await ensure_database("http_model_bench_tasks", POSTGRES)
+    gateway_db = await ensure_database("http_model_bench_gateway", POSTGRES)
+    migrate("auth", auth_db)
+    migrate("mcp-tasks", tasks_db)
+    migrate("chat-gateway", gateway_db)
+    common = {"ENVIRONMENT": "test", "REDIS_URL": REDIS_URL, "OPENAI_AGENTS_DISABLE_TRACING": "1"}
+    model = ModelServer().start()
+    processes: list[ServiceProcess] = []
+    try:
+        auth = start(
+            uvicorn_app("auth_service.main:create_app"),
+            common
+            | {
+                "DATABASE_URL": auth_db,
+                "AUTH_SIGNING_KEY": signing_key(),
+                "AUTH_SIGNING_KEY_ID": "b",
+            },
+            LOGS / "auth.log",
+        )
+        processes.append(auth)
+        tasks = start(
+            uvicorn_app("mcp_tasks.main:create_app"),
+            common
+            | {"DATABASE_URL": tasks_db, "MCP_TASKS_IDENTITY_KEYS": json.dumps({KEY_ID: SECRET})},
+            LOGS / "mcp-tasks.log",
+        )
+        processes.append(tasks)
+        gateway_env = common | {
+            "DATABASE_URL": gateway_db,
+            "CHAT_GATEWAY_LOG_LEVEL": "WARNING",
+            "CHAT_GATEWAY_IDENTITY_KEY_ID": KEY_ID,
+            "CHAT_GATEWAY_IDENTITY_SECRET": SECRET,
+            "CHAT_GATEWAY_MCP_TASKS_URL": tasks.url,
+            "CHAT_GATEWAY_JWKS_URL": auth.url + "/.well-known/jwks.json",
+            "CHAT_GATEWAY_CHAT_TURNS_PER_MINUTE": "100000",
+        }
+        urls: dict[str, str] = {}
+        for provider in (*PROVIDERS, "local"):
+            model_env = {"CHAT_GATEWAY_MODEL_PROVIDER": provider}
+            if provider != "local":
+                model_env |= {
+                    "CHAT_GATEWAY_MODEL_BASE_URL": model.base_url,
+                    "CHAT_GATEWAY_MODEL_NAME": "scripted-model",
+                    "CHAT_GATEWAY_OPENAI_API_KEY": "sk-bench",
+                }
+            gateway = start(
+                uvicorn_app("chat_gateway.main:create_app"),
+                gateway_env | model_env,
+                LOGS / f"chat-gateway-{provider}.log",
+            )
+            processes.append(gateway)
+            urls[provider] = gateway.url
+        tokens = await register(auth.url, 3)
+        sides = [
+            Side(name, url, token) for (name, url), token in zip(urls.items(), tokens, strict=True)
+        ]
+        async with httpx.AsyncClient(timeout=60) as client:
+            for side in sides:
+                for n in range(warmup):
+                    for kind in ("text", "tool"):
+                        await one_turn(client, side, kind, model, n)
+                side.total = {"text": [], "tool": []}
+                side.model = {"text": [], "tool": []}
+                side.tools = {"text": [], "tool": []}
+                side.errors = 0
+            for round_ in range(rounds):
+                for side in sides:
+                    for n in range(turns // rounds):
+                        for kind in ("text", "tool"):
+                            await one_turn(client, side, kind, model, round_ * 1000 + n)
+    finally:
+        model.stop()
+        for service in processes:
+            service.process.terminate()
+        for service in processes:
+            service.process.wait(15)
+    measured = {side.name: side_result(side) for side in sides}
+    local = measured["local"]
+    result = {
+        "benchmark": "http_model",
+        "date": datetime.now().astimezone().isoformat(timespec="seconds"),
+        "machine": {
+            "cpus": os.cpu_count(),
+            "python": platform.python_version(),
+            "load_average": {"start": load_at_start, "end": load_average()},
+        },
+        "note": note,
+        "setup": {
+            "turns_per_kind_and_gateway": turns,
+            "warmup_turns": warmup,
+            "alternating_rounds": rounds,
+            "turns_per_thread": TURNS_PER_THREAD,
+            "model_server": "scripted, served by this process (tests/model_server.py)",
+            "baseline": "the same gateway with the offline local model (no HTTP model)",
+        },
+        "providers": measured,
+        "overhead_to_local_turn_p50": {
+            provider: {
+                kind: round(
+                    measured[provider][kind]["overhead_ms"]["p50"] / local[kind]["turn_ms"]["p50"],
+                    2,
+                )
+                for kind in ("text", "tool")
+            }
+            for provider in PROVIDERS
+        },
+        "target": {
+            "overhead_p50_ms": TARGET_P50_MS,
+            "met": {
+                provider: {
+                    kind: measured[provider][kind]["overhead_ms"]["p50"] < TARGET_P50_MS
+                    for kind in ("text", "tool")
+                }
+                for provider in PROVIDERS
+            },
+        },
+    }
+    RESULT.parent.mkdir(parents=True, exist_ok=True)
+    RESULT.write_text(json.dumps(result, indent=2) + "\n")
+    print(json.dumps(result, indent=2))
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--turns", type=int, default=60, help="turns per kind and gateway")
+    parser.add_argument("--warmup", type=int, default=3)
+    parser.add_argument("--rounds", type=int, default=6)
+    parser.add_argument("--note", default=None)
+    arguments = parser.parse_args()
+    asyncio.run(main(arguments.turns, arguments.warmup, arguments.rounds, arguments.note))
