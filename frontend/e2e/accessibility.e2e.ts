@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { RESULTS_DIR, launchBrowser, newAccount, newContext, register, say, taskRow } from "./harness";
+import { RESULTS_DIR, launchBrowser, newAccount, newContext, register, say, taskRow, tasksLive } from "./harness";
 
 const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
 
@@ -47,7 +47,7 @@ for (const phone of [false, true]) {
       expect(await seriousViolations(page)).toEqual([]);
 
       await register(page, newAccount());
-      await page.getByText("Live", { exact: true }).waitFor();
+      await tasksLive(page).waitFor();
       if (phone) await page.getByRole("button", { name: "Assistant" }).click();
       await say(page, "add buy milk tomorrow");
       await say(page, "show my tasks");

@@ -13,6 +13,7 @@ import {
   say,
   signIn,
   taskRow,
+  tasksLive,
   traceChat,
 } from "./harness";
 
@@ -83,7 +84,7 @@ describe("chat and live dashboard", () => {
     const otherContext = await newContext(browser);
     const otherPage = await otherContext.newPage();
     await register(otherPage, bob);
-    for (const tab of [page, secondTab, otherPage]) await tab.getByText("Live", { exact: true }).waitFor();
+    for (const tab of [page, secondTab, otherPage]) await tasksLive(tab).waitFor();
 
     const trace = await traceChat(page);
     const chatResponse = page.waitForResponse(
@@ -143,7 +144,7 @@ describe("chat and live dashboard", () => {
     const context = await newContext(browser);
     const page = await context.newPage();
     await register(page, account);
-    await page.getByText("Live", { exact: true }).waitFor();
+    await tasksLive(page).waitFor();
     const log = page.getByRole("log", { name: "Conversation" });
 
     await say(page, "add buy milk tomorrow");

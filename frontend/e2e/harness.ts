@@ -76,6 +76,11 @@ export async function replyFinished(page: Page): Promise<void> {
   await page.getByRole("button", { name: "Send message" }).waitFor({ timeout: 60_000 });
 }
 
+/** The task dashboard's live badge showing "Live" (each tool service's section has its own). */
+export function tasksLive(page: Page) {
+  return page.getByRole("region", { name: "Tasks" }).getByRole("status").getByText("Live", { exact: true });
+}
+
 export function taskRow(page: Page, title: RegExp) {
   return page.getByRole("list", { name: "Task list" }).getByRole("listitem").filter({ hasText: title });
 }

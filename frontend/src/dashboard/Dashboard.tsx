@@ -6,6 +6,7 @@ import { Icon } from "../ui/Icon";
 import { useToast } from "../ui/Toasts";
 import { TaskEditor } from "./TaskEditor";
 import { useTasks } from "./useTasks";
+import { LiveStatus } from "./LiveStatus";
 
 const STATUSES: { value: StatusFilter; label: string }[] = [
   { value: "pending", label: "To do" },
@@ -78,10 +79,7 @@ export function Dashboard({ fetch }: { fetch: FetchLike }) {
     <section className="dashboard" aria-labelledby="tasks-heading">
       <div className="dashboard-head">
         <h1 id="tasks-heading">Tasks</h1>
-        <span className={`live live-${view.live}`} role="status" title="Live updates">
-          <span className="live-dot" aria-hidden="true" />
-          {view.live === "live" ? "Live" : view.live === "stopped" ? "Offline" : "Connecting…"}
-        </span>
+        <LiveStatus status={view.live} />
       </div>
 
       <TaskEditor idPrefix="new-task" parse={parseQuickAdd} onSave={(draft) => api.create(draft).then(view.upsert)} />

@@ -2,6 +2,7 @@ import { useEffect, useMemo, useState } from "react";
 import { ToolServicesApi, type FetchLike, type ToolServiceInfo } from "../api/toolServices";
 import { recordView } from "./records";
 import { useRecords } from "./useRecords";
+import { LiveStatus } from "./LiveStatus";
 
 /** One section per configured tool service with a records tool, from the gateway's description. */
 export function ToolServiceSections({ fetch }: { fetch: FetchLike }) {
@@ -34,10 +35,7 @@ export function RecordSection({ api, fetch, service }: { api: ToolServicesApi; f
       <div className="dashboard-head">
         <h2 id={headingId}>{service.title}</h2>
         {service.events && (
-          <span className={`live live-${view.live}`} role="status" title="Live updates">
-            <span className="live-dot" aria-hidden="true" />
-            {view.live === "live" ? "Live" : view.live === "stopped" ? "Offline" : "Connecting…"}
-          </span>
+          <LiveStatus status={view.live} />
         )}
       </div>
       {view.error ? (

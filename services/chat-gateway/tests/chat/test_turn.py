@@ -49,6 +49,32 @@ async def test_the_thread_reloads_with_the_same_items_and_an_automatic_title(
     assert updates[-1].thread.title == reloaded.body["title"]
 
 
+async def test_the_first_turn_that_changes_tasks_names_the_thread(
+    alice: tuple[User, ChatClient],
+) -> None:
+    _, client = alice
+    first = await client.create("list")
+    assert (await client.thread(first.thread_id)).body["title"] == "list"
+
+    await client.say(first.thread_id, "add Renew passport")
+    await client.say(first.thread_id, "add Water the plants")
+
+    assert (await client.thread(first.thread_id)).body["title"] == "Renew passport"
+
+
+async def test_a_title_the_user_chose_stays(alice: tuple[User, ChatClient]) -> None:
+    _, client = alice
+    first = await client.create("list")
+    renamed = await client.post(
+        {"type": "threads.update", "params": {"thread_id": first.thread_id, "title": "Errands"}}
+    )
+    assert renamed.status == 200
+
+    await client.say(first.thread_id, "add Renew passport")
+
+    assert (await client.thread(first.thread_id)).body["title"] == "Errands"
+
+
 async def test_a_second_turn_sees_the_list_and_acts_on_the_second_task(
     alice: tuple[User, ChatClient], rest: TasksRest
 ) -> None:

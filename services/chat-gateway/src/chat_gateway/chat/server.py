@@ -76,6 +76,8 @@ TASKS_UNAVAILABLE = (
 )
 TURN_FAILED = "Something went wrong while I was answering. Please try again."
 TITLE_CHARS = 60
+# Thread metadata: the title taken from the first message, while it is still the title.
+AUTO_TITLE = "title_from_message"
 FAKE_ID = "__fake_id__"
 
 _Payload = TypeVar("_Payload", bound=BaseModel)
@@ -258,9 +260,12 @@ class ChatServer(ChatKitServer[RequestContext]):
         """Run the agent on the thread's recent history and stream its answer and widgets."""
         if input_user_message is None:
             return
-        auto_title = thread.title is None
-        if auto_title:
+        if thread.title is None:
             thread.title = title_from(input_user_message)
+            thread.metadata[AUTO_TITLE] = thread.title
+        # Until a turn changes tasks the title is the first message's words; the first turn that
+        # does (after a question back, say) names the thread, unless the user renamed it.
+        auto_title = thread.metadata.get(AUTO_TITLE) == thread.title
         shown: list[dict[str, Any]] = []
         changed = False
         unfinished: dict[str, None] = {}
@@ -306,6 +311,7 @@ class ChatServer(ChatKitServer[RequestContext]):
             await context.settle()
             if auto_title and (named := title_for_changes(shown)):
                 thread.title = named
+                thread.metadata.pop(AUTO_TITLE, None)
         except Exception as exc:
             # What the failure cut short (a reply half streamed) leaves the thread.
             for item_id in unfinished:
