@@ -7,6 +7,7 @@ import { useToast } from "../ui/Toasts";
 import { TaskEditor } from "./TaskEditor";
 import { useTasks } from "./useTasks";
 import { LiveStatus } from "./LiveStatus";
+import { LoadError } from "./LoadError";
 
 const STATUSES: { value: StatusFilter; label: string }[] = [
   { value: "pending", label: "To do" },
@@ -132,12 +133,7 @@ export function Dashboard({ fetch }: { fetch: FetchLike }) {
       </div>
 
       {view.error ? (
-        <div className="state state-error" role="alert">
-          <p>{view.error}</p>
-          <button type="button" className="btn btn-secondary" onClick={view.reload}>
-            Try again
-          </button>
-        </div>
+        <LoadError message={view.error} onRetry={view.reload} />
       ) : view.tasks.length === 0 && !view.loading ? (
         <div className="state">
           <p className="state-title">{filtered ? "No tasks match these filters." : filters.status === "completed" ? "Nothing completed yet." : "You're all caught up."}</p>

@@ -3,6 +3,7 @@ import { ToolServicesApi, type FetchLike, type ToolServiceInfo } from "../api/to
 import { recordView } from "./records";
 import { useRecords } from "./useRecords";
 import { LiveStatus } from "./LiveStatus";
+import { LoadError } from "./LoadError";
 
 /** One section per configured tool service with a records tool, from the gateway's description. */
 export function ToolServiceSections({ fetch }: { fetch: FetchLike }) {
@@ -34,17 +35,10 @@ export function RecordSection({ api, fetch, service }: { api: ToolServicesApi; f
     <section className="dashboard service-section" aria-labelledby={headingId} data-service={service.name}>
       <div className="dashboard-head">
         <h2 id={headingId}>{service.title}</h2>
-        {service.events && (
-          <LiveStatus status={view.live} />
-        )}
+        {service.events && <LiveStatus status={view.live} />}
       </div>
       {view.error ? (
-        <div className="state state-error" role="alert">
-          <p>{view.error}</p>
-          <button type="button" className="btn btn-secondary" onClick={view.reload}>
-            Try again
-          </button>
-        </div>
+        <LoadError message={view.error} onRetry={view.reload} />
       ) : view.records.length === 0 && !view.loading ? (
         <div className="state">
           <p className="state-title">No {service.title.toLowerCase()} yet.</p>
