@@ -9,10 +9,13 @@ title short. So the tagger's value replaces the rules' only when the rules' valu
 words and the tagger's does not, lies inside the message as its words, and every word of the
 rules' value it leaves out is one of those or a linking word ("the", "to"); what the rules'
 value held besides (its date, its priority) is kept as those slots. When the rules' value is
-plausible and holds the tagger's shorter one, the rules' is kept (the tagger tends to cut a
-long title short). A target the tagger reads as a lone ordinal ("tick off the fourth one") is that position in the list. Training measures on
-held-back templates how often a reading resolved this way is right ("resolved" and "kept"
-in the span model's `slot_reliability`), and below the same bar as any other level the assistant asks.
+plausible and holds the tagger's shorter one, the rules' is kept. A target the tagger reads
+as a lone ordinal ("tick off the fourth one") is that position in the list.
+
+Training measures on held-back templates how often a reading settled this way is right
+("resolved" and "kept" in the span model's `slot_reliability`); below the bar every level
+has, the assistant asks. A target both readers agree on that holds such words ("my sister
+finished her exams today") is "suspect" and measured the same way.
 """
 
 from __future__ import annotations
@@ -67,9 +70,13 @@ def _unexplained(rule_value: str, tagged_words: tuple[str, ...], today: date) ->
     spans = [(d.start, d.end) for d in find_dates(low, today)] + find_times(low)
     spans += [m.span() for m in PRIORITY.finditer(low)] + [m.span() for m in _WRAPPER.finditer(low)]
     kept = "".join(" " if any(a <= k < b for a, b in spans) else ch for k, ch in enumerate(low))
-    return set(tokens(kept)) - set(tokens(" ".join(tagged_words))) - _NOT_TITLE - _LINK - {
-        t for t in tokens(kept) if not t[0].isalnum()
-    }
+    return (
+        set(tokens(kept))
+        - set(tokens(" ".join(tagged_words)))
+        - _NOT_TITLE
+        - _LINK
+        - {t for t in tokens(kept) if not t[0].isalnum()}
+    )
 
 
 def _as_typed(message: str, value: str) -> str:
