@@ -22,7 +22,10 @@ from .span_tagger import SpanModel, load_span_model, span_key, tokens
 
 __all__ = ["Agreement", "slot_agreement"]
 
-Agreement = Literal["agree", "exact_rule", "overlap", "differ"]
+Agreement = Literal["agree", "exact_rule", "overlap", "differ", "resolved", "kept", "suspect"]
+"""How the two readers of the slots agree; "resolved" (the tagger's words replaced the
+rules'), "kept" (the rules' words hold the tagger's) and "suspect" (both read a target with
+words no title is made of) are set by `slot_resolution`."""
 
 _COMPARED = {
     "add_task": ("title",),

@@ -13,11 +13,13 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Sequence
+from datetime import date
 from functools import lru_cache
 from importlib import resources
 from typing import Any
 
 from .cleaning import clean
+from .dates import find_dates
 from .slot_patterns import ORDINALS
 
 __all__ = [
@@ -164,11 +166,14 @@ class SpanModel:
         return out
 
     def spans(self, message: str, intent: str) -> dict[str, str]:
-        """The slot values the tagger reads in `message` under `intent` (first span of each)."""
+        """The slot values the tagger reads in `message` under `intent`: the first span of
+        each, continued past a date said inside it ("call the dentist [tomorrow] about the
+        appointment"), since dates are not span words."""
         words = tokens(message)
         found: dict[str, list[str]] = {}
+        ended: dict[str, int] = {}
         current: str | None = None
-        for word, label in zip(words, self.tag(words, intent), strict=True):
+        for i, (word, label) in enumerate(zip(words, self.tag(words, intent), strict=True)):
             if label == "O":
                 current = None
                 continue
@@ -177,9 +182,24 @@ class SpanModel:
                 current = slot if slot not in found else None
                 if current is not None:
                     found[current] = [word]
+                elif _only_date(words[ended[slot] : i]):
+                    current = slot
+                    gap = words[ended[slot] : i]
+                    found[slot] += [",", word] if "," in gap else [word]
             elif current == slot:
                 found[slot].append(word)
+            if current is not None:
+                ended[current] = i + 1
         return {slot: _join(parts) for slot, parts in found.items()}
+
+
+_ANY_DAY = date(2026, 1, 1)
+
+
+def _only_date(gap: Sequence[str]) -> bool:
+    text = " ".join(w for w in gap if w[0].isalnum())
+    dates = find_dates(text, _ANY_DAY)
+    return len(dates) == 1 and dates[0].start == 0 and dates[0].end == len(text)
 
 
 def _join(parts: Sequence[str]) -> str:

@@ -200,10 +200,30 @@ def task_fields(msg: Msg, start: int, end: int, today: date) -> TaskFields:
             tail = s[d.end : end]
             end = start + prep.start() if not tail.strip() else end
             break
-    title = unquote(msg, start, end)
-    title = re.sub(r"\s+", " ", title).strip()
-    fields.title = title or None
+    title = _without_inner_date(msg, start, end, today, fields)
+    fields.title = re.sub(r"\s+", " ", title).strip(" ,") or None
     return fields
+
+
+_INNER_DATE_FOLLOWER = re.compile(r"\s*(?:,\s*|(?=(?:about|regarding|re)\b))")
+
+
+def _without_inner_date(msg: Msg, start: int, end: int, today: date, fields: TaskFields) -> str:
+    """The title text of [start, end), without a date said in its middle when a clause about
+    the task follows it ("call the dentist tomorrow about the appointment", "groceries
+    tomorrow, milk and eggs"): the date is the due date, not words of the title."""
+    s = msg.masked
+    if fields.due is None:
+        for d in dates_in(msg, today, start, end):
+            follower = _INNER_DATE_FOLLOWER.match(s, d.end)
+            if d.start == start or follower is None or follower.end() >= end:
+                continue
+            prep = DATE_PREP.search(s, start, d.start)
+            cut = prep.start() if prep is not None and prep.start() > start else d.start
+            fields.due = d.last if is_deadline(s, d) else d.value
+            comma = "," if "," in s[d.end : follower.end()] else ""
+            return f"{unquote(msg, start, cut).rstrip()}{comma} {unquote(msg, follower.end(), end)}"
+    return unquote(msg, start, end)
 
 
 def fields_from_anywhere(msg: Msg, start: int, end: int, today: date, fields: TaskFields) -> None:

@@ -1,0 +1,158 @@
+"""Which reader's words a change is about when the span tagger and the rules read different
+ones.
+
+The rules cut a title or target out of a message by its frames; when a frame is missed, their
+value keeps words no title is made of: a date ("call the dentist tomorrow about ..."), a
+priority ("urgent: renew car insurance"), a request wrapper or a command word ("passport
+handled"). The tagger labels every word and has no such blind spot, but it can cut a long
+title short. So the tagger's value replaces the rules' only when the rules' value holds such
+words and the tagger's does not, lies inside the message as its words, and every word of the
+rules' value it leaves out is one of those or a linking word ("the", "to"); what the rules'
+value held besides (its date, its priority) is kept as those slots. When the rules' value is
+plausible and holds the tagger's shorter one, the rules' is kept. A target the tagger reads
+as a lone ordinal ("tick off the fourth one") is that position in the list.
+
+Training measures on held-back templates how often a reading settled this way is right
+("resolved" and "kept" in the span model's `slot_reliability`); below the bar every level
+has, the assistant asks. A target both readers agree on that holds such words ("my sister
+finished her exams today") is "suspect" and measured the same way.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import date
+from importlib import resources
+from typing import Literal
+
+from .cleaning import clean
+from .dates import find_dates, find_times
+from .intents import TARGETED, Target, Understanding
+from .slot_patterns import PRIORITY
+from .span_tagger import SpanModel, ordinal_number, span_key, tokens
+
+__all__ = ["Resolution", "resolve_slots", "suspect_target"]
+
+Resolution = Literal["resolved", "kept"]
+
+_VOCABULARY = json.loads(
+    resources.files("local_model").joinpath("data", "vocabulary.json").read_text("utf-8")
+)
+_NOT_TITLE = frozenset(_VOCABULARY["not_title_words"])
+_LINK = frozenset(_VOCABULARY["link_words"])
+_WRAPPER = re.compile(rf"\b(?:{'|'.join(_VOCABULARY['request_wrappers'])})\b")
+_PRIORITY_WORD = ("high", "low", "normal")
+_FRAMING_LEAD = re.compile(r"(?:to|that|i|we|you|sure)\s")
+
+
+def _has_dates(value: str, today: date) -> bool:
+    low = value.lower()
+    return bool(find_dates(low, today) or find_times(low))
+
+
+def _implausible(value: str, today: date) -> bool:
+    low = value.lower()
+    return (
+        _has_dates(low, today)
+        or _FRAMING_LEAD.match(low) is not None
+        or PRIORITY.search(low) is not None
+        or _WRAPPER.search(low) is not None
+        or any(word in _NOT_TITLE for word in span_key(low))
+    )
+
+
+def _unexplained(rule_value: str, tagged_words: tuple[str, ...], today: date) -> set[str]:
+    """The words of the rules' value the tagger left out that are neither a date, a time, a
+    priority, a request wrapper, a word no title is made of nor a linking word: words the
+    tagger's reading would lose."""
+    low = rule_value.lower()
+    spans = [(d.start, d.end) for d in find_dates(low, today)] + find_times(low)
+    spans += [m.span() for m in PRIORITY.finditer(low)] + [m.span() for m in _WRAPPER.finditer(low)]
+    kept = "".join(" " if any(a <= k < b for a, b in spans) else ch for k, ch in enumerate(low))
+    return (
+        set(tokens(kept))
+        - set(tokens(" ".join(tagged_words)))
+        - _NOT_TITLE
+        - _LINK
+        - {t for t in tokens(kept) if not t[0].isalnum()}
+    )
+
+
+def _as_typed(message: str, value: str) -> str:
+    """`value` (the tagger's lowercase words) with the casing the user typed it in."""
+    cleaned = clean(message)
+    pattern = r"\W*".join(re.escape(word) for word in tokens(value))
+    m = re.search(pattern, cleaned.low) if pattern else None
+    return cleaned.text[m.start() : m.end()] if m is not None else value
+
+
+def _keep_dropped(reading: Understanding, dropped: str, today: date) -> None:
+    """Keep the date and priority said in the words the rules' value held and the tagger's
+    does not."""
+    low = dropped.lower()
+    if reading.intent in ("add_task", "update_task") and reading.due is None:
+        dates = find_dates(low, today)
+        if len(dates) == 1:
+            before = low[: dates[0].start]
+            deadline = re.search(r"(?:by|before|until|till)\s+(?:the\s+)?$", before)
+            reading.due = dates[0].last if deadline else dates[0].value
+    if reading.intent == "add_task" and reading.priority is None:
+        m = PRIORITY.search(low)
+        if m is not None:
+            reading.priority = next(name for name in _PRIORITY_WORD if m.group(name))
+
+
+def resolve_slots(
+    reading: Understanding, message: str, today: date, model: SpanModel
+) -> Resolution | None:
+    """Settle a disagreement between the tagger and the rules about the title (add_task) or
+    target of `reading`: "resolved" when the tagger's value replaced the rules' (only the
+    rules' holds words no title is made of), "kept" when the rules' value holds the tagger's
+    and nothing implausible, None when neither reading is preferred."""
+    if reading.intent == "add_task":
+        rule_value = reading.title or ""
+    elif reading.intent in TARGETED and reading.target is not None:
+        if reading.target.kind != "title":
+            return None
+        rule_value = reading.target.text
+    else:
+        return None
+    slot = "title" if reading.intent == "add_task" else "target"
+    tagged = model.spans(message, reading.intent).get(slot, "")
+    tagged_words = span_key(tagged)
+    if not tagged_words or not set(tokens(tagged)) <= set(tokens(message)):
+        return None
+    number = ordinal_number(tagged_words[0]) if len(tagged_words) == 1 else None
+    if reading.intent != "add_task" and number is not None:
+        if _unexplained(rule_value, tuple(tokens(tagged)), today):
+            return None
+        reading.target = Target("number", number)
+        return "resolved"
+    rule_words = span_key(rule_value)
+    if not _implausible(rule_value, today):
+        held = any(
+            rule_words[k : k + len(tagged_words)] == tagged_words
+            for k in range(len(rule_words) - len(tagged_words) + 1)
+        )
+        return "kept" if held and len(rule_words) > len(tagged_words) else None
+    if _implausible(tagged, today) or _unexplained(rule_value, tagged_words, today):
+        return None
+    value = _as_typed(message, tagged)
+    dropped = " ".join(w for w in tokens(rule_value) if w not in set(tagged_words))
+    if reading.intent == "add_task":
+        reading.title = value
+    else:
+        reading.target = Target("title", value)
+    _keep_dropped(reading, dropped, today)
+    return "resolved"
+
+
+def suspect_target(reading: Understanding, today: date) -> bool:
+    """Whether the target both readers agree on holds words no title is made of ("my sister
+    finished her exams today"): agreement on such words is weaker evidence ("suspect" in the
+    span model's `slot_reliability`)."""
+    target = reading.target
+    if reading.intent not in TARGETED or target is None or target.kind != "title":
+        return False
+    return _implausible(target.text, today)
