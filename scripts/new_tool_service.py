@@ -108,7 +108,7 @@ def wire(root: Path, names: Names) -> list[str]:
         and f'"{folder}"' not in pyproject.read_text()
     ):
         left.append(f"add {folder!r} to [tool.uv.workspace] members in pyproject.toml")
-    # The tests' own helper module (<name>_testkit) is found through the mypy path.
+    # mypy resolves the tests as top-level modules through the mypy path.
     if not _replace(
         pyproject, r"^(mypy_path = \[.*?)(\])$", rf'\1, "{folder}/src", "{folder}/tests"\2'
     ):

@@ -55,8 +55,8 @@ def test_the_service_and_its_manifests_carry_the_new_names(generated: Path) -> N
     package = service / "src" / "bookmarks_service"
 
     assert (package / "bookmarks.py").is_file()
-    assert (package / "bookmark_events.py").is_file()
-    assert (service / "tests" / "bookmarks_testkit.py").is_file()
+    assert (service / "tests" / "conftest.py").is_file()
+    assert 'events_table="bookmark_events"' in (service / "tests" / "conftest.py").read_text()
     texts = [
         path.read_text()
         for path in generated.rglob("*")

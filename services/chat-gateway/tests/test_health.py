@@ -1,4 +1,5 @@
-"""Readiness checks the database, Redis and mcp-tasks; metrics count turns and tool calls."""
+"""Readiness checks the database, Redis and mcp-tasks, and reports the other tool services
+without failing on them; metrics count turns and tool calls."""
 
 from collections.abc import Callable
 
@@ -6,7 +7,7 @@ import httpx
 import pytest
 from chat_gateway.config import Settings
 from chat_harness import ChatClient, chat_gateway
-from live_harness import User
+from live_harness import IDENTITY_KEY_ID, User
 from service_processes import free_port
 
 pytestmark = pytest.mark.anyio
@@ -34,6 +35,33 @@ async def test_readyz_names_mcp_tasks_when_it_is_down(
     assert response.status_code == 503
     assert response.json()["checks"]["mcp_tasks"] == "unavailable"
     assert response.json()["checks"]["database"] == "ok"
+
+
+async def test_readyz_stays_ready_and_reports_an_extra_tool_service_that_is_down_as_degraded(
+    chat_settings: Callable[..., Settings],
+) -> None:
+    down = {
+        "name": "notes",
+        "url": f"http://127.0.0.1:{free_port()}",
+        "identity_key_id": IDENTITY_KEY_ID,
+    }
+
+    async with (
+        chat_gateway(chat_settings(tool_services=[down])) as url,
+        httpx.AsyncClient(base_url=url) as client,
+    ):
+        response = await client.get("/readyz")
+
+    assert response.status_code == 200
+    assert response.json() == {
+        "status": "degraded",
+        "checks": {
+            "database": "ok",
+            "redis": "ok",
+            "mcp_tasks": "ok",
+            "tool_service_notes": "degraded",
+        },
+    }
 
 
 async def test_metrics_count_turns_and_tool_calls(

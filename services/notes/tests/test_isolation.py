@@ -2,7 +2,6 @@
 REST; each user's view always equals a model of that user's own notes, and no answer ever
 carries another user's data."""
 
-import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -10,54 +9,22 @@ from typing import Any
 import httpx2
 import pytest
 from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 from mcp import Client
-from notes_testkit import API, Acting, SignedClient, http_mcp_client
+from servicekit.testkit.clients import Acting, http_mcp_client
+from servicekit.testkit.isolation import Step, World, plans
+from servicekit.testkit.under_test import SignedClient
 
 pytestmark = pytest.mark.anyio
 
-USERS = 3
+API = "/api/v1/notes"
 OPERATIONS = ("add", "retitle", "pin", "archive", "delete", "get", "search", "revert")
 
 
 @dataclass
-class World:
-    """Expected: each user's live notes, which of them are archived, and the owner of every
-    id."""
+class NoteWorld(World):
+    """The kit's model of each user's live notes, and which of them are archived."""
 
-    users: list[uuid.UUID] = field(default_factory=lambda: [uuid.uuid4() for _ in range(USERS)])
-    titles: dict[uuid.UUID, dict[str, str]] = field(default_factory=dict)
-    owner: dict[str, uuid.UUID] = field(default_factory=dict)
-    order: list[str] = field(default_factory=list)
     archived: set[str] = field(default_factory=set)
-
-    def foreign_ids(self, user: uuid.UUID) -> set[str]:
-        return {record_id for record_id, owner in self.owner.items() if owner != user}
-
-
-@dataclass(frozen=True)
-class Step:
-    user: int
-    via: str
-    operation: str
-    target: int
-    title: str
-
-
-steps = st.lists(
-    st.builds(
-        Step,
-        user=st.integers(0, USERS - 1),
-        via=st.sampled_from(["mcp", "rest"]),
-        operation=st.sampled_from(OPERATIONS),
-        target=st.integers(0, 50),
-        title=st.text(
-            alphabet=st.characters(codec="utf-8", categories=["L", "N"]), min_size=1, max_size=12
-        ),
-    ),
-    min_size=1,
-    max_size=12,
-)
 
 
 @pytest.fixture
@@ -111,33 +78,28 @@ async def perform(
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
-@given(plan=steps)
+@given(plan=plans(OPERATIONS))
 async def test_each_user_sees_exactly_their_own_notes_whatever_the_interleaving(
     channels: tuple[httpx2.AsyncClient, Client], acting: Acting, plan: list[Step]
 ) -> None:
     http, mcp = channels
-    world = World()
+    world = NoteWorld()
     for step in plan:
         user = world.users[step.user]
         acting.user = user
         mine = world.titles.setdefault(user, {})
-        known = world.order
-        record_id = known[step.target % len(known)] if known else str(uuid.uuid4())
+        record_id = world.target(step)
 
         succeeded, payload, raw = await perform(http, mcp, step, record_id)
 
         # A not-found error echoes the id the caller sent; anything else of another user is a leak.
-        answer = raw.replace(record_id, "<requested id>")
-        for foreign in world.foreign_ids(user):
-            assert foreign not in answer, (step, raw)
+        world.assert_no_leak(user, raw.replace(record_id, "<requested id>"))
         if step.operation in ("add", "search"):
             assert succeeded, (step, raw)
         elif step.operation in ("retitle", "pin", "archive", "delete", "get"):
             assert succeeded == (record_id in mine), (step, raw)
         if succeeded and step.operation == "add":
-            mine[payload["id"]] = step.title.strip()
-            world.owner[payload["id"]] = user
-            world.order.append(payload["id"])
+            world.added(user, payload["id"], step.title.strip())
         elif succeeded and step.operation == "retitle":
             mine[record_id] = step.title.strip()
         elif succeeded and step.operation == "archive":
@@ -164,8 +126,7 @@ async def test_each_user_sees_exactly_their_own_notes_whatever_the_interleaving(
             response = await http.get(API, params={"limit": 100, "include_archived": "true"})
             seen = {note["id"]: note["title"] for note in response.json()["notes"]}
             assert seen == world.titles.get(viewer, {}), (step, viewer)
-            for foreign in world.foreign_ids(viewer):
-                assert foreign not in response.text
+            world.assert_no_leak(viewer, response.text)
         acting.user = user
         listed = await mcp.call_tool("search_notes", {"limit": 100})
         assert listed.structured_content is not None

@@ -4,11 +4,13 @@ event types, their undo, and the same over REST."""
 import httpx2
 import pytest
 from mcp import Client
-from notes_testkit import API, Acting, error_text, event_version, ok
 from redis.asyncio import Redis
 from servicekit.record_events import RecordEvent, service_user_channel
+from servicekit.testkit.clients import Acting, error_text, event_version, ok
 
 pytestmark = pytest.mark.anyio
+
+API = "/api/v1/notes"
 
 
 async def titles(client: Client, **arguments: object) -> list[str]:

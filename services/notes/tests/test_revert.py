@@ -7,9 +7,12 @@ from typing import Any
 import httpx2
 import pytest
 from mcp import Client
-from notes_testkit import API, Acting, UserRows, error_text, event_version, ok
+from servicekit.testkit.clients import Acting, error_text, event_version, ok
+from servicekit.testkit.under_test import UserRows
 
 pytestmark = pytest.mark.anyio
+
+API = "/api/v1/notes"
 
 EDITABLE = ("title", "body", "tags")
 

@@ -5,7 +5,6 @@ these names, arguments and output schemas. Re-record tools_list.json when a tool
 import asyncio
 import inspect
 import json
-import sys
 import uuid
 from pathlib import Path
 from typing import Any
@@ -53,11 +52,11 @@ async def test_one_record_tools_return_the_note_and_search_returns_one_array(
 
 
 async def _record() -> None:
-    sys.path.insert(0, str(Path(__file__).parent))
+    from notes_service.config import Settings
     from notes_service.server import build_server
-    from notes_testkit import make_settings, memory_client
+    from servicekit.testkit.clients import memory_client
 
-    server = build_server(make_settings("postgresql+asyncpg://postgres@127.0.0.1:1/unused"))
+    server = build_server(Settings(database_url="postgresql+asyncpg://postgres@127.0.0.1:1/unused"))
     async with memory_client(server, uuid.uuid4()) as client:
         listed = await listed_tools(client)
     SNAPSHOT.write_text(json.dumps(listed, indent=2, sort_keys=True) + "\n")

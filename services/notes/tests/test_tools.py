@@ -4,7 +4,7 @@ import uuid
 
 import pytest
 from mcp import Client
-from notes_testkit import error_text, event_version, ok
+from servicekit.testkit.clients import error_text, event_version, ok
 
 pytestmark = pytest.mark.anyio
 

@@ -3,12 +3,13 @@ nothing."""
 
 import httpx2
 import pytest
-from entries_service.main import create_app
-from entries_testkit import API, Acting, UserRows, error_text, make_settings, signed_client
 from mcp import Client
-from servicekit.identity import IdentitySigner
+from servicekit.testkit.clients import Acting, error_text
+from servicekit.testkit.under_test import StartedApp, UserRows
 
 pytestmark = pytest.mark.anyio
+
+API = "/api/v1/entries"
 
 JSON = {"content-type": "application/json"}
 
@@ -39,10 +40,9 @@ async def test_malformed_rest_requests_answer_422_and_store_nothing(
 
 
 async def test_a_body_over_the_limit_answers_413_and_stores_nothing(
-    database_url: str, signer: IdentitySigner, acting: Acting, rows: UserRows
+    started_app: StartedApp, acting: Acting, rows: UserRows
 ) -> None:
-    app = create_app(make_settings(database_url, max_body_bytes=1024))
-    async with app.router.lifespan_context(app), signed_client(app, signer, acting) as http:
+    async with started_app(max_body_bytes=1024) as http:
         response = await http.post(API, json={"title": "big", "body": "x" * 4096})
 
     assert response.status_code == 413

@@ -3,44 +3,31 @@ version order as servicekit's RecordEvent, Redis outages, and retention."""
 
 import json
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime, timedelta
 
 import anyio
 import httpx2
 import pytest
 from entries_service.config import SERVICE, Settings
-from entries_service.main import create_app
-from entries_service.runtime import Runtime, open_runtime, prune_expired_events
-from entries_testkit import API, Acting, free_port, make_settings, signed_client
+from entries_service.runtime import Runtime, open_runtime
 from redis.asyncio import Redis
 from redis.asyncio.client import PubSub
-from servicekit.identity import IdentitySigner
-from servicekit.record_events import RecordEvent, service_user_channel
-from sqlalchemy import text
+from servicekit.record_events import RecordEvent
+from servicekit.testkit.clients import Acting, free_port
+from servicekit.testkit.event_log import age_events, logged_versions, received, subscribed
+from servicekit.testkit.under_test import StartedApp
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 pytestmark = pytest.mark.anyio
 
+API = "/api/v1/entries"
+EVENTS = "entry_events"
 WRITERS = 40
-FIRST_TWO = "user_id = :u AND version <= 2"
 
 
 @pytest.fixture
 async def subscription(redis: Redis, acting: Acting) -> AsyncIterator[PubSub]:
-    pubsub = redis.pubsub()
-    await pubsub.subscribe(service_user_channel(SERVICE, acting.user))
-    yield pubsub
-    await pubsub.aclose()  # type: ignore[no-untyped-call]  # redis-py leaves it unannotated
-
-
-async def received(pubsub: PubSub, count: int) -> list[RecordEvent]:
-    events: list[RecordEvent] = []
-    with anyio.fail_after(10):
-        while len(events) < count:
-            message = await pubsub.get_message(ignore_subscribe_messages=True, timeout=5)
-            if message is not None:
-                events.append(RecordEvent.model_validate_json(message["data"]))
-    return events
+    async with subscribed(redis, SERVICE, acting.user) as pubsub:
+        yield pubsub
 
 
 async def test_concurrent_writers_of_one_user_get_gapless_versions_published_in_order(
@@ -62,14 +49,7 @@ async def test_concurrent_writers_of_one_user_get_gapless_versions_published_in_
     published = await received(subscription, WRITERS + 1)
 
     assert sorted(statuses) == sorted([201] * (WRITERS // 2) + [200] * (WRITERS // 2))
-    async with engine.connect() as connection:
-        versions = (
-            await connection.execute(
-                text("SELECT version FROM entry_events WHERE user_id = :u ORDER BY version"),
-                {"u": acting.user},
-            )
-        ).scalars()
-        assert list(versions) == list(range(1, WRITERS + 2))
+    assert await logged_versions(engine, EVENTS, acting.user) == list(range(1, WRITERS + 2))
     assert [event.version for event in published] == list(range(1, WRITERS + 2))
     log = (await http.get("/api/v1/events", params={"after": 0, "limit": 1000})).json()
     assert [RecordEvent.model_validate(e) for e in log["events"]] == published
@@ -86,21 +66,14 @@ async def test_two_replicas_writing_for_one_user_keep_the_versions_gapless(
         answered: list[int | None] = []
 
         async def write(runtime: Runtime, n: int) -> None:
-            mutation = await runtime.entries.create(acting.user, "api", title=f"replica {n}")
+            mutation = await runtime.domain.create(acting.user, "api", title=f"replica {n}")
             answered.append(mutation.event_version)
 
         async with anyio.create_task_group() as group:
             for n in range(WRITERS):
                 group.start_soon(write, first if n % 2 else second, n)
 
-    async with engine.connect() as connection:
-        versions = (
-            await connection.execute(
-                text("SELECT version FROM entry_events WHERE user_id = :u ORDER BY version"),
-                {"u": acting.user},
-            )
-        ).scalars()
-        assert list(versions) == list(range(1, WRITERS + 1))
+    assert await logged_versions(engine, EVENTS, acting.user) == list(range(1, WRITERS + 1))
     assert sorted(v for v in answered if v is not None) == list(range(1, WRITERS + 1))
 
 
@@ -123,11 +96,9 @@ async def test_published_event_is_a_record_event_on_the_service_user_channel(
 
 
 async def test_writes_succeed_and_the_log_keeps_every_event_while_redis_is_down(
-    database_url: str, signer: IdentitySigner, acting: Acting
+    started_app: StartedApp,
 ) -> None:
-    down = make_settings(database_url, redis_url=f"redis://127.0.0.1:{free_port()}/2")
-    app = create_app(down)
-    async with app.router.lifespan_context(app), signed_client(app, signer, acting) as http:
+    async with started_app(redis_url=f"redis://127.0.0.1:{free_port()}/2") as http:
         created = [await http.post(API, json={"title": f"offline {n}"}) for n in range(2)]
         deleted = await http.delete(f"{API}/{created[0].json()['id']}")
         log = await http.get("/api/v1/events", params={"after": 0})
@@ -146,14 +117,10 @@ async def test_events_older_than_retention_are_pruned_and_asking_for_them_answer
 ) -> None:
     for n in range(4):
         await http.post(API, json={"title": f"t{n}"})
-    old = datetime.now(UTC) - timedelta(days=runtime.settings.event_retention_days + 1)
-    async with engine.begin() as connection:
-        await connection.execute(
-            text(f"UPDATE entry_events SET occurred_at = :t WHERE {FIRST_TWO}"),
-            {"t": old, "u": acting.user},
-        )
+    days = runtime.settings.event_retention_days + 1
+    await age_events(engine, EVENTS, acting.user, up_to=2, days=days)
 
-    removed = await prune_expired_events(runtime)
+    removed = await runtime.prune_expired_events()
     gone = await http.get("/api/v1/events", params={"after": 0})
     kept = await http.get("/api/v1/events", params={"after": 2})
     latest = await http.get("/api/v1/events", params={"after": 4})

@@ -6,10 +6,13 @@ from typing import Any
 
 import httpx2
 import pytest
-from entries_testkit import API, Acting, UserRows, error_text, event_version, ok
 from mcp import Client
+from servicekit.testkit.clients import Acting, error_text, event_version, ok
+from servicekit.testkit.under_test import UserRows
 
 pytestmark = pytest.mark.anyio
+
+API = "/api/v1/entries"
 
 EDITABLE = ("title", "body", "tags")
 

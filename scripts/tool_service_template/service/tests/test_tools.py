@@ -3,8 +3,8 @@
 import uuid
 
 import pytest
-from entries_testkit import error_text, event_version, ok
 from mcp import Client
+from servicekit.testkit.clients import error_text, event_version, ok
 
 pytestmark = pytest.mark.anyio
 

@@ -4,17 +4,23 @@ from typing import Any
 
 
 class TaskServiceUnavailableError(Exception):
-    """mcp-tasks could not be reached (503) or gave no usable answer (502).
+    """A tool service (mcp-tasks unless ``service`` names another) could not be reached (503)
+    or gave no usable answer (502).
 
     ``detail`` is what a user may read; what went wrong is in the cause and the log.
     """
 
     def __init__(
-        self, detail: str = "The task service is unavailable.", *, status: int = 503
+        self,
+        detail: str = "The task service is unavailable.",
+        *,
+        status: int = 503,
+        service: str | None = None,
     ) -> None:
         super().__init__(detail)
         self.status = status
         self.detail = detail
+        self.service = service
 
 
 class ChatRequestError(Exception):

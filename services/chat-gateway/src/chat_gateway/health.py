@@ -1,4 +1,9 @@
-"""Liveness, readiness (database, Redis, mcp-tasks, each tool service) and Prometheus metrics."""
+"""Liveness, readiness and Prometheus metrics.
+
+Readiness needs what every turn needs: the database, Redis and mcp-tasks. The other tool
+services are reported too, as "degraded" when down, without failing readiness: turns go on
+with the tools of the services that answer.
+"""
 
 from collections.abc import Mapping
 
@@ -6,38 +11,42 @@ from fastapi import APIRouter, FastAPI
 from servicekit.health import ReadinessCheck, health_router
 from servicekit.metrics import metrics_router
 
-from chat_gateway.resources import resources_of
+from chat_gateway.resources import Resources, resources_of
+
+
+def _service_health(resources: Resources, url: str) -> ReadinessCheck:
+    async def check() -> object:
+        response = await resources.http.get(url.rstrip("/") + "/healthz", timeout=2.0)
+        response.raise_for_status()
+        return response.status_code
+
+    return check
 
 
 def build_health_router(app: FastAPI) -> APIRouter:
     """/healthz, /readyz and /metrics, reading the resources the lifespan attached to ``app``."""
 
-    def checks() -> Mapping[str, ReadinessCheck]:
+    def required() -> Mapping[str, ReadinessCheck]:
         resources = resources_of(app)
-        database, redis, http = resources.database, resources.redis, resources.http
-        settings = resources.settings
+        redis = resources.redis
 
         async def redis_ping() -> object:
             return await redis.ping()
 
-        def service_health(url: str) -> ReadinessCheck:
-            async def check() -> object:
-                response = await http.get(url.rstrip("/") + "/healthz", timeout=2.0)
-                response.raise_for_status()
-                return response.status_code
-
-            return check
-
-        found: dict[str, ReadinessCheck] = {
-            "database": database.ping,
+        return {
+            "database": resources.database.ping,
             "redis": redis_ping,
-            "mcp_tasks": service_health(settings.mcp_tasks_url),
+            "mcp_tasks": _service_health(resources, resources.settings.mcp_tasks_url),
         }
-        for service in settings.tool_services:
-            found[f"tool_service_{service.name}"] = service_health(service.url)
-        return found
+
+    def tool_services() -> Mapping[str, ReadinessCheck]:
+        resources = resources_of(app)
+        return {
+            f"tool_service_{service.name}": _service_health(resources, service.url)
+            for service in resources.settings.tool_services
+        }
 
     router = APIRouter()
-    router.include_router(health_router(checks))
+    router.include_router(health_router(required, degradable=tool_services))
     router.include_router(metrics_router())
     return router

@@ -5,7 +5,8 @@ Redis; the notes service is configured exactly as CHAT_GATEWAY_TOOL_SERVICES con
 """
 
 import json
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from pathlib import Path
 from typing import Any
 from uuid import UUID
 
@@ -14,10 +15,18 @@ import httpx
 import pytest
 from agents import Model, ModelProvider
 from agents.testing import ModelStep, ScriptedModel, assistant_message, function_call
+from chat_gateway.chat.server import UNAVAILABLE
 from chat_gateway.config import Settings
 from chat_harness import ChatClient, TasksRest, button_action, chat_gateway
-from live_harness import User, open_events
-from service_processes import ServiceProcess
+from live_harness import (
+    IDENTITY_KEY_ID,
+    IDENTITY_SECRET,
+    REDIS_URL,
+    User,
+    ensure_database,
+    open_events,
+)
+from service_processes import ServiceProcess, start_tool_service, tool_service_env
 from servicekit.identity import IdentitySigner, signing_hook
 
 pytestmark = pytest.mark.anyio
@@ -206,3 +215,36 @@ async def test_the_dashboard_lists_the_service_its_records_and_streams_its_event
     assert frame.event == "note.created"
     assert frame.json()["record"]["id"] == created["id"]
     assert [r["title"] for r in records["records"]] == ["Book list"]
+
+
+@pytest.fixture
+def stoppable_notes(tmp_path: Path) -> Iterator[ServiceProcess]:
+    """A notes service of the test's own, which the test may stop."""
+    database = ensure_database("chat_gateway_notes_test")
+    env = tool_service_env("notes", database, REDIS_URL, IDENTITY_KEY_ID, IDENTITY_SECRET)
+    service = start_tool_service("notes", env, tmp_path / "notes.log")
+    yield service
+    service.stop()
+
+
+async def test_when_the_notes_service_is_down_the_answer_names_it_and_tasks_go_on(
+    chat_settings: Callable[..., Settings],
+    new_user: Callable[[], Awaitable[User]],
+    rest: TasksRest,
+    stoppable_notes: ServiceProcess,
+) -> None:
+    entry = {"name": "notes", "url": stoppable_notes.url, "identity_key_id": IDENTITY_KEY_ID}
+    user = await new_user()
+    settings = chat_settings(model_provider="local", tool_services=[entry])
+    async with chat_gateway(settings, configured_model=True) as url:
+        client = ChatClient(url, user.token, timezone="Europe/Paris")
+        saved = await client.create("save the wifi password: hunter22 in my notes")
+        stoppable_notes.stop()
+        during = await client.say(saved.thread_id, "new note: gate code")
+        task = await client.say(saved.thread_id, "add Call the plumber")
+
+    assert keys(saved) == ["record_card"]
+    assert during.of_type("error") == []
+    assert during.assistant_texts() == [UNAVAILABLE.format(service="notes")]
+    assert keys(task) == ["task_card"]
+    assert await rest.titles(user.id) == ["Call the plumber"]

@@ -17,6 +17,7 @@ from chat_gateway.chat.record_widgets import (
     output_shape,
     schema_widget,
 )
+from chat_gateway.chat.widgets import confirmation_widget, question_widget, task_list_widget
 from chat_gateway.records.catalog import describe_service
 
 RECORD_SCHEMA: dict[str, Any] = {
@@ -99,8 +100,8 @@ def test_a_card_shows_what_happened_the_title_details_flags_and_undo() -> None:
     assert dumped["id"] == note["id"]
     assert copy_text == "Ana's number"
     assert '"value": "Note created"' in text
-    assert '"value": "body: +34 600 000 000"' in text
-    assert '"value": "tags: people"' in text
+    assert '"value": "Body: +34 600 000 000"' in text
+    assert '"value": "Tags: people"' in text
     assert '"label": "Pinned"' in text
     assert "Archived" not in text
     assert "created_at" not in text
@@ -137,13 +138,14 @@ def test_the_history_names_the_records_a_widget_showed() -> None:
 
     assert list_text is not None
     assert list_text.startswith("[record list shown]\n")
-    rows = json.loads(list_text.split("\n", 1)[1])
-    assert rows == [
+    listed_records = json.loads(list_text.split("\n", 1)[1])
+    assert listed_records["kind"] == "notes"
+    assert listed_records["records"] == [
         {"n": "1", "id": notes[0]["id"], "title": "Ana's number"},
         {"n": "2", "id": notes[1]["id"], "title": "Wifi password"},
     ]
     assert card_text == "[record shown]\n" + json.dumps(
-        {"id": notes[1]["id"], "title": "Wifi password"}
+        {"kind": "note", "id": notes[1]["id"], "title": "Wifi password"}
     )
 
 
@@ -193,3 +195,71 @@ def test_the_dashboard_description_comes_from_the_records_tool() -> None:
     assert not offline.available
     assert offline.records_tool is None
     assert offline.fields == []
+
+
+def test_detail_labels_come_from_the_schema_title_or_description_else_the_readable_name() -> None:
+    schema: dict[str, Any] = {
+        "type": "object",
+        "properties": {
+            "id": {"type": "string"},
+            "title": {"type": "string"},
+            "body": {"type": "string", "title": "Phone or text"},
+            "place": {"type": "string", "description": "Where it happens."},
+            "due_date": {"type": "string", "description": "x" * 80},
+        },
+    }
+    item = {"id": str(uuid4()), "title": "Call Ana", "body": "600 123 456"}
+
+    card = schema_widget(
+        tool("create_meeting", schema), item | {"place": "Office", "due_date": "Friday"}, None
+    )
+
+    assert card is not None
+    captions = [
+        child["value"]
+        for child in tree(card[0])["children"]
+        if child.get("type") == "Caption" and child.get("key") != "headline"
+    ]
+    assert captions == [
+        "Phone or text: 600 123 456",
+        "Where it happens: Office",
+        "Due date: Friday",
+    ]
+
+
+def test_a_held_record_change_reads_as_its_kind_and_a_held_task_change_as_a_task() -> None:
+    note_id, task_id = str(uuid4()), str(uuid4())
+    held_note = question_widget(uuid4(), "Delete note “Wifi”?", record_id=note_id, kind="note")
+    held_task = confirmation_widget(
+        uuid4(), "delete_task", task={"id": task_id, "title": "Call Ana"}, count=None
+    )
+
+    note_text = widget_history_text(tree(held_note))
+    task_text = widget_history_text(tree(held_task))
+
+    assert note_text == "[record shown]\n" + json.dumps(
+        {"kind": "note", "id": note_id, "title": "Delete note “Wifi”?"}, ensure_ascii=False
+    )
+    assert task_text is not None
+    assert task_text.startswith("[task shown]\n")
+    assert json.loads(task_text.split("\n", 1)[1])["id"] == task_id
+
+
+def test_record_rows_and_task_rows_have_one_layout() -> None:
+    notes = [record("Wifi password", body="hunter22")]
+    listed = schema_widget(tool("search_notes", LIST_SCHEMA), {"notes": notes}, None)
+    tasks = task_list_widget([{"id": str(uuid4()), "title": "Call Ana", "completed": False}])
+    assert listed is not None
+
+    (note_row,) = tree(listed[0])["children"]
+    (task_row,) = tree(tasks)["children"]
+
+    def skeleton(row: dict[str, Any]) -> tuple[Any, ...]:
+        number, lines = row["children"][:2]
+        return (row["type"], row["gap"], row["align"], number, lines["type"], lines["flex"])
+
+    assert skeleton(note_row) == skeleton(task_row)
+    assert [line["value"] for line in note_row["children"][1]["children"]] == [
+        "Wifi password",
+        "Body: hunter22",
+    ]

@@ -2,11 +2,9 @@
 
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from typing import Any
 
-from mcp.server.context import CallNext, HandlerResult, ServerRequestContext
 from mcp.server.mcpserver import MCPServer
-from mcp.types import CallToolResult, TextContent
+from servicekit.tool_server import UnknownArgumentGate
 
 from mcp_tasks.config import Settings
 from mcp_tasks.runtime import Runtime, open_runtime
@@ -45,43 +43,5 @@ def build_server(
 
     for function, annotations in TOOLS:
         server.tool(annotations=annotations)(function)
-    server.middleware.append(_UnknownArgumentGate(server))
+    server.middleware.append(UnknownArgumentGate(server))
     return server
-
-
-class _UnknownArgumentGate:
-    """Refuses tool calls carrying arguments the tool does not declare.
-
-    The SDK would silently drop them; a model that misspelt an argument should learn that its
-    value was not used.
-    """
-
-    def __init__(self, server: MCPServer[Runtime]) -> None:
-        self._server = server
-        self._accepted: dict[str, frozenset[str]] | None = None
-
-    async def __call__(
-        self, ctx: ServerRequestContext[Any, Any], call_next: CallNext
-    ) -> HandlerResult:
-        params = ctx.params
-        if ctx.method == "tools/call" and isinstance(params, dict):
-            arguments = params.get("arguments")
-            name = params.get("name")
-            if isinstance(arguments, dict) and isinstance(name, str):
-                if self._accepted is None:
-                    self._accepted = {
-                        tool.name: frozenset(tool.input_schema.get("properties", {}))
-                        for tool in await self._server.list_tools()
-                    }
-                accepted = self._accepted.get(name)
-                unknown = sorted(set(arguments) - accepted) if accepted is not None else []
-                if accepted is not None and unknown:
-                    text = (
-                        f"Error executing tool {name}: unknown argument(s) "
-                        f"{', '.join(repr(u[:64]) for u in unknown[:10])}. "
-                        f"{name} accepts: {', '.join(sorted(accepted)) or 'no arguments'}."
-                    )
-                    return CallToolResult(
-                        content=[TextContent(type="text", text=text)], is_error=True
-                    )
-        return await call_next(ctx)

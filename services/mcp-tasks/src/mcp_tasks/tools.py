@@ -7,22 +7,18 @@ the model can fix comes back as a ToolError whose text says what to do.
 
 from collections.abc import Callable
 from typing import Annotated, Any, TypeVar
-from uuid import UUID
 
 from mcp.server.mcpserver import Context
 from mcp.server.mcpserver.exceptions import ToolError
-from mcp.shared.exceptions import MCPError
 from mcp.types import ToolAnnotations
 from pydantic import Field
-from servicekit.identity import verified_user
+from servicekit.tool_calls import caller
 
 from mcp_tasks.errors import TaskDomainError
 from mcp_tasks.observability import tool_span
 from mcp_tasks.runtime import Runtime
 from mcp_tasks.schemas import ClearCompletedResult, TaskPage, TaskResult, TaskUpdateResult
 from mcp_tasks.tasks import TaskChanges, TaskFilters
-
-UNAUTHENTICATED = -32001
 
 TaskId = Annotated[str, Field(description="The task's id (a UUID) as returned by list_tasks.")]
 Title = Annotated[str, Field(description="Short title, 1 to 200 characters.")]
@@ -61,26 +57,13 @@ def tool(annotations: ToolAnnotations) -> Callable[[ToolT], ToolT]:
     return register
 
 
-def _caller(ctx: ToolContext) -> UUID:
-    """The verified user of this call: from the HTTP request the identity middleware checked,
-    or, in-process, from the verified-user context variable."""
-    request = ctx.request_context.request
-    scope = getattr(request, "scope", None)
-    user: object = (
-        scope.get("state", {}).get("user_id") if isinstance(scope, dict) else verified_user.get()
-    )
-    if not isinstance(user, UUID):
-        raise MCPError(code=UNAUTHENTICATED, message="Valid identity headers are required.")
-    return user
-
-
 class _ToolCall:
     """Runs one tool: verified user, span and metrics, domain errors as tool errors."""
 
     def __init__(self, name: str, ctx: ToolContext) -> None:
         self.name = name
         self.ctx = ctx
-        self.user_id = _caller(ctx)
+        self.user_id = caller(ctx)
         self.runtime: Runtime = ctx.request_context.lifespan_context
 
     async def __call__(self, operation: Callable[[], Any]) -> Any:

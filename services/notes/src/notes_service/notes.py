@@ -1,30 +1,29 @@
 """The note domain: every rule, used by the MCP tools and the REST API alike.
 
-Each change runs in one transaction that also appends its event to the user's log; the event
-is queued for publishing after commit. Changes of one user are serialised in this process so
-that events are queued, and published, in version order.
+Each change goes through servicekit's RecordWriter: one transaction that also appends its
+event to the user's log, published after commit; deletes are soft and revert_change undoes
+any change.
 """
 
-import asyncio
 import re
-import weakref
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 from uuid import UUID, uuid4
 
 from servicekit.database import Database
+from servicekit.event_log import EventLog, PendingEvent
+from servicekit.event_publisher import EventPublisher
 from servicekit.events import Actor
+from servicekit.record_errors import InvalidInputError, RecordNotFoundError
 from servicekit.record_events import RecordEventPage
-from servicekit.telemetry import current_trace_id
+from servicekit.record_writer import Mutation, RecordKind, RecordWriter, parse_id
 from servicekit.text import unstorable_reason
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from notes_service.errors import InvalidInputError, NoteNotFoundError, RevertConflictError
-from notes_service.models import Note, NoteEventRow
-from notes_service.note_events import EventPublisher, PendingEvent, append_event, read_events
+from notes_service.models import Note, NoteEventRow, UserVersion
 from notes_service.schemas import NotePage, NotePublic
 
 ENTITY = "note"
@@ -33,14 +32,16 @@ BODY_MAX = 20000
 TAGS_MAX = 10
 TAG_MAX = 32
 SEARCH_LIMIT_MAX = 100
-EVENTS_LIMIT_MAX = 1000
 EDITABLE = ("title", "body", "tags", "pinned", "archived")
 """The fields a change may set and revert_change puts back."""
 _LIKE_SPECIALS = re.compile(r"([\\%_])")
 
 
-def _now() -> datetime:
-    return datetime.now(UTC)
+class NoteNotFoundError(RecordNotFoundError):
+    """No live note with this id belongs to the user (unknown, another user's, or deleted)."""
+
+    entity = ENTITY
+    search_tool = "search_notes"
 
 
 def storable_text(value: str, field: str) -> str:
@@ -102,26 +103,11 @@ def clean_tags(tags: Sequence[str]) -> list[str]:
     return cleaned
 
 
-def parse_id(value: str | UUID) -> UUID:
-    """The id as a UUID; anything else names a note that does not exist."""
-    if isinstance(value, UUID):
-        return value
-    try:
-        return UUID(value.strip())
-    except ValueError:
-        raise NoteNotFoundError(value) from None
-
-
 def _escape_like(word: str) -> str:
     return _LIKE_SPECIALS.sub(r"\\\1", word)
 
 
-def snapshot(note: Note) -> dict[str, Any]:
-    """The note as its events record it (the public shape, as JSON)."""
-    return NotePublic.model_validate(note).model_dump(mode="json")
-
-
-def change_type(before: dict[str, Any], after: dict[str, Any]) -> str:
+def change_type(before: Mapping[str, Any], after: Mapping[str, Any]) -> str:
     """The event type of a change to a live note's fields: pinning and archiving on their
     own have types of their own, anything else is an update."""
     changed = {field for field in EDITABLE if before[field] != after[field]}
@@ -169,15 +155,15 @@ class NoteChanges:
         return wanted
 
 
-@dataclass(frozen=True, slots=True)
-class Mutation:
-    """The record after a change, and the version of the event it logged (None: no change)."""
-
-    record: NotePublic
-    event_version: int | None
-
-
-Change = Callable[[AsyncSession, datetime], Awaitable[tuple[Note, PendingEvent | None]]]
+KIND = RecordKind(
+    entity=ENTITY,
+    model=Note,
+    public=NotePublic,
+    editable=EDITABLE,
+    not_found=NoteNotFoundError,
+    change_type=change_type,
+)
+EVENT_LOG = EventLog(NoteEventRow, UserVersion, records="notes")
 
 
 class NoteService:
@@ -185,54 +171,11 @@ class NoteService:
 
     def __init__(self, database: Database, publisher: EventPublisher) -> None:
         self._database = database
-        self._publisher = publisher
-        self._user_locks: weakref.WeakValueDictionary[UUID, asyncio.Lock] = (
-            weakref.WeakValueDictionary()
-        )
-
-    def _lock_for(self, user_id: UUID) -> asyncio.Lock:
-        lock = self._user_locks.get(user_id)
-        if lock is None:
-            lock = asyncio.Lock()
-            self._user_locks[user_id] = lock
-        return lock
-
-    async def _mutate(self, user_id: UUID, actor: Actor, change: Change) -> Mutation:
-        async with self._lock_for(user_id):
-            now = _now()
-            event = None
-            async with self._database.session() as session:
-                note, pending = await change(session, now)
-                if pending is not None:
-                    await session.flush()
-                    event = await append_event(
-                        session,
-                        user_id,
-                        pending,
-                        actor=actor,
-                        trace_id=current_trace_id(),
-                        occurred_at=now,
-                    )
-                record = NotePublic.model_validate(note)
-            if event is not None:
-                self._publisher.publish(user_id, [event])
-        return Mutation(record, event.version if event is not None else None)
-
-    @staticmethod
-    async def _locked(
-        session: AsyncSession, user_id: UUID, note_id: UUID, *, deleted: bool = False
-    ) -> Note:
-        statement = select(Note).where(Note.id == note_id, Note.user_id == user_id)
-        if not deleted:
-            statement = statement.where(Note.deleted_at.is_(None))
-        note = (await session.scalars(statement.with_for_update())).one_or_none()
-        if note is None:
-            raise NoteNotFoundError(note_id)
-        return note
+        self._writer = RecordWriter(database, publisher, EVENT_LOG, KIND)
 
     async def create(
         self, user_id: UUID, actor: Actor, *, title: str, body: str = "", tags: Sequence[str] = ()
-    ) -> Mutation:
+    ) -> Mutation[NotePublic]:
         """Create a note for the user."""
         values = {"title": clean_title(title), "body": clean_body(body), "tags": clean_tags(tags)}
 
@@ -247,13 +190,13 @@ class NoteService:
                 **values,
             )
             session.add(note)
-            return note, PendingEvent(f"{ENTITY}.created", note.id, None, snapshot(note))
+            return note, PendingEvent(f"{ENTITY}.created", note.id, None, KIND.snapshot(note))
 
-        return await self._mutate(user_id, actor, change)
+        return await self._writer.mutate(user_id, actor, change)
 
     async def get(self, user_id: UUID, note_id: str | UUID) -> NotePublic:
         """One live note of the user."""
-        key = parse_id(note_id)
+        key = parse_id(note_id, NoteNotFoundError)
         async with self._database.connection() as connection:
             row = (
                 await connection.execute(
@@ -303,111 +246,21 @@ class NoteService:
 
     async def update(
         self, user_id: UUID, actor: Actor, note_id: str | UUID, changes: NoteChanges
-    ) -> Mutation:
+    ) -> Mutation[NotePublic]:
         """Apply ``changes``; a change that sets nothing new logs no event."""
-        key = parse_id(note_id)
-        wanted = changes.cleaned()
+        return await self._writer.update(user_id, actor, note_id, changes.cleaned())
 
-        async def change(session: AsyncSession, now: datetime) -> tuple[Note, PendingEvent | None]:
-            note = await self._locked(session, user_id, key)
-            before = snapshot(note)
-            changed = {f: v for f, v in wanted.items() if getattr(note, f) != v}
-            if not changed:
-                return note, None
-            for field, value in changed.items():
-                setattr(note, field, value)
-            note.updated_at = now
-            after = snapshot(note)
-            return note, PendingEvent(change_type(before, after), note.id, before, after)
+    async def delete(
+        self, user_id: UUID, actor: Actor, note_id: str | UUID
+    ) -> Mutation[NotePublic]:
+        """Soft-delete a live note; revert_change with the returned version brings it back."""
+        return await self._writer.delete(user_id, actor, note_id)
 
-        return await self._mutate(user_id, actor, change)
-
-    async def delete(self, user_id: UUID, actor: Actor, note_id: str | UUID) -> Mutation:
-        """Soft-delete a live note; revert_change with the returned version brings it
-        back."""
-        key = parse_id(note_id)
-
-        async def change(session: AsyncSession, now: datetime) -> tuple[Note, PendingEvent]:
-            note = await self._locked(session, user_id, key)
-            before = snapshot(note)
-            note.deleted_at = now
-            return note, PendingEvent(f"{ENTITY}.deleted", note.id, before, before)
-
-        return await self._mutate(user_id, actor, change)
-
-    async def revert(self, user_id: UUID, actor: Actor, version: int) -> Mutation:
-        """Put the note of change ``version`` back as it was before that change.
-
-        Reverting a creation deletes the note, reverting a deletion restores it.
-        Refused when the note changed after that change (revert the later change first).
-        """
-        if version < 1:
-            raise InvalidInputError("version", "version must be a positive event version.")
-
-        async def change(session: AsyncSession, now: datetime) -> tuple[Note, PendingEvent | None]:
-            event = (
-                await session.scalars(
-                    select(NoteEventRow).where(
-                        NoteEventRow.user_id == user_id, NoteEventRow.version == version
-                    )
-                )
-            ).one_or_none()
-            if event is None:
-                raise RevertConflictError(
-                    f"There is no change with version {version} in your history (it may be "
-                    "older than the history keeps). Nothing was changed."
-                )
-            note = await self._locked(session, user_id, event.record_id, deleted=True)
-            latest = (
-                await session.execute(
-                    select(func.max(NoteEventRow.version)).where(
-                        NoteEventRow.user_id == user_id,
-                        NoteEventRow.record_id == event.record_id,
-                    )
-                )
-            ).scalar_one()
-            if latest != version:
-                raise RevertConflictError(
-                    f"The {ENTITY} changed after version {version} (its latest change is "
-                    f"version {latest}); revert version {latest} first, or change the "
-                    f"{ENTITY} directly. Nothing was changed."
-                )
-            return note, _revert_onto(note, event, now)
-
-        return await self._mutate(user_id, actor, change)
+    async def revert(self, user_id: UUID, actor: Actor, version: int) -> Mutation[NotePublic]:
+        """Put the note of change ``version`` back as it was before that change (see
+        ``RecordWriter.revert``)."""
+        return await self._writer.revert(user_id, actor, version)
 
     async def events_after(self, user_id: UUID, after: int, limit: int = 500) -> RecordEventPage:
-        """The user's logged events after version ``after`` (see ``read_events``)."""
-        if after < 0:
-            raise InvalidInputError("after", "after must be 0 or a positive version number.")
-        if not 1 <= limit <= EVENTS_LIMIT_MAX:
-            raise InvalidInputError(
-                "limit", f"limit must be between 1 and {EVENTS_LIMIT_MAX}; {limit} was given."
-            )
-        async with self._database.session() as session:
-            return await read_events(session, user_id, after, limit)
-
-
-def _revert_onto(note: Note, event: NoteEventRow, now: datetime) -> PendingEvent | None:
-    """Set ``note`` to its state before ``event``; returns the event that records it
-    (None: nothing changed)."""
-    before = snapshot(note)
-    was_deleted = note.deleted_at is not None
-    # Before a creation there was no note; before a restore it was deleted.
-    delete = event.before is None or event.type == f"{ENTITY}.restored"
-    if event.before is not None:
-        for field in EDITABLE:
-            setattr(note, field, event.before[field])
-    note.deleted_at = now if delete else None
-    after = snapshot(note)
-    if delete and not was_deleted:
-        return PendingEvent(f"{ENTITY}.deleted", note.id, before, before)
-    if was_deleted and not delete:
-        note.updated_at = now
-        after = snapshot(note)
-        return PendingEvent(f"{ENTITY}.restored", note.id, before, after)
-    if before == after:
-        return None
-    note.updated_at = now
-    after = snapshot(note)
-    return PendingEvent(change_type(before, after), note.id, before, after)
+        """The user's logged events after version ``after``."""
+        return await self._writer.events_after(user_id, after, limit)

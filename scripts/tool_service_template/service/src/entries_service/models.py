@@ -1,23 +1,10 @@
 """Database tables: entries, the entry event log and the per-user event version
 counter."""
 
-import uuid
-from datetime import datetime
-from typing import Any
-
-from sqlalchemy import (
-    BigInteger,
-    CheckConstraint,
-    DateTime,
-    Index,
-    MetaData,
-    String,
-    Text,
-    Uuid,
-    func,
-    text,
-)
-from sqlalchemy.dialects.postgresql import ARRAY, JSONB
+from servicekit.event_log import EventLogRow, UserVersionRow
+from servicekit.record_writer import SoftDeletedRecord
+from sqlalchemy import CheckConstraint, Index, MetaData, String, Text, text
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 NAMING_CONVENTION = {
@@ -35,26 +22,17 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
-class Entry(Base):
-    """One entry of one user. ``deleted_at`` marks a soft delete (revert_change undoes
-    it)."""
+class Entry(SoftDeletedRecord, Base):
+    """One entry of one user (id, user_id, timestamps and the soft delete come from
+    SoftDeletedRecord; revert_change undoes a delete)."""
 
     __tablename__ = "entries"
 
-    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
-    user_id: Mapped[uuid.UUID] = mapped_column(Uuid, nullable=False)
     title: Mapped[str] = mapped_column(String(200), nullable=False)
     body: Mapped[str] = mapped_column(Text, nullable=False, server_default="")
     tags: Mapped[list[str]] = mapped_column(
         ARRAY(String(32)), nullable=False, server_default=text("'{}'::varchar[]")
     )
-    created_at: Mapped[datetime] = mapped_column(
-        DateTime(timezone=True), nullable=False, server_default=func.now()
-    )
-    updated_at: Mapped[datetime] = mapped_column(
-        DateTime(timezone=True), nullable=False, server_default=func.now()
-    )
-    deleted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
 
     __table_args__ = (
         CheckConstraint("char_length(body) <= 20000", name="body_length"),
@@ -70,34 +48,13 @@ class Entry(Base):
     )
 
 
-class EntryEventRow(Base):
-    """One row of a user's event log (also the audit trail and the source of undo)."""
+class EntryEventRow(EventLogRow, Base):
+    """One row of a user's entry event log."""
 
     __tablename__ = "entry_events"
 
-    user_id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
-    version: Mapped[int] = mapped_column(BigInteger, primary_key=True)
-    type: Mapped[str] = mapped_column(String(48), nullable=False)
-    record_id: Mapped[uuid.UUID] = mapped_column(Uuid, nullable=False)
-    actor: Mapped[str] = mapped_column(String(16), nullable=False)
-    before: Mapped[dict[str, Any] | None] = mapped_column(JSONB, nullable=True)
-    after: Mapped[dict[str, Any] | None] = mapped_column(JSONB, nullable=True)
-    trace_id: Mapped[str | None] = mapped_column(String(32), nullable=True)
-    occurred_at: Mapped[datetime] = mapped_column(
-        DateTime(timezone=True), nullable=False, server_default=func.now()
-    )
 
-    __table_args__ = (
-        Index("ix_entry_events_occurred_at", "occurred_at"),
-        # revert_change asks for the latest event of one record.
-        Index("ix_entry_events_user_record", "user_id", "record_id", "version"),
-    )
-
-
-class UserVersion(Base):
-    """The last event version handed out for a user; its row lock orders that user's writers."""
+class UserVersion(UserVersionRow, Base):
+    """The last entry event version handed out for a user."""
 
     __tablename__ = "entry_user_versions"
-
-    user_id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
-    version: Mapped[int] = mapped_column(BigInteger, nullable=False)

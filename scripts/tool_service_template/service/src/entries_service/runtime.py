@@ -1,79 +1,27 @@
-"""The connections and services one process holds for its lifetime."""
+"""The connections and the entry service one process holds for its lifetime."""
 
-import asyncio
-import logging
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager, suppress
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from contextlib import AbstractAsyncContextManager
 
 from redis.asyncio import Redis
-from servicekit.database import Database
-from sqlalchemy.exc import SQLAlchemyError
+from servicekit.tool_runtime import ToolRuntime, open_tool_runtime
 
 from entries_service.config import Settings
-from entries_service.entries import EntryService
-from entries_service.entry_events import EventPublisher, prune_events
+from entries_service.entries import EVENT_LOG, EntryService
+from entries_service.observability import OBSERVABILITY
 
-logger = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True, slots=True)
-class Runtime:
-    """What the MCP tools and the REST routes share."""
-
-    settings: Settings
-    database: Database
-    redis: Redis
-    entries: EntryService
+Runtime = ToolRuntime[Settings, EntryService]
+"""What the MCP tools and the REST routes share; ``domain`` is the EntryService."""
 
 
-def connect_redis(url: str) -> Redis:
-    """A Redis client that gives up quickly, so an outage never stalls a write for long."""
-    return Redis.from_url(url, socket_connect_timeout=0.5, socket_timeout=1.0)
-
-
-async def prune_expired_events(runtime: Runtime) -> int:
-    """Delete events older than the retention period; return how many."""
-    cutoff = datetime.now(UTC) - timedelta(days=runtime.settings.event_retention_days)
-    async with runtime.database.session() as session:
-        return await prune_events(session, cutoff)
-
-
-async def _prune_periodically(runtime: Runtime) -> None:
-    while True:
-        try:
-            removed = await prune_expired_events(runtime)
-            if removed:
-                logger.info("pruned events", extra={"removed": removed})
-        except (SQLAlchemyError, OSError):
-            logger.exception("pruning events failed")
-        await asyncio.sleep(runtime.settings.event_prune_interval_seconds)
-
-
-@asynccontextmanager
-async def open_runtime(
+def open_runtime(
     settings: Settings, *, redis: Redis | None = None, prune: bool = True
-) -> AsyncIterator[Runtime]:
+) -> AbstractAsyncContextManager[Runtime]:
     """Open the database (and Redis, unless given) and start pruning; close them on exit."""
-    database = Database.for_service(settings)
-    await database.check_connection_budget()
-    redis = redis if redis is not None else connect_redis(settings.redis_url)
-    publisher = EventPublisher(redis)
-    runtime = Runtime(
-        settings=settings,
-        database=database,
+    return open_tool_runtime(
+        settings,
+        log=EVENT_LOG,
+        domain=EntryService,
+        published=OBSERVABILITY.events_published,
         redis=redis,
-        entries=EntryService(database, publisher),
+        prune=prune,
     )
-    pruner = asyncio.create_task(_prune_periodically(runtime)) if prune else None
-    try:
-        yield runtime
-    finally:
-        if pruner is not None:
-            pruner.cancel()
-            with suppress(asyncio.CancelledError):
-                await pruner
-        await publisher.close()
-        await redis.aclose()
-        await database.dispose()

@@ -6,24 +6,17 @@ the model can fix comes back as a ToolError whose text says what to do. A tool t
 something answers with ``_meta.event_version``, the version revert_change takes to undo it.
 """
 
-from collections.abc import Awaitable, Callable
-from typing import Annotated, Any, TypeVar
-from uuid import UUID
+from typing import Annotated, Any
 
 from mcp.server.mcpserver import Context
-from mcp.server.mcpserver.exceptions import ToolError
-from mcp.shared.exceptions import MCPError
-from mcp.types import CallToolResult, TextContent, ToolAnnotations
+from mcp.types import CallToolResult
 from pydantic import Field
-from servicekit.identity import verified_user
+from servicekit.tool_calls import ToolCall, ToolRegistry, change_result, hints
 
-from entries_service.entries import EntryChanges, EntrySearch, Mutation
-from entries_service.errors import DomainError
+from entries_service.entries import EntryChanges, EntrySearch
 from entries_service.observability import tool_span
 from entries_service.runtime import Runtime
 from entries_service.schemas import EntryPage, EntryPublic
-
-UNAUTHENTICATED = -32001
 
 EntryId = Annotated[
     str, Field(description="The entry's id (a UUID) as returned by search_entries.")
@@ -38,76 +31,17 @@ ChangeResult = Annotated[CallToolResult, EntryPublic]
 """The changed entry as structured content, and ``_meta.event_version``."""
 
 ToolContext = Context[Runtime, Any]
-Tool = Callable[..., Any]
-ToolT = TypeVar("ToolT", bound=Tool)
-T = TypeVar("T")
 
-TOOLS: list[tuple[Tool, ToolAnnotations]] = []
+TOOLS = ToolRegistry()
 """Every tool with its annotations, in the order tools/list shows them."""
+tool = TOOLS.tool
 
 
-def tool(annotations: ToolAnnotations) -> Callable[[ToolT], ToolT]:
-    """Add the decorated function to ``TOOLS``."""
-
-    def register(function: ToolT) -> ToolT:
-        TOOLS.append((function, annotations))
-        return function
-
-    return register
+def _call(name: str, ctx: ToolContext) -> ToolCall[Runtime]:
+    return ToolCall(name, ctx, tool_span)
 
 
-def _hints(title: str, *, read_only: bool, destructive: bool, idempotent: bool) -> ToolAnnotations:
-    return ToolAnnotations(
-        title=title,
-        readOnlyHint=read_only,
-        destructiveHint=destructive,
-        idempotentHint=idempotent,
-        openWorldHint=False,
-    )
-
-
-def _caller(ctx: ToolContext) -> UUID:
-    """The verified user of this call: from the HTTP request the identity middleware checked,
-    or, in-process, from the verified-user context variable."""
-    request = ctx.request_context.request
-    scope = getattr(request, "scope", None)
-    user: object = (
-        scope.get("state", {}).get("user_id") if isinstance(scope, dict) else verified_user.get()
-    )
-    if not isinstance(user, UUID):
-        raise MCPError(code=UNAUTHENTICATED, message="Valid identity headers are required.")
-    return user
-
-
-class _ToolCall:
-    """Runs one tool: verified user, span and metrics, domain errors as tool errors."""
-
-    def __init__(self, name: str, ctx: ToolContext) -> None:
-        self.name = name
-        self.ctx = ctx
-        self.user_id = _caller(ctx)
-        self.runtime: Runtime = ctx.request_context.lifespan_context
-
-    async def __call__(self, operation: Callable[[], Awaitable[T]]) -> T:
-        try:
-            with tool_span(self.name, "mcp", self.ctx.headers):
-                return await operation()
-        except DomainError as exc:
-            raise ToolError(str(exc)) from None
-
-
-def change_result(mutation: Mutation) -> CallToolResult:
-    """The tool result of a change: the record, and the event version when one was logged."""
-    structured = mutation.record.model_dump(mode="json")
-    meta = None if mutation.event_version is None else {"event_version": mutation.event_version}
-    return CallToolResult(
-        content=[TextContent(type="text", text=mutation.record.model_dump_json())],
-        structured_content=structured,
-        meta=meta,
-    )
-
-
-@tool(_hints("Create an entry", read_only=False, destructive=False, idempotent=False))
+@tool(hints("Create an entry", read_only=False, destructive=False, idempotent=False))
 async def create_entry(
     ctx: ToolContext,
     title: Annotated[str, Field(description="Short title, 1 to 200 characters.")],
@@ -115,16 +49,16 @@ async def create_entry(
     tags: Tags | None = None,
 ) -> ChangeResult:
     """Create an entry for the user and return it."""
-    call = _ToolCall("create_entry", ctx)
+    call = _call("create_entry", ctx)
     mutation = await call(
-        lambda: call.runtime.entries.create(
+        lambda: call.runtime.domain.create(
             call.user_id, "chat", title=title, body=body, tags=tags or []
         )
     )
     return change_result(mutation)
 
 
-@tool(_hints("Search entries", read_only=True, destructive=False, idempotent=True))
+@tool(hints("Search entries", read_only=True, destructive=False, idempotent=True))
 async def search_entries(
     ctx: ToolContext,
     query: Annotated[
@@ -138,19 +72,19 @@ async def search_entries(
 
     Call it to find an entry's id before get/update/delete.
     """
-    call = _ToolCall("search_entries", ctx)
+    call = _call("search_entries", ctx)
     search = EntrySearch(query=query, tag=tag, limit=limit)
-    return await call(lambda: call.runtime.entries.search(call.user_id, search))
+    return await call(lambda: call.runtime.domain.search(call.user_id, search))
 
 
-@tool(_hints("Get an entry", read_only=True, destructive=False, idempotent=True))
+@tool(hints("Get an entry", read_only=True, destructive=False, idempotent=True))
 async def get_entry(ctx: ToolContext, entry_id: EntryId) -> EntryPublic:
     """Return one entry by id."""
-    call = _ToolCall("get_entry", ctx)
-    return await call(lambda: call.runtime.entries.get(call.user_id, entry_id))
+    call = _call("get_entry", ctx)
+    return await call(lambda: call.runtime.domain.get(call.user_id, entry_id))
 
 
-@tool(_hints("Update an entry", read_only=False, destructive=False, idempotent=True))
+@tool(hints("Update an entry", read_only=False, destructive=False, idempotent=True))
 async def update_entry(
     ctx: ToolContext,
     entry_id: EntryId,
@@ -161,26 +95,26 @@ async def update_entry(
     ] = None,
 ) -> ChangeResult:
     """Change any subset of an entry's fields; omitted fields stay as they are."""
-    call = _ToolCall("update_entry", ctx)
+    call = _call("update_entry", ctx)
     changes = EntryChanges(title=title, body=body, tags=tags)
     mutation = await call(
-        lambda: call.runtime.entries.update(call.user_id, "chat", entry_id, changes)
+        lambda: call.runtime.domain.update(call.user_id, "chat", entry_id, changes)
     )
     return change_result(mutation)
 
 
-@tool(_hints("Delete an entry", read_only=False, destructive=True, idempotent=False))
+@tool(hints("Delete an entry", read_only=False, destructive=True, idempotent=False))
 async def delete_entry(ctx: ToolContext, entry_id: EntryId) -> ChangeResult:
     """Delete an entry. revert_change with the answer's event_version brings it back.
 
     Only call this when the user clearly asked to delete this entry.
     """
-    call = _ToolCall("delete_entry", ctx)
-    mutation = await call(lambda: call.runtime.entries.delete(call.user_id, "chat", entry_id))
+    call = _call("delete_entry", ctx)
+    mutation = await call(lambda: call.runtime.domain.delete(call.user_id, "chat", entry_id))
     return change_result(mutation)
 
 
-@tool(_hints("Undo a change", read_only=False, destructive=False, idempotent=False))
+@tool(hints("Undo a change", read_only=False, destructive=False, idempotent=False))
 async def revert_change(
     ctx: ToolContext,
     version: Annotated[int, Field(description="The event_version a change answered with.", ge=1)],
@@ -189,6 +123,6 @@ async def revert_change(
 
     A deleted entry comes back. Refused when the entry changed after that change.
     """
-    call = _ToolCall("revert_change", ctx)
-    mutation = await call(lambda: call.runtime.entries.revert(call.user_id, "chat", version))
+    call = _call("revert_change", ctx)
+    mutation = await call(lambda: call.runtime.domain.revert(call.user_id, "chat", version))
     return change_result(mutation)

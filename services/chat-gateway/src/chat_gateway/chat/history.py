@@ -1,4 +1,9 @@
-"""The conversation history given to the model, with task widgets as compact text."""
+"""The conversation history given to the model, with widgets as compact text.
+
+Task widgets read ``[task shown]`` / ``[task list shown]``; any other service's widgets read
+``[record shown]`` / ``[record list shown]`` and name their kind of record (``"kind": "note"``),
+confirmations included.
+"""
 
 import json
 from collections import OrderedDict
@@ -23,6 +28,7 @@ from chat_gateway.chat.widgets import (
     OUTCOME,
     TASK_CARD,
     TASK_LIST,
+    record_kind,
     shown_task,
     shown_tasks,
     widget_kind,
@@ -49,6 +55,13 @@ def widget_history_text(widget: dict[str, Any]) -> str | None:
             for t in shown_tasks(widget)
         ]
         return f"{TASK_LIST_MARKER}\n{json.dumps(rows, ensure_ascii=False)}"
+    records_of = record_kind(widget)
+    if kind == CONFIRMATION and records_of is not None:
+        held = shown_task(widget)
+        if held is None:
+            return None
+        question = {"kind": records_of, "id": held.id, "title": held.title}
+        return f"{RECORD_MARKER}\n{json.dumps(question, ensure_ascii=False)}"
     if kind in (TASK_CARD, CONFIRMATION):
         task = shown_task(widget)
         if task is None:
@@ -56,13 +69,14 @@ def widget_history_text(widget: dict[str, Any]) -> str | None:
         shown = {"id": task.id, "title": task.title, "completed": task.completed}
         return f"{TASK_MARKER}\n{json.dumps(shown, ensure_ascii=False)}"
     if kind == RECORD_LIST:
-        listed = shown_records(widget)
+        listed = {"kind": records_of or "records", "records": shown_records(widget)}
         return f"{RECORD_LIST_MARKER}\n{json.dumps(listed, ensure_ascii=False)}"
     if kind == RECORD_CARD:
         records = shown_records(widget)
         if not records:
             return None
-        return f"{RECORD_MARKER}\n{json.dumps(records[0], ensure_ascii=False)}"
+        card = {"kind": records_of or "record", **records[0]}
+        return f"{RECORD_MARKER}\n{json.dumps(card, ensure_ascii=False)}"
     if kind == OUTCOME:
         for child in widget.get("children") or []:
             if isinstance(child, dict) and child.get("type") == "Text":

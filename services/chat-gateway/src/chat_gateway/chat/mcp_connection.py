@@ -162,7 +162,7 @@ class TaskToolsClient:
                 logger.warning(
                     "tool service unreachable", extra={"service": self.service, "error": repr(exc)}
                 )
-                raise TaskServiceUnavailableError() from exc
+                raise TaskServiceUnavailableError(service=self.service) from exc
             text = "\n".join(
                 block.text for block in result.content if isinstance(block, mcp_types.TextContent)
             )
@@ -242,7 +242,7 @@ class TaskToolsClient:
             logger.warning(
                 "tool service unreachable", extra={"service": self.service, "error": repr(exc)}
             )
-            raise TaskServiceUnavailableError() from exc
+            raise TaskServiceUnavailableError(service=self.service) from exc
         finally:
             _calling_user.reset(token)
         if version not in MODERN_PROTOCOL_VERSIONS:
@@ -254,5 +254,5 @@ class TaskToolsClient:
                     "supported": list(MODERN_PROTOCOL_VERSIONS),
                 },
             )
-            raise TaskServiceUnavailableError()
+            raise TaskServiceUnavailableError(service=self.service)
         return _Listing(tools=tools, version=version, fetched_at=time.monotonic())

@@ -7,7 +7,7 @@ its other short fields become details and its true flags badges. Tools whose res
 than this register an override (the task widgets are overrides).
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, Literal
@@ -16,7 +16,7 @@ from uuid import UUID
 import mcp_types
 from chatkit.widgets import DynamicWidgetRoot
 
-from chat_gateway.chat.widgets import root_widget, undo_button
+from chat_gateway.chat.widgets import RECORD_KIND, list_row, root_widget, undo_button
 
 RECORD_CARD = "record_card"
 RECORD_LIST = "record_list"
@@ -27,6 +27,7 @@ WidgetOverride = Callable[
 """(tool, structured result, undo id, user's date) -> (widget, copy text), or None."""
 
 _TITLE_FIELDS = ("title", "name", "subject", "label")
+_LABEL_CHARS = 40
 _DETAIL_CHARS = 140
 _MAX_DETAILS = 3
 _MAX_ROWS = 50
@@ -83,6 +84,29 @@ def list_items_schema(tool: mcp_types.Tool, field: str) -> dict[str, Any]:
     return items if isinstance(items, dict) else {}
 
 
+def humane_label(name: str) -> str:
+    """A readable form of a field name: ``due_date`` -> "Due date"."""
+    words = name.replace("_", " ").strip()
+    return words[:1].upper() + words[1:]
+
+
+def field_labels(schema: Mapping[str, Any], root: Mapping[str, Any]) -> dict[str, str]:
+    """Each property's label: its schema ``title``, else a short ``description``, else the
+    readable form of its name."""
+    labels: dict[str, str] = {}
+    for name, raw in (schema.get("properties") or {}).items():
+        prop = resolved(raw, dict(root))
+        prop = prop if isinstance(prop, dict) else {}
+        title, description = prop.get("title"), prop.get("description")
+        if isinstance(title, str) and title.strip():
+            labels[name] = title.strip()
+        elif isinstance(description, str) and 0 < len(description.strip()) <= _LABEL_CHARS:
+            labels[name] = description.strip().rstrip(".")
+        else:
+            labels[name] = humane_label(name)
+    return labels
+
+
 def output_shape(tool: mcp_types.Tool) -> OutputShape | None:
     """The shape of ``tool``'s structured result, from its output schema (None: no widget)."""
     schema = tool.output_schema
@@ -114,6 +138,11 @@ def is_lookup(tool: mcp_types.Tool) -> bool:
 def _words(tool: str) -> tuple[str, str]:
     verb, _, rest = tool.partition("_")
     return verb, rest.replace("_", " ")
+
+
+def record_noun(tool: str) -> str:
+    """What a tool's record is called: ``create_note`` -> "note"."""
+    return _words(tool)[1] or "record"
 
 
 def headline(tool: str) -> str:
@@ -159,7 +188,7 @@ def _detail(value: Any) -> str | None:
     return None
 
 
-def _details(record: dict[str, Any], title: str) -> list[dict[str, Any]]:
+def _details(record: dict[str, Any], title: str, labels: Mapping[str, str]) -> list[dict[str, Any]]:
     lines: list[dict[str, Any]] = []
     for name, value in record.items():
         if name == "id" or name.endswith("_at") or name.endswith("_id"):
@@ -167,7 +196,7 @@ def _details(record: dict[str, Any], title: str) -> list[dict[str, Any]]:
         text = _detail(value)
         if text is None or text == title:
             continue
-        label = name.replace("_", " ")
+        label = labels.get(name) or humane_label(name)
         lines.append({"type": "Caption", "key": name, "value": f"{label}: {text}"})
         if len(lines) == _MAX_DETAILS:
             break
@@ -179,7 +208,7 @@ def _badges(record: dict[str, Any]) -> list[dict[str, Any]]:
         {
             "type": "Badge",
             "key": f"flag-{name}",
-            "label": name.replace("_", " ").capitalize(),
+            "label": humane_label(name),
             "color": "secondary",
             "variant": "soft",
         }
@@ -202,51 +231,51 @@ def _title_row(record: dict[str, Any], title: str) -> dict[str, Any]:
 
 
 def record_card_widget(
-    record: dict[str, Any], *, headline_text: str, undo_id: UUID | None
+    record: dict[str, Any],
+    *,
+    headline_text: str,
+    undo_id: UUID | None,
+    kind: str,
+    labels: Mapping[str, str],
 ) -> DynamicWidgetRoot:
-    """One record with a headline saying what happened, and Undo while it is possible."""
+    """One record with a headline saying what happened, and Undo while it is possible;
+    ``kind`` names the record (``note``), ``labels`` its fields."""
     title = record_title(record)
     return root_widget(
         {
             "type": "Card",
             "key": RECORD_CARD,
             "id": str(record.get("id", "")) or None,
+            RECORD_KIND: kind,
             "size": "sm",
             "children": [
                 {"type": "Caption", "key": "headline", "value": headline_text},
                 _title_row(record, title),
-                *_details(record, title),
+                *_details(record, title, labels),
                 {"type": "Row", "children": [undo_button(undo_id)]} if undo_id else None,
             ],
         }
     )
 
 
-def record_list_widget(records: list[dict[str, Any]], *, noun: str) -> DynamicWidgetRoot:
-    """Records as a numbered list; ``noun`` names them in the empty and overflow rows."""
+def record_list_widget(
+    records: list[dict[str, Any]], *, noun: str, labels: Mapping[str, str]
+) -> DynamicWidgetRoot:
+    """Records as a numbered list; ``noun`` names them (the empty and overflow rows, the
+    history), ``labels`` their fields."""
     rows: list[dict[str, Any]] = []
     for n, record in enumerate(records[:_MAX_ROWS], start=1):
         title = record_title(record)
         rows.append(
-            {
-                "type": "ListViewItem",
-                "key": str(record.get("id", n)),
-                "gap": 3,
-                "align": "center",
-                "children": [
-                    {"type": "Text", "key": "n", "value": f"{n}.", "color": "secondary"},
-                    {
-                        "type": "Col",
-                        "flex": 1,
-                        "gap": 0,
-                        "children": [
-                            {"type": "Text", "key": "title", "value": title},
-                            *_details(record, title)[:1],
-                        ],
-                    },
-                    *_badges(record),
+            list_row(
+                str(record.get("id", n)),
+                n,
+                [
+                    {"type": "Text", "key": "title", "value": title},
+                    *_details(record, title, labels)[:1],
                 ],
-            }
+                list(_badges(record)),
+            )
         )
     if not rows:
         rows.append(
@@ -264,7 +293,9 @@ def record_list_widget(records: list[dict[str, Any]], *, noun: str) -> DynamicWi
                 "children": [{"type": "Caption", "value": f"More {noun} not shown."}],
             }
         )
-    return root_widget({"type": "ListView", "key": RECORD_LIST, "children": rows})
+    return root_widget(
+        {"type": "ListView", "key": RECORD_LIST, RECORD_KIND: noun, "children": rows}
+    )
 
 
 def schema_widget(
@@ -274,12 +305,20 @@ def schema_widget(
     shape = output_shape(tool)
     if shape is None:
         return None
+    root = tool.output_schema or {}
     if shape.kind == "list" and shape.field is not None:
         records = [r for r in result.get(shape.field) or [] if isinstance(r, dict)]
         noun = shape.field.replace("_", " ")
+        labels = field_labels(list_items_schema(tool, shape.field), root)
         text = "\n".join(f"{n}. {record_title(r)}" for n, r in enumerate(records, start=1))
-        return record_list_widget(records, noun=noun), text or f"No {noun}."
-    card = record_card_widget(result, headline_text=headline(tool.name), undo_id=undo_id)
+        return record_list_widget(records, noun=noun, labels=labels), text or f"No {noun}."
+    card = record_card_widget(
+        result,
+        headline_text=headline(tool.name),
+        undo_id=undo_id,
+        kind=record_noun(tool.name),
+        labels=field_labels(root, root),
+    )
     return card, record_title(result)
 
 

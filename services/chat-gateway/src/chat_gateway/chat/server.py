@@ -70,10 +70,12 @@ from chat_gateway.errors import TaskServiceUnavailableError
 
 logger = logging.getLogger(__name__)
 
-TASKS_UNAVAILABLE = (
-    "I can't reach the task service right now, so I couldn't finish that. "
+UNAVAILABLE = (
+    "I can't reach the {service} service right now, so I couldn't finish that. "
     "Please try again in a moment."
 )
+TASKS_UNAVAILABLE = UNAVAILABLE.format(service="task")
+TASKS_CLIENT = "mcp-tasks"
 TURN_FAILED = "Something went wrong while I was answering. Please try again."
 TITLE_CHARS = 60
 # Thread metadata: the title taken from the first message, while it is still the title.
@@ -112,7 +114,18 @@ def title_from(message: UserMessageItem) -> str:
     return cut.rstrip(" ,.;:") + "…"
 
 
-def _caused_by(exc: BaseException, kind: type[BaseException]) -> bool:
+def unavailable_text(error: TaskServiceUnavailableError) -> str:
+    """What the user reads when a tool service cannot be reached: it names that service."""
+    if error.service is None or error.service == TASKS_CLIENT:
+        return TASKS_UNAVAILABLE
+    return UNAVAILABLE.format(service=error.service)
+
+
+_ErrorT = TypeVar("_ErrorT", bound=BaseException)
+
+
+def _cause(exc: BaseException, kind: type[_ErrorT]) -> _ErrorT | None:
+    """The first ``kind`` among ``exc``, its causes, contexts and grouped exceptions."""
     seen: set[int] = set()
     pending: list[BaseException | None] = [exc]
     while pending:
@@ -121,11 +134,11 @@ def _caused_by(exc: BaseException, kind: type[BaseException]) -> bool:
             continue
         seen.add(id(current))
         if isinstance(current, kind):
-            return True
+            return current
         if isinstance(current, BaseExceptionGroup):
             pending.extend(current.exceptions)
         pending.extend((current.__cause__, current.__context__))
-    return False
+    return None
 
 
 async def remap_fake_ids(
@@ -317,10 +330,13 @@ class ChatServer(ChatKitServer[RequestContext]):
             for item_id in unfinished:
                 yield ThreadItemRemovedEvent(item_id=item_id)
             failure = model_failure(exc)
-            if _caused_by(exc, TaskServiceUnavailableError):
+            if (unreachable := _cause(exc, TaskServiceUnavailableError)) is not None:
                 outcome = "tasks_unavailable"
-                logger.warning("chat turn without the task service", extra={"error": repr(exc)})
-                text = TASKS_UNAVAILABLE
+                logger.warning(
+                    "chat turn without a tool service",
+                    extra={"service": unreachable.service, "error": repr(exc)},
+                )
+                text = unavailable_text(unreachable)
             elif failure is not None:
                 outcome = failure.kind
                 logger.warning(
@@ -434,9 +450,9 @@ class ChatServer(ChatKitServer[RequestContext]):
         except InvalidActionError as exc:
             outcome = "invalid"
             yield ErrorEvent(code="custom", message=str(exc), allow_retry=False)
-        except TaskServiceUnavailableError:
+        except TaskServiceUnavailableError as unreachable:
             outcome = "tasks_unavailable"
-            yield ErrorEvent(code="custom", message=TASKS_UNAVAILABLE, allow_retry=True)
+            yield ErrorEvent(code="custom", message=unavailable_text(unreachable), allow_retry=True)
         finally:
             WIDGET_ACTIONS.labels(action_label(action.type), outcome).inc()
 

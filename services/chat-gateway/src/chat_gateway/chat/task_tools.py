@@ -401,7 +401,9 @@ class TaskOperations:
             context.user_id, thread_id, tool, arguments
         )
         shown_id = str(record["id"]) if record and "id" in record else None
-        widget = question_widget(confirmation_id, question, record_id=shown_id)
+        widget = question_widget(
+            confirmation_id, question, record_id=shown_id, kind=thing.replace("_", " ") or None
+        )
         output = {"status": "confirmation_required", "action": tool, "record": record}
         return output, widget
 

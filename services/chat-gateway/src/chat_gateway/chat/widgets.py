@@ -16,6 +16,8 @@ from chatkit.widgets import DynamicWidgetRoot
 TASK_LIST = "task_list"
 TASK_CARD = "task_card"
 CONFIRMATION = "confirmation"
+RECORD_KIND = "recordKind"
+"""Root widget field naming the kind of record a service's widget shows (absent on tasks)."""
 OUTCOME = "outcome"
 
 ACTION_COMPLETE = "task.complete"
@@ -143,36 +145,49 @@ def _drop_none(value: Any) -> Any:
     return value
 
 
-def _row(n: int, task: Task, today: date) -> dict[str, Any]:
+def list_row(
+    key: str,
+    n: int,
+    lines: list[dict[str, Any] | None],
+    trailing: list[dict[str, Any] | None],
+) -> dict[str, Any]:
+    """One numbered row of a list widget (tasks or any service's records): its number, its
+    text ``lines`` (title first) and the ``trailing`` badges and buttons."""
     return {
         "type": "ListViewItem",
-        "key": str(task["id"]),
+        "key": key,
         "gap": 3,
         "align": "center",
         "children": [
             {"type": "Text", "key": "n", "value": f"{n}.", "color": "secondary"},
-            {
-                "type": "Col",
-                "flex": 1,
-                "gap": 0,
-                "children": [_title_text(task), _details_caption(task, today)],
-            },
-            _status_badge(task),
-            _toggle_button(task) if not task.get("deleted_at") else None,
-            {
-                "type": "Button",
-                "key": "delete",
-                "label": "Delete",
-                "size": "sm",
-                "variant": "ghost",
-                "color": "danger",
-                "iconStart": "delete",
-                "onClickAction": _action(ACTION_DELETE, {"task_id": str(task["id"])}),
-            }
-            if not task.get("deleted_at")
-            else None,
+            {"type": "Col", "flex": 1, "gap": 0, "children": lines},
+            *trailing,
         ],
     }
+
+
+def _row(n: int, task: Task, today: date) -> dict[str, Any]:
+    live = not task.get("deleted_at")
+    delete = {
+        "type": "Button",
+        "key": "delete",
+        "label": "Delete",
+        "size": "sm",
+        "variant": "ghost",
+        "color": "danger",
+        "iconStart": "delete",
+        "onClickAction": _action(ACTION_DELETE, {"task_id": str(task["id"])}),
+    }
+    return list_row(
+        str(task["id"]),
+        n,
+        [_title_text(task), _details_caption(task, today)],
+        [
+            _status_badge(task),
+            _toggle_button(task) if live else None,
+            delete if live else None,
+        ],
+    )
 
 
 def task_list_widget(
@@ -265,15 +280,19 @@ def confirmation_widget(
 
 
 def question_widget(
-    confirmation_id: UUID, question: str, *, record_id: str | None
+    confirmation_id: UUID, question: str, *, record_id: str | None, kind: str | None = None
 ) -> DynamicWidgetRoot:
-    """A held-back change: its question, Confirm and Cancel (for any tool service)."""
+    """A held-back change: its question, Confirm and Cancel (for any tool service).
+
+    ``kind`` names the record of another service (a note): the history labels it by it.
+    """
     payload = {"confirmation_id": str(confirmation_id)}
     return root_widget(
         {
             "type": "Card",
             "key": CONFIRMATION,
             "id": record_id,
+            RECORD_KIND: kind,
             "size": "sm",
             "children": [
                 {"type": "Text", "id": "title", "value": question, "weight": "semibold"},
@@ -321,6 +340,12 @@ def outcome_widget(text: str, *, undo_id: UUID | None = None) -> DynamicWidgetRo
             ],
         }
     )
+
+
+def record_kind(widget: dict[str, Any]) -> str | None:
+    """The kind of record (``note``, ``notes``) a stored widget of another service shows."""
+    kind = widget.get(RECORD_KIND)
+    return kind if isinstance(kind, str) else None
 
 
 def widget_kind(widget: dict[str, Any]) -> str | None:

@@ -5,27 +5,18 @@ from uuid import UUID
 
 from fastapi import APIRouter, Query, Response, status
 from pydantic import BaseModel, Field
+from servicekit.tool_routes import UserId, record_answer
 
-from notes_service.deps import Notes, UserId
-from notes_service.notes import SEARCH_LIMIT_MAX, Mutation, NoteChanges, NoteSearch
+from notes_service.deps import Notes
+from notes_service.notes import SEARCH_LIMIT_MAX, NoteChanges, NoteSearch
 from notes_service.observability import tool_span
 from notes_service.schemas import NoteCreate, NotePage, NotePublic, NoteUpdate
 
 router = APIRouter(prefix="/notes", tags=["notes"])
 
-EVENT_VERSION_HEADER = "X-Event-Version"
-"""Carries the version of the event a change logged (what revert takes), like the tools' _meta."""
-
 NOT_FOUND: dict[int | str, dict[str, Any]] = {
     404: {"description": "No such note for this user (unknown, another user's, or deleted)."}
 }
-
-
-def record_answer(mutation: Mutation, response: Response) -> NotePublic:
-    """The changed record, with the event version in a header when an event was logged."""
-    if mutation.event_version is not None:
-        response.headers[EVENT_VERSION_HEADER] = str(mutation.event_version)
-    return mutation.record
 
 
 class NoteSearchQuery(BaseModel):

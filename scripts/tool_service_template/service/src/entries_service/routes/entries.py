@@ -5,27 +5,18 @@ from uuid import UUID
 
 from fastapi import APIRouter, Query, Response, status
 from pydantic import BaseModel, Field
+from servicekit.tool_routes import UserId, record_answer
 
-from entries_service.deps import Entries, UserId
-from entries_service.entries import SEARCH_LIMIT_MAX, EntryChanges, EntrySearch, Mutation
+from entries_service.deps import Entries
+from entries_service.entries import SEARCH_LIMIT_MAX, EntryChanges, EntrySearch
 from entries_service.observability import tool_span
 from entries_service.schemas import EntryCreate, EntryPage, EntryPublic, EntryUpdate
 
 router = APIRouter(prefix="/entries", tags=["entries"])
 
-EVENT_VERSION_HEADER = "X-Event-Version"
-"""Carries the version of the event a change logged (what revert takes), like the tools' _meta."""
-
 NOT_FOUND: dict[int | str, dict[str, Any]] = {
     404: {"description": "No such entry for this user (unknown, another user's, or deleted)."}
 }
-
-
-def record_answer(mutation: Mutation, response: Response) -> EntryPublic:
-    """The changed record, with the event version in a header when an event was logged."""
-    if mutation.event_version is not None:
-        response.headers[EVENT_VERSION_HEADER] = str(mutation.event_version)
-    return mutation.record
 
 
 class EntrySearchQuery(BaseModel):

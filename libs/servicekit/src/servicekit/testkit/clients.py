@@ -1,31 +1,25 @@
-"""Helpers shared by the tests (fixtures live in conftest.py)."""
+"""In-process clients of a tool service under test, and reading tool results."""
 
 import socket
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
 from uuid import UUID
 
 import httpx2
-from entries_service.config import SERVICE, Settings
-from entries_service.runtime import Runtime
 from fastapi import FastAPI
 from mcp import Client
 from mcp.client.streamable_http import streamable_http_client
 from mcp.server.mcpserver import MCPServer
 from mcp.types import CallToolResult, TextContent
-from pydantic import SecretStr
+
 from servicekit.identity import IdentitySigner, signing_hook, verified_user
-from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncEngine
 
 TEST_KEY_ID = "test"
 TEST_SECRET = "tool-service-test-secret-0123456789abcdef"
 REDIS_URL = "redis://127.0.0.1:6379/2"
-BASE_URL = f"http://{SERVICE}:8099"
-API = "/api/v1/entries"
 
 
 @dataclass
@@ -35,17 +29,19 @@ class Acting:
     user: UUID = field(default_factory=uuid.uuid4)
 
 
-def signed_client(app: FastAPI, signer: IdentitySigner, acting: Acting) -> httpx2.AsyncClient:
+def signed_client(
+    app: FastAPI, signer: IdentitySigner, acting: Acting, *, base_url: str
+) -> httpx2.AsyncClient:
     """An in-process HTTP client that signs every request for ``acting.user``."""
     return httpx2.AsyncClient(
         transport=httpx2.ASGITransport(app=app),
-        base_url=BASE_URL,
+        base_url=base_url,
         event_hooks={"request": [signing_hook(signer, lambda: acting.user)]},
     )
 
 
 @asynccontextmanager
-async def memory_client(server: MCPServer[Runtime], user: UUID) -> AsyncIterator[Client]:
+async def memory_client(server: MCPServer[Any], user: UUID) -> AsyncIterator[Client]:
     """The in-memory MCP client, calling as ``user`` (the verified-user context variable)."""
     token = verified_user.set(user)
     try:
@@ -58,25 +54,9 @@ async def memory_client(server: MCPServer[Runtime], user: UUID) -> AsyncIterator
 @asynccontextmanager
 async def http_mcp_client(http: httpx2.AsyncClient) -> AsyncIterator[Client]:
     """The official MCP client over streamable HTTP, through a (signing) httpx2 client."""
-    async with Client(streamable_http_client(f"{BASE_URL}/mcp", http_client=http)) as client:
+    url = f"{http.base_url}".rstrip("/") + "/mcp"
+    async with Client(streamable_http_client(url, http_client=http)) as client:
         yield client
-
-
-async def user_rows(engine: AsyncEngine, user: UUID) -> tuple[list[Any], list[Any]]:
-    """Every entry row and event row of ``user``."""
-    async with engine.connect() as connection:
-        records = (
-            await connection.execute(
-                text("SELECT * FROM entries WHERE user_id = :u ORDER BY id"), {"u": user}
-            )
-        ).all()
-        events = (
-            await connection.execute(
-                text("SELECT * FROM entry_events WHERE user_id = :u ORDER BY version"),
-                {"u": user},
-            )
-        ).all()
-    return list(records), list(events)
 
 
 def ok(result: CallToolResult) -> dict[str, Any]:
@@ -101,24 +81,6 @@ def error_text(result: CallToolResult) -> str:
     content = result.content[0]
     assert isinstance(content, TextContent)
     return content.text
-
-
-MemoryMCP = Callable[[UUID], AbstractAsyncContextManager[Client]]
-SignedClient = Callable[[Acting], httpx2.AsyncClient]
-UserRows = Callable[[UUID], Awaitable[tuple[list[Any], list[Any]]]]
-
-
-def make_settings(database_url: str, **overrides: object) -> Settings:
-    """Test settings: the test database, Redis db 2 and a non-placeholder identity key."""
-    values: dict[str, object] = {
-        "environment": "test",
-        "database_url": database_url,
-        "redis_url": REDIS_URL,
-        "identity_keys": {TEST_KEY_ID: SecretStr(TEST_SECRET)},
-        "log_level": "WARNING",
-    }
-    values.update(overrides)
-    return Settings.model_validate(values)
 
 
 def free_port() -> int:
