@@ -133,6 +133,10 @@ images-e2e: sync ## Run the system from the images (podman), tests/e2e on 127.0.
 	IMAGE_BUILDER=podman deploy/k8s/podman/images.sh
 	deploy/k8s/podman/e2e.sh
 
+.PHONY: images-startup
+images-startup: sync ## Start to ready of each Python service image, median of 3 restarts (run without nice)
+	deploy/k8s/podman/startup.sh
+
 .PHONY: kind-up
 kind-up: ## Local kind cluster: build and load images, deploy, print the URL (http://127.0.0.1:8088)
 	deploy/k8s/kind/up.sh
