@@ -25,16 +25,22 @@ from typing import Any
 
 import system
 
-# The module each Python image serves (its Dockerfile target's uvicorn argument).
-APPLICATIONS = {
-    "auth": "auth_service.main",
-    "chat-gateway": "chat_gateway.main",
-    "mcp-tasks": "mcp_tasks.main",
-    "notes": "notes_service.main",
-}
+PYTHON_DOCKERFILE = system.REPO_ROOT / "services" / "Dockerfile"
 README_START = "<!-- images-startup result: written by make images-startup -->"
 README_END = "<!-- end of images-startup result -->"
 _CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def applications() -> dict[str, str]:
+    """Each Python service image and the module it serves: the targets of services/Dockerfile
+    and the application module of their uvicorn command."""
+    text = PYTHON_DOCKERFILE.read_text()
+    found = dict(
+        re.findall(r'^FROM runtime AS (\S+)$[^#]*?^CMD \["uvicorn", "([\w.]+):', text, re.M)
+    )
+    if not found:
+        raise system.RunFailed(f"no service targets found in {PYTHON_DOCKERFILE}")
+    return found
 
 
 def cpu_seconds(container_name: str) -> float:
@@ -78,8 +84,9 @@ def import_cpu_seconds(image: str, module: str) -> float:
 def measure(rounds: int, host_port: int) -> dict[str, Any]:
     manifests = system.render_overlay()
     by_name = {workload.name: workload for workload in system.workloads(manifests)}
+    modules = {name: module for name, module in applications().items() if name in by_name}
     samples: dict[str, dict[str, list[float]]] = {
-        name: {"wall": [], "cpu": [], "import": []} for name in APPLICATIONS
+        name: {"wall": [], "cpu": [], "import": []} for name in modules
     }
     floors: list[float] = []
     loads: list[float] = []
@@ -88,7 +95,7 @@ def measure(rounds: int, host_port: int) -> dict[str, Any]:
         for round_number in range(1, rounds + 1):
             loads.append(os.getloadavg()[0])
             floors.append(system.runtime_floor_seconds(images["auth"]))
-            for name, module in APPLICATIONS.items():
+            for name, module in modules.items():
                 wall, cpu = restart(by_name[name])
                 samples[name]["wall"].append(wall)
                 samples[name]["cpu"].append(cpu)
