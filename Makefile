@@ -45,7 +45,7 @@ typecheck: sync ## mypy --strict over every Python package and its tests
 	$(RUN) mypy tests/e2e
 	$(RUN) mypy tests/reliability
 	MYPYPATH=bench $(RUN) mypy bench
-	$(RUN) mypy deploy/k8s/podman
+	MYPYPATH=deploy/k8s/podman $(RUN) mypy deploy/k8s/podman
 
 .PHONY: pgbouncer
 pgbouncer: ## Install Debian's pgbouncer when missing (servicekit's tests run the database layer through it)
