@@ -45,7 +45,7 @@ typecheck: sync ## mypy --strict over every Python package and its tests
 	$(RUN) mypy tests/e2e
 	$(RUN) mypy tests/reliability
 	MYPYPATH=bench $(RUN) mypy bench
-	$(RUN) mypy deploy/k8s/podman
+	MYPYPATH=deploy/k8s/podman $(RUN) mypy deploy/k8s/podman
 
 .PHONY: pgbouncer
 pgbouncer: ## Install Debian's pgbouncer when missing (servicekit's tests run the database layer through it)
@@ -132,6 +132,10 @@ images: ## Build every image (podman with local Debian bases when there is no Do
 images-e2e: sync ## Run the system from the images (podman), tests/e2e on 127.0.0.1:18080
 	IMAGE_BUILDER=podman deploy/k8s/podman/images.sh
 	deploy/k8s/podman/e2e.sh
+
+.PHONY: images-startup
+images-startup: sync ## Start to ready of each Python service image, median of 3 restarts (run without nice)
+	deploy/k8s/podman/startup.sh
 
 .PHONY: kind-up
 kind-up: ## Local kind cluster: build and load images, deploy, print the URL (http://127.0.0.1:8088)

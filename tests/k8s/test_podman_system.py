@@ -9,8 +9,8 @@ import pytest
 from k8s_manifests import K8S_DIR, Manifest
 
 
-def load_system() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("podman_system", K8S_DIR / "podman" / "system.py")
+def load_script(name: str, module_name: str) -> ModuleType:
+    spec = importlib.util.spec_from_file_location(module_name, K8S_DIR / "podman" / f"{name}.py")
     assert spec is not None
     assert spec.loader is not None
     module = importlib.util.module_from_spec(spec)
@@ -19,7 +19,9 @@ def load_system() -> ModuleType:
     return module
 
 
-system = load_system()
+system = load_script("system", "podman_system")
+sys.modules.setdefault("system", system)  # startup.py imports its sibling as `system`
+startup = load_script("startup", "podman_startup")
 
 
 @pytest.fixture(scope="module")
@@ -117,3 +119,19 @@ def test_stand_in_ingress_routes_every_ingress_path_with_the_annotations(
     assert "proxy_read_timeout 3600s;" in config
     assert "client_max_body_size 1m;" in config
     assert "proxy_set_header X-Forwarded-For $remote_addr;" in config
+
+
+def test_images_startup_times_every_python_service_of_the_overlay_by_its_own_module(
+    manifests: object,
+) -> None:
+    python_services = {
+        workload.name
+        for workload in system.workloads(manifests)
+        if workload.container["image"].startswith("chatkit-botbuilder/")
+        and workload.name != "frontend"
+    }
+    modules = startup.applications()
+
+    assert set(modules) == python_services
+    for module in modules.values():
+        assert importlib.util.find_spec(module) is not None, module

@@ -609,7 +609,10 @@ def facts(started: list[Started]) -> dict[str, Any]:
 
 def write_results(result: dict[str, Any]) -> None:
     RESULT_FILE.parent.mkdir(parents=True, exist_ok=True)
-    RESULT_FILE.write_text(json.dumps(result, indent=2) + "\n")
+    # make images-startup's entry (it carries its own commit and date) outlives this run.
+    previous = json.loads(RESULT_FILE.read_text()) if RESULT_FILE.exists() else {}
+    kept = {"startup": previous["startup"]} if "startup" in previous else {}
+    RESULT_FILE.write_text(json.dumps(result | kept, indent=2) + "\n")
     rows = [
         "| image | size | cold start to ready | RSS at idle |",
         "|---|---|---|---|",
