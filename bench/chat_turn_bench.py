@@ -381,7 +381,7 @@ async def main(users: int, turns: int, warmup: int, note: str | None) -> None:
 
 def baseline_app() -> Any:
     """The minimal baseline: in-memory ChatKit store, in-process add_task, the local model."""
-    from agents import RunConfig, Runner, set_tracing_disabled
+    from agents import ModelSettings, RunConfig, Runner, set_tracing_disabled
     from agents.tool_context import ToolContext
     from chat_gateway.chat.assistant import build_agent
     from chat_gateway.chat.request_context import RequestContext
@@ -517,7 +517,7 @@ def baseline_app() -> Any:
                 thread=thread, store=self.store, request_context=context
             )
             result = Runner.run_streamed(
-                build_agent(context, tools, None),
+                build_agent(context, tools, None, ModelSettings(parallel_tool_calls=False)),
                 history,
                 context=agent_context,
                 run_config=RunConfig(model_provider=provider, tracing_disabled=True),
