@@ -18,17 +18,18 @@ LOGS = ROOT / ".run" / "bench"
 LOCAL_POSTGRES = "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
 _SERVICE_PREFIXES = ("CHAT_GATEWAY_", "MCP_TASKS_", "AUTH_", "OPENAI_", "NOTES_")
 _START_SECONDS = 60.0
+_MAX_START_SECONDS = 300.0
 START_SECONDS_ENV = "SERVICE_START_SECONDS"
 
 
 def start_seconds() -> float:
     """How long a service may take to start: SERVICE_START_SECONDS, or 60 s stretched by the
-    load of the machine beyond its cores (services start slowly on a busy one)."""
+    load of the machine beyond its cores (services start slowly on a busy one), at most 300 s."""
     configured = os.environ.get(START_SECONDS_ENV)
     if configured:
         return float(configured)
     busy = os.getloadavg()[0] / (os.cpu_count() or 1)
-    return _START_SECONDS * max(1.0, busy)
+    return min(_START_SECONDS * max(1.0, busy), _MAX_START_SECONDS)
 
 
 def free_port() -> int:
