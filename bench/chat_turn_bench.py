@@ -44,6 +44,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+from chat_turns import register, send_turn, signing_key
 from service_processes import (
     LOGS,
     ServiceProcess,
@@ -65,69 +66,15 @@ P50_TARGET_MS, RATIO_TARGET = 60.0, 2.0
 TWO_SERVICES_TARGET = 1.5
 
 
-def signing_key() -> str:
-    from cryptography.hazmat.primitives import serialization
-    from cryptography.hazmat.primitives.asymmetric import rsa
-
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    return key.private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-    ).decode()
-
-
-async def register(auth_url: str, count: int) -> list[str]:
-    tokens: list[str] = []
-    async with httpx.AsyncClient(base_url=auth_url, timeout=30) as client:
-        for _ in range(count):
-            email = f"bench-{uuid.uuid4().hex}@example.com"
-            password = "bench password " + secrets.token_hex(6)
-            created = await client.post(
-                "/auth/register", json={"email": email, "password": password}
-            )
-            created.raise_for_status()
-            login = await client.post("/auth/login", json={"email": email, "password": password})
-            login.raise_for_status()
-            tokens.append(login.json()["access_token"])
-    return tokens
-
-
-def turn_body(thread_id: str | None, text: str) -> bytes:
-    message = {
-        "content": [{"type": "input_text", "text": text}],
-        "attachments": [],
-        "inference_options": {},
-    }
-    if thread_id is None:
-        return json.dumps({"type": "threads.create", "params": {"input": message}}).encode()
-    return json.dumps(
-        {"type": "threads.add_user_message", "params": {"thread_id": thread_id, "input": message}}
-    ).encode()
-
-
 async def one_turn(
-    client: httpx.AsyncClient, url: str, headers: dict[str, str], thread_id: str | None, text: str
+    client: httpx.AsyncClient, url: str, token: str | None, thread_id: str | None, text: str
 ) -> tuple[float, float, str | None, bool]:
     """(ms to first byte, ms to last byte, thread id, ok) of one streamed turn."""
-    started = time.perf_counter()
-    first: float | None = None
-    chunks: list[bytes] = []
-    async with client.stream(
-        "POST", url, content=turn_body(thread_id, text), headers=headers
-    ) as response:
-        async for chunk in response.aiter_raw():
-            if first is None:
-                first = time.perf_counter()
-            chunks.append(chunk)
-    done = time.perf_counter()
-    body = b"".join(chunks).decode()
-    ok = response.status_code == 200 and '"type":"error"' not in body and '"task_card"' in body
+    turn = await send_turn(client, url, thread_id, text, token=token)
+    ok = turn.ok and '"task_card"' in turn.body
     if "in my notes" in text:
-        ok = ok and '"record_card"' in body
-    if thread_id is None:
-        for block in body.split("\n\n"):
-            if block.startswith('data: {"type":"thread.created"'):
-                thread_id = json.loads(block[6:])["thread"]["id"]
-    return ((first or done) - started) * 1000, (done - started) * 1000, thread_id, ok
+        ok = ok and '"record_card"' in turn.body
+    return turn.first_byte_ms, turn.total_ms, turn.thread_id, ok
 
 
 @dataclass
@@ -169,12 +116,9 @@ class Users:
         """``turns`` turns per user, all users at once; recorded in ``measured`` when given."""
 
         async def user(n: int, client: httpx.AsyncClient) -> None:
-            headers = {"Content-Type": "application/json"}
-            if self.tokens[n]:
-                headers["Authorization"] = f"Bearer {self.tokens[n]}"
             for turn in range(turns):
                 first, last, self.threads[n], ok = await one_turn(
-                    client, self.url, headers, self.threads[n], self.text(n, turn)
+                    client, self.url, self.tokens[n], self.threads[n], self.text(n, turn)
                 )
                 if measured is not None:
                     measured.ttfb.append(first)
@@ -381,7 +325,7 @@ async def main(users: int, turns: int, warmup: int, note: str | None) -> None:
 
 def baseline_app() -> Any:
     """The minimal baseline: in-memory ChatKit store, in-process add_task, the local model."""
-    from agents import RunConfig, Runner, set_tracing_disabled
+    from agents import ModelSettings, RunConfig, Runner, set_tracing_disabled
     from agents.tool_context import ToolContext
     from chat_gateway.chat.assistant import build_agent
     from chat_gateway.chat.request_context import RequestContext
@@ -517,7 +461,7 @@ def baseline_app() -> Any:
                 thread=thread, store=self.store, request_context=context
             )
             result = Runner.run_streamed(
-                build_agent(context, tools, None),
+                build_agent(context, tools, None, ModelSettings(parallel_tool_calls=False)),
                 history,
                 context=agent_context,
                 run_config=RunConfig(model_provider=provider, tracing_disabled=True),

@@ -1,10 +1,12 @@
 """chat-gateway: what a turn costs on the HTTP model path, apart from the model server itself.
 
-auth, mcp-tasks and three chat-gateway processes run as uvicorn subprocesses: one with
+auth, mcp-tasks and four chat-gateway processes run as uvicorn subprocesses: one with
 CHAT_GATEWAY_MODEL_PROVIDER=openai (Responses API), one with openai_compatible (Chat
 Completions), both against the scripted model server of the gateway's tests
 (services/chat-gateway/tests/model_server.py, served in a thread of this process over real
-HTTP), and one with the offline local model as the baseline. One user sends turns one after
+HTTP), one with the offline local model as the baseline, and an openai one that runs the
+openai client's own request transform on every request (the code path before
+chat/plain_request_bodies.py) as the old-path baseline. One user sends turns one after
 another, on threads of at most 10 turns:
 
 - text: the model answers one sentence (one model request);
@@ -14,8 +16,10 @@ Per turn: the time from sending the request to the last streamed byte, minus the
 server's own time for that turn's requests (from reading each request to writing its last
 byte), is the gateway's overhead: authentication, the store, history, the openai client, the
 Agents SDK, widgets, SSE and, for tool turns, the MCP call to mcp-tasks (reported apart, from
-the gateway's tool-call histogram). Providers and the baseline are measured in alternating
-rounds. Target: overhead p50 under 15 ms.
+the gateway's tool-call histogram). Beside the wall times, the gateway process's CPU time
+during each turn (from /proc, 10 ms ticks: read as a mean) is less swayed by what else the
+machine runs. Providers and the baselines are measured in alternating rounds. Target:
+overhead p50 under 15 ms.
 
 Writes bench/results/http_model.json. Needs PostgreSQL (BENCH_DATABASE_URL names the server,
 the local one by default) and Redis.
@@ -30,14 +34,14 @@ import os
 import platform
 import statistics
 import sys
-import time
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import httpx
-from chat_turn_bench import KEY_ID, POSTGRES, REDIS_URL, SECRET, register, signing_key, turn_body
+from chat_turn_bench import KEY_ID, POSTGRES, REDIS_URL, SECRET
+from chat_turns import register, send_turn, signing_key
 from service_processes import (
     LOGS,
     ROOT,
@@ -55,6 +59,28 @@ RESULT = Path(__file__).parent / "results" / "http_model.json"
 TARGET_P50_MS = 15.0
 TURNS_PER_THREAD = 10
 PROVIDERS = ("openai", "openai_compatible")
+# Titles the local model adds without asking back (numbered titles make it ask).
+TITLES = (
+    "buy milk",
+    "call mom",
+    "water the plants",
+    "pay rent",
+    "book a dentist appointment",
+    "renew the passport",
+    "clean the garage",
+    "send the invoice",
+    "fix the bike",
+)
+# The openai gateway as it was before it skipped the client library's request transform.
+LIBRARY_TRANSFORM = "openai_library_transform"
+_WITHOUT_SKIP = (
+    "import runpy, sys\n"
+    "from chat_gateway.chat import model_provider\n"
+    "model_provider.skip_needless_transforms = lambda: None\n"
+    "sys.argv = ['uvicorn', 'chat_gateway.main:create_app', '--factory', *sys.argv[1:]]\n"
+    "runpy.run_module('uvicorn', run_name='__main__')\n"
+)
+_TICK_MS = 1000 / os.sysconf("SC_CLK_TCK")
 
 
 @dataclass
@@ -64,12 +90,15 @@ class Side:
     name: str
     url: str
     token: str
+    pid: int
     thread: str | None = None
     turns_on_thread: int = 0
     total: dict[str, list[float]] = field(default_factory=lambda: {"text": [], "tool": []})
     model: dict[str, list[float]] = field(default_factory=lambda: {"text": [], "tool": []})
     tools: dict[str, list[float]] = field(default_factory=lambda: {"text": [], "tool": []})
+    cpu: dict[str, list[float]] = field(default_factory=lambda: {"text": [], "tool": []})
     errors: int = 0
+    first_error: str | None = None
 
 
 def summary(values: list[float]) -> dict[str, float]:
@@ -97,6 +126,12 @@ async def tool_seconds(client: httpx.AsyncClient, url: str) -> float:
     )
 
 
+def cpu_ms(pid: int) -> float:
+    """CPU time (user + system) process ``pid`` has used so far, in ms (10 ms ticks)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) * _TICK_MS
+
+
 async def one_turn(
     client: httpx.AsyncClient, side: Side, kind: str, model: ModelServer, n: int
 ) -> None:
@@ -104,43 +139,41 @@ async def one_turn(
         model.play(say("You have a few tasks; ask me to list them."))
         text = "how are things?" if side.name != "local" else "hello"
     else:
-        model.play(call("add_task", title=f"bench task {n}"), say("Added the task."))
-        text = f"add bench task {n}"
+        title = TITLES[n % len(TITLES)]
+        model.play(call("add_task", title=title), say("Added the task."))
+        text = f"add {title}"
     if side.turns_on_thread >= TURNS_PER_THREAD:
         side.thread, side.turns_on_thread = None, 0
     tools_before = await tool_seconds(client, side.url)
-    headers = {"Content-Type": "application/json", "Authorization": f"Bearer {side.token}"}
-    started = time.perf_counter()
-    async with client.stream(
-        "POST",
-        side.url + "/api/v1/chatkit",
-        content=turn_body(side.thread, text),
-        headers=headers,
-    ) as response:
-        body = b"".join([chunk async for chunk in response.aiter_raw()]).decode()
-    total = (time.perf_counter() - started) * 1000
+    cpu_before = cpu_ms(side.pid)
+    turn = await send_turn(
+        client, side.url + "/api/v1/chatkit", side.thread, text, token=side.token
+    )
+    cpu = cpu_ms(side.pid) - cpu_before
+    total = turn.total_ms
     tools = (await tool_seconds(client, side.url) - tools_before) * 1000
-    ok = response.status_code == 200 and '"type":"error"' not in body
+    ok = turn.ok
     if kind == "tool":
-        ok = ok and '"task_card"' in body
+        ok = ok and '"task_card"' in turn.body
     if side.name != "local":
         ok = ok and model.left() == 0
-    if side.thread is None:
-        for block in body.split("\n\n"):
-            if block.startswith('data: {"type":"thread.created"'):
-                side.thread = json.loads(block[6:])["thread"]["id"]
+    side.thread = turn.thread_id
     side.turns_on_thread += 1
     if not ok:
         side.errors += 1
+        side.first_error = side.first_error or f"{turn.status} {turn.body[-600:]}"
         return
     model_ms = sum(served.seconds for served in model.served) * 1000 if side.name != "local" else 0
     side.total[kind].append(total)
     side.model[kind].append(model_ms)
     side.tools[kind].append(tools)
+    side.cpu[kind].append(cpu)
 
 
 def side_result(side: Side) -> dict[str, Any]:
-    result: dict[str, Any] = {"errors": side.errors}
+    result: dict[str, Any] = {"errors": side.errors, "first_error": side.first_error}
+    if side.errors:
+        print(side.name, side.errors, side.first_error, file=sys.stderr)
     for kind in ("text", "tool"):
         total, model, tools = side.total[kind], side.model[kind], side.tools[kind]
         overhead = [t - m for t, m in zip(total, model, strict=True)]
@@ -153,6 +186,7 @@ def side_result(side: Side) -> dict[str, Any]:
             "overhead_without_mcp_ms": summary(
                 [o - t for o, t in zip(overhead, tools, strict=True)]
             ),
+            "gateway_cpu_ms_per_turn_mean": round(statistics.fmean(side.cpu[kind]), 2),
         }
     return result
 
@@ -196,8 +230,9 @@ async def main(turns: int, warmup: int, rounds: int, note: str | None) -> None:
             "CHAT_GATEWAY_JWKS_URL": auth.url + "/.well-known/jwks.json",
             "CHAT_GATEWAY_CHAT_TURNS_PER_MINUTE": "100000",
         }
-        urls: dict[str, str] = {}
-        for provider in (*PROVIDERS, "local"):
+        gateways: dict[str, ServiceProcess] = {}
+        for name in (*PROVIDERS, "local", LIBRARY_TRANSFORM):
+            provider = "openai" if name == LIBRARY_TRANSFORM else name
             model_env = {"CHAT_GATEWAY_MODEL_PROVIDER": provider}
             if provider != "local":
                 model_env |= {
@@ -205,16 +240,16 @@ async def main(turns: int, warmup: int, rounds: int, note: str | None) -> None:
                     "CHAT_GATEWAY_MODEL_NAME": "scripted-model",
                     "CHAT_GATEWAY_OPENAI_API_KEY": "sk-bench",
                 }
-            gateway = start(
-                uvicorn_app("chat_gateway.main:create_app"),
-                gateway_env | model_env,
-                LOGS / f"chat-gateway-{provider}.log",
-            )
+            command = uvicorn_app("chat_gateway.main:create_app")
+            if name == LIBRARY_TRANSFORM:
+                command = [sys.executable, "-c", _WITHOUT_SKIP]
+            gateway = start(command, gateway_env | model_env, LOGS / f"chat-gateway-{name}.log")
             processes.append(gateway)
-            urls[provider] = gateway.url
-        tokens = await register(auth.url, 3)
+            gateways[name] = gateway
+        tokens = await register(auth.url, len(gateways))
         sides = [
-            Side(name, url, token) for (name, url), token in zip(urls.items(), tokens, strict=True)
+            Side(name, gateway.url, token, gateway.process.pid)
+            for (name, gateway), token in zip(gateways.items(), tokens, strict=True)
         ]
         async with httpx.AsyncClient(timeout=60) as client:
             for side in sides:
@@ -224,6 +259,7 @@ async def main(turns: int, warmup: int, rounds: int, note: str | None) -> None:
                 side.total = {"text": [], "tool": []}
                 side.model = {"text": [], "tool": []}
                 side.tools = {"text": [], "tool": []}
+                side.cpu = {"text": [], "tool": []}
                 side.errors = 0
             for round_ in range(rounds):
                 for side in sides:
@@ -254,6 +290,11 @@ async def main(turns: int, warmup: int, rounds: int, note: str | None) -> None:
             "turns_per_thread": TURNS_PER_THREAD,
             "model_server": "scripted, served by this process (tests/model_server.py)",
             "baseline": "the same gateway with the offline local model (no HTTP model)",
+            LIBRARY_TRANSFORM: (
+                "the openai gateway with the client library's request transform on every"
+                " request (the code before it was skipped)"
+            ),
+            "gateway_cpu": "user+system CPU of the gateway process during each turn, /proc ticks",
         },
         "providers": measured,
         "overhead_to_local_turn_p50": {
@@ -265,6 +306,21 @@ async def main(turns: int, warmup: int, rounds: int, note: str | None) -> None:
                 for kind in ("text", "tool")
             }
             for provider in PROVIDERS
+        },
+        "skipped_transform_to_library_transform": {
+            kind: {
+                "overhead_p50": round(
+                    measured["openai"][kind]["overhead_ms"]["p50"]
+                    / measured[LIBRARY_TRANSFORM][kind]["overhead_ms"]["p50"],
+                    2,
+                ),
+                "gateway_cpu_per_turn": round(
+                    measured["openai"][kind]["gateway_cpu_ms_per_turn_mean"]
+                    / measured[LIBRARY_TRANSFORM][kind]["gateway_cpu_ms_per_turn_mean"],
+                    2,
+                ),
+            }
+            for kind in ("text", "tool")
         },
         "target": {
             "overhead_p50_ms": TARGET_P50_MS,

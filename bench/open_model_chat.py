@@ -28,7 +28,8 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from chat_turn_bench import KEY_ID, POSTGRES, REDIS_URL, SECRET, register, signing_key, turn_body
+from chat_turn_bench import KEY_ID, POSTGRES, REDIS_URL, SECRET
+from chat_turns import Turn, register, send_turn, signing_key
 from service_processes import (
     LOGS,
     ServiceProcess,
@@ -98,19 +99,13 @@ def start_llama_server(llama_python: str, log: Path) -> tuple[subprocess.Popen[b
     raise RuntimeError("the llama server did not start")
 
 
-def read_turn(body: str) -> dict[str, Any]:
+def read_turn(turn: Turn) -> dict[str, Any]:
     """The widgets, replies and errors of one streamed turn."""
     widgets: list[str] = []
     replies: list[str] = []
     errors: list[str] = []
-    thread_id = None
-    for block in body.split("\n\n"):
-        if not block.startswith("data: "):
-            continue
-        event = json.loads(block[6:])
-        if event["type"] == "thread.created":
-            thread_id = event["thread"]["id"]
-        elif event["type"] == "error":
+    for event in turn.events():
+        if event["type"] == "error":
             errors.append(str(event.get("message") or event.get("code")))
         elif event["type"] == "thread.item.done":
             item = event["item"]
@@ -118,35 +113,30 @@ def read_turn(body: str) -> dict[str, Any]:
                 widgets.append(str(item["widget"].get("key")))
             elif item["type"] == "assistant_message":
                 replies.append("".join(part["text"] for part in item["content"]))
-    return {"thread_id": thread_id, "widgets": widgets, "replies": replies, "errors": errors}
+    return {"widgets": widgets, "replies": replies, "errors": errors}
 
 
 async def chat(gateway_url: str, token: str, tasks_url: str) -> list[dict[str, Any]]:
     turns: list[dict[str, Any]] = []
     thread_id: str | None = None
-    headers = {
-        "Content-Type": "application/json",
-        "Authorization": f"Bearer {token}",
-        "X-User-Timezone": "Europe/Paris",
-    }
+    headers = {"X-User-Timezone": "Europe/Paris"}
     async with httpx.AsyncClient(timeout=MODEL_TIMEOUT_SECONDS * 6) as client:
         for text in MESSAGES:
-            started = time.perf_counter()
-            async with client.stream(
-                "POST",
+            turn = await send_turn(
+                client,
                 gateway_url + "/api/v1/chatkit",
-                content=turn_body(thread_id, text),
+                thread_id,
+                text,
+                token=token,
                 headers=headers,
-            ) as response:
-                body = b"".join([chunk async for chunk in response.aiter_raw()]).decode()
-            seconds = time.perf_counter() - started
-            seen = read_turn(body)
-            thread_id = thread_id or seen["thread_id"]
+            )
+            seen = read_turn(turn)
+            thread_id = turn.thread_id
             turns.append(
                 {
                     "message": text,
-                    "status": response.status_code,
-                    "seconds": round(seconds, 2),
+                    "status": turn.status,
+                    "seconds": round(turn.total_ms / 1000, 2),
                     "widgets": seen["widgets"],
                     "replies": seen["replies"],
                     "errors": seen["errors"],
@@ -155,7 +145,10 @@ async def chat(gateway_url: str, token: str, tasks_url: str) -> list[dict[str, A
                 }
             )
             print(json.dumps(turns[-1], ensure_ascii=False), flush=True)
-        listed = await client.get(gateway_url + "/api/v1/tasks?status=all", headers=headers)
+        listed = await client.get(
+            gateway_url + "/api/v1/tasks?status=all",
+            headers=headers | {"Authorization": f"Bearer {token}"},
+        )
     del tasks_url
     tasks = listed.json().get("tasks", []) if listed.status_code == 200 else []
     turns.append({"tasks_at_the_end": [task["title"] for task in tasks]})

@@ -58,6 +58,12 @@ class Settings(ServiceSettings):
         validation_alias=AliasChoices("CHAT_GATEWAY_OPENAI_API_KEY", "OPENAI_API_KEY"),
     )
     model_timeout_seconds: float = 60.0
+    model_max_retry_wait_seconds: float = Field(default=10.0, ge=0)
+    """The longest wait before the one retry of a refused model request (429 or 5xx); a
+    longer Retry-After fails the turn at once."""
+    model_max_output_tokens: int = Field(default=2048, ge=16)
+    model_parallel_tool_calls: bool = True
+    """Whether an HTTP model may call several tools in one answer (the local model never does)."""
 
     # The chat store, undo log and confirmations run single statements (a turn keeps up to
     # three in flight); SQLAlchemy's pool only answers the readiness ping.

@@ -22,6 +22,7 @@ from chat_gateway.chat.model_provider import (
     build_model_provider,
     configure_agent_tracing,
     model_name,
+    model_settings,
 )
 from chat_gateway.chat.rate_limit import TurnRateLimiter
 from chat_gateway.chat.server import ChatServer
@@ -110,6 +111,7 @@ def create_app(
                     operations,
                     model_provider or build_model_provider(settings),
                     model_name=model_name(settings),
+                    model_settings=model_settings(settings),
                     history_items=settings.history_items,
                     history_cache_bytes=settings.history_cache_bytes,
                 ),

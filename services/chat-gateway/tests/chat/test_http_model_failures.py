@@ -9,6 +9,7 @@ import pytest
 from chat_gateway.chat.model_failures import (
     CHANGES_KEPT,
     MODEL_BROKE_OFF,
+    MODEL_BUSY,
     MODEL_CONTEXT_TOO_LONG,
     MODEL_TIMED_OUT,
     MODEL_UNREACHABLE,
@@ -62,7 +63,7 @@ async def assert_next_turn_works(
     assert "After the failure" in await rest.titles(user.id)
 
 
-async def test_rate_limited_with_retry_after_says_when_to_try_again(
+async def test_rate_limited_twice_says_to_try_again_shortly(
     http_chat: Chat, rest: TasksRest
 ) -> None:
     user, client, gateway = http_chat
@@ -72,11 +73,25 @@ async def test_rate_limited_with_retry_after_says_when_to_try_again(
 
     answer = await client.create("add milk")
 
-    busy = "The language model is busy right now. Please try again in 1 second."
-    await assert_clean_failure(answer, busy, client, gateway)
+    await assert_clean_failure(answer, MODEL_BUSY, client, gateway)
     assert len(gateway.model.requests()) == 2
     assert await rest.titles(user.id) == []
     await assert_next_turn_works(client, gateway, answer.thread_id, rest, user)
+
+
+async def test_a_retry_after_longer_than_the_wait_cap_is_not_waited_for(
+    http_chat: Chat, rest: TasksRest
+) -> None:
+    user, client, gateway = http_chat
+    # The gateway waits at most CHAT_GATEWAY_MODEL_MAX_RETRY_WAIT_SECONDS (10 by default).
+    limited = fault(429, code="rate_limit_exceeded", headers={"Retry-After": "45"})
+    gateway.model.play(limited, call("add_task", title="Milk"), say("Added milk."))
+
+    answer = await client.create("add milk")
+
+    await assert_clean_failure(answer, MODEL_BUSY, client, gateway)
+    assert len(gateway.model.requests()) == 1
+    assert await rest.titles(user.id) == []
 
 
 @pytest.mark.parametrize("status", [500, 503])

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from chat_gateway.config import Settings
 from chat_harness import ChatClient, ChatResponse, TasksRest, button_action, chat_gateway
+from chatkit.types import WidgetItem
 from http_model_fixtures import API_KEY, HttpModelGateway
 from live_harness import User
 from model_server import ModelRequest, Reply, ToolCall, call, say
@@ -21,8 +22,12 @@ pytestmark = pytest.mark.anyio
 Chat = tuple[User, ChatClient, HttpModelGateway]
 
 
+def widget_key(item: WidgetItem) -> str:
+    return str(item.widget.model_dump(mode="json")["key"])
+
+
 def kinds(answer: ChatResponse) -> list[str]:
-    return [str(w.widget.model_dump(mode="json")["key"]) for w in answer.widgets()]
+    return [widget_key(w) for w in answer.widgets()]
 
 
 def shown(answer: ChatResponse) -> str:
@@ -136,8 +141,45 @@ async def test_parallel_tool_calls_in_one_response_all_run(
     assert answer.of_type("error") == []
     assert kinds(answer) == ["task_card", "task_card"]
     assert sorted(await rest.titles(user.id)) == ["Eggs", "Flour"]
-    outputs = gateway.model.requests()[1].tool_outputs()
-    assert [name for name, _ in outputs] == ["add_task", "add_task"]
+    first, second = gateway.model.requests()
+    assert [name for name, _ in second.tool_outputs()] == ["add_task", "add_task"]
+    # The gateway lets an HTTP model call several tools at once, and caps its answer.
+    assert first.body["parallel_tool_calls"] is True
+    limit = "max_output_tokens" if first.api == "responses" else "max_tokens"
+    assert first.body[limit] == Settings.model_fields["model_max_output_tokens"].default
+
+
+async def test_a_change_and_a_deletion_in_one_answer_keep_confirmation_and_undo_apart(
+    http_chat: Chat, rest: TasksRest
+) -> None:
+    user, client, gateway = http_chat
+    bike = await rest.create(user.id, "Fix the bike")
+    passport = await rest.create(user.id, "Renew passport")
+    both = Reply(
+        calls=(
+            ToolCall("complete_task", {"task_id": bike}),
+            ToolCall("delete_task", {"task_id": passport}),
+        )
+    )
+    gateway.model.play(both, say("Completed the bike; confirm the deletion below."))
+
+    asked = await client.create("the bike is fixed, and drop the passport task")
+
+    assert asked.of_type("error") == []
+    assert sorted(kinds(asked)) == ["confirmation", "task_card"]
+    assert await rest.titles(user.id, "completed") == ["Fix the bike"]
+    assert await rest.titles(user.id, "pending") == ["Renew passport"]
+    confirmation = next(w for w in asked.widgets() if widget_key(w) == "confirmation")
+    await press(
+        client, asked.thread_id, confirmation.id, button_action(confirmation.widget, "confirm")
+    )
+    assert await rest.titles(user.id, "pending") == []
+
+    gateway.model.play(call("undo_last_change"), say("Restored “Renew passport”."))
+    await client.say(asked.thread_id, "undo that")
+
+    assert await rest.titles(user.id, "pending") == ["Renew passport"]
+    assert await rest.titles(user.id, "completed") == ["Fix the bike"]
 
 
 async def test_delete_runs_only_after_confirm_and_undo_brings_it_back(

@@ -38,7 +38,10 @@ def instructions(context: RequestContext) -> str:
 
 
 def build_agent(
-    context: RequestContext, tools: list[FunctionTool], model_name: str | None
+    context: RequestContext,
+    tools: list[FunctionTool],
+    model_name: str | None,
+    model_settings: ModelSettings,
 ) -> Agent[object]:
     """The agent for one turn of ``context``'s user."""
     return Agent(
@@ -46,5 +49,5 @@ def build_agent(
         instructions=instructions(context),
         model=model_name,
         tools=list(tools),
-        model_settings=ModelSettings(parallel_tool_calls=False),
+        model_settings=model_settings,
     )

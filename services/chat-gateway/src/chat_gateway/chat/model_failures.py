@@ -4,7 +4,6 @@ The sentences name what happened in the user's terms and what to do; they never 
 model server's own error text, which may name internals.
 """
 
-import math
 from dataclasses import dataclass
 
 import httpx2
@@ -15,6 +14,7 @@ MODEL_UNREACHABLE = (
     "I can't reach the language model right now, so I couldn't answer. "
     "Please try again in a moment."
 )
+MODEL_BUSY = "The language model is busy right now. Please try again shortly."
 MODEL_TIMED_OUT = "The language model took too long to answer. Please try again in a moment."
 MODEL_BROKE_OFF = "The language model's answer broke off before the end. Please try again."
 MODEL_UNUSABLE = (
@@ -38,28 +38,6 @@ class ModelFailure:
     text: str
 
 
-def _busy(retry_after: float | None) -> str:
-    if retry_after is None or not math.isfinite(retry_after) or retry_after <= 0:
-        return "The language model is busy right now. Please try again in a moment."
-    seconds = max(1, math.ceil(retry_after))
-    unit = "second" if seconds == 1 else "seconds"
-    return f"The language model is busy right now. Please try again in {seconds} {unit}."
-
-
-def _retry_after(headers: httpx2.Headers) -> float | None:
-    value = headers.get("retry-after-ms")
-    if value is not None:
-        try:
-            return float(value) / 1000
-        except ValueError:
-            pass
-    value = headers.get("retry-after")
-    try:
-        return float(value) if value is not None else None
-    except ValueError:
-        return None
-
-
 def _context_too_long(error: openai.APIStatusError) -> bool:
     # OpenAI names the code; vLLM, llama.cpp and LiteLLM say it in the message.
     if error.code == "context_length_exceeded":
@@ -71,7 +49,7 @@ def _context_too_long(error: openai.APIStatusError) -> bool:
 def _of_status(error: openai.APIStatusError) -> ModelFailure:
     status = error.status_code
     if status == 429:
-        return ModelFailure("model_busy", _busy(_retry_after(error.response.headers)))
+        return ModelFailure("model_busy", MODEL_BUSY)
     if status >= 500:
         return ModelFailure("model_unavailable", MODEL_UNREACHABLE)
     if status == 400 and _context_too_long(error):

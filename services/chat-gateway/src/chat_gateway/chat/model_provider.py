@@ -3,9 +3,12 @@
 import importlib
 from typing import cast
 
-from agents import Model, ModelProvider, OpenAIProvider, set_tracing_disabled
+import httpx2
+from agents import Model, ModelProvider, ModelSettings, OpenAIProvider, set_tracing_disabled
 from openai import AsyncOpenAI
+from openai._models import FinalRequestOptions
 
+from chat_gateway.chat.plain_request_bodies import skip_needless_transforms
 from chat_gateway.config import Settings
 
 DEFAULT_OPENAI_MODEL = "gpt-4.1-mini"
@@ -25,6 +28,39 @@ class LocalProvider(ModelProvider):
         return self._provider.get_model(model_name)
 
 
+class ModelClient(AsyncOpenAI):
+    """The openai client, retrying once and never making the user wait longer than
+    ``max_retry_wait`` seconds for it: a longer Retry-After ends the turn at once."""
+
+    def __init__(self, *, max_retry_wait: float, **options: object) -> None:
+        super().__init__(max_retries=1, **options)  # type: ignore[arg-type]  # AsyncOpenAI's own keywords
+        self.max_retry_wait = max_retry_wait
+
+    def _should_retry(self, response: httpx2.Response) -> bool:
+        wait = self._parse_retry_after_header(response.headers)
+        if wait is not None and wait > self.max_retry_wait:
+            return False
+        return super()._should_retry(response)
+
+    def _calculate_retry_timeout(
+        self,
+        remaining_retries: int,
+        options: FinalRequestOptions,
+        response_headers: httpx2.Headers | None = None,
+    ) -> float:
+        wait = super()._calculate_retry_timeout(remaining_retries, options, response_headers)
+        return min(wait, self.max_retry_wait)
+
+
+def _model_client(settings: Settings, api_key: str, base_url: str | None) -> ModelClient:
+    return ModelClient(
+        api_key=api_key,
+        base_url=base_url,
+        timeout=settings.model_timeout_seconds,
+        max_retry_wait=settings.model_max_retry_wait_seconds,
+    )
+
+
 def build_model_provider(settings: Settings) -> ModelProvider:
     """The provider named by CHAT_GATEWAY_MODEL_PROVIDER; refuses incomplete configuration."""
     if settings.model_provider == "local":
@@ -33,25 +69,17 @@ def build_model_provider(settings: Settings) -> ModelProvider:
     if settings.model_provider == "openai":
         if not key:
             raise ValueError("CHAT_GATEWAY_MODEL_PROVIDER=openai needs OPENAI_API_KEY")
-        client = AsyncOpenAI(
-            api_key=key,
-            base_url=settings.model_base_url or None,
-            timeout=settings.model_timeout_seconds,
-            max_retries=1,
-        )
+        skip_needless_transforms()
+        client = _model_client(settings, key, settings.model_base_url or None)
         return OpenAIProvider(openai_client=client, use_responses=True)
     if not settings.model_base_url or not settings.model_name:
         raise ValueError(
             "CHAT_GATEWAY_MODEL_PROVIDER=openai_compatible needs CHAT_GATEWAY_MODEL_BASE_URL "
             "and CHAT_GATEWAY_MODEL_NAME"
         )
-    client = AsyncOpenAI(
-        # Local servers (Ollama, vLLM) accept any key; the client library insists on one.
-        api_key=key or "not-needed",
-        base_url=settings.model_base_url,
-        timeout=settings.model_timeout_seconds,
-        max_retries=1,
-    )
+    skip_needless_transforms()
+    # Local servers (Ollama, vLLM) accept any key; the client library insists on one.
+    client = _model_client(settings, key or "not-needed", settings.model_base_url)
     return OpenAIProvider(openai_client=client, use_responses=False)
 
 
@@ -60,6 +88,18 @@ def model_name(settings: Settings) -> str | None:
     if settings.model_provider == "openai":
         return settings.model_name or DEFAULT_OPENAI_MODEL
     return settings.model_name
+
+
+def model_settings(settings: Settings) -> ModelSettings:
+    """What every model request asks for. The local model answers one call at a time; an
+    HTTP model may call several tools in one answer and is cut off after
+    CHAT_GATEWAY_MODEL_MAX_OUTPUT_TOKENS."""
+    if settings.model_provider == "local":
+        return ModelSettings(parallel_tool_calls=False)
+    return ModelSettings(
+        parallel_tool_calls=settings.model_parallel_tool_calls,
+        max_tokens=settings.model_max_output_tokens,
+    )
 
 
 def configure_agent_tracing() -> None:

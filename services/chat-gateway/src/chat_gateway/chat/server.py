@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 from uuid import UUID
 
 import anyio
-from agents import ModelProvider, RunConfig, Runner
+from agents import ModelProvider, ModelSettings, RunConfig, Runner
 from chatkit.actions import Action
 from chatkit.agents import AgentContext, stream_agent_response
 from chatkit.server import ChatKitServer, NonStreamingResult, StreamingResult, stream_widget
@@ -172,6 +172,7 @@ class ChatServer(ChatKitServer[RequestContext]):
         model_provider: ModelProvider,
         *,
         model_name: str | None,
+        model_settings: ModelSettings,
         history_items: int = 40,
         max_turns: int = 8,
         history_cache_bytes: int = 32 << 20,
@@ -181,6 +182,7 @@ class ChatServer(ChatKitServer[RequestContext]):
         self.operations = operations
         self.model_provider = model_provider
         self.model_name = model_name
+        self.model_settings = model_settings
         self.history_items = history_items
         self.max_turns = max_turns
         self.history = HistoryCache(TaskHistoryConverter(), max_bytes=history_cache_bytes)
@@ -296,7 +298,7 @@ class ChatServer(ChatKitServer[RequestContext]):
                 thread=thread, store=self.store, request_context=context
             )
             result = Runner.run_streamed(
-                build_agent(context, tools, self.model_name),
+                build_agent(context, tools, self.model_name, self.model_settings),
                 history,
                 context=agent_context,
                 max_turns=self.max_turns,
