@@ -163,7 +163,7 @@ async def stream_events(
 async def open_event_stream(
     request: Request,
     hub: EventHub,
-    log: EventLog,
+    log: EventLog | None,
     tickets: EventTickets,
     settings: StreamSettings,
     after: int | None,
@@ -173,7 +173,8 @@ async def open_event_stream(
     service: str | None,
 ) -> Response:
     """The SSE response of one user's events of mcp-tasks (``service`` None) or of a tool
-    service, after authenticating the request by its Bearer token or event ticket."""
+    service, after authenticating the request by its Bearer token or event ticket (then 404
+    when ``log`` is None: no such service publishes events)."""
     try:
         resume_from = _parse_version(last_event_id.strip()) if last_event_id is not None else after
     except _BadRequest:
@@ -201,7 +202,7 @@ async def open_event_stream(
         user, expires_at, session_id = holder.user_id, holder.expires_at, holder.session_id
     else:
         return _unauthorized("A Bearer access token or an event ticket is required.")
-    if not app.grants_service(service or TASKS_SERVICE):
+    if log is None or not app.grants_service(service or TASKS_SERVICE):
         return problem_response(
             404, f"No tool service named {service or TASKS_SERVICE!r} is configured."
         )

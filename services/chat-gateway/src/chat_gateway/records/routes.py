@@ -136,8 +136,6 @@ async def stream_service_events(
     missed events come from the service's GET /api/v1/events log.
     """
     log = resources.dashboard.record_logs.get(name)
-    if log is None:
-        return _unknown(name)
     return await open_event_stream(
         request, hub, log, tickets, settings, after, ticket, last_event_id, service=name
     )
