@@ -109,7 +109,7 @@ async def test_the_local_model_does_not_delete_in_an_app_without_delete(
         asked = await client.say(thread_id, "delete the passport task")
         keys = [w.widget.model_dump(mode="json").get("key") for w in asked.widgets()]
         assert "confirmation" not in keys
-        assert await titles(url, person["errands"]) == ["renew the passport"]
+        assert [t.lower() for t in await titles(url, person["errands"])] == ["renew the passport"]
 
 
 @pytest.mark.parametrize("provider", ["openai", "openai_compatible"])
@@ -131,10 +131,10 @@ async def test_an_http_model_is_sent_only_the_apps_tools_and_cannot_call_another
             server.play(call("add_task", title="pay the rent"), say("Added."))
             created = await client.create("add pay the rent")
             task_id = created.widgets()[0].widget.model_dump(mode="json")["id"]
-            offered = [request.tool_names() for request in server.requests()]
+            offered = [request.tool_names for request in server.requests()]
             server.play(call("delete_task", task_id=task_id), say("Deleted."))
             await client.say(created.thread_id, "delete it")
-            offered += [request.tool_names() for request in server.requests()]
+            offered += [request.tool_names for request in server.requests()]
             assert await titles(url, person["errands"]) == ["pay the rent"]
     finally:
         server.stop()

@@ -336,8 +336,10 @@ class TaskOperations:
         """Prepare a destructive call for confirmation instead of running it.
 
         Returns the tool output for the model (or the tool's error text, written for the
-        model) and the confirmation widget.
+        model) and the confirmation widget; no question for a tool the app is not granted.
         """
+        if await self.client.tool(context.user_id, tool) is None:
+            return f"No tool {tool}.", None
         if tool not in CONFIRMABLE:
             return await self._hold_back_record_change(context, thread_id, tool, arguments)
         if tool == "delete_task":
