@@ -46,9 +46,7 @@ APPS = [
         "id": "errands",
         "name": "Errands",
         "tool_services": ["tasks"],
-        "tools": {
-            "tasks": ["add_task", "list_tasks", "get_task", "complete_task", "reopen_task"]
-        },
+        "tools": {"tasks": ["add_task", "list_tasks", "get_task", "complete_task", "reopen_task"]},
         "instructions": (
             "You are an errands assistant. Add, find, list, complete and reopen the user's "
             "errands through the tools; reply with one short sentence about the outcome."

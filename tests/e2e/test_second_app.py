@@ -47,10 +47,14 @@ async def test_one_person_has_a_separate_task_list_in_each_app_and_tokens_stay_h
     assert signed_in.status_code == 200, signed_in.text
     errands_headers = {"Authorization": f"Bearer {signed_in.json()['access_token']}"}
 
-    made = await errands.post("/api/v1/tasks", json={"title": "post a parcel"}, headers=errands_headers)
+    made = await errands.post(
+        "/api/v1/tasks", json={"title": "post a parcel"}, headers=errands_headers
+    )
     assert made.status_code == 201, made.text
     in_tasks = await client.get("/api/v1/tasks", params={"status": "all"}, headers=person.headers)
-    in_errands = await errands.get("/api/v1/tasks", params={"status": "all"}, headers=errands_headers)
+    in_errands = await errands.get(
+        "/api/v1/tasks", params={"status": "all"}, headers=errands_headers
+    )
 
     assert in_tasks.json()["tasks"] == []
     assert [task["title"] for task in in_errands.json()["tasks"]] == ["post a parcel"]
