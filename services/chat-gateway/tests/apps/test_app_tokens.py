@@ -24,7 +24,7 @@ def app_endpoints(settings: Settings) -> list[tuple[str, str]]:
     """Every (method, path) the gateway serves under /api/v1, as its OpenAPI schema lists
     them (every route is in it), path parameters filled in."""
     filled = {"task_id": str(uuid.uuid4()), "name": "notes"}
-    endpoints = []
+    endpoints: list[tuple[str, str]] = []
     for path, operations in create_app(settings).openapi()["paths"].items():
         if path.startswith("/api/v1"):
             concrete = re.sub(r"\{(\w+)\}", lambda m: filled[m.group(1)], path)
@@ -189,11 +189,11 @@ def test_a_bad_apps_setting_refuses_to_start_with_a_clear_message(
     apps: list[dict[str, Any]], message: str
 ) -> None:
     with pytest.raises(ValidationError, match=message):
-        Settings(apps=apps)  # type: ignore[arg-type]  # validated from JSON-like input
+        Settings(apps=apps)
 
 
 def test_the_example_apps_are_valid() -> None:
-    assert [app.id for app in Settings(apps=apps_config()).served_apps] == [  # type: ignore[arg-type]
+    assert [app.id for app in Settings(apps=apps_config()).served_apps] == [
         "tasks",
         "errands",
         "pantry",
