@@ -52,7 +52,7 @@ APPS = [
             "errands through the tools; reply with one short sentence about the outcome."
         ),
         "greeting": "Which errand shall I note down?",
-        "branding": {"colour": "#0f766e"},
+        "branding": {"colour": "#7c3aed"},
     },
 ]
 FRONT_SERVERS = {APP_URL: "tasks", ERRANDS_URL: "errands"}

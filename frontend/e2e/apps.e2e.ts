@@ -33,7 +33,7 @@ describe("several apps on one backend", () => {
     const errands = await accent(ERRANDS_URL);
     const tasks = await accent(BASE_URL);
 
-    expect(errands).toEqual({ name: "✓Errands", colour: "rgb(15, 118, 110)", greeting: "Which errand shall I note down?" });
+    expect(errands).toEqual({ name: "✓Errands", colour: "rgb(124, 58, 237)", greeting: "Which errand shall I note down?" });
     expect(tasks.name).toBe("✓Tasks");
     expect(tasks.colour).not.toBe(errands.colour);
     expect(tasks.greeting).toBe("How can I help with your tasks?");
