@@ -38,6 +38,25 @@ HEADROOM_CONNECTIONS = 10
 # PostgreSQL's default superuser_reserved_connections, which max_connections includes.
 RESERVED_CONNECTIONS = 3
 APP_URL = "http://127.0.0.1:8080"
+# The second example app on the same services: its own front server port, name and tools.
+ERRANDS_URL = "http://127.0.0.1:8081"
+APPS = [
+    {"id": "tasks", "name": "Tasks"},
+    {
+        "id": "errands",
+        "name": "Errands",
+        "tool_services": ["tasks"],
+        "tools": {"tasks": ["add_task", "list_tasks", "get_task", "complete_task", "reopen_task"]},
+        "instructions": (
+            "You are an errands assistant. Add, find, list, complete and reopen the user's "
+            "errands through the tools; reply with one short sentence about the outcome."
+        ),
+        "greeting": "Which errand shall I note down?",
+        "branding": {"colour": "#7c3aed"},
+    },
+]
+FRONT_SERVERS = {APP_URL: "tasks", ERRANDS_URL: "errands"}
+"""Each front server's URL and the app it serves (it sets X-Chat-App on every request)."""
 WEB_IMAGE_NGINX_CONF = ROOT / "deploy" / "docker" / "frontend" / "nginx.conf"
 # The web image's server, behind the front server on APP_URL's port.
 WEB_SERVER_PORT = 8079
@@ -67,7 +86,13 @@ class Service:
 
 
 SERVICES = (
-    Service("auth", "auth_service", 8001, limit_concurrency=100),
+    Service(
+        "auth",
+        "auth_service",
+        8001,
+        {"AUTH_APPS": json.dumps([app["id"] for app in APPS])},
+        limit_concurrency=100,
+    ),
     Service("mcp-tasks", "mcp_tasks", 8002, limit_concurrency=200),
     Service("notes", "notes_service", 8003, limit_concurrency=200),
     Service(
@@ -77,6 +102,7 @@ SERVICES = (
         {
             "CHAT_GATEWAY_MCP_TASKS_URL": "http://127.0.0.1:8002",
             "CHAT_GATEWAY_JWKS_URL": "http://127.0.0.1:8001/.well-known/jwks.json",
+            "CHAT_GATEWAY_APPS": json.dumps(APPS),
             # The tool services besides mcp-tasks (the line `make new-tool-service` prints).
             "CHAT_GATEWAY_TOOL_SERVICES": json.dumps(
                 [
@@ -339,7 +365,7 @@ def dot_segment_guard() -> str:
     return found.group(0)
 
 
-def proxied(prefix: str, upstream: str) -> str:
+def proxied(prefix: str, upstream: str, app: str) -> str:
     # As the ingress (deploy/k8s/overlays/*/ingress.yaml): streamed answers (event streams,
     # chat turns) are not buffered, and an event stream may stay open for an hour.
     return f"""
@@ -349,6 +375,7 @@ def proxied(prefix: str, upstream: str) -> str:
             proxy_set_header Connection "";
             proxy_set_header Host $host;
             proxy_set_header X-Forwarded-For $remote_addr;
+            proxy_set_header X-Chat-App {app};
             proxy_buffering off;
             proxy_request_buffering off;
             proxy_read_timeout 3600s;
@@ -360,14 +387,31 @@ def nginx_conf(work: Path, web_root: Path, gateway_ports: list[int]) -> str:
     user = "user nobody nogroup;\n" if os.geteuid() == 0 else ""
     auth = next(f"127.0.0.1:{service.port}" for service in SERVICES if service.slug == "auth")
     gateways = "".join(f"\n        server 127.0.0.1:{port};" for port in gateway_ports)
-    routes = "".join(
-        proxied(prefix, upstream)
-        for prefix, upstream in (
-            ("/api/", "gateway"),
-            ("/auth/", "auth"),
-            ("/.well-known/", "auth"),
+
+    def front_server(url: str, app: str) -> str:
+        routes = "".join(
+            proxied(prefix, upstream, app)
+            for prefix, upstream in (
+                ("/api/", "gateway"),
+                ("/auth/", "auth"),
+                ("/.well-known/", "auth"),
+            )
         )
-    )
+        return f"""
+    server {{
+        listen 127.0.0.1:{url.rpartition(":")[2]};
+        server_tokens off;
+        client_max_body_size 1m;
+{dot_segment_guard()}{routes}
+        location / {{
+            proxy_pass http://web;
+            proxy_http_version 1.1;
+            proxy_set_header Connection "";
+            proxy_set_header Host $host;
+        }}
+    }}"""
+
+    servers = "".join(front_server(url, app) for url, app in FRONT_SERVERS.items())
     return f"""{user}worker_processes 1;
 pid {work}/nginx.pid;
 error_log {LOGS}/nginx-error.log warn;
@@ -397,19 +441,7 @@ http {{
     upstream web {{
         server 127.0.0.1:{WEB_SERVER_PORT};
         keepalive 8;
-    }}
-    server {{
-        listen 127.0.0.1:{APP_URL.rpartition(":")[2]};
-        server_tokens off;
-        client_max_body_size 1m;
-{dot_segment_guard()}{routes}
-        location / {{
-            proxy_pass http://web;
-            proxy_http_version 1.1;
-            proxy_set_header Connection "";
-            proxy_set_header Host $host;
-        }}
-    }}
+    }}{servers}
 {web_server_conf(web_root)}
 }}
 """
@@ -504,7 +536,7 @@ def up() -> None:
     start_frontend(env)
     if (ROOT / "frontend" / "package.json").exists():
         wait_ready(APP_URL + "/", "frontend")
-        log(f"the web app is at {APP_URL}")
+        log(f"the web app is at {APP_URL} (the errands app at {ERRANDS_URL})")
     else:
         log("services are up: auth :8001, mcp-tasks :8002, notes :8003, chat-gateway :8000")
 

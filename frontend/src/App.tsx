@@ -2,9 +2,10 @@ import { Suspense, lazy, useEffect, useMemo, useState, useSyncExternalStore } fr
 import { AuthScreen } from "./auth/AuthScreen";
 import { Session } from "./auth/session";
 import { ChatPanel } from "./chat/ChatPanel";
-import { loadConfig, type AppConfig } from "./config";
+import { applyBranding, DEFAULT_APP, loadConfig, type AppConfig } from "./config";
 import { Dashboard } from "./dashboard/Dashboard";
 import { ToolServiceSections } from "./dashboard/ToolServiceSections";
+import { Brand } from "./ui/Brand";
 import { Icon } from "./ui/Icon";
 import { ToastProvider } from "./ui/Toasts";
 
@@ -20,7 +21,11 @@ export function App() {
   const [config, setConfig] = useState<AppConfig | null>(null);
 
   useEffect(() => {
-    void Promise.all([session.restore().catch(() => undefined), loadConfig().then(setConfig)]).finally(() => setReady(true));
+    const configured = loadConfig().then((loaded) => {
+      applyBranding(loaded.app);
+      setConfig(loaded);
+    });
+    void Promise.all([session.restore().catch(() => undefined), configured]).finally(() => setReady(true));
   }, [session]);
 
   if (!ready)
@@ -29,7 +34,7 @@ export function App() {
         <span className="spinner" aria-hidden="true" /> Loading…
       </div>
     );
-  if (!state.user) return <AuthScreen session={session} notice={state.notice} />;
+  if (!state.user) return <AuthScreen session={session} notice={state.notice} app={config?.app ?? DEFAULT_APP} />;
   return (
     <ToastProvider>
       <Workspace key={state.user.id} session={session} email={state.user.email} userId={state.user.id} config={config} />
@@ -42,6 +47,7 @@ function Workspace({ session, email, userId, config }: { session: Session; email
   const [chatOpen, setChatOpen] = useState(true);
   const domainKey = config?.chatkitDomainKey ?? null;
   const scriptUrl = config?.chatkitScriptUrl ?? null;
+  const app = config?.app ?? DEFAULT_APP;
 
   return (
     <div className={`app${chatOpen ? " chat-open" : ""} view-${view}`}>
@@ -49,12 +55,7 @@ function Workspace({ session, email, userId, config }: { session: Session; email
         Skip to content
       </a>
       <header className="topbar">
-        <div className="brand">
-          <span className="brand-mark" aria-hidden="true">
-            ✓
-          </span>
-          <span className="brand-name">Tasks</span>
-        </div>
+        <Brand app={app} nameClass="brand-name" />
         <nav className="view-switch" aria-label="View">
           <button type="button" aria-pressed={view === "tasks"} onClick={() => setView("tasks")}>
             <Icon name="list" size={16} /> Tasks
@@ -77,7 +78,7 @@ function Workspace({ session, email, userId, config }: { session: Session; email
       </header>
       <main id="main" className="workspace">
         <div className="pane pane-tasks">
-          <Dashboard fetch={session.fetch} />
+          {app.tasks && <Dashboard fetch={session.fetch} />}
           <ToolServiceSections fetch={session.fetch} />
         </div>
         <div className="pane pane-chat">
@@ -86,7 +87,7 @@ function Workspace({ session, email, userId, config }: { session: Session; email
               <OfficialChatPanel fetch={session.fetch} domainKey={domainKey} scriptUrl={scriptUrl} />
             </Suspense>
           ) : (
-            <ChatPanel fetch={session.fetch} userId={userId} />
+            <ChatPanel fetch={session.fetch} userId={userId} greeting={app.greeting} />
           )}
         </div>
       </main>

@@ -1,29 +1,71 @@
-/** Run-time settings, read from /config.json (served with the app) with build-time VITE_ fallbacks. */
+/** Run-time settings: /config.json (served with the app, with build-time VITE_ fallbacks) and
+ * the app this page is served as (GET /api/v1/app: branding, greeting, sections). */
 export interface AppConfig {
   /** When set, the chat uses the official ChatKit web component instead of the built-in client. */
   chatkitDomainKey: string | null;
   /** Where the ChatKit web component script is served from (needed with a domain key). */
   chatkitScriptUrl: string | null;
+  app: AppInfo;
 }
+
+/** What the gateway says about the app this page is served as. */
+export interface AppInfo {
+  id: string;
+  name: string;
+  colour: string | null;
+  logo: string | null;
+  greeting: string | null;
+  /** Whether the task dashboard is shown. */
+  tasks: boolean;
+}
+
+export const DEFAULT_APP: AppInfo = { id: "tasks", name: "Tasks", colour: null, logo: null, greeting: null, tasks: true };
 
 function text(value: unknown): string | null {
   return typeof value === "string" && value.trim() ? value.trim() : null;
 }
 
-export async function loadConfig(): Promise<AppConfig> {
-  const fallback: AppConfig = {
-    chatkitDomainKey: text(import.meta.env.VITE_CHATKIT_DOMAIN_KEY),
-    chatkitScriptUrl: text(import.meta.env.VITE_CHATKIT_SCRIPT_URL),
-  };
+async function json(url: string): Promise<Record<string, unknown> | null> {
   try {
-    const response = await fetch("/config.json", { cache: "no-store" });
-    if (!response.ok) return fallback;
-    const body = (await response.json()) as Record<string, unknown>;
-    return {
-      chatkitDomainKey: text(body.chatkit_domain_key) ?? fallback.chatkitDomainKey,
-      chatkitScriptUrl: text(body.chatkit_script_url) ?? fallback.chatkitScriptUrl,
-    };
+    const response = await fetch(url, { cache: "no-store" });
+    return response.ok ? ((await response.json()) as Record<string, unknown>) : null;
   } catch {
-    return fallback;
+    return null;
+  }
+}
+
+export function parseAppInfo(body: Record<string, unknown> | null): AppInfo {
+  if (!body) return DEFAULT_APP;
+  const branding = (typeof body.branding === "object" && body.branding ? body.branding : {}) as Record<string, unknown>;
+  const colour = text(branding.colour);
+  return {
+    id: text(body.id) ?? DEFAULT_APP.id,
+    name: text(branding.name) ?? DEFAULT_APP.name,
+    colour: colour && /^#[0-9a-fA-F]{6}$/.test(colour) ? colour : null,
+    logo: text(branding.logo),
+    greeting: text(body.greeting),
+    tasks: body.tasks !== false,
+  };
+}
+
+export async function loadConfig(): Promise<AppConfig> {
+  const [body, app] = await Promise.all([json("/config.json"), json("/api/v1/app")]);
+  return {
+    chatkitDomainKey: text(app?.domain_key) ?? text(body?.chatkit_domain_key) ?? text(import.meta.env.VITE_CHATKIT_DOMAIN_KEY),
+    chatkitScriptUrl: text(body?.chatkit_script_url) ?? text(import.meta.env.VITE_CHATKIT_SCRIPT_URL),
+    app: parseAppInfo(app),
+  };
+}
+
+/** Wear the app's colour and name on the page. */
+export function applyBranding(app: AppInfo): void {
+  document.title = app.name;
+  const root = document.documentElement.style;
+  if (app.colour) {
+    root.setProperty("--accent", app.colour);
+    root.setProperty("--accent-hover", app.colour);
+  } else {
+    root.removeProperty("--accent");
+    root.removeProperty("--accent-hover");
   }
 }

@@ -1,8 +1,10 @@
 import { useState } from "react";
+import type { AppInfo } from "../config";
+import { Brand } from "../ui/Brand";
 import { authErrorMessage, type Session } from "./session";
 
 /** Sign in and create account, one form with two modes. */
-export function AuthScreen({ session, notice }: { session: Session; notice: string | null }) {
+export function AuthScreen({ session, notice, app }: { session: Session; notice: string | null; app: AppInfo }) {
   const [mode, setMode] = useState<"login" | "register">("login");
   const [email, setEmail] = useState("");
   const [password, setPassword] = useState("");
@@ -17,12 +19,7 @@ export function AuthScreen({ session, notice }: { session: Session; notice: stri
   return (
     <main className="auth">
       <div className="auth-card">
-        <div className="brand">
-          <span className="brand-mark" aria-hidden="true">
-            ✓
-          </span>
-          <span>Tasks</span>
-        </div>
+        <Brand app={app} />
         <h1>{mode === "login" ? "Sign in" : "Create your account"}</h1>
         <p className="auth-sub">
           {mode === "login" ? "Welcome back. Your tasks and conversations are waiting." : "Manage your tasks by talking to an assistant."}

@@ -14,7 +14,7 @@ type FetchLike = (input: string, init: RequestInit) => Promise<Response>;
 const SUGGESTIONS = ["Add buy milk tomorrow", "What's due this week?", "Show my completed tasks"];
 
 /** The built-in chat: a ChatKit protocol client rendered with this app's own components. */
-export function ChatPanel({ fetch, userId }: { fetch: FetchLike; userId: string }) {
+export function ChatPanel({ fetch, userId, greeting }: { fetch: FetchLike; userId: string; greeting?: string | null }) {
   const client = useMemo(() => new ChatKitClient({ url: "/api/v1/chatkit", fetch }), [fetch]);
   const chat = useChat(client, `chatkit-botbuilder.thread.${userId}`, fetch);
   const [showHistory, setShowHistory] = useState(false);
@@ -59,13 +59,13 @@ export function ChatPanel({ fetch, userId }: { fetch: FetchLike; userId: string 
           />
         </div>
       )}
-      <Messages chat={chat} />
+      <Messages chat={chat} greeting={greeting ?? null} />
       <Composer streaming={chat.streaming} canStop={chat.state.allowCancel} onSend={chat.send} onStop={chat.stop} />
     </section>
   );
 }
 
-function Messages({ chat }: { chat: ChatView }) {
+function Messages({ chat, greeting }: { chat: ChatView; greeting: string | null }) {
   const { state, streaming } = chat;
   const follow = useFollowLatest(state);
   const { jumpToLatest } = follow;
@@ -89,7 +89,7 @@ function Messages({ chat }: { chat: ChatView }) {
           {chat.loadingThread && <p className="chat-status">Loading conversation…</p>}
           {!chat.loadingThread && items.length === 0 && !streaming && !state.error && (
             <div className="chat-empty">
-              <p className="chat-empty-title">How can I help with your tasks?</p>
+              <p className="chat-empty-title">{greeting ?? "How can I help with your tasks?"}</p>
               <div className="suggestions">
                 {SUGGESTIONS.map((text) => (
                   <button key={text} type="button" className="chip" onClick={() => onSuggestion(text)}>

@@ -142,6 +142,19 @@ async def test_the_session_claim_is_read_when_present_and_well_formed(
     assert odd_sid.session_id is None
 
 
+async def test_the_app_claim_names_the_tokens_app_and_defaults_to_the_first_app(
+    verifier: JWKSVerifier, rsa_key: rsa.RSAPrivateKey
+) -> None:
+    errands = await verifier.verify(sign(rsa_key, "key-1", claims(app="errands")))
+    older = await verifier.verify(sign(rsa_key, "key-1", claims()))
+
+    assert errands.app == "errands"
+    assert older.app == "tasks"
+    for odd in ("Not An App", 7, ""):
+        with pytest.raises(InvalidTokenError):
+            await verifier.verify(sign(rsa_key, "key-1", claims(app=odd)))
+
+
 def _forgeries(key: rsa.RSAPrivateKey, other: rsa.RSAPrivateKey) -> dict[str, str]:
     valid = sign(key, "key-1", claims())
     header, payload, signature = valid.split(".")

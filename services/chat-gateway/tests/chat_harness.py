@@ -61,6 +61,8 @@ class ChatClient:
     base_url: str
     token: str | None
     timezone: str | None = None
+    app: str | None = None
+    """The app the requests are for (X-Chat-App); the default app when None."""
 
     async def post(self, payload: Any, *, raw: bytes | None = None) -> ChatResponse:
         headers = {"Content-Type": "application/json"}
@@ -68,6 +70,8 @@ class ChatClient:
             headers["Authorization"] = f"Bearer {self.token}"
         if self.timezone:
             headers["X-User-Timezone"] = self.timezone
+        if self.app is not None:
+            headers["X-Chat-App"] = self.app
         content = raw if raw is not None else json.dumps(payload).encode()
         async with (
             httpx.AsyncClient(base_url=self.base_url, timeout=30) as client,

@@ -119,6 +119,7 @@ def auth(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServiceProcess]:
             # Every test registers its users from 127.0.0.1.
             "AUTH_MAX_REGISTRATIONS_PER_ADDRESS": "100000",
             "AUTH_MAX_REGISTRATIONS": "100000",
+            "AUTH_APPS": '["tasks", "errands", "pantry"]',
         },
         tmp_path_factory.mktemp("auth") / "auth.log",
     )
@@ -190,5 +191,6 @@ def private_redis(tmp_path: Path) -> Iterator[RedisServer]:
 
 
 # The chat tests' fixtures (threads, users with ChatKit clients, mcp-tasks REST) live apart.
+from apps_harness import apps_gateway, sign_in  # noqa: E402, F401
 from chat_fixtures import alice, bob, chat_database, chat_settings, chat_url, rest  # noqa: E402, F401
 from http_model_fixtures import http_chat, http_gateway, model_server  # noqa: E402, F401

@@ -4,6 +4,11 @@ canonical = "v1\\n" + METHOD + "\\n" + target + "\\n" + user + "\\n" + timestamp
 + "\\n" + hex(sha256(body)), where target is the request path plus "?" and the raw query string
 when there is one (so filters cannot be altered in transit either). The signature is
 base64url(HMAC-SHA256(secret, canonical)) without padding.
+
+A request for an app other than the default one also carries X-Identity-App, the app's data
+domain, and is signed as "v2": the same fields with the domain after the user. The verified
+identity is a servicekit.subjects.Subject, so every service scopes its data by (app, user)
+without code of its own; v1 means the default domain, whose subject is the user id itself.
 """
 
 import base64
@@ -24,6 +29,7 @@ from redis.exceptions import RedisError
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from servicekit.errors import problem_response
+from servicekit.subjects import DEFAULT_APP, Subject, is_app_id
 
 logger = logging.getLogger(__name__)
 
@@ -32,11 +38,12 @@ TIMESTAMP_HEADER = "X-Identity-Timestamp"
 NONCE_HEADER = "X-Identity-Nonce"
 KEY_HEADER = "X-Identity-Key"
 SIGNATURE_HEADER = "X-Identity-Signature"
+APP_HEADER = "X-Identity-App"
 MAX_SKEW_SECONDS = 60
 _NONCE_BYTES = 18  # 144 bits, comfortably over the 128 the contract asks for
 
 verified_user: ContextVar[UUID | None] = ContextVar("verified_user", default=None)
-"""The user whose identity headers the current request carried (set by IdentityMiddleware)."""
+"""The data subject (a Subject) of the current request's identity (set by IdentityMiddleware)."""
 
 
 class IdentityError(Exception):
@@ -48,11 +55,21 @@ def _b64url(raw: bytes) -> str:
 
 
 def canonical_string(
-    method: str, target: str, user: str, timestamp: str, nonce: str, body: bytes
+    method: str,
+    target: str,
+    user: str,
+    timestamp: str,
+    nonce: str,
+    body: bytes,
+    data_domain: str | None = None,
 ) -> bytes:
-    """The exact bytes that are signed."""
+    """The exact bytes that are signed: v1 without a data domain, v2 with one."""
     digest = hashlib.sha256(body).hexdigest()
-    return "\n".join(("v1", method.upper(), target, user, timestamp, nonce, digest)).encode()
+    if data_domain is None:
+        fields: tuple[str, ...] = ("v1", method.upper(), target, user, timestamp, nonce, digest)
+    else:
+        fields = ("v2", method.upper(), target, user, data_domain, timestamp, nonce, digest)
+    return "\n".join(fields).encode()
 
 
 def _signature(secret: bytes, canonical: bytes) -> str:
@@ -76,18 +93,29 @@ class IdentitySigner:
         timestamp: int | None = None,
         nonce: str | None = None,
     ) -> dict[str, str]:
-        """The five X-Identity-* headers for one request."""
+        """The X-Identity-* headers for one request.
+
+        A Subject of another data domain than the default one is signed as its real user
+        with X-Identity-App (v2); anything else as the user id it is (v1).
+        """
+        domain = None
+        if isinstance(user_id, Subject) and user_id.data_domain != DEFAULT_APP:
+            domain = user_id.data_domain
+            user_id = user_id.user_id
         user = str(user_id)
         ts = str(int(time.time()) if timestamp is None else timestamp)
         once = nonce or _b64url(secrets.token_bytes(_NONCE_BYTES))
-        canonical = canonical_string(method, target, user, ts, once, body)
-        return {
+        canonical = canonical_string(method, target, user, ts, once, body, domain)
+        headers = {
             USER_HEADER: user,
             TIMESTAMP_HEADER: ts,
             NONCE_HEADER: once,
             KEY_HEADER: self.key_id,
             SIGNATURE_HEADER: _signature(self.secret, canonical),
         }
+        if domain is not None:
+            headers[APP_HEADER] = domain
+        return headers
 
 
 class _LocalNonces:
@@ -144,8 +172,8 @@ class IdentityVerifier:
 
     async def verify(
         self, method: str, target: str, body: bytes, headers: Mapping[str, str]
-    ) -> UUID:
-        """Return the verified user id or raise IdentityError."""
+    ) -> Subject:
+        """Return the verified data subject or raise IdentityError."""
         values = [
             headers.get(name.lower())
             for name in (USER_HEADER, TIMESTAMP_HEADER, NONCE_HEADER, KEY_HEADER, SIGNATURE_HEADER)
@@ -163,8 +191,11 @@ class IdentityVerifier:
             raise IdentityError("identity timestamp outside the allowed window")
         if len(nonce) < 22:
             raise IdentityError("identity nonce too short")
+        domain = headers.get(APP_HEADER.lower())
+        if domain is not None and (not is_app_id(domain) or domain == DEFAULT_APP):
+            raise IdentityError("identity app is not a data domain id")
         expected = _signature(
-            secret, canonical_string(method, target, user, timestamp, nonce, body)
+            secret, canonical_string(method, target, user, timestamp, nonce, body, domain)
         )
         if not hmac.compare_digest(expected.encode(), signature.encode()):
             raise IdentityError("identity signature mismatch")
@@ -174,7 +205,7 @@ class IdentityVerifier:
             raise IdentityError("identity user is not a UUID") from exc
         if not await self._first_use(nonce):
             raise IdentityError("identity nonce replayed")
-        return user_id
+        return Subject(user_id, domain or DEFAULT_APP)
 
     async def _first_use(self, nonce: str) -> bool:
         ttl = 2 * self._skew
@@ -199,7 +230,8 @@ def request_target(scope: Scope) -> str:
 class IdentityMiddleware:
     """ASGI middleware: 401 problem+json unless the request carries valid identity headers.
 
-    Runs before any route or MCP handling. On success the verified user id is in
+    Runs before any route or MCP handling. On success the verified data subject (a Subject:
+    the id to scope data by, with the real user and data domain beside it) is in
     ``scope["state"]["user_id"]`` and in the ``verified_user`` context variable.
     """
 

@@ -16,6 +16,8 @@ from jose import jwt as jose_jwt
 from jose.backends.base import Key
 from jose.exceptions import JOSEError
 
+from servicekit.subjects import DEFAULT_APP, is_app_id
+
 logger = logging.getLogger(__name__)
 
 ALGORITHM = "RS256"
@@ -43,6 +45,16 @@ class AccessClaims:
     expires_at: int
     session_id: str | None = None
     """The ``sid`` claim: the sign-in session, ended by logout (None in older tokens)."""
+    app: str = DEFAULT_APP
+    """The ``app`` claim: the app the token was issued for (the default app in older tokens)."""
+
+
+def _app(value: object) -> str:
+    if value is None:
+        return DEFAULT_APP
+    if isinstance(value, str) and is_app_id(value):
+        return value
+    raise ValueError("malformed app claim")
 
 
 def _session_id(value: object) -> str | None:
@@ -115,6 +127,7 @@ class JWKSVerifier:
                 issued_at=int(claims["iat"]),
                 expires_at=int(claims["exp"]),
                 session_id=_session_id(claims.get("sid")),
+                app=_app(claims.get("app")),
             )
         except (JOSEError, ValueError, KeyError, TypeError) as exc:
             raise InvalidTokenError(f"token rejected: {type(exc).__name__}") from exc

@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 import anyio
 from servicekit.database import Database
 from servicekit.sessions import RevokedSession
+from servicekit.subjects import DEFAULT_APP
 from sqlalchemy import select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -80,8 +81,11 @@ class Accounts:
         else:
             logger.info("user registered", extra={"user_id": str(user_id)})
 
-    async def login(self, email: str, password: str, address: str, peer: str) -> IssuedTokens:
-        """Tokens for valid credentials; InvalidCredentialsError or TooManyAttemptsError.
+    async def login(
+        self, email: str, password: str, address: str, peer: str, app: str = DEFAULT_APP
+    ) -> IssuedTokens:
+        """Tokens of ``app`` for valid credentials; InvalidCredentialsError or
+        TooManyAttemptsError.
 
         ``address`` is the caller's (behind trusted proxies), ``peer`` the TCP peer's; both
         are logged, so a forwarded address can always be checked against the connection.
@@ -110,12 +114,15 @@ class Accounts:
                 await session.execute(
                     update(User).where(User.id == user.id).values(password_hash=new_hash)
                 )
-            tokens = self._issue(session, user.id, uuid.uuid4())
-        logger.info("user signed in", extra={"user_id": str(user.id)})
+            tokens = self._issue(session, user.id, uuid.uuid4(), app)
+        logger.info("user signed in", extra={"user_id": str(user.id), "app": app})
         return tokens
 
-    async def refresh(self, refresh_token: str) -> IssuedTokens:
-        """Rotate a refresh token; reusing a rotated one revokes its whole family."""
+    async def refresh(self, refresh_token: str, app: str = DEFAULT_APP) -> IssuedTokens:
+        """Rotate a refresh token of ``app``; reusing a rotated one revokes its whole family.
+
+        A token issued for another app is refused and left as it is.
+        """
         now = datetime.now(UTC)
         async with self._database.session() as session:
             stored = await session.scalar(
@@ -123,11 +130,16 @@ class Accounts:
                 .where(RefreshToken.token_hash == refresh_token_hash(refresh_token))
                 .with_for_update()
             )
-            if stored is None or stored.revoked_at is not None or stored.expires_at <= now:
+            if (
+                stored is None
+                or stored.app != app
+                or stored.revoked_at is not None
+                or stored.expires_at <= now
+            ):
                 raise InvalidRefreshTokenError
             if stored.rotated_at is None:
                 stored.rotated_at = now
-                return self._issue(session, stored.user_id, stored.family_id)
+                return self._issue(session, stored.user_id, stored.family_id, app)
             # A rotated token came back: someone holds a copy. The revocation must commit,
             # so the error is raised only after the transaction ends.
             await self._revoke_family(session, stored.family_id, now)
@@ -137,8 +149,9 @@ class Accounts:
         )
         raise InvalidRefreshTokenError
 
-    async def logout(self, refresh_token: str) -> RevokedSession | None:
-        """Revoke the family of ``refresh_token``; returns the session it ended, if known.
+    async def logout(self, refresh_token: str, app: str = DEFAULT_APP) -> RevokedSession | None:
+        """Revoke the family of ``refresh_token`` (a token of ``app``); returns the session it
+        ended, if known.
 
         The caller records the session as revoked, so that access tokens already issued for
         it stop opening event streams and tickets.
@@ -148,7 +161,8 @@ class Accounts:
             row = (
                 await session.execute(
                     select(RefreshToken.family_id, RefreshToken.user_id).where(
-                        RefreshToken.token_hash == refresh_token_hash(refresh_token)
+                        RefreshToken.token_hash == refresh_token_hash(refresh_token),
+                        RefreshToken.app == app,
                     )
                 )
             ).first()
@@ -163,7 +177,7 @@ class Accounts:
             return await session.get(User, user_id)
 
     def _issue(
-        self, session: AsyncSession, user_id: uuid.UUID, family_id: uuid.UUID
+        self, session: AsyncSession, user_id: uuid.UUID, family_id: uuid.UUID, app: str
     ) -> IssuedTokens:
         refresh_token = new_refresh_token()
         session.add(
@@ -172,12 +186,13 @@ class Accounts:
                 user_id=user_id,
                 family_id=family_id,
                 token_hash=refresh_token_hash(refresh_token),
+                app=app,
                 expires_at=datetime.now(UTC)
                 + timedelta(seconds=self._settings.refresh_token_ttl_seconds),
             )
         )
         return IssuedTokens(
-            access_token=issue_access_token(user_id, self._keys, self._settings, family_id),
+            access_token=issue_access_token(user_id, self._keys, self._settings, family_id, app),
             refresh_token=refresh_token,
             expires_in=self._settings.access_token_ttl_seconds,
         )

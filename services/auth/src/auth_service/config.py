@@ -7,6 +7,7 @@ from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import NoDecode, SettingsConfigDict
 from servicekit.client_address import IPNetwork, parse_networks
 from servicekit.settings import ServiceSettings
+from servicekit.subjects import APP_ID_PATTERN, DEFAULT_APP
 
 
 class DatabaseSettings(ServiceSettings):
@@ -43,11 +44,21 @@ class Settings(DatabaseSettings):
     max_login_delay_seconds: float = Field(default=8.0, ge=0, le=60)
     body_read_timeout_seconds: float = Field(default=30.0, gt=0, le=600)
     trusted_proxies: Annotated[list[IPNetwork], NoDecode] = Field(default_factory=list)
+    apps: list[Annotated[str, Field(pattern=APP_ID_PATTERN)]] = Field(
+        default_factory=lambda: [DEFAULT_APP], min_length=1
+    )
+    """The apps tokens are issued for (a JSON list of ids); the first is the default."""
 
     @field_validator("trusted_proxies", mode="before")
     @classmethod
     def _split_networks(cls, value: Any) -> Any:
         return parse_networks(value) if isinstance(value, str) else value
+
+    @model_validator(mode="after")
+    def _distinct_apps(self) -> Self:
+        if len(set(self.apps)) != len(self.apps):
+            raise ValueError("AUTH_APPS lists an app twice")
+        return self
 
     @model_validator(mode="after")
     def _require_signing_key_outside_development(self) -> Self:

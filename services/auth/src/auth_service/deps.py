@@ -11,7 +11,7 @@ from servicekit.database import Database
 
 from auth_service.accounts import Accounts
 from auth_service.config import Settings
-from auth_service.errors import NotAuthenticatedError
+from auth_service.errors import NotAuthenticatedError, UnknownAppError
 from auth_service.keys import KeyRing
 from auth_service.tokens import InvalidAccessTokenError, verify_access_token
 
@@ -36,17 +36,35 @@ def get_resources(request: Request) -> Resources:
 ResourcesDep = Annotated[Resources, Depends(get_resources)]
 
 _bearer = HTTPBearer(auto_error=False)
+APP_HEADER = "X-Chat-App"
+"""The request header naming the app (set by the app's front proxy)."""
+
+
+def request_app(request: Request) -> str:
+    """The app the request names in X-Chat-App (the first of AUTH_APPS without); 400 for an
+    app tokens are not issued for."""
+    apps = get_resources(request).settings.apps
+    named = request.headers.get(APP_HEADER)
+    if named is None:
+        return apps[0]
+    if named.strip() not in apps:
+        raise UnknownAppError
+    return named.strip()
+
+
+RequestApp = Annotated[str, Depends(request_app)]
 
 
 def current_user_id(
     resources: ResourcesDep,
+    app: RequestApp,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> uuid.UUID:
-    """The user id of the request's valid Bearer access token."""
+    """The user id of the request's valid Bearer access token of the request's app."""
     if credentials is None:
         raise NotAuthenticatedError
     try:
-        return verify_access_token(credentials.credentials, resources.keys, resources.settings)
+        return verify_access_token(credentials.credentials, resources.keys, resources.settings, app)
     except InvalidAccessTokenError as exc:
         raise NotAuthenticatedError from exc
 

@@ -30,6 +30,12 @@ class InvalidRefreshTokenError(AuthError):
     detail = "The refresh token is invalid or expired. Sign in again."
 
 
+class UnknownAppError(AuthError):
+    """The X-Chat-App header names an app tokens are not issued for."""
+
+    detail = "The X-Chat-App header names no app served here."
+
+
 class NotAuthenticatedError(AuthError):
     """No valid access token on a route that needs one."""
 

@@ -3,6 +3,7 @@
 import uuid
 from datetime import datetime
 
+from servicekit.subjects import DEFAULT_APP
 from sqlalchemy import DateTime, ForeignKey, LargeBinary, MetaData, String, func
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -51,3 +52,5 @@ class RefreshToken(Base):
     expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     rotated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    app: Mapped[str] = mapped_column(String(32), server_default=DEFAULT_APP)
+    """The app the token was issued for: it refreshes only there."""

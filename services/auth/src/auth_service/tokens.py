@@ -8,6 +8,7 @@ from typing import Any
 
 from jose import jwt
 from jose.exceptions import JOSEError
+from servicekit.subjects import DEFAULT_APP
 
 from auth_service.config import Settings
 from auth_service.keys import ALGORITHM, KeyRing
@@ -20,11 +21,16 @@ class InvalidAccessTokenError(Exception):
 
 
 def issue_access_token(
-    user_id: uuid.UUID, keys: KeyRing, settings: Settings, session_id: uuid.UUID | None = None
+    user_id: uuid.UUID,
+    keys: KeyRing,
+    settings: Settings,
+    session_id: uuid.UUID | None = None,
+    app: str = DEFAULT_APP,
 ) -> str:
-    """A signed access token for ``user_id`` valid for ``access_token_ttl_seconds``.
+    """A signed access token for ``user_id`` in ``app`` valid for ``access_token_ttl_seconds``.
 
-    ``session_id`` (the refresh-token family) becomes the ``sid`` claim, which logout revokes.
+    ``session_id`` (the refresh-token family) becomes the ``sid`` claim, which logout revokes;
+    ``app`` the ``app`` claim, which the gateway holds against the app a request is for.
     """
     now = int(time.time())
     claims: dict[str, Any] = {
@@ -35,14 +41,17 @@ def issue_access_token(
         "nbf": now,
         "exp": now + settings.access_token_ttl_seconds,
         "jti": uuid.uuid4().hex,
+        "app": app,
     }
     if session_id is not None:
         claims["sid"] = session_id.hex
     return jwt.encode(claims, keys.signing_key, algorithm=ALGORITHM, headers={"kid": keys.key_id})
 
 
-def verify_access_token(token: str, keys: KeyRing, settings: Settings) -> uuid.UUID:
-    """The user id of a valid access token signed by one of our published keys."""
+def verify_access_token(
+    token: str, keys: KeyRing, settings: Settings, app: str = DEFAULT_APP
+) -> uuid.UUID:
+    """The user id of a valid access token of ``app`` signed by one of our published keys."""
     try:
         kid = jwt.get_unverified_header(token).get("kid")
         key = keys.verification_keys.get(kid) if isinstance(kid, str) else None
@@ -56,6 +65,8 @@ def verify_access_token(token: str, keys: KeyRing, settings: Settings) -> uuid.U
             issuer=settings.jwt_issuer,
             options=_REQUIRED,
         )
+        if claims.get("app", DEFAULT_APP) != app:
+            raise InvalidAccessTokenError("token of another app")
         return uuid.UUID(str(claims["sub"]))
     except (JOSEError, ValueError, KeyError, TypeError) as exc:
         raise InvalidAccessTokenError(type(exc).__name__) from exc

@@ -151,7 +151,8 @@ async def test_access_token_is_rs256_with_kid_and_the_contract_claims(
 
     assert header["alg"] == "RS256"
     assert header["kid"] == "test-key"
-    assert set(claims) == {"iss", "aud", "sub", "iat", "nbf", "exp", "jti", "sid"}
+    assert set(claims) == {"iss", "aud", "sub", "iat", "nbf", "exp", "jti", "sid", "app"}
+    assert claims["app"] == "tasks"
     assert claims["sub"] == user["id"]
     assert claims["exp"] - claims["iat"] == 900
     assert claims["nbf"] == claims["iat"]

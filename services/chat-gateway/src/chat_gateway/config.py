@@ -6,6 +6,8 @@ from pydantic import AliasChoices, BaseModel, ConfigDict, Field, SecretStr, mode
 from pydantic_settings import SettingsConfigDict
 from servicekit.settings import PLACEHOLDER_SECRETS, ServiceSettings
 
+from chat_gateway.apps import AppConfig, default_app
+
 ModelProviderName = Literal["local", "openai", "openai_compatible"]
 
 
@@ -86,6 +88,9 @@ class Settings(ServiceSettings):
 
     tool_services: list[ToolServiceConfig] = Field(default_factory=list)
     """Extra MCP tool services, as a JSON list (see ToolServiceConfig)."""
+    apps: list[AppConfig] = Field(default_factory=list)
+    """The apps served, as a JSON list (see AppConfig); the first is the default. Unset: one
+    app ``tasks`` whose allowed origins are ``cors_origins``."""
 
     @model_validator(mode="after")
     def _distinct_service_names(self) -> Self:
@@ -95,6 +100,7 @@ class Settings(ServiceSettings):
         duplicates = sorted({name for name in names if names.count(name) > 1})
         if duplicates:
             raise ValueError(f"tool services listed twice: {', '.join(duplicates)}")
+        self._check_apps(set(names) | {TASKS_SERVICE})
         if self.environment != "development":
             for service in self.tool_services:
                 secret = service.identity_secret
@@ -103,6 +109,25 @@ class Settings(ServiceSettings):
                         f"tool service {service.name!r} holds a placeholder identity_secret"
                     )
         return self
+
+    def _check_apps(self, services: set[str]) -> None:
+        ids = [app.id for app in self.apps]
+        duplicates = sorted({app_id for app_id in ids if ids.count(app_id) > 1})
+        if duplicates:
+            raise ValueError(f"apps listed twice: {', '.join(duplicates)}")
+        if self.apps and self.cors_origins:
+            raise ValueError("with CHAT_GATEWAY_APPS set, give each app its allowed_origins")
+        for app in self.apps:
+            unknown = sorted(set(app.tool_services or ()) - services)
+            if unknown:
+                raise ValueError(
+                    f"app {app.id!r} names unknown tool services: {', '.join(unknown)}"
+                )
+
+    @property
+    def served_apps(self) -> list[AppConfig]:
+        """The apps served, the default first."""
+        return self.apps or [default_app(self.cors_origins)]
 
     def identity_secret_of(self, service: ToolServiceConfig) -> SecretStr:
         """The secret the gateway signs ``service``'s requests with."""

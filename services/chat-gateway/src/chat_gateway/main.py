@@ -7,7 +7,6 @@ from contextlib import AsyncExitStack, asynccontextmanager
 import httpx
 from agents import ModelProvider
 from fastapi import FastAPI
-from fastapi.middleware.cors import CORSMiddleware
 from redis.asyncio import BlockingConnectionPool, Redis
 from servicekit.database import Database
 from servicekit.errors import BodySizeLimitMiddleware, install_problem_handlers
@@ -16,6 +15,9 @@ from servicekit.jwt import JWKSVerifier
 from servicekit.logging import configure_logging
 from servicekit.telemetry import TraceMiddleware, setup_telemetry
 
+from chat_gateway import app_routes
+from chat_gateway.app_cors import AppCorsMiddleware
+from chat_gateway.apps import AppDirectory
 from chat_gateway.chat import routes as chat_routes
 from chat_gateway.chat.confirmations import Confirmations
 from chat_gateway.chat.model_provider import (
@@ -52,6 +54,7 @@ def create_app(
     ``model_provider`` replaces the configured one (tests pass a scripted model).
     """
     settings = settings or Settings()
+    apps = AppDirectory(settings.served_apps)
     configure_agent_tracing()
     configure_logging(settings.service_name, settings.log_level)
     setup_telemetry(settings.service_name, settings.otel_exporter_otlp_endpoint)
@@ -84,8 +87,8 @@ def create_app(
             identity_signer = IdentitySigner(
                 settings.identity_key_id, settings.identity_secret.get_secret_value().encode()
             )
-            dashboard = await open_dashboard(stack, settings, redis, identity_signer)
-            tools_client = build_tool_router(settings, identity_signer)
+            dashboard = await open_dashboard(stack, settings, redis, identity_signer, apps)
+            tools_client = build_tool_router(settings, identity_signer, apps)
             stack.push_async_callback(tools_client.aclose)
             if tools_client.extra_services:
                 await tools_client.check_names(settings.mcp_connect_timeout_seconds)
@@ -117,6 +120,7 @@ def create_app(
                 ),
                 turn_limiter=TurnRateLimiter(redis, per_minute=settings.chat_turns_per_minute),
                 dashboard=dashboard,
+                apps=apps,
             )
             # What exists now lives as long as the process; a full pass of the cyclic collector
             # over it (modules, schemas, models) stalled every request and stream for ~0.2 s.
@@ -132,17 +136,12 @@ def create_app(
     )
     install_problem_handlers(app)
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
-    if settings.cors_origins:
-        app.add_middleware(
-            CORSMiddleware,
-            allow_origins=settings.cors_origins,
-            allow_methods=["GET", "POST", "PATCH", "DELETE"],
-            allow_headers=["Authorization", "Content-Type", "X-User-Timezone", "Last-Event-ID"],
-        )
+    app.add_middleware(AppCorsMiddleware, apps=apps)
     service_streams = {f"/api/v1/tool-services/{s.name}/events" for s in settings.tool_services}
     app.add_middleware(TraceMiddleware, excluded_paths=_UNTRACED_PATHS | service_streams)
 
     app.include_router(build_health_router(app))
+    app.include_router(app_routes.router)
     app.include_router(chat_routes.router, prefix="/api/v1")
     app.include_router(task_routes.router)
     app.include_router(event_routes.router)

@@ -9,6 +9,7 @@ from servicekit.database import Database
 from servicekit.identity import IdentitySigner
 from servicekit.jwt import JWKSVerifier
 
+from chat_gateway.apps import AppDirectory
 from chat_gateway.chat.rate_limit import TurnRateLimiter
 from chat_gateway.chat.server import ChatServer
 from chat_gateway.config import Settings
@@ -29,6 +30,7 @@ class Resources:
     chat_server: ChatServer
     turn_limiter: TurnRateLimiter
     dashboard: Dashboard
+    apps: AppDirectory
 
 
 def resources_of(app: FastAPI) -> Resources:

@@ -3,11 +3,11 @@
 import re
 from typing import Annotated
 
-from fastapi import APIRouter, Body, Cookie, Request, Response, status
+from fastapi import APIRouter, Body, Request, Response, status
 from servicekit.sessions import revoke_session
 
 from auth_service.accounts import IssuedTokens
-from auth_service.deps import CurrentUserId, ResourcesDep
+from auth_service.deps import CurrentUserId, RequestApp, ResourcesDep
 from auth_service.errors import InvalidRefreshTokenError, NotAuthenticatedError
 from auth_service.schemas import (
     REFRESH_TOKEN_PATTERN,
@@ -23,11 +23,21 @@ from auth_service.schemas import (
 router = APIRouter(prefix="/auth", tags=["auth"])
 
 REFRESH_COOKIE = "refresh_token"
+"""The refresh cookie of the default app; another app's is ``refresh_token_<app>`` (browsers
+share cookies across ports, so apps on one host would otherwise overwrite each other's)."""
 _COOKIE_PATH = "/auth"
 _TOKEN = re.compile(REFRESH_TOKEN_PATTERN)
 
 OptionalRefreshBody = Annotated[RefreshRequest | None, Body()]
-RefreshCookie = Annotated[str | None, Cookie(alias=REFRESH_COOKIE, include_in_schema=False)]
+
+
+def refresh_cookie(app: str, resources: ResourcesDep) -> str:
+    """The name of ``app``'s refresh cookie."""
+    return REFRESH_COOKIE if app == resources.settings.apps[0] else f"{REFRESH_COOKIE}_{app}"
+
+
+def _cookie(request: Request, app: str, resources: ResourcesDep) -> str | None:
+    return request.cookies.get(refresh_cookie(app, resources))
 
 
 def _presented_token(body: RefreshRequest | None, cookie: str | None) -> str:
@@ -39,10 +49,10 @@ def _presented_token(body: RefreshRequest | None, cookie: str | None) -> str:
 
 
 def _tokens_answer(
-    tokens: IssuedTokens, response: Response, resources: ResourcesDep, *, in_body: bool
+    tokens: IssuedTokens, response: Response, resources: ResourcesDep, app: str, *, in_body: bool
 ) -> AccessToken | TokenPair:
     response.set_cookie(
-        REFRESH_COOKIE,
+        refresh_cookie(app, resources),
         tokens.refresh_token,
         max_age=resources.settings.refresh_token_ttl_seconds,
         path=_COOKIE_PATH,
@@ -69,13 +79,18 @@ async def register(
 
 @router.post("/login", response_model=AccessToken | TokenPair)
 async def login(
-    body: Credentials, request: Request, response: Response, resources: ResourcesDep
+    body: Credentials,
+    request: Request,
+    response: Response,
+    resources: ResourcesDep,
+    app: RequestApp,
 ) -> AccessToken | TokenPair:
-    """Sign in with email and password; the refresh token is set as an HttpOnly cookie."""
+    """Sign in to the request's app with email and password; the refresh token is set as an
+    HttpOnly cookie."""
     address = request.client.host if request.client else "unknown"
     peer = getattr(request.state, "peer_address", address)
-    tokens = await resources.accounts.login(body.email, body.password, address, peer)
-    return _tokens_answer(tokens, response, resources, in_body=body.refresh_token_in_body)
+    tokens = await resources.accounts.login(body.email, body.password, address, peer, app)
+    return _tokens_answer(tokens, response, resources, app, in_body=body.refresh_token_in_body)
 
 
 @router.post(
@@ -84,39 +99,43 @@ async def login(
     responses={204: {"description": "No refresh token was presented: no one is signed in."}},
 )
 async def refresh(
+    request: Request,
     response: Response,
     resources: ResourcesDep,
+    app: RequestApp,
     body: OptionalRefreshBody = None,
-    cookie: RefreshCookie = None,
 ) -> AccessToken | TokenPair | Response:
     """Exchange a refresh token for a new access token and a rotated refresh token.
 
     A token presented in the body comes back in the body (the client keeps it itself); one
     presented as the cookie comes back only as the cookie. With neither, no one is signed in:
-    204, so a visitor's first page load is not an error.
+    204, so a visitor's first page load is not an error. A token of another app is refused.
     """
+    cookie = _cookie(request, app, resources)
     in_body = body is not None and body.refresh_token is not None
     if not in_body and cookie is None:
         return Response(
             status_code=status.HTTP_204_NO_CONTENT, headers={"Cache-Control": "no-store"}
         )
-    tokens = await resources.accounts.refresh(_presented_token(body, cookie))
-    return _tokens_answer(tokens, response, resources, in_body=in_body)
+    tokens = await resources.accounts.refresh(_presented_token(body, cookie), app)
+    return _tokens_answer(tokens, response, resources, app, in_body=in_body)
 
 
 @router.post("/logout", status_code=status.HTTP_204_NO_CONTENT)
 async def logout(
+    request: Request,
     resources: ResourcesDep,
+    app: RequestApp,
     body: OptionalRefreshBody = None,
-    cookie: RefreshCookie = None,
 ) -> Response:
     """Revoke the refresh token's family, end its session's streams and clear the cookie."""
-    ended = await resources.accounts.logout(_presented_token(body, cookie))
+    cookie = _cookie(request, app, resources)
+    ended = await resources.accounts.logout(_presented_token(body, cookie), app)
     if ended is not None:
         await revoke_session(resources.redis, ended, resources.settings.access_token_ttl_seconds)
     response = Response(status_code=status.HTTP_204_NO_CONTENT)
     response.delete_cookie(
-        REFRESH_COOKIE,
+        refresh_cookie(app, resources),
         path=_COOKIE_PATH,
         secure=resources.settings.secure_cookies,
         httponly=True,

@@ -2,6 +2,7 @@
 
 from agents import Agent, FunctionTool, ModelSettings
 
+from chat_gateway.apps import AppCaller
 from chat_gateway.chat.request_context import RequestContext
 
 ASSISTANT_NAME = "Task assistant"
@@ -32,9 +33,12 @@ change, complete, reopen, delete and restore tasks, and clear completed ones.
 
 
 def instructions(context: RequestContext) -> str:
-    """The system instructions, ending with the user's current local time."""
+    """The app's system instructions (the task assistant's by default), ending with the
+    user's current local time."""
+    caller = context.user_id
+    own = caller.app.instructions if isinstance(caller, AppCaller) else None
     now = context.now().replace(microsecond=0).isoformat()
-    return f"{_INSTRUCTIONS}\nCurrent local time: {now} ({context.timezone})"
+    return f"{own or _INSTRUCTIONS}\nCurrent local time: {now} ({context.timezone})"
 
 
 def build_agent(

@@ -200,7 +200,7 @@ class TaskOperations:
         self.undo = undo
         self.confirmations = confirmations
         self.widget_overrides = TASK_WIDGETS if widget_overrides is None else widget_overrides
-        self._tools: tuple[list[mcp_types.Tool], list[FunctionTool]] | None = None
+        self._tools: dict[str, tuple[list[mcp_types.Tool], list[FunctionTool]]] = {}
 
     async def _extra_owner(self, user_id: UUID, tool: str) -> ToolService | None:
         """The configured service (not mcp-tasks) offering ``tool``, if any."""
@@ -336,8 +336,10 @@ class TaskOperations:
         """Prepare a destructive call for confirmation instead of running it.
 
         Returns the tool output for the model (or the tool's error text, written for the
-        model) and the confirmation widget.
+        model) and the confirmation widget; no question for a tool the app is not granted.
         """
+        if await self.client.tool(context.user_id, tool) is None:
+            return f"No tool {tool}.", None
         if tool not in CONFIRMABLE:
             return await self._hold_back_record_change(context, thread_id, tool, arguments)
         if tool == "delete_task":
@@ -450,14 +452,15 @@ class TaskOperations:
         return json.dumps({"undone": outcome.description, "task": outcome.task})
 
     async def agent_tools(self, user_id: UUID) -> list[FunctionTool]:
-        """The MCP tools as agent function tools (rebuilt when the cached listing changes)."""
+        """The caller's app's MCP tools as agent function tools (rebuilt on a new listing)."""
         listing = await self.client.list_tools(user_id)
-        cached = self._tools
+        app = self.client.apps.of(user_id).id
+        cached = self._tools.get(app)
         if cached is not None and cached[0] is listing:
             return cached[1]
         tools = [self._mcp_tool(tool) for tool in listing]
         tools.append(self._undo_tool())
-        self._tools = (listing, tools)
+        self._tools[app] = (listing, tools)
         return tools
 
     def _mcp_tool(self, tool: mcp_types.Tool) -> FunctionTool:

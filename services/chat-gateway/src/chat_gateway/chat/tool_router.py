@@ -5,6 +5,9 @@ reached through its own signed connection (TaskToolsClient) with its own cached 
 name must be unique across services: the name is how a call is routed. ``revert_change`` is
 the one exception: every service with Undo has it, the agent never sees it, and Undo calls it
 on the service that made the change.
+
+Each app sees only the services and tools its configuration grants: a tool it is not granted
+is neither listed to its model nor callable, whichever path the call takes.
 """
 
 import asyncio
@@ -14,7 +17,9 @@ from typing import Any
 from uuid import UUID
 
 import mcp_types
+from servicekit.subjects import DEFAULT_APP
 
+from chat_gateway.apps import AppConfig, AppDirectory
 from chat_gateway.chat.mcp_connection import TaskToolsClient, ToolResult
 from chat_gateway.config import TASKS_SERVICE
 from chat_gateway.errors import TaskServiceUnavailableError
@@ -79,12 +84,14 @@ def _combine(
 class ToolRouter:
     """Lists the tools of every service and sends each call to the service that offers it."""
 
-    def __init__(self, services: list[ToolService]) -> None:
+    def __init__(self, services: list[ToolService], apps: AppDirectory | None = None) -> None:
         if not services or services[0].name != TASKS_SERVICE:
             raise ValueError("the first tool service must be mcp-tasks")
         self.services = services
+        self.apps = apps or AppDirectory([AppConfig(id=DEFAULT_APP, name="Tasks")])
         self._by_name = {service.name: service for service in services}
         self._combined: _Combined | None = None
+        self._granted: dict[str, tuple[_Combined, list[mcp_types.Tool]]] = {}
 
     @property
     def extra_services(self) -> list[ToolService]:
@@ -94,6 +101,11 @@ class ToolRouter:
     def service(self, name: str) -> ToolService | None:
         """The service called ``name``."""
         return self._by_name.get(name)
+
+    def granted_services(self, user_id: UUID) -> list[ToolService]:
+        """The configured services besides mcp-tasks that the caller's app may use."""
+        app = self.apps.of(user_id)
+        return [service for service in self.extra_services if app.grants_service(service.name)]
 
     async def aclose(self) -> None:
         """Close every service's connections."""
@@ -122,19 +134,31 @@ class ToolRouter:
         _combine([s for s, _ in reachable], [tools for _, tools in reachable])
 
     async def list_tools(self, user_id: UUID) -> list[mcp_types.Tool]:
-        """Every service's tools (the same list object while no service's listing changed)."""
-        return (await self._current(user_id)).tools
+        """The tools the caller's app is granted (the same list object while no service's
+        listing changed)."""
+        combined = await self._current(user_id)
+        app = self.apps.of(user_id)
+        cached = self._granted.get(app.id)
+        if cached is not None and cached[0] is combined:
+            return cached[1]
+        tools = [
+            tool
+            for tool in combined.tools
+            if app.grants_tool(combined.owners[tool.name].name, tool.name)
+        ]
+        self._granted[app.id] = (combined, tools)
+        return tools
 
     async def owner(self, user_id: UUID, tool: str) -> ToolService:
-        """The service offering ``tool``; UnknownToolError when none does."""
+        """The service offering ``tool`` to the caller's app; UnknownToolError when none does."""
         owner = (await self._current(user_id)).owners.get(tool)
-        if owner is None:
+        if owner is None or not self.apps.of(user_id).grants_tool(owner.name, tool):
             raise UnknownToolError(tool)
         return owner
 
     async def tool(self, user_id: UUID, name: str) -> mcp_types.Tool | None:
-        """The listed tool called ``name``."""
-        for tool in (await self._current(user_id)).tools:
+        """The granted tool called ``name``."""
+        for tool in await self.list_tools(user_id):
             if tool.name == name:
                 return tool
         return None
@@ -155,7 +179,7 @@ class ToolRouter:
     ) -> ToolResult:
         """Call ``name`` on the named service (Undo's revert_change)."""
         service = self._by_name.get(service_name)
-        if service is None:
+        if service is None or not self.apps.of(user_id).grants_service(service_name):
             text = f"The tool service {service_name!r} is no longer configured."
             return ToolResult(name=name, is_error=True, structured=None, text=text)
         return await service.client.call_tool(user_id, name, arguments)

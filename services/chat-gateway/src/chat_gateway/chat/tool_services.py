@@ -2,13 +2,19 @@
 
 from servicekit.identity import IdentitySigner
 
+from chat_gateway.apps import AppDirectory
 from chat_gateway.chat.mcp_connection import TaskToolsClient
 from chat_gateway.chat.tool_router import ToolRouter, ToolService
 from chat_gateway.config import TASKS_SERVICE, Settings
 
 
-def build_tool_router(settings: Settings, tasks_signer: IdentitySigner) -> ToolRouter:
-    """One signed MCP connection per tool service; each signs with its configured key."""
+def build_tool_router(
+    settings: Settings, tasks_signer: IdentitySigner, apps: AppDirectory | None = None
+) -> ToolRouter:
+    """One signed MCP connection per tool service; each signs with its configured key.
+
+    ``apps`` says which services and tools each app may use (the settings' apps by default).
+    """
 
     def client(url: str, signer: IdentitySigner, service: str) -> TaskToolsClient:
         return TaskToolsClient(
@@ -36,4 +42,4 @@ def build_tool_router(settings: Settings, tasks_signer: IdentitySigner) -> ToolR
                 events=entry.events,
             )
         )
-    return ToolRouter(services)
+    return ToolRouter(services, apps or AppDirectory(settings.served_apps))

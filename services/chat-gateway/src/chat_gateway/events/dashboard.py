@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from redis.asyncio import Redis
 from servicekit.identity import IdentitySigner
 
+from chat_gateway.apps import AppDirectory
 from chat_gateway.config import Settings
 from chat_gateway.events.hub import EventHub
 from chat_gateway.events.record_log import RecordEventLog
@@ -32,7 +33,11 @@ class Dashboard:
 
 
 async def open_dashboard(
-    stack: AsyncExitStack, settings: Settings, redis: Redis, signer: IdentitySigner
+    stack: AsyncExitStack,
+    settings: Settings,
+    redis: Redis,
+    signer: IdentitySigner,
+    apps: AppDirectory | None = None,
 ) -> Dashboard:
     """Open the task client, start the event hub and the ticket store; ``stack`` closes them."""
     tasks = TasksClient(settings.mcp_tasks_url, signer)
@@ -52,6 +57,9 @@ async def open_dashboard(
         settings.redis_url,
         client_buffer=settings.event_client_buffer,
         record_services=tuple(record_logs),
+        data_domains=tuple(
+            {app.domain for app in (apps or AppDirectory(settings.served_apps)).apps}
+        ),
     )
     await hub.start()
     stack.push_async_callback(hub.stop)

@@ -26,6 +26,7 @@ from redis.retry import Retry
 from servicekit.events import TaskEvent, user_channel
 from servicekit.record_events import RecordEvent, service_user_channel
 from servicekit.sessions import REVOKED_SESSIONS_CHANNEL, RevokedSession
+from servicekit.subjects import DEFAULT_APP, Subject
 
 from chat_gateway.events.metrics import EVENT_HUB_RECONNECTS
 
@@ -180,6 +181,7 @@ class EventHub:
         reconnect_max_seconds: float = 1.0,
         ping_interval_seconds: float = 10.0,
         record_services: tuple[str, ...] = (),
+        data_domains: tuple[str, ...] = (DEFAULT_APP,),
     ) -> None:
         self._redis: Redis = Redis.from_url(
             redis_url,
@@ -189,6 +191,7 @@ class EventHub:
         )
         self._client_buffer = client_buffer
         self._record_services = record_services
+        self._data_domains = data_domains
         self._reconnect_initial = reconnect_initial_seconds
         self._reconnect_max = reconnect_max_seconds
         self._ping_interval = ping_interval_seconds
@@ -388,7 +391,10 @@ class EventHub:
         if revoked is None:
             logger.warning("ignoring a malformed session revocation")
             return
-        for channel in self.user_channels(revoked.user_id):
+        # A session signs in to one app; its streams are on the user's subject in that app.
+        subjects = {Subject(revoked.user_id, domain) for domain in self._data_domains}
+        channels = {channel for subject in subjects for channel in self.user_channels(subject)}
+        for channel in channels:
             for listener in list(self._listeners.get(channel, ())):
                 if listener.session_id == revoked.session_id:
                     listener.end()

@@ -12,7 +12,9 @@ from servicekit.errors import problem_response
 from servicekit.jwt import AccessClaims, InvalidTokenError, bearer_user
 from starlette.types import Receive, Scope, Send
 
-from chat_gateway.deps import ResourcesDep, jwks_verifier
+from chat_gateway.apps import AppCaller
+from chat_gateway.config import TASKS_SERVICE
+from chat_gateway.deps import FOREIGN_TOKEN, CurrentApp, ResourcesDep, jwks_verifier, request_app
 from chat_gateway.errors import TaskServiceUnavailableError
 from chat_gateway.events.hub import EventHub
 from chat_gateway.events.stream import EventLog, EventStream, StreamSettings
@@ -107,15 +109,19 @@ def _parse_version(value: str) -> int:
     responses=problem_responses(401, 503),
     summary="Get a single-use ticket for the event stream",
 )
-async def create_ticket(claims: Claims, tickets: EventTicketsDep) -> EventTicket | Response:
+async def create_ticket(
+    claims: Claims, app: CurrentApp, tickets: EventTicketsDep
+) -> EventTicket | Response:
     """A ticket for ``GET /api/v1/events?ticket=...``, usable once within 30 seconds.
 
     For clients that cannot send an Authorization header (EventSource); the stream it
     opens ends when the access token used here expires, or when its session logs out.
     """
+    if claims.app != app.id:
+        return _unauthorized(FOREIGN_TOKEN)
     if await tickets.session_ended(claims.session_id):
         return _unauthorized(SESSION_ENDED)
-    ticket = await tickets.issue(claims.user_id, claims.expires_at, claims.session_id)
+    ticket = await tickets.issue(claims.user_id, claims.expires_at, claims.session_id, app.id)
     return EventTicket(ticket=ticket, expires_in=tickets.ttl_seconds)
 
 
@@ -157,7 +163,7 @@ async def stream_events(
 async def open_event_stream(
     request: Request,
     hub: EventHub,
-    log: EventLog,
+    log: EventLog | None,
     tickets: EventTickets,
     settings: StreamSettings,
     after: int | None,
@@ -167,11 +173,13 @@ async def open_event_stream(
     service: str | None,
 ) -> Response:
     """The SSE response of one user's events of mcp-tasks (``service`` None) or of a tool
-    service, after authenticating the request by its Bearer token or event ticket."""
+    service, after authenticating the request by its Bearer token or event ticket (then 404
+    when ``log`` is None: no such service publishes events)."""
     try:
         resume_from = _parse_version(last_event_id.strip()) if last_event_id is not None else after
     except _BadRequest:
         return problem_response(400, "Last-Event-ID must be a non-negative event version.")
+    app = request_app(request)
     authorization = request.headers.get("authorization")
     if authorization is not None:
         scheme, _, token = authorization.partition(" ")
@@ -182,14 +190,23 @@ async def open_event_stream(
         except InvalidTokenError as exc:
             logger.info("access token rejected", extra={"reason": str(exc)})
             return _unauthorized("The access token is invalid or expired.")
-        user_id, expires_at, session_id = claims.user_id, claims.expires_at, claims.session_id
+        if claims.app != app.id:
+            return _unauthorized(FOREIGN_TOKEN)
+        user, expires_at, session_id = claims.user_id, claims.expires_at, claims.session_id
     elif ticket is not None:
         holder = await tickets.redeem(ticket)
         if holder is None:
             return _unauthorized("The ticket is invalid, expired or already used.")
-        user_id, expires_at, session_id = holder.user_id, holder.expires_at, holder.session_id
+        if holder.app != app.id:
+            return _unauthorized("The ticket was issued for another app.")
+        user, expires_at, session_id = holder.user_id, holder.expires_at, holder.session_id
     else:
         return _unauthorized("A Bearer access token or an event ticket is required.")
+    if log is None or not app.grants_service(service or TASKS_SERVICE):
+        return problem_response(
+            404, f"No tool service named {service or TASKS_SERVICE!r} is configured."
+        )
+    user_id = AppCaller(user, app)
     # Per process: a user's streams on other replicas are not counted.
     if hub.listener_count(user_id) >= settings.max_streams_per_user:
         return problem_response(

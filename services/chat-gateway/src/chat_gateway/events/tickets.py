@@ -15,6 +15,7 @@ from uuid import UUID
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 from servicekit.sessions import is_session_revoked
+from servicekit.subjects import DEFAULT_APP
 
 logger = logging.getLogger(__name__)
 
@@ -29,6 +30,8 @@ class TicketHolder:
     user_id: UUID
     expires_at: int
     session_id: str | None = None
+    app: str = DEFAULT_APP
+    """The app whose access token the ticket was issued for."""
 
 
 class EventTickets:
@@ -50,13 +53,22 @@ class EventTickets:
         return self._prefix + hashlib.sha256(ticket.encode()).hexdigest()
 
     async def issue(
-        self, user_id: UUID, token_expires_at: int, session_id: str | None = None
+        self,
+        user_id: UUID,
+        token_expires_at: int,
+        session_id: str | None = None,
+        app: str = DEFAULT_APP,
     ) -> str:
-        """A new ticket for ``user_id``; the stream it opens ends when the token would, or
-        when its session ``session_id`` is logged out."""
+        """A new ticket for ``user_id`` in ``app``; the stream it opens ends when the token
+        would, or when its session ``session_id`` is logged out."""
         ticket = secrets.token_urlsafe(32)
         value = json.dumps(
-            {"user_id": str(user_id), "expires_at": token_expires_at, "sid": session_id}
+            {
+                "user_id": str(user_id),
+                "expires_at": token_expires_at,
+                "sid": session_id,
+                "app": app,
+            }
         )
         await self._redis.set(self._key(ticket), value, ex=self._ttl)
         return ticket
@@ -75,6 +87,7 @@ class EventTickets:
                 UUID(str(data["user_id"])),
                 int(data["expires_at"]),
                 session_id if isinstance(session_id, str) else None,
+                str(data.get("app", DEFAULT_APP)),
             )
         except (ValueError, KeyError, TypeError):
             logger.warning("discarding a malformed event ticket")

@@ -48,9 +48,9 @@ def _unknown(name: str) -> Response:
     return problem_response(404, f"No tool service named {name!r} is configured.")
 
 
-def _extra(tools: ToolRouter, name: str) -> ToolService | None:
+def _extra(tools: ToolRouter, name: str, user: CurrentUser) -> ToolService | None:
     service = tools.service(name)
-    return service if service is not None and service in tools.extra_services else None
+    return service if service is not None and service in tools.granted_services(user) else None
 
 
 async def _info(service: ToolService, user: CurrentUser) -> ToolServiceInfo:
@@ -58,7 +58,8 @@ async def _info(service: ToolService, user: CurrentUser) -> ToolServiceInfo:
         listing = await service.client.list_tools(user)
     except TaskServiceUnavailableError:
         return describe_service(service.name, None, events=service.events)
-    return describe_service(service.name, listing, events=service.events)
+    granted = [tool for tool in listing if user.app.grants_tool(service.name, tool.name)]
+    return describe_service(service.name, granted, events=service.events)
 
 
 @router.get(
@@ -69,7 +70,7 @@ async def _info(service: ToolService, user: CurrentUser) -> ToolServiceInfo:
 )
 async def list_services(user: CurrentUser, tools: ToolRouterDep) -> ToolServiceList:
     """Each service's name, record fields and records tool, read from its MCP tool listing."""
-    return ToolServiceList(services=[await _info(s, user) for s in tools.extra_services])
+    return ToolServiceList(services=[await _info(s, user) for s in tools.granted_services(user)])
 
 
 @router.get(
@@ -82,7 +83,7 @@ async def list_records(
     name: ServiceName, user: CurrentUser, tools: ToolRouterDep
 ) -> RecordList | Response:
     """The result of the service's records tool called for the user without arguments."""
-    service = _extra(tools, name)
+    service = _extra(tools, name, user)
     if service is None:
         return _unknown(name)
     try:
@@ -90,6 +91,8 @@ async def list_records(
         if found is None:
             return problem_response(404, f"The {name} service has no tool listing records.")
         tool, field = found
+        if not user.app.grants_tool(name, tool.name):
+            return problem_response(404, f"The {name} service has no tool listing records.")
         result = await service.client.call_tool(user, tool.name, {})
     except TaskServiceUnavailableError:
         return problem_response(
@@ -133,8 +136,6 @@ async def stream_service_events(
     missed events come from the service's GET /api/v1/events log.
     """
     log = resources.dashboard.record_logs.get(name)
-    if log is None:
-        return _unknown(name)
     return await open_event_stream(
         request, hub, log, tickets, settings, after, ticket, last_event_id, service=name
     )

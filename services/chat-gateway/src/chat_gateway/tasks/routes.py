@@ -12,7 +12,9 @@ from local_model import parse_quick_add
 from servicekit.errors import problem_response
 from servicekit.tasks import Priority, Status, TaskPublic
 
+from chat_gateway.apps import AppCaller
 from chat_gateway.chat.request_context import parse_timezone
+from chat_gateway.config import TASKS_SERVICE
 from chat_gateway.deps import CurrentUser, ResourcesDep
 from chat_gateway.errors import TaskServiceUnavailableError
 from chat_gateway.tasks.client import TasksClient
@@ -59,6 +61,8 @@ async def _forward(
     params: dict[str, str] | None = None,
     content: bytes | None = None,
 ) -> Response:
+    if isinstance(user_id, AppCaller) and not user_id.app.grants_service(TASKS_SERVICE):
+        return problem_response(404, f"No tool service named {TASKS_SERVICE!r} is configured.")
     try:
         upstream = await tasks.request(user_id, method, path, params=params, content=content)
     except TaskServiceUnavailableError as exc:

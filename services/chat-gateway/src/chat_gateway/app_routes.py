@@ -1,0 +1,63 @@
+"""GET /api/v1/app: what the web app shows for the app it is served as (no sign-in needed)."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from pydantic import BaseModel
+from servicekit.jwt import InvalidTokenError
+
+from chat_gateway.config import TASKS_SERVICE
+from chat_gateway.deps import CurrentApp, caller_of, jwks_verifier
+from chat_gateway.tasks.schemas import problem_responses
+
+router = APIRouter(prefix="/api/v1/app", tags=["app"])
+
+_optional_bearer = HTTPBearer(auto_error=False)
+
+
+class AppBranding(BaseModel):
+    """The name, colour and logo the web app wears."""
+
+    name: str
+    colour: str
+    logo: str | None
+
+
+class AppInfo(BaseModel):
+    """The app the request is for, as the web app needs it."""
+
+    id: str
+    branding: AppBranding
+    greeting: str | None
+    domain_key: str | None
+    tasks: bool
+    """Whether the web app shows the task dashboard (the app may use mcp-tasks)."""
+
+
+@router.get("", response_model=AppInfo, responses=problem_responses(400, 401))
+async def app_info(
+    request: Request,
+    app: CurrentApp,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_optional_bearer)],
+) -> AppInfo:
+    """Branding, greeting and sections of the request's app.
+
+    Anyone may ask (the sign-in screen wears the branding); a request that does present a
+    token is refused (401) unless the token is valid and this app's.
+    """
+    if credentials is not None:
+        try:
+            claims = await jwks_verifier(request).verify(credentials.credentials)
+        except InvalidTokenError as exc:
+            raise HTTPException(
+                401, "The access token is invalid or expired.", {"WWW-Authenticate": "Bearer"}
+            ) from exc
+        caller_of(claims, app)
+    return AppInfo(
+        id=app.id,
+        branding=AppBranding(name=app.name, colour=app.branding.colour, logo=app.branding.logo),
+        greeting=app.greeting,
+        domain_key=app.domain_key,
+        tasks=app.grants_service(TASKS_SERVICE),
+    )
