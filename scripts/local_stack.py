@@ -431,16 +431,21 @@ http {{
     fastcgi_temp_path {work}/tmp/fastcgi;
     uwsgi_temp_path {work}/tmp/uwsgi;
     scgi_temp_path {work}/tmp/scgi;
+    # Idle upstream connections close here after 4 s, before uvicorn's 5 s keep-alive does:
+    # otherwise a request sent just as uvicorn closes the connection is reset (a 502).
     upstream gateway {{{gateways}
         keepalive 64;
+        keepalive_timeout 4s;
     }}
     upstream auth {{
         server {auth};
         keepalive 16;
+        keepalive_timeout 4s;
     }}
     upstream web {{
         server 127.0.0.1:{WEB_SERVER_PORT};
         keepalive 8;
+        keepalive_timeout 4s;
     }}{servers}
 {web_server_conf(web_root)}
 }}

@@ -72,6 +72,7 @@ def test_kind_ingress_controller_overwrites_x_forwarded_for() -> None:
     assert json.loads(patch.group(1))["data"] == {
         "use-forwarded-headers": "false",
         "compute-full-forwarded-for": "false",
+        "upstream-keepalive-timeout": "4",
     }
 
 

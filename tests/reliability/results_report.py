@@ -68,10 +68,27 @@ def _load_section(load_json: str | None) -> list[str]:
     probes = list(load.get("capacity_probes", {}).values())
     lines += [_level_row(figures) for figures in sorted(levels + probes, key=_users)]
     for figures in levels:
+        users = figures.get("users")
         cpu = figures.get("stack_cpu_cores") or {}
         if cpu:
             shares = ", ".join(f"{name} {_figure(v)}" for name, v in cpu.items())
-            lines += ["", f"CPU (cores) at {figures.get('users')} users: {shares}."]
+            lines += ["", f"CPU (cores) at {users} users: {shares}."]
+        per_request = figures.get("stack_cpu_ms_per_request") or {}
+        if per_request:
+            costs = ", ".join(f"{name} {_figure(v)}" for name, v in per_request.items())
+            generator_ms = _figure(figures.get("generator_cpu_ms_per_request"))
+            lines += [
+                "",
+                f"CPU ms per answered request at {users} users (far less dependent than latency on "
+                f"other programs' load): {costs}; the load generator {generator_ms}.",
+            ]
+        waits = figures.get("stack_run_queue_wait_per_cpu_second") or {}
+        if waits:
+            waited = ", ".join(f"{name} {_figure(v)}" for name, v in waits.items())
+            lines += [
+                "",
+                f"Seconds waiting for a CPU per CPU second at {users} users: {waited}.",
+            ]
     return lines
 
 

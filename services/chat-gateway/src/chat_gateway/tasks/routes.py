@@ -5,7 +5,6 @@ from typing import Annotated
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
-import httpx
 from fastapi import APIRouter, Depends, Header, Query, Request
 from fastapi.responses import JSONResponse, Response
 from local_model import parse_quick_add
@@ -17,7 +16,7 @@ from chat_gateway.chat.request_context import parse_timezone
 from chat_gateway.config import TASKS_SERVICE
 from chat_gateway.deps import CurrentUser, ResourcesDep
 from chat_gateway.errors import TaskServiceUnavailableError
-from chat_gateway.tasks.client import TasksClient
+from chat_gateway.tasks.client import Answer, TasksClient
 from chat_gateway.tasks.schemas import (
     QuickAddParse,
     QuickAddText,
@@ -38,16 +37,13 @@ TasksClientDep = Annotated[TasksClient, Depends(get_tasks_client)]
 
 router = APIRouter(prefix="/api/v1/tasks", tags=["tasks"])
 
-_RELAYED_HEADERS = ("retry-after",)
 
-
-def _relay(upstream: httpx.Response) -> Response:
-    relayed = upstream.headers
-    headers = {name: relayed[name] for name in _RELAYED_HEADERS if name in relayed}
+def _relay(upstream: Answer) -> Response:
+    headers = {"Retry-After": upstream.retry_after} if upstream.retry_after else None
     return Response(
         upstream.content,
         status_code=upstream.status_code,
-        media_type=upstream.headers.get("content-type", "application/json"),
+        media_type=upstream.content_type or "application/json",
         headers=headers,
     )
 
