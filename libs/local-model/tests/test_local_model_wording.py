@@ -98,3 +98,8 @@ def test_putting_a_task_back_on_the_list_never_adds_one() -> None:
     result = understand([], "put call mom back on my list", TODAY)
     assert result.intent != "add_task"
     assert result.intent == "reopen_task" or result.ask
+
+
+def test_a_title_that_says_it_goes_in_the_notes_is_asked_about() -> None:
+    result = understand([], "add the garden plan to my ntoes", TODAY)
+    assert result.intent != "add_task" or result.ask

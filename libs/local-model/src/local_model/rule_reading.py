@@ -58,6 +58,9 @@ _STORY_TAIL = re.compile(
 )
 
 
+_PRONOUN_LED = re.compile(r"(?:it|that|this|them|those|these)\b", re.IGNORECASE)
+
+
 def _story_target(
     msg: Msg, spans: list[tuple[int, int]], hits: list[Hit], best: Hit
 ) -> Target | None:
@@ -75,7 +78,9 @@ def _story_target(
     start = lead.end() if lead is not None else start
     end = tail.start() if tail is not None else end
     candidate = read_target(msg, start, end)
-    return candidate if candidate.kind != "pronoun" and candidate.text else None
+    if candidate.kind == "pronoun" or not candidate.text or _PRONOUN_LED.match(candidate.text):
+        return None
+    return candidate
 
 
 def _forced_hit(intent: Intent, msg: Msg, spans: list[tuple[int, int]], hits: list[Hit]) -> Hit:

@@ -46,6 +46,7 @@ _VOCABULARY = json.loads(
 )
 _NOT_TITLE = frozenset(_VOCABULARY["not_title_words"])
 _LINK = frozenset(_VOCABULARY["link_words"])
+_NOTES_PLACE = re.compile(_VOCABULARY["notes_place"])
 _WRAPPER = re.compile(rf"\b(?:{'|'.join(_VOCABULARY['request_wrappers'])})\b")
 _PRIORITY_WORD = ("high", "low", "normal")
 _FRAMING_LEAD = re.compile(r"(?:to|that|i|we|you|sure)\s")
@@ -176,8 +177,11 @@ def resolve_slots(
 
 def suspect_target(reading: Understanding, today: date) -> bool:
     """Whether the target both readers agree on holds words no title is made of ("my sister
-    finished her exams today"): agreement on such words is weaker evidence ("suspect" in the
+    finished her exams today"), or the title ends by saying where in the notes it goes ("the
+    garden plan to my ntoes"): agreement on such words is weaker evidence ("suspect" in the
     span model's `slot_reliability`)."""
+    if reading.intent == "add_task":
+        return reading.title is not None and _NOTES_PLACE.search(reading.title.lower()) is not None
     target = reading.target
     if reading.intent not in TARGETED or target is None or target.kind != "title":
         return False
