@@ -13,6 +13,8 @@ from functools import lru_cache
 
 from rapidfuzz.distance import OSA
 
+from .dictation import undictate
+
 __all__ = ["CleanText", "clean"]
 
 _QUOTES = str.maketrans(
@@ -42,6 +44,7 @@ SHORTHAND: dict[str, str] = {
     "thx": "thanks",
     "ty": "thanks",
     "tmrw": "tomorrow",
+    "arvo": "afternoon",
     "tmr": "tomorrow",
     "tmrow": "tomorrow",
     "tomoz": "tomorrow",
@@ -349,9 +352,10 @@ def _fix_word(m: re.Match[str]) -> str:
 
 def clean(message: str) -> CleanText:
     """Clean a chat message: normalise quotes and dashes, drop emoji, expand chat shorthand
-    ("pls", "tmrw") and correct misspelt command words ("remnid", "serach", a first "ad")."""
+    ("pls", "tmrw"), write dictated punctuation ("comma") and correct misspelt command words
+    ("remnid", "serach", a first "ad")."""
     text = unicodedata.normalize("NFKC", message).translate(_QUOTES)
-    text = _strip_symbols(text)
+    text = undictate(_strip_symbols(text))
     text = _TOKEN.sub(_fix_word, text)
     text = _FIRST_WORD.sub(_fix_first_word, text, count=1)
     text = _SPACES.sub(" ", text).strip()

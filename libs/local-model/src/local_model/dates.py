@@ -280,6 +280,9 @@ def _resolve(kind: str, m: re.Match[str], today: date) -> tuple[date, date] | No
     return single, single
 
 
+_DAY_PREPOSITION = re.compile(r"\b(?:by|for|on|before|until|till|due)\s+$")
+
+
 def find_dates(text: str, today: date) -> list[DateMatch]:
     """Return the non-overlapping date expressions in `text` (lowercase), in text order."""
     found: list[DateMatch] = []
@@ -287,8 +290,13 @@ def find_dates(text: str, today: date) -> list[DateMatch]:
         for m in pattern.finditer(text):
             if any(m.start() < f.end and f.start < m.end() for f in found):
                 continue
-            if kind == "weekday" and m.group("wd") in ("sat", "sun") and not m.group("mod"):
-                continue  # also common words ("sat down", "the sun")
+            if (
+                kind == "weekday"
+                and m.group("wd") in ("sat", "sun")
+                and not m.group("mod")
+                and _DAY_PREPOSITION.search(text, 0, m.start()) is None
+            ):
+                continue  # also common words ("sat down", "the sun"), unless "by sat"
             resolved = _resolve(kind, m, today)
             if resolved is not None:
                 found.append(DateMatch(m.start(), m.end(), resolved[0], resolved[1]))

@@ -31,9 +31,14 @@ MANAGE_AFTER_OBLIGATION = re.compile(
     r"(?:mark|delete|remove|reopen|rename|move|postpone|reschedule|change|show|list|see|view|check"
     r"|tick|undo|clear|add|create|find|search|know|get\s+rid)\b"
 )
+# "put buy milk back on my list" reopens the task; it does not add one.
+_BACK_ON_LIST = (
+    r"(?!\s+(?:\S+\s+){1,6}?back\s+(?:on|onto|in|into|to)\s+(?:my|the)\s+(?:to-?do\s+)?list\b)"
+)
 ADD_VERB = (
     r"(?:add|create|make|insert|log|jot\s+down|note\s+down|write\s+down|put\s+down"
-    r"|set\s+up|put(?!\s+(?:it|them|those|everything|that|this)\s+back\b)|new)"
+    r"|set\s+up|put(?!\s+(?:it|them|those|everything|that|this)\s+back\b)"
+    rf"{_BACK_ON_LIST}|new)"
 )
 TASK_NOUN = r"(?:task|todo|to-do|to\s+do|reminder|item|entry|one)s?"
 ADD_HEADS = [
@@ -51,7 +56,7 @@ ADD_HEADS = [
         r"\s+(?:to\b|about\b)?\s*"
     ),
     re.compile(
-        r"(?:add|ad|addd|create|insert|jot\s+down|note\s+down|write\s+down|put(?!\s+off\b)(?!\s+(?:it|them|those|everything|that|this)\s+back\b)|schedule\s+a\s+task(?:\s+to)?|stick)\b\s*"
+        rf"(?:add|ad|addd|create|insert|jot\s+down|note\s+down|write\s+down|put\s+down|put{_BACK_ON_LIST}(?!\s+off\b)(?!\s+(?:it|them|those|everything|that|this)\s+back\b)|schedule\s+a\s+task(?:\s+to)?|stick)\b\s*"
     ),
 ]
 ADD_TO_UPDATE = re.compile(
@@ -104,7 +109,8 @@ REOPEN_HEAD = re.compile(
 )
 NOT_DONE = (
     r"(?:not\s+(?:yet\s+|actually\s+)?(?:done|complete|completed|finished)|undone|incomplete|unfinished"
-    r"|open|pending|to\s*do|active|uncompleted|not\s+complete|unchecked|unticked|not\s+completed)"
+    r"|open|pending|to\s*do|active|uncompleted|not\s+complete|unchecked|unticked|not\s+completed"
+    r"|back\s+(?:on|onto|in|into|to)\s+(?:my|the)\s+(?:to-?do\s+)?list)"
 )
 REOPEN_MARK = re.compile(
     rf"(?:mark|set|flag|make|put)\s+(?P<t>.+?)\s+(?:as\s+|to\s+|back\s+to\s+|back\s+as\s+)?{NOT_DONE}\b"

@@ -96,7 +96,7 @@ def classify_clause(msg: Msg, start: int, end: int, today: date) -> Hit | None:
     ):
         return hit("add_task", 2.8, arg=-2)
     onto = _ONTO_LIST.match(s, body, end)
-    if onto is not None:
+    if onto is not None and REOPEN_MARK.match(s, body, end) is None:
         return hit("add_task", 3, arg=onto.end("verb"))
     for pattern in ADD_HEADS:
         m = pattern.match(s, body, end)

@@ -23,6 +23,7 @@ from .references import (
     clarification_options,
     find_referent,
 )
+from .slot_patterns import VOCABULARY
 from .targets import read_target
 from .task_fields import TaskFields, fields_from_anywhere, task_fields
 from .update_fields import update_fields
@@ -47,13 +48,17 @@ _NEGATED = re.compile(
 
 _STORY_LEAD = re.compile(
     r"(?:(?:i|we)\s+(?:don't|do\s+not|no\s+longer|won't)\s+(?:need|want|have\s+to\s+do|need\s+to\s+do)"
-    r"|we're\s+not\s+doing|(?:i|we)\s+(?:cancelled|canceled|dropped)|forget(?:\s+about)?)\s+"
+    r"|we're\s+not\s+doing|(?:i|we)\s+(?:cancelled|canceled|dropped)|forget(?:\s+about)?"
+    rf"|{'|'.join(VOCABULARY['story_leads'])})\s+"
 )
 _STORY_TAIL = re.compile(
     r"\s+(?:(?:isn't|is\s+not|won't\s+be|is\s+no\s+longer)\s+(?:happening|needed|going\s+ahead)"
     r"|(?:is|was|got|has\s+been)\s+(?:cancelled|canceled|called\s+off|off|scrapped)"
-    r"|any\s*more|after\s+all)\b.*$"
+    rf"|any\s*more|after\s+all|{'|'.join(VOCABULARY['story_tails'])})\b.*$"
 )
+
+
+_PRONOUN_LED = re.compile(r"(?:it|that|this|them|those|these)\b", re.IGNORECASE)
 
 
 def _story_target(
@@ -73,7 +78,9 @@ def _story_target(
     start = lead.end() if lead is not None else start
     end = tail.start() if tail is not None else end
     candidate = read_target(msg, start, end)
-    return candidate if candidate.kind != "pronoun" and candidate.text else None
+    if candidate.kind == "pronoun" or not candidate.text or _PRONOUN_LED.match(candidate.text):
+        return None
+    return candidate
 
 
 def _forced_hit(intent: Intent, msg: Msg, spans: list[tuple[int, int]], hits: list[Hit]) -> Hit:

@@ -22,9 +22,12 @@ from .span_tagger import SpanModel, load_span_model, span_key, tokens
 
 __all__ = ["Agreement", "slot_agreement"]
 
-Agreement = Literal["agree", "exact_rule", "overlap", "differ", "resolved", "kept", "suspect"]
+Agreement = Literal[
+    "agree", "exact_rule", "overlap", "differ", "resolved", "kept", "kept_tail", "suspect"
+]
 """How the two readers of the slots agree; "resolved" (the tagger's words replaced the
-rules'), "kept" (the rules' words hold the tagger's) and "suspect" (both read a target with
+rules'), "kept" and "kept_tail" (the rules' words hold the tagger's; in "kept_tail" they
+continue past its end) and "suspect" (both read a target with
 words no title is made of) are set by `slot_resolution`."""
 
 _COMPARED = {

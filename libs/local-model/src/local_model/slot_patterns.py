@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
+import json
 import re
+from importlib import resources
+
+VOCABULARY = json.loads(
+    resources.files("local_model").joinpath("data", "vocabulary.json").read_text("utf-8")
+)
+# Request wrappers before a title and closers after it that the frames do not know, kept as
+# data (`title_leads`, `title_trails`) so a new one is a line, not a pattern edit.
+TITLE_LEADS = "|".join(VOCABULARY["title_leads"])
+_TITLE_TRAILS = "|".join(VOCABULARY["title_trails"])
 
 # Words that strengthen "important" or "urgent" ("pretty important"): part of the phrase, so
 # they never stay behind in a title.
@@ -43,7 +53,8 @@ POLITE_TAIL = re.compile(
     r"|for\s+good|permanently|completely|already|though|lol|mate|buddy|thanks\s+a\s+lot|ta|x+"
     r"|thank\s+you\s+so\s+much|when\s+you\s+(?:get|have)\s+a\s+(?:chance|sec|second|moment|minute)"
     r"|cheers\s+mate|thanks\s+heaps|if\s+you\s+could|if\s+possible|needs\s+doing"
-    r"|is\s+something\s+(?:i|we)\s+(?:need|have)\s+to\s+do|(?:please|pls)\s+add(?:\s+it)?)\b)+$"
+    r"|is\s+something\s+(?:i|we)\s+(?:need|have)\s+to\s+do|(?:please|pls)\s+add(?:\s+it)?"
+    rf"|{_TITLE_TRAILS})\b)+$"
 )
 LIST_PHRASE_TAIL = re.compile(
     r"\s*(?:,\s*)?(?:to|on|in|onto|into|for|from|off)\s+(?:my|the|our)\s+(?:todo\s+|to-do\s+|to\s+do\s+|task\s+"

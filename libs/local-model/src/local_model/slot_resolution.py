@@ -8,14 +8,18 @@ handled"). The tagger labels every word and has no such blind spot, but it can c
 title short. So the tagger's value replaces the rules' only when the rules' value holds such
 words and the tagger's does not, lies inside the message as its words, and every word of the
 rules' value it leaves out is one of those or a linking word ("the", "to"); what the rules'
-value held besides (its date, its priority) is kept as those slots. When the rules' value is
-plausible and holds the tagger's shorter one, the rules' is kept. A target the tagger reads
-as a lone ordinal ("tick off the fourth one") is that position in the list.
+value held besides (its date, its priority) is kept as those slots, and so is a title the
+rules read with the story before an obligation ("my boss said i have to [finish the slides]").
+When the rules' value is plausible and holds the tagger's shorter one, the rules' is kept:
+"kept_tail" when the tagger's reading is where the rules' starts and it stopped early ("buy
+milk [and bread]"), "kept" otherwise; the two are measured apart because they fail for
+different reasons. A target the tagger reads as a lone ordinal ("tick off the fourth one") is
+that position in the list.
 
 Training measures on held-back templates how often a reading settled this way is right
-("resolved" and "kept" in the span model's `slot_reliability`); below the bar every level
-has, the assistant asks. A target both readers agree on that holds such words ("my sister
-finished her exams today") is "suspect" and measured the same way.
+("resolved", "kept", "kept_tail" in the span model's `slot_reliability`); below the bar
+every level has, the assistant asks. A target both readers agree on that holds such words
+("my sister finished her exams today") is "suspect" and measured the same way.
 """
 
 from __future__ import annotations
@@ -28,22 +32,25 @@ from typing import Literal
 
 from .cleaning import clean
 from .dates import find_dates, find_times
+from .frame_patterns import OBLIGATION
 from .intents import TARGETED, Target, Understanding
 from .slot_patterns import PRIORITY
 from .span_tagger import SpanModel, ordinal_number, span_key, tokens
 
 __all__ = ["Resolution", "resolve_slots", "suspect_target"]
 
-Resolution = Literal["resolved", "kept"]
+Resolution = Literal["resolved", "kept", "kept_tail"]
 
 _VOCABULARY = json.loads(
     resources.files("local_model").joinpath("data", "vocabulary.json").read_text("utf-8")
 )
 _NOT_TITLE = frozenset(_VOCABULARY["not_title_words"])
 _LINK = frozenset(_VOCABULARY["link_words"])
+_NOTES_PLACE = re.compile(_VOCABULARY["notes_place"])
 _WRAPPER = re.compile(rf"\b(?:{'|'.join(_VOCABULARY['request_wrappers'])})\b")
 _PRIORITY_WORD = ("high", "low", "normal")
 _FRAMING_LEAD = re.compile(r"(?:to|that|i|we|you|sure)\s")
+_STORY_OBLIGATION = re.compile(rf"(?:^|\s){OBLIGATION.pattern}$")
 
 
 def _has_dates(value: str, today: date) -> bool:
@@ -79,6 +86,17 @@ def _unexplained(rule_value: str, tagged_words: tuple[str, ...], today: date) ->
     )
 
 
+def _after_obligation(rule_words: tuple[str, ...], tagged_words: tuple[str, ...]) -> bool:
+    """Whether the tagger's title is what the rules' ends with, after a story that ends in an
+    obligation ("my boss just told me i have to [finish the slides]"): the story is not the
+    title."""
+    n = len(tagged_words)
+    if len(rule_words) <= n or rule_words[-n:] != tagged_words:
+        return False
+    story = " ".join(rule_words[:-n]) + " "
+    return _STORY_OBLIGATION.search(story) is not None
+
+
 def _as_typed(message: str, value: str) -> str:
     """`value` (the tagger's lowercase words) with the casing the user typed it in."""
     cleaned = clean(message)
@@ -108,8 +126,10 @@ def resolve_slots(
 ) -> Resolution | None:
     """Settle a disagreement between the tagger and the rules about the title (add_task) or
     target of `reading`: "resolved" when the tagger's value replaced the rules' (only the
-    rules' holds words no title is made of), "kept" when the rules' value holds the tagger's
-    and nothing implausible, None when neither reading is preferred."""
+    rules' holds words no title is made of), "kept_tail" when the rules' value is the tagger's
+    and more words after it (the tagger stopped early: "buy milk [and bread]"), "kept" when it
+    holds the tagger's otherwise, both with nothing implausible, None when neither reading is
+    preferred."""
     if reading.intent == "add_task":
         rule_value = reading.title or ""
     elif reading.intent in TARGETED and reading.target is not None:
@@ -131,11 +151,18 @@ def resolve_slots(
         return "resolved"
     rule_words = span_key(rule_value)
     if not _implausible(rule_value, today):
+        if reading.intent == "add_task" and _after_obligation(rule_words, tagged_words):
+            reading.title = _as_typed(message, tagged)
+            return "resolved"
+        if len(rule_words) <= len(tagged_words):
+            return None
+        if rule_words[: len(tagged_words)] == tagged_words:
+            return "kept_tail"
         held = any(
             rule_words[k : k + len(tagged_words)] == tagged_words
             for k in range(len(rule_words) - len(tagged_words) + 1)
         )
-        return "kept" if held and len(rule_words) > len(tagged_words) else None
+        return "kept" if held else None
     if _implausible(tagged, today) or _unexplained(rule_value, tagged_words, today):
         return None
     value = _as_typed(message, tagged)
@@ -150,8 +177,11 @@ def resolve_slots(
 
 def suspect_target(reading: Understanding, today: date) -> bool:
     """Whether the target both readers agree on holds words no title is made of ("my sister
-    finished her exams today"): agreement on such words is weaker evidence ("suspect" in the
+    finished her exams today"), or the title ends by saying where in the notes it goes ("the
+    garden plan to my ntoes"): agreement on such words is weaker evidence ("suspect" in the
     span model's `slot_reliability`)."""
+    if reading.intent == "add_task":
+        return reading.title is not None and _NOTES_PLACE.search(reading.title.lower()) is not None
     target = reading.target
     if reading.intent not in TARGETED or target is None or target.kind != "title":
         return False

@@ -21,6 +21,7 @@ from .slot_patterns import (
     PRIORITY_CONNECTOR,
     TAGS_TAIL,
     TIME_PREP,
+    TITLE_LEADS,
 )
 
 
@@ -153,6 +154,7 @@ def _strip_modifiers_head(
 
 
 _TITLE_LEAD = re.compile(
+    rf"(?:{TITLE_LEADS})*"
     r"(?:(?:something|a\s+thing|one|this)\s+(?:for\s+me\s*)?[?:.!,-]+\s*)?"
     r"(?:(?:remember|don't\s+forget)\s+to\s+|note\s+to\s+self\s*:?\s*|to\s+my\s+list\s*:\s*"
     r"|(?:enter|save|log|get)\s+a\s+task(?:\s+(?:to|for))?\s*:?\s*|(?:ping|nudge|prompt)\s+me\s+to\s+"
