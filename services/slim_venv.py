@@ -45,13 +45,14 @@ def drop_unused(site_packages: Path) -> None:
 
 def strip_extensions(site_packages: Path) -> None:
     """Remove the symbol tables and debug sections of compiled extensions."""
+    extensions = [str(path) for path in site_packages.rglob("*.so")]
+    if not extensions:
+        return
     strip = shutil.which("strip")
     if strip is None:
         raise SystemExit("strip (binutils) is needed to slim compiled extensions")
-    extensions = [str(path) for path in site_packages.rglob("*.so")]
-    if extensions:
-        # The build stage's own files, listed above: no outside input reaches the command.
-        subprocess.run([strip, "--strip-unneeded", *extensions], check=True)  # noqa: S603
+    # The build stage's own files, listed above: no outside input reaches the command.
+    subprocess.run([strip, "--strip-unneeded", *extensions], check=True)  # noqa: S603
 
 
 def keeps_source(site_packages: Path, path: Path) -> bool:
