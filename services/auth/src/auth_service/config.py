@@ -5,9 +5,9 @@ from typing import Annotated, Any, Self
 
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import NoDecode, SettingsConfigDict
+from servicekit.app_choice import HOST_PATTERN
 from servicekit.client_address import IPNetwork, parse_networks
 from servicekit.settings import ServiceSettings
-from servicekit.app_choice import HOST_PATTERN
 from servicekit.subjects import APP_ID_PATTERN, DEFAULT_APP
 
 

@@ -13,7 +13,6 @@ from apps_harness import (
     app_endpoints,
     apps_config,
 )
-from chat_gateway.apps import APP_HEADER
 from chat_gateway.config import Settings
 from pydantic import ValidationError
 from service_processes import ServiceProcess

@@ -9,7 +9,6 @@ import pytest
 from apps_harness import ERRANDS_ORIGIN, TASKS_ORIGIN, SignIn, app_endpoints, apps_config
 from chat_gateway.apps import APP_HEADER
 from chat_gateway.config import Settings
-from chat_gateway.main import create_app
 from pydantic import ValidationError
 from service_processes import ServiceProcess
 
