@@ -1,6 +1,7 @@
 """The second example app (errands) on the same services, through its own front door.
 
-Through its URL (E2E_ERRANDS_URL; `make up` serves it on 127.0.0.1:8081) it wears its own
+Through its URL (E2E_ERRANDS_URL; `make up` serves it on 127.0.0.1:8081, the kind ingress on
+http://errands.localhost:8088) it wears its own
 branding, keeps its own task list for the same person, offers only its granted tools, and
 refuses the tasks app's tokens, as the tasks app refuses its tokens.
 """
@@ -21,8 +22,17 @@ ERRANDS_URL = os.environ.get("E2E_ERRANDS_URL", "http://127.0.0.1:8081").rstrip(
 
 @pytest.fixture
 async def errands(system_ready: str) -> AsyncIterator[httpx.AsyncClient]:
-    """An HTTP client on the errands app's origin."""
-    async with httpx.AsyncClient(base_url=ERRANDS_URL, timeout=30.0) as http:
+    """An HTTP client on the errands app's origin.
+
+    A ``*.localhost`` host (the kind ingress serves errands on errands.localhost) is reached on
+    the loopback with its name as Host, as browsers do: not every resolver knows the name.
+    """
+    url = httpx.URL(ERRANDS_URL)
+    headers: dict[str, str] = {}
+    if url.host.endswith(".localhost"):
+        headers["Host"] = f"{url.host}:{url.port}" if url.port else url.host
+        url = url.copy_with(host="127.0.0.1")
+    async with httpx.AsyncClient(base_url=url, headers=headers, timeout=30.0) as http:
         yield http
 
 

@@ -260,8 +260,8 @@ def test_ingress_routes_paths_to_services_and_keeps_event_streams_open(
 ) -> None:
     objects = rendered[overlay]
     ingress = find(objects, "Ingress", "chatkit-botbuilder")
-    routes: dict[str, str] = {}
     for rule in ingress["spec"]["rules"]:
+        routes: dict[str, str] = {}
         for path in rule["http"]["paths"]:
             backend = path["backend"]["service"]
             service = find_by_exact_name(objects, "Service", backend["name"])
@@ -269,12 +269,12 @@ def test_ingress_routes_paths_to_services_and_keeps_event_streams_open(
             assert backend["port"]["name"] in {port["name"] for port in service["spec"]["ports"]}
             assert path["pathType"] == "Prefix"
             routes[path["path"]] = backend["name"]
-    assert routes == {
-        "/": "frontend",
-        "/api": "chat-gateway",
-        "/auth": "auth",
-        "/.well-known": "auth",
-    }
+        assert routes == {
+            "/": "frontend",
+            "/api": "chat-gateway",
+            "/auth": "auth",
+            "/.well-known": "auth",
+        }, rule.get("host")
     annotations = ingress["metadata"]["annotations"]
     assert ingress["spec"]["ingressClassName"] == "nginx"
     assert annotations["nginx.ingress.kubernetes.io/proxy-buffering"] == "off"

@@ -165,3 +165,19 @@ def test_ingress_keeps_an_idle_event_stream_open_across_many_heartbeats(
         ingress["metadata"]["annotations"]["nginx.ingress.kubernetes.io/proxy-read-timeout"]
     )
     assert read_timeout >= 4 * heartbeat
+
+
+def test_kind_serves_each_app_on_the_ingress_host_its_gateway_and_auth_settings_name(
+    rendered: dict[str, list[Manifest]], kind_env: EnvResolver
+) -> None:
+    """The first app on any host, every other app on the host names it lists; the gateway and
+    auth choose the same app by the same host."""
+    apps = json.loads(kind_env("chat-gateway")["CHAT_GATEWAY_APPS"])
+    auth_hosts = json.loads(kind_env("auth")["AUTH_APP_HOSTS"])
+    ingress = find(rendered["kind"], "Ingress", "chatkit-botbuilder")
+    ingress_hosts = [rule.get("host") for rule in ingress["spec"]["rules"]]
+    gateway_hosts = {host: app["id"] for app in apps for host in app.get("hosts", [])}
+    assert [app["id"] for app in apps] == ["tasks", "errands"]
+    assert ingress_hosts == [None, "errands.localhost"]
+    assert gateway_hosts == auth_hosts == {"errands.localhost": "errands"}
+    assert json.loads(kind_env("auth")["AUTH_APPS"]) == [app["id"] for app in apps]

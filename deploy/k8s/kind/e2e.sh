@@ -8,4 +8,4 @@ for service in "${SERVICES[@]}"; do
 done
 mkdir -p "$REPO_ROOT/.run"
 cd "$REPO_ROOT"
-E2E_BASE_URL="$BASE_URL" uv run --frozen pytest tests/e2e --junitxml=.run/e2e-kind-junit.xml "$@"
+E2E_BASE_URL="$BASE_URL" E2E_ERRANDS_URL="$ERRANDS_URL" uv run --frozen pytest tests/e2e --junitxml=.run/e2e-kind-junit.xml "$@"

@@ -14,6 +14,8 @@ SERVICES=(auth chat-gateway mcp-tasks notes frontend)
 INGRESS_NGINX_VERSION="${INGRESS_NGINX_VERSION:-controller-v1.14.0}"
 INGRESS_NGINX_MANIFEST="https://raw.githubusercontent.com/kubernetes/ingress-nginx/$INGRESS_NGINX_VERSION/deploy/static/provider/kind/deploy.yaml"
 BASE_URL="${E2E_BASE_URL:-http://127.0.0.1:8088}"
+# The second app, on its own ingress host (overlays/kind/ingress-errands.yaml).
+ERRANDS_URL="${E2E_ERRANDS_URL:-http://errands.localhost:8088}"
 
 kc() { kubectl --context "$CONTEXT" "$@"; }
 

@@ -1,6 +1,7 @@
 """Several apps on one gateway: their configuration, sign-in per app, and a gateway serving them."""
 
 import json
+import re
 import secrets
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -12,11 +13,14 @@ import httpx
 import pytest
 from chat_gateway.apps import APP_HEADER
 from chat_gateway.config import Settings
+from chat_gateway.main import create_app
 from live_harness import User
 from service_processes import ServiceProcess
 
 TASKS_ORIGIN = "http://tasks.example"
 ERRANDS_ORIGIN = "http://errands.example"
+ERRANDS_HOST = "errands.localtest.me"
+"""The host name a browser reaches the errands app by (no X-Chat-App header needed)."""
 ERRANDS_TOOLS = ["list_tasks", "add_task", "get_task", "complete_task", "reopen_task"]
 
 
@@ -33,6 +37,7 @@ def apps_config(notes: bool = False) -> list[dict[str, Any]]:
             "id": "errands",
             "name": "Errands",
             "allowed_origins": [ERRANDS_ORIGIN],
+            "hosts": [ERRANDS_HOST],
             "tool_services": ["tasks"],
             "tools": {"tasks": ERRANDS_TOOLS},
             "greeting": "What errand shall I note?",
@@ -110,3 +115,15 @@ async def apps_gateway(
     settings = chat_settings(apps=json.loads(json.dumps(apps_config())))
     async with chat_gateway(settings) as url:
         yield url, settings
+
+
+def app_endpoints(settings: Settings) -> list[tuple[str, str]]:
+    """Every (method, path) the gateway serves under /api/v1, as its OpenAPI schema lists
+    them (every route is in it), path parameters filled in."""
+    filled = {"task_id": str(uuid.uuid4()), "name": "notes"}
+    endpoints: list[tuple[str, str]] = []
+    for path, operations in create_app(settings).openapi()["paths"].items():
+        if path.startswith("/api/v1"):
+            concrete = re.sub(r"\{(\w+)\}", lambda m: filled[m.group(1)], path)
+            endpoints.extend((method.upper(), concrete) for method in sorted(operations))
+    return endpoints

@@ -120,6 +120,7 @@ def auth(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServiceProcess]:
             "AUTH_MAX_REGISTRATIONS_PER_ADDRESS": "100000",
             "AUTH_MAX_REGISTRATIONS": "100000",
             "AUTH_APPS": '["tasks", "errands", "pantry"]',
+            "AUTH_APP_HOSTS": '{"errands.localtest.me": "errands"}',
         },
         tmp_path_factory.mktemp("auth") / "auth.log",
     )

@@ -5,6 +5,7 @@ from typing import Annotated, Any, Self
 
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import NoDecode, SettingsConfigDict
+from servicekit.app_choice import HOST_PATTERN
 from servicekit.client_address import IPNetwork, parse_networks
 from servicekit.settings import ServiceSettings
 from servicekit.subjects import APP_ID_PATTERN, DEFAULT_APP
@@ -48,6 +49,11 @@ class Settings(DatabaseSettings):
         default_factory=lambda: [DEFAULT_APP], min_length=1
     )
     """The apps tokens are issued for (a JSON list of ids); the first is the default."""
+    app_hosts: dict[
+        Annotated[str, Field(pattern=HOST_PATTERN, max_length=253)],
+        Annotated[str, Field(pattern=APP_ID_PATTERN)],
+    ] = Field(default_factory=dict)
+    """Host name -> app (a JSON object): requests to that host that name no app are its."""
 
     @field_validator("trusted_proxies", mode="before")
     @classmethod
@@ -58,6 +64,9 @@ class Settings(DatabaseSettings):
     def _distinct_apps(self) -> Self:
         if len(set(self.apps)) != len(self.apps):
             raise ValueError("AUTH_APPS lists an app twice")
+        unknown = sorted(set(self.app_hosts.values()) - set(self.apps))
+        if unknown:
+            raise ValueError(f"AUTH_APP_HOSTS names apps not in AUTH_APPS: {', '.join(unknown)}")
         return self
 
     @model_validator(mode="after")

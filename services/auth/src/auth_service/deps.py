@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from redis.asyncio import Redis
+from servicekit.app_choice import APP_HEADER, choose_app
 from servicekit.database import Database
 
 from auth_service.accounts import Accounts
@@ -36,20 +37,21 @@ def get_resources(request: Request) -> Resources:
 ResourcesDep = Annotated[Resources, Depends(get_resources)]
 
 _bearer = HTTPBearer(auto_error=False)
-APP_HEADER = "X-Chat-App"
-"""The request header naming the app (set by the app's front proxy)."""
 
 
 def request_app(request: Request) -> str:
-    """The app the request names in X-Chat-App (the first of AUTH_APPS without); 400 for an
-    app tokens are not issued for."""
-    apps = get_resources(request).settings.apps
-    named = request.headers.get(APP_HEADER)
-    if named is None:
-        return apps[0]
-    if named.strip() not in apps:
+    """The app the request is for (X-Chat-App, else its Host's in AUTH_APP_HOSTS, else the
+    first of AUTH_APPS); 400 for an app tokens are not issued for."""
+    settings = get_resources(request).settings
+    app = choose_app(
+        request.headers.get(APP_HEADER),
+        request.headers.get("host"),
+        settings.app_hosts,
+        settings.apps[0],
+    )
+    if app not in settings.apps:
         raise UnknownAppError
-    return named.strip()
+    return app
 
 
 RequestApp = Annotated[str, Depends(request_app)]

@@ -6,6 +6,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from chat_gateway.apps import APP_HEADER, AppDirectory
 
 _APP_HEADER = APP_HEADER.lower().encode("latin-1")
+_HOST_HEADER = b"host"
 _METHODS = ["GET", "POST", "PATCH", "DELETE"]
 _HEADERS = ["Authorization", "Content-Type", "X-User-Timezone", "Last-Event-ID", APP_HEADER]
 
@@ -31,7 +32,11 @@ class AppCorsMiddleware:
         if scope["type"] != "http" or not self._per_app:
             await self.app(scope, receive, send)
             return
-        named = next((v for k, v in scope["headers"] if k == _APP_HEADER), None)
-        app = self._apps.resolve(named.decode("latin-1") if named is not None else None)
+        headers = dict(scope["headers"])
+        named, host = headers.get(_APP_HEADER), headers.get(_HOST_HEADER)
+        app = self._apps.resolve(
+            named.decode("latin-1") if named is not None else None,
+            host.decode("latin-1") if host is not None else None,
+        )
         handler = self._per_app.get(app.id) if app is not None else None
         await (handler or self.app)(scope, receive, send)

@@ -1,24 +1,26 @@
 """The apps one gateway serves (CHAT_GATEWAY_APPS) and the caller of a request to one of them.
 
 An app is configuration only: who may call it from a browser, which tool services and tools
-its assistant may use, what it says and how the web app looks. A request names its app in
-the X-Chat-App header (set by the app's front proxy; absent: the first app); its access token
-must have been issued for that same app.
+its assistant may use, what it says and how the web app looks. A request's app is the one
+its X-Chat-App header names (set by the app's front proxy), else the one whose ``hosts``
+include the request's Host, else the first app; its access token must have been issued for
+that same app.
 """
 
 from typing import Annotated, Self
 from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
+from servicekit.app_choice import APP_HEADER, HOST_PATTERN, choose_app
 from servicekit.subjects import APP_ID_PATTERN, DEFAULT_APP, Subject
 
-APP_HEADER = "X-Chat-App"
-"""The request header naming the app a request is for."""
+__all__ = ["APP_HEADER", "AppCaller", "AppConfig", "AppDirectory", "Branding", "default_app"]
 
 AppId = Annotated[str, Field(pattern=APP_ID_PATTERN)]
 ServiceName = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,39}$")]
 ToolName = Annotated[str, Field(pattern=r"^[A-Za-z0-9_.-]{1,64}$")]
 Origin = Annotated[str, Field(pattern=r"^https?://[^\s/]+$")]
+Host = Annotated[str, Field(pattern=HOST_PATTERN, max_length=253)]
 
 
 class Branding(BaseModel):
@@ -39,6 +41,9 @@ class AppConfig(BaseModel):
     id: AppId
     name: Annotated[str, Field(min_length=1, max_length=60)]
     allowed_origins: list[Origin] = Field(default_factory=list)
+    hosts: list[Host] = Field(default_factory=list)
+    """The host names a browser reaches it by (lower case, no port): requests to them that
+    name no app are its."""
     tool_services: list[ServiceName] | None = None
     """The tool services its assistant may use ("tasks" is mcp-tasks); None: every one."""
     tools: dict[ServiceName, list[ToolName]] = Field(default_factory=dict)
@@ -101,24 +106,28 @@ class AppCaller(Subject):
 
 
 class AppDirectory:
-    """The apps served, found by the X-Chat-App header."""
+    """The apps served, found by the X-Chat-App header or the request's Host."""
 
     def __init__(self, apps: list[AppConfig]) -> None:
         if not apps:
             raise ValueError("at least one app is required")
         self.default = apps[0]
         self._by_id = {app.id: app for app in apps}
+        self._by_host: dict[str, str] = {}
+        for app in apps:
+            for host in app.hosts:
+                owner = self._by_host.setdefault(host, app.id)
+                if owner != app.id:
+                    raise ValueError(f"host {host!r} is listed by apps {owner!r} and {app.id!r}")
 
     @property
     def apps(self) -> list[AppConfig]:
         """Every app, the default first."""
         return list(self._by_id.values())
 
-    def resolve(self, header: str | None) -> AppConfig | None:
-        """The app a request names (the default when it names none); None for an unknown one."""
-        if header is None:
-            return self.default
-        return self._by_id.get(header.strip())
+    def resolve(self, header: str | None, host: str | None = None) -> AppConfig | None:
+        """The app a request is for (see the module's docstring); None for an unknown name."""
+        return self._by_id.get(choose_app(header, host, self._by_host, self.default.id))
 
     def of(self, user_id: UUID) -> AppConfig:
         """The app a caller came through; a bare user id is the default app's."""

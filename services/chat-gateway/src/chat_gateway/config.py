@@ -6,7 +6,7 @@ from pydantic import AliasChoices, BaseModel, ConfigDict, Field, SecretStr, mode
 from pydantic_settings import SettingsConfigDict
 from servicekit.settings import PLACEHOLDER_SECRETS, ServiceSettings
 
-from chat_gateway.apps import AppConfig, default_app
+from chat_gateway.apps import AppConfig, AppDirectory, default_app
 
 ModelProviderName = Literal["local", "openai", "openai_compatible"]
 
@@ -115,6 +115,8 @@ class Settings(ServiceSettings):
         duplicates = sorted({app_id for app_id in ids if ids.count(app_id) > 1})
         if duplicates:
             raise ValueError(f"apps listed twice: {', '.join(duplicates)}")
+        if self.apps:
+            AppDirectory(self.apps)  # a host belongs to one app
         if self.apps and self.cors_origins:
             raise ValueError("with CHAT_GATEWAY_APPS set, give each app its allowed_origins")
         for app in self.apps:

@@ -22,8 +22,11 @@ def jwks_verifier(request: Request) -> JWKSVerifier:
 
 
 def request_app(request: Request) -> AppConfig:
-    """The app the request names in X-Chat-App (the default without); 400 for an unknown one."""
-    app = resources_of(request.app).apps.resolve(request.headers.get(APP_HEADER))
+    """The app the request is for (X-Chat-App, else its Host's, else the default); 400 for an
+    unknown name."""
+    app = resources_of(request.app).apps.resolve(
+        request.headers.get(APP_HEADER), request.headers.get("host")
+    )
     if app is None:
         raise HTTPException(400, f"The {APP_HEADER} header names no app served here.")
     return app

@@ -1,16 +1,14 @@
 """A token is good only at the app it was issued for: every endpoint of every other app
 answers 401, and auth refreshes a token only in its own app."""
 
-import re
 import uuid
 from typing import Any
 
 import httpx
 import pytest
-from apps_harness import ERRANDS_ORIGIN, TASKS_ORIGIN, SignIn, apps_config
+from apps_harness import ERRANDS_ORIGIN, TASKS_ORIGIN, SignIn, app_endpoints, apps_config
 from chat_gateway.apps import APP_HEADER
 from chat_gateway.config import Settings
-from chat_gateway.main import create_app
 from pydantic import ValidationError
 from service_processes import ServiceProcess
 
@@ -18,18 +16,6 @@ pytestmark = pytest.mark.anyio
 
 _PUBLIC = {"/api/v1/app"}
 """Endpoints anyone may call; they still refuse a token of another app (checked below)."""
-
-
-def app_endpoints(settings: Settings) -> list[tuple[str, str]]:
-    """Every (method, path) the gateway serves under /api/v1, as its OpenAPI schema lists
-    them (every route is in it), path parameters filled in."""
-    filled = {"task_id": str(uuid.uuid4()), "name": "notes"}
-    endpoints: list[tuple[str, str]] = []
-    for path, operations in create_app(settings).openapi()["paths"].items():
-        if path.startswith("/api/v1"):
-            concrete = re.sub(r"\{(\w+)\}", lambda m: filled[m.group(1)], path)
-            endpoints.extend((method.upper(), concrete) for method in sorted(operations))
-    return endpoints
 
 
 async def test_every_endpoint_of_an_app_refuses_a_token_of_another_app_with_401(

@@ -11,7 +11,7 @@ from agents.items import TResponseOutputItem
 from agents.testing import ModelCall, ModelStep, ScriptedModel
 from apps_harness import ERRANDS_TOOLS, AppUser, SignIn, apps_config
 from chat_gateway.config import Settings
-from chat_harness import ChatClient, button_action, chat_gateway
+from chat_harness import ChatClient, ChatResponse, button_action, chat_gateway
 from http_model_fixtures import API_KEY
 from model_server import ModelServer, call, say
 from pydantic import SecretStr
@@ -140,3 +140,36 @@ async def test_an_http_model_is_sent_only_the_apps_tools_and_cannot_call_another
         server.stop()
     assert offered
     assert all(sorted(names) == sorted([*ERRANDS_TOOLS, UNDO_TOOL]) for names in offered)
+
+
+def shown(answer: ChatResponse) -> list[str]:
+    """The labels of every button of the widgets of an answer."""
+    found: list[str] = []
+    pending: list[object] = [w.widget.model_dump(mode="json") for w in answer.widgets()]
+    while pending:
+        node = pending.pop()
+        if isinstance(node, dict):
+            if node.get("type") == "Button":
+                found.append(str(node.get("label")))
+            pending.extend(node.get("children") or [])
+    return found
+
+
+async def test_task_widgets_offer_no_button_for_a_tool_the_app_is_not_granted(
+    recorded_gateway: tuple[str, RecordingProvider], sign_in: SignIn
+) -> None:
+    url, _ = recorded_gateway
+    person = await sign_in(["tasks", "errands"])
+    errands = ChatClient(url, person["errands"].token, app="errands")
+    tasks = ChatClient(url, person["tasks"].token, app="tasks")
+
+    errands_added = await errands.create("add post the parcel")
+    errands_listed = await errands.say(errands_added.thread_id, "list")
+    tasks_added = await tasks.create("add water the plants")
+    tasks_listed = await tasks.say(tasks_added.thread_id, "list")
+
+    # errands has no delete_task: no Delete, and no Undo of an add (its undo deletes)
+    assert shown(errands_added) == ["Complete"]
+    assert shown(errands_listed) == ["Complete"]
+    assert sorted(shown(tasks_added)) == ["Complete", "Undo"]
+    assert sorted(shown(tasks_listed)) == ["Complete", "Delete"]

@@ -2,6 +2,7 @@
 
 import json
 from datetime import date
+from typing import Any
 
 import pytest
 from chat_gateway.chat.widgets import due_text, task_card_widget, task_list_widget
@@ -40,3 +41,36 @@ def test_widgets_show_due_dates_for_people_and_keep_the_iso_date_for_programs() 
     assert '"id": "due:2026-11-27"' in card_json
     assert '"id": "due:2026-11-27"' in list_json
     assert "Due 2026-11-27" not in card_json + list_json
+
+
+@pytest.mark.parametrize(
+    ("granted", "completed", "card_buttons", "row_buttons"),
+    [
+        ({"complete_task", "reopen_task", "delete_task"}, False, ["toggle"], ["toggle", "delete"]),
+        ({"complete_task", "reopen_task"}, False, ["toggle"], ["toggle"]),
+        ({"complete_task"}, True, [], []),
+        ({"delete_task"}, False, [], ["delete"]),
+        (set(), False, [], []),
+    ],
+)
+def test_task_widgets_offer_only_the_buttons_of_granted_tools(
+    granted: set[str], completed: bool, card_buttons: list[str], row_buttons: list[str]
+) -> None:
+    task = sample_task("Pay rent")
+    task["completed"] = completed
+
+    card = task_card_widget(task, headline="Task added", undo_id=None, grants=granted.__contains__)
+    listed = task_list_widget([task], grants=granted.__contains__)
+
+    assert _button_keys(card.model_dump(mode="json")) == card_buttons
+    assert _button_keys(listed.model_dump(mode="json")) == row_buttons
+
+
+def _button_keys(tree: dict[str, Any]) -> list[str]:
+    keys: list[str] = []
+    for child in tree.get("children") or []:
+        if isinstance(child, dict):
+            if child.get("type") == "Button":
+                keys.append(str(child.get("key")))
+            keys.extend(_button_keys(child))
+    return keys

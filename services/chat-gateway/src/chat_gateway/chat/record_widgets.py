@@ -16,15 +16,22 @@ from uuid import UUID
 import mcp_types
 from chatkit.widgets import DynamicWidgetRoot
 
-from chat_gateway.chat.widgets import RECORD_KIND, list_row, root_widget, undo_button
+from chat_gateway.chat.widgets import (
+    RECORD_KIND,
+    ToolGrant,
+    list_row,
+    root_widget,
+    undo_button,
+)
 
 RECORD_CARD = "record_card"
 RECORD_LIST = "record_list"
 
 WidgetOverride = Callable[
-    [str, dict[str, Any], UUID | None, date], tuple[DynamicWidgetRoot, str] | None
+    [str, dict[str, Any], UUID | None, date, ToolGrant], tuple[DynamicWidgetRoot, str] | None
 ]
-"""(tool, structured result, undo id, user's date) -> (widget, copy text), or None."""
+"""(tool, structured result, undo id, user's date, the app's grant) -> (widget, copy text),
+or None."""
 
 _TITLE_FIELDS = ("title", "name", "subject", "label")
 _LABEL_CHARS = 40

@@ -508,13 +508,15 @@ class ChatServer(ChatKitServer[RequestContext]):
                 yield event
             return
         task = result.structured["task"]
+        grants = self.operations.grants(context.user_id)
         if kind == TASK_CARD:
             headline = "Task completed" if tool == "complete_task" else "Task reopened"
-            yield self._replaced(
-                sender, task_card_widget(task, headline=headline, undo_id=undo_id, today=today)
+            card = task_card_widget(
+                task, headline=headline, undo_id=undo_id, today=today, grants=grants
             )
+            yield self._replaced(sender, card)
             return
-        yield self._replaced(sender, with_row_replaced(widget, task, today=today))
+        yield self._replaced(sender, with_row_replaced(widget, task, today=today, grants=grants))
         text = sentence(describe(tool, result.structured))
         async for event in self._new_widget(
             thread, context, outcome_widget(text, undo_id=undo_id), text
@@ -613,7 +615,11 @@ class ChatServer(ChatKitServer[RequestContext]):
         text = outcome.user_text()
         if widget_kind(widget) == TASK_CARD and outcome.task is not None:
             card = task_card_widget(
-                outcome.task, headline=text, undo_id=None, today=context.now().date()
+                outcome.task,
+                headline=text,
+                undo_id=None,
+                today=context.now().date(),
+                grants=self.operations.grants(context.user_id),
             )
             yield self._replaced(sender, card)
             return

@@ -39,7 +39,9 @@ from chat_gateway.chat.tool_router import REVERT_TOOL, ToolRouter, ToolService, 
 from chat_gateway.chat.undo import Step, UndoLog, inverse_of
 from chat_gateway.chat.widgets import (
     Task,
+    ToolGrant,
     confirmation_widget,
+    every_tool,
     outcome_widget,
     question_widget,
     task_card_widget,
@@ -143,20 +145,29 @@ def _task_lines(tasks: list[Task]) -> str:
 
 
 def result_widget(
-    tool: str, result: dict[str, Any], undo_id: UUID | None, *, today: date | None = None
+    tool: str,
+    result: dict[str, Any],
+    undo_id: UUID | None,
+    *,
+    today: date | None = None,
+    grants: ToolGrant = every_tool,
 ) -> tuple[DynamicWidgetRoot, str] | None:
     """The widget (and copy text) showing a successful tool result.
 
-    ``today`` is the user's local date, for due dates ("Due tomorrow").
+    ``today`` is the user's local date, for due dates ("Due tomorrow"); its buttons are those
+    of the tools ``grants`` allows.
     """
     if tool == "list_tasks":
         tasks = [t for t in result.get("tasks") or [] if isinstance(t, dict)]
-        widget = task_list_widget(tasks, more=bool(result.get("next_cursor")), today=today)
+        more = bool(result.get("next_cursor"))
+        widget = task_list_widget(tasks, more=more, today=today, grants=grants)
         return widget, _task_lines(tasks) or "No tasks."
     task = result.get("task")
     if tool in _HEADLINES and isinstance(task, dict):
         headline = _HEADLINES[tool]
-        card = task_card_widget(task, headline=headline, undo_id=undo_id, today=today)
+        card = task_card_widget(
+            task, headline=headline, undo_id=undo_id, today=today, grants=grants
+        )
         return card, str(task["title"])
     if tool == "clear_completed":
         text = sentence(describe(tool, result))
@@ -165,9 +176,9 @@ def result_widget(
 
 
 def _task_widget(
-    tool: str, result: dict[str, Any], undo_id: UUID | None, today: date
+    tool: str, result: dict[str, Any], undo_id: UUID | None, today: date, grants: ToolGrant
 ) -> tuple[DynamicWidgetRoot, str] | None:
-    return result_widget(tool, result, undo_id, today=today)
+    return result_widget(tool, result, undo_id, today=today, grants=grants)
 
 
 TASK_WIDGETS: dict[str, WidgetOverride] = {
@@ -218,9 +229,14 @@ class TaskOperations:
         """The widget of a successful result: the tool's override, or one from its schema."""
         override = self.widget_overrides.get(tool)
         if override is not None:
-            return override(tool, result, undo_id, today)
+            return override(tool, result, undo_id, today, self.grants(user_id))
         listed = await self.client.tool(user_id, tool)
         return schema_widget(listed, result, undo_id) if listed is not None else None
+
+    def grants(self, user_id: UUID) -> ToolGrant:
+        """Whether the app ``user_id`` came through grants a task tool (mcp-tasks' tools)."""
+        app = self.client.apps.of(user_id)
+        return lambda tool: app.grants_tool(TASKS_SERVICE, tool)
 
     async def needs_confirmation(self, user_id: UUID, tool: str) -> bool:
         """Whether ``tool`` is held back until the user confirms."""
@@ -270,6 +286,9 @@ class TaskOperations:
         steps: list[Step] | None
         if owner is None:
             steps = inverse_of(tool, arguments, result.structured)
+            grants = self.grants(context.user_id)
+            if steps and not all(grants(str(step["tool"])) for step in steps):
+                steps = None  # an undo the app could not carry out is not offered
         else:
             steps = self._revert_steps(owner, result)
         if not steps:

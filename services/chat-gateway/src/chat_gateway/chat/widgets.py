@@ -6,6 +6,7 @@ key, so the tasks a widget showed can be read back from a stored widget (for the
 history and for widget actions) without any state outside the thread.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, Literal
@@ -28,6 +29,14 @@ ACTION_CANCEL = "confirmation.cancel"
 ACTION_UNDO = "change.undo"
 
 Task = dict[str, Any]
+
+ToolGrant = Callable[[str], bool]
+"""Whether the user's app grants a task tool: a widget offers no button for one it does not."""
+
+
+def every_tool(tool: str) -> bool:
+    """The grant of an app that may use every task tool."""
+    return True
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,8 +108,10 @@ def _details_caption(task: Task, today: date) -> dict[str, Any] | None:
     return {"type": "Caption", "id": f"due:{due}" if due else None, "value": details}
 
 
-def _toggle_button(task: Task) -> dict[str, Any]:
+def _toggle_button(task: Task, grants: ToolGrant) -> dict[str, Any] | None:
     completed = bool(task.get("completed"))
+    if not grants("reopen_task" if completed else "complete_task"):
+        return None
     return {
         "type": "Button",
         "key": "toggle",
@@ -166,7 +177,7 @@ def list_row(
     }
 
 
-def _row(n: int, task: Task, today: date) -> dict[str, Any]:
+def _row(n: int, task: Task, today: date, grants: ToolGrant) -> dict[str, Any]:
     live = not task.get("deleted_at")
     delete = {
         "type": "Button",
@@ -184,21 +195,26 @@ def _row(n: int, task: Task, today: date) -> dict[str, Any]:
         [_title_text(task), _details_caption(task, today)],
         [
             _status_badge(task),
-            _toggle_button(task) if live else None,
-            delete if live else None,
+            _toggle_button(task, grants) if live else None,
+            delete if live and grants("delete_task") else None,
         ],
     )
 
 
 def task_list_widget(
-    tasks: list[Task], *, more: bool = False, today: date | None = None
+    tasks: list[Task],
+    *,
+    more: bool = False,
+    today: date | None = None,
+    grants: ToolGrant = every_tool,
 ) -> DynamicWidgetRoot:
-    """A list of tasks, numbered as displayed, each with its state and action buttons.
+    """A list of tasks, numbered as displayed, each with its state and the action buttons of
+    the tools ``grants`` allows.
 
     Due dates are shown relative to ``today``, the user's local date (UTC when not given).
     """
     day = _today(today)
-    rows = [_row(n, task, day) for n, task in enumerate(tasks, start=1)]
+    rows = [_row(n, task, day, grants) for n, task in enumerate(tasks, start=1)]
     if not rows:
         rows.append(
             {
@@ -219,15 +235,22 @@ def task_list_widget(
 
 
 def task_card_widget(
-    task: Task, *, headline: str, undo_id: UUID | None, today: date | None = None
+    task: Task,
+    *,
+    headline: str,
+    undo_id: UUID | None,
+    today: date | None = None,
+    grants: ToolGrant = every_tool,
 ) -> DynamicWidgetRoot:
-    """One task with a headline saying what happened, and Undo while it is possible.
+    """One task with a headline saying what happened, the buttons of the tools ``grants``
+    allows, and Undo while it is possible.
 
     Its due date is shown relative to ``today``, the user's local date (UTC when not given).
     """
     buttons: list[dict[str, Any]] = []
-    if not task.get("deleted_at"):
-        buttons.append(_toggle_button(task))
+    toggle = None if task.get("deleted_at") else _toggle_button(task, grants)
+    if toggle is not None:
+        buttons.append(toggle)
     if undo_id is not None:
         buttons.append(undo_button(undo_id))
     return root_widget(
@@ -401,7 +424,11 @@ def row_task(widget: dict[str, Any], task_id: str) -> ShownTask | None:
 
 
 def with_row_replaced(
-    widget: dict[str, Any], task: Task, *, today: date | None = None
+    widget: dict[str, Any],
+    task: Task,
+    *,
+    today: date | None = None,
+    grants: ToolGrant = every_tool,
 ) -> DynamicWidgetRoot:
     """A stored task list with the row of ``task`` rebuilt from its current state."""
     children: list[Any] = []
@@ -410,7 +437,7 @@ def with_row_replaced(
         if isinstance(row, dict) and row.get("key") not in (None, "empty", "more"):
             n += 1
             if row.get("key") == str(task["id"]):
-                row = _row(n, task, _today(today))
+                row = _row(n, task, _today(today), grants)
         children.append(row)
     return root_widget({**widget, "children": children})
 
