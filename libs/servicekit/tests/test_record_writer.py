@@ -5,6 +5,7 @@ on real PostgreSQL and Redis."""
 import uuid
 from collections.abc import AsyncIterator, Mapping
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from typing import Any
 from uuid import UUID, uuid4
 
@@ -23,6 +24,7 @@ from servicekit.record_errors import (
     RecordNotFoundError,
     RevertConflictError,
 )
+from servicekit.record_events import service_user_channel
 from servicekit.record_writer import Mutation, RecordKind, RecordWriter, SoftDeletedRecord
 from servicekit.testkit.event_log import received, subscribed
 from sqlalchemy import String, select, update
@@ -111,7 +113,9 @@ async def database(database_url: str) -> AsyncIterator[Database]:
 
 @pytest.fixture
 async def writer(database: Database, redis: Redis, published: Counter) -> AsyncIterator[Writer]:
-    publisher = EventPublisher(redis, service="probes", published=published)
+    publisher = EventPublisher(
+        redis, channel=partial(service_user_channel, "probes"), published=published
+    )
     yield RecordWriter(database, publisher, LOG, KIND)
     await publisher.close()
 
@@ -226,7 +230,9 @@ async def test_writes_succeed_and_are_logged_while_redis_is_down(
     database: Database, unused_port: int, published: Counter
 ) -> None:
     down = Redis.from_url(f"redis://127.0.0.1:{unused_port}/0", socket_connect_timeout=0.5)
-    publisher = EventPublisher(down, service="probes", published=published)
+    publisher = EventPublisher(
+        down, channel=partial(service_user_channel, "probes"), published=published
+    )
     offline = RecordWriter(database, publisher, LOG, KIND)
     user = uuid.uuid4()
 

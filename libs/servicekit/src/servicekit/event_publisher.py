@@ -1,20 +1,28 @@
-"""Publishing committed record events on their user's Redis channel, after the commit."""
+"""Publishing committed events on their user's Redis channel, after the commit."""
 
 import asyncio
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from contextlib import suppress
+from typing import Protocol
 from uuid import UUID
 
 from prometheus_client import Counter
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
-from servicekit.record_events import RecordEvent, service_user_channel
-
 logger = logging.getLogger(__name__)
 
 CLOSE_SECONDS = 2.0
+
+
+class PublishedEvent(Protocol):
+    """What is published: a versioned event that serialises itself (TaskEvent, RecordEvent)."""
+
+    @property
+    def version(self) -> int: ...
+
+    def model_dump_json(self) -> str: ...
 
 
 class EventPublisher:
@@ -27,17 +35,22 @@ class EventPublisher:
     """
 
     def __init__(
-        self, redis: Redis, *, service: str, published: Counter, max_queued: int = 10_000
+        self,
+        redis: Redis,
+        *,
+        channel: Callable[[UUID], str],
+        published: Counter,
+        max_queued: int = 10_000,
     ) -> None:
         self._redis = redis
-        self._service = service
+        self._channel = channel
         self._published = published
-        self._queue: asyncio.Queue[tuple[str, RecordEvent]] = asyncio.Queue(max_queued)
+        self._queue: asyncio.Queue[tuple[str, PublishedEvent]] = asyncio.Queue(max_queued)
         self._sender: asyncio.Task[None] | None = None
 
-    def publish(self, user_id: UUID, events: Sequence[RecordEvent]) -> None:
+    def publish(self, user_id: UUID, events: Sequence[PublishedEvent]) -> None:
         """Queue ``events`` of the user for publishing, after those queued before."""
-        channel = service_user_channel(self._service, user_id)
+        channel = self._channel(user_id)
         for event in events:
             try:
                 self._queue.put_nowait((channel, event))

@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager, suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from typing import Any, Generic, TypeVar
 
 from prometheus_client import Counter
@@ -16,6 +17,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from servicekit.database import Database
 from servicekit.event_log import EventLog
 from servicekit.event_publisher import EventPublisher
+from servicekit.record_events import service_user_channel
 from servicekit.tool_service_settings import ToolServiceSettings
 
 logger = logging.getLogger(__name__)
@@ -72,7 +74,9 @@ async def open_tool_runtime(
     database = Database.for_service(settings)
     await database.check_connection_budget()
     redis = redis if redis is not None else connect_redis(settings.redis_url)
-    publisher = EventPublisher(redis, service=settings.service_name, published=published)
+    publisher = EventPublisher(
+        redis, channel=partial(service_user_channel, settings.service_name), published=published
+    )
     runtime = ToolRuntime(
         settings=settings,
         database=database,

@@ -9,11 +9,14 @@ from datetime import UTC, datetime, timedelta
 
 from redis.asyncio import Redis
 from servicekit.database import Database
+from servicekit.event_publisher import EventPublisher
+from servicekit.events import user_channel
 from servicekit.identity import IdentityVerifier
 from sqlalchemy.exc import SQLAlchemyError
 
 from mcp_tasks.config import Settings
-from mcp_tasks.task_events import EventPublisher, prune_events
+from mcp_tasks.observability import EVENTS_PUBLISHED
+from mcp_tasks.task_events import prune_events
 from mcp_tasks.tasks import TaskService
 
 logger = logging.getLogger(__name__)
@@ -61,7 +64,7 @@ async def open_runtime(
     database = Database.for_service(settings, pre_ping=False)
     await database.check_connection_budget()
     redis = redis if redis is not None else connect_redis(settings.redis_url)
-    publisher = EventPublisher(redis)
+    publisher = EventPublisher(redis, channel=user_channel, published=EVENTS_PUBLISHED)
     runtime = Runtime(
         settings=settings,
         database=database,

@@ -1,20 +1,15 @@
-"""The per-user task event log: appending in the writer's transaction, reading, pruning,
-and publishing committed events on Redis."""
+"""The per-user task event log: appending in the writer's transaction, reading and pruning
+(servicekit's EventPublisher sends the committed events to Redis)."""
 
-import asyncio
 import json
-import logging
 from collections.abc import Mapping, Sequence
-from contextlib import suppress
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from redis.asyncio import Redis
-from redis.exceptions import RedisError
 from servicekit.database import Database
-from servicekit.events import Actor, TaskEvent, TaskEventType, user_channel
+from servicekit.events import Actor, TaskEvent, TaskEventType
 from sqlalchemy import (
     BigInteger,
     DateTime,
@@ -33,11 +28,8 @@ from sqlalchemy.sql.elements import BindParameter, TextClause
 
 from mcp_tasks.errors import EventsGoneError
 from mcp_tasks.models import TaskEventRow, UserVersion
-from mcp_tasks.observability import EVENTS_PUBLISHED, query_span
+from mcp_tasks.observability import query_span
 from mcp_tasks.schemas import EventPage
-
-logger = logging.getLogger(__name__)
-
 
 _EVENT_PARAMETERS = (
     bindparam("user_id", type_=Uuid()),
@@ -216,70 +208,3 @@ async def oldest_version(session: AsyncSession, user_id: UUID) -> int | None:
                 select(func.min(TaskEventRow.version)).where(TaskEventRow.user_id == user_id)
             )
         ).scalar_one_or_none()
-
-
-CLOSE_SECONDS = 2.0
-
-
-class EventPublisher:
-    """Publishes committed events on their user's Redis channel, in the order handed over.
-
-    ``publish`` only queues, so a write never waits on Redis; one task sends the queue. When
-    sending fails, everything queued so far is dropped (logged and counted, never raised):
-    the events stay in the log, where consumers find them through GET /internal/v1/events.
-    """
-
-    def __init__(self, redis: Redis, *, max_queued: int = 10_000) -> None:
-        self._redis = redis
-        self._queue: asyncio.Queue[tuple[str, TaskEvent]] = asyncio.Queue(max_queued)
-        self._sender: asyncio.Task[None] | None = None
-
-    def publish(self, user_id: UUID, events: Sequence[TaskEvent]) -> None:
-        """Queue ``events`` of the user for publishing, after those queued before."""
-        channel = user_channel(user_id)
-        for event in events:
-            try:
-                self._queue.put_nowait((channel, event))
-            except asyncio.QueueFull:
-                EVENTS_PUBLISHED.labels("failed").inc()
-                logger.warning(
-                    "too many task events waiting for Redis; they remain in the event log",
-                    extra={"version": event.version},
-                )
-        if self._sender is None or self._sender.done():
-            self._sender = asyncio.create_task(self._send())
-
-    async def close(self) -> None:
-        """Send what is queued (for at most two seconds), then stop."""
-        if self._sender is None:
-            return
-        with suppress(TimeoutError):
-            async with asyncio.timeout(CLOSE_SECONDS):
-                await self._queue.join()
-        self._sender.cancel()
-        with suppress(asyncio.CancelledError):
-            await self._sender
-
-    async def _send(self) -> None:
-        while True:
-            channel, event = await self._queue.get()
-            try:
-                await self._redis.publish(channel, event.model_dump_json())
-                EVENTS_PUBLISHED.labels("ok").inc()
-            except (RedisError, OSError) as exc:
-                dropped = 1 + self._drop_queued()
-                EVENTS_PUBLISHED.labels("failed").inc(dropped)
-                logger.warning(
-                    "publishing task events failed; they remain in the event log",
-                    extra={"version": event.version, "dropped": dropped, "error": repr(exc)},
-                )
-            finally:
-                self._queue.task_done()
-
-    def _drop_queued(self) -> int:
-        dropped = 0
-        while not self._queue.empty():
-            self._queue.get_nowait()
-            self._queue.task_done()
-            dropped += 1
-        return dropped

@@ -25,6 +25,7 @@ from uuid import UUID, uuid4
 
 from pydantic import TypeAdapter
 from servicekit.database import Database
+from servicekit.event_publisher import EventPublisher
 from servicekit.events import Actor, TaskEvent
 from servicekit.tasks import PRIORITIES, STATUSES, TaskPublic
 from servicekit.telemetry import current_trace_id
@@ -52,7 +53,6 @@ from mcp_tasks.models import SORT_DUE, Task
 from mcp_tasks.observability import query_span
 from mcp_tasks.schemas import ClearCompletedResult, EventPage, TaskPage, TaskUpdateResult
 from mcp_tasks.task_events import (
-    EventPublisher,
     PendingEvent,
     append_events,
     logging_statement,
