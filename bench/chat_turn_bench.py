@@ -516,5 +516,4 @@ if __name__ == "__main__":
             baseline_app(), host=options.host, port=options.port, log_level=options.log_level
         )
     else:
-        LOGS.mkdir(parents=True, exist_ok=True)
         asyncio.run(main(options.users, options.turns, options.warmup, options.note))

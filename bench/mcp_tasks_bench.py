@@ -146,7 +146,6 @@ def start_server(database_url: str) -> ServiceProcess:
         "MCP_TASKS_IDENTITY_KEYS": json.dumps({KEY_ID: SECRET}),
         "MCP_TASKS_LOG_LEVEL": "WARNING",
     }
-    LOGS.mkdir(parents=True, exist_ok=True)
     return start(uvicorn_app("mcp_tasks.main:create_app"), env, LOGS / "mcp-tasks-bench.log")
 
 

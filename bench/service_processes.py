@@ -116,6 +116,7 @@ def start(
         port, mode = free_port(), "wb"
     else:
         mode = "ab"
+    log.parent.mkdir(parents=True, exist_ok=True)
     with log.open(mode) as out:
         process = subprocess.Popen(
             [
