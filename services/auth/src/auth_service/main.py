@@ -1,5 +1,13 @@
 """The auth application factory."""
 
+# ruff: noqa: E402  (the imports below run with the cyclic collector paused)
+import gc
+
+# Importing the application creates a few hundred thousand objects that live as long as the
+# process (the pydantic models and schemas of the SDKs, SQLAlchemy's classes); the cyclic
+# collector would traverse them over and over while they are made, to find almost no garbage.
+gc.disable()
+
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 
@@ -21,6 +29,9 @@ from auth_service.login_throttle import LoginThrottle
 from auth_service.passwords import Passwords
 from auth_service.registration_throttle import RegistrationThrottle
 from auth_service.routes import auth, jwks
+
+# Collected normally from here on: what the imports made is not garbage.
+gc.enable()
 
 MAX_BODY_BYTES = 1024 * 1024
 

@@ -1,6 +1,13 @@
 """The chat-gateway application factory."""
 
+# ruff: noqa: E402  (the imports below run with the cyclic collector paused)
 import gc
+
+# Importing the application creates a few hundred thousand objects that live as long as the
+# process (the pydantic models and schemas of the SDKs, SQLAlchemy's classes); the cyclic
+# collector would traverse them over and over while they are made, to find almost no garbage.
+gc.disable()
+
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
 
@@ -39,6 +46,9 @@ from chat_gateway.health import build_health_router
 from chat_gateway.records import routes as record_routes
 from chat_gateway.resources import Resources
 from chat_gateway.tasks import routes as task_routes
+
+# Collected normally from here on: what the imports made is not garbage.
+gc.enable()
 
 _REDIS_CONNECTIONS = 100
 _REDIS_POOL_WAIT_SECONDS = 2.0

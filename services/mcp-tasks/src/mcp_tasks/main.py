@@ -1,6 +1,13 @@
 """The ASGI application: MCP at /mcp, the internal REST API, health and metrics."""
 
+# ruff: noqa: E402  (the imports below run with the cyclic collector paused)
 import gc
+
+# Importing the application creates a few hundred thousand objects that live as long as the
+# process (the pydantic models and schemas of the SDKs, SQLAlchemy's classes); the cyclic
+# collector would traverse them over and over while they are made, to find almost no garbage.
+gc.disable()
+
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 
@@ -21,6 +28,9 @@ from mcp_tasks.errors import EventsGoneError, InvalidTaskInputError, TaskNotFoun
 from mcp_tasks.routes import events, tasks
 from mcp_tasks.runtime import Runtime, connect_redis, open_runtime
 from mcp_tasks.server import build_server
+
+# Collected normally from here on: what the imports made is not garbage.
+gc.enable()
 
 PUBLIC_PATHS = frozenset({"/healthz", "/readyz", "/metrics"})
 
