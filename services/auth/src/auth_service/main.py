@@ -30,7 +30,9 @@ from auth_service.passwords import Passwords
 from auth_service.registration_throttle import RegistrationThrottle
 from auth_service.routes import auth, jwks
 
-# Collected normally from here on: what the imports made is not garbage.
+# What the imports made lives as long as the process: frozen out of the collector's passes
+# (else the first collection after this one would traverse all of it), which resume here.
+gc.freeze()
 gc.enable()
 
 MAX_BODY_BYTES = 1024 * 1024

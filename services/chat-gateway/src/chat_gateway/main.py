@@ -47,7 +47,9 @@ from chat_gateway.records import routes as record_routes
 from chat_gateway.resources import Resources
 from chat_gateway.tasks import routes as task_routes
 
-# Collected normally from here on: what the imports made is not garbage.
+# What the imports made lives as long as the process: frozen out of the collector's passes
+# (else the first collection after this one would traverse all of it), which resume here.
+gc.freeze()
 gc.enable()
 
 _REDIS_CONNECTIONS = 100

@@ -29,7 +29,9 @@ from mcp_tasks.routes import events, tasks
 from mcp_tasks.runtime import Runtime, connect_redis, open_runtime
 from mcp_tasks.server import build_server
 
-# Collected normally from here on: what the imports made is not garbage.
+# What the imports made lives as long as the process: frozen out of the collector's passes
+# (else the first collection after this one would traverse all of it), which resume here.
+gc.freeze()
 gc.enable()
 
 PUBLIC_PATHS = frozenset({"/healthz", "/readyz", "/metrics"})

@@ -20,7 +20,9 @@ from entries_service.runtime import open_runtime
 from entries_service.schemas import EntryPublic
 from entries_service.server import build_server
 
-# Collected normally from here on: what the imports made is not garbage.
+# What the imports made lives as long as the process: frozen out of the collector's passes
+# (else the first collection after this one would traverse all of it), which resume here.
+gc.freeze()
 gc.enable()
 
 
