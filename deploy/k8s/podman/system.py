@@ -293,9 +293,7 @@ def port_number(container: dict[str, Any], port: int | str) -> int:
     raise RunFailed(f"{container['name']}: no port named {port}")
 
 
-def probe_passes(
-    name: str, container: dict[str, Any], probe: dict[str, Any], address: str
-) -> bool:
+def probe_passes(name: str, container: dict[str, Any], probe: dict[str, Any], address: str) -> bool:
     """One try of a readiness probe (httpGet from the host to ``address``, exec inside,
     tcpSocket)."""
     if "exec" in probe:
@@ -389,7 +387,8 @@ def start(manifests: Manifests, workload: Workload) -> Started:
 
 
 def ingress_config(manifests: Manifests) -> str:
-    """nginx server block with the Ingress's paths and ingress-nginx's proxy settings."""
+    """nginx server blocks with the Ingress's rules and ingress-nginx's proxy settings: one per
+    rule, chosen by its host as the controller does; a rule without a host is the default."""
     (ingress,) = manifests.of_kind("Ingress")
     annotations = ingress["metadata"].get("annotations", {})
     prefix = "nginx.ingress.kubernetes.io/"
@@ -399,10 +398,7 @@ def ingress_config(manifests: Manifests) -> str:
         }
         for service in manifests.of_kind("Service")
     }
-    lines = [
-        "# Written by deploy/k8s/podman/system.py from the kind overlay's Ingress.",
-        "server {",
-        f"    listen {INGRESS_PORT};",
+    proxy_settings = [
         "    server_tokens off;",
         f"    client_max_body_size {annotations.get(prefix + 'proxy-body-size', '1m')};",
         f"    proxy_read_timeout {annotations.get(prefix + 'proxy-read-timeout', '60')}s;",
@@ -419,7 +415,15 @@ def ingress_config(manifests: Manifests) -> str:
         "    proxy_set_header X-Forwarded-Host $host;",
         '    proxy_set_header Connection "";',
     ]
+    lines = ["# Written by deploy/k8s/podman/system.py from the kind overlay's Ingress."]
     for rule in ingress["spec"]["rules"]:
+        host = rule.get("host")
+        lines += [
+            "server {",
+            f"    listen {INGRESS_PORT}{'' if host else ' default_server'};",
+            f"    server_name {host or '_'};",
+            *proxy_settings,
+        ]
         for path in rule["http"]["paths"]:
             backend = path["backend"]["service"]
             port = backend["port"].get("number") or ports[backend["name"]][backend["port"]["name"]]
@@ -431,7 +435,8 @@ def ingress_config(manifests: Manifests) -> str:
                 lines += [f"    location {location}/ {{ proxy_pass {target}; }}"]
             else:
                 lines += [f"    location {path['path']} {{ proxy_pass {target}; }}"]
-    return "\n".join([*lines, "}", ""])
+        lines += ["}"]
+    return "\n".join([*lines, ""])
 
 
 def start_ingress(manifests: Manifests, config_dir: Path, host_port: int) -> Started:
@@ -524,7 +529,15 @@ def signing_key(auth_container: str, target: Path) -> Path:
     return target
 
 
-def run_suite(base_url: str, key_file: Path, pytest_args: list[str]) -> tuple[bool, str]:
+def ingress_hosts(manifests: Manifests) -> list[str]:
+    """The host names of the Ingress's rules that name one (the apps after the first)."""
+    (ingress,) = manifests.of_kind("Ingress")
+    return [rule["host"] for rule in ingress["spec"]["rules"] if rule.get("host")]
+
+
+def run_suite(
+    base_url: str, errands_url: str, key_file: Path, pytest_args: list[str]
+) -> tuple[bool, str]:
     junit = REPO_ROOT / ".run" / "images-e2e-junit.xml"
     command = [
         sys.executable,
@@ -536,7 +549,11 @@ def run_suite(base_url: str, key_file: Path, pytest_args: list[str]) -> tuple[bo
         f"--junitxml={junit}",
         *pytest_args,
     ]
-    env = os.environ | {"E2E_BASE_URL": base_url, "E2E_AUTH_SIGNING_KEY_FILE": str(key_file)}
+    env = os.environ | {
+        "E2E_BASE_URL": base_url,
+        "E2E_ERRANDS_URL": errands_url,
+        "E2E_AUTH_SIGNING_KEY_FILE": str(key_file),
+    }
     completed = subprocess.run(command, cwd=REPO_ROOT, env=env)
     summary = junit_summary(junit) if junit.exists() else "no junit report"
     return completed.returncode == 0, summary
@@ -663,6 +680,9 @@ def main() -> int:
     options, pytest_args = parser.parse_known_args()
     manifests = render_overlay()
     base_url = f"http://127.0.0.1:{options.port}"
+    # tests/e2e reaches a *.localhost host on the loopback, with the host name as Host.
+    (errands_host,) = ingress_hosts(manifests)
+    errands_url = f"http://{errands_host}:{options.port}"
     try:
         with system(manifests, options.port) as started:
             time.sleep(2.0)  # settle, then measure memory at idle
@@ -671,7 +691,7 @@ def main() -> int:
             key = signing_key(
                 auth.container_name, REPO_ROOT / ".run" / "images-e2e-signing-key.pem"
             )
-            passed, summary = run_suite(base_url, key, pytest_args)
+            passed, summary = run_suite(base_url, errands_url, key, pytest_args)
     except RunFailed as error:
         print(f"images-e2e: {error}", file=sys.stderr)
         return 1
