@@ -3,7 +3,7 @@
 # ruff: noqa: E402  (the imports below run with the cyclic collector paused)
 import gc
 
-# Importing the application creates a few hundred thousand objects that live as long as the
+# Importing the application creates 200,000 to 300,000 objects that live as long as the
 # process (the pydantic models and schemas of the SDKs, SQLAlchemy's classes); the cyclic
 # collector would traverse them over and over while they are made, to find almost no garbage.
 gc.disable()
