@@ -121,6 +121,19 @@ def test_stand_in_ingress_routes_every_ingress_path_with_the_annotations(
     assert "proxy_set_header X-Forwarded-For $remote_addr;" in config
 
 
+def test_stand_in_ingress_serves_each_rule_on_its_own_host(
+    manifests: object, rendered: dict[str, list[Manifest]]
+) -> None:
+    config = system.ingress_config(manifests)
+    (ingress,) = [item for item in rendered["kind"] if item["kind"] == "Ingress"]
+    hosts = [rule["host"] for rule in ingress["spec"]["rules"] if rule.get("host")]
+
+    assert hosts == system.ingress_hosts(manifests) == ["errands.localhost"]
+    assert config.count("server {") == len(ingress["spec"]["rules"])
+    assert config.count(f"listen {system.INGRESS_PORT} default_server;") == 1
+    assert "server_name errands.localhost;" in config
+
+
 def test_images_startup_times_every_python_service_of_the_overlay_by_its_own_module(
     manifests: object,
 ) -> None:

@@ -276,9 +276,9 @@ def network_name() -> str:
     return NAME_PREFIX
 
 
-def container_address(name: str) -> str:
-    inspected = json.loads(podman("inspect", "--type", "container", name))
-    networks: dict[str, Any] = inspected[0]["NetworkSettings"]["Networks"]
+def container_address(inspected: dict[str, Any]) -> str:
+    """The container's address on the system's network, from its `podman inspect` record."""
+    networks: dict[str, Any] = inspected["NetworkSettings"]["Networks"]
     address: str = networks[network_name()]["IPAddress"]
     return address
 
@@ -293,8 +293,9 @@ def port_number(container: dict[str, Any], port: int | str) -> int:
     raise RunFailed(f"{container['name']}: no port named {port}")
 
 
-def probe_passes(name: str, container: dict[str, Any], probe: dict[str, Any]) -> bool:
-    """One try of a readiness probe (httpGet from the host, exec inside, tcpSocket)."""
+def probe_passes(name: str, container: dict[str, Any], probe: dict[str, Any], address: str) -> bool:
+    """One try of a readiness probe (httpGet from the host to ``address``, exec inside,
+    tcpSocket)."""
     if "exec" in probe:
         result = subprocess.run(
             ["podman", "exec", name, *probe["exec"]["command"]], capture_output=True, check=False
@@ -302,14 +303,14 @@ def probe_passes(name: str, container: dict[str, Any], probe: dict[str, Any]) ->
         return result.returncode == 0
     if "httpGet" in probe:
         check = probe["httpGet"]
-        url = f"http://{container_address(name)}:{port_number(container, check['port'])}"
+        url = f"http://{address}:{port_number(container, check['port'])}"
         try:
             with urllib.request.urlopen(url + check.get("path", "/"), timeout=2) as response:
                 return 200 <= int(response.status) < 400
         except (urllib.error.URLError, OSError):
             return False
     if "tcpSocket" in probe:
-        target = (container_address(name), port_number(container, probe["tcpSocket"]["port"]))
+        target = (address, port_number(container, probe["tcpSocket"]["port"]))
         try:
             with socket.create_connection(target, timeout=2):
                 return True
@@ -319,13 +320,22 @@ def probe_passes(name: str, container: dict[str, Any], probe: dict[str, Any]) ->
 
 
 def wait_ready(name: str, container: dict[str, Any]) -> None:
+    """Try the readiness probe every 50 ms until it passes. The container's state and address
+    come from `podman inspect`, about 0.15 s of CPU per call: it runs once a second, not before
+    every try, so that waiting does not take the CPU from the start it times (2 cores)."""
     probe = container.get("readinessProbe") or container.get("startupProbe")
     deadline = time.monotonic() + READY_TIMEOUT_SECONDS
+    next_inspection = 0.0
+    address = ""
     while time.monotonic() < deadline:
-        state = json.loads(podman("inspect", "--type", "container", name))[0]["State"]
-        if not state["Running"]:
-            raise RunFailed(f"{name} exited ({state['ExitCode']}):\n{logs(name)}")
-        if probe is None or probe_passes(name, container, probe):
+        if time.monotonic() >= next_inspection:
+            inspected = json.loads(podman("inspect", "--type", "container", name))[0]
+            if not inspected["State"]["Running"]:
+                exit_code = inspected["State"]["ExitCode"]
+                raise RunFailed(f"{name} exited ({exit_code}):\n{logs(name)}")
+            address = container_address(inspected)
+            next_inspection = time.monotonic() + 1.0
+        if probe is None or probe_passes(name, container, probe, address):
             return
         time.sleep(0.05)
     raise RunFailed(f"{name} not ready after {READY_TIMEOUT_SECONDS:.0f} s:\n{logs(name)}")
@@ -377,7 +387,8 @@ def start(manifests: Manifests, workload: Workload) -> Started:
 
 
 def ingress_config(manifests: Manifests) -> str:
-    """nginx server block with the Ingress's paths and ingress-nginx's proxy settings."""
+    """nginx server blocks with the Ingress's rules and ingress-nginx's proxy settings: one per
+    rule, chosen by its host as the controller does; a rule without a host is the default."""
     (ingress,) = manifests.of_kind("Ingress")
     annotations = ingress["metadata"].get("annotations", {})
     prefix = "nginx.ingress.kubernetes.io/"
@@ -387,10 +398,7 @@ def ingress_config(manifests: Manifests) -> str:
         }
         for service in manifests.of_kind("Service")
     }
-    lines = [
-        "# Written by deploy/k8s/podman/system.py from the kind overlay's Ingress.",
-        "server {",
-        f"    listen {INGRESS_PORT};",
+    proxy_settings = [
         "    server_tokens off;",
         f"    client_max_body_size {annotations.get(prefix + 'proxy-body-size', '1m')};",
         f"    proxy_read_timeout {annotations.get(prefix + 'proxy-read-timeout', '60')}s;",
@@ -407,7 +415,15 @@ def ingress_config(manifests: Manifests) -> str:
         "    proxy_set_header X-Forwarded-Host $host;",
         '    proxy_set_header Connection "";',
     ]
+    lines = ["# Written by deploy/k8s/podman/system.py from the kind overlay's Ingress."]
     for rule in ingress["spec"]["rules"]:
+        host = rule.get("host")
+        lines += [
+            "server {",
+            f"    listen {INGRESS_PORT}{'' if host else ' default_server'};",
+            f"    server_name {host or '_'};",
+            *proxy_settings,
+        ]
         for path in rule["http"]["paths"]:
             backend = path["backend"]["service"]
             port = backend["port"].get("number") or ports[backend["name"]][backend["port"]["name"]]
@@ -419,7 +435,8 @@ def ingress_config(manifests: Manifests) -> str:
                 lines += [f"    location {location}/ {{ proxy_pass {target}; }}"]
             else:
                 lines += [f"    location {path['path']} {{ proxy_pass {target}; }}"]
-    return "\n".join([*lines, "}", ""])
+        lines += ["}"]
+    return "\n".join([*lines, ""])
 
 
 def start_ingress(manifests: Manifests, config_dir: Path, host_port: int) -> Started:
@@ -512,7 +529,15 @@ def signing_key(auth_container: str, target: Path) -> Path:
     return target
 
 
-def run_suite(base_url: str, key_file: Path, pytest_args: list[str]) -> tuple[bool, str]:
+def ingress_hosts(manifests: Manifests) -> list[str]:
+    """The host names of the Ingress's rules that name one (the apps after the first)."""
+    (ingress,) = manifests.of_kind("Ingress")
+    return [rule["host"] for rule in ingress["spec"]["rules"] if rule.get("host")]
+
+
+def run_suite(
+    base_url: str, errands_url: str, key_file: Path, pytest_args: list[str]
+) -> tuple[bool, str]:
     junit = REPO_ROOT / ".run" / "images-e2e-junit.xml"
     command = [
         sys.executable,
@@ -524,7 +549,11 @@ def run_suite(base_url: str, key_file: Path, pytest_args: list[str]) -> tuple[bo
         f"--junitxml={junit}",
         *pytest_args,
     ]
-    env = os.environ | {"E2E_BASE_URL": base_url, "E2E_AUTH_SIGNING_KEY_FILE": str(key_file)}
+    env = os.environ | {
+        "E2E_BASE_URL": base_url,
+        "E2E_ERRANDS_URL": errands_url,
+        "E2E_AUTH_SIGNING_KEY_FILE": str(key_file),
+    }
     completed = subprocess.run(command, cwd=REPO_ROOT, env=env)
     summary = junit_summary(junit) if junit.exists() else "no junit report"
     return completed.returncode == 0, summary
@@ -651,6 +680,9 @@ def main() -> int:
     options, pytest_args = parser.parse_known_args()
     manifests = render_overlay()
     base_url = f"http://127.0.0.1:{options.port}"
+    # tests/e2e reaches a *.localhost host on the loopback, with the host name as Host.
+    (errands_host,) = ingress_hosts(manifests)
+    errands_url = f"http://{errands_host}:{options.port}"
     try:
         with system(manifests, options.port) as started:
             time.sleep(2.0)  # settle, then measure memory at idle
@@ -659,7 +691,7 @@ def main() -> int:
             key = signing_key(
                 auth.container_name, REPO_ROOT / ".run" / "images-e2e-signing-key.pem"
             )
-            passed, summary = run_suite(base_url, key, pytest_args)
+            passed, summary = run_suite(base_url, errands_url, key, pytest_args)
     except RunFailed as error:
         print(f"images-e2e: {error}", file=sys.stderr)
         return 1
