@@ -11,7 +11,7 @@ import httpx2
 import pytest
 from mcp_tasks.config import Settings
 from mcp_tasks.main import create_app
-from mcp_tasks.runtime import Runtime, open_runtime, prune_expired_events
+from mcp_tasks.runtime import Runtime, open_runtime
 from mcp_tasks_testkit import Acting, free_port, make_settings, signed_client
 from redis.asyncio import Redis
 from redis.asyncio.client import PubSub
@@ -151,8 +151,8 @@ async def test_writes_do_not_wait_for_a_redis_that_never_answers(
             async with open_runtime(silent, prune=False) as runtime:
                 with anyio.fail_after(0.9):
                     for n in range(3):
-                        await runtime.tasks.add_task(acting.user, "api", title=f"quiet {n}")
-                page = await runtime.tasks.events_after(acting.user, 0)
+                        await runtime.domain.add_task(acting.user, "api", title=f"quiet {n}")
+                page = await runtime.domain.events_after(acting.user, 0)
             group.cancel_scope.cancel()
 
     assert held, "the service never connected to the silent Redis"
@@ -171,7 +171,7 @@ async def test_events_older_than_retention_are_pruned_and_asking_for_them_answer
             {"t": old, "u": acting.user},
         )
 
-    removed = await prune_expired_events(runtime)
+    removed = await runtime.prune_expired_events()
     gone = await http.get("/internal/v1/events", params={"after": 0})
     kept = await http.get("/internal/v1/events", params={"after": 2})
     latest = await http.get("/internal/v1/events", params={"after": 4})
