@@ -5,7 +5,7 @@ import uuid
 import pytest
 from mcp_tasks.runtime import Runtime
 from mcp_tasks.tasks import TaskFilters
-from mcp_tasks_testkit import UserRows
+from servicekit.testkit.under_test import UserRows
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
