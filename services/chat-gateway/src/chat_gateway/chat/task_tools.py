@@ -23,6 +23,7 @@ from agents.tool_context import ToolContext
 from chatkit.agents import AgentContext
 from chatkit.widgets import DynamicWidgetRoot
 
+from chat_gateway.chat.confirmation_widgets import confirmation_widget, question_widget
 from chat_gateway.chat.confirmations import CONFIRMABLE, Confirmations
 from chat_gateway.chat.mcp_connection import ToolResult
 from chat_gateway.chat.metrics import TOOL_CALLS, TOOL_SECONDS
@@ -40,10 +41,8 @@ from chat_gateway.chat.undo import Step, UndoLog, inverse_of
 from chat_gateway.chat.widgets import (
     Task,
     ToolGrant,
-    confirmation_widget,
     every_tool,
     outcome_widget,
-    question_widget,
     task_card_widget,
     task_list_widget,
 )
