@@ -328,8 +328,8 @@ def baseline_app() -> Any:
     from agents import ModelSettings, RunConfig, Runner, set_tracing_disabled
     from agents.tool_context import ToolContext
     from chat_gateway.chat.assistant import build_agent
+    from chat_gateway.chat.function_tools import function_tool, undo_function_tool
     from chat_gateway.chat.request_context import RequestContext
-    from chat_gateway.chat.task_tools import function_tool, undo_function_tool
     from chat_gateway.chat.widgets import task_card_widget
     from chatkit.agents import AgentContext, stream_agent_response
     from chatkit.server import ChatKitServer, NonStreamingResult, StreamingResult

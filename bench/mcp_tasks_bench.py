@@ -153,10 +153,10 @@ async def round_trip(settings: Settings, base_url: str, iterations: int) -> dict
     user = uuid.uuid4()
     signer = IdentitySigner(KEY_ID, SECRET.encode())
     async with open_runtime(settings, prune=False) as runtime:
-        task = await runtime.tasks.add_task(user, "api", title="Benchmark task")
+        task = await runtime.domain.add_task(user, "api", title="Benchmark task")
 
         async def direct() -> object:
-            return await runtime.tasks.get_task(user, task.id)
+            return await runtime.domain.get_task(user, task.id)
 
         hook = signing_hook(signer, lambda: user)
         async with (
@@ -226,7 +226,7 @@ async def list_latency(settings: Settings, iterations: int) -> dict[str, Any]:
     }
     results: dict[str, Any] = {}
     async with open_runtime(settings, prune=False) as runtime:
-        service = runtime.tasks
+        service = runtime.domain
         for name, filters in queries.items():
             page = await service.list_tasks(bench_user(0), filters)
             assert len(page.tasks) == MATCHING, (name, len(page.tasks))

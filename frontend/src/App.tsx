@@ -78,7 +78,7 @@ function Workspace({ session, email, userId, config }: { session: Session; email
       </header>
       <main id="main" className="workspace">
         <div className="pane pane-tasks">
-          {app.tasks && <Dashboard fetch={session.fetch} />}
+          {app.tasks && <Dashboard fetch={session.fetch} taskTools={app.taskTools} />}
           <ToolServiceSections fetch={session.fetch} />
         </div>
         <div className="pane pane-chat">

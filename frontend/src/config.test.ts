@@ -8,9 +8,23 @@ describe("parseAppInfo", () => {
       branding: { name: "Errands", colour: "#0f766e", logo: "/errands.svg" },
       greeting: "Which errand?",
       domain_key: null,
-      tasks: false,
+      tasks: true,
+      task_tools: ["add_task", "list_tasks", 7],
     });
-    expect(app).toEqual({ id: "errands", name: "Errands", colour: "#0f766e", logo: "/errands.svg", greeting: "Which errand?", tasks: false });
+    expect(app).toEqual({
+      id: "errands",
+      name: "Errands",
+      colour: "#0f766e",
+      logo: "/errands.svg",
+      greeting: "Which errand?",
+      tasks: true,
+      taskTools: ["add_task", "list_tasks"],
+    });
+  });
+
+  it("reads no task_tools (or null) as every tool granted", () => {
+    expect(parseAppInfo({ id: "tasks", task_tools: null }).taskTools).toBeNull();
+    expect(parseAppInfo({ id: "tasks" }).taskTools).toBeNull();
   });
 
   it("falls back to the default app without an answer", () => {

@@ -17,9 +17,11 @@ export interface AppInfo {
   greeting: string | null;
   /** Whether the task dashboard is shown. */
   tasks: boolean;
+  /** The mcp-tasks tools the app is granted (null: every one); the dashboard offers only their controls. */
+  taskTools: string[] | null;
 }
 
-export const DEFAULT_APP: AppInfo = { id: "tasks", name: "Tasks", colour: null, logo: null, greeting: null, tasks: true };
+export const DEFAULT_APP: AppInfo = { id: "tasks", name: "Tasks", colour: null, logo: null, greeting: null, tasks: true, taskTools: null };
 
 function text(value: unknown): string | null {
   return typeof value === "string" && value.trim() ? value.trim() : null;
@@ -45,6 +47,7 @@ export function parseAppInfo(body: Record<string, unknown> | null): AppInfo {
     logo: text(branding.logo),
     greeting: text(body.greeting),
     tasks: body.tasks !== false,
+    taskTools: Array.isArray(body.task_tools) ? body.task_tools.filter((tool): tool is string => typeof tool === "string") : null,
   };
 }
 

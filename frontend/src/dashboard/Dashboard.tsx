@@ -1,10 +1,12 @@
 import { useEffect, useMemo, useState } from "react";
-import { TasksApi, localDate, type DueFilter, type FetchLike, type StatusFilter, type TaskFilters } from "../api/tasks";
+import { TasksApi, type DueFilter, type FetchLike, type StatusFilter, type TaskFilters } from "../api/tasks";
 import type { Task } from "../api/types";
 import { browserTimeZone } from "../chatkit/client";
 import { Icon } from "../ui/Icon";
 import { useToast } from "../ui/Toasts";
 import { TaskEditor } from "./TaskEditor";
+import { TaskRow } from "./TaskRow";
+import { canToggle, taskControls } from "./taskControls";
 import { useTasks } from "./useTasks";
 import { LiveStatus } from "./LiveStatus";
 import { LoadError } from "./LoadError";
@@ -15,24 +17,11 @@ const STATUSES: { value: StatusFilter; label: string }[] = [
   { value: "all", label: "All" },
 ];
 
-function dueLabel(due: string): { text: string; tone: string } {
-  const today = localDate();
-  if (due < today) return { text: `Overdue · ${formatDate(due)}`, tone: "danger" };
-  if (due === today) return { text: "Today", tone: "warning" };
-  if (due === localDate(1)) return { text: "Tomorrow", tone: "info" };
-  return { text: formatDate(due), tone: "neutral" };
-}
-
-function formatDate(iso: string): string {
-  const [y, m, d] = iso.split("-").map(Number);
-  const date = new Date(y, m - 1, d);
-  const sameYear = y === new Date().getFullYear();
-  return date.toLocaleDateString([], { month: "short", day: "numeric", ...(sameYear ? {} : { year: "numeric" }) });
-}
-
-/** The task dashboard: filters, quick add, the live list. */
-export function Dashboard({ fetch }: { fetch: FetchLike }) {
+/** The task dashboard: filters, quick add, the live list; with only the controls whose tools
+ * the app is granted (`taskTools`, null: every tool). */
+export function Dashboard({ fetch, taskTools }: { fetch: FetchLike; taskTools: readonly string[] | null }) {
   const api = useMemo(() => new TasksApi(fetch), [fetch]);
+  const controls = useMemo(() => taskControls(taskTools), [taskTools]);
   const parseQuickAdd = useMemo(
     () => (text: string, signal?: AbortSignal) => api.parse(text, browserTimeZone(), signal),
     [api],
@@ -56,21 +45,24 @@ export function Dashboard({ fetch }: { fetch: FetchLike }) {
       .update(task.id, { completed: !task.completed })
       .then((updated) => {
         view.upsert(updated);
-        toast({
-          message: updated.completed ? `Completed “${updated.title}”` : `Reopened “${updated.title}”`,
+        const undo = {
           actionLabel: "Undo",
           onAction: () => api.update(task.id, { completed: task.completed }).then(view.upsert, failed("Could not undo")),
+        };
+        toast({
+          message: updated.completed ? `Completed “${updated.title}”` : `Reopened “${updated.title}”`,
+          ...(canToggle(controls, updated.completed) ? undo : {}),
         });
       }, failed("Could not update the task"));
 
   const remove = (task: Task) =>
     api.remove(task.id).then((deleted) => {
       view.upsert(deleted);
-      toast({
-        message: `Deleted “${task.title}”`,
+      const undo = {
         actionLabel: "Undo",
         onAction: () => api.restore(task.id).then(view.upsert, failed("Could not restore the task")),
-      });
+      };
+      toast({ message: `Deleted “${task.title}”`, ...(controls.restore ? undo : {}) });
     }, failed("Could not delete the task"));
 
   const tagsInView = [...new Set(view.tasks.flatMap((task) => task.tags))].sort();
@@ -83,7 +75,7 @@ export function Dashboard({ fetch }: { fetch: FetchLike }) {
         <LiveStatus status={view.live} />
       </div>
 
-      <TaskEditor idPrefix="new-task" parse={parseQuickAdd} onSave={(draft) => api.create(draft).then(view.upsert)} />
+      {controls.add && <TaskEditor idPrefix="new-task" parse={parseQuickAdd} onSave={(draft) => api.create(draft).then(view.upsert)} />}
 
       <div className="filters" role="group" aria-label="Filters">
         <div className="segmented" role="radiogroup" aria-label="Status">
@@ -171,36 +163,15 @@ export function Dashboard({ fetch }: { fetch: FetchLike }) {
                 />
               </li>
             ) : (
-              <li key={task.id} className={`task${task.completed ? " done" : ""}`} data-task-id={task.id}>
-                <input
-                  type="checkbox"
-                  className="task-check"
-                  checked={task.completed}
-                  onChange={() => void toggle(task)}
-                  aria-label={task.completed ? `Reopen “${task.title}”` : `Complete “${task.title}”`}
-                />
-                <div className="task-body">
-                  <p className="task-title">{task.title}</p>
-                  {task.description && <p className="task-desc">{task.description}</p>}
-                  <div className="task-meta">
-                    {task.due_date && <span className={`badge tone-${task.completed ? "neutral" : dueLabel(task.due_date).tone}`}>{dueLabel(task.due_date).text}</span>}
-                    {task.priority !== "normal" && <span className={`badge tone-${task.priority === "high" ? "danger" : "neutral"}`}>{task.priority === "high" ? "High priority" : "Low priority"}</span>}
-                    {task.tags.map((tag) => (
-                      <button key={tag} type="button" className="tag" onClick={() => setFilters({ ...filters, tag })} aria-label={`Filter by tag ${tag}`}>
-                        #{tag}
-                      </button>
-                    ))}
-                  </div>
-                </div>
-                <div className="task-actions">
-                  <button type="button" className="icon-btn" aria-label={`Edit “${task.title}”`} onClick={() => setEditing(task.id)}>
-                    <Icon name="edit" size={16} />
-                  </button>
-                  <button type="button" className="icon-btn" aria-label={`Delete “${task.title}”`} onClick={() => void remove(task)}>
-                    <Icon name="trash" size={16} />
-                  </button>
-                </div>
-              </li>
+              <TaskRow
+                key={task.id}
+                task={task}
+                controls={controls}
+                onToggle={(toggled) => void toggle(toggled)}
+                onEdit={(edited) => setEditing(edited.id)}
+                onRemove={(removed) => void remove(removed)}
+                onTag={(tag) => setFilters({ ...filters, tag })}
+              />
             ),
           )}
         </ul>

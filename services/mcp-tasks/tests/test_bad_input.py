@@ -8,7 +8,8 @@ from uuid import uuid4
 import httpx2
 import pytest
 from mcp import Client
-from mcp_tasks_testkit import Acting, MemoryMCP, UserRows, error_text
+from servicekit.testkit.clients import Acting, error_text
+from servicekit.testkit.under_test import MemoryMCP, UserRows
 
 pytestmark = pytest.mark.anyio
 

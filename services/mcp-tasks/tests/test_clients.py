@@ -12,16 +12,16 @@ from typing import Any
 import httpx2
 import pytest
 from conftest import LiveServer
-from mcp_tasks_testkit import (
+from servicekit.identity import IdentitySigner, signing_hook
+from servicekit.testkit.clients import (
     TEST_KEY_ID,
     TEST_SECRET,
     Acting,
-    UserRows,
     error_text,
     http_mcp_client,
     ok,
 )
-from servicekit.identity import IdentitySigner, signing_hook
+from servicekit.testkit.under_test import UserRows
 
 TS_CLIENT = Path(__file__).parent / "ts-client"
 TOOLS = {
@@ -43,8 +43,8 @@ async def test_official_python_client_calls_every_tool_over_uvicorn(
 ) -> None:
     hook = signing_hook(signer, lambda: acting.user)
     async with (
-        httpx2.AsyncClient(event_hooks={"request": [hook]}) as http,
-        http_mcp_client(http, f"{live_server.base_url}/mcp") as client,
+        httpx2.AsyncClient(base_url=live_server.base_url, event_hooks={"request": [hook]}) as http,
+        http_mcp_client(http) as client,
     ):
         names = {tool.name for tool in (await client.list_tools()).tools}
         task = ok(await client.call_tool("add_task", {"title": "Over uvicorn"}))["task"]

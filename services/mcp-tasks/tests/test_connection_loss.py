@@ -5,7 +5,7 @@ import uuid
 import pytest
 from mcp_tasks.runtime import Runtime
 from mcp_tasks.tasks import TaskFilters
-from mcp_tasks_testkit import UserRows
+from servicekit.testkit.under_test import UserRows
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -30,18 +30,18 @@ async def test_reads_and_writes_succeed_on_the_first_try_after_the_pooled_connec
     """A read, a write and a list each succeed right after the pool's connections were
     terminated, and the retried write is stored and logged exactly once."""
     user = uuid.uuid4()
-    first = await runtime.tasks.add_task(user, "api", title="Before the restart")
+    first = await runtime.domain.add_task(user, "api", title="Before the restart")
 
     assert await drop_service_connections(engine) >= 1
-    fetched = await runtime.tasks.get_task(user, first.id)
+    fetched = await runtime.domain.get_task(user, first.id)
     assert fetched == first
 
     assert await drop_service_connections(engine) >= 1
-    second = await runtime.tasks.add_task(user, "api", title="After the restart")
+    second = await runtime.domain.add_task(user, "api", title="After the restart")
     assert second.title == "After the restart"
 
     assert await drop_service_connections(engine) >= 1
-    page = await runtime.tasks.list_tasks(user, TaskFilters(status="all"))
+    page = await runtime.domain.list_tasks(user, TaskFilters(status="all"))
     assert [task.id for task in page.tasks] == [first.id, second.id]
 
     tasks, events = await rows(user)

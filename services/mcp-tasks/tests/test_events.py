@@ -11,12 +11,13 @@ import httpx2
 import pytest
 from mcp_tasks.config import Settings
 from mcp_tasks.main import create_app
-from mcp_tasks.runtime import Runtime, open_runtime, prune_expired_events
-from mcp_tasks_testkit import Acting, free_port, make_settings, signed_client
+from mcp_tasks.runtime import Runtime, open_runtime
 from redis.asyncio import Redis
 from redis.asyncio.client import PubSub
 from servicekit.events import TaskEvent, user_channel
 from servicekit.identity import IdentitySigner
+from servicekit.testkit.clients import Acting, free_port, signed_client
+from servicekit.testkit.under_test import ToolServiceUnderTest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -105,12 +106,21 @@ async def test_published_event_matches_the_contract_json(
     assert len(payload["trace_id"]) == 32
 
 
+def with_redis_port(tool_service: ToolServiceUnderTest, database_url: str, port: int) -> Settings:
+    """Test settings whose Redis is on ``port`` of this host."""
+    settings = tool_service.make_settings(database_url, redis_url=f"redis://127.0.0.1:{port}/2")
+    assert isinstance(settings, Settings)
+    return settings
+
+
 async def test_writes_succeed_and_the_log_keeps_every_event_while_redis_is_down(
-    database_url: str, signer: IdentitySigner, acting: Acting
+    tool_service: ToolServiceUnderTest, database_url: str, signer: IdentitySigner, acting: Acting
 ) -> None:
-    down = make_settings(database_url, redis_url=f"redis://127.0.0.1:{free_port()}/2")
-    app = create_app(down)
-    async with app.router.lifespan_context(app), signed_client(app, signer, acting) as http:
+    app = create_app(with_redis_port(tool_service, database_url, free_port()))
+    async with (
+        app.router.lifespan_context(app),
+        signed_client(app, signer, acting, base_url=tool_service.base_url) as http,
+    ):
         created = [
             await http.post("/internal/v1/tasks", json={"title": f"offline {n}"}) for n in range(3)
         ]
@@ -132,7 +142,7 @@ async def test_writes_succeed_and_the_log_keeps_every_event_while_redis_is_down(
 
 
 async def test_writes_do_not_wait_for_a_redis_that_never_answers(
-    database_url: str, acting: Acting
+    tool_service: ToolServiceUnderTest, database_url: str, acting: Acting
 ) -> None:
     """Publishing runs beside the writes: a Redis that accepts connections and then stays
     silent (each publish would wait out the one-second socket timeout) delays no write."""
@@ -147,12 +157,12 @@ async def test_writes_do_not_wait_for_a_redis_that_never_answers(
         port = listener.extra(anyio.abc.SocketAttribute.local_port)
         async with anyio.create_task_group() as group:
             group.start_soon(listener.serve, hold)
-            silent = make_settings(database_url, redis_url=f"redis://127.0.0.1:{port}/2")
+            silent = with_redis_port(tool_service, database_url, port)
             async with open_runtime(silent, prune=False) as runtime:
                 with anyio.fail_after(0.9):
                     for n in range(3):
-                        await runtime.tasks.add_task(acting.user, "api", title=f"quiet {n}")
-                page = await runtime.tasks.events_after(acting.user, 0)
+                        await runtime.domain.add_task(acting.user, "api", title=f"quiet {n}")
+                page = await runtime.domain.events_after(acting.user, 0)
             group.cancel_scope.cancel()
 
     assert held, "the service never connected to the silent Redis"
@@ -171,7 +181,7 @@ async def test_events_older_than_retention_are_pruned_and_asking_for_them_answer
             {"t": old, "u": acting.user},
         )
 
-    removed = await prune_expired_events(runtime)
+    removed = await runtime.prune_expired_events()
     gone = await http.get("/internal/v1/events", params={"after": 0})
     kept = await http.get("/internal/v1/events", params={"after": 2})
     latest = await http.get("/internal/v1/events", params={"after": 4})

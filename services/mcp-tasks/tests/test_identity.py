@@ -11,7 +11,6 @@ import pytest
 from mcp import Client, MCPError
 from mcp.server.mcpserver import MCPServer
 from mcp_tasks.runtime import Runtime
-from mcp_tasks_testkit import UserRows
 from servicekit.identity import (
     KEY_HEADER,
     NONCE_HEADER,
@@ -20,6 +19,7 @@ from servicekit.identity import (
     USER_HEADER,
     IdentitySigner,
 )
+from servicekit.testkit.under_test import UserRows
 
 pytestmark = pytest.mark.anyio
 

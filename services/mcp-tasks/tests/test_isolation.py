@@ -13,7 +13,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from mcp import Client
 from mcp.types import CallToolResult
-from mcp_tasks_testkit import BASE_URL, Acting, SignedClient, http_mcp_client
+from servicekit.testkit.clients import Acting, http_mcp_client
+from servicekit.testkit.under_test import SignedClient
 
 pytestmark = pytest.mark.anyio
 
@@ -72,7 +73,7 @@ async def channels(
 ) -> AsyncIterator[tuple[httpx2.AsyncClient, Client]]:
     async with (
         make_signed_client(acting) as http,
-        http_mcp_client(http, f"{BASE_URL}/mcp") as mcp,
+        http_mcp_client(http) as mcp,
     ):
         yield http, mcp
 

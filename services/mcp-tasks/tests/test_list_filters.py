@@ -7,7 +7,8 @@ from typing import Any
 import httpx2
 import pytest
 from mcp import Client
-from mcp_tasks_testkit import Acting, MemoryMCP, error_text, ok
+from servicekit.testkit.clients import Acting, error_text, ok
+from servicekit.testkit.under_test import MemoryMCP
 
 pytestmark = pytest.mark.anyio
 

@@ -5,7 +5,8 @@ from datetime import date, timedelta
 
 import httpx2
 import pytest
-from mcp_tasks_testkit import Acting, UserRows
+from servicekit.testkit.clients import Acting
+from servicekit.testkit.under_test import UserRows
 
 pytestmark = pytest.mark.anyio
 

@@ -7,7 +7,8 @@ from typing import Any
 import httpx2
 import pytest
 from mcp import Client
-from mcp_tasks_testkit import Acting, SignedClient, UserRows, error_text, http_mcp_client, ok
+from servicekit.testkit.clients import Acting, error_text, http_mcp_client, ok
+from servicekit.testkit.under_test import SignedClient, UserRows
 
 pytestmark = pytest.mark.anyio
 
@@ -291,7 +292,7 @@ async def test_tool_calls_over_http_record_the_callers_trace_id_in_the_event_log
     traceparent = f"00-{trace_id}-{uuid.uuid4().hex[:16]}-01"
     async with make_signed_client(acting) as http:
         http.headers["traceparent"] = traceparent
-        async with http_mcp_client(http, "http://mcp-tasks:8002/mcp") as client:
+        async with http_mcp_client(http) as client:
             await add(client, title="Traced")
 
     _, events = await rows(acting.user)

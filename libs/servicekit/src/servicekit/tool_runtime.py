@@ -8,14 +8,15 @@ from contextlib import asynccontextmanager, suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import partial
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, Protocol, TypeVar
+from uuid import UUID
 
 from prometheus_client import Counter
 from redis.asyncio import Redis
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from servicekit.database import Database
-from servicekit.event_log import EventLog
 from servicekit.event_publisher import EventPublisher
 from servicekit.record_events import service_user_channel
 from servicekit.tool_service_settings import ToolServiceSettings
@@ -26,6 +27,14 @@ SettingsT = TypeVar("SettingsT", bound=ToolServiceSettings)
 DomainT = TypeVar("DomainT")
 
 
+class PrunableLog(Protocol):
+    """An event log whose old events the runtime deletes (servicekit's EventLog is one)."""
+
+    async def prune(self, session: AsyncSession, older_than: datetime) -> int:
+        """Delete logged events that occurred before ``older_than``; return how many."""
+        ...
+
+
 @dataclass(frozen=True, slots=True)
 class ToolRuntime(Generic[SettingsT, DomainT]):
     """What the MCP tools and the REST routes share; ``domain`` is the service's own."""
@@ -33,7 +42,7 @@ class ToolRuntime(Generic[SettingsT, DomainT]):
     settings: SettingsT
     database: Database
     redis: Redis
-    log: EventLog[Any]
+    log: PrunableLog
     domain: DomainT
 
     async def prune_expired_events(self) -> int:
@@ -63,19 +72,28 @@ async def _prune_periodically(runtime: ToolRuntime[Any, Any]) -> None:
 async def open_tool_runtime(
     settings: SettingsT,
     *,
-    log: EventLog[Any],
+    log: PrunableLog,
     domain: Callable[[Database, EventPublisher], DomainT],
     published: Counter,
     redis: Redis | None = None,
     prune: bool = True,
+    channel: Callable[[UUID], str] | None = None,
+    pre_ping: bool = True,
 ) -> AsyncIterator[ToolRuntime[SettingsT, DomainT]]:
     """Open the database (and Redis, unless given), build the domain service over them and
-    start pruning; close them on exit. ``published`` counts the publisher's outcomes."""
-    database = Database.for_service(settings)
+    start pruning; close them on exit.
+
+    ``published`` counts the publisher's outcomes; ``channel`` names a user's Redis channel
+    (``<service>:user:<id>`` unless given); ``pre_ping`` False skips the test of a pooled
+    connection at checkout, for a domain service that retries work a dead connection broke.
+    """
+    database = Database.for_service(settings, pre_ping=pre_ping)
     await database.check_connection_budget()
     redis = redis if redis is not None else connect_redis(settings.redis_url)
     publisher = EventPublisher(
-        redis, channel=partial(service_user_channel, settings.service_name), published=published
+        redis,
+        channel=channel or partial(service_user_channel, settings.service_name),
+        published=published,
     )
     runtime = ToolRuntime(
         settings=settings,

@@ -1,6 +1,7 @@
 """The ASGI application of a record tool service: MCP at /mcp, the REST twin under /api/v1,
 health and metrics, identity, body limit and tracing."""
 
+import gc
 from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import Any
@@ -34,12 +35,13 @@ def create_tool_service_app(
     build_server: Callable[[Callable[[], Runtime]], MCPServer[Any]],
     open_runtime: Callable[[Redis], AbstractAsyncContextManager[Runtime]],
     routers: Sequence[APIRouter],
+    rest_prefix: str = "/api/v1",
 ) -> FastAPI:
     """Build the application; connections open in its lifespan.
 
     ``build_server`` gets the accessor of the process's shared runtime; ``open_runtime`` opens
     that runtime over the given Redis client (the identity verifier shares it for nonces);
-    ``routers`` are mounted under /api/v1.
+    ``routers`` are mounted under ``rest_prefix``.
     """
     configure_logging(settings.service_name, settings.log_level)
     setup_telemetry(settings.service_name, settings.otel_exporter_otlp_endpoint)
@@ -57,6 +59,9 @@ def create_tool_service_app(
         async with open_runtime(redis) as runtime:
             app.state.runtime = runtime
             async with server.session_manager.run():
+                # Startup objects live as long as the process; keeping them out of the cyclic
+                # collector's full passes removes ~0.1 s stalls from the write path's tail.
+                gc.freeze()
                 yield
 
     app = FastAPI(
@@ -78,6 +83,7 @@ def create_tool_service_app(
         ),
         max_request_body_size=settings.max_body_bytes,
     )
+    # First in the route table: nearly every request is an MCP call.
     app.router.routes.insert(
         0,
         Route(
@@ -94,7 +100,7 @@ def create_tool_service_app(
     app.include_router(health_router(readiness_checks))
     app.include_router(metrics_router())
     for router in routers:
-        app.include_router(router, prefix="/api/v1")
+        app.include_router(router, prefix=rest_prefix)
     install_problem_handlers(app)
     install_record_error_handlers(app)
 

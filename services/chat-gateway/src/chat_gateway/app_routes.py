@@ -7,6 +7,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel
 from servicekit.jwt import InvalidTokenError
 
+from chat_gateway.apps import AppConfig
 from chat_gateway.config import TASKS_SERVICE
 from chat_gateway.deps import CurrentApp, caller_of, jwks_verifier
 from chat_gateway.tasks.schemas import problem_responses
@@ -33,6 +34,9 @@ class AppInfo(BaseModel):
     domain_key: str | None
     tasks: bool
     """Whether the web app shows the task dashboard (the app may use mcp-tasks)."""
+    task_tools: list[str] | None
+    """The mcp-tasks tools the app is granted (None: every one); the dashboard offers only
+    the controls whose tools these are, and the task API refuses the others with 403."""
 
 
 @router.get("", response_model=AppInfo, responses=problem_responses(400, 401))
@@ -60,4 +64,12 @@ async def app_info(
         greeting=app.greeting,
         domain_key=app.domain_key,
         tasks=app.grants_service(TASKS_SERVICE),
+        task_tools=_task_tools(app),
     )
+
+
+def _task_tools(app: AppConfig) -> list[str] | None:
+    if not app.grants_service(TASKS_SERVICE):
+        return []
+    granted = app.tools.get(TASKS_SERVICE)
+    return None if granted is None else list(granted)

@@ -7,16 +7,19 @@ class TaskServiceUnavailableError(Exception):
     """A tool service (mcp-tasks unless ``service`` names another) could not be reached (503)
     or gave no usable answer (502).
 
-    ``detail`` is what a user may read; what went wrong is in the cause and the log.
+    ``detail`` is what a user may read (by default: that the named service, or the task
+    service, is unavailable); what went wrong is in the cause and the log.
     """
 
     def __init__(
         self,
-        detail: str = "The task service is unavailable.",
+        detail: str | None = None,
         *,
         status: int = 503,
         service: str | None = None,
     ) -> None:
+        if detail is None:
+            detail = f"The {service or 'task'} service is unavailable."
         super().__init__(detail)
         self.status = status
         self.detail = detail

@@ -36,6 +36,7 @@ from chat_gateway.chat.model_provider import (
 from chat_gateway.chat.rate_limit import TurnRateLimiter
 from chat_gateway.chat.server import ChatServer
 from chat_gateway.chat.store import PostgresStore
+from chat_gateway.chat.task_result_widgets import TASK_WIDGETS
 from chat_gateway.chat.task_tools import TaskOperations
 from chat_gateway.chat.tool_services import build_tool_router
 from chat_gateway.chat.undo import UndoLog
@@ -108,6 +109,7 @@ def create_app(
                 tools_client,
                 UndoLog(database, window_seconds=settings.undo_window_seconds),
                 Confirmations(database),
+                widget_overrides=TASK_WIDGETS,
             )
             app.state.resources = Resources(
                 settings=settings,

@@ -6,7 +6,14 @@ from typing import Any
 
 import httpx
 import pytest
-from apps_harness import ERRANDS_ORIGIN, TASKS_ORIGIN, SignIn, app_endpoints, apps_config
+from apps_harness import (
+    ERRANDS_ORIGIN,
+    ERRANDS_TOOLS,
+    TASKS_ORIGIN,
+    SignIn,
+    app_endpoints,
+    apps_config,
+)
 from chat_gateway.apps import APP_HEADER
 from chat_gateway.config import Settings
 from pydantic import ValidationError
@@ -126,8 +133,10 @@ async def test_app_config_is_public_but_refuses_another_apps_token(
         "greeting": "What errand shall I note?",
         "domain_key": None,
         "tasks": True,
+        "task_tools": ERRANDS_TOOLS,
     }
     assert default.json()["id"] == "tasks"
+    assert default.json()["task_tools"] is None
     assert foreign.status_code == 401, foreign.text
 
 

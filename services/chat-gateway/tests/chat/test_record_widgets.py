@@ -6,6 +6,7 @@ from uuid import uuid4
 
 import mcp_types
 import pytest
+from chat_gateway.chat.confirmation_widgets import confirmation_widget, question_widget
 from chat_gateway.chat.history import widget_history_text
 from chat_gateway.chat.record_widgets import (
     RECORD_CARD,
@@ -17,7 +18,7 @@ from chat_gateway.chat.record_widgets import (
     output_shape,
     schema_widget,
 )
-from chat_gateway.chat.widgets import confirmation_widget, question_widget, task_list_widget
+from chat_gateway.chat.widgets import task_list_widget
 from chat_gateway.records.catalog import describe_service
 
 RECORD_SCHEMA: dict[str, Any] = {

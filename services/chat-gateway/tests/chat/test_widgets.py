@@ -5,7 +5,8 @@ from datetime import date
 from typing import Any
 
 import pytest
-from chat_gateway.chat.widgets import due_text, task_card_widget, task_list_widget
+from chat_gateway.chat.due_dates import due_text
+from chat_gateway.chat.widgets import task_card_widget, task_list_widget
 from task_samples import sample_task
 
 

@@ -1,8 +1,7 @@
 """Configuration of mcp-tasks (environment variables prefixed MCP_TASKS_)."""
 
-from pydantic import AliasChoices, Field, model_validator
+from pydantic import AliasChoices, Field
 from pydantic_settings import SettingsConfigDict
-from servicekit.settings import PLACEHOLDER_SECRETS
 from servicekit.tool_service_settings import ToolServiceSettings
 
 
@@ -10,7 +9,7 @@ class Settings(ToolServiceSettings):
     """Every setting of the service; built once in ``create_app`` and passed down.
 
     Identity keys, allowed hosts, event retention and the body limit are servicekit's
-    ToolServiceSettings.
+    ToolServiceSettings; outside development it refuses a placeholder identity key.
     """
 
     model_config = SettingsConfigDict(env_prefix="MCP_TASKS_", extra="ignore", frozen=True)
@@ -28,15 +27,3 @@ class Settings(ToolServiceSettings):
     database_pool_size: int = Field(default=6, ge=1)
     database_max_overflow: int = Field(default=6, ge=0)
     database_statement_pool_size: int = Field(default=8, ge=1)
-
-    @model_validator(mode="after")
-    def _refuse_placeholder_identity_keys(self) -> "Settings":
-        if self.environment == "development":
-            return self
-        for key_id, secret in self.identity_keys.items():
-            if secret.get_secret_value() in PLACEHOLDER_SECRETS:
-                raise ValueError(
-                    f"identity key {key_id!r} holds a placeholder secret; "
-                    "set MCP_TASKS_IDENTITY_KEYS"
-                )
-        return self

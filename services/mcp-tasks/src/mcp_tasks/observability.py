@@ -1,78 +1,33 @@
-"""Spans and Prometheus metrics of tool calls, REST calls and database queries."""
+"""Spans and Prometheus metrics of the task tool calls (MCP and REST), event publishing
+(servicekit's ToolObservability) and database queries."""
 
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from contextlib import contextmanager
 
-from opentelemetry import propagate, trace
-from opentelemetry.trace import SpanKind, Status, StatusCode
-from prometheus_client import Counter, Histogram
+from opentelemetry import trace
+from opentelemetry.trace import SpanKind
+from prometheus_client import Histogram
+from servicekit.tool_observability import ToolObservability
 
-from mcp_tasks.errors import TaskDomainError
+OBSERVABILITY = ToolObservability("mcp_tasks")
+tool_span = OBSERVABILITY.tool_span
 
-tracer = trace.get_tracer("mcp_tasks")
+_tracer = trace.get_tracer("mcp_tasks")
 
-TOOL_CALLS = Counter(
-    "mcp_tasks_tool_calls_total",
-    "Tool calls by tool name, transport (mcp or rest) and outcome (ok, error, crash).",
-    ["tool", "transport", "outcome"],
-)
-TOOL_LATENCY = Histogram(
-    "mcp_tasks_tool_call_duration_seconds",
-    "Duration of tool calls, by tool name and transport.",
-    ["tool", "transport"],
-    buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5),
-)
 QUERY_LATENCY = Histogram(
     "mcp_tasks_query_duration_seconds",
     "Duration of database queries, by query name.",
     ["query"],
     buckets=(0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1.0),
 )
-EVENTS_PUBLISHED = Counter(
-    "mcp_tasks_events_published_total",
-    "Task events published on Redis, by outcome (ok or failed).",
-    ["outcome"],
-)
-
-
-@contextmanager
-def tool_span(
-    tool: str, transport: str, headers: Mapping[str, str] | None = None
-) -> Iterator[None]:
-    """A span and metrics around one tool call.
-
-    When ``headers`` are given the span continues their traceparent; otherwise it is a child
-    of the current span. Domain errors count as outcome "error", anything else as "crash".
-    """
-    parent = propagate.extract(dict(headers)) if headers is not None else None
-    started = time.perf_counter()
-    outcome = "ok"
-    with tracer.start_as_current_span(
-        f"tool {tool}", context=parent, kind=SpanKind.INTERNAL
-    ) as span:
-        span.set_attribute("mcp.tool.name", tool)
-        span.set_attribute("mcp_tasks.transport", transport)
-        try:
-            yield
-        except TaskDomainError as exc:
-            outcome = "error"
-            span.set_attribute("mcp_tasks.error", type(exc).__name__)
-            raise
-        except BaseException:
-            outcome = "crash"
-            span.set_status(Status(StatusCode.ERROR))
-            raise
-        finally:
-            TOOL_CALLS.labels(tool, transport, outcome).inc()
-            TOOL_LATENCY.labels(tool, transport).observe(time.perf_counter() - started)
 
 
 @contextmanager
 def query_span(name: str) -> Iterator[None]:
     """A client span and a latency observation around one database query."""
     started = time.perf_counter()
-    with tracer.start_as_current_span(f"db {name}", kind=SpanKind.CLIENT) as span:
+    with _tracer.start_as_current_span(f"db {name}", kind=SpanKind.CLIENT) as span:
         span.set_attribute("db.system", "postgresql")
         span.set_attribute("db.operation.name", name)
         try:

@@ -26,7 +26,7 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import BindParameter, TextClause
 
-from mcp_tasks.errors import EventsGoneError
+from mcp_tasks.errors import TASK_LIST, EventsGoneError
 from mcp_tasks.models import TaskEventRow, UserVersion
 from mcp_tasks.observability import query_span
 from mcp_tasks.schemas import EventPage
@@ -185,7 +185,7 @@ async def read_events(session: AsyncSession, user_id: UUID, after: int, limit: i
             )
         ).all()
     if not rows or rows[0].version != after + 1:
-        raise EventsGoneError(after, latest)
+        raise EventsGoneError(after, latest, records=TASK_LIST)
     # A writer may have committed between the two reads; never report less than was returned.
     latest = max(latest, rows[-1].version)
     return EventPage(events=[event_from_row(row) for row in rows], latest_version=latest)
@@ -198,6 +198,17 @@ async def prune_events(session: AsyncSession, older_than: datetime) -> int:
             delete(TaskEventRow).where(TaskEventRow.occurred_at < older_than)
         )
     return int(getattr(result, "rowcount", 0) or 0)
+
+
+class TaskEventLog:
+    """The task event log as the runtime prunes it."""
+
+    async def prune(self, session: AsyncSession, older_than: datetime) -> int:
+        """Delete logged events that occurred before ``older_than``; return how many."""
+        return await prune_events(session, older_than)
+
+
+TASK_EVENT_LOG = TaskEventLog()
 
 
 async def oldest_version(session: AsyncSession, user_id: UUID) -> int | None:

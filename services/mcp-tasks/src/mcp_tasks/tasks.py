@@ -48,7 +48,7 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
-from mcp_tasks.errors import InvalidTaskInputError, TaskNotFoundError
+from mcp_tasks.errors import InvalidInputError, TaskNotFoundError
 from mcp_tasks.models import SORT_DUE, Task
 from mcp_tasks.observability import query_span
 from mcp_tasks.schemas import ClearCompletedResult, EventPage, TaskPage, TaskUpdateResult
@@ -117,7 +117,7 @@ def parse_date(value: str | date | None, field: str) -> date | None:
             raise ValueError(text)
         return date.fromisoformat(text)
     except ValueError:
-        raise InvalidTaskInputError(
+        raise InvalidInputError(
             field,
             f"{field} {value!r} is not a valid date. Use the YYYY-MM-DD format, "
             f"for example {today().isoformat()}.",
@@ -128,7 +128,7 @@ def storable_text(value: str, field: str) -> str:
     """The value unchanged, or an error when it holds a NUL or a lone surrogate (unstorable)."""
     reason = unstorable_reason(value)
     if reason is not None:
-        raise InvalidTaskInputError(
+        raise InvalidInputError(
             field, f"The {field} contains {reason}, which cannot be stored. Remove it."
         )
     return value
@@ -138,9 +138,9 @@ def clean_title(title: str) -> str:
     """The title trimmed, or an error when it is empty or longer than 200 characters."""
     text = storable_text(title, "title").strip()
     if not text:
-        raise InvalidTaskInputError("title", "The title is empty. Give the task a short title.")
+        raise InvalidInputError("title", "The title is empty. Give the task a short title.")
     if len(text) > TITLE_MAX:
-        raise InvalidTaskInputError(
+        raise InvalidInputError(
             "title",
             f"The title is {len(text)} characters long; the limit is {TITLE_MAX}. Shorten it "
             "and put the details in the description.",
@@ -152,7 +152,7 @@ def clean_description(description: str) -> str:
     """The description, or an error when it is longer than 5000 characters."""
     storable_text(description, "description")
     if len(description) > DESCRIPTION_MAX:
-        raise InvalidTaskInputError(
+        raise InvalidInputError(
             "description",
             f"The description is {len(description)} characters long; the limit is "
             f"{DESCRIPTION_MAX}. Shorten it.",
@@ -166,13 +166,13 @@ def clean_tags(tags: Sequence[str]) -> list[str]:
     for raw in tags:
         tag = storable_text(raw, "tags").strip().lower()
         if not tag or len(tag) > TAG_MAX:
-            raise InvalidTaskInputError(
+            raise InvalidInputError(
                 "tags", f"The tag {raw!r} must be 1 to {TAG_MAX} characters long. Fix or drop it."
             )
         if tag not in cleaned:
             cleaned.append(tag)
     if len(cleaned) > TAGS_MAX:
-        raise InvalidTaskInputError(
+        raise InvalidInputError(
             "tags", f"A task can have at most {TAGS_MAX} tags; {len(cleaned)} were given."
         )
     return cleaned
@@ -181,7 +181,7 @@ def clean_tags(tags: Sequence[str]) -> list[str]:
 def clean_priority(priority: str) -> str:
     """The priority, or an error when it is not low, normal or high."""
     if priority not in PRIORITIES:
-        raise InvalidTaskInputError(
+        raise InvalidInputError(
             "priority", f"Priority {priority!r} is not valid. Use one of: low, normal, high."
         )
     return priority
@@ -201,7 +201,7 @@ def _listed_task_id(value: str | UUID) -> UUID:
     try:
         return value if isinstance(value, UUID) else UUID(value.strip())
     except ValueError:
-        raise InvalidTaskInputError(
+        raise InvalidInputError(
             "task_ids", f"task_ids holds {str(value)[:64]!r}, which is not a task id."
         ) from None
 
@@ -228,7 +228,7 @@ def _decode_cursor(cursor: str) -> tuple[str, datetime, UUID]:
             raise ValueError(created)
         return due, datetime.fromisoformat(created), UUID(task_id)
     except (ValueError, TypeError, binascii.Error, UnicodeError):
-        raise InvalidTaskInputError(
+        raise InvalidInputError(
             "cursor",
             "The cursor is not valid. Pass the next_cursor of the previous page unchanged, "
             "or call list_tasks without a cursor.",
@@ -430,11 +430,11 @@ class TaskService:
     def list_statement(self, user_id: UUID, filters: TaskFilters) -> Select[Any]:
         """The query list_tasks runs (validated filters; one row more than the page)."""
         if filters.status not in STATUSES:
-            raise InvalidTaskInputError(
+            raise InvalidInputError(
                 "status", f"Status {filters.status!r} is not valid. Use pending, completed or all."
             )
         if not 1 <= filters.limit <= LIST_LIMIT_MAX:
-            raise InvalidTaskInputError(
+            raise InvalidInputError(
                 "limit", f"limit must be between 1 and {LIST_LIMIT_MAX}; {filters.limit} was given."
             )
         statement = select(TASKS).where(Task.user_id == user_id, Task.deleted_at.is_(None))
@@ -493,7 +493,7 @@ class TaskService:
             wanted["description"] = clean_description(changes.description)
         if changes.clear_due_date:
             if changes.due_date is not None:
-                raise InvalidTaskInputError(
+                raise InvalidInputError(
                     "due_date", "Pass either due_date or clear_due_date=true, not both."
                 )
             wanted["due_date"] = None
@@ -631,9 +631,9 @@ class TaskService:
     async def events_after(self, user_id: UUID, after: int, limit: int = 500) -> EventPage:
         """The user's logged events after version ``after`` (see ``read_events``)."""
         if after < 0:
-            raise InvalidTaskInputError("after", "after must be 0 or a positive version number.")
+            raise InvalidInputError("after", "after must be 0 or a positive version number.")
         if not 1 <= limit <= EVENTS_LIMIT_MAX:
-            raise InvalidTaskInputError(
+            raise InvalidInputError(
                 "limit", f"limit must be between 1 and {EVENTS_LIMIT_MAX}; {limit} was given."
             )
         return await self._retried(

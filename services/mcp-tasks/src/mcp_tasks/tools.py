@@ -5,16 +5,13 @@ its output schema. The verified user and the runtime come from the call's contex
 the model can fix comes back as a ToolError whose text says what to do.
 """
 
-from collections.abc import Callable
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any
 
 from mcp.server.mcpserver import Context
-from mcp.server.mcpserver.exceptions import ToolError
 from mcp.types import ToolAnnotations
 from pydantic import Field
-from servicekit.tool_calls import caller
+from servicekit.tool_calls import ToolCall, ToolRegistry
 
-from mcp_tasks.errors import TaskDomainError
 from mcp_tasks.observability import tool_span
 from mcp_tasks.runtime import Runtime
 from mcp_tasks.schemas import ClearCompletedResult, TaskPage, TaskResult, TaskUpdateResult
@@ -40,38 +37,15 @@ Tags = Annotated[
 ]
 
 ToolContext = Context[Runtime, Any]
-Tool = Callable[..., Any]
-ToolT = TypeVar("ToolT", bound=Tool)
 
-TOOLS: list[tuple[Tool, ToolAnnotations]] = []
+TOOLS = ToolRegistry()
 """Every tool with its annotations, in the order tools/list shows them."""
+tool = TOOLS.tool
 
 
-def tool(annotations: ToolAnnotations) -> Callable[[ToolT], ToolT]:
-    """Add the decorated function to ``TOOLS``."""
-
-    def register(function: ToolT) -> ToolT:
-        TOOLS.append((function, annotations))
-        return function
-
-    return register
-
-
-class _ToolCall:
-    """Runs one tool: verified user, span and metrics, domain errors as tool errors."""
-
-    def __init__(self, name: str, ctx: ToolContext) -> None:
-        self.name = name
-        self.ctx = ctx
-        self.user_id = caller(ctx)
-        self.runtime: Runtime = ctx.request_context.lifespan_context
-
-    async def __call__(self, operation: Callable[[], Any]) -> Any:
-        try:
-            with tool_span(self.name, "mcp", self.ctx.headers):
-                return await operation()
-        except TaskDomainError as exc:
-            raise ToolError(str(exc)) from None
+def _call(name: str, ctx: ToolContext) -> ToolCall[Runtime]:
+    """One run of a tool: verified user, span and metrics, domain errors as tool errors."""
+    return ToolCall(name, ctx, tool_span)
 
 
 @tool(
@@ -92,9 +66,9 @@ async def add_task(
     Use it when the user asks to remember, add or plan something. Resolve relative dates
     ("tomorrow", "next Friday") to YYYY-MM-DD yourself before calling.
     """
-    call = _ToolCall("add_task", ctx)
+    call = _call("add_task", ctx)
     task = await call(
-        lambda: call.runtime.tasks.add_task(
+        lambda: call.runtime.domain.add_task(
             call.user_id,
             "chat",
             title=title,
@@ -150,7 +124,7 @@ async def list_tasks(
     Call it to find a task's id before get/update/complete/delete. When next_cursor is not
     null there are more tasks: call again with cursor=next_cursor.
     """
-    call = _ToolCall("list_tasks", ctx)
+    call = _call("list_tasks", ctx)
     filters = TaskFilters(
         status=status,
         due_on=due_on,
@@ -162,7 +136,7 @@ async def list_tasks(
         limit=limit,
         cursor=cursor,
     )
-    page: TaskPage = await call(lambda: call.runtime.tasks.list_tasks(call.user_id, filters))
+    page: TaskPage = await call(lambda: call.runtime.domain.list_tasks(call.user_id, filters))
     return page
 
 
@@ -173,8 +147,8 @@ async def list_tasks(
 )
 async def get_task(ctx: ToolContext, task_id: TaskId) -> TaskResult:
     """Return one task by id."""
-    call = _ToolCall("get_task", ctx)
-    task = await call(lambda: call.runtime.tasks.get_task(call.user_id, task_id))
+    call = _call("get_task", ctx)
+    task = await call(lambda: call.runtime.domain.get_task(call.user_id, task_id))
     return TaskResult(task=task)
 
 
@@ -208,7 +182,7 @@ async def update_task(
     The result holds the task and, in "previous", the old value of every changed field.
     To mark a task done use complete_task instead.
     """
-    call = _ToolCall("update_task", ctx)
+    call = _call("update_task", ctx)
     changes = TaskChanges(
         title=title,
         description=description,
@@ -218,7 +192,7 @@ async def update_task(
         tags=tags,
     )
     result: TaskUpdateResult = await call(
-        lambda: call.runtime.tasks.update_task(call.user_id, "chat", task_id, changes)
+        lambda: call.runtime.domain.update_task(call.user_id, "chat", task_id, changes)
     )
     return result
 
@@ -230,8 +204,10 @@ async def update_task(
 )
 async def complete_task(ctx: ToolContext, task_id: TaskId) -> TaskResult:
     """Mark a task as done. Completing a completed task changes nothing."""
-    call = _ToolCall("complete_task", ctx)
-    task = await call(lambda: call.runtime.tasks.set_completed(call.user_id, "chat", task_id, True))
+    call = _call("complete_task", ctx)
+    task = await call(
+        lambda: call.runtime.domain.set_completed(call.user_id, "chat", task_id, True)
+    )
     return TaskResult(task=task)
 
 
@@ -242,9 +218,9 @@ async def complete_task(ctx: ToolContext, task_id: TaskId) -> TaskResult:
 )
 async def reopen_task(ctx: ToolContext, task_id: TaskId) -> TaskResult:
     """Mark a completed task as pending again. Reopening a pending task changes nothing."""
-    call = _ToolCall("reopen_task", ctx)
+    call = _call("reopen_task", ctx)
     task = await call(
-        lambda: call.runtime.tasks.set_completed(call.user_id, "chat", task_id, False)
+        lambda: call.runtime.domain.set_completed(call.user_id, "chat", task_id, False)
     )
     return TaskResult(task=task)
 
@@ -259,8 +235,8 @@ async def delete_task(ctx: ToolContext, task_id: TaskId) -> TaskResult:
 
     Only call this when the user clearly asked to delete this task.
     """
-    call = _ToolCall("delete_task", ctx)
-    task = await call(lambda: call.runtime.tasks.delete_task(call.user_id, "chat", task_id))
+    call = _call("delete_task", ctx)
+    task = await call(lambda: call.runtime.domain.delete_task(call.user_id, "chat", task_id))
     return TaskResult(task=task)
 
 
@@ -274,8 +250,8 @@ async def delete_task(ctx: ToolContext, task_id: TaskId) -> TaskResult:
 )
 async def restore_task(ctx: ToolContext, task_id: TaskId) -> TaskResult:
     """Bring back a deleted task (undo delete_task or clear_completed) by its id."""
-    call = _ToolCall("restore_task", ctx)
-    task = await call(lambda: call.runtime.tasks.restore_task(call.user_id, "chat", task_id))
+    call = _call("restore_task", ctx)
+    task = await call(lambda: call.runtime.domain.restore_task(call.user_id, "chat", task_id))
     return TaskResult(task=task)
 
 
@@ -303,8 +279,8 @@ async def clear_completed(
     Only call this when the user clearly asked to clear or remove completed tasks.
     Each one can be brought back with restore_task.
     """
-    call = _ToolCall("clear_completed", ctx)
+    call = _call("clear_completed", ctx)
     result: ClearCompletedResult = await call(
-        lambda: call.runtime.tasks.clear_completed(call.user_id, "chat", task_ids)
+        lambda: call.runtime.domain.clear_completed(call.user_id, "chat", task_ids)
     )
     return result

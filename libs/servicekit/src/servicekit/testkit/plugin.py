@@ -51,7 +51,8 @@ class _TestEnvironment(BaseSettings):
 @pytest.fixture(scope="session")
 def database_url(tool_service: ToolServiceUnderTest) -> str:
     """The test database (TEST_DATABASE_URL), created if missing and migrated to head."""
-    default = f"postgresql+asyncpg://postgres@127.0.0.1:5432/{tool_service.name}_test"
+    database = tool_service.name.replace("-", "_")
+    default = f"postgresql+asyncpg://postgres@127.0.0.1:5432/{database}_test"
     url = _TestEnvironment().test_database_url or default
     asyncio.run(create_database_if_missing(url))
     config = Config(str(tool_service.service_dir / "alembic.ini"))

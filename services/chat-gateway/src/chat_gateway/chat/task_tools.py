@@ -11,7 +11,6 @@ back behind a confirmation widget and run only when the user presses Confirm.
 
 import json
 import time
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, cast
@@ -23,7 +22,9 @@ from agents.tool_context import ToolContext
 from chatkit.agents import AgentContext
 from chatkit.widgets import DynamicWidgetRoot
 
+from chat_gateway.chat.confirmation_widgets import confirmation_widget, question_widget
 from chat_gateway.chat.confirmations import CONFIRMABLE, Confirmations
+from chat_gateway.chat.function_tools import function_tool, undo_function_tool
 from chat_gateway.chat.mcp_connection import ToolResult
 from chat_gateway.chat.metrics import TOOL_CALLS, TOOL_SECONDS
 from chat_gateway.chat.record_widgets import (
@@ -40,29 +41,13 @@ from chat_gateway.chat.undo import Step, UndoLog, inverse_of
 from chat_gateway.chat.widgets import (
     Task,
     ToolGrant,
-    confirmation_widget,
-    every_tool,
-    outcome_widget,
-    question_widget,
-    task_card_widget,
-    task_list_widget,
 )
 from chat_gateway.config import TASKS_SERVICE
 from chat_gateway.errors import TaskServiceUnavailableError
 
-UNDO_TOOL = "undo_last_change"
 NOTHING_TO_UNDO = "There is nothing to undo."
 TASK_GONE = "This task no longer exists."
 CHANGE_FAILED = "That change could not be made. Please try again."
-_HEADLINES = {
-    "get_task": "Task",
-    "add_task": "Task added",
-    "update_task": "Task updated",
-    "complete_task": "Task completed",
-    "reopen_task": "Task reopened",
-    "restore_task": "Task restored",
-    "delete_task": "Task deleted",
-}
 _VERBS = {
     "add_task": "added",
     "update_task": "updated",
@@ -137,56 +122,6 @@ def sentence(text: str) -> str:
     return text[:1].upper() + text[1:] + "."
 
 
-def _task_lines(tasks: list[Task]) -> str:
-    return "\n".join(
-        f"{n}. [{'x' if t.get('completed') else ' '}] {t.get('title', '')}"
-        for n, t in enumerate(tasks, start=1)
-    )
-
-
-def result_widget(
-    tool: str,
-    result: dict[str, Any],
-    undo_id: UUID | None,
-    *,
-    today: date | None = None,
-    grants: ToolGrant = every_tool,
-) -> tuple[DynamicWidgetRoot, str] | None:
-    """The widget (and copy text) showing a successful tool result.
-
-    ``today`` is the user's local date, for due dates ("Due tomorrow"); its buttons are those
-    of the tools ``grants`` allows.
-    """
-    if tool == "list_tasks":
-        tasks = [t for t in result.get("tasks") or [] if isinstance(t, dict)]
-        more = bool(result.get("next_cursor"))
-        widget = task_list_widget(tasks, more=more, today=today, grants=grants)
-        return widget, _task_lines(tasks) or "No tasks."
-    task = result.get("task")
-    if tool in _HEADLINES and isinstance(task, dict):
-        headline = _HEADLINES[tool]
-        card = task_card_widget(
-            task, headline=headline, undo_id=undo_id, today=today, grants=grants
-        )
-        return card, str(task["title"])
-    if tool == "clear_completed":
-        text = sentence(describe(tool, result))
-        return outcome_widget(text, undo_id=undo_id), text
-    return None
-
-
-def _task_widget(
-    tool: str, result: dict[str, Any], undo_id: UUID | None, today: date, grants: ToolGrant
-) -> tuple[DynamicWidgetRoot, str] | None:
-    return result_widget(tool, result, undo_id, today=today, grants=grants)
-
-
-TASK_WIDGETS: dict[str, WidgetOverride] = {
-    tool: _task_widget for tool in ("list_tasks", "clear_completed", *_HEADLINES)
-}
-"""The widget overrides of mcp-tasks' tools: every other tool's widget comes from its schema."""
-
-
 def event_version(result: ToolResult) -> int | None:
     """The event version a tool service's mutation reported (``_meta`` or the result)."""
     for source in (result.meta, result.structured):
@@ -205,12 +140,12 @@ class TaskOperations:
         undo: UndoLog,
         confirmations: Confirmations,
         *,
-        widget_overrides: dict[str, WidgetOverride] | None = None,
+        widget_overrides: dict[str, WidgetOverride],
     ) -> None:
         self.client = client
         self.undo = undo
         self.confirmations = confirmations
-        self.widget_overrides = TASK_WIDGETS if widget_overrides is None else widget_overrides
+        self.widget_overrides = widget_overrides
         self._tools: dict[str, tuple[list[mcp_types.Tool], list[FunctionTool]]] = {}
 
     async def _extra_owner(self, user_id: UUID, tool: str) -> ToolService | None:
@@ -501,36 +436,3 @@ def _empty_listing(result: dict[str, Any]) -> bool:
     """Whether a lookup's result is a listing with nothing in it."""
     lists = [value for value in result.values() if isinstance(value, list)]
     return len(lists) == 1 and not lists[0] and "id" not in result
-
-
-ToolInvoker = Callable[[ToolContext[Any], str], Awaitable[str]]
-"""Runs one call of an agent tool: the tool context and the raw JSON arguments in, output out."""
-
-
-def function_tool(tool: mcp_types.Tool, invoke: ToolInvoker) -> FunctionTool:
-    """The agent tool for an MCP tool, under its name, description and input schema."""
-    schema = dict(tool.input_schema or {})
-    schema.setdefault("type", "object")
-    schema.setdefault("properties", {})
-    return FunctionTool(
-        name=tool.name,
-        description=tool.description or tool.name,
-        params_json_schema=schema,
-        on_invoke_tool=invoke,
-        strict_json_schema=False,
-    )
-
-
-def undo_function_tool(invoke: ToolInvoker) -> FunctionTool:
-    """The agent tool that undoes the user's last change in the conversation."""
-    return FunctionTool(
-        name=UNDO_TOOL,
-        description=(
-            "Undo the user's last change in this conversation (within 10 minutes), to a "
-            "task or to a record of another tool service: removes an added task, restores a "
-            "deleted one, reopens a completed one, or puts back previous values."
-        ),
-        params_json_schema={"type": "object", "properties": {}, "additionalProperties": False},
-        on_invoke_tool=invoke,
-        strict_json_schema=False,
-    )

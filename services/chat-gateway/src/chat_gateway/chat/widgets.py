@@ -1,4 +1,5 @@
-"""ChatKit widgets for tasks: a task list, a task card, a confirmation and an outcome card.
+"""ChatKit widgets for tasks: a task list, a task card and an outcome card (confirmations are
+in confirmation_widgets.py, due dates as people read them in due_dates.py).
 
 Widgets are built as plain component trees (``DynamicWidgetRoot``), the form ChatKit stores
 and streams. Each root carries a ``key`` naming its kind; task rows carry the task id as their
@@ -8,11 +9,13 @@ history and for widget actions) without any state outside the thread.
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
-from typing import Any, Literal
+from datetime import date
+from typing import Any
 from uuid import UUID
 
 from chatkit.widgets import DynamicWidgetRoot
+
+from chat_gateway.chat.due_dates import local_today, task_details
 
 TASK_LIST = "task_list"
 TASK_CARD = "task_card"
@@ -49,58 +52,13 @@ class ShownTask:
     completed: bool
 
 
-def _action(kind: str, payload: dict[str, Any]) -> dict[str, Any]:
+def widget_action(kind: str, payload: dict[str, Any]) -> dict[str, Any]:
+    """A server-handled action of a button, loading in the button itself."""
     return {"type": kind, "payload": payload, "handler": "server", "loadingBehavior": "self"}
 
 
-_WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-
-
-def _day(day: date, today: date) -> str:
-    shown = f"{_MONTHS[day.month - 1]} {day.day}"
-    return shown if day.year == today.year else f"{shown}, {day.year}"
-
-
-def due_text(due_date: str, *, completed: bool, today: date) -> str:
-    """A due date as people read it, relative to ``today`` (the user's local date).
-
-    "Due today", "Due tomorrow", "Due Fri, Nov 27"; an open task past its date is
-    "Overdue since Nov 20". A value that is not an ISO date is shown as it is.
-    """
-    try:
-        day = date.fromisoformat(due_date)
-    except ValueError:
-        return f"Due {due_date}"
-    if day < today and not completed:
-        return f"Overdue since {_day(day, today)}"
-    if day == today:
-        return "Due today"
-    if day == today + timedelta(days=1):
-        return "Due tomorrow"
-    if day == today - timedelta(days=1):
-        return "Due yesterday"
-    return f"Due {_WEEKDAYS[day.weekday()]}, {_day(day, today)}"
-
-
-def _today(today: date | None) -> date:
-    return today if today is not None else datetime.now(UTC).date()
-
-
-def _details(task: Task, today: date) -> str:
-    parts: list[str] = []
-    if task.get("due_date"):
-        parts.append(
-            due_text(str(task["due_date"]), completed=bool(task.get("completed")), today=today)
-        )
-    if task.get("priority") and task["priority"] != "normal":
-        parts.append(f"{task['priority']} priority")
-    parts.extend(f"#{tag}" for tag in task.get("tags") or [])
-    return " · ".join(parts)
-
-
 def _details_caption(task: Task, today: date) -> dict[str, Any] | None:
-    details = _details(task, today)
+    details = task_details(task, today)
     if not details:
         return None
     # The ISO date stays in the tree for programs reading the widget (tests, the client).
@@ -119,7 +77,7 @@ def _toggle_button(task: Task, grants: ToolGrant) -> dict[str, Any] | None:
         "size": "sm",
         "variant": "outline",
         "iconStart": "reload" if completed else "check",
-        "onClickAction": _action(
+        "onClickAction": widget_action(
             ACTION_REOPEN if completed else ACTION_COMPLETE, {"task_id": str(task["id"])}
         ),
     }
@@ -187,7 +145,7 @@ def _row(n: int, task: Task, today: date, grants: ToolGrant) -> dict[str, Any]:
         "variant": "ghost",
         "color": "danger",
         "iconStart": "delete",
-        "onClickAction": _action(ACTION_DELETE, {"task_id": str(task["id"])}),
+        "onClickAction": widget_action(ACTION_DELETE, {"task_id": str(task["id"])}),
     }
     return list_row(
         str(task["id"]),
@@ -213,7 +171,7 @@ def task_list_widget(
 
     Due dates are shown relative to ``today``, the user's local date (UTC when not given).
     """
-    day = _today(today)
+    day = local_today(today)
     rows = [_row(n, task, day, grants) for n, task in enumerate(tasks, start=1)]
     if not rows:
         rows.append(
@@ -267,7 +225,7 @@ def task_card_widget(
                     "align": "center",
                     "children": [_title_text(task), {"type": "Spacer"}, _status_badge(task)],
                 },
-                _details_caption(task, _today(today)),
+                _details_caption(task, local_today(today)),
                 {"type": "Row", "gap": 2, "children": buttons} if buttons else None,
             ],
         }
@@ -282,72 +240,8 @@ def undo_button(undo_id: UUID) -> dict[str, Any]:
         "size": "sm",
         "variant": "ghost",
         "iconStart": "reload",
-        "onClickAction": _action(ACTION_UNDO, {"undo_id": str(undo_id)}),
+        "onClickAction": widget_action(ACTION_UNDO, {"undo_id": str(undo_id)}),
     }
-
-
-def confirmation_widget(
-    confirmation_id: UUID,
-    action: Literal["delete_task", "clear_completed"],
-    *,
-    task: Task | None,
-    count: int | None,
-) -> DynamicWidgetRoot:
-    """Asks the user to confirm a destructive change; nothing runs before Confirm."""
-    if action == "delete_task" and task is not None:
-        question = f"Delete “{task['title']}”?"
-    else:
-        question = f"Clear {count} completed task{'s' if count != 1 else ''}?"
-    record_id = str(task["id"]) if task is not None else None
-    return question_widget(confirmation_id, question, record_id=record_id)
-
-
-def question_widget(
-    confirmation_id: UUID, question: str, *, record_id: str | None, kind: str | None = None
-) -> DynamicWidgetRoot:
-    """A held-back change: its question, Confirm and Cancel (for any tool service).
-
-    ``kind`` names the record of another service (a note): the history labels it by it.
-    """
-    payload = {"confirmation_id": str(confirmation_id)}
-    return root_widget(
-        {
-            "type": "Card",
-            "key": CONFIRMATION,
-            "id": record_id,
-            RECORD_KIND: kind,
-            "size": "sm",
-            "children": [
-                {"type": "Text", "id": "title", "value": question, "weight": "semibold"},
-                {
-                    "type": "Caption",
-                    "value": "You can undo this for 10 minutes afterwards.",
-                },
-                {
-                    "type": "Row",
-                    "gap": 2,
-                    "children": [
-                        {
-                            "type": "Button",
-                            "key": "confirm",
-                            "label": "Confirm",
-                            "color": "danger",
-                            "size": "sm",
-                            "onClickAction": _action(ACTION_CONFIRM, payload),
-                        },
-                        {
-                            "type": "Button",
-                            "key": "cancel",
-                            "label": "Cancel",
-                            "variant": "outline",
-                            "size": "sm",
-                            "onClickAction": _action(ACTION_CANCEL, payload),
-                        },
-                    ],
-                },
-            ],
-        }
-    )
 
 
 def outcome_widget(text: str, *, undo_id: UUID | None = None) -> DynamicWidgetRoot:
@@ -437,7 +331,7 @@ def with_row_replaced(
         if isinstance(row, dict) and row.get("key") not in (None, "empty", "more"):
             n += 1
             if row.get("key") == str(task["id"]):
-                row = _row(n, task, _today(today), grants)
+                row = _row(n, task, local_today(today), grants)
         children.append(row)
     return root_widget({**widget, "children": children})
 

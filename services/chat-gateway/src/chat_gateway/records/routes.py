@@ -6,20 +6,14 @@ The web app renders a section per service from this description alone; it knows 
 import logging
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Header, Path, Query, Request
+from fastapi import APIRouter, Depends, Path
 from fastapi.responses import Response, StreamingResponse
 from servicekit.errors import problem_response
 
 from chat_gateway.chat.tool_router import ToolRouter, ToolService
 from chat_gateway.deps import CurrentUser, ResourcesDep
 from chat_gateway.errors import TaskServiceUnavailableError
-from chat_gateway.events.routes import (
-    MAX_VERSION,
-    EventHubDep,
-    EventTicketsDep,
-    StreamSettingsDep,
-    open_event_stream,
-)
+from chat_gateway.events.stream_endpoint import StreamRequestDep, stream_responses
 from chat_gateway.records.catalog import (
     RecordList,
     ToolServiceInfo,
@@ -27,6 +21,7 @@ from chat_gateway.records.catalog import (
     describe_service,
     records_tool,
 )
+from chat_gateway.service_access import granted_call, refusal
 from chat_gateway.tasks.schemas import problem_responses
 
 logger = logging.getLogger(__name__)
@@ -76,7 +71,7 @@ async def list_services(user: CurrentUser, tools: ToolRouterDep) -> ToolServiceL
 @router.get(
     "/{name}/records",
     response_model=RecordList,
-    responses=problem_responses(401, 404, 502, 503),
+    responses=problem_responses(401, 403, 404, 502, 503),
     summary="The user's records in one tool service",
 )
 async def list_records(
@@ -86,49 +81,35 @@ async def list_records(
     service = _extra(tools, name, user)
     if service is None:
         return _unknown(name)
-    try:
+
+    async def records() -> RecordList | Response:
         found = records_tool(await service.client.list_tools(user))
         if found is None:
             return problem_response(404, f"The {name} service has no tool listing records.")
         tool, field = found
-        if not user.app.grants_tool(name, tool.name):
-            return problem_response(404, f"The {name} service has no tool listing records.")
+        refused = refusal(user, name, [tool.name])
+        if refused is not None:
+            return refused
         result = await service.client.call_tool(user, tool.name, {})
-    except TaskServiceUnavailableError:
-        return problem_response(
-            503, f"The {name} service is unavailable.", headers={"Retry-After": "2"}
-        )
-    records = result.structured.get(field) if result.structured else None
-    if result.is_error or not isinstance(records, list):
-        logger.warning("records tool failed", extra={"service": name, "tool": tool.name})
-        return problem_response(502, f"The {name} service gave no usable answer.")
-    return RecordList(service=name, records=[r for r in records if isinstance(r, dict)])
+        records = result.structured.get(field) if result.structured else None
+        if result.is_error or not isinstance(records, list):
+            logger.warning("records tool failed", extra={"service": name, "tool": tool.name})
+            return problem_response(502, f"The {name} service gave no usable answer.")
+        return RecordList(service=name, records=[r for r in records if isinstance(r, dict)])
+
+    return await granted_call(user, name, [], records)
 
 
 @router.get(
     "/{name}/events",
     response_class=StreamingResponse,
-    responses={
-        200: {
-            "content": {"text/event-stream": {}},
-            "description": "Server-Sent Events: `id: <version>`, `event: <entity.change>`, "
-            "`data: <RecordEvent JSON>`; `: heartbeat` comments; `event: resync` with "
-            '`{"reason", "latest_version"}` when the records must be reloaded.',
-        },
-        **problem_responses(400, 401, 404, 429, 503),
-    },
+    responses=stream_responses(
+        "`id: <version>`, `event: <entity.change>`, `data: <RecordEvent JSON>`"
+    ),
     summary="Follow the user's changes in one tool service live",
 )
 async def stream_service_events(
-    request: Request,
-    name: ServiceName,
-    resources: ResourcesDep,
-    hub: EventHubDep,
-    tickets: EventTicketsDep,
-    settings: StreamSettingsDep,
-    after: Annotated[int | None, Query(ge=0, le=MAX_VERSION)] = None,
-    ticket: Annotated[str | None, Query(max_length=128)] = None,
-    last_event_id: Annotated[str | None, Header(alias="Last-Event-ID")] = None,
+    name: ServiceName, stream: StreamRequestDep, resources: ResourcesDep
 ) -> Response:
     """Like GET /api/v1/events, for one configured tool service's RecordEvents.
 
@@ -136,6 +117,4 @@ async def stream_service_events(
     missed events come from the service's GET /api/v1/events log.
     """
     log = resources.dashboard.record_logs.get(name)
-    return await open_event_stream(
-        request, hub, log, tickets, settings, after, ticket, last_event_id, service=name
-    )
+    return await stream.respond(log, service=name, tools=[])

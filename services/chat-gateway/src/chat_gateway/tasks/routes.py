@@ -1,5 +1,6 @@
 """The dashboard's task API: /api/v1/tasks, relayed to mcp-tasks with the user's signed identity."""
 
+import json
 from datetime import date, datetime
 from typing import Annotated
 from uuid import UUID
@@ -15,7 +16,7 @@ from chat_gateway.apps import AppCaller
 from chat_gateway.chat.request_context import parse_timezone
 from chat_gateway.config import TASKS_SERVICE
 from chat_gateway.deps import CurrentUser, ResourcesDep
-from chat_gateway.errors import TaskServiceUnavailableError
+from chat_gateway.service_access import granted_call, refusal
 from chat_gateway.tasks.client import Answer, TasksClient
 from chat_gateway.tasks.schemas import (
     QuickAddParse,
@@ -50,27 +51,47 @@ def _relay(upstream: Answer) -> Response:
 
 async def _forward(
     tasks: TasksClient,
-    user_id: UUID,
+    caller: AppCaller,
+    tools: list[str],
     method: str,
     path: str,
     *,
     params: dict[str, str] | None = None,
     content: bytes | None = None,
 ) -> Response:
-    if isinstance(user_id, AppCaller) and not user_id.app.grants_service(TASKS_SERVICE):
-        return problem_response(404, f"No tool service named {TASKS_SERVICE!r} is configured.")
+    """mcp-tasks' answer to the request, sent only when the caller's app is granted ``tools``
+    (the tools the request stands for)."""
+
+    async def send() -> Response:
+        upstream = await tasks.request(caller, method, path, params=params, content=content)
+        return _relay(upstream)
+
+    return await granted_call(caller, TASKS_SERVICE, tools, send)
+
+
+def update_tools(body: bytes) -> list[str]:
+    """The tools a PATCH of a task stands for: ``completed`` completes or reopens, any other
+    field (or a body that is not a JSON object, which mcp-tasks refuses) updates."""
     try:
-        upstream = await tasks.request(user_id, method, path, params=params, content=content)
-    except TaskServiceUnavailableError as exc:
-        headers = {"Retry-After": "2"} if exc.status == 503 else None
-        return problem_response(exc.status, exc.detail, headers=headers)
-    return _relay(upstream)
+        fields = json.loads(body)
+    except ValueError:
+        return ["update_task"]
+    if not isinstance(fields, dict):
+        return ["update_task"]
+    tools: list[str] = []
+    if fields.get("completed") is True:
+        tools.append("complete_task")
+    elif fields.get("completed") is False:
+        tools.append("reopen_task")
+    if not tools or set(fields) - {"completed"}:
+        tools.append("update_task")
+    return tools
 
 
 @router.get(
     "",
     response_model=TaskList,
-    responses=problem_responses(401, 422, 502, 503),
+    responses=problem_responses(401, 403, 422, 502, 503),
     summary="List tasks",
 )
 async def list_tasks(
@@ -98,26 +119,28 @@ async def list_tasks(
     params.update({name: str(value) for name, value in optional.items() if value is not None})
     if cursor is not None:
         params["cursor"] = cursor
-    return await _forward(tasks, user_id, "GET", "/tasks", params=params)
+    return await _forward(tasks, user_id, ["list_tasks"], "GET", "/tasks", params=params)
 
 
 @router.post(
     "",
     status_code=201,
     response_model=TaskPublic,
-    responses=problem_responses(401, 413, 422, 502, 503),
+    responses=problem_responses(401, 403, 413, 422, 502, 503),
     openapi_extra=request_body(TaskCreate),
     summary="Create a task",
 )
 async def create_task(request: Request, user_id: CurrentUser, tasks: TasksClientDep) -> Response:
     """Create a task; the body is a TaskCreate."""
-    return await _forward(tasks, user_id, "POST", "/tasks", content=await request.body())
+    return await _forward(
+        tasks, user_id, ["add_task"], "POST", "/tasks", content=await request.body()
+    )
 
 
 @router.post(
     "/parse",
     response_model=QuickAddParse,
-    responses=problem_responses(401, 413, 422),
+    responses=problem_responses(401, 403, 413, 422),
     summary="Read a quick-add line into a new task's fields (creates nothing)",
 )
 async def parse_task(
@@ -125,7 +148,13 @@ async def parse_task(
     user_id: CurrentUser,
     x_user_timezone: Annotated[str | None, Header()] = None,
 ) -> Response:
-    """The TaskCreate body a quick-add line describes; dates resolve in the user's time zone."""
+    """The TaskCreate body a quick-add line describes; dates resolve in the user's time zone.
+
+    Quick add is a way of adding, so the app must be granted add_task.
+    """
+    refused = refusal(user_id, TASKS_SERVICE, ["add_task"])
+    if refused is not None:
+        return refused
     today = datetime.now(ZoneInfo(parse_timezone(x_user_timezone))).date()
     try:
         parsed = parse_quick_add(body.text, today)
@@ -152,18 +181,18 @@ async def parse_task(
 @router.get(
     "/{task_id}",
     response_model=TaskPublic,
-    responses=problem_responses(401, 404, 422, 502, 503),
+    responses=problem_responses(401, 403, 404, 422, 502, 503),
     summary="Get a task",
 )
 async def get_task(task_id: UUID, user_id: CurrentUser, tasks: TasksClientDep) -> Response:
     """One of the user's tasks (404 when unknown, deleted or someone else's)."""
-    return await _forward(tasks, user_id, "GET", f"/tasks/{task_id}")
+    return await _forward(tasks, user_id, ["get_task"], "GET", f"/tasks/{task_id}")
 
 
 @router.patch(
     "/{task_id}",
     response_model=TaskPublic,
-    responses=problem_responses(401, 404, 413, 422, 502, 503),
+    responses=problem_responses(401, 403, 404, 413, 422, 502, 503),
     openapi_extra=request_body(TaskUpdate),
     summary="Change a task",
 )
@@ -171,28 +200,29 @@ async def update_task(
     task_id: UUID, request: Request, user_id: CurrentUser, tasks: TasksClientDep
 ) -> Response:
     """Change some fields of a task (``completed`` completes or reopens it)."""
+    body = await request.body()
     return await _forward(
-        tasks, user_id, "PATCH", f"/tasks/{task_id}", content=await request.body()
+        tasks, user_id, update_tools(body), "PATCH", f"/tasks/{task_id}", content=body
     )
 
 
 @router.delete(
     "/{task_id}",
     response_model=TaskPublic,
-    responses=problem_responses(401, 404, 422, 502, 503),
+    responses=problem_responses(401, 403, 404, 422, 502, 503),
     summary="Delete a task",
 )
 async def delete_task(task_id: UUID, user_id: CurrentUser, tasks: TasksClientDep) -> Response:
     """Soft-delete a task; POST .../restore undoes it."""
-    return await _forward(tasks, user_id, "DELETE", f"/tasks/{task_id}")
+    return await _forward(tasks, user_id, ["delete_task"], "DELETE", f"/tasks/{task_id}")
 
 
 @router.post(
     "/{task_id}/restore",
     response_model=TaskPublic,
-    responses=problem_responses(401, 404, 422, 502, 503),
+    responses=problem_responses(401, 403, 404, 422, 502, 503),
     summary="Restore a deleted task",
 )
 async def restore_task(task_id: UUID, user_id: CurrentUser, tasks: TasksClientDep) -> Response:
     """Undo the deletion of a task."""
-    return await _forward(tasks, user_id, "POST", f"/tasks/{task_id}/restore")
+    return await _forward(tasks, user_id, ["restore_task"], "POST", f"/tasks/{task_id}/restore")

@@ -95,6 +95,7 @@ def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
     descriptions = {
         400: "Malformed request",
         401: "Missing, invalid or expired access token",
+        403: "The app is not granted the tool this call stands for",
         404: "No such task for this user",
         409: "Conflict",
         413: "Body too large",
