@@ -64,7 +64,11 @@ def test_the_last_one_with_no_list_shown_stays_the_last_position() -> None:
 
 @pytest.mark.parametrize(
     ("message", "target"),
-    [("the car is washed", "car"), ("the rent's paid", "rent"), ("the boiler's been serviced", "boiler")],
+    [
+        ("the car is washed", "car"),
+        ("the rent's paid", "rent"),
+        ("the boiler's been serviced", "boiler"),
+    ],
 )
 def test_a_task_told_in_its_finished_state_is_completed(message: str, target: str) -> None:
     result = understand([], message, TODAY)

@@ -132,7 +132,8 @@ COMPLETE_HEADS = [
     re.compile(r"(?:done|finished|completed|complete)\b\s*(?:with\b|:|-|now\b)?\s*(?P<t>.*)"),
 ]
 _DONE_STATES = "|".join(
-    r"\s+".join(state.split()) for state in sorted(_VOCABULARY["done_states"], key=len, reverse=True)
+    r"\s+".join(state.split())
+    for state in sorted(_VOCABULARY["done_states"], key=len, reverse=True)
 )
 COMPLETE_CUES = [
     re.compile(
