@@ -23,7 +23,10 @@ TODAY = date(2026, 11, 26)  # a Thursday
         ("so um add walk the dog", "so add walk the dog"),
         ("add track my period", "add track my period"),
         ("add a comma to the essay intro", "add a comma to the essay intro"),
-        ("add buy a new charger period", "add buy a new charger period"),
+        ("add buy a new charger period", "add buy a new charger."),
+        ("ask about the notice period", "ask about the notice period"),
+        ("add read about the tudor period", "add read about the tudor period"),
+        ("add the period drama to my watchlist", "add the period drama to my watchlist"),
     ],
 )
 def test_dictated_punctuation_is_written_only_where_it_is_dictation(

@@ -109,6 +109,16 @@ _NUM = _alt(NUMBER_WORDS)
 _PART = r"(?:\s+(?:morning|afternoon|evening|night|eve))?"
 _ORD = r"(?:st|nd|rd|th)?"
 
+_HOLIDAYS: dict[str, tuple[int, int]] = {
+    "christmas eve": (12, 24),
+    "christmas": (12, 25),
+    "christmas day": (12, 25),
+    "xmas": (12, 25),
+    "new years eve": (12, 31),
+    "new years": (1, 1),
+    "new years day": (1, 1),
+}
+
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("after_tomorrow", re.compile(r"\b(?:the\s+)?day\s+after\s+tomorrow\b")),
     (
@@ -130,7 +140,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "in_n",
         re.compile(
-            rf"\bin\s+(?P<n>\d{{1,3}}|{_NUM})\s+(?P<unit>days?|weeks?|months?|fortnights?)\b"
+            rf"\b(?:in|within)\s+(?P<n>\d{{1,3}}|{_NUM})\s+(?P<unit>days?|weeks?|months?|fortnights?)\b"
         ),
     ),
     (
@@ -139,7 +149,15 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
             rf"\b(?P<n>\d{{1,3}}|{_NUM})\s+(?P<unit>days?|weeks?|months?)\s+from\s+(?:now|today)\b"
         ),
     ),
-    ("in_fortnight", re.compile(r"\bin\s+a\s+fortnight\b")),
+    ("in_fortnight", re.compile(r"\b(?:in|within)\s+a\s+fortnight\b")),
+    # A holiday is a date only after a date preposition: "buy the christmas tree" names none.
+    (
+        "holiday",
+        re.compile(
+            r"(?:(?<=\bby\s)|(?<=\bbefore\s)|(?<=\buntil\s)|(?<=\btill\s)|(?<=\bon\s))"
+            r"(?P<holiday>christmas\s+eve|christmas(?:\s+day)?|xmas|new\s+year'?s\s+eve|new\s+year'?s(?:\s+day)?)\b"
+        ),
+    ),
     ("weekday", re.compile(rf"\b(?:(?P<mod>this|next|coming|on)\s+)?(?P<wd>{_WD})\b\.?{_PART}")),
     ("iso", re.compile(r"\b(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})\b")),
     (
@@ -251,6 +269,9 @@ def _resolve(kind: str, m: re.Match[str], today: date) -> tuple[date, date] | No
             single = _add_months(today, n)
     elif kind == "in_fortnight":
         single = today + timedelta(days=14)
+    elif kind == "holiday":
+        month, day = _HOLIDAYS[re.sub(r"\s+", " ", m.group("holiday").replace("'", ""))]
+        single = _calendar_day(today, month, day, None)
     elif kind == "weekday":
         weekday = WEEKDAYS[m.group("wd")]
         if m.group("mod") == "this" and weekday == today.weekday():

@@ -36,7 +36,7 @@ _BACK_ON_LIST = (
     r"(?!\s+(?:\S+\s+){1,6}?back\s+(?:on|onto|in|into|to)\s+(?:my|the)\s+(?:to-?do\s+)?list\b)"
 )
 ADD_VERB = (
-    r"(?:add|create|make|insert|log|jot\s+down|note\s+down|write\s+down|put\s+down"
+    r"(?:adding|add|create|make|insert|log|jot\s+down|note\s+down|write\s+down|put\s+down"
     r"|set\s+up|put(?!\s+(?:it|them|those|everything|that|this)\s+back\b)"
     rf"{_BACK_ON_LIST}|new)"
 )
@@ -46,7 +46,7 @@ ADD_HEADS = [
         rf"(?:{ADD_VERB}\s+|(?:set|make)\s+(?:me\s+)?(?=an?\s))(?:me\s+)?(?:a\s+|an\s+|another\s+"
         rf"|one\s+more\s+|the\s+)?(?P<prio>(?:high|low|normal|medium|urgent|important|top|critical)"
         rf"(?:[\s-]+priority)?\s+)?(?:new\s+|quick\s+)?{TASK_NOUN}\b(?!\s*#?\d)"
-        r"\s*(?:(?:called|named|titled|that\s+says|saying|for\s+me\s+to|for|about|to)\b|[:-])?\s*"
+        r"\s*(?:for\s+me\s*[:,-]|(?:called|named|titled|that\s+says|saying|for\s+me\s+to|for|about|to)\b|[:-])?\s*"
     ),
     re.compile(r"(?:new|todo|to-do|to\s+do|task|reminder|add)\s*[:-]\s*"),
     re.compile(r"(?:todo|to-do)\s+(?!lists?\b)"),
@@ -56,7 +56,7 @@ ADD_HEADS = [
         r"\s+(?:to\b|about\b)?\s*"
     ),
     re.compile(
-        rf"(?:add|ad|addd|create|insert|jot\s+down|note\s+down|write\s+down|put\s+down|put{_BACK_ON_LIST}(?!\s+off\b)(?!\s+(?:it|them|those|everything|that|this)\s+back\b)|schedule\s+a\s+task(?:\s+to)?|stick)\b\s*"
+        rf"(?:adding|add|ad|addd|create|insert|jot\s+down|note\s+down|write\s+down|put\s+down|put{_BACK_ON_LIST}(?!\s+off\b)(?!\s+(?:it|them|those|everything|that|this)\s+back\b)|schedule\s+a\s+task(?:\s+to)?|stick)\b\s*"
     ),
 ]
 ADD_TO_UPDATE = re.compile(
@@ -131,9 +131,13 @@ COMPLETE_HEADS = [
     FINISH_HEAD := re.compile(r"(?:complete|finish|close|resolve)\s+(?P<t>.+)"),
     re.compile(r"(?:done|finished|completed|complete)\b\s*(?:with\b|:|-|now\b)?\s*(?P<t>.*)"),
 ]
+_DONE_STATES = "|".join(
+    r"\s+".join(state.split())
+    for state in sorted(_VOCABULARY["done_states"], key=len, reverse=True)
+)
 COMPLETE_CUES = [
     re.compile(
-        r"(?P<t>.+?)(?:\s+is|'s|\s+are|\s+was|\s+has\s+been|\s+have\s+been|\s+got|\s+is\s+now|\s+are\s+all)"
+        r"(?P<t>.+?)(?:\s+is|'s\s+been|'s|\s+are|\s+was|\s+has\s+been|\s+have\s+been|\s+got|\s+is\s+now|\s+are\s+all)"
         r"\s+(?:now\s+|all\s+|finally\s+|already\s+|totally\s+|completely\s+)?(?:done|finished|complete|completed"
         r"|sorted|taken\s+care\s+of|handled|ticked\s+off|checked\s+off)\b"
     ),
@@ -142,6 +146,12 @@ COMPLETE_CUES = [
         r"|accomplished|wrapped\s+up)\b\s*(?P<t>.*)"
     ),
     re.compile(r"(?:i\s+)?got\s+(?P<t>.+?)\s+(?:done|finished|sorted)\b"),
+    # A task told in its finished state ("the car is washed", "the rent's paid"), at the clause end.
+    re.compile(
+        r"(?P<t>.+?)(?:\s+is|'s\s+been|'s|\s+are|\s+was|\s+were|\s+has\s+been|\s+have\s+been|\s+got)"
+        rf"\s+(?:now\s+|all\s+|finally\s+|already\s+)?(?:{_DONE_STATES})"
+        r"(?:\s+(?:now|already|today|yesterday|at\s+last|this\s+morning|last\s+night))?\s*[.!]*\s*$"
+    ),
     re.compile(r"(?P<t>.+?)\s+(?:done|finished|completed|complete)\s*$"),
     re.compile(
         r"i(?:'m|\s+am)\s+(?:all\s+|now\s+|finally\s+)?(?:done|finished|through)\s+with\s+(?P<t>.+)"

@@ -28,6 +28,13 @@ def always(match: re.Match[str] | None) -> re.Match[str]:
     return match
 
 
+# "is buy milk still on my list?" asks about one task: a search for its words, not a listing.
+LISTED_QUESTION = re.compile(
+    r"^\W*(?:(?:hey|hi|ok|okay|so|and|oh|um|quick\s+question)[\s,:!-]+)*"
+    r"(?:(?:is|are)\s+|do\s+i\s+still\s+have\s+)(?P<q>.+?)\s+(?:still\s+)?"
+    r"(?:(?:on|in)\s+(?:my|the)\s+(?:to-?do\s+)?list|(?<=still\s)(?:open|pending|there))\s*[?!.]*\s*$"
+)
+ARTICLE_NOISE = re.compile(r"(?:(?:the|my|a|an)\s+)*")
 QUERY_NOISE = re.compile(
     r"(?:(?:any|all|my|the|a|an|some|anything|something|everything|tasks?|todos?|items?|stuff|things?"
     r"|ones?|that|which|are|is|of|in|on)\s+)*"
@@ -51,6 +58,14 @@ _PRIORITY_FILTER = re.compile(
 
 def list_filters(msg: Msg, today: date, result: Understanding) -> None:
     s = msg.masked
+    listed = LISTED_QUESTION.search(s)
+    if listed is not None:
+        q_start, q_end = listed.span("q")
+        q_start = always(ARTICLE_NOISE.match(s, q_start, q_end)).end()
+        query = unquote(msg, q_start, q_end)
+        if query:
+            result.query = query
+            return
     if re.search(
         r"\b(?:including|incl|as\s+well\s+as|both|along\s+with|plus\s+the)\b", s
     ) or re.search(

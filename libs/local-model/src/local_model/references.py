@@ -71,6 +71,8 @@ _TITLE_QUESTION = re.compile(
     r"|what(?:'s|\s+is)\s+the\s+(?:task|title)\b",
     re.IGNORECASE,
 )
+# A list written out as text ("1. buy milk 2. pay rent"), as a reply from another model shows it.
+_NUMBERED_ITEM = re.compile(r"(?:^|(?<=\s))(\d{1,2})[.)]\s+(.+?)(?=\s+\d{1,2}[.)]\s|\s*$)", re.S)
 _OPTION = re.compile(r"(?:^|\s)(\d{1,2})\.\s+'(.+?)'(?=[\s,;.?!]|$)")
 
 
@@ -134,6 +136,14 @@ def clarification_options(text: str) -> list[ShownTask] | None:
     return [ShownTask(int(m.group(1)), None, m.group(2)) for m in _OPTION.finditer(text)]
 
 
+def _written_list(text: str) -> list[ShownTask] | None:
+    """The items of a list written out as text, numbered 1, 2, 3 … in order, or None."""
+    items = [(int(m.group(1)), m.group(2).strip()) for m in _NUMBERED_ITEM.finditer(text)]
+    if len(items) < 2 or [n for n, _ in items] != list(range(1, len(items) + 1)):
+        return None
+    return [ShownTask(n, None, title) for n, title in items]
+
+
 def latest_numbered_list(history: Sequence[HistoryMessage]) -> list[ShownTask] | None:
     """The latest numbered list the user saw: a task list widget or a clarifying question."""
     for message in reversed(history):
@@ -142,6 +152,8 @@ def latest_numbered_list(history: Sequence[HistoryMessage]) -> list[ShownTask] |
         shown = parse_task_list_shown(message.text)
         if shown is None:
             shown = clarification_options(message.text)
+        if shown is None:
+            shown = _written_list(message.text)
         if shown is not None:
             return shown
     return None

@@ -22,6 +22,7 @@ from .references import (
     asked_for_title,
     clarification_options,
     find_referent,
+    latest_numbered_list,
 )
 from .slot_patterns import VOCABULARY
 from .targets import read_target
@@ -190,7 +191,12 @@ def read(
 
 
 def resolve_pronoun(result: Understanding, history: Sequence[HistoryMessage], today: date) -> None:
-    """Point "it" / "that one" at the task discussed last in `history`."""
+    """Point "it" / "that one" at the task discussed last in `history`, and "the last one" at
+    the last task of the list shown last (it stays -1 when no list was shown)."""
+    if result.target is not None and result.target.kind == "number" and result.target.text == "-1":
+        shown = latest_numbered_list(history)
+        if shown:
+            result.target = Target("number", str(shown[-1].n))
     if result.target is not None and result.target.kind == "pronoun":
         referent: Referent | None = find_referent(
             history, lambda text: _title_of_user_message(text, today)

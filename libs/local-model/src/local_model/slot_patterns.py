@@ -66,10 +66,12 @@ DESCRIPTION = re.compile(
     r"(?:^|[.,;?!]\s*|\s+)(?:and\s+)?(?:with\s+)?(?:a\s+|the\s+)?(?:notes?|description|details|desc|comments?|info)"
     r"\s*(?::|-|saying|that\s+says|reading|=)\s*(?P<d>\S.*)$"
 )
+# A priority word after the tags is the priority ("label it bills, high priority").
+_TAG_WORD = r"(?!(?:high|low|normal|medium|urgent|important|top|asap)\b)#?[a-z0-9][\w-]*"
 TAGS_TAIL = re.compile(
-    r"(?:^|[.,;?!]\s*|\s+)(?:and\s+)?(?:with\s+)?(?:the\s+)?(?:tag(?:ged)?|label(?:l?ed)?|tags|labels)"
+    r"(?:^|[.,;?!]\s*|\s+)(?:and\s+)?(?:with\s+)?(?:the\s+)?(?:tags|labels|tag(?:ged)?|label(?:l?ed)?)\b"
     r"(?:\s+(?:it|this|them|that))?(?:\s+(?:as|with|under|in))?\s*:?\s*"
-    r"(?P<tags>#?[a-z0-9][\w-]*(?:\s*(?:,|and|&|\s)\s*#?[a-z0-9][\w-]*)*)\s*$"
+    rf"(?P<tags>{_TAG_WORD}(?:\s*(?:,|and|&|\s)\s*{_TAG_WORD})*)\s*$"
 )
 HASHTAG = re.compile(r"(?:^|(?<=\s)|(?<=[,(]))#(?P<tag>[a-z][\w-]{0,31})\b")
 DATE_PREP = re.compile(
