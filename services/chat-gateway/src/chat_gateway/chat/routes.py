@@ -10,7 +10,6 @@ from fastapi import APIRouter, Request, Response
 from fastapi.responses import StreamingResponse
 from servicekit.errors import problem_response
 
-from chat_gateway.chat.event_batches import coalesced
 from chat_gateway.chat.request_checks import check_request
 from chat_gateway.chat.request_context import RequestContext, parse_timezone
 from chat_gateway.deps import CurrentUser, ResourcesDep
@@ -31,10 +30,9 @@ _STREAM_FAILED = (
 
 
 async def _guarded(result: StreamingResult) -> AsyncIterator[bytes]:
-    """The SSE stream, ready events batched; an error inside it ends the stream with a ChatKit
-    error event."""
+    """The SSE stream; an error inside it ends the stream with a ChatKit error event."""
     try:
-        async for chunk in coalesced(aiter(result)):
+        async for chunk in result:
             yield chunk
     except Exception:
         logger.exception("chat stream failed")
