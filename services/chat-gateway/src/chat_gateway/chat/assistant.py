@@ -1,4 +1,4 @@
-"""The task assistant: its instructions and the agent built for one turn."""
+"""The task assistant: its instructions and the agent of each app, shared by its turns."""
 
 from agents import Agent, FunctionTool, ModelSettings, RunContextWrapper
 from chatkit.agents import AgentContext
