@@ -461,7 +461,7 @@ def baseline_app() -> Any:
                 thread=thread, store=self.store, request_context=context
             )
             result = Runner.run_streamed(
-                build_agent(context, tools, None, ModelSettings(parallel_tool_calls=False)),
+                build_agent(tools, None, ModelSettings(parallel_tool_calls=False)),
                 history,
                 context=agent_context,
                 run_config=RunConfig(model_provider=provider, tracing_disabled=True),

@@ -42,6 +42,7 @@ from openai.types.responses import (
     ResponseFunctionCallArgumentsDeltaEvent,
     ResponseFunctionCallArgumentsDoneEvent,
     ResponseFunctionToolCall,
+    ResponseIncompleteEvent,
     ResponseOutputItemAddedEvent,
     ResponseOutputItemDoneEvent,
     ResponseOutputMessage,
@@ -50,6 +51,7 @@ from openai.types.responses import (
     ResponseTextDoneEvent,
     ResponseUsage,
 )
+from openai.types.responses.response import IncompleteDetails
 from openai.types.responses.response_usage import InputTokensDetails, OutputTokensDetails
 from pydantic import BaseModel
 
@@ -70,10 +72,12 @@ class ToolCall:
 
 @dataclass(frozen=True)
 class Reply:
-    """A streamed answer: the tool calls (in one response), then the text."""
+    """A streamed answer: the tool calls (in one response), then the text; ``cut_off``: it
+    stops on the output token limit (Responses ``incomplete``, Chat Completions ``length``)."""
 
     text: str = ""
     calls: tuple[ToolCall, ...] = ()
+    cut_off: bool = False
 
 
 def call(name: str, **arguments: Any) -> Reply:
@@ -209,7 +213,8 @@ def _pieces(text: str, size: int = 12) -> list[str]:
 
 
 def responses_events(reply: Reply, model: str) -> list[BaseModel]:
-    """The Responses API stream of ``reply``: created, each output item, completed."""
+    """The Responses API stream of ``reply``: created, each output item, then completed (or
+    incomplete, when it is cut off)."""
     response_id = _id("resp")
     created_at = time.time()
 
@@ -224,6 +229,9 @@ def responses_events(reply: Reply, model: str) -> list[BaseModel]:
             tool_choice="auto",
             tools=[],
             status=status,
+            incomplete_details=IncompleteDetails(reason="max_output_tokens")
+            if status == "incomplete"
+            else None,
             usage=ResponseUsage(
                 input_tokens=10,
                 input_tokens_details=InputTokensDetails(cached_tokens=0, cache_write_tokens=0),
@@ -231,7 +239,7 @@ def responses_events(reply: Reply, model: str) -> list[BaseModel]:
                 output_tokens_details=OutputTokensDetails(reasoning_tokens=0),
                 total_tokens=15,
             )
-            if status == "completed"
+            if status != "in_progress"
             else None,
         )
 
@@ -332,7 +340,8 @@ def responses_events(reply: Reply, model: str) -> list[BaseModel]:
             content_index=0,
             part=full,
         )
-        message = empty.model_copy(update={"content": [full], "status": "completed"})
+        status = "incomplete" if reply.cut_off else "completed"
+        message = empty.model_copy(update={"content": [full], "status": status})
         add(
             ResponseOutputItemDoneEvent,
             type="response.output_item.done",
@@ -340,7 +349,18 @@ def responses_events(reply: Reply, model: str) -> list[BaseModel]:
             output_index=index,
         )
         output.append(message)
-    add(ResponseCompletedEvent, type="response.completed", response=response("completed", output))
+    if reply.cut_off:
+        add(
+            ResponseIncompleteEvent,
+            type="response.incomplete",
+            response=response("incomplete", output),
+        )
+    else:
+        add(
+            ResponseCompletedEvent,
+            type="response.completed",
+            response=response("completed", output),
+        )
     return events
 
 
@@ -373,7 +393,8 @@ def chat_chunks(reply: Reply, model: str, *, usage: bool) -> list[BaseModel]:
                 index=index, function=ChoiceDeltaToolCallFunction(arguments=piece)
             )
             chunks.append(chunk(ChoiceDelta(tool_calls=[more])))
-    chunks.append(chunk(ChoiceDelta(), "tool_calls" if reply.calls else "stop"))
+    finish = "length" if reply.cut_off else "tool_calls" if reply.calls else "stop"
+    chunks.append(chunk(ChoiceDelta(), finish))
     if usage:
         chunks.append(
             ChatCompletionChunk(

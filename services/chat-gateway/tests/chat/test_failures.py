@@ -5,7 +5,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from chat_gateway.chat.server import TASKS_UNAVAILABLE
+from chat_gateway.chat.turn_failures import TASKS_UNAVAILABLE
 from chat_gateway.config import Settings
 from chat_harness import ChatClient, TasksRest, chat_gateway
 from live_harness import REDIS_URL, User, mcp_tasks_env, start_service

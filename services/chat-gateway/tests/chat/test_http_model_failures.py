@@ -11,6 +11,7 @@ from chat_gateway.chat.model_failures import (
     MODEL_BROKE_OFF,
     MODEL_BUSY,
     MODEL_CONTEXT_TOO_LONG,
+    MODEL_CUT_OFF,
     MODEL_TIMED_OUT,
     MODEL_UNREACHABLE,
     MODEL_UNUSABLE,
@@ -155,6 +156,49 @@ async def test_a_break_after_a_change_keeps_the_change_and_says_so(
     answer = await client.create("add milk")
 
     await assert_clean_failure(answer, f"{MODEL_BROKE_OFF} {CHANGES_KEPT}", client, gateway)
+    assert [w.widget.model_dump(mode="json")["key"] for w in answer.widgets()] == ["task_card"]
+    assert await rest.titles(user.id) == ["Milk"]
+
+
+async def test_an_answer_cut_off_by_the_token_limit_is_left_out_and_says_so(
+    http_chat: Chat, rest: TasksRest
+) -> None:
+    user, client, gateway = http_chat
+    partial = "Here is everything about your tasks, starting with the oldest one, which"
+    gateway.model.play(Reply(text=partial, cut_off=True))
+
+    answer = await client.create("tell me everything about my tasks")
+
+    await assert_clean_failure(answer, MODEL_CUT_OFF, client, gateway)
+    assert partial not in json.dumps((await client.thread(answer.thread_id)).body)
+    assert len(gateway.model.requests()) == 1
+    await assert_next_turn_works(client, gateway, answer.thread_id, rest, user)
+
+
+async def test_a_tool_call_cut_off_by_the_token_limit_is_not_run(
+    http_chat: Chat, rest: TasksRest
+) -> None:
+    user, client, gateway = http_chat
+    gateway.model.play(Reply(calls=(ToolCall("add_task", '{"title": "Mil'),), cut_off=True))
+
+    answer = await client.create("add milk")
+
+    await assert_clean_failure(answer, MODEL_CUT_OFF, client, gateway)
+    assert answer.widgets() == []
+    assert await rest.titles(user.id) == []
+    await assert_next_turn_works(client, gateway, answer.thread_id, rest, user)
+
+
+async def test_a_cut_off_after_a_change_keeps_the_change_and_says_so(
+    http_chat: Chat, rest: TasksRest
+) -> None:
+    user, client, gateway = http_chat
+    partial = "Added milk to your list. You also have three more tasks due this week, and"
+    gateway.model.play(call("add_task", title="Milk"), Reply(text=partial, cut_off=True))
+
+    answer = await client.create("add milk")
+
+    await assert_clean_failure(answer, f"{MODEL_CUT_OFF} {CHANGES_KEPT}", client, gateway)
     assert [w.widget.model_dump(mode="json")["key"] for w in answer.widgets()] == ["task_card"]
     assert await rest.titles(user.id) == ["Milk"]
 

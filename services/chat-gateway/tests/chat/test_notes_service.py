@@ -15,7 +15,7 @@ import httpx
 import pytest
 from agents import Model, ModelProvider
 from agents.testing import ModelStep, ScriptedModel, assistant_message, function_call
-from chat_gateway.chat.server import UNAVAILABLE
+from chat_gateway.chat.turn_failures import UNAVAILABLE
 from chat_gateway.config import Settings
 from chat_harness import ChatClient, TasksRest, button_action, chat_gateway
 from live_harness import (

@@ -4,7 +4,8 @@ from collections.abc import AsyncIterator
 from datetime import datetime
 
 import pytest
-from chat_gateway.chat.server import remap_fake_ids, title_from
+from chat_gateway.chat.item_ids import remap_fake_ids
+from chat_gateway.chat.titles import title_from
 from chatkit.types import (
     AssistantMessageContent,
     AssistantMessageItem,

@@ -1,6 +1,7 @@
-"""The task assistant: its instructions and the agent built for one turn."""
+"""The task assistant: its instructions and the agent of each app, shared by its turns."""
 
-from agents import Agent, FunctionTool, ModelSettings
+from agents import Agent, FunctionTool, ModelSettings, RunContextWrapper
+from chatkit.agents import AgentContext
 
 from chat_gateway.apps import AppCaller
 from chat_gateway.chat.request_context import RequestContext
@@ -41,17 +42,46 @@ def instructions(context: RequestContext) -> str:
     return f"{own or _INSTRUCTIONS}\nCurrent local time: {now} ({context.timezone})"
 
 
+ChatAgent = Agent[AgentContext[RequestContext]]
+
+
+def _run_instructions(
+    run: RunContextWrapper[AgentContext[RequestContext]], agent: ChatAgent
+) -> str:
+    return instructions(run.context.request_context)
+
+
 def build_agent(
-    context: RequestContext,
-    tools: list[FunctionTool],
-    model_name: str | None,
-    model_settings: ModelSettings,
-) -> Agent[object]:
-    """The agent for one turn of ``context``'s user."""
+    tools: list[FunctionTool], model_name: str | None, model_settings: ModelSettings
+) -> ChatAgent:
+    """The agent of one set of tools; its instructions are read for each run's user."""
     return Agent(
         name=ASSISTANT_NAME,
-        instructions=instructions(context),
+        instructions=_run_instructions,
         model=model_name,
         tools=list(tools),
         model_settings=model_settings,
     )
+
+
+class Assistants:
+    """One agent per app, built once and rebuilt only when the app's tools change.
+
+    An agent holds no per-run state (the SDK keeps that in each run), so concurrent turns of
+    different users of an app share it; what differs per user (the time in the instructions,
+    the identity of tool calls) comes from each run's context.
+    """
+
+    def __init__(self, model_name: str | None, model_settings: ModelSettings) -> None:
+        self._model_name = model_name
+        self._model_settings = model_settings
+        self._agents: dict[str, tuple[list[FunctionTool], ChatAgent]] = {}
+
+    def agent(self, app_id: str, tools: list[FunctionTool]) -> ChatAgent:
+        """The agent of ``app_id`` with ``tools`` (the list the tool cache hands out)."""
+        cached = self._agents.get(app_id)
+        if cached is not None and cached[0] is tools:
+            return cached[1]
+        agent = build_agent(tools, self._model_name, self._model_settings)
+        self._agents[app_id] = (tools, agent)
+        return agent

@@ -9,6 +9,8 @@ from dataclasses import dataclass
 import httpx2
 import openai
 from agents.exceptions import MaxTurnsExceeded, ModelBehaviorError
+from openai.types.chat import ChatCompletionChunk
+from openai.types.responses import ResponseIncompleteEvent
 
 MODEL_UNREACHABLE = (
     "I can't reach the language model right now, so I couldn't answer. "
@@ -20,6 +22,10 @@ MODEL_BROKE_OFF = "The language model's answer broke off before the end. Please 
 MODEL_UNUSABLE = (
     "The language model gave an answer I couldn't use. Please try again or rephrase your message."
 )
+MODEL_CUT_OFF = (
+    "The language model's answer reached its length limit and was cut off, so I left it out. "
+    "Please ask for less at once, or try again."
+)
 MODEL_CONTEXT_TOO_LONG = (
     "This conversation is now too long for the language model. Please start a new chat."
 )
@@ -28,6 +34,20 @@ MODEL_NOT_CONFIGURED = (
     "Please tell the administrator."
 )
 CHANGES_KEPT = "The changes shown above were made."
+
+
+class AnswerCutOffError(Exception):
+    """The model stopped on its output token limit: the answer (text or tool call) is partial."""
+
+
+def cut_off(streamed: object) -> bool:
+    """Whether a streamed event or chunk ends an answer on the output token limit."""
+    if isinstance(streamed, ChatCompletionChunk):
+        return any(choice.finish_reason == "length" for choice in streamed.choices)
+    if isinstance(streamed, ResponseIncompleteEvent):
+        details = streamed.response.incomplete_details
+        return details is not None and details.reason == "max_output_tokens"
+    return False
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,6 +116,8 @@ def model_failure(exc: BaseException) -> ModelFailure | None:
         match current:
             case openai.APIConnectionError():
                 return ModelFailure("model_unavailable", MODEL_UNREACHABLE)
+            case AnswerCutOffError():
+                return ModelFailure("model_cut_off", MODEL_CUT_OFF)
             case ModelBehaviorError() | MaxTurnsExceeded():
                 return ModelFailure("model_unusable", MODEL_UNUSABLE)
     return None

@@ -1,16 +1,18 @@
 """Which model answers: the offline local model, OpenAI, or any OpenAI-compatible endpoint."""
 
 import importlib
-from typing import cast
+from typing import TypeVar, cast
 
 import httpx2
 from agents import Model, ModelProvider, ModelSettings, OpenAIProvider, set_tracing_disabled
 from openai import AsyncOpenAI
 from openai._models import FinalRequestOptions
 
+from chat_gateway.chat.model_failures import AnswerCutOffError, cut_off
 from chat_gateway.config import Settings
 
 DEFAULT_OPENAI_MODEL = "gpt-4.1-mini"
+_Data = TypeVar("_Data")
 
 
 class LocalProvider(ModelProvider):
@@ -29,7 +31,9 @@ class LocalProvider(ModelProvider):
 
 class ModelClient(AsyncOpenAI):
     """The openai client, retrying once and never making the user wait longer than
-    ``max_retry_wait`` seconds for it: a longer Retry-After ends the turn at once."""
+    ``max_retry_wait`` seconds for it: a longer Retry-After ends the turn at once. A streamed
+    answer that stops on the output token limit raises AnswerCutOffError: the Agents SDK
+    would keep a Chat Completions answer cut off mid-sentence as if it were whole."""
 
     def __init__(self, *, max_retry_wait: float, **options: object) -> None:
         super().__init__(max_retries=1, **options)  # type: ignore[arg-type]  # AsyncOpenAI's own keywords
@@ -49,6 +53,14 @@ class ModelClient(AsyncOpenAI):
     ) -> float:
         wait = super()._calculate_retry_timeout(remaining_retries, options, response_headers)
         return min(wait, self.max_retry_wait)
+
+    def _process_response_data(
+        self, *, data: object, cast_to: type[_Data], response: httpx2.Response
+    ) -> _Data:
+        processed = super()._process_response_data(data=data, cast_to=cast_to, response=response)
+        if cut_off(processed):
+            raise AnswerCutOffError("the answer stopped on the output token limit")
+        return processed
 
 
 def _model_client(settings: Settings, api_key: str, base_url: str | None) -> ModelClient:

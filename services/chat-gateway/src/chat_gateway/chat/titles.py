@@ -7,9 +7,13 @@ the title becomes the task it changed, or the tasks, each shortened to what it i
 import re
 from typing import Any
 
+from chatkit.types import UserMessageItem, UserMessageTextContent
+
 from chat_gateway.chat.widgets import CONFIRMATION, TASK_CARD, shown_task, shows_change, widget_kind
 
 TITLE_CHARS = 60
+# Thread metadata: the title taken from the first message, while it is still the title.
+AUTO_TITLE = "title_from_message"
 _LEADING = re.compile(
     r"^(?:(?:remember|don'?t forget) to\s+)?"
     r"(?:add|book|buy|call|email|get|go to|make|pay|pick up|drop off|renew|schedule|"
@@ -60,3 +64,15 @@ def title_for_changes(widgets: list[dict[str, Any]]) -> str | None:
         if len(title) <= TITLE_CHARS:
             return title
     return first[: TITLE_CHARS - 1].rstrip() + "…"
+
+
+def title_from(message: UserMessageItem) -> str:
+    """A thread title from the first message: its first words, at most 60 characters."""
+    text = " ".join(
+        part.text for part in message.content if isinstance(part, UserMessageTextContent)
+    )
+    text = re.sub(r"\s+", " ", text).strip()
+    if len(text) <= TITLE_CHARS:
+        return text or "New chat"
+    cut = text[:TITLE_CHARS].rsplit(" ", 1)[0] or text[:TITLE_CHARS]
+    return cut.rstrip(" ,.;:") + "…"
