@@ -75,8 +75,8 @@ TITLES = (
 LIBRARY_TRANSFORM = "openai_library_transform"
 _WITHOUT_SKIP = (
     "import runpy, sys\n"
-    "from chat_gateway.chat import model_provider\n"
-    "model_provider.skip_needless_transforms = lambda: None\n"
+    "from chat_gateway.chat import plain_request_bodies\n"
+    "plain_request_bodies.skip_needless_transforms = lambda: None\n"
     "sys.argv = ['uvicorn', 'chat_gateway.main:create_app', '--factory', *sys.argv[1:]]\n"
     "runpy.run_module('uvicorn', run_name='__main__')\n"
 )
