@@ -4,7 +4,9 @@ import importlib
 from typing import TypeVar, cast
 
 import httpx2
-from agents import Model, ModelProvider, ModelSettings, OpenAIProvider, set_tracing_disabled
+from agents import Model, ModelProvider, ModelSettings, OpenAIProvider
+from agents.tracing import set_trace_provider
+from agents.tracing.provider import DefaultTraceProvider
 from openai import AsyncOpenAI
 from openai._models import FinalRequestOptions
 
@@ -118,5 +120,11 @@ def model_settings(settings: Settings) -> ModelSettings:
 
 
 def configure_agent_tracing() -> None:
-    """Turn off the Agents SDK's trace export to OpenAI: spans go through OpenTelemetry."""
-    set_tracing_disabled(True)
+    """Turn off the Agents SDK's trace export to OpenAI: spans go through OpenTelemetry.
+
+    A provider with no processor, disabled: the SDK's default one would build its exporter
+    (an HTTP client, ~0.13 s of CPU at start) only to never use it.
+    """
+    provider = DefaultTraceProvider()
+    provider.set_disabled(True)
+    set_trace_provider(provider)
