@@ -1,39 +1,29 @@
 """The auth application factory."""
 
-# ruff: noqa: E402  (the imports below run with the cyclic collector paused)
-import gc
+from servicekit.startup_imports import collector_paused
 
-# Importing the application creates 200,000 to 300,000 objects that live as long as the
-# process (the pydantic models and schemas of the SDKs, SQLAlchemy's classes); the cyclic
-# collector would traverse them over and over while they are made, to find almost no garbage.
-gc.disable()
+with collector_paused():
+    from collections.abc import AsyncIterator, Mapping
+    from contextlib import asynccontextmanager
 
-from collections.abc import AsyncIterator, Mapping
-from contextlib import asynccontextmanager
+    from fastapi import FastAPI
+    from redis.asyncio import Redis
+    from servicekit.client_address import ClientAddressMiddleware
+    from servicekit.database import Database
+    from servicekit.errors import BodySizeLimitMiddleware, install_problem_handlers
+    from servicekit.health import ReadinessCheck, health_router
+    from servicekit.logging import configure_logging
+    from servicekit.telemetry import TraceMiddleware, setup_telemetry
 
-from fastapi import FastAPI
-from redis.asyncio import Redis
-from servicekit.client_address import ClientAddressMiddleware
-from servicekit.database import Database
-from servicekit.errors import BodySizeLimitMiddleware, install_problem_handlers
-from servicekit.health import ReadinessCheck, health_router
-from servicekit.logging import configure_logging
-from servicekit.telemetry import TraceMiddleware, setup_telemetry
-
-from auth_service.accounts import Accounts
-from auth_service.config import Settings
-from auth_service.deps import Resources
-from auth_service.errors import install_auth_error_handler
-from auth_service.keys import load_key_ring
-from auth_service.login_throttle import LoginThrottle
-from auth_service.passwords import Passwords
-from auth_service.registration_throttle import RegistrationThrottle
-from auth_service.routes import auth, jwks
-
-# What the imports made lives as long as the process: frozen out of the collector's passes
-# (else the first collection after this one would traverse all of it), which resume here.
-gc.freeze()
-gc.enable()
+    from auth_service.accounts import Accounts
+    from auth_service.config import Settings
+    from auth_service.deps import Resources
+    from auth_service.errors import install_auth_error_handler
+    from auth_service.keys import load_key_ring
+    from auth_service.login_throttle import LoginThrottle
+    from auth_service.passwords import Passwords
+    from auth_service.registration_throttle import RegistrationThrottle
+    from auth_service.routes import auth, jwks
 
 MAX_BODY_BYTES = 1024 * 1024
 

@@ -1,57 +1,48 @@
 """The chat-gateway application factory."""
 
-# ruff: noqa: E402  (the imports below run with the cyclic collector paused)
-import gc
+from servicekit.startup_imports import collector_paused
 
-# Importing the application creates 200,000 to 300,000 objects that live as long as the
-# process (the pydantic models and schemas of the SDKs, SQLAlchemy's classes); the cyclic
-# collector would traverse them over and over while they are made, to find almost no garbage.
-gc.disable()
+with collector_paused():
+    import gc
+    from collections.abc import AsyncIterator
+    from contextlib import AsyncExitStack, asynccontextmanager
 
-from collections.abc import AsyncIterator
-from contextlib import AsyncExitStack, asynccontextmanager
+    import httpx
+    from agents import ModelProvider
+    from fastapi import FastAPI
+    from redis.asyncio import BlockingConnectionPool, Redis
+    from servicekit.database import Database
+    from servicekit.errors import BodySizeLimitMiddleware, install_problem_handlers
+    from servicekit.identity import IdentitySigner
+    from servicekit.jwt import JWKSVerifier
+    from servicekit.logging import configure_logging
+    from servicekit.telemetry import TraceMiddleware, setup_telemetry
 
-import httpx
-from agents import ModelProvider
-from fastapi import FastAPI
-from redis.asyncio import BlockingConnectionPool, Redis
-from servicekit.database import Database
-from servicekit.errors import BodySizeLimitMiddleware, install_problem_handlers
-from servicekit.identity import IdentitySigner
-from servicekit.jwt import JWKSVerifier
-from servicekit.logging import configure_logging
-from servicekit.telemetry import TraceMiddleware, setup_telemetry
-
-from chat_gateway import app_routes
-from chat_gateway.app_cors import AppCorsMiddleware
-from chat_gateway.apps import AppDirectory
-from chat_gateway.chat import routes as chat_routes
-from chat_gateway.chat.confirmations import Confirmations
-from chat_gateway.chat.model_provider import (
-    build_model_provider,
-    configure_agent_tracing,
-    model_name,
-    model_settings,
-)
-from chat_gateway.chat.rate_limit import TurnRateLimiter
-from chat_gateway.chat.server import ChatServer
-from chat_gateway.chat.store import PostgresStore
-from chat_gateway.chat.task_result_widgets import TASK_WIDGETS
-from chat_gateway.chat.task_tools import TaskOperations
-from chat_gateway.chat.tool_services import build_tool_router
-from chat_gateway.chat.undo import UndoLog
-from chat_gateway.config import Settings
-from chat_gateway.events import routes as event_routes
-from chat_gateway.events.dashboard import open_dashboard
-from chat_gateway.health import build_health_router
-from chat_gateway.records import routes as record_routes
-from chat_gateway.resources import Resources
-from chat_gateway.tasks import routes as task_routes
-
-# What the imports made lives as long as the process: frozen out of the collector's passes
-# (else the first collection after this one would traverse all of it), which resume here.
-gc.freeze()
-gc.enable()
+    from chat_gateway import app_routes
+    from chat_gateway.app_cors import AppCorsMiddleware
+    from chat_gateway.apps import AppDirectory
+    from chat_gateway.chat import routes as chat_routes
+    from chat_gateway.chat.confirmations import Confirmations
+    from chat_gateway.chat.model_provider import (
+        build_model_provider,
+        configure_agent_tracing,
+        model_name,
+        model_settings,
+    )
+    from chat_gateway.chat.rate_limit import TurnRateLimiter
+    from chat_gateway.chat.server import ChatServer
+    from chat_gateway.chat.store import PostgresStore
+    from chat_gateway.chat.task_result_widgets import TASK_WIDGETS
+    from chat_gateway.chat.task_tools import TaskOperations
+    from chat_gateway.chat.tool_services import build_tool_router
+    from chat_gateway.chat.undo import UndoLog
+    from chat_gateway.config import Settings
+    from chat_gateway.events import routes as event_routes
+    from chat_gateway.events.dashboard import open_dashboard
+    from chat_gateway.health import build_health_router
+    from chat_gateway.records import routes as record_routes
+    from chat_gateway.resources import Resources
+    from chat_gateway.tasks import routes as task_routes
 
 _REDIS_CONNECTIONS = 100
 _REDIS_POOL_WAIT_SECONDS = 2.0

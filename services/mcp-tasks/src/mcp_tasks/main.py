@@ -1,26 +1,16 @@
 """The ASGI application: MCP at /mcp, the internal REST API under /internal/v1, health and
 metrics (servicekit's tool-service application)."""
 
-# ruff: noqa: E402  (the imports below run with the cyclic collector paused)
-import gc
+from servicekit.startup_imports import collector_paused
 
-# Importing the application creates 200,000 to 300,000 objects that live as long as the
-# process (the pydantic models and schemas of the SDKs, SQLAlchemy's classes); the cyclic
-# collector would traverse them over and over while they are made, to find almost no garbage.
-gc.disable()
+with collector_paused():
+    from fastapi import FastAPI
+    from servicekit.tool_service_app import create_tool_service_app
 
-from fastapi import FastAPI
-from servicekit.tool_service_app import create_tool_service_app
-
-from mcp_tasks.config import Settings
-from mcp_tasks.routes import events, tasks
-from mcp_tasks.runtime import open_runtime
-from mcp_tasks.server import build_server
-
-# What the imports made lives as long as the process: frozen out of the collector's passes
-# (else the first collection after this one would traverse all of it), which resume here.
-gc.freeze()
-gc.enable()
+    from mcp_tasks.config import Settings
+    from mcp_tasks.routes import events, tasks
+    from mcp_tasks.runtime import open_runtime
+    from mcp_tasks.server import build_server
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:

@@ -1,29 +1,19 @@
 """The ASGI application: MCP at /mcp, the REST twin under /api/v1, health and metrics."""
 
-# ruff: noqa: E402  (the imports below run with the cyclic collector paused)
-import gc
+from servicekit.startup_imports import collector_paused
 
-# Importing the application creates 200,000 to 300,000 objects that live as long as the
-# process (the pydantic models and schemas of the SDKs, SQLAlchemy's classes); the cyclic
-# collector would traverse them over and over while they are made, to find almost no garbage.
-gc.disable()
+with collector_paused():
+    from fastapi import FastAPI
+    from servicekit.tool_routes import events_router
+    from servicekit.tool_service_app import create_tool_service_app
 
-from fastapi import FastAPI
-from servicekit.tool_routes import events_router
-from servicekit.tool_service_app import create_tool_service_app
-
-from notes_service.config import Settings
-from notes_service.deps import note_service
-from notes_service.observability import tool_span
-from notes_service.routes import notes
-from notes_service.runtime import open_runtime
-from notes_service.schemas import NotePublic
-from notes_service.server import build_server
-
-# What the imports made lives as long as the process: frozen out of the collector's passes
-# (else the first collection after this one would traverse all of it), which resume here.
-gc.freeze()
-gc.enable()
+    from notes_service.config import Settings
+    from notes_service.deps import note_service
+    from notes_service.observability import tool_span
+    from notes_service.routes import notes
+    from notes_service.runtime import open_runtime
+    from notes_service.schemas import NotePublic
+    from notes_service.server import build_server
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
