@@ -60,8 +60,18 @@ pgbouncer: ## Install Debian's pgbouncer when missing (servicekit's tests run th
 		{ echo "pgbouncer could not be installed: apt-get install pgbouncer" >&2; exit 1; }; \
 	fi
 
+.PHONY: nginx
+nginx: ## Install Debian's nginx-light when missing (the stand-in ingress's configuration is tested through it)
+	@if ! command -v nginx >/dev/null && ! test -x /usr/sbin/nginx; then \
+		echo "installing Debian's nginx-light"; \
+		sudo=$$(test "$$(id -u)" = 0 || echo sudo); \
+		$$sudo env DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+		$$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends nginx-light || \
+		{ echo "nginx could not be installed: apt-get install nginx-light" >&2; exit 1; }; \
+	fi
+
 .PHONY: test-python
-test-python: sync pgbouncer ## Python tests of every package (real PostgreSQL, Redis and PgBouncer)
+test-python: sync pgbouncer nginx ## Python tests of every package (real PostgreSQL, Redis, PgBouncer and nginx)
 	@set -e; for dir in $(TEST_DIRS); do \
 		if test -d $$dir; then echo "pytest $$dir"; $(RUN) pytest $$dir; fi; \
 	done

@@ -37,7 +37,7 @@ from mcp import Client
 from mcp.client.streamable_http import streamable_http_client
 from mcp_tasks.config import Settings
 from mcp_tasks.runtime import open_runtime
-from mcp_tasks.tasks import TaskFilters
+from mcp_tasks.task_listing import TaskFilters, list_statement
 from pydantic import SecretStr
 from service_processes import LOGS, ServiceProcess, start, uvicorn_app
 from servicekit.database import create_database_if_missing
@@ -230,7 +230,7 @@ async def list_latency(settings: Settings, iterations: int) -> dict[str, Any]:
         for name, filters in queries.items():
             page = await service.list_tasks(bench_user(0), filters)
             assert len(page.tasks) == MATCHING, (name, len(page.tasks))
-            statement = service.list_statement(bench_user(0), filters)
+            statement = list_statement(bench_user(0), filters)
             compiled = statement.compile(
                 dialect=postgresql.dialect(),  # type: ignore[no-untyped-call]  # untyped in SQLAlchemy
                 compile_kwargs={"literal_binds": True},

@@ -52,6 +52,11 @@ APPS = [
             "errands through the tools; reply with one short sentence about the outcome."
         ),
         "greeting": "Which errand shall I note down?",
+        "suggestions": [
+            "Add post the parcel tomorrow",
+            "What errands are due this week?",
+            "Show my completed errands",
+        ],
         "branding": {"colour": "#7c3aed"},
     },
 ]

@@ -84,10 +84,10 @@ function Workspace({ session, email, userId, config }: { session: Session; email
         <div className="pane pane-chat">
           {domainKey && scriptUrl ? (
             <Suspense fallback={<p className="chat-status">Loading assistant…</p>}>
-              <OfficialChatPanel fetch={session.fetch} domainKey={domainKey} scriptUrl={scriptUrl} />
+              <OfficialChatPanel fetch={session.fetch} domainKey={domainKey} scriptUrl={scriptUrl} greeting={app.greeting} suggestions={app.suggestions} />
             </Suspense>
           ) : (
-            <ChatPanel fetch={session.fetch} userId={userId} greeting={app.greeting} />
+            <ChatPanel fetch={session.fetch} userId={userId} greeting={app.greeting} suggestions={app.suggestions} />
           )}
         </div>
       </main>

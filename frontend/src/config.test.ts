@@ -10,6 +10,7 @@ describe("parseAppInfo", () => {
       domain_key: null,
       tasks: true,
       task_tools: ["add_task", "list_tasks", 7],
+      suggestions: ["Add post the parcel tomorrow", " ", 3, "  What's due?  "],
     });
     expect(app).toEqual({
       id: "errands",
@@ -19,7 +20,13 @@ describe("parseAppInfo", () => {
       greeting: "Which errand?",
       tasks: true,
       taskTools: ["add_task", "list_tasks"],
+      suggestions: ["Add post the parcel tomorrow", "What's due?"],
     });
+  });
+
+  it("reads no suggestions as none offered", () => {
+    expect(parseAppInfo({ id: "journal" }).suggestions).toEqual([]);
+    expect(parseAppInfo({ id: "journal", suggestions: "Add milk" }).suggestions).toEqual([]);
   });
 
   it("reads no task_tools (or null) as every tool granted", () => {

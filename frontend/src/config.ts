@@ -19,9 +19,20 @@ export interface AppInfo {
   tasks: boolean;
   /** The mcp-tasks tools the app is granted (null: every one); the dashboard offers only their controls. */
   taskTools: string[] | null;
+  /** What the chat's start screen offers to send (the gateway derives them from the tools when the app names none). */
+  suggestions: string[];
 }
 
-export const DEFAULT_APP: AppInfo = { id: "tasks", name: "Tasks", colour: null, logo: null, greeting: null, tasks: true, taskTools: null };
+export const DEFAULT_APP: AppInfo = {
+  id: "tasks",
+  name: "Tasks",
+  colour: null,
+  logo: null,
+  greeting: null,
+  tasks: true,
+  taskTools: null,
+  suggestions: ["Add buy milk tomorrow", "What's due this week?", "Show my completed tasks"],
+};
 
 function text(value: unknown): string | null {
   return typeof value === "string" && value.trim() ? value.trim() : null;
@@ -48,6 +59,7 @@ export function parseAppInfo(body: Record<string, unknown> | null): AppInfo {
     greeting: text(body.greeting),
     tasks: body.tasks !== false,
     taskTools: Array.isArray(body.task_tools) ? body.task_tools.filter((tool): tool is string => typeof tool === "string") : null,
+    suggestions: Array.isArray(body.suggestions) ? body.suggestions.map(text).filter((line): line is string => line !== null) : [],
   };
 }
 

@@ -1,12 +1,25 @@
 """make images-e2e runs the kind overlay's pods with their own settings (no podman needed here:
-these tests read the podman options deploy/k8s/podman/system.py derives from the overlay)."""
+these tests read the podman options deploy/k8s/podman/system.py derives from the overlay, and
+run its stand-in ingress configuration in Debian's nginx, as its image does)."""
 
 import importlib.util
+import json
+import re
+import shutil
+import socket
+import subprocess
 import sys
+import threading
+import time
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from types import ModuleType
 
+import httpx
 import pytest
 from k8s_manifests import K8S_DIR, Manifest
+from servicekit.app_choice import choose_app
 
 
 def load_script(name: str, module_name: str) -> ModuleType:
@@ -148,3 +161,106 @@ def test_images_startup_times_every_python_service_of_the_overlay_by_its_own_mod
     assert set(modules) == python_services
     for module in modules.values():
         assert importlib.util.find_spec(module) is not None, module
+
+
+class _EchoHeaders(BaseHTTPRequestHandler):
+    """A backend answering with the Host and X-Forwarded-Host it was sent."""
+
+    def do_GET(self) -> None:
+        body = json.dumps(
+            {"host": self.headers["Host"], "forwarded_host": self.headers["X-Forwarded-Host"]}
+        ).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+def _nginx() -> str:
+    found = shutil.which("nginx") or (
+        "/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None
+    )
+    if found is None:
+        pytest.fail("nginx is not installed: run `make nginx` (Debian's nginx-light)")
+    return found
+
+
+@pytest.fixture
+def stand_in_ingress(manifests: object, tmp_path: Path) -> Iterator[str]:
+    """Debian's nginx (as in the stand-in's image) serving the generated ingress configuration
+    on a free port, every backend replaced by one that echoes the headers it gets; its URL."""
+    backend = ThreadingHTTPServer(("127.0.0.1", 0), _EchoHeaders)
+    threading.Thread(target=backend.serve_forever, daemon=True).start()
+    port = _free_port()
+    config = system.ingress_config(manifests)
+    config = re.sub(
+        r"proxy_pass http://[a-z0-9-]+:[0-9]+;",
+        f"proxy_pass http://127.0.0.1:{backend.server_port};",
+        config,
+    )
+    config = config.replace(f"listen {system.INGRESS_PORT}", f"listen 127.0.0.1:{port}")
+    (tmp_path / "ingress.conf").write_text(config)
+    (tmp_path / "nginx.conf").write_text(
+        f"daemon off;\nworker_processes 1;\npid {tmp_path}/nginx.pid;\n"
+        "events { worker_connections 64; }\n"
+        f"http {{ access_log off; client_body_temp_path {tmp_path}/body; "
+        f"proxy_temp_path {tmp_path}/proxy; include {tmp_path}/ingress.conf; }}\n"
+    )
+    log = tmp_path / "nginx.log"
+    nginx = subprocess.Popen(
+        [_nginx(), "-e", str(log), "-p", str(tmp_path), "-c", str(tmp_path / "nginx.conf")]
+    )
+    try:
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                if nginx.poll() is not None or time.monotonic() > deadline:
+                    pytest.fail(f"nginx did not start: {log.read_text() if log.exists() else ''}")
+                time.sleep(0.05)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        nginx.terminate()
+        nginx.wait(10)
+        backend.shutdown()
+        backend.server_close()
+
+
+@pytest.mark.parametrize(
+    "host",
+    ["errands.localhost:18080", "127.0.0.1:18080", "Errands.LocalHost:8443", "errands.localhost"],
+)
+def test_stand_in_ingress_forwards_the_host_as_the_client_sent_it(
+    stand_in_ingress: str, host: str
+) -> None:
+    seen = httpx.get(f"{stand_in_ingress}/api/v1/app", headers={"Host": host}).json()
+
+    assert seen == {"host": host, "forwarded_host": host}
+
+
+def test_the_forwarded_host_still_chooses_the_app_of_its_ingress_rule(
+    manifests: object, stand_in_ingress: str
+) -> None:
+    (errands_host,) = system.ingress_hosts(manifests)
+    apps_by_host = {errands_host: "errands"}
+
+    def app_behind(host: str) -> str:
+        seen = httpx.get(f"{stand_in_ingress}/auth/me", headers={"Host": host}).json()
+        return choose_app(None, seen["host"], apps_by_host, "tasks")
+
+    assert app_behind(f"{errands_host}:18080") == "errands"
+    assert app_behind(errands_host) == "errands"
+    assert app_behind("127.0.0.1:18080") == "tasks"

@@ -407,15 +407,22 @@ def ingress_config(manifests: Manifests) -> str:
         f"    proxy_request_buffering {annotations.get(prefix + 'proxy-request-buffering', 'on')};",
         "    proxy_http_version 1.1;",
         # use-forwarded-headers and compute-full-forwarded-for off: the caller's headers are
-        # replaced by what this proxy saw.
-        "    proxy_set_header Host $host;",
+        # replaced by what this proxy saw. Host goes on as the client sent it, port included.
+        "    proxy_set_header Host $client_host;",
         "    proxy_set_header X-Real-IP $remote_addr;",
         "    proxy_set_header X-Forwarded-For $remote_addr;",
         "    proxy_set_header X-Forwarded-Proto $scheme;",
-        "    proxy_set_header X-Forwarded-Host $host;",
+        "    proxy_set_header X-Forwarded-Host $client_host;",
         '    proxy_set_header Connection "";',
     ]
-    lines = ["# Written by deploy/k8s/podman/system.py from the kind overlay's Ingress."]
+    lines = [
+        "# Written by deploy/k8s/podman/system.py from the kind overlay's Ingress.",
+        # ingress-nginx's $best_http_host: the Host header as sent; the server's name without one.
+        "map $http_host $client_host {",
+        "    default $http_host;",
+        "    '' $host;",
+        "}",
+    ]
     for rule in ingress["spec"]["rules"]:
         host = rule.get("host")
         lines += [

@@ -4,6 +4,7 @@ import { isVisibleItem, userMessageBefore } from "../chatkit/threadState";
 import type { AssistantMessageItem, ThreadItem, UserMessageItem } from "../chatkit/types";
 import { Icon } from "../ui/Icon";
 import { useFollowLatest } from "./followLatest";
+import { ChatStart } from "./ChatStart";
 import { Markdown } from "./Markdown";
 import { ThreadHistory } from "./ThreadHistory";
 import { useChat, type ChatView } from "./useChat";
@@ -11,10 +12,8 @@ import { WidgetView } from "./widgets/WidgetRenderer";
 
 type FetchLike = (input: string, init: RequestInit) => Promise<Response>;
 
-const SUGGESTIONS = ["Add buy milk tomorrow", "What's due this week?", "Show my completed tasks"];
-
 /** The built-in chat: a ChatKit protocol client rendered with this app's own components. */
-export function ChatPanel({ fetch, userId, greeting }: { fetch: FetchLike; userId: string; greeting?: string | null }) {
+export function ChatPanel({ fetch, userId, greeting, suggestions }: { fetch: FetchLike; userId: string; greeting: string | null; suggestions: string[] }) {
   const client = useMemo(() => new ChatKitClient({ url: "/api/v1/chatkit", fetch }), [fetch]);
   const chat = useChat(client, `chatkit-botbuilder.thread.${userId}`, fetch);
   const [showHistory, setShowHistory] = useState(false);
@@ -59,13 +58,13 @@ export function ChatPanel({ fetch, userId, greeting }: { fetch: FetchLike; userI
           />
         </div>
       )}
-      <Messages chat={chat} greeting={greeting ?? null} />
+      <Messages chat={chat} greeting={greeting} suggestions={suggestions} />
       <Composer streaming={chat.streaming} canStop={chat.state.allowCancel} onSend={chat.send} onStop={chat.stop} />
     </section>
   );
 }
 
-function Messages({ chat, greeting }: { chat: ChatView; greeting: string | null }) {
+function Messages({ chat, greeting, suggestions }: { chat: ChatView; greeting: string | null; suggestions: string[] }) {
   const { state, streaming } = chat;
   const follow = useFollowLatest(state);
   const { jumpToLatest } = follow;
@@ -88,16 +87,7 @@ function Messages({ chat, greeting }: { chat: ChatView; greeting: string | null 
         <div className="chat-scroll-content" ref={follow.content}>
           {chat.loadingThread && <p className="chat-status">Loading conversation…</p>}
           {!chat.loadingThread && items.length === 0 && !streaming && !state.error && (
-            <div className="chat-empty">
-              <p className="chat-empty-title">{greeting ?? "How can I help with your tasks?"}</p>
-              <div className="suggestions">
-                {SUGGESTIONS.map((text) => (
-                  <button key={text} type="button" className="chip" onClick={() => onSuggestion(text)}>
-                    {text}
-                  </button>
-                ))}
-              </div>
-            </div>
+            <ChatStart greeting={greeting} suggestions={suggestions} onSuggestion={onSuggestion} />
           )}
           {chat.hasEarlier && (
             <button type="button" className="btn btn-secondary btn-small load-earlier" onClick={() => void chat.loadEarlier()}>

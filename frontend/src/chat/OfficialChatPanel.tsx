@@ -20,7 +20,19 @@ function loadScript(src: string): Promise<void> {
  * The official ChatKit web component, pointed at this deployment's /api/v1/chatkit with the
  * signed-in user's token. Loaded as a separate chunk only when a domain key is configured.
  */
-export default function OfficialChatPanel({ fetch, domainKey, scriptUrl }: { fetch: FetchLike; domainKey: string; scriptUrl: string }) {
+export default function OfficialChatPanel({
+  fetch,
+  domainKey,
+  scriptUrl,
+  greeting,
+  suggestions,
+}: {
+  fetch: FetchLike;
+  domainKey: string;
+  scriptUrl: string;
+  greeting: string | null;
+  suggestions: string[];
+}) {
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
     loadScript(scriptUrl).catch((reason: unknown) => setError(reason instanceof Error ? reason.message : String(reason)));
@@ -36,6 +48,7 @@ export default function OfficialChatPanel({ fetch, domainKey, scriptUrl }: { fet
       },
     },
     history: { enabled: true, showDelete: true, showRename: true },
+    startScreen: { greeting: greeting ?? undefined, prompts: suggestions.map((text) => ({ label: text, prompt: text })) },
   });
   if (error) return <p className="chat-error" role="alert">The ChatKit component could not load: {error}</p>;
   return <ChatKit control={control} className="official-chatkit" />;

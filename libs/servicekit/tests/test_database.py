@@ -303,3 +303,22 @@ async def test_create_database_if_missing_creates_once_then_leaves_it(database_u
         async with admin.engine.execution_options(isolation_level="AUTOCOMMIT").connect() as c:
             await c.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
         await admin.dispose()
+
+
+async def test_processes_creating_the_same_database_at_once_all_succeed_one_creates_it(
+    database_url: str,
+) -> None:
+    name = f"servicekit_raced_{uuid.uuid4().hex[:12]}"
+    url = make_url(database_url).set(database=name).render_as_string(hide_password=False)
+    try:
+        created = await asyncio.gather(*(create_database_if_missing(url) for _ in range(6)))
+
+        assert sorted(created) == [False] * 5 + [True]
+    finally:
+        admin = Database(
+            make_url(database_url).set(database="postgres").render_as_string(hide_password=False),
+            pool_size=1,
+        )
+        async with admin.engine.execution_options(isolation_level="AUTOCOMMIT").connect() as c:
+            await c.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+        await admin.dispose()

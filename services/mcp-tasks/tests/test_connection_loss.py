@@ -4,7 +4,7 @@ import uuid
 
 import pytest
 from mcp_tasks.runtime import Runtime
-from mcp_tasks.tasks import TaskFilters
+from mcp_tasks.task_listing import TaskFilters
 from servicekit.testkit.under_test import UserRows
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine

@@ -1,6 +1,7 @@
 """Forged, stale or replayed identity headers answer 401 before any tool or query runs."""
 
 import json
+import math
 import time
 import uuid
 from collections.abc import Callable
@@ -71,7 +72,9 @@ def resigned(
                 request.path,
                 request.body,
                 user or acting,
-                timestamp=int(time.time()) + skew,
+                # Rounded up: truncated, "61 s ahead" is within the window for any request
+                # slower than the discarded fraction of a second.
+                timestamp=math.ceil(time.time()) + skew,
             )
         )
 

@@ -392,7 +392,12 @@ async def create_database_if_missing(url: str) -> bool:
             if exists:
                 return False
             quoted = name.replace('"', '""')
-            await connection.execute(text(f'CREATE DATABASE "{quoted}"'))
+            try:
+                await connection.execute(text(f'CREATE DATABASE "{quoted}"'))
+            except DBAPIError as exc:  # created meanwhile, e.g. by a parallel test worker
+                if getattr(exc.orig, "sqlstate", None) not in ("42P04", "23505"):
+                    raise
+                return False
             return True
     finally:
         await engine.dispose()

@@ -16,6 +16,14 @@ router = APIRouter(prefix="/api/v1/app", tags=["app"])
 
 _optional_bearer = HTTPBearer(auto_error=False)
 
+TASK_SUGGESTIONS = (
+    ("Add buy milk tomorrow", "add_task"),
+    ("What's due this week?", "list_tasks"),
+    ("Show my completed tasks", "list_tasks"),
+)
+"""The start screen's suggestions of an app that names none, each with the mcp-tasks tool it
+needs."""
+
 
 class AppBranding(BaseModel):
     """The name, colour and logo the web app wears."""
@@ -37,6 +45,9 @@ class AppInfo(BaseModel):
     task_tools: list[str] | None
     """The mcp-tasks tools the app is granted (None: every one); the dashboard offers only
     the controls whose tools these are, and the task API refuses the others with 403."""
+    suggestions: list[str]
+    """What the chat's start screen offers to send: the app's own, else the task suggestions
+    whose tools it is granted."""
 
 
 @router.get("", response_model=AppInfo, responses=problem_responses(400, 401))
@@ -65,7 +76,15 @@ async def app_info(
         domain_key=app.domain_key,
         tasks=app.grants_service(TASKS_SERVICE),
         task_tools=_task_tools(app),
+        suggestions=suggestions_of(app),
     )
+
+
+def suggestions_of(app: AppConfig) -> list[str]:
+    """The app's suggestions, or the task suggestions it has the tools for."""
+    if app.suggestions is not None:
+        return list(app.suggestions)
+    return [text for text, tool in TASK_SUGGESTIONS if app.grants_tool(TASKS_SERVICE, tool)]
 
 
 def _task_tools(app: AppConfig) -> list[str] | None:

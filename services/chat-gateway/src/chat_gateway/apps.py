@@ -10,7 +10,14 @@ that same app.
 from typing import Annotated, Self
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
 from servicekit.app_choice import APP_HEADER, HOST_PATTERN, choose_app
 from servicekit.subjects import APP_ID_PATTERN, DEFAULT_APP, Subject
 
@@ -21,6 +28,13 @@ ServiceName = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,39}$")]
 ToolName = Annotated[str, Field(pattern=r"^[A-Za-z0-9_.-]{1,64}$")]
 Origin = Annotated[str, Field(pattern=r"^https?://[^\s/]+$")]
 Host = Annotated[str, Field(pattern=HOST_PATTERN, max_length=253)]
+Suggestion = Annotated[
+    str,
+    StringConstraints(
+        strip_whitespace=True, min_length=1, max_length=80, pattern=r"^[^\x00-\x1f\x7f]+$"
+    ),
+]
+SUGGESTIONS_MAX = 6
 
 
 class Branding(BaseModel):
@@ -51,11 +65,21 @@ class AppConfig(BaseModel):
     instructions: Annotated[str, Field(min_length=1, max_length=8000)] | None = None
     """The assistant's instructions; None: the task assistant's."""
     greeting: Annotated[str, Field(min_length=1, max_length=300)] | None = None
+    suggestions: Annotated[list[Suggestion], Field(max_length=SUGGESTIONS_MAX)] | None = None
+    """What the chat's start screen offers to send (one line each); None: the task suggestions
+    whose tools it is granted."""
     branding: Branding = Branding()
     domain_key: Annotated[str, Field(min_length=1, max_length=200)] | None = None
     """The official ChatKit web component's domain key, when the web app uses it."""
     data_domain: AppId | None = None
     """Whose data it sees: its own id unless set; apps with the same data domain share data."""
+
+    @field_validator("suggestions")
+    @classmethod
+    def _distinct_suggestions(cls, suggestions: list[str] | None) -> list[str] | None:
+        if suggestions is not None and len(set(suggestions)) != len(suggestions):
+            raise ValueError("suggestions must be distinct")
+        return suggestions
 
     @model_validator(mode="after")
     def _tools_of_granted_services(self) -> Self:

@@ -134,6 +134,11 @@ async def test_app_config_is_public_but_refuses_another_apps_token(
         "domain_key": None,
         "tasks": True,
         "task_tools": ERRANDS_TOOLS,
+        "suggestions": [
+            "Add buy milk tomorrow",
+            "What's due this week?",
+            "Show my completed tasks",
+        ],
     }
     assert default.json()["id"] == "tasks"
     assert default.json()["task_tools"] is None

@@ -15,7 +15,8 @@ from servicekit.tool_calls import ToolCall, ToolRegistry
 from mcp_tasks.observability import tool_span
 from mcp_tasks.runtime import Runtime
 from mcp_tasks.schemas import ClearCompletedResult, TaskPage, TaskResult, TaskUpdateResult
-from mcp_tasks.tasks import TaskChanges, TaskFilters
+from mcp_tasks.task_input import TaskChanges
+from mcp_tasks.task_listing import TaskFilters
 
 TaskId = Annotated[str, Field(description="The task's id (a UUID) as returned by list_tasks.")]
 Title = Annotated[str, Field(description="Short title, 1 to 200 characters.")]

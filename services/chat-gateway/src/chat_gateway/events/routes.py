@@ -6,6 +6,8 @@ from fastapi import APIRouter, Depends
 from fastapi.responses import Response, StreamingResponse
 from servicekit.jwt import AccessClaims, bearer_user
 
+from chat_gateway.apps import AppCaller
+from chat_gateway.config import TASKS_SERVICE
 from chat_gateway.deps import FOREIGN_TOKEN, CurrentApp, jwks_verifier
 from chat_gateway.events.stream_endpoint import (
     SESSION_ENDED,
@@ -14,6 +16,7 @@ from chat_gateway.events.stream_endpoint import (
     stream_responses,
     unauthorized,
 )
+from chat_gateway.service_access import refusal
 from chat_gateway.tasks.routes import TasksClientDep
 from chat_gateway.tasks.schemas import EventTicket, problem_responses
 
@@ -57,4 +60,8 @@ async def stream_events(stream: StreamRequestDep, tasks: TasksClientDep) -> Resp
     POST /api/v1/events/tickets. Without a starting version the stream begins at the current
     one (sent as the first ``id:``). The app must be granted list_tasks.
     """
-    return await stream.respond(tasks, service=None, tools=["list_tasks"])
+    return await stream.respond(tasks, service=None, grant=_list_tasks_granted)
+
+
+async def _list_tasks_granted(caller: AppCaller) -> Response | None:
+    return refusal(caller, TASKS_SERVICE, ["list_tasks"])

@@ -2,13 +2,15 @@
 the app's grant, then stream the user's events of one service as Server-Sent Events.
 
 GET /api/v1/events (mcp-tasks' task events) and GET /api/v1/tool-services/{name}/events (a
-tool service's record events) differ only in the log they read and the grant they need.
+tool service's record events) differ only in the log they read and the grant they need: the
+tool that lists what the stream reports changes of (list_tasks, or the service's records tool).
 """
 
 import asyncio
 import contextlib
 import logging
 import re
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Annotated, Any
 
@@ -19,13 +21,11 @@ from servicekit.jwt import InvalidTokenError
 from starlette.types import Receive, Scope, Send
 
 from chat_gateway.apps import AppCaller
-from chat_gateway.config import TASKS_SERVICE
 from chat_gateway.deps import FOREIGN_TOKEN, ResourcesDep, jwks_verifier, request_app
 from chat_gateway.errors import TaskServiceUnavailableError
 from chat_gateway.events.hub import EventHub
 from chat_gateway.events.stream import EventLog, EventStream, StreamSettings
 from chat_gateway.events.tickets import EventTickets
-from chat_gateway.service_access import refusal
 from chat_gateway.tasks.schemas import problem_responses
 
 logger = logging.getLogger(__name__)
@@ -34,6 +34,9 @@ MAX_VERSION = 2**62
 SESSION_ENDED = "The session has ended. Sign in again."
 _VERSION = re.compile(r"[0-9]{1,19}")
 _STREAM_HEADERS = {"Cache-Control": "no-cache, no-transform", "X-Accel-Buffering": "no"}
+
+Grant = Callable[[AppCaller], Awaitable[Response | None]]
+"""Checks the authenticated caller's app may follow the stream: None, or the problem answer."""
 
 
 async def get_event_hub(resources: ResourcesDep) -> EventHub:
@@ -65,7 +68,7 @@ def stream_responses(events: str) -> dict[int | str, dict[str, Any]]:
             '`event: resync` with `{"reason", "latest_version"}` when the list must be '
             "reloaded.",
         },
-        **problem_responses(400, 401, 403, 404, 422, 429, 503),
+        **problem_responses(400, 401, 403, 404, 422, 429, 502, 503),
     }
 
 
@@ -136,13 +139,11 @@ class StreamRequest:
     ticket: str | None
     last_event_id: str | None
 
-    async def respond(
-        self, log: EventLog | None, *, service: str | None, tools: list[str]
-    ) -> Response:
+    async def respond(self, log: EventLog | None, *, service: str | None, grant: Grant) -> Response:
         """The SSE response of the user's events of mcp-tasks (``service`` None) or of a tool
-        service, once the request is authenticated (401 otherwise) and its app is granted the
-        service (404 otherwise, also when ``log`` is None: no such service publishes events)
-        and ``tools`` (403 otherwise)."""
+        service, once the request is authenticated (401 otherwise), ``log`` exists (404
+        otherwise: no such service publishes events) and ``grant`` lets the caller's app
+        follow it (its answer otherwise)."""
         try:
             last_event_id = self.last_event_id
             resume_from = (
@@ -176,7 +177,7 @@ class StreamRequest:
         user_id = AppCaller(user, app)
         if log is None:
             return problem_response(404, f"No tool service named {service!r} is configured.")
-        refused = refusal(user_id, service or TASKS_SERVICE, tools)
+        refused = await grant(user_id)
         if refused is not None:
             return refused
         # Per process: a user's streams on other replicas are not counted.

@@ -6,10 +6,12 @@ The web app renders a section per service from this description alone; it knows 
 import logging
 from typing import Annotated
 
+import mcp_types
 from fastapi import APIRouter, Depends, Path
 from fastapi.responses import Response, StreamingResponse
 from servicekit.errors import problem_response
 
+from chat_gateway.apps import AppCaller
 from chat_gateway.chat.tool_router import ToolRouter, ToolService
 from chat_gateway.deps import CurrentUser, ResourcesDep
 from chat_gateway.errors import TaskServiceUnavailableError
@@ -21,7 +23,7 @@ from chat_gateway.records.catalog import (
     describe_service,
     records_tool,
 )
-from chat_gateway.service_access import granted_call, refusal
+from chat_gateway.service_access import granted_call, refusal, unavailable_response
 from chat_gateway.tasks.schemas import problem_responses
 
 logger = logging.getLogger(__name__)
@@ -46,6 +48,20 @@ def _unknown(name: str) -> Response:
 def _extra(tools: ToolRouter, name: str, user: CurrentUser) -> ToolService | None:
     service = tools.service(name)
     return service if service is not None and service in tools.granted_services(user) else None
+
+
+async def granted_records_tool(
+    service: ToolService, user: AppCaller
+) -> tuple[mcp_types.Tool, str] | Response:
+    """The service's records tool and the result property holding the records, when the
+    caller's app is granted that tool; the problem answer otherwise (404: the service lists no
+    records, 403: the app may not call the tool). TaskServiceUnavailableError when the service
+    cannot be reached."""
+    found = records_tool(await service.client.list_tools(user))
+    if found is None:
+        return problem_response(404, f"The {service.name} service has no tool listing records.")
+    refused = refusal(user, service.name, [found[0].name])
+    return refused if refused is not None else found
 
 
 async def _info(service: ToolService, user: CurrentUser) -> ToolServiceInfo:
@@ -83,13 +99,10 @@ async def list_records(
         return _unknown(name)
 
     async def records() -> RecordList | Response:
-        found = records_tool(await service.client.list_tools(user))
-        if found is None:
-            return problem_response(404, f"The {name} service has no tool listing records.")
+        found = await granted_records_tool(service, user)
+        if isinstance(found, Response):
+            return found
         tool, field = found
-        refused = refusal(user, name, [tool.name])
-        if refused is not None:
-            return refused
         result = await service.client.call_tool(user, tool.name, {})
         records = result.structured.get(field) if result.structured else None
         if result.is_error or not isinstance(records, list):
@@ -109,12 +122,24 @@ async def list_records(
     summary="Follow the user's changes in one tool service live",
 )
 async def stream_service_events(
-    name: ServiceName, stream: StreamRequestDep, resources: ResourcesDep
+    name: ServiceName, stream: StreamRequestDep, resources: ResourcesDep, tools: ToolRouterDep
 ) -> Response:
     """Like GET /api/v1/events, for one configured tool service's RecordEvents.
 
     Authenticate with the Authorization header or a ticket from POST /api/v1/events/tickets;
-    missed events come from the service's GET /api/v1/events log.
+    missed events come from the service's GET /api/v1/events log. The app must be granted the
+    service's records tool, as for GET /api/v1/tool-services/{name}/records.
     """
+
+    async def records_granted(caller: AppCaller) -> Response | None:
+        service = _extra(tools, name, caller)
+        if service is None:
+            return _unknown(name)
+        try:
+            found = await granted_records_tool(service, caller)
+        except TaskServiceUnavailableError as exc:
+            return unavailable_response(exc)
+        return found if isinstance(found, Response) else None
+
     log = resources.dashboard.record_logs.get(name)
-    return await stream.respond(log, service=name, tools=[])
+    return await stream.respond(log, service=name, grant=records_granted)

@@ -10,7 +10,8 @@ from servicekit.tasks import Priority, Status, TaskPublic
 from mcp_tasks.deps import Tasks, UserId
 from mcp_tasks.observability import tool_span
 from mcp_tasks.schemas import TaskCreate, TaskPage, TaskUpdate
-from mcp_tasks.tasks import LIST_LIMIT_MAX, TaskChanges, TaskFilters
+from mcp_tasks.task_input import TaskChanges
+from mcp_tasks.task_listing import LIST_LIMIT_MAX, TaskFilters
 
 router = APIRouter(prefix="/tasks", tags=["tasks"])
 
