@@ -11,11 +11,7 @@ from openai import AsyncOpenAI
 from openai._models import FinalRequestOptions
 
 from chat_gateway.chat.model_failures import AnswerCutOffError, cut_off
-from chat_gateway.chat.stream_events import (
-    events_by_type,
-    is_responses_stream,
-    responses_stream_event,
-)
+from chat_gateway.chat.stream_events import events_by_type, streamed
 from chat_gateway.config import Settings
 
 DEFAULT_OPENAI_MODEL = "gpt-4.1-mini"
@@ -40,8 +36,8 @@ class ModelClient(AsyncOpenAI):
     """The openai client, retrying once and never making the user wait longer than
     ``max_retry_wait`` seconds for it: a longer Retry-After ends the turn at once. A streamed
     answer that stops on the output token limit raises AnswerCutOffError: the Agents SDK
-    would keep a Chat Completions answer cut off mid-sentence as if it were whole. Responses
-    stream events are built by their type (stream_events)."""
+    would keep a Chat Completions answer cut off mid-sentence as if it were whole. Streamed
+    events and chunks are built by pydantic's validators (stream_events)."""
 
     def __init__(self, *, max_retry_wait: float, **options: object) -> None:
         super().__init__(max_retries=1, **options)  # type: ignore[arg-type]  # AsyncOpenAI's own keywords
@@ -65,9 +61,7 @@ class ModelClient(AsyncOpenAI):
     def _process_response_data(
         self, *, data: object, cast_to: type[_Data], response: httpx2.Response
     ) -> _Data:
-        processed: object = None
-        if is_responses_stream(cast_to) and not self._strict_response_validation:
-            processed = responses_stream_event(data)
+        processed = None if self._strict_response_validation else streamed(cast_to, data)
         if processed is None:
             processed = super()._process_response_data(
                 data=data, cast_to=cast_to, response=response
