@@ -11,6 +11,7 @@ from openai import AsyncOpenAI
 from openai._models import FinalRequestOptions
 
 from chat_gateway.chat.model_failures import AnswerCutOffError, cut_off
+from chat_gateway.chat.stream_events import events_by_type, streamed
 from chat_gateway.config import Settings
 
 DEFAULT_OPENAI_MODEL = "gpt-4.1-mini"
@@ -35,7 +36,8 @@ class ModelClient(AsyncOpenAI):
     """The openai client, retrying once and never making the user wait longer than
     ``max_retry_wait`` seconds for it: a longer Retry-After ends the turn at once. A streamed
     answer that stops on the output token limit raises AnswerCutOffError: the Agents SDK
-    would keep a Chat Completions answer cut off mid-sentence as if it were whole."""
+    would keep a Chat Completions answer cut off mid-sentence as if it were whole. Streamed
+    events and chunks are built by pydantic's validators (stream_events)."""
 
     def __init__(self, *, max_retry_wait: float, **options: object) -> None:
         super().__init__(max_retries=1, **options)  # type: ignore[arg-type]  # AsyncOpenAI's own keywords
@@ -59,10 +61,14 @@ class ModelClient(AsyncOpenAI):
     def _process_response_data(
         self, *, data: object, cast_to: type[_Data], response: httpx2.Response
     ) -> _Data:
-        processed = super()._process_response_data(data=data, cast_to=cast_to, response=response)
+        processed = None if self._strict_response_validation else streamed(cast_to, data)
+        if processed is None:
+            processed = super()._process_response_data(
+                data=data, cast_to=cast_to, response=response
+            )
         if cut_off(processed):
             raise AnswerCutOffError("the answer stopped on the output token limit")
-        return processed
+        return cast(_Data, processed)
 
 
 def _model_client(settings: Settings, api_key: str, base_url: str | None) -> ModelClient:
@@ -87,6 +93,7 @@ def build_model_provider(settings: Settings) -> ModelProvider:
         if not key:
             raise ValueError("CHAT_GATEWAY_MODEL_PROVIDER=openai needs OPENAI_API_KEY")
         skip_needless_transforms()
+        events_by_type()
         client = _model_client(settings, key, settings.model_base_url or None)
         return OpenAIProvider(openai_client=client, use_responses=True)
     if not settings.model_base_url or not settings.model_name:
