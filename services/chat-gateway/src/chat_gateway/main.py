@@ -22,7 +22,6 @@ with collector_paused():
     from chat_gateway.app_cors import AppCorsMiddleware
     from chat_gateway.apps import AppDirectory
     from chat_gateway.chat import routes as chat_routes
-    from chat_gateway.chat.agent_identity import use_plain_identity_map
     from chat_gateway.chat.confirmations import Confirmations
     from chat_gateway.chat.model_provider import (
         build_model_provider,
@@ -61,7 +60,6 @@ def create_app(
     settings = settings or Settings()
     apps = AppDirectory(settings.served_apps)
     configure_agent_tracing()
-    use_plain_identity_map()
     configure_logging(settings.service_name, settings.log_level)
     setup_telemetry(settings.service_name, settings.otel_exporter_otlp_endpoint)
 
