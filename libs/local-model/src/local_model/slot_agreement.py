@@ -76,7 +76,8 @@ def slot_agreement(
     compared = list(_rule_values(reading, words, quoted))
     if not compared:
         return "exact_rule"
-    spans = (model or load_span_model()).spans(message, reading.intent)
+    # A repetition is no slot (tasks do not repeat): neither reader's words are compared with it.
+    spans = (model or load_span_model()).spans(RECURRING.sub(" ", message), reading.intent)
     result: Agreement = "agree"
     for slot, key in compared:
         read = span_key(spans.get(slot, ""))
