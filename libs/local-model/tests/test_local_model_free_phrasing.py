@@ -142,8 +142,4 @@ def test_a_preamble_before_a_request_stays_out_of_the_title(
 
 def test_a_task_sent_off_before_a_pronoun_is_the_target() -> None:
     result = understand([], "i've sent off the invoice, tick it off", TODAY)
-    assert (result.intent, result.slots(), result.ask) == (
-        "complete_task",
-        {"target": "invoice"},
-        False,
-    )
+    assert (result.intent, result.slots()) == ("complete_task", {"target": "invoice"})

@@ -60,7 +60,8 @@ def training_text(corpus_dir: Path) -> tuple[str, list[dict[str, Any]]]:
 
 def span_text(corpus_dir: Path) -> tuple[str, list[dict[str, Any]]]:
     """The generated corpus only the span tagger trains on (as JSON lines) and its lines; its
-    templates use the training corpus's fillers but for the titles and targets it gives."""
+    templates use the training corpus's fillers but for those it gives (titles, targets,
+    dates)."""
     train, spans = load_corpus(corpus_dir / "train"), load_corpus(corpus_dir / "spans")
     corpus = replace(spans, fillers={**train.fillers, **spans.fillers})
     lines = generate(corpus, SPANS_SEED, "s")
