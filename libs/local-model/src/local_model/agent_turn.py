@@ -7,23 +7,17 @@ function of that input, which keeps the engine deterministic and stateless.
 
 from __future__ import annotations
 
-import ast
-import json
-import re
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, timedelta
 from typing import Any
 
 from . import replies
 from .asking import question
 from .matching import match_tasks
 from .note_turn import note_step
-from .references import (
-    HistoryMessage,
-    ShownTask,
-    latest_numbered_list,
-)
+from .references import ShownTask, latest_numbered_list
+from .turn_input import ToolResult, TurnInput, read_items, today_from_instructions
 from .understanding import Understanding, understand
 
 __all__ = [
@@ -36,7 +30,6 @@ __all__ = [
     "today_from_instructions",
 ]
 
-_LOCAL_TIME = re.compile(r"Current local time:\s*(\S+)")
 _ACTIONS = {
     "complete_task": "complete",
     "reopen_task": "reopen",
@@ -65,103 +58,6 @@ class Reply:
     """Answer the user with `text`; the turn ends."""
 
     text: str
-
-
-@dataclass(frozen=True, slots=True)
-class _Result:
-    name: str
-    arguments: dict[str, Any]
-    output: Any
-    error: str | None
-
-
-@dataclass(slots=True)
-class TurnInput:
-    """The conversation as the model sees it, split at the latest user message."""
-
-    message: str = ""
-    history: list[HistoryMessage] = field(default_factory=list)
-    results: list[_Result] = field(default_factory=list)
-
-
-def _get(item: Any, key: str) -> Any:
-    return item.get(key) if isinstance(item, Mapping) else getattr(item, key, None)
-
-
-def _text(content: Any) -> str:
-    if isinstance(content, str):
-        return content
-    if isinstance(content, Sequence):
-        return "".join(str(_get(part, "text") or "") for part in content)
-    return ""
-
-
-def _parse_output(raw: Any) -> tuple[Any, str | None]:
-    text = _text(raw) if not isinstance(raw, str) else raw
-    for parse in (json.loads, ast.literal_eval):
-        try:
-            value = parse(text)
-        except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
-            continue
-        if isinstance(value, dict):
-            return value, None
-    return None, text
-
-
-def read_items(items: str | Sequence[Any]) -> TurnInput:
-    """Split Responses-style input items into history, the latest user message and the
-    tool calls made since (with their outputs)."""
-    if isinstance(items, str):
-        return TurnInput(message=items)
-    entries = list(items)
-    last_user = -1
-    for index, item in enumerate(entries):
-        if _get(item, "role") == "user":
-            last_user = index
-    turn = TurnInput()
-    if last_user >= 0:
-        turn.message = _text(_get(entries[last_user], "content"))
-    calls: dict[str, tuple[str, dict[str, Any]]] = {}
-    for index, item in enumerate(entries):
-        kind = _get(item, "type")
-        role = _get(item, "role")
-        if index < last_user:
-            if role in ("user", "assistant"):
-                turn.history.append(HistoryMessage(role, _text(_get(item, "content"))))
-            elif kind == "function_call_output":
-                output = _get(item, "output")
-                turn.history.append(
-                    HistoryMessage("tool", _text(output) if not isinstance(output, str) else output)
-                )
-            continue
-        if index == last_user:
-            continue
-        if kind == "function_call":
-            try:
-                arguments = json.loads(_get(item, "arguments") or "{}")
-            except ValueError:
-                arguments = {}
-            calls[str(_get(item, "call_id"))] = (
-                str(_get(item, "name")),
-                arguments if isinstance(arguments, dict) else {},
-            )
-        elif kind == "function_call_output":
-            name, arguments = calls.get(str(_get(item, "call_id")), ("", {}))
-            value, error = _parse_output(_get(item, "output"))
-            turn.results.append(_Result(name, arguments, value, error))
-    return turn
-
-
-def today_from_instructions(instructions: str | None) -> date:
-    """The user's current date, from the `Current local time: <ISO> (<zone>)` line."""
-    if instructions:
-        m = _LOCAL_TIME.search(instructions)
-        if m is not None:
-            try:
-                return datetime.fromisoformat(m.group(1).replace("Z", "+00:00")).date()
-            except ValueError:
-                pass
-    return datetime.now(UTC).date()
 
 
 @dataclass(frozen=True, slots=True)
@@ -240,7 +136,7 @@ def _shifted(task: dict[str, Any] | None, days: int, today: date) -> str:
     return (base + timedelta(days=days)).isoformat()
 
 
-def _tasks_of(result: _Result) -> list[dict[str, Any]]:
+def _tasks_of(result: ToolResult) -> list[dict[str, Any]]:
     tasks = result.output.get("tasks") if isinstance(result.output, dict) else None
     return [t for t in tasks if isinstance(t, dict)] if isinstance(tasks, list) else []
 
@@ -298,7 +194,7 @@ def _resolve_target(
     return Reply(replies.not_found(title))
 
 
-def _finish(request: Understanding, result: _Result, today: date) -> Reply:
+def _finish(request: Understanding, result: ToolResult, today: date) -> Reply:
     """The reply once the action tool has answered."""
     if result.error is not None:
         return Reply(replies.tool_error(result.error))

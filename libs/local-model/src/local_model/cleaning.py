@@ -6,10 +6,12 @@ twin with the same length, so spans found in one cut the same words out of the o
 
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
+from importlib import resources
 
 from rapidfuzz.distance import OSA
 
@@ -275,6 +277,26 @@ _SHORT_REAL_WORDS = frozenset(
         "fid",
     }
 )
+
+
+def _swapped_letters() -> dict[str, str]:
+    """Each short command word with two neighbouring letters swapped ("cna", "mkae", "taks"),
+    mapped to the word: too short for the edit-distance correction, which would also turn
+    real words ("car", "cat") into commands, while a swap of neighbours rarely makes one."""
+    vocabulary = json.loads(
+        resources.files("local_model").joinpath("data", "vocabulary.json").read_text("utf-8")
+    )["swapped_letters"]
+    real = set(vocabulary["real_words"]) | _SHORT_REAL_WORDS
+    swapped: dict[str, str] = {}
+    for word in vocabulary["words"]:
+        for i in range(len(word) - 1):
+            typo = word[:i] + word[i + 1] + word[i] + word[i + 2 :]
+            if typo != word and typo not in real:
+                swapped[typo] = word
+    return swapped
+
+
+_SWAPPED = _swapped_letters()
 _FIRST_WORD = re.compile(r"^(\W*)([A-Za-z]{2,4})\b")
 _EMOJI_CATEGORIES = frozenset({"So", "Sk", "Cs", "Co", "Mn", "Me", "Cf"})
 _TOKEN = re.compile(r"[A-Za-z][A-Za-z']*[A-Za-z]|[A-Za-z]|\d+[a-z]+")
@@ -346,6 +368,8 @@ def _fix_word(m: re.Match[str]) -> str:
     lower = word.lower()
     if lower in SHORTHAND:
         return SHORTHAND[lower]
+    if lower in _SWAPPED:
+        return _SWAPPED[lower]
     fixed = _correct(lower)
     return word if fixed == lower else fixed
 

@@ -302,6 +302,8 @@ def _resolve(kind: str, m: re.Match[str], today: date) -> tuple[date, date] | No
 
 
 _DAY_PREPOSITION = re.compile(r"\b(?:by|for|on|before|until|till|due)\s+$")
+# "every thursday" repeats: no due date is read from it, and the reply says repeating is not kept.
+_REPEATING = re.compile(r"\b(?:every|each)\s+(?:other\s+|single\s+)?$")
 
 
 def find_dates(text: str, today: date) -> list[DateMatch]:
@@ -318,6 +320,8 @@ def find_dates(text: str, today: date) -> list[DateMatch]:
                 and _DAY_PREPOSITION.search(text, 0, m.start()) is None
             ):
                 continue  # also common words ("sat down", "the sun"), unless "by sat"
+            if kind == "weekday" and _REPEATING.search(text, 0, m.start()) is not None:
+                continue
             resolved = _resolve(kind, m, today)
             if resolved is not None:
                 found.append(DateMatch(m.start(), m.end(), resolved[0], resolved[1]))

@@ -125,8 +125,8 @@ COMPLETE_HEADS = [
         r"(?:mark|set|flag|check|tick|make)\s+(?P<t>.+?)\s+(?:as\s+|to\s+)?(?:done|complete|completed|finished"
         r"|checked(?:\s+off)?|ticked(?:\s+off)?|resolved)\b"
     ),
-    re.compile(r"(?:tick|check|cross|strike|knock)\s+off\s+(?P<t>.+)"),
-    re.compile(r"(?:tick|check|cross|strike|knock)\s+(?P<t>.+?)\s+off\b"),
+    re.compile(r"(?:tick|check|cross|strike|knock|mark)\s+off\s+(?P<t>.+)"),
+    re.compile(r"(?:tick|check|cross|strike|knock|mark)\s+(?P<t>.+?)\s+off\b"),
     re.compile(r"(?:tick|cross)\s+(?P<t>.+)"),
     FINISH_HEAD := re.compile(r"(?:complete|finish|close|resolve)\s+(?P<t>.+)"),
     re.compile(r"(?:done|finished|completed|complete)\b\s*(?:with\b|:|-|now\b)?\s*(?P<t>.*)"),

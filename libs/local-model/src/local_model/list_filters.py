@@ -18,7 +18,8 @@ QUERY = re.compile(
     r"|with\s+the\s+words?|called|named|titled|re:|that\s+say|that\s+says|for\s+the\s+word|with)\s+(?P<q>.+)$"
 )
 SEARCH = re.compile(
-    r"(?:find|search(?:\s+for)?|look\s+(?:up|for)|lookup|filter(?:\s+by)?)\s+(?P<q>.+)$"
+    r"(?:find|search(?:\s+(?:through\s+)?(?:my|the|all\s+my)\s+(?:tasks|list|to-?dos?|to-?do\s+list))?(?:\s+for)?"
+    r"|look\s+(?:up|for)|lookup|filter(?:\s+by)?)\s+(?P<q>.+)$"
 )
 
 
@@ -31,7 +32,7 @@ def always(match: re.Match[str] | None) -> re.Match[str]:
 # "is buy milk still on my list?" asks about one task: a search for its words, not a listing.
 LISTED_QUESTION = re.compile(
     r"^\W*(?:(?:hey|hi|ok|okay|so|and|oh|um|quick\s+question)[\s,:!-]+)*"
-    r"(?:(?:is|are)\s+|do\s+i\s+still\s+have\s+)(?P<q>.+?)\s+(?:still\s+)?"
+    r"(?:(?:is|are)\s+(?!there\b)|do\s+i\s+still\s+have\s+)(?P<q>.+?)\s+(?:still\s+)?"
     r"(?:(?:on|in)\s+(?:my|the)\s+(?:to-?do\s+)?list|(?<=still\s)(?:open|pending|there))\s*[?!.]*\s*$"
 )
 ARTICLE_NOISE = re.compile(r"(?:(?:the|my|a|an)\s+)*")

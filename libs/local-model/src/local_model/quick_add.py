@@ -13,23 +13,13 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from .dates import find_dates, find_times
+from .shorthands import BANG, HASHTAG, bang_priority
 from .understanding import understand
 
 TITLE_MAX = 200
 TAGS_MAX = 10
 TAG_MAX = 32
 
-_HASHTAG = re.compile(r"(?<!\S)#(?P<tag>[^\s#!,.;:?]+)(?=[\s,.;:?]|$)")
-_BANG = re.compile(r"(?<!\S)(?:!(?P<word>[a-z]+)|(?P<bangs>!{2,}))(?=\s|$)", re.IGNORECASE)
-_BANG_PRIORITY = {
-    "high": "high",
-    "urgent": "high",
-    "important": "high",
-    "top": "high",
-    "normal": "normal",
-    "medium": "normal",
-    "low": "low",
-}
 _NOTES = {
     "time": "The time of day was not kept: tasks have a due date only.",
     "recurrence": "Repeating is not supported: the task is set once.",
@@ -69,10 +59,7 @@ def _take_shorthands(text: str, today: date, result: QuickAdd) -> str:
 
     def bang(m: re.Match[str]) -> str:
         nonlocal priority
-        if m.group("bangs"):
-            priority = "high"
-            return " "
-        value = _BANG_PRIORITY.get(m.group("word").lower())
+        value = bang_priority(m)
         if value is None:
             return m.group(0)
         priority = value
@@ -85,12 +72,12 @@ def _take_shorthands(text: str, today: date, result: QuickAdd) -> str:
         if tag not in result.tags:
             result.tags.append(tag)
         # Inside the sentence the word is also part of what to do ("renew the #car insurance").
-        leading = re.search(r"\w", _HASHTAG.sub(" ", m.string[: m.start()])) is None
-        following = _HASHTAG.sub(" ", m.string[m.end() :])
+        leading = re.search(r"\w", HASHTAG.sub(" ", m.string[: m.start()])) is None
+        following = HASHTAG.sub(" ", m.string[m.end() :])
         return " " if leading or _only_fields(following, today) else m.group("tag")
 
-    text = _BANG.sub(bang, text)
-    text = _HASHTAG.sub(hashtag, text)
+    text = BANG.sub(bang, text)
+    text = HASHTAG.sub(hashtag, text)
     if priority is not None:
         result.priority = priority
     text = re.sub(r"\s+", " ", text).strip()

@@ -40,6 +40,15 @@ _COMPARED = {
 _QUOTED = re.compile(r"'([^']+)'|\"([^\"]+)\"")
 
 
+# A repetition is no slot (tasks do not repeat), so neither reader's title is compared with
+# it, nor with the "every" the tagger may keep when it stops inside one ("yoga every").
+_CUT_REPETITION = re.compile(r"\b(?:every|each)(?:\s+other)?\s*$", re.IGNORECASE)
+
+
+def _without_repetition(title: str) -> str:
+    return _CUT_REPETITION.sub(" ", RECURRING.sub(" ", title))
+
+
 def _contains(outer: tuple[str, ...], inner: tuple[str, ...]) -> bool:
     n = len(inner)
     return any(outer[k : k + n] == inner for k in range(len(outer) - n + 1))
@@ -58,7 +67,7 @@ def _rule_values(
             value = getattr(reading, slot)
             if not value:
                 continue
-        key = span_key(RECURRING.sub(" ", value) if slot == "title" else value)
+        key = span_key(_without_repetition(value) if slot == "title" else value)
         if not key or key in quoted or not set(key) <= message_words:
             continue
         yield slot, key
@@ -79,7 +88,9 @@ def slot_agreement(
     spans = (model or load_span_model()).spans(message, reading.intent)
     result: Agreement = "agree"
     for slot, key in compared:
-        read = span_key(spans.get(slot, ""))
+        read = span_key(
+            _without_repetition(spans.get(slot, "")) if slot == "title" else spans.get(slot, "")
+        )
         if read == key:
             continue
         if read and (_contains(key, read) or _contains(read, key)):

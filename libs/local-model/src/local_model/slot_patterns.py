@@ -14,6 +14,18 @@ VOCABULARY = json.loads(
 TITLE_LEADS = "|".join(VOCABULARY["title_leads"])
 _TITLE_TRAILS = "|".join(VOCABULARY["title_trails"])
 
+# A clause after a comma that comments on the task rather than naming it ("..., i keep
+# forgetting", "..., they're overdue already"): never part of a title.
+COMMENT_CLAUSE = re.compile(rf",\s*(?:{'|'.join(VOCABULARY['comment_clauses'])})[^,]*$")
+
+# A request asked after a preamble ("so i was thinking, could you add X", "my mum called and i
+# need you to add X"): the title starts after the last one.
+BURIED_REQUEST = re.compile(
+    rf"\b(?:(?:{'|'.join(VOCABULARY['request_wrappers'])})|(?:i\s+)?need\s+(?:you|u)\s+to)\s+"
+    r"(?:please\s+)?(?:add|put|pop|stick|jot\s+down|note\s+down)\s+"
+    r"(?:(?:a\s+)?(?:task|reminder)\s+(?:to|for)\s+)?"
+)
+
 # Words that strengthen "important" or "urgent" ("pretty important"): part of the phrase, so
 # they never stay behind in a title.
 INTENSIFIER = (
@@ -26,9 +38,10 @@ PRIORITY_HIGH = (
     r"|asap|as\s+soon\s+as\s+possible|critical|a\s+priority|high\s+prio|prio\s+high|top\s+prio)"
 )
 PRIORITY_LOW = (
-    r"(?:(?:low|lowest|least|no)\s+priority|priority\s*(?::|=|is|to|of)?\s*(?:low|lowest|3|three)|p3"
+    r"(?:(?:(?:low|lowest|least|no)\s+priority|priority\s*(?::|=|is|to|of)?\s*(?:low|lowest|3|three)|p3"
     r"|not\s+(?:urgent|important|a\s+priority|that\s+important)|no\s+rush|no\s+hurry|low\s+prio"
     r"|whenever(?:\s+i\s+(?:can|get\s+(?:to\s+it|a\s+chance)))?|when\s+i\s+have\s+time|someday|eventually|no\s+deadline)"
+    r"(?:\s+(?:at\s+all|really|honestly|though))?)"
 )
 PRIORITY_NORMAL = (
     r"(?:(?:normal|medium|regular|default|average|standard|mid)\s+priority"
@@ -128,8 +141,7 @@ TARGET_TAIL = re.compile(
 # A repetition ("every morning", "weekly"): tasks have no repeat, so it stays in the title
 # and the reply says it was not kept.
 RECURRING = re.compile(
-    r"\b(?:every\s+(?:day|week|month|year|morning|evening|night|weekday|other\s+\w+|monday"
-    r"|tuesday|wednesday|thursday|friday|saturday|sunday)s?|daily|weekly|monthly|yearly"
-    r"|each\s+(?:day|week|month))\b",
+    r"\b(?:(?:every|each)\s+(?:day|week|month|year|morning|evening|night|weekday|other\s+\w+"
+    r"|monday|tuesday|wednesday|thursday|friday|saturday|sunday)s?|daily|weekly|monthly|yearly)\b",
     re.IGNORECASE,
 )

@@ -10,6 +10,8 @@ from .dates import DateMatch, find_times
 from .message_text import Msg, dates_in, quote_inside, skip_all, unquote
 from .slot_patterns import (
     BARE_PRIORITY_AFTER,
+    BURIED_REQUEST,
+    COMMENT_CLAUSE,
     DATE_PREP,
     DESCRIPTION,
     HASHTAG,
@@ -117,6 +119,11 @@ def _strip_modifiers_tail(
                 end = prep.start() if prep is not None else t_start
                 changed = True
                 break
+        if changed:
+            continue
+        comment = COMMENT_CLAUSE.search(s, start, end)
+        if comment is not None and comment.start() > start:
+            end, changed = comment.start(), True
     return start, end
 
 
@@ -189,6 +196,9 @@ def task_fields(msg: Msg, start: int, end: int, today: date) -> TaskFields:
     start, end = _strip_modifiers_tail(msg, start, end, today, fields)
     start, end = _strip_modifiers_head(msg, start, end, today, fields)
     start, end = _strip_modifiers_tail(msg, start, end, today, fields)
+    buried = list(BURIED_REQUEST.finditer(s, start, end))
+    if buried and start < buried[-1].start() and buried[-1].end() < end:
+        start = buried[-1].end()
     lead = _TITLE_LEAD.match(s, start, end)
     if lead is not None and lead.end() < end:
         start = lead.end()

@@ -23,6 +23,7 @@ from .intents import INTENTS, MUTATING, TARGETED, Target, Understanding
 from .language import other_language
 from .references import HistoryMessage, asked_for_title, clarification_options
 from .rule_reading import clarification_answer, read, resolve_pronoun
+from .shorthands import apply_shorthands, trailing_shorthands
 from .slot_agreement import Agreement, slot_agreement
 from .slot_patterns import RECURRING
 from .slot_resolution import resolve_slots, suspect_target
@@ -184,11 +185,16 @@ def understand(history: Sequence[HistoryMessage], message: str, today: date) -> 
     right is asked about.
     """
     spans = load_span_model()
+    shorthands = trailing_shorthands(message)
+    if shorthands is not None:
+        message = shorthands.rest
     result, level = understand_with_agreement(history, message, today, spans)
     if level is not None:
         reliability = spans.slot_reliability.get(level, 1.0)
         result.confidence *= reliability
         result.ask = reliability < SLOT_ASK_BELOW or level in UNRESOLVED
+    if shorthands is not None:
+        apply_shorthands(result, shorthands)
     return result
 
 

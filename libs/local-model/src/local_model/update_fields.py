@@ -31,6 +31,24 @@ UPDATE_BOUNDARY = re.compile(
     r"\s+(?:to|as|into|due|for|until|till|by|on|from|and|with|at|back|up|'s)\b|'s\b|[,:;?!]|\s+-\s+"
 )
 
+_RESTATED = re.compile(
+    r"(?:change|update|edit|switch|turn)\s+(?P<t>(?:(?:the|a|my)\s+)?(?!(?:the|a|an|my|it|that)\b)"
+    r"(?P<w>[a-z][\w'-]*)\b.*?)\s+(?:to|into)\s+(?P<n>(?:(?:the|a|my)\s+)?(?P=w)\b.+)$"
+)
+
+
+def _restated(msg: Msg, start: int, end: int, today: date, result: Understanding) -> bool:
+    """ "change buy milk to buy oat milk": a new text that starts with the same word as the
+    task's is the task said anew, a rename, not a new date or priority ("change buy milk to
+    friday")."""
+    s = msg.masked
+    m = _RESTATED.search(s, start, end)
+    if m is None or dates_in(msg, today, *m.span("n")) or PRIORITY.search(s, *m.span("n")):
+        return False
+    result.new_title = unquote(msg, *strip_polite(s, *m.span("n")))
+    result.target = read_target(msg, *m.span("t"))
+    return True
+
 
 def update_fields(msg: Msg, start: int, today: date, result: Understanding) -> None:
     s = msg.masked
@@ -66,6 +84,8 @@ def update_fields(msg: Msg, start: int, today: date, result: Understanding) -> N
                 result.new_title = unquote(msg, *strip_polite(s, *rename.span(n_group)))
                 result.target = read_target(msg, *rename.span(t_group))
                 return
+    if _restated(msg, start, end, today, result):
+        return
     desc = re.compile(
         r"(?:add|put|attach|write)\s+(?:a\s+|an\s+|the\s+|this\s+|some\s+)?(?:note|notes|description|comment|details?)"
         r"\s+(?:to|on|for|in)\s+(?P<t>.+?)\s*(?::|-|saying|that\s+says|reading)\s*(?P<d>\S.*)$"

@@ -2,10 +2,16 @@
 
     uv run --frozen python -m local_model.training [--corpus-dir DIR] [--check]
 
-Writes DIR/generated/train.jsonl and DIR/generated/heldout.jsonl (seeded, reproducible),
-src/local_model/data/intent_model.json (the intent classifier) and
-src/local_model/data/span_model.json (the span tagger); --check only verifies that both were
-trained on the corpus as it is now (the corpus digest recorded in them).
+Writes DIR/generated/train.jsonl, DIR/generated/spans.jsonl and DIR/generated/heldout.jsonl
+(seeded, reproducible), src/local_model/data/intent_model.json (the intent classifier, trained
+on train.jsonl) and src/local_model/data/span_model.json (the span tagger, trained on
+train.jsonl and spans.jsonl); --check only verifies that both were trained on the corpus as it
+is now (the digest of what each trained on, recorded in them).
+
+The tagger's own corpus (DIR/spans: titles and targets with linking words, repetitions,
+preambles) teaches it where a title ends without changing the classifier's corpus: resampling
+that corpus moves the classifier's calibrated confidence, and with it which changes are asked
+about.
 """
 
 from __future__ import annotations
@@ -15,6 +21,7 @@ import hashlib
 import json
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +40,7 @@ WEIGHTS = PACKAGE / "data" / "intent_model.json"
 SPAN_WEIGHTS = PACKAGE / "data" / "span_model.json"
 TRAIN_SEED = 14
 HELDOUT_SEED = 41
+SPANS_SEED = 27
 
 
 def _jsonl(lines: list[dict[str, Any]]) -> str:
@@ -48,6 +56,21 @@ def training_text(corpus_dir: Path) -> tuple[str, list[dict[str, Any]]]:
     """The generated training corpus (as JSON lines) and its lines."""
     lines = generate(load_corpus(corpus_dir / "train"), TRAIN_SEED, "t")
     return _jsonl(lines), lines
+
+
+def span_text(corpus_dir: Path) -> tuple[str, list[dict[str, Any]]]:
+    """The generated corpus only the span tagger trains on (as JSON lines) and its lines; its
+    templates use the training corpus's fillers but for those it gives (titles, targets,
+    dates)."""
+    train, spans = load_corpus(corpus_dir / "train"), load_corpus(corpus_dir / "spans")
+    corpus = replace(spans, fillers={**train.fillers, **spans.fillers})
+    lines = generate(corpus, SPANS_SEED, "s")
+    return _jsonl(lines), lines
+
+
+def tagger_digest(corpus_dir: Path) -> str:
+    """The digest of everything the span tagger trains on, recorded in its weights."""
+    return corpus_digest(training_text(corpus_dir)[0] + span_text(corpus_dir)[0])
 
 
 def _examples(lines: list[dict[str, Any]]) -> list[Example]:
@@ -83,14 +106,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--check", action="store_true", help="verify the committed weights")
     args = parser.parse_args(argv)
     text, lines = training_text(args.corpus_dir)
-    digest = corpus_digest(text)
+    extra_text, extra_lines = span_text(args.corpus_dir)
+    digest, spans_digest = corpus_digest(text), corpus_digest(text + extra_text)
     if args.check:
-        fresh = all(_recorded_digest(path) == digest for path in (WEIGHTS, SPAN_WEIGHTS))
+        fresh = (
+            _recorded_digest(WEIGHTS) == digest and _recorded_digest(SPAN_WEIGHTS) == spans_digest
+        )
         print("weights match the corpus" if fresh else "weights are stale")
         return 0 if fresh else 1
     generated = args.corpus_dir / "generated"
     generated.mkdir(exist_ok=True)
     (generated / "train.jsonl").write_text(text, encoding="utf-8")
+    (generated / "spans.jsonl").write_text(extra_text, encoding="utf-8")
     heldout = generate(load_corpus(args.corpus_dir / "heldout"), HELDOUT_SEED, "h")
     (generated / "heldout.jsonl").write_text(_jsonl(heldout), encoding="utf-8")
     started = time.perf_counter()
@@ -100,12 +127,13 @@ def main(argv: list[str] | None = None) -> int:
     figures["seconds"] = round(time.perf_counter() - started, 1)
     started = time.perf_counter()
     aligned = _aligned(lines)
-    tagged = [example for example in aligned if example is not None]
-    calibration = slot_reliability(lines, aligned, TRAIN_SEED)
+    extra = [example for example in _aligned(extra_lines) if example is not None]
+    tagged = [example for example in aligned if example is not None] + extra
+    calibration = slot_reliability(lines, aligned, TRAIN_SEED, extra)
     spans = train_tagger(tagged, TRAIN_SEED)
     spans["slot_reliability"] = calibration["reliability"]
     spans["meta"] = {
-        "corpus_sha256": digest,
+        "corpus_sha256": spans_digest,
         "examples": len(tagged),
         "seed": TRAIN_SEED,
         "calibration_counts": calibration["counts"],

@@ -32,12 +32,16 @@ def _group(line: dict[str, Any]) -> str:
 
 
 def slot_reliability(
-    lines: Sequence[dict[str, Any]], tagged: Sequence[TaggedExample | None], seed: int
+    lines: Sequence[dict[str, Any]],
+    tagged: Sequence[TaggedExample | None],
+    seed: int,
+    extra: Sequence[TaggedExample] = (),
 ) -> dict[str, Any]:
     """Per agreement level, the share of carried-out readings whose slots are all right;
     `tagged[k]` is the aligned form of `lines[k]` (None when it could not be aligned).
-    Every template is held back once, from a tagger trained on the other folds, so the rare
-    levels ("resolved", "suspect") are measured on enough readings."""
+    Every template is held back once, from a tagger trained on the other folds (and on
+    `extra`, the examples only the tagger learns from), so the rare levels ("resolved",
+    "suspect") are measured on enough readings."""
     groups = sorted({_group(line) for line in lines})
     rng = random.Random(seed)  # noqa: S311 - seeded for reproducible training, not secrets
     rng.shuffle(groups)
@@ -49,7 +53,7 @@ def slot_reliability(
             example
             for line, example in zip(lines, tagged, strict=True)
             if example is not None and fold_of[_group(line)] != fold
-        ]
+        ] + list(extra)
         model = SpanModel(train_tagger(training, seed))
         for line in lines:
             if fold_of[_group(line)] != fold:
