@@ -2,7 +2,7 @@
 
 import json
 
-from chat_gateway.chat.store import json_text
+from chat_gateway.chat.store_statements import json_text
 
 
 def test_stored_json_never_carries_a_nul_but_keeps_an_escaped_backslash_u0000() -> None:

@@ -8,7 +8,7 @@ from servicekit.database import Database
 from sqlalchemy import String, Text, Uuid, bindparam, insert, update
 
 from chat_gateway.chat.models import PendingConfirmation
-from chat_gateway.chat.store import json_param, json_text, table
+from chat_gateway.chat.store_statements import json_param, json_text, table
 
 ConfirmableAction = Literal["delete_task", "clear_completed"]
 CONFIRMABLE: frozenset[str] = frozenset({"delete_task", "clear_completed"})

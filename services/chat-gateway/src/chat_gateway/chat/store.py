@@ -1,6 +1,6 @@
 """The ChatKit Store on PostgreSQL; every query is scoped to the user of the request context.
 
-Statements are SQLAlchemy Core, built once from the tables in ``models`` and run one at a
+Statements are SQLAlchemy Core, built once in ``store_statements`` and run one at a
 time on autocommit connections of ``servicekit.database.Database`` (``Database.execute`` and
 ``Database.scalar``: no BEGIN/COMMIT round trips, no pre-ping), because a chat turn makes a
 handful of these calls one after the other while the user waits. JSON is read and
@@ -8,214 +8,39 @@ written as text (``CAST(data AS TEXT)``, ``CAST(:json AS JSONB)``): items are va
 from it, and the text keys the history cache.
 """
 
-import re
-from typing import Any, Literal, cast
 from uuid import uuid4
 
 from chatkit.store import NotFoundError, Store, StoreItemType
 from chatkit.types import Attachment, Page, ThreadItem, ThreadMetadata, UserMessageItem
 from pydantic import TypeAdapter
 from servicekit.database import Database
-from sqlalchemy import (
-    BigInteger,
-    BindParameter,
-    ColumnElement,
-    Integer,
-    Select,
-    String,
-    Table,
-    Text,
-    Uuid,
-    any_,
-    bindparam,
-    delete,
-    func,
-    select,
-    update,
-)
-from sqlalchemy import cast as sql_cast
-from sqlalchemy.dialects.postgresql import ARRAY, JSONB
-from sqlalchemy.dialects.postgresql import insert as pg_insert
 
-from chat_gateway.chat.models import ChatAttachment, ChatFeedback, ChatItem, ChatThread
 from chat_gateway.chat.request_context import RequestContext
+from chat_gateway.chat.store_statements import (
+    ATTACHMENT_DATA,
+    DELETE_ATTACHMENT,
+    DELETE_ITEM,
+    DELETE_THREAD,
+    ITEM_DATA,
+    ITEM_PAGES,
+    ITEM_SEQ,
+    RECENT_ITEMS,
+    SAVE_ATTACHMENT,
+    SAVE_FEEDBACK,
+    SAVE_ITEM,
+    SAVE_THREAD,
+    THREAD_DATA,
+    THREAD_OWNED,
+    THREAD_PAGES,
+    THREAD_SEQ,
+    THREAD_WITH_RECENT_ITEMS,
+    Direction,
+    json_text,
+)
 
 _ITEM = TypeAdapter[ThreadItem](ThreadItem)
 _ATTACHMENT = TypeAdapter[Attachment](Attachment)
 MAX_PAGE = 100
-# An escaped NUL in JSON text, not preceded by an escaped backslash (PostgreSQL refuses it).
-_JSON_NUL = re.compile(r"(?<!\\)((?:\\\\)*)\\u0000")
-
-
-def json_text(data: str) -> str:
-    """JSON text safe for PostgreSQL: any NUL character becomes U+FFFD."""
-    if "\\u0000" not in data:
-        return data
-    return _JSON_NUL.sub(lambda match: match.group(1) + "\\ufffd", data)
-
-
-def json_param(name: str) -> ColumnElement[Any]:
-    """A bound parameter carrying JSON text, stored as JSONB (no decode and re-encode)."""
-    return sql_cast(bindparam(name, type_=Text), JSONB)
-
-
-def as_text(column: ColumnElement[Any]) -> ColumnElement[str]:
-    """A JSONB column read as its JSON text."""
-    return sql_cast(column, Text)
-
-
-def table(model: Any) -> Table:
-    """The Core table of a mapped class."""
-    return cast(Table, model.__table__)
-
-
-_threads = table(ChatThread)
-_items = table(ChatItem)
-_attachments = table(ChatAttachment)
-_feedback = table(ChatFeedback)
-
-_USER: BindParameter[Any] = bindparam("user", type_=Uuid)
-_THREAD: BindParameter[str] = bindparam("thread", type_=String)
-_ITEM_ID: BindParameter[str] = bindparam("item", type_=String)
-_LIMIT: BindParameter[int] = bindparam("limit", type_=Integer)
-_CURSOR: BindParameter[int] = bindparam("cursor", type_=BigInteger)
-
-_THREAD_DATA = select(as_text(_threads.c.data)).where(
-    _threads.c.id == _THREAD, _threads.c.user_id == _USER
-)
-_THREAD_OWNED = select(_threads.c.id).where(_threads.c.id == _THREAD, _threads.c.user_id == _USER)
-_THREAD_SEQ = select(_threads.c.seq).where(_threads.c.id == _THREAD, _threads.c.user_id == _USER)
-_ITEM_DATA = select(as_text(_items.c.data)).where(
-    _items.c.thread_id == _THREAD, _items.c.id == _ITEM_ID, _items.c.user_id == _USER
-)
-_ITEM_SEQ = select(_items.c.seq).where(
-    _items.c.thread_id == _THREAD, _items.c.id == _ITEM_ID, _items.c.user_id == _USER
-)
-
-
-def _save_thread() -> Any:
-    statement = pg_insert(_threads).values(
-        id=_THREAD, user_id=_USER, title=bindparam("title", type_=Text), data=json_param("body")
-    )
-    return statement.on_conflict_do_update(
-        index_elements=[_threads.c.id],
-        set_={
-            "title": statement.excluded.title,
-            "data": statement.excluded.data,
-            "updated_at": func.now(),
-        },
-        where=_threads.c.user_id == _USER,
-    ).returning(_threads.c.id)
-
-
-def _save_item() -> Any:
-    # One statement: the thread must be the user's (its row is touched), then the upsert.
-    owner = (
-        update(_threads)
-        .where(_threads.c.id == _THREAD, _threads.c.user_id == _USER)
-        .values(updated_at=func.now())
-        .returning(_threads.c.id)
-        .cte("owner")
-    )
-    rows = select(owner.c.id, _ITEM_ID, _USER, bindparam("kind", type_=String), json_param("body"))
-    statement = pg_insert(_items).from_select(["thread_id", "id", "user_id", "type", "data"], rows)
-    return (
-        statement.on_conflict_do_update(
-            index_elements=[_items.c.thread_id, _items.c.id],
-            set_={"data": statement.excluded.data, "type": statement.excluded.type},
-            where=_items.c.user_id == _USER,
-        )
-        .returning(_items.c.id)
-        .add_cte(owner)
-    )
-
-
-def _save_attachment() -> Any:
-    statement = pg_insert(_attachments).values(id=_ITEM_ID, user_id=_USER, data=json_param("body"))
-    return statement.on_conflict_do_update(
-        index_elements=[_attachments.c.id],
-        set_={"data": statement.excluded.data},
-        where=_attachments.c.user_id == _USER,
-    ).returning(_attachments.c.id)
-
-
-def _save_feedback() -> Any:
-    rows = select(
-        _items.c.thread_id, _items.c.id, _items.c.user_id, bindparam("kind", type_=String)
-    ).where(
-        _items.c.thread_id == _THREAD,
-        _items.c.user_id == _USER,
-        _items.c.id == any_(bindparam("ids", type_=ARRAY(String))),
-    )
-    statement = pg_insert(_feedback).from_select(["thread_id", "item_id", "user_id", "kind"], rows)
-    return statement.on_conflict_do_update(
-        index_elements=[_feedback.c.thread_id, _feedback.c.item_id],
-        set_={"kind": statement.excluded.kind, "created_at": func.now()},
-    ).returning(_feedback.c.item_id)
-
-
-_SAVE_THREAD = _save_thread()
-_SAVE_ITEM = _save_item()
-_SAVE_ATTACHMENT = _save_attachment()
-_SAVE_FEEDBACK = _save_feedback()
-_DELETE_THREAD = (
-    delete(_threads)
-    .where(_threads.c.id == _THREAD, _threads.c.user_id == _USER)
-    .returning(_threads.c.id)
-)
-_DELETE_ITEM = delete(_items).where(
-    _items.c.thread_id == _THREAD, _items.c.id == _ITEM_ID, _items.c.user_id == _USER
-)
-_ATTACHMENT_DATA = select(as_text(_attachments.c.data)).where(
-    _attachments.c.id == _ITEM_ID, _attachments.c.user_id == _USER
-)
-_DELETE_ATTACHMENT = delete(_attachments).where(
-    _attachments.c.id == _ITEM_ID, _attachments.c.user_id == _USER
-)
-_RECENT_ITEMS = (
-    select(as_text(_items.c.data))
-    .where(_items.c.thread_id == _THREAD, _items.c.user_id == _USER)
-    .order_by(_items.c.seq.desc())
-    .limit(_LIMIT)
-)
-_THREAD_WITH_RECENT_ITEMS = select(
-    as_text(_threads.c.data),
-    func.array(
-        select(as_text(_items.c.data))
-        .where(_items.c.thread_id == _threads.c.id, _items.c.user_id == _USER)
-        .order_by(_items.c.seq.desc())
-        .limit(_LIMIT)
-        .scalar_subquery()
-    ),
-).where(_threads.c.id == _THREAD, _threads.c.user_id == _USER)
-
-Direction = Literal["asc", "desc"]
-
-
-def _thread_page(direction: Direction, after: bool) -> Select[str, str]:
-    statement = select(_threads.c.id, as_text(_threads.c.data)).where(_threads.c.user_id == _USER)
-    if after:
-        seq = _threads.c.seq
-        statement = statement.where(seq > _CURSOR if direction == "asc" else seq < _CURSOR)
-    order = _threads.c.seq.asc() if direction == "asc" else _threads.c.seq.desc()
-    return statement.order_by(order).limit(_LIMIT)
-
-
-def _item_page(direction: Direction, after: bool) -> Select[str, str]:
-    statement = select(_items.c.id, as_text(_items.c.data)).where(
-        _items.c.thread_id == _THREAD, _items.c.user_id == _USER
-    )
-    if after:
-        seq = _items.c.seq
-        statement = statement.where(seq > _CURSOR if direction == "asc" else seq < _CURSOR)
-    order = _items.c.seq.asc() if direction == "asc" else _items.c.seq.desc()
-    return statement.order_by(order).limit(_LIMIT)
-
-
-# Page queries by direction and cursor, built once (SQLAlchemy and asyncpg reuse their
-# compiled and prepared forms).
-_THREAD_PAGES = {(d, a): _thread_page(d, a) for d in ("asc", "desc") for a in (False, True)}
-_ITEM_PAGES = {(d, a): _item_page(d, a) for d in ("asc", "desc") for a in (False, True)}
 
 
 def _order(order: str) -> Direction:
@@ -245,7 +70,7 @@ class PostgresStore(Store[RequestContext]):
             context.loaded_thread = None
             return remembered
         data = await self._database.scalar(
-            _THREAD_DATA, {"thread": thread_id, "user": context.user_id}
+            THREAD_DATA, {"thread": thread_id, "user": context.user_id}
         )
         if data is None:
             raise NotFoundError(f"Thread {thread_id} not found")
@@ -263,7 +88,7 @@ class PostgresStore(Store[RequestContext]):
         """``check_thread``, and the JSON of the thread's newest ``limit`` items, newest first
         (one query)."""
         rows = await self._database.execute(
-            _THREAD_WITH_RECENT_ITEMS,
+            THREAD_WITH_RECENT_ITEMS,
             {"thread": thread_id, "user": context.user_id, "limit": limit},
         )
         if not rows:
@@ -278,7 +103,7 @@ class PostgresStore(Store[RequestContext]):
             ThreadMetadata.model_validate(thread, from_attributes=True).model_dump_json()
         )
         saved = await self._database.scalar(
-            _SAVE_THREAD,
+            SAVE_THREAD,
             {"thread": thread.id, "user": context.user_id, "title": thread.title, "body": data},
         )
         if saved is None:
@@ -291,16 +116,16 @@ class PostgresStore(Store[RequestContext]):
         direction = _order(order)
         if after is None:
             rows = await self._database.execute(
-                _THREAD_PAGES[direction, False], {"user": context.user_id, "limit": limit + 1}
+                THREAD_PAGES[direction, False], {"user": context.user_id, "limit": limit + 1}
             )
         else:
             cursor = await self._database.scalar(
-                _THREAD_SEQ, {"thread": after, "user": context.user_id}
+                THREAD_SEQ, {"thread": after, "user": context.user_id}
             )
             if cursor is None:
                 raise NotFoundError(f"Thread {after} not found")
             rows = await self._database.execute(
-                _THREAD_PAGES[direction, True],
+                THREAD_PAGES[direction, True],
                 {"user": context.user_id, "cursor": cursor, "limit": limit + 1},
             )
         has_more = len(rows) > limit
@@ -310,7 +135,7 @@ class PostgresStore(Store[RequestContext]):
     async def delete_thread(self, thread_id: str, context: RequestContext) -> None:
         context.loaded_thread = None
         deleted = await self._database.scalar(
-            _DELETE_THREAD, {"thread": thread_id, "user": context.user_id}
+            DELETE_THREAD, {"thread": thread_id, "user": context.user_id}
         )
         if deleted is None:
             raise NotFoundError(f"Thread {thread_id} not found")
@@ -335,18 +160,18 @@ class PostgresStore(Store[RequestContext]):
         limit = max(1, min(limit, MAX_PAGE))
         direction = _order(order)
         scope = {"thread": thread_id, "user": context.user_id}
-        if await self._database.scalar(_THREAD_OWNED, scope) is None:
+        if await self._database.scalar(THREAD_OWNED, scope) is None:
             raise NotFoundError(f"Thread {thread_id} not found")
         if after is None:
             rows = await self._database.execute(
-                _ITEM_PAGES[direction, False], {**scope, "limit": limit + 1}
+                ITEM_PAGES[direction, False], {**scope, "limit": limit + 1}
             )
         else:
-            cursor = await self._database.scalar(_ITEM_SEQ, {**scope, "item": after})
+            cursor = await self._database.scalar(ITEM_SEQ, {**scope, "item": after})
             if cursor is None:
                 raise NotFoundError(f"Item {after} not found")
             rows = await self._database.execute(
-                _ITEM_PAGES[direction, True], {**scope, "cursor": cursor, "limit": limit + 1}
+                ITEM_PAGES[direction, True], {**scope, "cursor": cursor, "limit": limit + 1}
             )
         has_more = len(rows) > limit
         items = [parse_item(row[1]) for row in rows[:limit]]
@@ -360,7 +185,7 @@ class PostgresStore(Store[RequestContext]):
         For a thread this request already loaded for the user; rows are still scoped by user.
         """
         rows = await self._database.execute(
-            _RECENT_ITEMS, {"thread": thread_id, "user": context.user_id, "limit": limit}
+            RECENT_ITEMS, {"thread": thread_id, "user": context.user_id, "limit": limit}
         )
         return [row[0] for row in rows]
 
@@ -381,7 +206,7 @@ class PostgresStore(Store[RequestContext]):
     async def _insert_item(self, thread_id: str, item: ThreadItem, context: RequestContext) -> None:
         data = json_text(item.model_dump_json())
         saved = await self._database.scalar(
-            _SAVE_ITEM,
+            SAVE_ITEM,
             {
                 "thread": thread_id,
                 "item": item.id,
@@ -396,7 +221,7 @@ class PostgresStore(Store[RequestContext]):
     async def load_item(self, thread_id: str, item_id: str, context: RequestContext) -> ThreadItem:
         await context.settle(items=True)
         data = await self._database.scalar(
-            _ITEM_DATA, {"thread": thread_id, "item": item_id, "user": context.user_id}
+            ITEM_DATA, {"thread": thread_id, "item": item_id, "user": context.user_id}
         )
         if data is None:
             raise NotFoundError(f"Item {item_id} not found")
@@ -407,20 +232,20 @@ class PostgresStore(Store[RequestContext]):
     ) -> None:
         await context.settle(items=True)
         await self._database.execute(
-            _DELETE_ITEM, {"thread": thread_id, "item": item_id, "user": context.user_id}
+            DELETE_ITEM, {"thread": thread_id, "item": item_id, "user": context.user_id}
         )
 
     async def save_attachment(self, attachment: Attachment, context: RequestContext) -> None:
         data = json_text(attachment.model_dump_json())
         saved = await self._database.scalar(
-            _SAVE_ATTACHMENT, {"item": attachment.id, "user": context.user_id, "body": data}
+            SAVE_ATTACHMENT, {"item": attachment.id, "user": context.user_id, "body": data}
         )
         if saved is None:
             raise NotFoundError(f"Attachment {attachment.id} not found")
 
     async def load_attachment(self, attachment_id: str, context: RequestContext) -> Attachment:
         data = await self._database.scalar(
-            _ATTACHMENT_DATA, {"item": attachment_id, "user": context.user_id}
+            ATTACHMENT_DATA, {"item": attachment_id, "user": context.user_id}
         )
         if data is None:
             raise NotFoundError(f"Attachment {attachment_id} not found")
@@ -428,7 +253,7 @@ class PostgresStore(Store[RequestContext]):
 
     async def delete_attachment(self, attachment_id: str, context: RequestContext) -> None:
         await self._database.execute(
-            _DELETE_ATTACHMENT, {"item": attachment_id, "user": context.user_id}
+            DELETE_ATTACHMENT, {"item": attachment_id, "user": context.user_id}
         )
 
     async def save_feedback(
@@ -439,7 +264,7 @@ class PostgresStore(Store[RequestContext]):
         if not item_ids:
             return 0
         rows = await self._database.execute(
-            _SAVE_FEEDBACK,
+            SAVE_FEEDBACK,
             {"thread": thread_id, "user": context.user_id, "ids": item_ids, "kind": kind},
         )
         return len(rows)

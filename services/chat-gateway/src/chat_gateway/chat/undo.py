@@ -10,7 +10,7 @@ from servicekit.database import Database
 from sqlalchemy import DateTime, Text, Uuid, bindparam, func, insert, select, update
 
 from chat_gateway.chat.models import UndoRecord
-from chat_gateway.chat.store import json_param, json_text, table
+from chat_gateway.chat.store_statements import json_param, json_text, table
 
 Step = dict[str, Any]
 """One MCP tool call: {"tool": name, "arguments": {...}}."""
