@@ -6,16 +6,15 @@ twin with the same length, so spans found in one cut the same words out of the o
 
 from __future__ import annotations
 
-import json
 import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 
 from rapidfuzz.distance import OSA
 
 from .dictation import undictate
+from .vocabulary import VOCABULARY
 
 __all__ = ["CleanText", "clean"]
 
@@ -283,9 +282,7 @@ def _swapped_letters() -> dict[str, str]:
     """Each short command word with two neighbouring letters swapped ("cna", "mkae", "taks"),
     mapped to the word: too short for the edit-distance correction, which would also turn
     real words ("car", "cat") into commands, while a swap of neighbours rarely makes one."""
-    vocabulary = json.loads(
-        resources.files("local_model").joinpath("data", "vocabulary.json").read_text("utf-8")
-    )["swapped_letters"]
+    vocabulary = VOCABULARY["swapped_letters"]
     real = set(vocabulary["real_words"]) | _SHORT_REAL_WORDS
     swapped: dict[str, str] = {}
     for word in vocabulary["words"]:

@@ -11,15 +11,13 @@ full stop, "ask about the notice period" does not.
 
 from __future__ import annotations
 
-import json
 import re
-from importlib import resources
+
+from .vocabulary import VOCABULARY
 
 __all__ = ["undictate"]
 
-_DICTATION = json.loads(
-    resources.files("local_model").joinpath("data", "vocabulary.json").read_text("utf-8")
-)["dictation"]
+_DICTATION = VOCABULARY["dictation"]
 _MARKS: dict[str, str] = _DICTATION["punctuation"]
 _AMBIGUOUS = frozenset(_DICTATION["only_with_another"])
 _NOT_AFTER = frozenset(_DICTATION["not_after"])

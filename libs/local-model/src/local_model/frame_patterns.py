@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import json
 import re
-from importlib import resources
+
+from .vocabulary import VOCABULARY
 
 _W = r"(?:\s+|$)"
-_VOCABULARY = json.loads(
-    resources.files("local_model").joinpath("data", "vocabulary.json").read_text(encoding="utf-8")
-)
-_WRAPPERS = "|".join(_VOCABULARY["request_wrappers"])
+_WRAPPERS = "|".join(VOCABULARY["request_wrappers"])
 FILLER = re.compile(
     rf"(?:{_WRAPPERS}|hey\s+there|finally|hi|hey|hello|hiya|yo|ok|okay|k|so|and|also|oh|ah|oops|whoops|ugh|argh|hmm+|um+|uh+|er+m?"
     r"|well|actually|wait|no|nope|please|kindly|quick(?:ly)?|now|then|right|alright|great|cool"
@@ -132,8 +129,7 @@ COMPLETE_HEADS = [
     re.compile(r"(?:done|finished|completed|complete)\b\s*(?:with\b|:|-|now\b)?\s*(?P<t>.*)"),
 ]
 _DONE_STATES = "|".join(
-    r"\s+".join(state.split())
-    for state in sorted(_VOCABULARY["done_states"], key=len, reverse=True)
+    r"\s+".join(state.split()) for state in sorted(VOCABULARY["done_states"], key=len, reverse=True)
 )
 COMPLETE_CUES = [
     re.compile(
@@ -196,10 +192,4 @@ SMALL_TALK = re.compile(
     r"|bye|goodbye|see\s+you|ok|okay|cool|great|nice|awesome|lol|haha|how\s+are\s+you|how's\s+it\s+going"
     r"|what's\s+up|sup|tell\s+me\s+a\s+joke|who\s+made\s+you)\b"
 )
-TASK_VERBS = frozenset(
-    json.loads(
-        resources.files("local_model")
-        .joinpath("data", "vocabulary.json")
-        .read_text(encoding="utf-8")
-    )["task_verbs"]
-)
+TASK_VERBS = frozenset(VOCABULARY["task_verbs"])

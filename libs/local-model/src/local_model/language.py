@@ -7,11 +7,11 @@ far more than common English words. Titles in English with one foreign word stay
 
 from __future__ import annotations
 
-import json
 import re
 import unicodedata
 from functools import lru_cache
-from importlib import resources
+
+from .vocabulary import VOCABULARY
 
 __all__ = ["other_language"]
 
@@ -20,8 +20,7 @@ _WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
 
 @lru_cache(maxsize=1)
 def _languages() -> dict[str, frozenset[str]]:
-    text = resources.files("local_model").joinpath("data", "vocabulary.json").read_text("utf-8")
-    return {name: frozenset(words) for name, words in json.loads(text)["languages"].items()}
+    return {name: frozenset(words) for name, words in VOCABULARY["languages"].items()}
 
 
 def _latin(ch: str) -> bool:

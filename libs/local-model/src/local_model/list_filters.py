@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import json
 import re
 from datetime import date
-from importlib import resources
 
 from .dates import find_dates
 from .intents import Understanding
 from .message_text import Msg, trim, unquote
 from .slot_patterns import DATE_PREP, HASHTAG
 from .update_fields import strip_polite
+from .vocabulary import VOCABULARY
 
 QUERY = re.compile(
     r"\b(?:about|mentioning|mention|mentions|containing|contain|contains|regarding|related\s+to|matching|involving"
@@ -46,11 +45,7 @@ _LOOSE_TAG = re.compile(
     r"^(?:\W*(?:show|list|see|view|display|get)\s+(?:me\s+)?(?:all\s+)?(?:my\s+|the\s+)?"
     r"(?:open\s+|pending\s+)?)(?P<tag>[a-z][\w-]*)\s+(?:stuff|tasks|things|items|todos|ones)\b"
 )
-_NOT_TAGS = frozenset(
-    json.loads(
-        resources.files("local_model").joinpath("data", "vocabulary.json").read_text("utf-8")
-    )["not_tags"]
-)
+_NOT_TAGS = frozenset(VOCABULARY["not_tags"])
 _PRIORITY_FILTER = re.compile(
     r"\b(?:(?:high|top|highest)[\s-]+prio(?:rity)?|urgent|important|critical)\b"
     r"|(?P<low>\b(?:low|lowest)[\s-]+prio(?:rity)?\b)"

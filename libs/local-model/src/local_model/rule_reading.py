@@ -24,10 +24,10 @@ from .references import (
     find_referent,
     latest_numbered_list,
 )
-from .slot_patterns import VOCABULARY
 from .targets import read_target
 from .task_fields import TaskFields, fields_from_anywhere, task_fields
 from .update_fields import update_fields
+from .vocabulary import VOCABULARY
 
 __all__ = ["clarification_answer", "read", "resolve_pronoun"]
 

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import json
 import re
-from importlib import resources
 
-VOCABULARY = json.loads(
-    resources.files("local_model").joinpath("data", "vocabulary.json").read_text("utf-8")
-)
+from .vocabulary import VOCABULARY
+
 # Request wrappers before a title and closers after it that the frames do not know, kept as
 # data (`title_leads`, `title_trails`) so a new one is a line, not a pattern edit.
 TITLE_LEADS = "|".join(VOCABULARY["title_leads"])

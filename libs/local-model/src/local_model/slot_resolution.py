@@ -24,10 +24,8 @@ every level has, the assistant asks. A target both readers agree on that holds s
 
 from __future__ import annotations
 
-import json
 import re
 from datetime import date
-from importlib import resources
 from typing import Literal
 
 from .cleaning import clean
@@ -36,18 +34,16 @@ from .frame_patterns import OBLIGATION
 from .intents import TARGETED, Target, Understanding
 from .slot_patterns import PRIORITY
 from .span_tagger import SpanModel, ordinal_number, span_key, tokens
+from .vocabulary import VOCABULARY
 
 __all__ = ["Resolution", "resolve_slots", "suspect_target"]
 
 Resolution = Literal["resolved", "kept", "kept_tail"]
 
-_VOCABULARY = json.loads(
-    resources.files("local_model").joinpath("data", "vocabulary.json").read_text("utf-8")
-)
-_NOT_TITLE = frozenset(_VOCABULARY["not_title_words"])
-_LINK = frozenset(_VOCABULARY["link_words"])
-_NOTES_PLACE = re.compile(_VOCABULARY["notes_place"])
-_WRAPPER = re.compile(rf"\b(?:{'|'.join(_VOCABULARY['request_wrappers'])})\b")
+_NOT_TITLE = frozenset(VOCABULARY["not_title_words"])
+_LINK = frozenset(VOCABULARY["link_words"])
+_NOTES_PLACE = re.compile(VOCABULARY["notes_place"])
+_WRAPPER = re.compile(rf"\b(?:{'|'.join(VOCABULARY['request_wrappers'])})\b")
 _PRIORITY_WORD = ("high", "low", "normal")
 _FRAMING_LEAD = re.compile(r"(?:to|that|i|we|you|sure)\s")
 _STORY_OBLIGATION = re.compile(rf"(?:^|\s){OBLIGATION.pattern}$")

@@ -1,0 +1,11 @@
+"""The wording the readers match, kept as data (``data/vocabulary.json``), read once."""
+
+from __future__ import annotations
+
+import json
+from importlib import resources
+from typing import Any
+
+VOCABULARY: dict[str, Any] = json.loads(
+    resources.files("local_model").joinpath("data", "vocabulary.json").read_text("utf-8")
+)
