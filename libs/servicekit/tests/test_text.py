@@ -3,6 +3,7 @@
 from typing import Any
 
 import pytest
+from servicekit.record_errors import InvalidInputError, storable_text
 from servicekit.text import first_unstorable, unstorable_reason
 
 
@@ -29,3 +30,13 @@ def test_unstorable_reason_names_nul_and_lone_surrogates(value: str, reason: str
 )
 def test_first_unstorable_looks_into_keys_and_nested_values(value: Any, reason: str | None) -> None:
     assert first_unstorable(value) == reason
+
+
+def test_storable_text_returns_storable_text_and_names_the_field_of_unstorable_text() -> None:
+    assert storable_text("buy milk", "title") == "buy milk"
+    with pytest.raises(InvalidInputError) as raised:
+        storable_text("buy\x00milk", "title")
+    assert raised.value.field == "title"
+    assert str(raised.value) == (
+        "The title contains a NUL character (U+0000), which cannot be stored. Remove it."
+    )

@@ -8,6 +8,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
 from servicekit.errors import problem_response
+from servicekit.text import unstorable_reason
 
 
 class DomainError(Exception):
@@ -35,6 +36,17 @@ class InvalidInputError(DomainError):
     def __init__(self, field: str, message: str) -> None:
         super().__init__(message)
         self.field = field
+
+
+def storable_text(value: str, field: str) -> str:
+    """``value`` unchanged, or InvalidInputError naming ``field`` when it holds a NUL or a lone
+    surrogate (PostgreSQL cannot store it)."""
+    reason = unstorable_reason(value)
+    if reason is not None:
+        raise InvalidInputError(
+            field, f"The {field} contains {reason}, which cannot be stored. Remove it."
+        )
+    return value
 
 
 class RevertConflictError(DomainError):

@@ -10,8 +10,8 @@ from datetime import UTC, date, datetime
 from typing import Any
 from uuid import UUID
 
+from servicekit.record_errors import storable_text
 from servicekit.tasks import PRIORITIES
-from servicekit.text import unstorable_reason
 
 from mcp_tasks.errors import InvalidInputError, TaskNotFoundError
 
@@ -47,16 +47,6 @@ def parse_date(value: str | date | None, field: str) -> date | None:
             f"{field} {value!r} is not a valid date. Use the YYYY-MM-DD format, "
             f"for example {today().isoformat()}.",
         ) from None
-
-
-def storable_text(value: str, field: str) -> str:
-    """The value unchanged, or an error when it holds a NUL or a lone surrogate (unstorable)."""
-    reason = unstorable_reason(value)
-    if reason is not None:
-        raise InvalidInputError(
-            field, f"The {field} contains {reason}, which cannot be stored. Remove it."
-        )
-    return value
 
 
 def clean_title(title: str) -> str:

@@ -13,13 +13,14 @@ from typing import Any
 from uuid import UUID
 
 from pydantic import TypeAdapter
+from servicekit.record_errors import storable_text
 from servicekit.tasks import STATUSES, TaskPublic
 from sqlalchemy import Date, Row, Select, cast, literal, or_, select, tuple_
 
 from mcp_tasks.errors import InvalidInputError
 from mcp_tasks.models import SORT_DUE, Task
 from mcp_tasks.schemas import TaskPage
-from mcp_tasks.task_input import ISO_DATE, clean_priority, parse_date, storable_text, today
+from mcp_tasks.task_input import ISO_DATE, clean_priority, parse_date, today
 
 LIST_LIMIT_MAX = 200
 _CURSOR_TIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?\+00:00")

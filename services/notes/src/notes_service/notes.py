@@ -16,10 +16,9 @@ from servicekit.database import Database
 from servicekit.event_log import EventLog, PendingEvent
 from servicekit.event_publisher import EventPublisher
 from servicekit.events import Actor
-from servicekit.record_errors import InvalidInputError, RecordNotFoundError
+from servicekit.record_errors import InvalidInputError, RecordNotFoundError, storable_text
 from servicekit.record_events import RecordEventPage
 from servicekit.record_writer import Mutation, RecordKind, RecordWriter, parse_id
-from servicekit.text import unstorable_reason
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -42,16 +41,6 @@ class NoteNotFoundError(RecordNotFoundError):
 
     entity = ENTITY
     search_tool = "search_notes"
-
-
-def storable_text(value: str, field: str) -> str:
-    """The value unchanged, or an error when it holds a NUL or a lone surrogate (unstorable)."""
-    reason = unstorable_reason(value)
-    if reason is not None:
-        raise InvalidInputError(
-            field, f"The {field} contains {reason}, which cannot be stored. Remove it."
-        )
-    return value
 
 
 def clean_title(title: str) -> str:
