@@ -36,6 +36,7 @@ describe("parseAppInfo", () => {
 
   it("falls back to the default app without an answer", () => {
     expect(parseAppInfo(null)).toEqual(DEFAULT_APP);
+    expect(DEFAULT_APP.suggestions).toEqual([]);
   });
 
   it("ignores a colour that is not a hex colour", () => {

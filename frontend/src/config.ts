@@ -31,7 +31,8 @@ export const DEFAULT_APP: AppInfo = {
   greeting: null,
   tasks: true,
   taskTools: null,
-  suggestions: ["Add buy milk tomorrow", "What's due this week?", "Show my completed tasks"],
+  /** None when the gateway has not said which tools the app has: a suggestion the app cannot carry out is worse than none. */
+  suggestions: [],
 };
 
 function text(value: unknown): string | null {
