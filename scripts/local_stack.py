@@ -238,7 +238,9 @@ def start_private_postgres(max_connections: int) -> str:
     data.chmod(0o700)
     if not (data / "PG_VERSION").exists():
         log("initialising private PostgreSQL under .run/postgres")
-        create_command_function("initdb")(["--auth=trust", "--encoding=utf8", "-U", "postgres"], pgdata=data, user=user)
+        create_command_function("initdb")(
+            ["--auth=trust", "--encoding=utf8", "-U", "postgres"], pgdata=data, user=user
+        )
     if not (data / "postmaster.pid").exists():
         LOGS.mkdir(parents=True, exist_ok=True)
         log_path = RUN / "postgres.log"
@@ -265,7 +267,9 @@ def stop_private_postgres() -> None:
     from pgserver._commands import create_command_function
 
     user = "pgserver" if os.geteuid() == 0 else None
-    create_command_function("pg_ctl")(["-w", "-m", "fast", "stop"], pgdata=data, user=user, timeout=60)
+    create_command_function("pg_ctl")(
+        ["-w", "-m", "fast", "stop"], pgdata=data, user=user, timeout=60
+    )
     log("stopped private PostgreSQL")
 
 

@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 from uuid import UUID
 
-from servicekit.record_errors import storable_text
+from servicekit.record_fields import bounded_text, tag_list, title_text
 from servicekit.tasks import PRIORITIES
 
 from mcp_tasks.errors import InvalidInputError, TaskNotFoundError
@@ -51,46 +51,17 @@ def parse_date(value: str | date | None, field: str) -> date | None:
 
 def clean_title(title: str) -> str:
     """The title trimmed, or an error when it is empty or longer than 200 characters."""
-    text = storable_text(title, "title").strip()
-    if not text:
-        raise InvalidInputError("title", "The title is empty. Give the task a short title.")
-    if len(text) > TITLE_MAX:
-        raise InvalidInputError(
-            "title",
-            f"The title is {len(text)} characters long; the limit is {TITLE_MAX}. Shorten it "
-            "and put the details in the description.",
-        )
-    return text
+    return title_text(title, entity="task", limit=TITLE_MAX, rest_field="description")
 
 
 def clean_description(description: str) -> str:
     """The description, or an error when it is longer than 5000 characters."""
-    storable_text(description, "description")
-    if len(description) > DESCRIPTION_MAX:
-        raise InvalidInputError(
-            "description",
-            f"The description is {len(description)} characters long; the limit is "
-            f"{DESCRIPTION_MAX}. Shorten it.",
-        )
-    return description
+    return bounded_text(description, "description", DESCRIPTION_MAX)
 
 
 def clean_tags(tags: Sequence[str]) -> list[str]:
     """Tags trimmed, lowercased and de-duplicated (first occurrence kept), within the limits."""
-    cleaned: list[str] = []
-    for raw in tags:
-        tag = storable_text(raw, "tags").strip().lower()
-        if not tag or len(tag) > TAG_MAX:
-            raise InvalidInputError(
-                "tags", f"The tag {raw!r} must be 1 to {TAG_MAX} characters long. Fix or drop it."
-            )
-        if tag not in cleaned:
-            cleaned.append(tag)
-    if len(cleaned) > TAGS_MAX:
-        raise InvalidInputError(
-            "tags", f"A task can have at most {TAGS_MAX} tags; {len(cleaned)} were given."
-        )
-    return cleaned
+    return tag_list(tags, entity="task", tag_limit=TAG_MAX, count_limit=TAGS_MAX)
 
 
 def clean_priority(priority: str) -> str:

@@ -18,6 +18,7 @@ from servicekit.event_publisher import EventPublisher
 from servicekit.events import Actor
 from servicekit.record_errors import InvalidInputError, RecordNotFoundError, storable_text
 from servicekit.record_events import RecordEventPage
+from servicekit.record_fields import bounded_text, tag_list, tag_text, title_text
 from servicekit.record_writer import Mutation, RecordKind, RecordWriter, parse_id
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -45,51 +46,22 @@ class NoteNotFoundError(RecordNotFoundError):
 
 def clean_title(title: str) -> str:
     """The title trimmed, or an error when it is empty or too long."""
-    text = storable_text(title, "title").strip()
-    if not text:
-        raise InvalidInputError("title", f"The title is empty. Give the {ENTITY} a short title.")
-    if len(text) > TITLE_MAX:
-        raise InvalidInputError(
-            "title",
-            f"The title is {len(text)} characters long; the limit is {TITLE_MAX}. Shorten it "
-            "and put the rest in the body.",
-        )
-    return text
+    return title_text(title, entity=ENTITY, limit=TITLE_MAX, rest_field="body")
 
 
 def clean_body(body: str) -> str:
     """The body, or an error when it is too long."""
-    storable_text(body, "body")
-    if len(body) > BODY_MAX:
-        raise InvalidInputError(
-            "body",
-            f"The body is {len(body)} characters long; the limit is {BODY_MAX}. Shorten it.",
-        )
-    return body
+    return bounded_text(body, "body", BODY_MAX)
 
 
 def clean_tag(raw: str, field: str = "tags") -> str:
     """One tag trimmed and lowercased, or an error when it is empty or too long."""
-    tag = storable_text(raw, field).strip().lower()
-    if not tag or len(tag) > TAG_MAX:
-        raise InvalidInputError(
-            field, f"The tag {raw[:64]!r} must be 1 to {TAG_MAX} characters long. Fix or drop it."
-        )
-    return tag
+    return tag_text(raw, TAG_MAX, field)
 
 
 def clean_tags(tags: Sequence[str]) -> list[str]:
     """Tags trimmed, lowercased and de-duplicated (first occurrence kept), within the limits."""
-    cleaned: list[str] = []
-    for raw in tags:
-        tag = clean_tag(raw)
-        if tag not in cleaned:
-            cleaned.append(tag)
-    if len(cleaned) > TAGS_MAX:
-        raise InvalidInputError(
-            "tags", f"Each {ENTITY} can have at most {TAGS_MAX} tags; {len(cleaned)} were given."
-        )
-    return cleaned
+    return tag_list(tags, entity=ENTITY, tag_limit=TAG_MAX, count_limit=TAGS_MAX)
 
 
 def _escape_like(word: str) -> str:
