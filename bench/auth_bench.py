@@ -21,7 +21,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-import httpx
+import httpx2
 from auth_service.config import Settings
 from auth_service.keys import generate_private_key_pem, load_key_ring
 from auth_service.tokens import issue_access_token
@@ -83,7 +83,7 @@ async def bench_jwt(iterations: int) -> dict[str, Any]:
 
     app = Starlette(routes=[Route("/.well-known/jwks.json", jwks)])
     tokens = [issue_access_token(uuid.uuid4(), keys, settings) for _ in range(iterations)]
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app)) as http:
+    async with httpx2.AsyncClient(transport=httpx2.ASGITransport(app=app)) as http:
         verifier = JWKSVerifier(
             "http://auth/.well-known/jwks.json",
             issuer=settings.jwt_issuer,

@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator
 from typing import Annotated
 
 import httpx
+import httpx2
 import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
@@ -39,7 +40,7 @@ async def client(rsa_key: rsa.RSAPrivateKey) -> AsyncIterator[httpx.AsyncClient]
         return JSONResponse({"keys": [public]})
 
     jwks_app = Starlette(routes=[Route("/jwks.json", jwks)])
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=jwks_app)) as jwks_http:
+    async with httpx2.AsyncClient(transport=httpx2.ASGITransport(app=jwks_app)) as jwks_http:
         app = FastAPI()
         install_problem_handlers(app)
         app.state.verifier = JWKSVerifier(

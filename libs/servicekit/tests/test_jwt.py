@@ -10,7 +10,7 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from typing import Any
 
-import httpx
+import httpx2
 import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
@@ -105,13 +105,13 @@ def jwks_server(rsa_key: rsa.RSAPrivateKey) -> JWKSServer:
 
 
 @pytest.fixture
-async def http(jwks_server: JWKSServer) -> AsyncIterator[httpx.AsyncClient]:
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=jwks_server.app())) as client:
+async def http(jwks_server: JWKSServer) -> AsyncIterator[httpx2.AsyncClient]:
+    async with httpx2.AsyncClient(transport=httpx2.ASGITransport(app=jwks_server.app())) as client:
         yield client
 
 
 @pytest.fixture
-def verifier(http: httpx.AsyncClient) -> JWKSVerifier:
+def verifier(http: httpx2.AsyncClient) -> JWKSVerifier:
     return JWKSVerifier(JWKS_URL, issuer=ISSUER, audience=AUDIENCE, http_client=http)
 
 
@@ -245,7 +245,7 @@ async def test_forged_or_invalid_tokens_are_rejected(
 
 
 async def test_a_rotated_key_is_picked_up_without_a_restart(
-    http: httpx.AsyncClient,
+    http: httpx2.AsyncClient,
     jwks_server: JWKSServer,
     rsa_key: rsa.RSAPrivateKey,
     other_rsa_key: rsa.RSAPrivateKey,
@@ -287,7 +287,7 @@ def clock(monkeypatch: pytest.MonkeyPatch) -> FakeClock:
 
 async def test_unknown_kids_refetch_the_jwks_at_most_once_per_interval(
     clock: FakeClock,
-    http: httpx.AsyncClient,
+    http: httpx2.AsyncClient,
     jwks_server: JWKSServer,
     rsa_key: rsa.RSAPrivateKey,
     other_rsa_key: rsa.RSAPrivateKey,
@@ -313,7 +313,7 @@ async def test_unknown_kids_refetch_the_jwks_at_most_once_per_interval(
 
 
 async def test_a_key_removed_from_the_jwks_stops_verifying_after_the_cache_age(
-    clock: FakeClock, http: httpx.AsyncClient, jwks_server: JWKSServer, rsa_key: rsa.RSAPrivateKey
+    clock: FakeClock, http: httpx2.AsyncClient, jwks_server: JWKSServer, rsa_key: rsa.RSAPrivateKey
 ) -> None:
     verifier = JWKSVerifier(
         JWKS_URL, issuer=ISSUER, audience=AUDIENCE, http_client=http, max_age_seconds=300
@@ -330,7 +330,7 @@ async def test_a_key_removed_from_the_jwks_stops_verifying_after_the_cache_age(
 
 
 async def test_cached_keys_keep_verifying_while_the_jwks_endpoint_fails(
-    clock: FakeClock, http: httpx.AsyncClient, jwks_server: JWKSServer, rsa_key: rsa.RSAPrivateKey
+    clock: FakeClock, http: httpx2.AsyncClient, jwks_server: JWKSServer, rsa_key: rsa.RSAPrivateKey
 ) -> None:
     verifier = JWKSVerifier(JWKS_URL, issuer=ISSUER, audience=AUDIENCE, http_client=http)
     token = sign(rsa_key, "key-1", claims())
@@ -355,7 +355,7 @@ async def test_a_malformed_jwks_document_rejects_tokens_without_crashing(
         return JSONResponse(document)
 
     app = Starlette(routes=[Route("/.well-known/jwks.json", jwks)])
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app)) as client:
+    async with httpx2.AsyncClient(transport=httpx2.ASGITransport(app=app)) as client:
         verifier = JWKSVerifier(JWKS_URL, issuer=ISSUER, audience=AUDIENCE, http_client=client)
 
         with pytest.raises(InvalidTokenError, match="unknown key id"):

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Annotated, Any
 from uuid import UUID
 
-import httpx
+import httpx2
 from fastapi import Depends, HTTPException, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from jose import jwk
@@ -78,7 +78,7 @@ class JWKSVerifier:
         *,
         issuer: str,
         audience: str,
-        http_client: httpx.AsyncClient,
+        http_client: httpx2.AsyncClient,
         min_refresh_seconds: float = 5.0,
         leeway_seconds: int = 0,
         max_age_seconds: float = 300.0,
@@ -149,7 +149,7 @@ class JWKSVerifier:
             response = await self._http.get(self._jwks_url, timeout=5.0)
             response.raise_for_status()
             document = response.json()
-        except (httpx.HTTPError, ValueError):
+        except (httpx2.HTTPError, ValueError):
             logger.warning("could not fetch the JWKS", extra={"jwks_url": self._jwks_url})
             return
         entries = document.get("keys") if isinstance(document, dict) else None

@@ -7,7 +7,7 @@ with collector_paused():
     from collections.abc import AsyncIterator
     from contextlib import AsyncExitStack, asynccontextmanager
 
-    import httpx
+    import httpx2
     from agents import ModelProvider
     from fastapi import FastAPI
     from redis.asyncio import BlockingConnectionPool, Redis
@@ -43,6 +43,7 @@ with collector_paused():
     from chat_gateway.records import routes as record_routes
     from chat_gateway.resources import Resources
     from chat_gateway.tasks import routes as task_routes
+    from chat_gateway.tls import client_tls_context
 
 _REDIS_CONNECTIONS = 100
 _REDIS_POOL_WAIT_SECONDS = 2.0
@@ -86,7 +87,9 @@ def create_app(
             )
             stack.push_async_callback(redis.aclose)
             http = await stack.enter_async_context(
-                httpx.AsyncClient(timeout=httpx.Timeout(10.0, connect=3.0))
+                httpx2.AsyncClient(
+                    timeout=httpx2.Timeout(10.0, connect=3.0), verify=client_tls_context()
+                )
             )
             identity_signer = IdentitySigner(
                 settings.identity_key_id, settings.identity_secret.get_secret_value().encode()

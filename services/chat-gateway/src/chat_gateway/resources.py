@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-import httpx
+import httpx2
 from fastapi import FastAPI
 from redis.asyncio import Redis
 from servicekit.database import Database
@@ -23,7 +23,7 @@ class Resources:
     settings: Settings
     database: Database
     redis: Redis
-    http: httpx.AsyncClient
+    http: httpx2.AsyncClient
     """The outgoing HTTP client of the probes (no identity attached)."""
     identity_signer: IdentitySigner
     jwks_verifier: JWKSVerifier

@@ -15,7 +15,6 @@ import asyncio
 import itertools
 import json
 import logging
-import ssl
 import time
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -37,6 +36,7 @@ from servicekit.identity import IdentitySigner, signing_hook
 from servicekit.telemetry import inject_trace_headers
 
 from chat_gateway.errors import TaskServiceUnavailableError
+from chat_gateway.tls import client_tls_context
 
 logger = logging.getLogger(__name__)
 
@@ -109,8 +109,7 @@ class TaskToolsClient:
         self._signer = signer
         self._tool_timeout = tool_timeout
         self._cache_seconds = tools_cache_seconds
-        # One SSL context for the process: building one per client costs ~40 ms.
-        tls = ssl.create_default_context()
+        tls = client_tls_context()
         self._http = httpx2.AsyncClient(
             timeout=httpx2.Timeout(tool_timeout, connect=connect_timeout),
             verify=tls,
