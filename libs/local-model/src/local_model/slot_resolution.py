@@ -36,7 +36,7 @@ from .slot_patterns import PRIORITY
 from .span_tagger import SpanModel, ordinal_number, span_key, tokens
 from .vocabulary import VOCABULARY
 
-__all__ = ["Resolution", "resolve_slots", "suspect_target"]
+__all__ = ["Resolution", "resolve_slots", "suspect_target", "tagger_words_when_asked"]
 
 Resolution = Literal["resolved", "kept", "kept_tail"]
 
@@ -182,3 +182,43 @@ def suspect_target(reading: Understanding, today: date) -> bool:
     if reading.intent not in TARGETED or target is None or target.kind != "title":
         return False
     return _implausible(target.text, today)
+
+
+def tagger_words_when_asked(
+    reading: Understanding, message: str, today: date, model: SpanModel
+) -> bool:
+    """For a change the assistant asks about anyway (the rule frames missed, the classifier
+    chose the intent, or the readers disagree unsettled): take the tagger's title or target
+    when the rules' holds words no title is made of (a date, a priority, a wrapper, a command
+    word: "laundry handled", "nailed the gym today") and the tagger's does not. The rules'
+    fallback reading cuts the words of a frame it did not know; the tagger, which labels
+    every word, is the better reader there, and the question ("Do you want me to add 'X'?")
+    and the "yes" that answers it then carry the right words. Returns whether it did."""
+    if reading.intent == "add_task":
+        rule_value, slot = reading.title or "", "title"
+    elif reading.intent in TARGETED and reading.target is not None:
+        if reading.target.kind != "title":
+            return False
+        rule_value, slot = reading.target.text, "target"
+    else:
+        return False
+    if not _implausible(rule_value, today):
+        return False
+    tagged = model.spans(message, reading.intent).get(slot, "")
+    tagged_words = span_key(tagged)
+    if not tagged_words or not set(tokens(tagged)) <= set(tokens(message)):
+        return False
+    number = ordinal_number(tagged_words[0]) if len(tagged_words) == 1 else None
+    if slot == "target" and number is not None:
+        reading.target = Target("number", number)
+        return True
+    if _implausible(tagged, today):
+        return False
+    value = _as_typed(message, tagged)
+    dropped = " ".join(w for w in tokens(rule_value) if w not in set(tagged_words))
+    if slot == "title":
+        reading.title = value
+    else:
+        reading.target = Target("title", value)
+    _keep_dropped(reading, dropped, today)
+    return True
