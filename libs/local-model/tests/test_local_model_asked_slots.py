@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 from local_model.intents import Target, Understanding
-from local_model.slot_resolution import tagger_words_when_asked
+from local_model.slot_resolution import named_in_message, tagger_words_when_asked
 from local_model.span_tagger import load_span_model
 from local_model.understanding import understand
 
@@ -47,3 +47,24 @@ def test_numbers_and_pronouns_are_left_to_their_exact_readers() -> None:
     reading = Understanding("delete_task", target=Target("number", "3"))
     assert not tagger_words_when_asked(reading, "delete task 3 today", TODAY, load_span_model())
     assert reading.target == Target("number", "3")
+
+
+@pytest.mark.parametrize(
+    ("message", "target"),
+    [
+        ("sorted the recycling this morning, tick it off", "recycling"),
+        ("the electrician came, cross it off", "electrician"),
+    ],
+)
+def test_a_pronoun_nothing_earlier_names_points_at_the_task_the_message_names(
+    message: str, target: str
+) -> None:
+    result = understand([], message, TODAY)
+    assert result.intent == "complete_task"
+    assert result.slots() == {"target": target}
+
+
+def test_a_bare_pronoun_stays_a_pronoun() -> None:
+    reading = Understanding("complete_task", target=Target("pronoun", "it"))
+    assert not named_in_message(reading, "mark it done", TODAY, load_span_model())
+    assert reading.target == Target("pronoun", "it")

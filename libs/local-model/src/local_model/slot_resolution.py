@@ -36,7 +36,13 @@ from .slot_patterns import PRIORITY
 from .span_tagger import SpanModel, ordinal_number, span_key, tokens
 from .vocabulary import VOCABULARY
 
-__all__ = ["Resolution", "resolve_slots", "suspect_target", "tagger_words_when_asked"]
+__all__ = [
+    "Resolution",
+    "named_in_message",
+    "resolve_slots",
+    "suspect_target",
+    "tagger_words_when_asked",
+]
 
 Resolution = Literal["resolved", "kept", "kept_tail"]
 
@@ -221,4 +227,28 @@ def tagger_words_when_asked(
     else:
         reading.target = Target("title", value)
     _keep_dropped(reading, dropped, today)
+    return True
+
+
+def named_in_message(reading: Understanding, message: str, today: date, model: SpanModel) -> bool:
+    """Point a pronoun that nothing in the earlier turns names ("the plumber came so cross it
+    off", "walked the dog already, mark it done") at the task the tagger reads in the message
+    itself, when it reads one made of title words. Returns whether it did."""
+    target = reading.target
+    if reading.intent not in TARGETED or target is None or target.kind != "pronoun":
+        return False
+    tagged = model.spans(message, reading.intent).get("target", "")
+    tagged_words = span_key(tagged)
+    if (
+        not tagged_words
+        or set(tagged_words) <= _LINK
+        or not set(tokens(tagged)) <= set(tokens(message))
+        or _implausible(tagged, today)
+    ):
+        return False
+    number = ordinal_number(tagged_words[0]) if len(tagged_words) == 1 else None
+    if number is not None:
+        reading.target = Target("number", number)
+    else:
+        reading.target = Target("title", _as_typed(message, tagged))
     return True
