@@ -21,6 +21,11 @@ TODAY = date(2026, 11, 26)
         ("nailed walk the dog today", "complete_task", {"target": "walk the dog"}),
         ("car insurance can be ticked off", "complete_task", {"target": "car insurance"}),
         ("i need a reminder to update my cv", "add_task", {"title": "update my cv"}),
+        (
+            "we're not doing the car wash any more, take it off",
+            "delete_task",
+            {"target": "car wash"},
+        ),
     ],
 )
 def test_an_asked_change_carries_the_taggers_words_and_is_still_asked(

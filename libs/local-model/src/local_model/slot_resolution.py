@@ -196,10 +196,11 @@ def tagger_words_when_asked(
     """For a change the assistant asks about anyway (the rule frames missed, the classifier
     chose the intent, or the readers disagree unsettled): take the tagger's title or target
     when the rules' holds words no title is made of (a date, a priority, a wrapper, a command
-    word: "laundry handled", "nailed the gym today") and the tagger's does not. The rules'
-    fallback reading cuts the words of a frame it did not know; the tagger, which labels
-    every word, is the better reader there, and the question ("Do you want me to add 'X'?")
-    and the "yes" that answers it then carry the right words. Returns whether it did."""
+    word: "laundry handled", "nailed the gym today"), or only linking words and pronouns ("it"
+    in "we're not doing the car wash any more, take it off"), and the tagger's does not. The
+    rules' fallback reading cuts the words of a frame it did not know; the tagger, which
+    labels every word, is the better reader there, and the question ("Do you want me to add
+    'X'?") and the "yes" that answers it then carry the right words. Returns whether it did."""
     if reading.intent == "add_task":
         rule_value, slot = reading.title or "", "title"
     elif reading.intent in TARGETED and reading.target is not None:
@@ -208,7 +209,7 @@ def tagger_words_when_asked(
         rule_value, slot = reading.target.text, "target"
     else:
         return False
-    if not _implausible(rule_value, today):
+    if not (_implausible(rule_value, today) or set(span_key(rule_value)) <= _LINK):
         return False
     tagged = model.spans(message, reading.intent).get(slot, "")
     tagged_words = span_key(tagged)
