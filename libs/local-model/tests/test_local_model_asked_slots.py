@@ -21,6 +21,7 @@ TODAY = date(2026, 11, 26)
         ("nailed walk the dog today", "complete_task", {"target": "walk the dog"}),
         ("car insurance can be ticked off", "complete_task", {"target": "car insurance"}),
         ("i need a reminder to update my cv", "add_task", {"title": "update my cv"}),
+        ("i've taken care of the council tax", "complete_task", {"target": "council tax"}),
         (
             "we're not doing the car wash any more, take it off",
             "delete_task",

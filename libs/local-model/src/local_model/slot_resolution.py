@@ -197,10 +197,12 @@ def tagger_words_when_asked(
     chose the intent, or the readers disagree unsettled): take the tagger's title or target
     when the rules' holds words no title is made of (a date, a priority, a wrapper, a command
     word: "laundry handled", "nailed the gym today"), or only linking words and pronouns ("it"
-    in "we're not doing the car wash any more, take it off"), and the tagger's does not. The
-    rules' fallback reading cuts the words of a frame it did not know; the tagger, which
-    labels every word, is the better reader there, and the question ("Do you want me to add
-    'X'?") and the "yes" that answers it then carry the right words. Returns whether it did."""
+    in "we're not doing the car wash any more, take it off"), and the tagger's does not; and
+    the tagger's target when the rules' holds it after words they kept before it ("i've taken
+    care of [council tax]"). The rules' fallback reading keeps the words of a frame it did not
+    know; the tagger, which labels every word, is the better reader there, and the question
+    ("Do you want me to add 'X'?") and the "yes" that answers it then carry the right words.
+    Returns whether it did."""
     if reading.intent == "add_task":
         rule_value, slot = reading.title or "", "title"
     elif reading.intent in TARGETED and reading.target is not None:
@@ -209,11 +211,17 @@ def tagger_words_when_asked(
         rule_value, slot = reading.target.text, "target"
     else:
         return False
-    if not (_implausible(rule_value, today) or set(span_key(rule_value)) <= _LINK):
-        return False
     tagged = model.spans(message, reading.intent).get(slot, "")
     tagged_words = span_key(tagged)
     if not tagged_words or not set(tokens(tagged)) <= set(tokens(message)):
+        return False
+    rule_words = span_key(rule_value)
+    lead_kept = (
+        slot == "target"
+        and len(rule_words) > len(tagged_words)
+        and rule_words[-len(tagged_words) :] == tagged_words
+    )
+    if not (_implausible(rule_value, today) or set(rule_words) <= _LINK or lead_kept):
         return False
     number = ordinal_number(tagged_words[0]) if len(tagged_words) == 1 else None
     if slot == "target" and number is not None:
