@@ -36,7 +36,13 @@ from .slot_patterns import PRIORITY
 from .span_tagger import SpanModel, ordinal_number, span_key, tokens
 from .vocabulary import VOCABULARY
 
-__all__ = ["Resolution", "resolve_slots", "suspect_target"]
+__all__ = [
+    "Resolution",
+    "named_in_message",
+    "resolve_slots",
+    "suspect_target",
+    "tagger_words_when_asked",
+]
 
 Resolution = Literal["resolved", "kept", "kept_tail"]
 
@@ -182,3 +188,76 @@ def suspect_target(reading: Understanding, today: date) -> bool:
     if reading.intent not in TARGETED or target is None or target.kind != "title":
         return False
     return _implausible(target.text, today)
+
+
+def tagger_words_when_asked(
+    reading: Understanding, message: str, today: date, model: SpanModel
+) -> bool:
+    """For a change the assistant asks about anyway (the rule frames missed, the classifier
+    chose the intent, or the readers disagree unsettled): take the tagger's title or target
+    when the rules' holds words no title is made of (a date, a priority, a wrapper, a command
+    word: "laundry handled", "nailed the gym today"), or only linking words and pronouns ("it"
+    in "we're not doing the car wash any more, take it off"), and the tagger's does not; and
+    the tagger's target when the rules' holds it after words they kept before it ("i've taken
+    care of [council tax]"). The rules' fallback reading keeps the words of a frame it did not
+    know; the tagger, which labels every word, is the better reader there, and the question
+    ("Do you want me to add 'X'?") and the "yes" that answers it then carry the right words.
+    Returns whether it did."""
+    if reading.intent == "add_task":
+        rule_value, slot = reading.title or "", "title"
+    elif reading.intent in TARGETED and reading.target is not None:
+        if reading.target.kind != "title":
+            return False
+        rule_value, slot = reading.target.text, "target"
+    else:
+        return False
+    tagged = model.spans(message, reading.intent).get(slot, "")
+    tagged_words = span_key(tagged)
+    if not tagged_words or not set(tokens(tagged)) <= set(tokens(message)):
+        return False
+    rule_words = span_key(rule_value)
+    lead_kept = (
+        slot == "target"
+        and len(rule_words) > len(tagged_words)
+        and rule_words[-len(tagged_words) :] == tagged_words
+    )
+    if not (_implausible(rule_value, today) or set(rule_words) <= _LINK or lead_kept):
+        return False
+    number = ordinal_number(tagged_words[0]) if len(tagged_words) == 1 else None
+    if slot == "target" and number is not None:
+        reading.target = Target("number", number)
+        return True
+    if _implausible(tagged, today):
+        return False
+    value = _as_typed(message, tagged)
+    dropped = " ".join(w for w in tokens(rule_value) if w not in set(tagged_words))
+    if slot == "title":
+        reading.title = value
+    else:
+        reading.target = Target("title", value)
+    _keep_dropped(reading, dropped, today)
+    return True
+
+
+def named_in_message(reading: Understanding, message: str, today: date, model: SpanModel) -> bool:
+    """Point a pronoun that nothing in the earlier turns names ("the plumber came so cross it
+    off", "walked the dog already, mark it done") at the task the tagger reads in the message
+    itself, when it reads one made of title words. Returns whether it did."""
+    target = reading.target
+    if reading.intent not in TARGETED or target is None or target.kind != "pronoun":
+        return False
+    tagged = model.spans(message, reading.intent).get("target", "")
+    tagged_words = span_key(tagged)
+    if (
+        not tagged_words
+        or set(tagged_words) <= _LINK
+        or not set(tokens(tagged)) <= set(tokens(message))
+        or _implausible(tagged, today)
+    ):
+        return False
+    number = ordinal_number(tagged_words[0]) if len(tagged_words) == 1 else None
+    if number is not None:
+        reading.target = Target("number", number)
+    else:
+        reading.target = Target("title", _as_typed(message, tagged))
+    return True

@@ -26,7 +26,12 @@ from .rule_reading import clarification_answer, read, resolve_pronoun
 from .shorthands import apply_shorthands, trailing_shorthands
 from .slot_agreement import Agreement, slot_agreement
 from .slot_patterns import RECURRING
-from .slot_resolution import resolve_slots, suspect_target
+from .slot_resolution import (
+    named_in_message,
+    resolve_slots,
+    suspect_target,
+    tagger_words_when_asked,
+)
 from .span_tagger import SpanModel, load_span_model
 
 __all__ = [
@@ -236,7 +241,11 @@ def understand_with_agreement(
             level = resolve_slots(result, message, today, spans) or level
         elif level == "agree" and suspect_target(result, today):
             level = "suspect"
+    if not in_context and result.intent in MUTATING and (result.ask or level in UNRESOLVED):
+        tagger_words_when_asked(result, message, today, spans)
     resolve_pronoun(result, history, today)
+    if not in_context and named_in_message(result, message, today, spans) and level is not None:
+        level = "resolved"
     _extras(result, message)
     return result, level
 
