@@ -120,7 +120,7 @@ def create_app(
                 chat_server=ChatServer(
                     PostgresStore(database),
                     operations,
-                    model_provider or build_model_provider(settings),
+                    model_provider or build_model_provider(settings, stack),
                     model_name=model_name(settings),
                     model_settings=model_settings(settings),
                     history_items=settings.history_items,

@@ -6,6 +6,7 @@ model server's own error text, which may name internals.
 
 from dataclasses import dataclass
 
+import aiohttp
 import httpx2
 import openai
 from agents.exceptions import MaxTurnsExceeded, ModelBehaviorError
@@ -102,6 +103,9 @@ def model_failure(exc: BaseException) -> ModelFailure | None:
     for current in chain:
         if isinstance(current, openai.APIStatusError):
             return _of_status(current)
+    # The client's aiohttp transport reports a refused connection as a connect timeout.
+    if any(isinstance(current, aiohttp.ClientConnectorError) for current in chain):
+        return ModelFailure("model_unavailable", MODEL_UNREACHABLE)
     # The client library wraps transport errors; what it wraps tells how the exchange ended.
     for current in chain:
         match current:

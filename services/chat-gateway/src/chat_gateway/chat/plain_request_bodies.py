@@ -31,6 +31,7 @@ PLAIN_BODY_TYPES: Final = (
 )
 _CLIENT_MODULES: Final = (responses, completions)
 _SCALARS: Final = (str, int, float, bool, type(None))
+_EXACT_SCALARS: Final = frozenset(_SCALARS)
 
 
 def declares_transforms(annotation: object, seen: set[int] | None = None) -> bool:
@@ -56,13 +57,21 @@ def needs_no_transform(expected_type: object) -> bool:
 
 def is_plain(value: object) -> bool:
     """Whether ``value`` is JSON built of dicts, lists, strings, numbers, booleans and None."""
-    if isinstance(value, _SCALARS):
-        return True
-    if type(value) is list:
-        return all(is_plain(item) for item in value)
-    if type(value) is dict:
-        return all(type(key) is str and is_plain(item) for key, item in value.items())
-    return False
+    # A loop over a stack, not recursion: a request body has hundreds of values, and a call
+    # and a generator per value cost more than the check itself.
+    pending = [value]
+    while pending:
+        item = pending.pop()
+        if type(item) is dict:
+            for key in item:
+                if type(key) is not str:
+                    return False
+            pending.extend(item.values())
+        elif type(item) is list:
+            pending.extend(item)
+        elif type(item) not in _EXACT_SCALARS and not isinstance(item, _SCALARS):
+            return False
+    return True
 
 
 async def transform_request_body(data: Any, expected_type: Any) -> Any:

@@ -35,12 +35,12 @@ from chat_gateway.chat.item_ids import remap_fake_ids
 from chat_gateway.chat.metrics import CHAT_TURNS, TURN_SECONDS, WIDGET_ACTIONS, action_label
 from chat_gateway.chat.regenerate import kept_reply, records_change
 from chat_gateway.chat.request_context import RequestContext
-from chat_gateway.chat.store import PostgresStore
+from chat_gateway.chat.store import PostgresStore, parse_item
 from chat_gateway.chat.task_tools import TaskOperations
 from chat_gateway.chat.titles import AUTO_TITLE, title_for_changes, title_from
 from chat_gateway.chat.turn_failures import failed_turn, unavailable_text
 from chat_gateway.chat.widget_actions import InvalidActionError, WidgetActions, widget_events
-from chat_gateway.chat.widgets import CONFIRMATION, widget_kind
+from chat_gateway.chat.widgets import CONFIRMATION, shows_change, widget_kind
 from chat_gateway.errors import TaskServiceUnavailableError
 
 CHATKIT_REQUEST = TypeAdapter[ChatKitReq](ChatKitReq)
@@ -183,8 +183,9 @@ class ChatServer(ChatKitServer[RequestContext]):
             agent = self.assistants.agent(app.id, tools)
             texts = await self._history_texts(thread, input_user_message, context)
             history = await self.history.to_agent_input(texts)
-            # stream_agent_response reads the newest two items next: hand them over.
-            newest = [self.history.item(text).model_copy(deep=True) for text in texts[:-3:-1]]
+            # stream_agent_response reads the newest two items next: hand them over, as new
+            # objects (validating the JSON again costs a fifth of a deep copy of the cached ones).
+            newest = [parse_item(text) for text in texts[:-3:-1]]
             everything = len(texts) < self.history_items and len(texts) == len(newest)
             context.recent_items = (thread.id, newest, everything)
             agent_context = AgentContext[RequestContext](
@@ -208,7 +209,7 @@ class ChatServer(ChatKitServer[RequestContext]):
                         widget = event.item.widget.model_dump(mode="json", exclude_none=True)
                         shown.append(widget)
                         changed = changed or (
-                            records_change(event.item) and widget_kind(widget) != CONFIRMATION
+                            shows_change(widget) and widget_kind(widget) != CONFIRMATION
                         )
                 yield event
             await context.settle()
