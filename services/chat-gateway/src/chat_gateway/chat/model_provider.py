@@ -14,6 +14,7 @@ from openai._models import FinalRequestOptions
 from chat_gateway.chat.model_failures import AnswerCutOffError, cut_off
 from chat_gateway.chat.stream_events import events_by_type, streamed
 from chat_gateway.config import Settings
+from chat_gateway.tls import client_tls_context
 
 DEFAULT_OPENAI_MODEL = "gpt-4.1-mini"
 _Data = TypeVar("_Data")
@@ -80,7 +81,7 @@ def _model_client(settings: Settings, api_key: str, base_url: str | None) -> Mod
         base_url=base_url,
         timeout=settings.model_timeout_seconds,
         max_retry_wait=settings.model_max_retry_wait_seconds,
-        http_client=DefaultAioHttpClient(),
+        http_client=DefaultAioHttpClient(verify=client_tls_context()),
     )
 
 
