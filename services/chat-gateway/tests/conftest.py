@@ -121,6 +121,11 @@ def auth(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServiceProcess]:
             "AUTH_MAX_REGISTRATIONS": "100000",
             "AUTH_APPS": '["tasks", "errands", "pantry"]',
             "AUTH_APP_HOSTS": '{"errands.localtest.me": "errands"}',
+            # The cheapest argon2id auth accepts (as auth's own tests use): these tests need
+            # tokens, not password hardening, and register a user or two each, where the
+            # default cost spent about a second of CPU per user on hashing and verifying.
+            "AUTH_PASSWORD_TIME_COST": "1",
+            "AUTH_PASSWORD_MEMORY_KIB": "8192",
         },
         tmp_path_factory.mktemp("auth") / "auth.log",
     )

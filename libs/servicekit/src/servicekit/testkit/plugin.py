@@ -20,6 +20,7 @@ from mcp import Client
 from mcp.server.mcpserver import MCPServer
 from pydantic_settings import BaseSettings
 from redis.asyncio import Redis
+from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from servicekit.database import create_database_if_missing
@@ -46,14 +47,34 @@ from servicekit.tool_service_settings import ToolServiceSettings
 
 class _TestEnvironment(BaseSettings):
     test_database_url: str | None = None
+    pytest_xdist_worker: str | None = None
+    """Set by pytest-xdist in each worker process (gw0, gw1, ...)."""
+
+
+def worker_database_url(url: str, worker: str | None) -> str:
+    """``url`` with the database name suffixed by the xdist worker, if any.
+
+    Some tests act on the whole database, as a PostgreSQL restart would (terminating every
+    session of it); with one database shared by parallel workers that killed the other
+    worker's connections in the middle of unrelated tests, and both workers migrated it at
+    once. Each worker gets a database of its own instead.
+    """
+    if worker is None:
+        return url
+    parsed = make_url(url)
+    return parsed.set(database=f"{parsed.database}_{worker}").render_as_string(hide_password=False)
 
 
 @pytest.fixture(scope="session")
 def database_url(tool_service: ToolServiceUnderTest) -> str:
-    """The test database (TEST_DATABASE_URL), created if missing and migrated to head."""
+    """The test database (TEST_DATABASE_URL, one per xdist worker), created if missing and
+    migrated to head."""
     database = tool_service.name.replace("-", "_")
     default = f"postgresql+asyncpg://postgres@127.0.0.1:5432/{database}_test"
-    url = _TestEnvironment().test_database_url or default
+    environment = _TestEnvironment()
+    url = worker_database_url(
+        environment.test_database_url or default, environment.pytest_xdist_worker
+    )
     asyncio.run(create_database_if_missing(url))
     config = Config(str(tool_service.service_dir / "alembic.ini"))
     config.set_main_option("sqlalchemy.url", url)
