@@ -80,6 +80,8 @@ def _say(message: str, *history: tuple[str, str]) -> tuple[str, dict[str, object
             {"title": "finish the slides", "due": "2027-03-12"},
         ),
         ("remind me to prepare for next week's exam", {"title": "prepare for next week's exam"}),
+        ("make sure i call mom on friday", {"title": "call mom", "due": "2027-03-12"}),
+        ("make sure to renew the passport", {"title": "renew the passport"}),
     ],
 )
 def test_new_tasks_get_a_clean_title_and_their_modifiers(
@@ -162,6 +164,7 @@ def test_changes_name_the_task_and_what_changes(message: str, slots: dict[str, o
     [
         ("wipe all the completed stuff", "clear_completed"),
         ("remove everything I've finished", "clear_completed"),
+        ("delete whatever is done", "clear_completed"),
         ("hmm no, revert that", "undo"),
         ("undo pls", "undo"),
         ("what are you able to do?", "help"),
