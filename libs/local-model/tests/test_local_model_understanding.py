@@ -82,6 +82,7 @@ def _say(message: str, *history: tuple[str, str]) -> tuple[str, dict[str, object
         ("remind me to prepare for next week's exam", {"title": "prepare for next week's exam"}),
         ("make sure i call mom on friday", {"title": "call mom", "due": "2027-03-12"}),
         ("make sure to renew the passport", {"title": "renew the passport"}),
+        ("add this: mow the lawn", {"title": "mow the lawn"}),
     ],
 )
 def test_new_tasks_get_a_clean_title_and_their_modifiers(

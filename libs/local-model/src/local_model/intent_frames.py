@@ -61,6 +61,7 @@ class Hit:
     priority: str | None = None
 
 
+_ANNOUNCED = re.compile(r"\s*[:\u2013\u2014-]+\s*(?=\w)")
 _ONTO_LIST = re.compile(
     r"(?P<verb>(?!(?:take|get|cross|strike|knock|tick|check|move|remove|delete|push|postpone"
     r"|reschedule|rename|change|set|mark|make|what|whats|show|list|find|search|look|is|are|do"
@@ -95,9 +96,12 @@ def classify_clause(msg: Msg, start: int, end: int, today: date) -> Hit | None:
         return hit("add_task", 2.5, arg=body)
     if ADD_TO_UPDATE.match(s, body, end):
         return hit("update_task", FIELD_NAMED, arg=body)
-    if ADD_PRONOUN.match(s, body, end) and not re.match(
-        r"\w+\s+\w+\s+to\s+(?:task|#|\d)", s[body:end]
-    ):
+    pronoun = ADD_PRONOUN.match(s, body, end)
+    if pronoun is not None and not re.match(r"\w+\s+\w+\s+to\s+(?:task|#|\d)", s[body:end]):
+        # "add this: mow the lawn": the pronoun announces the title after the colon.
+        announced = _ANNOUNCED.match(s, pronoun.end(), end)
+        if announced is not None:
+            return hit("add_task", 3, arg=announced.end())
         return hit("add_task", 2.8, arg=-2)
     onto = _ONTO_LIST.match(s, body, end)
     if onto is not None and REOPEN_MARK.match(s, body, end) is None:
