@@ -129,6 +129,9 @@ def test_list_requests_carry_their_filters(message: str, slots: dict[str, object
         ("erase 'order pizza' from my list", "delete_task", "order pizza"),
         ("scratch the dentist appointment", "delete_task", "dentist appointment"),
         ("nix the gym session please", "delete_task", "gym session"),
+        ("delete the car wash entry", "delete_task", "car wash"),
+        ("that's buy milk done", "complete_task", "buy milk"),
+        ("g'day groceries done", "complete_task", "groceries"),
     ],
 )
 def test_existing_tasks_are_targeted_by_title_or_number(
