@@ -105,6 +105,9 @@ def test_new_tasks_get_a_clean_title_and_their_modifiers(
         ("search for anything about the passport", {"query": "passport"}),
         ("show tasks tagged #garden", {"tag": "garden"}),
         ("whats on for tomorrow", {"due_on": "2027-03-11"}),
+        ("show me what i need to do", {}),
+        ("what haven't i done yet", {"status": "pending"}),
+        ("show me everything, done or not", {"status": "all"}),
     ],
 )
 def test_list_requests_carry_their_filters(message: str, slots: dict[str, object]) -> None:

@@ -63,7 +63,7 @@ def list_filters(msg: Msg, today: date, result: Understanding) -> None:
             result.query = query
             return
     if re.search(
-        r"\b(?:including|incl|as\s+well\s+as|both|along\s+with|plus\s+the)\b", s
+        r"\b(?:including|incl|as\s+well\s+as|both|along\s+with|plus\s+the|done\s+or\s+not)\b", s
     ) or re.search(
         r"\b(?:open|pending|unfinished|current|active|incomplete|remaining)\s+(?:tasks\s+|ones\s+)?"
         r"(?:and|&|\+|or)\s+(?:the\s+)?(?:finished|completed|done|closed)\b",
@@ -75,7 +75,8 @@ def list_filters(msg: Msg, today: date, result: Understanding) -> None:
         r"|got\s+through)\b",
         s,
     ) and not re.search(
-        r"\b(?:not|to|need|needs|gotta|still|yet\s+to|un)\s+(?:get\s+|be\s+)?(?:done|finished|completed)\b",
+        r"\b(?:not|to|need|needs|gotta|still|yet\s+to|un|haven'?t\s+i|haven'?t)\s+(?:get\s+|be\s+)?"
+        r"(?:done|finished|completed)\b",
         s,
     ):
         result.status = "completed"
@@ -83,7 +84,8 @@ def list_filters(msg: Msg, today: date, result: Understanding) -> None:
         result.status = "all"
     elif re.search(
         r"\b(?:open|pending|left|remaining|outstanding|unfinished|incomplete|not\s+(?:yet\s+)?(?:done|finished|completed)"
-        r"|still|undone|active|uncompleted|yet\s+to|need\s+to\s+do|to\s+be\s+done|to\s+get\s+done|current)\b",
+        r"|still|undone|active|uncompleted|yet\s+to|to\s+be\s+done|to\s+get\s+done|current"
+        r"|haven'?t\s+(?:i\s+)?(?:done|finished|completed))\b",
         s,
     ):
         result.status = "pending"
