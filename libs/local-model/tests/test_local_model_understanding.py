@@ -108,6 +108,8 @@ def test_new_tasks_get_a_clean_title_and_their_modifiers(
         ("show me what i need to do", {}),
         ("what haven't i done yet", {"status": "pending"}),
         ("show me everything, done or not", {"status": "all"}),
+        ("pull up my work tasks", {"tag": "work"}),
+        ("hi! so show my shopping tasks", {"tag": "shopping"}),
     ],
 )
 def test_list_requests_carry_their_filters(message: str, slots: dict[str, object]) -> None:

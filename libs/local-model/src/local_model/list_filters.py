@@ -42,7 +42,7 @@ QUERY_NOISE = re.compile(
 
 
 _LOOSE_TAG = re.compile(
-    r"^(?:\W*(?:show|list|see|view|display|get)\s+(?:me\s+)?(?:all\s+)?(?:my\s+|the\s+)?"
+    r"(?:\b(?:show|list|see|view|display|get|pull\s+up|bring\s+up)\s+(?:me\s+)?(?:all\s+)?(?:my\s+|the\s+)?"
     r"(?:open\s+|pending\s+)?)(?P<tag>[a-z][\w-]*)\s+(?:stuff|tasks|things|items|todos|ones)\b"
 )
 _NOT_TAGS = frozenset(VOCABULARY["not_tags"])
