@@ -110,6 +110,7 @@ def test_new_tasks_get_a_clean_title_and_their_modifiers(
         ("show me everything, done or not", {"status": "all"}),
         ("pull up my work tasks", {"tag": "work"}),
         ("hi! so show my shopping tasks", {"tag": "shopping"}),
+        ("what's in housing?", {"tag": "housing"}),
     ],
 )
 def test_list_requests_carry_their_filters(message: str, slots: dict[str, object]) -> None:

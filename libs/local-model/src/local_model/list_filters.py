@@ -44,6 +44,7 @@ QUERY_NOISE = re.compile(
 _LOOSE_TAG = re.compile(
     r"(?:\b(?:show|list|see|view|display|get|pull\s+up|bring\s+up)\s+(?:me\s+)?(?:all\s+)?(?:my\s+|the\s+)?"
     r"(?:open\s+|pending\s+)?)(?P<tag>[a-z][\w-]*)\s+(?:stuff|tasks|things|items|todos|ones)\b"
+    r"|\bwh?a?t'?s\s+in\s+(?P<within>[a-z][\w-]*)\s*[?!.]*\s*$"
 )
 _NOT_TAGS = frozenset(VOCABULARY["not_tags"])
 _PRIORITY_FILTER = re.compile(
@@ -114,8 +115,8 @@ def list_filters(msg: Msg, today: date, result: Understanding) -> None:
         result.tag = m.group("tag")
     elif hashtag is not None:
         result.tag = hashtag.group("tag")
-    elif loose is not None and loose.group("tag") not in _NOT_TAGS:
-        result.tag = loose.group("tag")
+    elif loose is not None and (loose.group("tag") or loose.group("within")) not in _NOT_TAGS:
+        result.tag = loose.group("tag") or loose.group("within")
     priority = _PRIORITY_FILTER.search(s)
     if priority is not None:
         result.priority = "low" if priority.group("low") else "high"
