@@ -154,6 +154,10 @@ def test_existing_tasks_are_targeted_by_title_or_number(
             {"target": "walk the dog", "new_title": "walk the dogs"},
         ),
         ("change 'gym' to 'gym with Ana'", {"target": "gym", "new_title": "gym with ana"}),
+        (
+            "give birthday gift a new name: pick up the kids from school",
+            {"target": "birthday gift", "new_title": "pick up the kids from school"},
+        ),
         ("postpone the report until monday", {"target": "report", "due": "2027-03-15"}),
         ("set task 2 to low priority", {"target": "2", "priority": "low"}),
         ("make the insurance call urgent", {"target": "insurance call", "priority": "high"}),
