@@ -154,6 +154,11 @@ def test_existing_tasks_are_targeted_by_title_or_number(
             {"target": "walk the dog", "new_title": "walk the dogs"},
         ),
         ("change 'gym' to 'gym with Ana'", {"target": "gym", "new_title": "gym with ana"}),
+        ("push gym out to friday", {"target": "gym", "due": "2027-03-12"}),
+        (
+            "move the school fair cake forward to friday",
+            {"target": "school fair cake", "due": "2027-03-12"},
+        ),
         (
             "give birthday gift a new name: pick up the kids from school",
             {"target": "birthday gift", "new_title": "pick up the kids from school"},

@@ -29,6 +29,7 @@ UPDATE_FIELD = re.compile(
 )
 UPDATE_BOUNDARY = re.compile(
     r"\s+(?:to|as|into|due|for|until|till|by|on|from|and|with|at|back|up|'s)\b|'s\b|[,:;?!]|\s+-\s+"
+    r"|\s+(?:out|forward)(?=\s+(?:to|till|until|by)\b)"
 )
 
 _RESTATED = re.compile(
