@@ -186,3 +186,40 @@ def test_the_plumber_came_so_cross_it_off_completes_the_task_named_before() -> N
     )
     result = understand(history, "the plumber came so cross it off", TODAY)
     assert (result.intent, result.slots()) == ("complete_task", {"target": "call the plumber"})
+
+
+@pytest.mark.parametrize(
+    ("message", "intent", "title", "target"),
+    [
+        (
+            "i have to remember to make a doctor's appointment tomorow, mark it urgent",
+            "add_task",
+            "make a doctor's appointment",
+            None,
+        ),
+        ("pay the maid this saturday, mark it urgent", "add_task", "pay the maid", None),
+        ("ticked off the dentist checkup today, mark it", "complete_task", None, "dentist checkup"),
+    ],
+)
+def test_a_frame_the_classifier_all_but_rules_out_is_outvoted_and_asked_about(
+    message: str, intent: str, title: str | None, target: str | None
+) -> None:
+    result = understand([], message, TODAY)
+    assert (result.intent, result.title) == (intent, title)
+    assert (result.target.text if result.target else None) == target
+    assert result.ask
+
+
+@pytest.mark.parametrize(
+    "message", ["give me some examples of what i can say", "give me a rundown of my tasks"]
+)
+def test_a_request_to_read_outvotes_a_change_frame_matched_on_its_words(message: str) -> None:
+    result = understand([], message, TODAY)
+    assert result.intent in ("help", "list_tasks")
+    assert not result.ask
+
+
+def test_a_frame_that_names_the_field_it_changes_is_never_outvoted() -> None:
+    result = understand([], "remove the due date from task 3", TODAY)
+    assert result.intent == "update_task"
+    assert result.clear_due

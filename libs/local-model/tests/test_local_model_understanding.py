@@ -80,6 +80,9 @@ def _say(message: str, *history: tuple[str, str]) -> tuple[str, dict[str, object
             {"title": "finish the slides", "due": "2027-03-12"},
         ),
         ("remind me to prepare for next week's exam", {"title": "prepare for next week's exam"}),
+        ("make sure i call mom on friday", {"title": "call mom", "due": "2027-03-12"}),
+        ("make sure to renew the passport", {"title": "renew the passport"}),
+        ("add this: mow the lawn", {"title": "mow the lawn"}),
     ],
 )
 def test_new_tasks_get_a_clean_title_and_their_modifiers(
@@ -102,6 +105,12 @@ def test_new_tasks_get_a_clean_title_and_their_modifiers(
         ("search for anything about the passport", {"query": "passport"}),
         ("show tasks tagged #garden", {"tag": "garden"}),
         ("whats on for tomorrow", {"due_on": "2027-03-11"}),
+        ("show me what i need to do", {}),
+        ("what haven't i done yet", {"status": "pending"}),
+        ("show me everything, done or not", {"status": "all"}),
+        ("pull up my work tasks", {"tag": "work"}),
+        ("hi! so show my shopping tasks", {"tag": "shopping"}),
+        ("what's in housing?", {"tag": "housing"}),
     ],
 )
 def test_list_requests_carry_their_filters(message: str, slots: dict[str, object]) -> None:
@@ -126,6 +135,9 @@ def test_list_requests_carry_their_filters(message: str, slots: dict[str, object
         ("erase 'order pizza' from my list", "delete_task", "order pizza"),
         ("scratch the dentist appointment", "delete_task", "dentist appointment"),
         ("nix the gym session please", "delete_task", "gym session"),
+        ("delete the car wash entry", "delete_task", "car wash"),
+        ("that's buy milk done", "complete_task", "buy milk"),
+        ("g'day groceries done", "complete_task", "groceries"),
     ],
 )
 def test_existing_tasks_are_targeted_by_title_or_number(
@@ -142,6 +154,15 @@ def test_existing_tasks_are_targeted_by_title_or_number(
             {"target": "walk the dog", "new_title": "walk the dogs"},
         ),
         ("change 'gym' to 'gym with Ana'", {"target": "gym", "new_title": "gym with ana"}),
+        ("push gym out to friday", {"target": "gym", "due": "2027-03-12"}),
+        (
+            "move the school fair cake forward to friday",
+            {"target": "school fair cake", "due": "2027-03-12"},
+        ),
+        (
+            "give birthday gift a new name: pick up the kids from school",
+            {"target": "birthday gift", "new_title": "pick up the kids from school"},
+        ),
         ("postpone the report until monday", {"target": "report", "due": "2027-03-15"}),
         ("set task 2 to low priority", {"target": "2", "priority": "low"}),
         ("make the insurance call urgent", {"target": "insurance call", "priority": "high"}),
@@ -162,6 +183,7 @@ def test_changes_name_the_task_and_what_changes(message: str, slots: dict[str, o
     [
         ("wipe all the completed stuff", "clear_completed"),
         ("remove everything I've finished", "clear_completed"),
+        ("delete whatever is done", "clear_completed"),
         ("hmm no, revert that", "undo"),
         ("undo pls", "undo"),
         ("what are you able to do?", "help"),

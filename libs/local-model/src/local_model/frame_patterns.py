@@ -21,7 +21,8 @@ FILLER = re.compile(
 )
 OBLIGATION = re.compile(
     r"(?:i\s+)?(?:really\s+)?(?:need\s+to|have\s+to|gotta|got\s+to|must|should|ought\s+to"
-    r"|'ve\s+got\s+to|'ll\s+need\s+to|am\s+going\s+to|'m\s+going\s+to|want\s+to|wanna)\s+"
+    r"|'ve\s+got\s+to|'ll\s+need\s+to|am\s+going\s+to|'m\s+going\s+to|want\s+to|wanna"
+    r"|make\s+sure\s+(?:that\s+)?(?:i|we)|make\s+sure\s+to)\s+"
 )
 
 MANAGE_AFTER_OBLIGATION = re.compile(
@@ -71,7 +72,7 @@ CLEAR = re.compile(
     r"|drop|erase|bin|nuke|tidy\s+up|hide|dump|ditch|toss|empty)\b(?:\s+(?:out|away|off|up))?"
     r"(?:\s+(?:all|the|my|of|everything|every|any|task|tasks|that|that's|thats|which|are|is|were"
     r"|i|i've|i'd|i'm|have|had|already|been|marked|as|ones?|items?|stuff|things?|those|these"
-    r"|you|we|list|out|up))*"
+    r"|you|we|list|out|up|whatever|whatevers|what's|whats))*"
     rf"\s+{DONE_WORD}\b"
 )
 CLEAR_BARE = re.compile(

@@ -42,8 +42,9 @@ QUERY_NOISE = re.compile(
 
 
 _LOOSE_TAG = re.compile(
-    r"^(?:\W*(?:show|list|see|view|display|get)\s+(?:me\s+)?(?:all\s+)?(?:my\s+|the\s+)?"
+    r"(?:\b(?:show|list|see|view|display|get|pull\s+up|bring\s+up)\s+(?:me\s+)?(?:all\s+)?(?:my\s+|the\s+)?"
     r"(?:open\s+|pending\s+)?)(?P<tag>[a-z][\w-]*)\s+(?:stuff|tasks|things|items|todos|ones)\b"
+    r"|\bwh?a?t'?s\s+in\s+(?P<within>[a-z][\w-]*)\s*[?!.]*\s*$"
 )
 _NOT_TAGS = frozenset(VOCABULARY["not_tags"])
 _PRIORITY_FILTER = re.compile(
@@ -63,7 +64,7 @@ def list_filters(msg: Msg, today: date, result: Understanding) -> None:
             result.query = query
             return
     if re.search(
-        r"\b(?:including|incl|as\s+well\s+as|both|along\s+with|plus\s+the)\b", s
+        r"\b(?:including|incl|as\s+well\s+as|both|along\s+with|plus\s+the|done\s+or\s+not)\b", s
     ) or re.search(
         r"\b(?:open|pending|unfinished|current|active|incomplete|remaining)\s+(?:tasks\s+|ones\s+)?"
         r"(?:and|&|\+|or)\s+(?:the\s+)?(?:finished|completed|done|closed)\b",
@@ -75,7 +76,8 @@ def list_filters(msg: Msg, today: date, result: Understanding) -> None:
         r"|got\s+through)\b",
         s,
     ) and not re.search(
-        r"\b(?:not|to|need|needs|gotta|still|yet\s+to|un)\s+(?:get\s+|be\s+)?(?:done|finished|completed)\b",
+        r"\b(?:not|to|need|needs|gotta|still|yet\s+to|un|haven'?t\s+i|haven'?t)\s+(?:get\s+|be\s+)?"
+        r"(?:done|finished|completed)\b",
         s,
     ):
         result.status = "completed"
@@ -83,7 +85,8 @@ def list_filters(msg: Msg, today: date, result: Understanding) -> None:
         result.status = "all"
     elif re.search(
         r"\b(?:open|pending|left|remaining|outstanding|unfinished|incomplete|not\s+(?:yet\s+)?(?:done|finished|completed)"
-        r"|still|undone|active|uncompleted|yet\s+to|need\s+to\s+do|to\s+be\s+done|to\s+get\s+done|current)\b",
+        r"|still|undone|active|uncompleted|yet\s+to|to\s+be\s+done|to\s+get\s+done|current"
+        r"|haven'?t\s+(?:i\s+)?(?:done|finished|completed))\b",
         s,
     ):
         result.status = "pending"
@@ -112,8 +115,8 @@ def list_filters(msg: Msg, today: date, result: Understanding) -> None:
         result.tag = m.group("tag")
     elif hashtag is not None:
         result.tag = hashtag.group("tag")
-    elif loose is not None and loose.group("tag") not in _NOT_TAGS:
-        result.tag = loose.group("tag")
+    elif loose is not None and (loose.group("tag") or loose.group("within")) not in _NOT_TAGS:
+        result.tag = loose.group("tag") or loose.group("within")
     priority = _PRIORITY_FILTER.search(s)
     if priority is not None:
         result.priority = "low" if priority.group("low") else "high"

@@ -128,9 +128,10 @@ TARGET_LEAD = re.compile(
     r"(?:the\s+|a\s+|my\s+)?(?:task|todo|to-do|item|one|reminder|entry)\s+(?:called|named|titled|about|for|to|that\s+says)\s+"
     r"|(?:the\s+)?(?:task|todo|item|reminder)\s*:\s*"
     r"|(?:the\s+|my\s+|a\s+|an\s+|our\s+)"
+    r"|(?:that's|thats|g'?day|quick\s+one\s*:)\s+"
 )
 TARGET_TAIL = re.compile(
-    r"\s+(?:task|todo|to-do|item|reminder|one|thing)$|\s+(?:as\s+)?(?:done|complete|completed|finished)$"
+    r"\s+(?:task|todo|to-do|item|reminder|one|thing|entry)$|\s+(?:as\s+)?(?:done|complete|completed|finished)$"
     r"|\s+(?:from|off|on|in)\s+(?:my|the)\s+(?:list|tasks|todo\s+list|to-do\s+list)$|\s+off$"
     r"|\s+(?:this\s+(?:morning|afternoon|evening)|last\s+night|yesterday|earlier(?:\s+today)?"
     r"|just\s+now|already|at\s+last|finally)$"

@@ -29,6 +29,7 @@ UPDATE_FIELD = re.compile(
 )
 UPDATE_BOUNDARY = re.compile(
     r"\s+(?:to|as|into|due|for|until|till|by|on|from|and|with|at|back|up|'s)\b|'s\b|[,:;?!]|\s+-\s+"
+    r"|\s+(?:out|forward)(?=\s+(?:to|till|until|by)\b)"
 )
 
 _RESTATED = re.compile(
@@ -70,6 +71,7 @@ def update_fields(msg: Msg, start: int, today: date, result: Understanding) -> N
         r"|(?:change|update|set|edit|modify|make)\s+(?:the\s+)?(?:title|name|wording)\s+(?:of\s+|for\s+)?(?P<t2>.+?)\s+to\s+(?P<n2>.+)$"
         r"|(?:change|update|set|edit)\s+(?P<t3>.+?)'s\s+(?:title|name)\s+to\s+(?P<n3>.+)$"
         r"|(?:change|update|edit|make)\s+(?P<t4>.+?)\s+(?:to\s+say|to\s+read|so\s+it\s+says|so\s+it\s+reads)\s+(?P<n4>.+)$"
+        r"|give\s+(?P<t7>.+?)\s+(?:a\s+)?(?:new\s+)?(?:name|title)\s*(?:[:,-]\s*|\s+)(?P<n7>.+)$"
     ).search(s, start, end)
     if rename is not None:
         for t_group, n_group in (
@@ -79,6 +81,7 @@ def update_fields(msg: Msg, start: int, today: date, result: Understanding) -> N
             ("t4", "n4"),
             ("t5", "n5"),
             ("t6", "n6"),
+            ("t7", "n7"),
         ):
             if rename.group(n_group) is not None:
                 result.new_title = unquote(msg, *strip_polite(s, *rename.span(n_group)))
