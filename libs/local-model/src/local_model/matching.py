@@ -13,6 +13,8 @@ __all__ = ["Match", "match_tasks"]
 
 PLAUSIBLE = 72.0
 CLEAR_LEAD = 12.0
+# How alike two words must be to count as the same word ("walked"/"walk", "bils"/"bills").
+SAME_WORD = 75.0
 _WORD = re.compile(r"[^\w\s]+")
 _ARTICLES = re.compile(r"\b(?:the|a|an|my)\b")
 
@@ -65,6 +67,18 @@ def match_tasks(
     if len(exact) > 1:
         return Match(None, exact)
     close = [t for s, t in plausible if best_score - s < CLEAR_LEAD]
-    if len(close) == 1:
+    if len(close) == 1 and _names_every_word(wanted, _norm(str(close[0].get("title", "")))):
         return Match(close[0], close)
     return Match(None, close[:6])
+
+
+def _names_every_word(target: str, title: str) -> bool:
+    """Whether each word of `target` is a word of `title`, give or take an ending or a typo.
+
+    A close score alone lets one shared word carry a match ("walked the dog" scores high
+    against "feed the dog"); a task is acted on only when none of the user's words is left
+    unexplained, otherwise the user is asked."""
+    words = title.split()
+    return all(
+        any(fuzz.ratio(wanted, word) >= SAME_WORD for word in words) for wanted in target.split()
+    )

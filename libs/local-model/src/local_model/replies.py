@@ -264,7 +264,8 @@ def clarify(target: str, tasks: Sequence[dict[str, Any]], action: str) -> str:
     """Ask which of several plausible tasks is meant, listing them numbered."""
     options = " ".join(f"{i}. '{_title(t)}'" for i, t in enumerate(tasks, start=1))
     return (
-        f"I found {len(tasks)} tasks matching '{target}': {options}. {CLARIFY_MARKER} to {action}?"
+        f"I found {len(tasks)} {'task' if len(tasks) == 1 else 'tasks'} matching '{target}': "
+        f"{options}. {CLARIFY_MARKER} to {action}?"
     )
 
 
