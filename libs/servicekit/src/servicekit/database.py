@@ -1,11 +1,10 @@
 """PostgreSQL for the services: SQLAlchemy sessions for transactions, and single statements
-run straight on asyncpg."""
+run straight on asyncpg (compiled as ``asyncpg_statements`` describes)."""
 
 import asyncio
-import json
 import logging
 import uuid
-from collections.abc import AsyncIterator, Callable, Mapping, Sequence
+from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -13,7 +12,7 @@ from typing import Any
 import asyncpg
 from sqlalchemy import Executable, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from sqlalchemy.ext.asyncio import (
     AsyncConnection,
@@ -22,9 +21,15 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
-from sqlalchemy.sql.compiler import SQLCompiler
-from sqlalchemy.sql.elements import ClauseElement
 
+from servicekit.asyncpg_statements import (
+    DRIVER_ERRORS,
+    PreparedStatement,
+    compile_statement,
+    json_codecs,
+    keep_session,
+    translated_error,
+)
 from servicekit.settings import ServiceSettings
 
 logger = logging.getLogger(__name__)
@@ -32,29 +37,7 @@ logger = logging.getLogger(__name__)
 _POOL_TIMEOUT_SECONDS = 5
 _CONNECT_TIMEOUT_SECONDS = 5
 _COMMAND_TIMEOUT_SECONDS = 30
-# What asyncpg raises for a failed statement or connection.
-_DRIVER_ERRORS = (asyncpg.PostgresError, asyncpg.InterfaceError, OSError)
-_MISSING = object()
 _PREPARED_LIMIT = 1024
-
-
-@dataclass(frozen=True, slots=True)
-class _Prepared:
-    """A statement compiled once for asyncpg: its SQL and how to order its parameters."""
-
-    sql: str
-    # Each positional parameter: its name, the value it takes when not given, and the
-    # processor of its SQLAlchemy type (JSON serialisation, for instance), if any.
-    parameters: tuple[tuple[str, Any, Callable[[Any], Any] | None], ...]
-
-    def values(self, given: Mapping[str, Any]) -> list[Any]:
-        values = []
-        for name, default, process in self.parameters:
-            value = given.get(name, default)
-            if value is _MISSING:
-                raise KeyError(f"the statement needs the parameter {name!r}")
-            values.append(process(value) if process is not None else value)
-        return values
 
 
 class Database:
@@ -146,7 +129,7 @@ class Database:
         self._pool_timeout = pool_timeout_seconds
         self._pool: asyncpg.Pool | None = None
         self._pool_opening = asyncio.Lock()
-        self._prepared: dict[int, tuple[Executable, _Prepared]] = {}
+        self._prepared: dict[int, tuple[Executable, PreparedStatement]] = {}
 
     @classmethod
     def for_service(cls, settings: ServiceSettings, *, pre_ping: bool = True) -> "Database":
@@ -206,12 +189,12 @@ class Database:
             raise PoolTimeoutError(
                 f"no database connection free within {self._pool_timeout:g} s"
             ) from exc
-        except _DRIVER_ERRORS as exc:
-            raise _translated(prepared.sql, exc) from exc
+        except DRIVER_ERRORS as exc:
+            raise translated_error(prepared.sql, exc) from exc
         try:
             return await connection.fetch(prepared.sql, *values)
-        except _DRIVER_ERRORS as exc:
-            error = _translated(prepared.sql, exc)
+        except DRIVER_ERRORS as exc:
+            error = translated_error(prepared.sql, exc)
             if error.connection_invalidated:
                 # The others were most likely cut off with it (a server restart).
                 await pool.expire_connections()
@@ -226,14 +209,14 @@ class Database:
         rows = await self.execute(statement, parameters)
         return rows[0][0] if rows else None
 
-    def _prepare(self, statement: Executable) -> _Prepared:
+    def _prepare(self, statement: Executable) -> PreparedStatement:
         # The entry keeps its statement alive, so its id is not reused for another one while
         # it is cached; the bound keeps statements built per call by mistake from piling up.
         entry = self._prepared.get(id(statement))
         if entry is None:
             if len(self._prepared) >= _PREPARED_LIMIT:
                 self._prepared.clear()
-            entry = (statement, _compile(statement, self.engine))
+            entry = (statement, compile_statement(statement, self.engine))
             self._prepared[id(statement)] = entry
         return entry[1]
 
@@ -250,8 +233,8 @@ class Database:
                     max_inactive_connection_lifetime=300,
                     timeout=_CONNECT_TIMEOUT_SECONDS,
                     command_timeout=_COMMAND_TIMEOUT_SECONDS,
-                    init=_json_codecs,
-                    reset=_keep_session,
+                    init=json_codecs,
+                    reset=keep_session,
                 )
             return self._pool
 
@@ -323,54 +306,10 @@ _SERVER_CONNECTION_LIMITS = text(
 )
 
 
-def _compile(statement: Executable, engine: AsyncEngine) -> _Prepared:
-    dialect = engine.dialect
-    assert isinstance(statement, ClauseElement)
-    compiled = statement.compile(dialect=dialect)
-    assert isinstance(compiled, SQLCompiler)
-    if "POSTCOMPILE" in compiled.string:
-        raise ValueError("statements with expanding (IN list) parameters are not supported")
-    parameters = []
-    for name in compiled.positiontup or ():
-        bind = compiled.binds[name]
-        default = bind.effective_value if not bind.required else _MISSING
-        process = bind.type.dialect_impl(dialect).bind_processor(dialect)
-        parameters.append((name, default, process))
-    return _Prepared(sql=compiled.string, parameters=tuple(parameters))
-
-
 def _unique_statement_name() -> str:
     # SQLAlchemy prepares each statement to learn its columns; behind PgBouncer a name used
     # twice could meet the first one on another client's server connection.
     return f"__asyncpg_{uuid.uuid4()}__"
-
-
-async def _json_codecs(connection: asyncpg.Connection) -> None:
-    # As SQLAlchemy's asyncpg dialect does: JSON arrives decoded, and is sent as text that
-    # the statement's type has already serialised.
-    for name in ("json", "jsonb"):
-        await connection.set_type_codec(
-            name, encoder=str, decoder=json.loads, schema="pg_catalog", format="text"
-        )
-
-
-async def _keep_session(connection: asyncpg.Connection) -> None:
-    # The default reset is a round trip per statement (RESET ALL, UNLISTEN *, ...) to undo
-    # session state that single autocommit statements never change.
-    return
-
-
-def _translated(sql: str, error: BaseException) -> DBAPIError:
-    """``error`` as the SQLAlchemy exception sessions raise for it (parameters left out)."""
-    state = getattr(error, "sqlstate", None) or ""
-    if state.startswith("23"):
-        return IntegrityError(sql, None, error)
-    lost = (
-        state.startswith(("08", "57P"))  # connection exceptions, server shutting down
-        or isinstance(error, OSError)
-        or (isinstance(error, asyncpg.InterfaceError) and "closed" in str(error))
-    )
-    return DBAPIError(sql, None, error, connection_invalidated=lost)
 
 
 async def create_database_if_missing(url: str) -> bool:

@@ -7,8 +7,8 @@ from uuid import UUID
 
 from chatkit.widgets import DynamicWidgetRoot
 
+from chat_gateway.chat.change_texts import describe, sentence
 from chat_gateway.chat.record_widgets import WidgetOverride
-from chat_gateway.chat.task_tools import describe, sentence
 from chat_gateway.chat.widgets import (
     Task,
     ToolGrant,

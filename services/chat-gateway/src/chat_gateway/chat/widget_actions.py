@@ -17,9 +17,10 @@ from chatkit.types import (
 from chatkit.widgets import DynamicWidgetRoot
 from pydantic import BaseModel, ValidationError
 
+from chat_gateway.chat.change_texts import TASK_GONE, describe, sentence, user_error
 from chat_gateway.chat.request_context import RequestContext
 from chat_gateway.chat.store import PostgresStore
-from chat_gateway.chat.task_tools import TASK_GONE, TaskOperations, describe, sentence, user_error
+from chat_gateway.chat.task_tools import TaskOperations
 from chat_gateway.chat.widgets import (
     ACTION_CANCEL,
     ACTION_COMPLETE,

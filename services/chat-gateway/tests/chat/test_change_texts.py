@@ -1,7 +1,7 @@
 """What the task tools tell the user: tool errors and undo outcomes."""
 
 import pytest
-from chat_gateway.chat.task_tools import UndoOutcome, user_error
+from chat_gateway.chat.change_texts import UndoOutcome, user_error
 
 
 @pytest.mark.parametrize(
