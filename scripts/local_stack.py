@@ -376,7 +376,9 @@ def dot_segment_guard() -> str:
 
 def proxied(prefix: str, upstream: str, app: str) -> str:
     # As the ingress (deploy/k8s/overlays/*/ingress.yaml): streamed answers (event streams,
-    # chat turns) are not buffered, and an event stream may stay open for an hour.
+    # chat turns) are not buffered, and an event stream may stay open for an hour. Request
+    # bodies are read whole first: streamed, an answer sent before the body is in (a 401)
+    # makes nginx close the keep-alive connection under the client's next request.
     return f"""
         location {prefix} {{
             proxy_pass http://{upstream};
@@ -386,7 +388,7 @@ def proxied(prefix: str, upstream: str, app: str) -> str:
             proxy_set_header X-Forwarded-For $remote_addr;
             proxy_set_header X-Chat-App {app};
             proxy_buffering off;
-            proxy_request_buffering off;
+            proxy_request_buffering on;
             proxy_read_timeout 3600s;
         }}"""
 

@@ -278,6 +278,9 @@ def test_ingress_routes_paths_to_services_and_keeps_event_streams_open(
     annotations = ingress["metadata"]["annotations"]
     assert ingress["spec"]["ingressClassName"] == "nginx"
     assert annotations["nginx.ingress.kubernetes.io/proxy-buffering"] == "off"
+    # Streamed bodies: an early answer (401) would close the keep-alive connection under the
+    # client's next request (tests/e2e/test_keep_alive.py).
+    assert annotations["nginx.ingress.kubernetes.io/proxy-request-buffering"] == "on"
     assert int(annotations["nginx.ingress.kubernetes.io/proxy-read-timeout"]) >= 3600
     assert int(annotations["nginx.ingress.kubernetes.io/proxy-send-timeout"]) >= 3600
 

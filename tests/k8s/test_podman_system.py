@@ -129,6 +129,7 @@ def test_stand_in_ingress_routes_every_ingress_path_with_the_annotations(
         prefix = path["path"].rstrip("/")
         assert f"location {prefix}/ {{ {target} }}" in config
     assert "proxy_buffering off;" in config
+    assert "proxy_request_buffering on;" in config
     assert "proxy_read_timeout 3600s;" in config
     assert "client_max_body_size 1m;" in config
     assert "proxy_set_header X-Forwarded-For $remote_addr;" in config
