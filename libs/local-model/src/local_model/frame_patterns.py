@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from .vocabulary import VOCABULARY
+from .vocabulary import VOCABULARY, alternatives
 
 _W = r"(?:\s+|$)"
 _WRAPPERS = "|".join(VOCABULARY["request_wrappers"])
@@ -19,11 +19,8 @@ FILLER = re.compile(
     r"|let's|lets|go\s+ahead\s+and|help\s+me|be\s+a\s+dear\s+and|do\s+me\s+a\s+favou?r\s+and"
     r"|for\s+me|try\s+to|please\s+can\s+you|quick\s+one)(?:[\s,:!.-]+|$)"
 )
-OBLIGATION = re.compile(
-    r"(?:i\s+)?(?:really\s+)?(?:need\s+to|have\s+to|gotta|got\s+to|must|should|ought\s+to"
-    r"|'ve\s+got\s+to|'ll\s+need\s+to|am\s+going\s+to|'m\s+going\s+to|want\s+to|wanna"
-    r"|make\s+sure\s+(?:that\s+)?(?:i|we)|make\s+sure\s+to)\s+"
-)
+# "i need to X", "make sure i X": what follows is a task to add (`obligations`).
+OBLIGATION = re.compile(rf"(?:i\s+)?(?:really\s+)?(?:{alternatives('obligations')})\s+")
 
 MANAGE_AFTER_OBLIGATION = re.compile(
     r"(?:mark|delete|remove|reopen|rename|move|postpone|reschedule|change|show|list|see|view|check"
@@ -70,9 +67,7 @@ DONE_WORD = (
 CLEAR = re.compile(
     r"(?:clear|delete|remove|purge|clean\s*up|clean\s+out|get\s+rid\s+of|wipe|trash|archive"
     r"|drop|erase|bin|nuke|tidy\s+up|hide|dump|ditch|toss|empty)\b(?:\s+(?:out|away|off|up))?"
-    r"(?:\s+(?:all|the|my|of|everything|every|any|task|tasks|that|that's|thats|which|are|is|were"
-    r"|i|i've|i'd|i'm|have|had|already|been|marked|as|ones?|items?|stuff|things?|those|these"
-    r"|you|we|list|out|up|whatever|whatevers|what's|whats))*"
+    rf"(?:\s+(?:{alternatives('clear_done_words')}))*"
     rf"\s+{DONE_WORD}\b"
 )
 CLEAR_BARE = re.compile(

@@ -44,6 +44,7 @@ from .intents import Intent
 from .message_text import Msg, dates_in, skip_all
 from .slot_patterns import PRIORITY
 from .task_fields import bare_priority
+from .vocabulary import VOCABULARY
 
 FIELD_NAMED = 3.2
 """The strength of a frame that names the field it changes ("add a note to …", "remove the
@@ -61,7 +62,10 @@ class Hit:
     priority: str | None = None
 
 
-_ANNOUNCED = re.compile(r"\s*[:\u2013\u2014-]+\s*(?=\w)")
+# The marks after "add this" that announce the title to follow (`title_announcers`).
+_ANNOUNCED = re.compile(
+    rf"\s*[{''.join(re.escape(mark) for mark in VOCABULARY['title_announcers'])}]+\s*(?=\w)"
+)
 _ONTO_LIST = re.compile(
     r"(?P<verb>(?!(?:take|get|cross|strike|knock|tick|check|move|remove|delete|push|postpone"
     r"|reschedule|rename|change|set|mark|make|what|whats|show|list|find|search|look|is|are|do"
