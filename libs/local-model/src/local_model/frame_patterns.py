@@ -51,7 +51,8 @@ ADD_HEADS = [
         r"\s+(?:to\b|about\b)?\s*"
     ),
     re.compile(
-        rf"(?:adding|add|ad|addd|create|insert|jot\s+down|note\s+down|write\s+down|put\s+down|put{_BACK_ON_LIST}(?!\s+off\b)(?!\s+(?:it|them|those|everything|that|this)\s+back\b)|schedule\s+a\s+task(?:\s+to)?|stick)\b\s*"
+        rf"(?:{alternatives('add_verbs')}|put{_BACK_ON_LIST}(?!\s+off\b)"
+        r"(?!\s+(?:it|them|those|everything|that|this)\s+back\b)|schedule\s+a\s+task(?:\s+to)?)\b\s*"
     ),
 ]
 ADD_TO_UPDATE = re.compile(
