@@ -65,6 +65,8 @@ def test_a_question_about_the_world_never_adds_a_task(message: str) -> None:
         ),
         ("I finished the report last night", "complete_task", {"target": "report"}),
         ("add yoga every monday", "add_task", {"title": "yoga every monday"}),
+        ("take the recycling off my list", "delete_task", {"target": "recycling"}),
+        ("cancel the school trip form task", "delete_task", {"target": "school trip form"}),
     ],
 )
 def test_phrasings_from_real_use_are_understood_and_acted_on(

@@ -158,7 +158,14 @@ DELETE_HEAD = re.compile(
     r"(?:delete|remove|erase|scrap|trash|drop|discard|bin|kill|nuke|get\s+rid\s+of|throw\s+(?:away|out)"
     r"|toss|ditch|axe|scratch|nix|take\s+(?:off|out)|cross\s+out|strike)\b\s*"
 )
-CANCEL_HEAD = re.compile(r"cancel\s+(?=(?:task|#|\d|it\b|that\b|this\b|the\s+\w+\s+task|['\"]))")
+CANCEL_HEAD = re.compile(
+    r"cancel\s+(?=(?:task|#|\d|it\b|that\b|this\b|the\s+(?:[\w'-]+\s+){1,4}task\b|['\"]))"
+)
+# "take the gym off my list": the task named before the list it comes off (`off_list_verbs`).
+DELETE_OFF_LIST = re.compile(
+    rf"(?:{alternatives('off_list_verbs')})\s+(?=\S.*?\s+off\s+(?:of\s+)?(?:my|the)\s+"
+    r"(?:to-?do\s+)?list\b)"
+)
 UPDATE_HEAD = re.compile(
     r"(?:rename|re-name|retitle|change|update|edit|modify|set|make|move|push|postpone|reschedule"
     r"|delay|bump|shift|put\s+off|defer|prioriti[sz]e|deprioriti[sz]e|tag|label|mark|give|adjust|switch"

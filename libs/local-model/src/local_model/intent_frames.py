@@ -20,6 +20,7 @@ from .frame_patterns import (
     COMPLETE_CUES,
     COMPLETE_HEADS,
     DELETE_HEAD,
+    DELETE_OFF_LIST,
     FILLER,
     FINISH_HEAD,
     HELP_ANY,
@@ -140,7 +141,11 @@ def classify_clause(msg: Msg, start: int, end: int, today: date) -> Hit | None:
             ):
                 break
             return hit("complete_task", 3, target=(t_start, t_end))
-    m = DELETE_HEAD.match(s, body, end) or CANCEL_HEAD.match(s, body, end)
+    m = (
+        DELETE_HEAD.match(s, body, end)
+        or CANCEL_HEAD.match(s, body, end)
+        or DELETE_OFF_LIST.match(s, body, end)
+    )
     if m is not None:
         return hit("delete_task", 3, target=(m.end(), end))
     if UPDATE_HEAD.match(s, body, end):
