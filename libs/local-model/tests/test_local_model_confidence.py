@@ -67,6 +67,8 @@ def test_a_question_about_the_world_never_adds_a_task(message: str) -> None:
         ("add yoga every monday", "add_task", {"title": "yoga every monday"}),
         ("take the recycling off my list", "delete_task", {"target": "recycling"}),
         ("cancel the school trip form task", "delete_task", {"target": "school trip form"}),
+        ("note to self: renew the bus pass", "add_task", {"title": "renew the bus pass"}),
+        ("ticked off the water bill", "complete_task", {"target": "water bill"}),
     ],
 )
 def test_phrasings_from_real_use_are_understood_and_acted_on(

@@ -45,6 +45,8 @@ ADD_HEADS = [
     ),
     re.compile(r"(?:new|todo|to-do|to\s+do|task|reminder|add)\s*[:-]\s*"),
     re.compile(r"(?:todo|to-do)\s+(?!lists?\b)"),
+    # "note to self: X" (`add_leads`): what follows is the task.
+    re.compile(rf"(?:{alternatives('add_leads')})\s*[:,-]?\s*"),
     re.compile(r"(?:remind|reminder)\s+(?:me\b|to\b)\s*(?:to\b|about\b|that\b|of\b)?\s*"),
     re.compile(
         r"(?:remember|don't\s+forget|dont\s+forget|don't\s+let\s+me\s+forget|do\s+not\s+forget)"
@@ -139,6 +141,11 @@ COMPLETE_CUES = [
         r"|accomplished|wrapped\s+up)\b\s*(?P<t>.*)"
     ),
     re.compile(r"(?:i\s+)?got\s+(?P<t>.+?)\s+(?:done|finished|sorted)\b"),
+    # "ticked off the gas bill" (`ticked_off_words`): told as done, with or without "i".
+    re.compile(
+        r"(?:i(?:\s+have|'ve|\s+just|\s+already|\s+finally)*\s+)?(?:just\s+|already\s+|finally\s+)?"
+        rf"(?:{alternatives('ticked_off_words')})\s+(?P<t>.+)"
+    ),
     # A task told in its finished state ("the car is washed", "the rent's paid"), at the clause end.
     re.compile(
         r"(?P<t>.+?)(?:\s+is|'s\s+been|'s|\s+are|\s+was|\s+were|\s+has\s+been|\s+have\s+been|\s+got)"
