@@ -65,6 +65,15 @@ def test_a_question_about_the_world_never_adds_a_task(message: str) -> None:
         ),
         ("I finished the report last night", "complete_task", {"target": "report"}),
         ("add yoga every monday", "add_task", {"title": "yoga every monday"}),
+        ("take the recycling off my list", "delete_task", {"target": "recycling"}),
+        ("cancel the school trip form task", "delete_task", {"target": "school trip form"}),
+        ("note to self: renew the bus pass", "add_task", {"title": "renew the bus pass"}),
+        ("ticked off the water bill", "complete_task", {"target": "water bill"}),
+        (
+            "hi! when you get a second could you add book the mot",
+            "add_task",
+            {"title": "book the mot"},
+        ),
     ],
 )
 def test_phrasings_from_real_use_are_understood_and_acted_on(

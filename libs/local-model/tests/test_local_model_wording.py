@@ -54,6 +54,8 @@ def test_sat_and_sun_are_days_only_after_a_date_preposition(text: str, found: bo
         ("dont let me forget to back up my laptop", {"title": "back up my laptop"}),
         ("add renew car insurance to mi list", {"title": "renew car insurance"}),
         ("pop call the garage on my list innit", {"title": "call the garage"}),
+        ("stick down renew the car tax", {"title": "renew the car tax"}),
+        ("put on the list to call the vet", {"title": "call the vet"}),
     ],
 )
 def test_wrappers_and_closers_from_the_vocabulary_stay_out_of_the_title(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from .vocabulary import VOCABULARY
+from .vocabulary import VOCABULARY, alternatives
 
 _W = r"(?:\s+|$)"
 _WRAPPERS = "|".join(VOCABULARY["request_wrappers"])
@@ -19,11 +19,8 @@ FILLER = re.compile(
     r"|let's|lets|go\s+ahead\s+and|help\s+me|be\s+a\s+dear\s+and|do\s+me\s+a\s+favou?r\s+and"
     r"|for\s+me|try\s+to|please\s+can\s+you|quick\s+one)(?:[\s,:!.-]+|$)"
 )
-OBLIGATION = re.compile(
-    r"(?:i\s+)?(?:really\s+)?(?:need\s+to|have\s+to|gotta|got\s+to|must|should|ought\s+to"
-    r"|'ve\s+got\s+to|'ll\s+need\s+to|am\s+going\s+to|'m\s+going\s+to|want\s+to|wanna"
-    r"|make\s+sure\s+(?:that\s+)?(?:i|we)|make\s+sure\s+to)\s+"
-)
+# "i need to X", "make sure i X": what follows is a task to add (`obligations`).
+OBLIGATION = re.compile(rf"(?:i\s+)?(?:really\s+)?(?:{alternatives('obligations')})\s+")
 
 MANAGE_AFTER_OBLIGATION = re.compile(
     r"(?:mark|delete|remove|reopen|rename|move|postpone|reschedule|change|show|list|see|view|check"
@@ -48,13 +45,16 @@ ADD_HEADS = [
     ),
     re.compile(r"(?:new|todo|to-do|to\s+do|task|reminder|add)\s*[:-]\s*"),
     re.compile(r"(?:todo|to-do)\s+(?!lists?\b)"),
+    # "note to self: X" (`add_leads`): what follows is the task.
+    re.compile(rf"(?:{alternatives('add_leads')})\s*[:,-]?\s*"),
     re.compile(r"(?:remind|reminder)\s+(?:me\b|to\b)\s*(?:to\b|about\b|that\b|of\b)?\s*"),
     re.compile(
         r"(?:remember|don't\s+forget|dont\s+forget|don't\s+let\s+me\s+forget|do\s+not\s+forget)"
         r"\s+(?:to\b|about\b)?\s*"
     ),
     re.compile(
-        rf"(?:adding|add|ad|addd|create|insert|jot\s+down|note\s+down|write\s+down|put\s+down|put{_BACK_ON_LIST}(?!\s+off\b)(?!\s+(?:it|them|those|everything|that|this)\s+back\b)|schedule\s+a\s+task(?:\s+to)?|stick)\b\s*"
+        rf"(?:{alternatives('add_verbs')}|put{_BACK_ON_LIST}(?!\s+off\b)"
+        r"(?!\s+(?:it|them|those|everything|that|this)\s+back\b)|schedule\s+a\s+task(?:\s+to)?)\b\s*"
     ),
 ]
 ADD_TO_UPDATE = re.compile(
@@ -70,9 +70,7 @@ DONE_WORD = (
 CLEAR = re.compile(
     r"(?:clear|delete|remove|purge|clean\s*up|clean\s+out|get\s+rid\s+of|wipe|trash|archive"
     r"|drop|erase|bin|nuke|tidy\s+up|hide|dump|ditch|toss|empty)\b(?:\s+(?:out|away|off|up))?"
-    r"(?:\s+(?:all|the|my|of|everything|every|any|task|tasks|that|that's|thats|which|are|is|were"
-    r"|i|i've|i'd|i'm|have|had|already|been|marked|as|ones?|items?|stuff|things?|those|these"
-    r"|you|we|list|out|up|whatever|whatevers|what's|whats))*"
+    rf"(?:\s+(?:{alternatives('clear_done_words')}))*"
     rf"\s+{DONE_WORD}\b"
 )
 CLEAR_BARE = re.compile(
@@ -143,6 +141,11 @@ COMPLETE_CUES = [
         r"|accomplished|wrapped\s+up)\b\s*(?P<t>.*)"
     ),
     re.compile(r"(?:i\s+)?got\s+(?P<t>.+?)\s+(?:done|finished|sorted)\b"),
+    # "ticked off the gas bill" (`ticked_off_words`): told as done, with or without "i".
+    re.compile(
+        r"(?:i(?:\s+have|'ve|\s+just|\s+already|\s+finally)*\s+)?(?:just\s+|already\s+|finally\s+)?"
+        rf"(?:{alternatives('ticked_off_words')})\s+(?P<t>.+)"
+    ),
     # A task told in its finished state ("the car is washed", "the rent's paid"), at the clause end.
     re.compile(
         r"(?P<t>.+?)(?:\s+is|'s\s+been|'s|\s+are|\s+was|\s+were|\s+has\s+been|\s+have\s+been|\s+got)"
@@ -162,7 +165,14 @@ DELETE_HEAD = re.compile(
     r"(?:delete|remove|erase|scrap|trash|drop|discard|bin|kill|nuke|get\s+rid\s+of|throw\s+(?:away|out)"
     r"|toss|ditch|axe|scratch|nix|take\s+(?:off|out)|cross\s+out|strike)\b\s*"
 )
-CANCEL_HEAD = re.compile(r"cancel\s+(?=(?:task|#|\d|it\b|that\b|this\b|the\s+\w+\s+task|['\"]))")
+CANCEL_HEAD = re.compile(
+    r"cancel\s+(?=(?:task|#|\d|it\b|that\b|this\b|the\s+(?:[\w'-]+\s+){1,4}task\b|['\"]))"
+)
+# "take the gym off my list": the task named before the list it comes off (`off_list_verbs`).
+DELETE_OFF_LIST = re.compile(
+    rf"(?:{alternatives('off_list_verbs')})\s+(?=\S.*?\s+off\s+(?:of\s+)?(?:my|the)\s+"
+    r"(?:to-?do\s+)?list\b)"
+)
 UPDATE_HEAD = re.compile(
     r"(?:rename|re-name|retitle|change|update|edit|modify|set|make|move|push|postpone|reschedule"
     r"|delay|bump|shift|put\s+off|defer|prioriti[sz]e|deprioriti[sz]e|tag|label|mark|give|adjust|switch"

@@ -20,6 +20,7 @@ from .frame_patterns import (
     COMPLETE_CUES,
     COMPLETE_HEADS,
     DELETE_HEAD,
+    DELETE_OFF_LIST,
     FILLER,
     FINISH_HEAD,
     HELP_ANY,
@@ -44,6 +45,7 @@ from .intents import Intent
 from .message_text import Msg, dates_in, skip_all
 from .slot_patterns import PRIORITY
 from .task_fields import bare_priority
+from .vocabulary import VOCABULARY
 
 FIELD_NAMED = 3.2
 """The strength of a frame that names the field it changes ("add a note to …", "remove the
@@ -61,7 +63,10 @@ class Hit:
     priority: str | None = None
 
 
-_ANNOUNCED = re.compile(r"\s*[:\u2013\u2014-]+\s*(?=\w)")
+# The marks after "add this" that announce the title to follow (`title_announcers`).
+_ANNOUNCED = re.compile(
+    rf"\s*[{''.join(re.escape(mark) for mark in VOCABULARY['title_announcers'])}]+\s*(?=\w)"
+)
 _ONTO_LIST = re.compile(
     r"(?P<verb>(?!(?:take|get|cross|strike|knock|tick|check|move|remove|delete|push|postpone"
     r"|reschedule|rename|change|set|mark|make|what|whats|show|list|find|search|look|is|are|do"
@@ -136,7 +141,11 @@ def classify_clause(msg: Msg, start: int, end: int, today: date) -> Hit | None:
             ):
                 break
             return hit("complete_task", 3, target=(t_start, t_end))
-    m = DELETE_HEAD.match(s, body, end) or CANCEL_HEAD.match(s, body, end)
+    m = (
+        DELETE_HEAD.match(s, body, end)
+        or CANCEL_HEAD.match(s, body, end)
+        or DELETE_OFF_LIST.match(s, body, end)
+    )
     if m is not None:
         return hit("delete_task", 3, target=(m.end(), end))
     if UPDATE_HEAD.match(s, body, end):

@@ -10,7 +10,7 @@ from .intents import Understanding
 from .message_text import Msg, trim, unquote
 from .slot_patterns import DATE_PREP, HASHTAG
 from .update_fields import strip_polite
-from .vocabulary import VOCABULARY
+from .vocabulary import VOCABULARY, alternatives
 
 QUERY = re.compile(
     r"\b(?:about|mentioning|mention|mentions|containing|contain|contains|regarding|related\s+to|matching|involving"
@@ -42,9 +42,10 @@ QUERY_NOISE = re.compile(
 
 
 _LOOSE_TAG = re.compile(
-    r"(?:\b(?:show|list|see|view|display|get|pull\s+up|bring\s+up)\s+(?:me\s+)?(?:all\s+)?(?:my\s+|the\s+)?"
+    rf"(?:\b(?:{alternatives('list_verbs')})\s+(?:me\s+)?"
+    r"(?:all\s+)?(?:my\s+|the\s+)?"
     r"(?:open\s+|pending\s+)?)(?P<tag>[a-z][\w-]*)\s+(?:stuff|tasks|things|items|todos|ones)\b"
-    r"|\bwh?a?t'?s\s+in\s+(?P<within>[a-z][\w-]*)\s*[?!.]*\s*$"
+    rf"|\b(?:{alternatives('tag_contents_questions')})\s+(?P<within>[a-z][\w-]*)\s*[?!.]*\s*$"
 )
 _NOT_TAGS = frozenset(VOCABULARY["not_tags"])
 _PRIORITY_FILTER = re.compile(
@@ -63,9 +64,7 @@ def list_filters(msg: Msg, today: date, result: Understanding) -> None:
         if query:
             result.query = query
             return
-    if re.search(
-        r"\b(?:including|incl|as\s+well\s+as|both|along\s+with|plus\s+the|done\s+or\s+not)\b", s
-    ) or re.search(
+    if re.search(rf"\b(?:{alternatives('status_all_words')})\b", s) or re.search(
         r"\b(?:open|pending|unfinished|current|active|incomplete|remaining)\s+(?:tasks\s+|ones\s+)?"
         r"(?:and|&|\+|or)\s+(?:the\s+)?(?:finished|completed|done|closed)\b",
         s,
@@ -76,19 +75,14 @@ def list_filters(msg: Msg, today: date, result: Understanding) -> None:
         r"|got\s+through)\b",
         s,
     ) and not re.search(
-        r"\b(?:not|to|need|needs|gotta|still|yet\s+to|un|haven'?t\s+i|haven'?t)\s+(?:get\s+|be\s+)?"
+        rf"\b(?:{alternatives('status_not_done_leads')})\s+(?:get\s+|be\s+)?"
         r"(?:done|finished|completed)\b",
         s,
     ):
         result.status = "completed"
     elif re.search(r"\b(?:all|everything|every|whole|entire|full)\b", s):
         result.status = "all"
-    elif re.search(
-        r"\b(?:open|pending|left|remaining|outstanding|unfinished|incomplete|not\s+(?:yet\s+)?(?:done|finished|completed)"
-        r"|still|undone|active|uncompleted|yet\s+to|to\s+be\s+done|to\s+get\s+done|current"
-        r"|haven'?t\s+(?:i\s+)?(?:done|finished|completed))\b",
-        s,
-    ):
+    elif re.search(rf"\b(?:{alternatives('status_pending_words')})\b", s):
         result.status = "pending"
     if re.search(r"\b(?:overdue|late|past\s+due|past\s+their\s+due|missed|behind)\b", s):
         result.overdue = True

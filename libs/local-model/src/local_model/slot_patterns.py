@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from .vocabulary import VOCABULARY
+from .vocabulary import VOCABULARY, alternatives
 
 # Request wrappers before a title and closers after it that the frames do not know, kept as
 # data (`title_leads`, `title_trails`) so a new one is a line, not a pattern edit.
@@ -128,10 +128,11 @@ TARGET_LEAD = re.compile(
     r"(?:the\s+|a\s+|my\s+)?(?:task|todo|to-do|item|one|reminder|entry)\s+(?:called|named|titled|about|for|to|that\s+says)\s+"
     r"|(?:the\s+)?(?:task|todo|item|reminder)\s*:\s*"
     r"|(?:the\s+|my\s+|a\s+|an\s+|our\s+)"
-    r"|(?:that's|thats|g'?day|quick\s+one\s*:)\s+"
+    rf"|(?:{alternatives('target_leads')})\s+"
 )
 TARGET_TAIL = re.compile(
-    r"\s+(?:task|todo|to-do|item|reminder|one|thing|entry)$|\s+(?:as\s+)?(?:done|complete|completed|finished)$"
+    rf"\s+(?:{alternatives('target_tail_words')})$|"
+    r"\s+(?:as\s+)?(?:done|complete|completed|finished)$"
     r"|\s+(?:from|off|on|in)\s+(?:my|the)\s+(?:list|tasks|todo\s+list|to-do\s+list)$|\s+off$"
     r"|\s+(?:this\s+(?:morning|afternoon|evening)|last\s+night|yesterday|earlier(?:\s+today)?"
     r"|just\s+now|already|at\s+last|finally)$"

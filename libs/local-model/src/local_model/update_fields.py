@@ -17,6 +17,7 @@ from .slot_patterns import (
 )
 from .targets import read_target
 from .task_fields import TaskFields, fields_from_anywhere, split_tags
+from .vocabulary import VOCABULARY, alternatives
 
 UPDATE_VERB = re.compile(
     r"(?:please\s+)?(?:rename|re-name|retitle|change|update|edit|modify|set|make|move|push|postpone"
@@ -29,7 +30,18 @@ UPDATE_FIELD = re.compile(
 )
 UPDATE_BOUNDARY = re.compile(
     r"\s+(?:to|as|into|due|for|until|till|by|on|from|and|with|at|back|up|'s)\b|'s\b|[,:;?!]|\s+-\s+"
-    r"|\s+(?:out|forward)(?=\s+(?:to|till|until|by)\b)"
+    # "push X out to friday", "move X forward to friday" (`move_particles`)
+    rf"|\s+(?:{alternatives('move_particles')})(?=\s+(?:to|till|until|by)\b)"
+)
+
+# The rename frames (`rename_frames`), each naming the task `old` and its new title `new`; the
+# groups are numbered by frame so one pattern tries them all in their listed order.
+_RENAME_FRAMES: list[str] = VOCABULARY["rename_frames"]
+RENAME = re.compile(
+    "|".join(
+        frame.replace("(?P<old>", f"(?P<old{i}>").replace("(?P<new>", f"(?P<new{i}>")
+        for i, frame in enumerate(_RENAME_FRAMES)
+    )
 )
 
 _RESTATED = re.compile(
@@ -64,28 +76,12 @@ def update_fields(msg: Msg, start: int, today: date, result: Understanding) -> N
         r"\b(?:remove|clear|delete|drop|unset|no)\b", s[start : start + m.start()]
     ):
         result.clear_due = True
-    rename = re.compile(
-        r"(?:rename|re-name|retitle)\s+(?P<t>.*?)\s+(?:to|as|into)\s+(?P<n>.+)$"
-        r"|(?:rename|re-name|retitle)\s+(?P<t6>.+?)\s+(?P<n6>'\u2592+'|\"\u2592+\")\s*$"
-        r"|(?:change|update|edit|switch|turn)\s+(?P<t5>'\u2592+'|\"\u2592+\")\s+(?:to|into)\s+(?P<n5>'\u2592+'|\"\u2592+\")"
-        r"|(?:change|update|set|edit|modify|make)\s+(?:the\s+)?(?:title|name|wording)\s+(?:of\s+|for\s+)?(?P<t2>.+?)\s+to\s+(?P<n2>.+)$"
-        r"|(?:change|update|set|edit)\s+(?P<t3>.+?)'s\s+(?:title|name)\s+to\s+(?P<n3>.+)$"
-        r"|(?:change|update|edit|make)\s+(?P<t4>.+?)\s+(?:to\s+say|to\s+read|so\s+it\s+says|so\s+it\s+reads)\s+(?P<n4>.+)$"
-        r"|give\s+(?P<t7>.+?)\s+(?:a\s+)?(?:new\s+)?(?:name|title)\s*(?:[:,-]\s*|\s+)(?P<n7>.+)$"
-    ).search(s, start, end)
+    rename = RENAME.search(s, start, end)
     if rename is not None:
-        for t_group, n_group in (
-            ("t", "n"),
-            ("t2", "n2"),
-            ("t3", "n3"),
-            ("t4", "n4"),
-            ("t5", "n5"),
-            ("t6", "n6"),
-            ("t7", "n7"),
-        ):
-            if rename.group(n_group) is not None:
-                result.new_title = unquote(msg, *strip_polite(s, *rename.span(n_group)))
-                result.target = read_target(msg, *rename.span(t_group))
+        for frame in range(len(_RENAME_FRAMES)):
+            if rename.group(f"new{frame}") is not None:
+                result.new_title = unquote(msg, *strip_polite(s, *rename.span(f"new{frame}")))
+                result.target = read_target(msg, *rename.span(f"old{frame}"))
                 return
     if _restated(msg, start, end, today, result):
         return

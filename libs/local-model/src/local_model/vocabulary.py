@@ -9,3 +9,9 @@ from typing import Any
 VOCABULARY: dict[str, Any] = json.loads(
     resources.files("local_model").joinpath("data", "vocabulary.json").read_text("utf-8")
 )
+
+
+def alternatives(key: str) -> str:
+    """The vocabulary list `key` as one regex alternation, in its listed order (the order a
+    regex tries them in)."""
+    return "|".join(VOCABULARY[key])
