@@ -232,6 +232,21 @@ def test_an_answer_to_a_clarifying_question_continues_the_request() -> None:
     )
 
 
+def test_a_new_command_after_a_clarifying_question_is_a_new_request() -> None:
+    question = (
+        "I found 1 task matching 'walked the dog': 1. 'feed the dog'. "
+        "Which one do you mean to complete?"
+    )
+    assert _say(
+        "stick down renew the car insurance",
+        ("user", "walked the dog already, mark it done"),
+        ("assistant", question),
+    ) == ("add_task", {"title": "renew the car insurance"})
+    assert _say(
+        "feed the dog", ("user", "walked the dog already, mark it done"), ("assistant", question)
+    ) == ("complete_task", {"target": "feed the dog"})
+
+
 def test_thanks_after_a_change_is_small_talk() -> None:
     assert _say(
         "great, thank you!", ("user", "add buy soap"), ("assistant", "Created task 'Buy soap'.")

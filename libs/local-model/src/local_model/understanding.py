@@ -227,7 +227,9 @@ def understand_with_agreement(
     if language is not None:
         return Understanding("none", language=language), None
     rule, strength, negated = read(message, history, today)
-    if rule.intent in ("none", "add_task", "list_tasks"):
+    # A message with a command frame of its own is a new request, not the answer to "which
+    # one do you mean?" ("stick down renew the car insurance friday").
+    if rule.intent in ("none", "add_task", "list_tasks") and strength < FRAMED:
         answer = clarification_answer(message, history, today)
         if answer is not None:
             resolve_pronoun(answer, history, today)
