@@ -15,7 +15,6 @@ means for both and their ratios (this checkout / other).
 
 import argparse
 import asyncio
-import json
 import os
 import statistics
 import sys
@@ -23,13 +22,10 @@ from pathlib import Path
 
 import http_model_bench
 import httpx
-from chat_turn_bench import KEY_ID, POSTGRES, REDIS_URL, SECRET
-from chat_turns import register, signing_key
+from chat_turns import register
 from http_model_bench import Side, one_turn
-
-# http_model_bench put the gateway's tests on the path.
-from model_server import ModelServer  # type: ignore[import-not-found]
-from service_processes import LOGS, ServiceProcess, ensure_database, migrate, start, uvicorn_app
+from http_model_stack import http_model_stack
+from service_processes import LOGS
 
 KINDS = ("text", "tool")
 
@@ -46,52 +42,16 @@ def _gateway_command(python: str) -> list[str]:
 
 async def main(other: str, provider: str, turns: int) -> None:
     http_model_bench.cpu_ms = scheduled_cpu_ms
-    auth_db = await ensure_database("http_model_bench_auth", POSTGRES)
-    tasks_db = await ensure_database("http_model_bench_tasks", POSTGRES)
-    gateway_db = await ensure_database("http_model_bench_gateway", POSTGRES)
-    migrate("auth", auth_db)
-    migrate("mcp-tasks", tasks_db)
-    migrate("chat-gateway", gateway_db)
-    common = {"ENVIRONMENT": "test", "REDIS_URL": REDIS_URL, "OPENAI_AGENTS_DISABLE_TRACING": "1"}
-    model = ModelServer().start()
-    processes: list[ServiceProcess] = []
-    try:
-        auth_env = {
-            "DATABASE_URL": auth_db,
-            "AUTH_SIGNING_KEY": signing_key(),
-            "AUTH_SIGNING_KEY_ID": "b",
-        }
-        auth = start(
-            uvicorn_app("auth_service.main:create_app"), common | auth_env, LOGS / "auth.log"
-        )
-        processes.append(auth)
-        tasks_env = {
-            "DATABASE_URL": tasks_db,
-            "MCP_TASKS_IDENTITY_KEYS": json.dumps({KEY_ID: SECRET}),
-        }
-        tasks = start(
-            uvicorn_app("mcp_tasks.main:create_app"), common | tasks_env, LOGS / "mcp-tasks.log"
-        )
-        processes.append(tasks)
-        gateway_env = common | {
-            "DATABASE_URL": gateway_db,
-            "CHAT_GATEWAY_LOG_LEVEL": "WARNING",
-            "CHAT_GATEWAY_IDENTITY_KEY_ID": KEY_ID,
-            "CHAT_GATEWAY_IDENTITY_SECRET": SECRET,
-            "CHAT_GATEWAY_MCP_TASKS_URL": tasks.url,
-            "CHAT_GATEWAY_JWKS_URL": auth.url + "/.well-known/jwks.json",
-            "CHAT_GATEWAY_CHAT_TURNS_PER_MINUTE": "100000",
-            "CHAT_GATEWAY_MODEL_PROVIDER": provider,
-            "CHAT_GATEWAY_MODEL_BASE_URL": model.base_url,
-            "CHAT_GATEWAY_MODEL_NAME": "scripted-model",
-            "CHAT_GATEWAY_OPENAI_API_KEY": "sk-bench",
-        }
+    async with http_model_stack() as stack:
         gateways = {
-            name: start(_gateway_command(python), gateway_env, LOGS / f"chat-gateway-ab-{name}.log")
+            name: stack.start_gateway(
+                _gateway_command(python),
+                stack.model_env(provider),
+                LOGS / f"chat-gateway-ab-{name}.log",
+            )
             for name, python in (("this", sys.executable), ("other", other))
         }
-        processes.extend(gateways.values())
-        tokens = await register(auth.url, len(gateways))
+        tokens = await register(stack.auth.url, len(gateways))
         sides = [
             Side(name, gateway.url, token, gateway.process.pid)
             for (name, gateway), token in zip(gateways.items(), tokens, strict=True)
@@ -100,18 +60,14 @@ async def main(other: str, provider: str, turns: int) -> None:
             for n in range(5):
                 for side in sides:
                     for kind in KINDS:
-                        await one_turn(client, side, kind, model, n)
+                        await one_turn(client, side, kind, stack.model, n)
             for side in sides:
                 side.total, side.model = {"text": [], "tool": []}, {"text": [], "tool": []}
                 side.tools, side.cpu = {"text": [], "tool": []}, {"text": [], "tool": []}
             for n in range(turns):
                 for side in sides if n % 2 == 0 else sides[::-1]:
                     for kind in KINDS:
-                        await one_turn(client, side, kind, model, 100 + n)
-    finally:
-        model.stop()
-        for service in processes:
-            service.stop()
+                        await one_turn(client, side, kind, stack.model, 100 + n)
     report(sides, provider)
 
 

@@ -40,20 +40,12 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from chat_turn_bench import KEY_ID, POSTGRES, REDIS_URL, SECRET
-from chat_turns import register, send_turn, signing_key
-from service_processes import (
-    LOGS,
-    ROOT,
-    ServiceProcess,
-    ensure_database,
-    migrate,
-    start,
-    uvicorn_app,
-)
+from chat_turns import register, send_turn
+from http_model_stack import http_model_stack
 
-sys.path.insert(0, str(ROOT / "services" / "chat-gateway" / "tests"))
+# http_model_stack put the gateway's tests on the path.
 from model_server import ModelServer, call, say  # type: ignore[import-not-found]
+from service_processes import LOGS, ServiceProcess, uvicorn_app
 
 RESULT = Path(__file__).parent / "results" / "http_model.json"
 TARGET_P50_MS = 15.0
@@ -193,64 +185,22 @@ def side_result(side: Side) -> dict[str, Any]:
 
 async def main(turns: int, warmup: int, rounds: int, note: str | None) -> None:
     load_at_start = load_average()
-    auth_db = await ensure_database("http_model_bench_auth", POSTGRES)
-    tasks_db = await ensure_database("http_model_bench_tasks", POSTGRES)
-    gateway_db = await ensure_database("http_model_bench_gateway", POSTGRES)
-    migrate("auth", auth_db)
-    migrate("mcp-tasks", tasks_db)
-    migrate("chat-gateway", gateway_db)
-    common = {"ENVIRONMENT": "test", "REDIS_URL": REDIS_URL, "OPENAI_AGENTS_DISABLE_TRACING": "1"}
-    model = ModelServer().start()
-    processes: list[ServiceProcess] = []
-    try:
-        auth = start(
-            uvicorn_app("auth_service.main:create_app"),
-            common
-            | {
-                "DATABASE_URL": auth_db,
-                "AUTH_SIGNING_KEY": signing_key(),
-                "AUTH_SIGNING_KEY_ID": "b",
-            },
-            LOGS / "auth.log",
-        )
-        processes.append(auth)
-        tasks = start(
-            uvicorn_app("mcp_tasks.main:create_app"),
-            common
-            | {"DATABASE_URL": tasks_db, "MCP_TASKS_IDENTITY_KEYS": json.dumps({KEY_ID: SECRET})},
-            LOGS / "mcp-tasks.log",
-        )
-        processes.append(tasks)
-        gateway_env = common | {
-            "DATABASE_URL": gateway_db,
-            "CHAT_GATEWAY_LOG_LEVEL": "WARNING",
-            "CHAT_GATEWAY_IDENTITY_KEY_ID": KEY_ID,
-            "CHAT_GATEWAY_IDENTITY_SECRET": SECRET,
-            "CHAT_GATEWAY_MCP_TASKS_URL": tasks.url,
-            "CHAT_GATEWAY_JWKS_URL": auth.url + "/.well-known/jwks.json",
-            "CHAT_GATEWAY_CHAT_TURNS_PER_MINUTE": "100000",
-        }
+    async with http_model_stack() as stack:
         gateways: dict[str, ServiceProcess] = {}
         for name in (*PROVIDERS, "local", LIBRARY_TRANSFORM):
             provider = "openai" if name == LIBRARY_TRANSFORM else name
-            model_env = {"CHAT_GATEWAY_MODEL_PROVIDER": provider}
-            if provider != "local":
-                model_env |= {
-                    "CHAT_GATEWAY_MODEL_BASE_URL": model.base_url,
-                    "CHAT_GATEWAY_MODEL_NAME": "scripted-model",
-                    "CHAT_GATEWAY_OPENAI_API_KEY": "sk-bench",
-                }
             command = uvicorn_app("chat_gateway.main:create_app")
             if name == LIBRARY_TRANSFORM:
                 command = [sys.executable, "-c", _WITHOUT_SKIP]
-            gateway = start(command, gateway_env | model_env, LOGS / f"chat-gateway-{name}.log")
-            processes.append(gateway)
-            gateways[name] = gateway
-        tokens = await register(auth.url, len(gateways))
+            gateways[name] = stack.start_gateway(
+                command, stack.model_env(provider), LOGS / f"chat-gateway-{name}.log"
+            )
+        tokens = await register(stack.auth.url, len(gateways))
         sides = [
             Side(name, gateway.url, token, gateway.process.pid)
             for (name, gateway), token in zip(gateways.items(), tokens, strict=True)
         ]
+        model = stack.model
         async with httpx.AsyncClient(timeout=60) as client:
             for side in sides:
                 for n in range(warmup):
@@ -266,12 +216,6 @@ async def main(turns: int, warmup: int, rounds: int, note: str | None) -> None:
                     for n in range(turns // rounds):
                         for kind in ("text", "tool"):
                             await one_turn(client, side, kind, model, round_ * 1000 + n)
-    finally:
-        model.stop()
-        for service in processes:
-            service.process.terminate()
-        for service in processes:
-            service.process.wait(15)
     measured = {side.name: side_result(side) for side in sides}
     local = measured["local"]
     result = {

@@ -14,7 +14,6 @@ to read the tool-call histogram are left out.
 
 import argparse
 import asyncio
-import json
 import pstats
 import re
 import signal
@@ -22,13 +21,10 @@ import sys
 from pathlib import Path
 
 import httpx
-from chat_turn_bench import KEY_ID, POSTGRES, REDIS_URL, SECRET
-from chat_turns import register, signing_key
+from chat_turns import register
 from http_model_bench import Side, one_turn
-
-# http_model_bench put the gateway's tests on the path.
-from model_server import ModelServer  # type: ignore[import-not-found]
-from service_processes import LOGS, ServiceProcess, ensure_database, migrate, start, uvicorn_app
+from http_model_stack import http_model_stack
+from service_processes import LOGS
 
 _PROFILED_GATEWAY = (
     "import cProfile, os, runpy, signal, sys, time\n"
@@ -131,66 +127,22 @@ def phase_table(profile: Path, turns: int) -> list[tuple[str, float]]:
 
 
 async def main(kind: str, turns: int, provider: str, out: Path) -> None:
-    auth_db = await ensure_database("http_model_bench_auth", POSTGRES)
-    tasks_db = await ensure_database("http_model_bench_tasks", POSTGRES)
-    gateway_db = await ensure_database("http_model_bench_gateway", POSTGRES)
-    migrate("auth", auth_db)
-    migrate("mcp-tasks", tasks_db)
-    migrate("chat-gateway", gateway_db)
-    common = {"ENVIRONMENT": "test", "REDIS_URL": REDIS_URL, "OPENAI_AGENTS_DISABLE_TRACING": "1"}
-    model = ModelServer().start()
-    processes: list[ServiceProcess] = []
-    try:
-        auth_env = {
-            "DATABASE_URL": auth_db,
-            "AUTH_SIGNING_KEY": signing_key(),
-            "AUTH_SIGNING_KEY_ID": "b",
-        }
-        auth = start(
-            uvicorn_app("auth_service.main:create_app"), common | auth_env, LOGS / "auth.log"
-        )
-        processes.append(auth)
-        tasks_env = {
-            "DATABASE_URL": tasks_db,
-            "MCP_TASKS_IDENTITY_KEYS": json.dumps({KEY_ID: SECRET}),
-        }
-        tasks = start(
-            uvicorn_app("mcp_tasks.main:create_app"), common | tasks_env, LOGS / "mcp-tasks.log"
-        )
-        processes.append(tasks)
-        gateway_env = common | {
-            "DATABASE_URL": gateway_db,
-            "CHAT_GATEWAY_LOG_LEVEL": "WARNING",
-            "CHAT_GATEWAY_IDENTITY_KEY_ID": KEY_ID,
-            "CHAT_GATEWAY_IDENTITY_SECRET": SECRET,
-            "CHAT_GATEWAY_MCP_TASKS_URL": tasks.url,
-            "CHAT_GATEWAY_JWKS_URL": auth.url + "/.well-known/jwks.json",
-            "CHAT_GATEWAY_CHAT_TURNS_PER_MINUTE": "100000",
-            "CHAT_GATEWAY_MODEL_PROVIDER": provider,
-            "CHAT_GATEWAY_MODEL_BASE_URL": model.base_url,
-            "CHAT_GATEWAY_MODEL_NAME": "scripted-model",
-            "CHAT_GATEWAY_OPENAI_API_KEY": "sk-bench",
-            "PROFILE_OUT": str(out),
-        }
+    async with http_model_stack() as stack:
         command = [sys.executable, "-c", _PROFILED_GATEWAY]
-        gateway = start(command, gateway_env, LOGS / "chat-gateway-profiled.log")
-        processes.append(gateway)
-        [token] = await register(auth.url, 1)
+        env = stack.model_env(provider) | {"PROFILE_OUT": str(out)}
+        gateway = stack.start_gateway(command, env, LOGS / "chat-gateway-profiled.log")
+        [token] = await register(stack.auth.url, 1)
         side = Side(provider, gateway.url, token, gateway.process.pid)
         async with httpx.AsyncClient(timeout=60) as client:
             for n in range(5):
-                await one_turn(client, side, kind, model, n)
+                await one_turn(client, side, kind, stack.model, n)
             gateway.process.send_signal(signal.SIGUSR1)
             await asyncio.sleep(0.2)
             for n in range(turns):
-                await one_turn(client, side, kind, model, 100 + n)
+                await one_turn(client, side, kind, stack.model, 100 + n)
             # The handler writes the profile before the gateway's SIGTERM handler runs.
             gateway.process.send_signal(signal.SIGUSR2)
             await asyncio.sleep(1)
-    finally:
-        model.stop()
-        for service in processes:
-            service.stop()
     if side.errors:
         raise SystemExit(f"{side.errors} turns failed: {side.first_error}")
     print(f"{provider} {kind} turns, {turns} profiled, CPU ms per turn (cProfile, CPU clock)")
