@@ -7,7 +7,7 @@ import re
 from .vocabulary import VOCABULARY, alternatives
 
 _W = r"(?:\s+|$)"
-_WRAPPERS = "|".join(VOCABULARY["request_wrappers"])
+_WRAPPERS = alternatives("request_wrappers")
 FILLER = re.compile(
     rf"(?:{_WRAPPERS}|hey\s+there|finally|hi|hey|hello|hiya|yo|ok|okay|k|so|and|also|oh|ah|oops|whoops|ugh|argh|hmm+|um+|uh+|er+m?"
     r"|well|actually|wait|no|nope|please|kindly|quick(?:ly)?|now|then|right|alright|great|cool"

@@ -27,7 +27,7 @@ from .references import (
 from .targets import read_target
 from .task_fields import TaskFields, fields_from_anywhere, task_fields
 from .update_fields import update_fields
-from .vocabulary import VOCABULARY
+from .vocabulary import alternatives
 
 __all__ = ["clarification_answer", "read", "resolve_pronoun"]
 
@@ -50,12 +50,12 @@ _NEGATED = re.compile(
 _STORY_LEAD = re.compile(
     r"(?:(?:i|we)\s+(?:don't|do\s+not|no\s+longer|won't)\s+(?:need|want|have\s+to\s+do|need\s+to\s+do)"
     r"|we're\s+not\s+doing|(?:i|we)\s+(?:cancelled|canceled|dropped)|forget(?:\s+about)?"
-    rf"|{'|'.join(VOCABULARY['story_leads'])})\s+"
+    rf"|{alternatives('story_leads')})\s+"
 )
 _STORY_TAIL = re.compile(
     r"\s+(?:(?:isn't|is\s+not|won't\s+be|is\s+no\s+longer)\s+(?:happening|needed|going\s+ahead)"
     r"|(?:is|was|got|has\s+been)\s+(?:cancelled|canceled|called\s+off|off|scrapped)"
-    rf"|any\s*more|after\s+all|{'|'.join(VOCABULARY['story_tails'])})\b.*$"
+    rf"|any\s*more|after\s+all|{alternatives('story_tails')})\b.*$"
 )
 
 

@@ -4,21 +4,21 @@ from __future__ import annotations
 
 import re
 
-from .vocabulary import VOCABULARY, alternatives
+from .vocabulary import alternatives
 
 # Request wrappers before a title and closers after it that the frames do not know, kept as
 # data (`title_leads`, `title_trails`) so a new one is a line, not a pattern edit.
-TITLE_LEADS = "|".join(VOCABULARY["title_leads"])
-_TITLE_TRAILS = "|".join(VOCABULARY["title_trails"])
+TITLE_LEADS = alternatives("title_leads")
+_TITLE_TRAILS = alternatives("title_trails")
 
 # A clause after a comma that comments on the task rather than naming it ("..., i keep
 # forgetting", "..., they're overdue already"): never part of a title.
-COMMENT_CLAUSE = re.compile(rf",\s*(?:{'|'.join(VOCABULARY['comment_clauses'])})[^,]*$")
+COMMENT_CLAUSE = re.compile(rf",\s*(?:{alternatives('comment_clauses')})[^,]*$")
 
 # A request asked after a preamble ("so i was thinking, could you add X", "my mum called and i
 # need you to add X"): the title starts after the last one.
 BURIED_REQUEST = re.compile(
-    rf"\b(?:(?:{'|'.join(VOCABULARY['request_wrappers'])})|(?:i\s+)?need\s+(?:you|u)\s+to)\s+"
+    rf"\b(?:(?:{alternatives('request_wrappers')})|(?:i\s+)?need\s+(?:you|u)\s+to)\s+"
     r"(?:please\s+)?(?:add|put|pop|stick|jot\s+down|note\s+down)\s+"
     r"(?:(?:a\s+)?(?:task|reminder)\s+(?:to|for)\s+)?"
 )

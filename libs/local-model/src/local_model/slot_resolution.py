@@ -34,7 +34,7 @@ from .frame_patterns import OBLIGATION
 from .intents import TARGETED, Target, Understanding
 from .slot_patterns import PRIORITY
 from .span_tagger import SpanModel, ordinal_number, span_key, tokens
-from .vocabulary import VOCABULARY
+from .vocabulary import VOCABULARY, alternatives
 
 __all__ = [
     "Resolution",
@@ -49,7 +49,7 @@ Resolution = Literal["resolved", "kept", "kept_tail"]
 _NOT_TITLE = frozenset(VOCABULARY["not_title_words"])
 _LINK = frozenset(VOCABULARY["link_words"])
 _NOTES_PLACE = re.compile(VOCABULARY["notes_place"])
-_WRAPPER = re.compile(rf"\b(?:{'|'.join(VOCABULARY['request_wrappers'])})\b")
+_WRAPPER = re.compile(rf"\b(?:{alternatives('request_wrappers')})\b")
 _PRIORITY_WORD = ("high", "low", "normal")
 _FRAMING_LEAD = re.compile(r"(?:to|that|i|we|you|sure)\s")
 _STORY_OBLIGATION = re.compile(rf"(?:^|\s){OBLIGATION.pattern}$")
