@@ -45,6 +45,15 @@ async def answer_of(api: httpx.AsyncClient, path: str, user: AppUser) -> httpx.R
         return answer
 
 
+async def records_and_events(
+    gateway_url: str, sign_in: SignIn, app: str
+) -> tuple[httpx.Response, httpx.Response]:
+    """The answers to the notes records and to the notes events, for a user of ``app``."""
+    user = (await sign_in([app]))[app]
+    async with httpx.AsyncClient(base_url=gateway_url, timeout=10) as api:
+        return await answer_of(api, RECORDS, user), await answer_of(api, EVENTS, user)
+
+
 def assert_problem(answer: httpx.Response, status: int, detail: str) -> None:
     assert answer.headers["content-type"].startswith("application/problem+json"), answer.headers
     assert answer.status_code == status, answer.text
@@ -56,10 +65,7 @@ def assert_problem(answer: httpx.Response, status: int, detail: str) -> None:
 async def test_an_app_without_the_records_tool_can_neither_list_nor_follow_the_records(
     gateway_url: str, sign_in: SignIn
 ) -> None:
-    user = (await sign_in(["pantry"]))["pantry"]
-    async with httpx.AsyncClient(base_url=gateway_url, timeout=10) as api:
-        records = await answer_of(api, RECORDS, user)
-        events = await answer_of(api, EVENTS, user)
+    records, events = await records_and_events(gateway_url, sign_in, "pantry")
 
     assert_problem(records, 403, "'search_notes'")
     assert_problem(events, 403, "'search_notes'")
@@ -68,10 +74,7 @@ async def test_an_app_without_the_records_tool_can_neither_list_nor_follow_the_r
 async def test_an_app_not_granted_the_service_finds_neither_its_records_nor_its_events(
     gateway_url: str, sign_in: SignIn
 ) -> None:
-    user = (await sign_in(["errands"]))["errands"]
-    async with httpx.AsyncClient(base_url=gateway_url, timeout=10) as api:
-        records = await answer_of(api, RECORDS, user)
-        events = await answer_of(api, EVENTS, user)
+    records, events = await records_and_events(gateway_url, sign_in, "errands")
 
     assert_problem(records, 404, "'notes'")
     assert_problem(events, 404, "'notes'")
@@ -80,10 +83,7 @@ async def test_an_app_not_granted_the_service_finds_neither_its_records_nor_its_
 async def test_an_app_granted_the_records_tool_lists_and_follows_the_records(
     gateway_url: str, sign_in: SignIn
 ) -> None:
-    user = (await sign_in(["tasks"]))["tasks"]
-    async with httpx.AsyncClient(base_url=gateway_url, timeout=10) as api:
-        records = await answer_of(api, RECORDS, user)
-        events = await answer_of(api, EVENTS, user)
+    records, events = await records_and_events(gateway_url, sign_in, "tasks")
 
     assert records.status_code == 200, records.text
     assert records.json() == {"service": "notes", "records": []}
