@@ -105,7 +105,8 @@ def _alt(words: Iterable[str]) -> str:
 
 _WD = _alt(WEEKDAYS)
 _MO = _alt(MONTHS)
-_NUM = _alt(NUMBER_WORDS)
+NUMBER_PATTERN = _alt(NUMBER_WORDS)
+"""The words of NUMBER_WORDS as a regex alternation, longest first."""
 _PART = r"(?:\s+(?:morning|afternoon|evening|night|eve))?"
 _ORD = r"(?:st|nd|rd|th)?"
 
@@ -121,14 +122,15 @@ _HOLIDAYS: dict[str, tuple[int, int]] = {
 
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("after_tomorrow", re.compile(r"\b(?:the\s+)?day\s+after\s+tomorrow\b")),
+    # "today itself" (Indian English): that day, and no later.
     (
         "today",
         re.compile(
             r"\b(?:today|tonight|tonite|this\s+(?:morning|afternoon|evening)|later\s+today"
-            r"|(?:by\s+)?(?:the\s+)?end\s+of\s+(?:the\s+)?day|eod)\b"
+            r"|(?:by\s+)?(?:the\s+)?end\s+of\s+(?:the\s+)?day|eod)(?:\s+itself)?\b"
         ),
     ),
-    ("tomorrow", re.compile(rf"\b(?:tomorrow|tmrw|tmr|tmrow|2morrow){_PART}\b")),
+    ("tomorrow", re.compile(rf"\b(?:tomorrow|tmrw|tmr|tmrow|2morrow){_PART}(?:\s+itself)?\b")),
     ("end_week", re.compile(r"\b(?:the\s+)?end\s+of\s+(?:the\s+|this\s+)?week\b")),
     ("end_month", re.compile(r"\b(?:the\s+)?end\s+of\s+(?:the\s+|this\s+)?month\b")),
     ("end_next_month", re.compile(r"\b(?:the\s+)?end\s+of\s+next\s+month\b")),
@@ -140,13 +142,13 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "in_n",
         re.compile(
-            rf"\b(?:in|within)\s+(?P<n>\d{{1,3}}|{_NUM})\s+(?P<unit>days?|weeks?|months?|fortnights?)\b"
+            rf"\b(?:in|within)\s+(?P<n>\d{{1,3}}|{NUMBER_PATTERN})\s+(?P<unit>days?|weeks?|months?|fortnights?)\b"
         ),
     ),
     (
         "n_from_now",
         re.compile(
-            rf"\b(?P<n>\d{{1,3}}|{_NUM})\s+(?P<unit>days?|weeks?|months?)\s+from\s+(?:now|today)\b"
+            rf"\b(?P<n>\d{{1,3}}|{NUMBER_PATTERN})\s+(?P<unit>days?|weeks?|months?)\s+from\s+(?:now|today)\b"
         ),
     ),
     ("in_fortnight", re.compile(r"\b(?:in|within)\s+a\s+fortnight\b")),
@@ -301,7 +303,7 @@ def _resolve(kind: str, m: re.Match[str], today: date) -> tuple[date, date] | No
     return single, single
 
 
-_DAY_PREPOSITION = re.compile(r"\b(?:by|for|on|before|until|till|due)\s+$")
+_DAY_PREPOSITION = re.compile(r"\b(?:by|for|on|to|before|until|till|due)\s+$")
 # "every thursday" repeats: no due date is read from it, and the reply says repeating is not kept.
 _REPEATING = re.compile(r"\b(?:every|each)\s+(?:other\s+|single\s+)?$")
 

@@ -9,26 +9,31 @@ from .vocabulary import VOCABULARY, alternatives
 _W = r"(?:\s+|$)"
 _WRAPPERS = alternatives("request_wrappers")
 FILLER = re.compile(
-    rf"(?:{_WRAPPERS}|hey\s+there|finally|hi|hey|hello|hiya|yo|ok|okay|k|so|and|also|oh|ah|oops|whoops|ugh|argh|hmm+|um+|uh+|er+m?"
-    r"|well|actually|wait|no|nope|please|kindly|quick(?:ly)?|now|then|right|alright|great|cool"
-    r"|sorry|btw|by\s+the\s+way|never\s*mind|just|hey\s+there|good\s+(?:morning|afternoon|evening)"
+    # A phrase comes before any word it starts with: "quick one:" is skipped whole, not as
+    # "quick" that leaves "one:" in front of the frame.
+    rf"(?:{_WRAPPERS}|hey\s+there|quick\s+one|real\s+quick|would\s+you\s+mind|one\s+more\s+thing"
+    r"|finally|hi|hey|hello|hiya|yo|ok|okay|k|so|and|also|oh|ah|oops|whoops|ugh|argh|hmm+|um+|uh+|er+m?"
+    r"|well|actually|wait|no(?![\s,]+(?:hurry|rush)\b)|nope|please|kindly|quick(?:ly)?|now|then|right|alright|great|cool"
+    r"|sorry|btw|by\s+the\s+way|never\s*mind|just|good\s+(?:morning|afternoon|evening)"
     r"|yes|yeah|yep|sure|perfect|nice|awesome|thanks|thank\s+you|dear\s+assistant|assistant|bot"
-    r"|buddy|mate|one\s+more\s+thing|another\s+thing|quick\s+one|real\s+quick|oh\s+and"
-    r"|can\s+(?:you|i)|could\s+(?:you|i)|would\s+you|will\s+you|would\s+you\s+mind"
+    r"|buddy|mate|another\s+thing|oh\s+and"
+    r"|can\s+(?:you|i)|could\s+(?:you|i)|would\s+you|will\s+you"
     r"|i\s+(?:want|wanna|need|would\s+like|'d\s+like)\s+(?:you\s+)?to|i'd\s+like\s+(?:you\s+)?to"
     r"|let's|lets|go\s+ahead\s+and|help\s+me|be\s+a\s+dear\s+and|do\s+me\s+a\s+favou?r\s+and"
-    r"|for\s+me|try\s+to|please\s+can\s+you|quick\s+one)(?:[\s,:!.-]+|$)"
+    r"|for\s+me|try\s+to|please\s+can\s+you)(?:[\s,:!.-]+|$)"
 )
 # "i need to X", "make sure i X": what follows is a task to add (`obligations`).
 OBLIGATION = re.compile(rf"(?:i\s+)?(?:really\s+)?(?:{alternatives('obligations')})\s+")
 
 MANAGE_AFTER_OBLIGATION = re.compile(
-    r"(?:mark|delete|remove|reopen|rename|move|postpone|reschedule|change|show|list|see|view|check"
+    r"(?:mark|delete|remove|reopen|rename|move|postpone|prepone|reschedule|change|show|list|see|view|check"
     r"|tick|undo|clear|add|create|find|search|know|get\s+rid)\b"
 )
-# "put buy milk back on my list" reopens the task; it does not add one.
+# "put buy milk back on my list" and "put 'call the bank' back to pending" reopen the task;
+# they do not add one.
 _BACK_ON_LIST = (
-    r"(?!\s+(?:\S+\s+){1,6}?back\s+(?:on|onto|in|into|to)\s+(?:my|the)\s+(?:to-?do\s+)?list\b)"
+    r"(?!\s+(?:\S+\s+){1,6}?back\s+(?:(?:on|onto|in|into|to)\s+(?:my|the)\s+(?:to-?do\s+)?list"
+    r"|(?:to|as)\s+(?:pending|open|undone|incomplete|unfinished|not\s+done|to-?do))\b)"
 )
 ADD_VERB = (
     r"(?:adding|add|create|make|insert|log|jot\s+down|note\s+down|write\s+down|put\s+down"
@@ -47,7 +52,11 @@ ADD_HEADS = [
     re.compile(r"(?:todo|to-do)\s+(?!lists?\b)"),
     # "note to self: X" (`add_leads`): what follows is the task.
     re.compile(rf"(?:{alternatives('add_leads')})\s*[:,-]?\s*"),
-    re.compile(r"(?:remind|reminder)\s+(?:me\b|to\b)\s*(?:to\b|about\b|that\b|of\b)?\s*"),
+    # "remind me what i've got on" asks for the list.
+    re.compile(
+        r"(?:remind|reminder)\s+(?:me\b|to\b)(?!\s+(?:what|which|how|whether)\b)"
+        r"\s*(?:to\b|about\b|that\b|of\b)?\s*"
+    ),
     re.compile(
         r"(?:remember|don't\s+forget|dont\s+forget|don't\s+let\s+me\s+forget|do\s+not\s+forget)"
         r"\s+(?:to\b|about\b)?\s*"
@@ -90,7 +99,7 @@ HELP_HEAD = re.compile(
     r"(?:help|help\s+me|i\s+need\s+help|need\s+help|help\s+please|\?+)\s*$|(?:help|usage|commands)\s*\??$"
 )
 HELP_ANY = re.compile(
-    r"\b(?:what\s+(?:else\s+)?can\s+(?:you|i)\s+(?:do|say|ask|use)|what\s+(?:do|can)\s+you\s+(?:do|understand|know|handle|support)"
+    r"\b(?:what\s+(?:else\s+|(?:kind|kinds|sort|sorts|type|types)\s+of\s+(?:\w+\s+)?)?can\s+(?:you|i)\s+(?:do|say|ask|use)|what\s+(?:do|can)\s+you\s+(?:do|understand|know|handle|support)"
     r"|what\s+(?:commands|features)|which\s+commands|what\s+are\s+(?:the\s+|your\s+)?commands"
     r"|how\s+(?:do|can|should|would)\s+i\b|how\s+does\s+(?:this|it)\s+work|how\s+to\s+use"
     r"|what\s+are\s+you\s+(?:able|capable)|what\s+is\s+this|who\s+are\s+you|what\s+are\s+you"
@@ -132,7 +141,8 @@ _DONE_STATES = "|".join(
 )
 COMPLETE_CUES = [
     re.compile(
-        r"(?P<t>.+?)(?:\s+is|'s\s+been|'s|\s+are|\s+was|\s+has\s+been|\s+have\s+been|\s+got|\s+is\s+now|\s+are\s+all)"
+        r"(?P<t>.+?)(?:\s+is|'s\s+been|'s|\s+are|\s+was|\s+has\s+been|\s+have\s+been|\s+got|\s+is\s+now|\s+are\s+all"
+        r"|\s+(?:can|could|should|may)\s+(?:now\s+)?be(?:\s+marked(?:\s+as)?)?)"
         r"\s+(?:now\s+|all\s+|finally\s+|already\s+|totally\s+|completely\s+)?(?:done|finished|complete|completed"
         r"|sorted|taken\s+care\s+of|handled|ticked\s+off|checked\s+off)\b"
     ),
@@ -174,7 +184,7 @@ DELETE_OFF_LIST = re.compile(
     r"(?:to-?do\s+)?list\b)"
 )
 UPDATE_HEAD = re.compile(
-    r"(?:rename|re-name|retitle|change|update|edit|modify|set|make|move|push|postpone|reschedule"
+    r"(?:rename|re-name|retitle|change|update|edit|modify|set|make|move|push|postpone|prepone|reschedule"
     r"|delay|bump|shift|put\s+off|defer|prioriti[sz]e|deprioriti[sz]e|tag|label|mark|give|adjust|switch"
     r"|raise|lower|bring\s+forward)\b"
 )

@@ -68,7 +68,7 @@ _ANNOUNCED = re.compile(
     rf"\s*[{''.join(re.escape(mark) for mark in VOCABULARY['title_announcers'])}]+\s*(?=\w)"
 )
 _ONTO_LIST = re.compile(
-    r"(?P<verb>(?!(?:take|get|cross|strike|knock|tick|check|move|remove|delete|push|postpone"
+    r"(?P<verb>(?!(?:take|get|cross|strike|knock|tick|check|move|remove|delete|push|postpone|prepone"
     r"|reschedule|rename|change|set|mark|make|what|whats|show|list|find|search|look|is|are|do"
     r"|does|anything|any|which|how|see|view|display|tell|give)\b)[a-z]+"
     r"(?:\s+(?:down|in|up))?)\s+(?!(?:it|them|that|this)\b).+?\s+(?:on|onto|to|in)(?:to)?\s+"

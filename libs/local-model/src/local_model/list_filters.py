@@ -8,8 +8,7 @@ from datetime import date
 from .dates import find_dates
 from .intents import Understanding
 from .message_text import Msg, trim, unquote
-from .slot_patterns import DATE_PREP, HASHTAG
-from .update_fields import strip_polite
+from .slot_patterns import DATE_PREP, HASHTAG, strip_polite
 from .vocabulary import VOCABULARY, alternatives
 
 QUERY = re.compile(
@@ -41,6 +40,7 @@ QUERY_NOISE = re.compile(
 )
 
 
+_DATE_WORDS = re.compile(r"(?:due\s+dates?|deadlines?|dates?)\b")
 _LOOSE_TAG = re.compile(
     rf"(?:\b(?:{alternatives('list_verbs')})\s+(?:me\s+)?"
     r"(?:all\s+)?(?:my\s+|the\s+)?"
@@ -128,10 +128,14 @@ def list_filters(msg: Msg, today: date, result: Understanding) -> None:
                 q_end = d.start
         q_end = always(DATE_PREP.search(s, q_start, q_end)).start()
         tail = re.compile(
-            r"\s+(?:tasks?|todos?|items?|on\s+my\s+list|in\s+my\s+list|please)$"
+            r"\s+(?:tasks?|todos?|items?|on\s+my\s+list|in\s+my\s+list|please"
+            r"|in\s+(?:it|them|its\s+(?:title|name)|the\s+(?:title|name)))$"
         ).search(s, q_start, q_end)
         if tail is not None:
             q_end = tail.start()
         query = unquote(msg, q_start, q_end)
+        # "tasks with a due date up to friday" filters by date, not by words.
+        if _DATE_WORDS.match(query.lower()):
+            return
         if query and query.lower() not in ("tasks", "task", "everything", "anything", "all"):
             result.query = query

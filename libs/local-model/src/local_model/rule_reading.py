@@ -104,6 +104,25 @@ def _forced_hit(intent: Intent, msg: Msg, spans: list[tuple[int, int]], hits: li
     return Hit(intent, 1, 0, len(s), arg=start)
 
 
+def _fields_before(msg: Msg, spans: list[tuple[int, int]], best: Hit, today: date) -> TaskFields:
+    """The task the clauses before the frame `best` say ("need to buy a present for jess, add
+    it for next week"), with the date, priority and tags said from the frame on."""
+    clause_index = next(i for i, sp in enumerate(spans) if sp[0] == best.start)
+    end = spans[clause_index - 1][1] if clause_index > 0 else best.start
+    s = msg.masked
+    start = skip_all(FILLER, s, spans[0][0], end)
+    ob = OBLIGATION.match(s, start, end)
+    if ob is not None:
+        start = ob.end()
+    fields = task_fields(msg, start, end, today)
+    tail_fields = TaskFields()
+    fields_from_anywhere(msg, best.start, len(s), today, tail_fields)
+    fields.priority = fields.priority or tail_fields.priority
+    fields.due = fields.due or tail_fields.due
+    fields.tags = fields.tags or tail_fields.tags
+    return fields
+
+
 def read(
     message: str, history: Sequence[HistoryMessage], today: date, forced: Intent | None = None
 ) -> tuple[Understanding, float, frozenset[str]]:
@@ -125,24 +144,16 @@ def read(
         return Understanding("none"), 0.0, frozenset(h.intent for h in negated)
     result = Understanding(best.intent)
     if best.intent == "add_task":
-        start = best.arg
-        if start == -2:
-            clause_index = next(i for i, sp in enumerate(spans) if sp[0] == best.start)
-            start = spans[0][0]
-            end = spans[clause_index - 1][1] if clause_index > 0 else best.start
-            s = msg.masked
-            start = skip_all(FILLER, s, start, end)
-            ob = OBLIGATION.match(s, start, end)
-            if ob is not None:
-                start = ob.end()
-            fields = task_fields(msg, start, end, today)
-            tail_fields = TaskFields()
-            fields_from_anywhere(msg, best.end, len(s), today, tail_fields)
-            fields.priority = fields.priority or tail_fields.priority
-            fields.due = fields.due or tail_fields.due
-            fields.tags = fields.tags or tail_fields.tags
+        if best.arg == -2:
+            fields = _fields_before(msg, spans, best, today)
         else:
-            fields = task_fields(msg, start, len(msg.masked), today)
+            fields = task_fields(msg, best.arg, len(msg.masked), today)
+            # "tonight i have to water the tomatoes, remind me pls": a frame with nothing
+            # after it adds what the clauses before it say.
+            if fields.title is None and best.start > spans[0][0]:
+                before = _fields_before(msg, spans, best, today)
+                if before.title is not None:
+                    fields = before
         result.title = fields.title
         result.description = fields.description
         result.due = fields.due

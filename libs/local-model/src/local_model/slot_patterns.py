@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from .dates import NUMBER_WORDS
 from .vocabulary import alternatives
 
 # Request wrappers before a title and closers after it that the frames do not know, kept as
@@ -66,6 +67,16 @@ POLITE_TAIL = re.compile(
     r"|is\s+something\s+(?:i|we)\s+(?:need|have)\s+to\s+do|(?:please|pls)\s+add(?:\s+it)?"
     rf"|{_TITLE_TRAILS})\b)+$"
 )
+
+
+def strip_polite(s: str, start: int, end: int) -> tuple[int, int]:
+    """[start, end) of `s` without the thanks, "please" and wrappers that end it."""
+    m = POLITE_TAIL.search(s, start, end)
+    if m is not None and m.start() > start:
+        end = m.start()
+    return start, end
+
+
 LIST_PHRASE_TAIL = re.compile(
     r"\s*(?:,\s*)?(?:to|on|in|onto|into|for|from|off)\s+(?:my|the|our)\s+(?:todo\s+|to-do\s+|to\s+do\s+|task\s+"
     r"|tasks\s+|shopping\s+|reminders\s+)?(?:list|tasks|todos|reminders|to-?dos)\s*$"
@@ -113,6 +124,12 @@ ORDINALS: dict[str, int] = {
 NUMBER_TARGET = re.compile(
     r"(?:the\s+)?(?:task|item|todo|to-do|number|no\.?|num|entry|one)?\s*(?:number\s+|no\.?\s*)?#?\s*(?P<n>\d{1,3})"
     r"(?:\s+(?:on|in|from)\s+(?:the|my)\s+list)?$"
+)
+# "number two", "task no. three": a list number said as a word.
+NUMBER_WORD_TARGET = re.compile(
+    r"(?:the\s+)?(?:task\s+|item\s+)?(?:number|no\.?|#)\s*(?P<word>"
+    + "|".join(word for word in NUMBER_WORDS if word.isalpha() and word not in {"a", "an", "few"})
+    + r")(?:\s+(?:on|in|from)\s+(?:the|my)\s+list)?$"
 )
 ORDINAL_TARGET = re.compile(
     r"(?:the\s+)?(?:(?P<word>first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh"

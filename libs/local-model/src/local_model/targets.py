@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import re
 
+from .dates import NUMBER_WORDS
 from .intents import Target
 from .message_text import Msg, quote_inside, skip_all, trim
 from .slot_patterns import (
     NUMBER_TARGET,
+    NUMBER_WORD_TARGET,
     ORDINAL_TARGET,
     ORDINALS,
     POLITE_TAIL,
@@ -31,6 +33,9 @@ def read_target(msg: Msg, start: int, end: int) -> Target:
     n = NUMBER_TARGET.match(text)
     if n is not None:
         return Target("number", str(int(n.group("n"))))
+    w = NUMBER_WORD_TARGET.match(text)
+    if w is not None:
+        return Target("number", str(NUMBER_WORDS[w.group("word")]))
     o = ORDINAL_TARGET.match(text)
     if o is not None:
         number = ORDINALS[o.group("word")] if o.group("word") else int(o.group("num"))

@@ -24,6 +24,7 @@ from .slot_patterns import (
     TAGS_TAIL,
     TIME_PREP,
     TITLE_LEADS,
+    strip_polite,
 )
 
 
@@ -163,7 +164,7 @@ def _strip_modifiers_head(
 _TITLE_LEAD = re.compile(
     rf"(?:{TITLE_LEADS})*"
     r"(?:(?:something|a\s+thing|one|this)\s+(?:for\s+me\s*)?[?:.!,-]+\s*)?"
-    r"(?:(?:remember|don't\s+forget)\s+to\s+|note\s+to\s+self\s*:?\s*|to\s+my\s+list\s*:\s*"
+    r"(?:(?:remember|don't\s+forget)\s+to\s+|note\s+to\s+self\s*:?\s*|(?:to|on|onto)\s+my\s+(?:to-?do\s+)?list\b\s*[:,-]?\s*"
     r"|(?:enter|save|log|get)\s+a\s+task(?:\s+(?:to|for))?\s*:?\s*|(?:ping|nudge|prompt)\s+me\s+to\s+"
     r"|i'?d\s+like\s+a\s+reminder\s+to\s+|i'll\s+need\s+to\s+|make\s+sure\s+(?:i|we)\s+"
     r"|(?:book|put|pencil)\s+(?:in|down)\s+)?"
@@ -178,7 +179,7 @@ def task_fields(msg: Msg, start: int, end: int, today: date) -> TaskFields:
     fields = TaskFields()
     m = DESCRIPTION.search(s, start, end)
     if m is not None:
-        fields.description = unquote(msg, m.start("d"), end) or None
+        fields.description = unquote(msg, *strip_polite(s, m.start("d"), end)) or None
         end = m.start()
     for hm in reversed(list(HASHTAG.finditer(s, start, end))):
         tag = hm.group("tag")

@@ -18,7 +18,7 @@ from datetime import date
 
 from .asking import asked_intent, is_no, is_yes
 from .classifier import Prediction, load_model
-from .dates import find_times
+from .dates import NUMBER_PATTERN, NUMBER_WORDS, find_times
 from .intent_frames import FIELD_NAMED
 from .intents import INTENTS, MUTATING, TARGETED, Target, Understanding
 from .language import other_language
@@ -92,25 +92,24 @@ _FOCUS = re.compile(
     r"(?:\s+\w+)?\s+(?:first|next|today|now))\b",
     re.IGNORECASE,
 )
-_SHIFT = re.compile(
-    r"\b(?:by|for)\s+(?P<n>\d{1,2}|a|an|one|two|three|four|five|six|seven|a\s+couple\s+of)\s+"
-    r"(?P<unit>days?|weeks?)\b"
-    r"|\bback\s+(?:by\s+)?(?P<n2>\d{1,2}|a|an|one|two|three|four|five|six|seven)\s+(?P<unit2>days?|weeks?)\b"
-    r"|\b(?P<n3>\d{1,2}|a|an|one|two|three|four|five|six|seven)\s+(?P<unit3>days?|weeks?)\s+later\b",
-    re.IGNORECASE,
-)
-_NUMBERS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
-_NUMBERS |= {"seven": 7, "a couple of": 2}
+# "push it back two days", "postpone X by a week", "a couple of days later", "postpone X a
+# couple of days": an amount the due date moves by.
+_SHIFT_AMOUNT = re.compile(rf"\b(?P<n>\d{{1,2}}|{NUMBER_PATTERN})\s+(?P<unit>days?|weeks?)\b")
+_SHIFT_BEFORE = re.compile(r"\b(?:by|for|back|out)\s+$")
+_SHIFT_AFTER = re.compile(r"\s+later\b|\s*[.!]*\s*$")
+_DUE_IN = re.compile(r"\b(?:in|within)\s+$")
 
 
 def _shift_days(message: str) -> int | None:
-    m = _SHIFT.search(message)
-    if m is None:
-        return None
-    raw = m.group("n") or m.group("n2") or m.group("n3")
-    unit = m.group("unit") or m.group("unit2") or m.group("unit3")
-    n = int(raw) if raw.isdigit() else _NUMBERS.get(raw.lower(), 1)
-    return n * (7 if unit.lower().startswith("week") else 1)
+    low = re.sub(r"\s+", " ", message.lower())
+    for m in _SHIFT_AMOUNT.finditer(low):
+        if _DUE_IN.search(low, 0, m.start()):
+            continue
+        if _SHIFT_BEFORE.search(low, 0, m.start()) or _SHIFT_AFTER.match(low, m.end()):
+            raw = m.group("n")
+            n = int(raw) if raw.isdigit() else NUMBER_WORDS[raw]
+            return n * (7 if m.group("unit").startswith("week") else 1)
+    return None
 
 
 def _has_slots(reading: Understanding) -> bool:

@@ -5,22 +5,23 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from .dates import NUMBER_PATTERN
 from .frame_patterns import FILLER, UPDATE_CLEAR_DUE
 from .intents import Target, Understanding
 from .message_text import Msg, dates_in, quote_inside, skip_all, unquote
 from .slot_patterns import (
     DESCRIPTION,
     HASHTAG,
-    POLITE_TAIL,
     PRIORITY,
     PRIORITY_BARE,
+    strip_polite,
 )
 from .targets import read_target
 from .task_fields import TaskFields, fields_from_anywhere, split_tags
 from .vocabulary import VOCABULARY, alternatives
 
 UPDATE_VERB = re.compile(
-    r"(?:please\s+)?(?:rename|re-name|retitle|change|update|edit|modify|set|make|move|push|postpone"
+    r"(?:please\s+)?(?:rename|re-name|retitle|change|update|edit|modify|set|make|move|push|postpone|prepone"
     r"|reschedule|delay|bump|shift|put\s+off|defer|prioriti[sz]e|deprioriti[sz]e|mark|give|adjust|switch"
     r"|raise|lower|bring\s+forward|add|tag|label)\b\s*(?:back\s+|up\s+|out\s+)?"
 )
@@ -32,6 +33,12 @@ UPDATE_BOUNDARY = re.compile(
     r"\s+(?:to|as|into|due|for|until|till|by|on|from|and|with|at|back|up|'s)\b|'s\b|[,:;?!]|\s+-\s+"
     # "push X out to friday", "move X forward to friday" (`move_particles`)
     rf"|\s+(?:{alternatives('move_particles')})(?=\s+(?:to|till|until|by)\b)"
+    # "council tax should be due tomorrow", "the tax return is end of the month"
+    r"|\s+(?:that\s+|which\s+)?(?:(?:should|must|will|can)\s+be|needs?\s+to\s+be|has\s+to\s+be|is|are)"
+    r"\s+(?:now\s+)?"
+    r"(?=due\b|end\s+of\b|by\b|on\b)"
+    # "postpone X a couple of days"
+    rf"|\s+(?=(?:\d{{1,2}}|{NUMBER_PATTERN})\s+(?:days?|weeks?)\b)"
 )
 
 # The rename frames (`rename_frames`), each naming the task `old` and its new title `new`; the
@@ -42,6 +49,16 @@ RENAME = re.compile(
         frame.replace("(?P<old>", f"(?P<old{i}>").replace("(?P<new>", f"(?P<new{i}>")
         for i, frame in enumerate(_RENAME_FRAMES)
     )
+)
+
+# "prioritise X", "bump up X's priority"; "deprioritise X", "lower the priority of X".
+_RAISED = re.compile(
+    r"\b(?:prioriti[sz]e|raise)\b|\b(?:bump|boost|push|move)\s+up\b.*\bpriority\b"
+    r"|\b(?:increase|up)\s+(?:the\s+)?priority\b"
+)
+_LOWERED = re.compile(
+    r"\b(?:deprioriti[sz]e|lower)\b|\b(?:drop|bring|move)\s+down\b.*\bpriority\b"
+    r"|\b(?:decrease|reduce)\s+(?:the\s+)?priority\b"
 )
 
 _RESTATED = re.compile(
@@ -80,8 +97,18 @@ def update_fields(msg: Msg, start: int, today: date, result: Understanding) -> N
     if rename is not None:
         for frame in range(len(_RENAME_FRAMES)):
             if rename.group(f"new{frame}") is not None:
-                result.new_title = unquote(msg, *strip_polite(s, *rename.span(f"new{frame}")))
+                new_start, new_end = rename.span(f"new{frame}")
+                # A quoted new title ends at its quote: "rename 'call jo' to 'call jo about
+                # the flat' and make it urgent", "make that 'call jo about the flat', and tag
+                # it housing".
+                quoted = quote_inside(msg, new_start, new_end)
+                if quoted is not None and quoted[0] - 1 <= new_start:
+                    new_end = min(new_end, quoted[1] + 1)
+                result.new_title = unquote(msg, *strip_polite(s, new_start, new_end))
                 result.target = read_target(msg, *rename.span(f"old{frame}"))
+                rest = TaskFields()
+                fields_from_anywhere(msg, new_end, end, today, rest)
+                result.tags, result.priority, result.due = rest.tags, rest.priority, rest.due
                 return
     if _restated(msg, start, end, today, result):
         return
@@ -95,7 +122,7 @@ def update_fields(msg: Msg, start: int, today: date, result: Understanding) -> N
         pairs = (("t", "d"), ("t2", "d2"))
         for t_group, d_group in pairs:
             if desc.group(d_group) is not None:
-                result.description = unquote(msg, *desc.span(d_group))
+                result.description = unquote(msg, *strip_polite(s, *desc.span(d_group)))
                 result.target = read_target(msg, *desc.span(t_group))
                 return
     tags = re.compile(
@@ -104,21 +131,21 @@ def update_fields(msg: Msg, start: int, today: date, result: Understanding) -> N
     ).search(s, start, end)
     if tags is not None:
         if tags.group("tags") is not None:
-            result.tags = split_tags(tags.group("tags"))
+            result.tags = split_tags(s[slice(*strip_polite(s, *tags.span("tags")))])
             result.target = read_target(msg, *tags.span("t"))
         else:
-            result.tags = split_tags(tags.group("tags2"))
+            result.tags = split_tags(s[slice(*strip_polite(s, *tags.span("tags2")))])
             result.target = read_target(msg, *tags.span("t2"))
         return
     fields = TaskFields()
     m = DESCRIPTION.search(s, start, end)
     if m is not None:
-        fields.description = unquote(msg, m.start("d"), end)
+        fields.description = unquote(msg, *strip_polite(s, m.start("d"), end))
         end = m.start()
     fields_from_anywhere(msg, start, end, today, fields)
-    if fields.priority is None and re.search(r"\b(?:prioriti[sz]e|raise)\b", s[start:end]):
+    if fields.priority is None and _RAISED.search(s, start, end):
         fields.priority = "high"
-    if fields.priority is None and re.search(r"\b(?:deprioriti[sz]e|lower)\b", s[start:end]):
+    if fields.priority is None and _LOWERED.search(s, start, end):
         fields.priority = "low"
     result.description = fields.description
     result.due = fields.due
@@ -148,10 +175,3 @@ def update_fields(msg: Msg, start: int, today: date, result: Understanding) -> N
     if pm is not None and pm.start() > t_start:
         t_end = pm.start()
     result.target = read_target(msg, t_start, t_end)
-
-
-def strip_polite(s: str, start: int, end: int) -> tuple[int, int]:
-    m = POLITE_TAIL.search(s, start, end)
-    if m is not None and m.start() > start:
-        end = m.start()
-    return start, end

@@ -1,0 +1,105 @@
+"""Everyday forms of a request: a lead-in before the frame, a frame after the task it adds, a
+completion in the passive, a list number said as a word, a rename of "that" to a quoted
+title, search words with a tail, Indian English "prepone" and "today itself"."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from local_model.message_text import clauses, prepare
+from local_model.references import HistoryMessage
+from local_model.understanding import understand
+
+TODAY = date(2026, 11, 26)  # a Thursday
+
+
+@pytest.mark.parametrize(
+    ("message", "intent", "slots"),
+    [
+        (
+            "quick one: add 'defrost the freezer', low priority",
+            "add_task",
+            {"title": "defrost the freezer", "priority": "low"},
+        ),
+        (
+            "tonight i have to water the tomatoes, remind me pls",
+            "add_task",
+            {"title": "water the tomatoes", "due": "2026-11-26"},
+        ),
+        (
+            "need to buy a present for jess, add it for next week pls",
+            "add_task",
+            {"title": "buy a present for jess", "due": "2026-11-30"},
+        ),
+        (
+            "the dentist appointment can be marked complete",
+            "complete_task",
+            {"target": "dentist appointment"},
+        ),
+        ("remind me what i've got going on", "list_tasks", {}),
+        ("what kind of stuff can i ask you to do?", "help", {}),
+        ("put 'call the bank' back to pending", "reopen_task", {"target": "call the bank"}),
+        ("do i have anything with passport in it", "list_tasks", {"query": "passport"}),
+        (
+            "list tasks with a due date up to the end of the month",
+            "list_tasks",
+            {"due_before": "2026-11-30"},
+        ),
+        ("delete task number three", "delete_task", {"target": "3"}),
+        ("mark no. 4 as done", "complete_task", {"target": "4"}),
+        (
+            "rename 'call jo' to 'call jo about the flat' and make it urgent",
+            "update_task",
+            {"target": "call jo", "new_title": "call jo about the flat", "priority": "high"},
+        ),
+    ],
+)
+def test_everyday_forms_are_read(message: str, intent: str, slots: dict[str, object]) -> None:
+    result = understand([], message, TODAY)
+    assert (result.intent, result.slots()) == (intent, slots)
+    assert not result.ask
+
+
+def test_that_renamed_to_a_quoted_title_keeps_the_tags_said_after_it() -> None:
+    history = [
+        HistoryMessage("user", "add call jo"),
+        HistoryMessage("assistant", "Created task 'Call Jo'."),
+    ]
+    result = understand(
+        history, "actually make that 'call jo about the flat', and tag it housing", TODAY
+    )
+    assert (result.intent, result.slots()) == (
+        "update_task",
+        {"target": "call jo", "new_title": "call jo about the flat", "tags": ["housing"]},
+    )
+
+
+def test_a_list_number_said_as_a_word_names_the_task() -> None:
+    history = [
+        HistoryMessage("user", "what's on my list"),
+        HistoryMessage("assistant", "1. Book MOT 2. Call the bank 3. Buy printer paper"),
+    ]
+    result = understand(history, "number two's sorted, cheers", TODAY)
+    assert (result.intent, result.slots()) == ("complete_task", {"target": "2"})
+
+
+@pytest.mark.parametrize(
+    ("message", "slots"),
+    [
+        ("prepone the team lunch to tomorrow", {"target": "team lunch", "due": "2026-11-27"}),
+        (
+            "add submit the kyc documents today itself",
+            {"title": "submit the kyc documents", "due": "2026-11-26"},
+        ),
+    ],
+)
+def test_indian_english_dates_and_moves_are_read(message: str, slots: dict[str, object]) -> None:
+    assert understand([], message, TODAY).slots() == slots
+
+
+@pytest.mark.parametrize(
+    ("message", "count"), [("mark no. 4 as done", 1), ("no. i said friday", 2)]
+)
+def test_no_before_a_number_is_an_abbreviation_not_a_sentence(message: str, count: int) -> None:
+    assert len(clauses(prepare(message).masked)) == count
