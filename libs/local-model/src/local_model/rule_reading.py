@@ -151,9 +151,9 @@ def read(
             # "tonight i have to water the tomatoes, remind me pls": a frame with nothing
             # after it adds what the clauses before it say.
             if fields.title is None and best.start > spans[0][0]:
-                before = _fields_before(msg, spans, best, today)
-                if before.title is not None:
-                    fields = before
+                said_before = _fields_before(msg, spans, best, today)
+                if said_before.title is not None:
+                    fields = said_before
         result.title = fields.title
         result.description = fields.description
         result.due = fields.due
