@@ -33,6 +33,11 @@ TODAY = date(2026, 11, 26)  # a Thursday
             {"title": "buy a present for jess", "due": "2026-11-30"},
         ),
         (
+            "so my boss just asked me to prepare the quarterly report by friday, add it please",
+            "add_task",
+            {"title": "prepare the quarterly report", "due": "2026-11-27"},
+        ),
+        (
             "the dentist appointment can be marked complete",
             "complete_task",
             {"target": "dentist appointment"},
@@ -103,3 +108,26 @@ def test_indian_english_dates_and_moves_are_read(message: str, slots: dict[str, 
 )
 def test_no_before_a_number_is_an_abbreviation_not_a_sentence(message: str, count: int) -> None:
     assert len(clauses(prepare(message).masked)) == count
+
+
+def test_you_can_before_a_command_is_a_request() -> None:
+    history = [
+        HistoryMessage("user", "add renew the car insurance"),
+        HistoryMessage("assistant", "Created task 'renew the car insurance'."),
+    ]
+    result = understand(history, "finally sorted that, you can tick it off", TODAY)
+    assert (result.intent, result.slots()) == (
+        "complete_task",
+        {"target": "renew the car insurance"},
+    )
+
+
+def test_a_story_before_add_that_leaves_only_the_task_in_the_title() -> None:
+    message = (
+        "the spare room is a mess, i really need to clear out the spare room by friday so add that"
+    )
+    result = understand([], message, TODAY)
+    assert (result.intent, result.slots()) == (
+        "add_task",
+        {"title": "clear out the spare room", "due": "2026-11-27"},
+    )

@@ -104,22 +104,30 @@ def _forced_hit(intent: Intent, msg: Msg, spans: list[tuple[int, int]], hits: li
     return Hit(intent, 1, 0, len(s), arg=start)
 
 
+_TOLD_TO = re.compile(
+    rf"(?:^|(?<=\s)){OBLIGATION.pattern}|\b(?:asked|told|wants?|wanted|reminded)\s+(?:me|us)\s+to\s+"
+)
+
+
 def _fields_before(msg: Msg, spans: list[tuple[int, int]], best: Hit, today: date) -> TaskFields:
     """The task the clauses before the frame `best` say ("need to buy a present for jess, add
-    it for next week"), with the date, priority and tags said from the frame on."""
+    it for next week"), with the date, priority and tags said around it."""
     clause_index = next(i for i, sp in enumerate(spans) if sp[0] == best.start)
     end = spans[clause_index - 1][1] if clause_index > 0 else best.start
     s = msg.masked
     start = skip_all(FILLER, s, spans[0][0], end)
-    ob = OBLIGATION.match(s, start, end)
-    if ob is not None:
-        start = ob.end()
+    around = TaskFields()
+    # "so my boss just asked me to [prepare the quarterly report by friday], add it please";
+    # "tonight i have to [water the tomatoes], remind me"
+    told = _TOLD_TO.search(s, start, end)
+    if told is not None:
+        fields_from_anywhere(msg, start, told.start(), today, around)
+        start = told.end()
     fields = task_fields(msg, start, end, today)
-    tail_fields = TaskFields()
-    fields_from_anywhere(msg, best.start, len(s), today, tail_fields)
-    fields.priority = fields.priority or tail_fields.priority
-    fields.due = fields.due or tail_fields.due
-    fields.tags = fields.tags or tail_fields.tags
+    fields_from_anywhere(msg, best.start, len(s), today, around)
+    fields.priority = fields.priority or around.priority
+    fields.due = fields.due or around.due
+    fields.tags = fields.tags or around.tags
     return fields
 
 
