@@ -42,6 +42,11 @@ TODAY = date(2026, 11, 26)  # a Thursday
             "complete_task",
             {"target": "dentist appointment"},
         ),
+        (
+            "add confirm the dinner reservation for 8pm friday",
+            "add_task",
+            {"title": "confirm the dinner reservation", "due": "2026-11-27"},
+        ),
         ("remind me what i've got going on", "list_tasks", {}),
         ("what kind of stuff can i ask you to do?", "help", {}),
         ("put 'call the bank' back to pending", "reopen_task", {"target": "call the bank"}),

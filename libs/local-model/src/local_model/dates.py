@@ -333,7 +333,11 @@ def find_dates(text: str, today: date) -> list[DateMatch]:
 
 def find_times(text: str) -> list[tuple[int, int]]:
     """Return the spans of time-of-day expressions ("at 3", "6pm", "at 10:30") in `text`."""
-    return [(m.start(), m.end()) for m in _TIME.finditer(text) if m.group(0).strip()]
+    return [
+        (m.end() - len(m.group(0).lstrip()), m.end())
+        for m in _TIME.finditer(text)
+        if m.group(0).strip()
+    ]
 
 
 def format_day(day: date, today: date) -> str:

@@ -100,7 +100,7 @@ DATE_PREP = re.compile(
     r"|deadline|due\s+date|due\s+by|due\s+on|by\s+the|on\s+the|in\s+the|sometime|some\s+time|this|the|every|each)\s*:?\s+)*)?$"
 )
 TIME_PREP = re.compile(
-    r"(?:(?<![\w'])(?:(?:,|and)\s*)?(?:(?:at|by|around|before|after|from)\s+)*)?$"
+    r"(?:(?<![\w'])(?:(?:,|and)\s*)?(?:(?:at|by|around|before|after|from|for)\s+)*)?$"
 )
 LEADING_LINK = re.compile(r"(?:to|that|about|of|for|:|-|,)\s+|(?:to|that|about|of|for|:|-|,)$")
 ARTICLE = re.compile(r"(?:the|a|an|my|our|that|this)\s+")
