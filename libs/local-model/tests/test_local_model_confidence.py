@@ -162,6 +162,8 @@ def test_what_to_focus_on_is_a_list_request_for_the_focus_answer() -> None:
     [
         ("¿puedes añadir una tarea para mañana?", "Spanish"),
         ("ajoute une tâche pour demain s'il te plaît", "French"),
+        ("que peux-tu faire ?", "French"),
+        ("rappelle-moi d'appeler maman demain", "French"),
         ("kannst du mir bitte helfen?", "German"),
         ("明日のタスクを追加して", "a language other than English"),
     ],
