@@ -49,6 +49,9 @@ TODAY = date(2026, 11, 26)  # a Thursday
         ),
         ("remind me what i've got going on", "list_tasks", {}),
         ("what kind of stuff can i ask you to do?", "help", {}),
+        ("show me some examples", "help", {}),
+        ("can you set reminders?", "help", {}),
+        ("what did i already finish", "list_tasks", {"status": "completed"}),
         ("put 'call the bank' back to pending", "reopen_task", {"target": "call the bank"}),
         ("do i have anything with passport in it", "list_tasks", {"query": "passport"}),
         (

@@ -107,6 +107,10 @@ HELP_ANY = re.compile(
     r"|what\s+can\s+this\s+(?:bot|thing|app)\s+do|show\s+me\s+how|instructions|examples?\s+of)"
 )
 
+# "show me some examples", "(can you) set reminders?": asked of the assistant, not of the list.
+HELP_ASKED = re.compile(
+    r"(?:show|give|tell)\s+me\s+(?:some\s+|an\s+)?examples?\b|(?:set|send|do)\s+reminders\s*\?*\s*$"
+)
 REOPEN_HEAD = re.compile(
     r"(?:re-?open|un-?mark|un-?check|un-?tick|un-?complete|un-?finish|un-?cross|restart|resume"
     r"|mark\s+as\s+(?:not\s+done|undone|incomplete|open|pending)"

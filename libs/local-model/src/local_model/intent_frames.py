@@ -24,6 +24,7 @@ from .frame_patterns import (
     FILLER,
     FINISH_HEAD,
     HELP_ANY,
+    HELP_ASKED,
     HELP_HEAD,
     LIST_HEAD,
     LIST_NOUN_START,
@@ -148,6 +149,8 @@ def classify_clause(msg: Msg, start: int, end: int, today: date) -> Hit | None:
     )
     if m is not None:
         return hit("delete_task", 3, target=(m.end(), end))
+    if HELP_ASKED.match(s, body, end):
+        return hit("help", 3)
     if UPDATE_HEAD.match(s, body, end):
         return hit("update_task", 3, arg=body)
     if LIST_HEAD.match(s, body, end) and (

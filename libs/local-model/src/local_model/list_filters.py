@@ -41,6 +41,12 @@ QUERY_NOISE = re.compile(
 
 
 _DATE_WORDS = re.compile(r"(?:due\s+dates?|deadlines?|dates?)\b")
+_NOT_QUERIES = frozenset({"tasks", "task", "everything", "anything", "all"})
+_EVERYTHING = re.compile(r"\b(?:all|everything|every|whole|entire|full)\b")
+# "what did i already finish", "what have i done": the completed tasks.
+_DID_FINISH = re.compile(
+    r"\bwhat\s+(?:did|have)\s+i\s+(?:already\s+)?(?:finish|finished|complete|completed|do|done)\b"
+)
 _LOOSE_TAG = re.compile(
     rf"(?:\b(?:{alternatives('list_verbs')})\s+(?:me\s+)?"
     r"(?:all\s+)?(?:my\s+|the\s+)?"
@@ -70,17 +76,20 @@ def list_filters(msg: Msg, today: date, result: Understanding) -> None:
         s,
     ):
         result.status = "all"
-    elif re.search(
-        r"\b(?:completed|finished|done|checked\s+off|ticked\s+off|crossed\s+off|closed|accomplished"
-        r"|got\s+through)\b",
-        s,
-    ) and not re.search(
-        rf"\b(?:{alternatives('status_not_done_leads')})\s+(?:get\s+|be\s+)?"
-        r"(?:done|finished|completed)\b",
-        s,
-    ):
+    elif (
+        re.search(
+            r"\b(?:completed|finished|done|checked\s+off|ticked\s+off|crossed\s+off|closed|accomplished"
+            r"|got\s+through)\b",
+            s,
+        )
+        and not re.search(
+            rf"\b(?:{alternatives('status_not_done_leads')})\s+(?:get\s+|be\s+)?"
+            r"(?:done|finished|completed)\b",
+            s,
+        )
+    ) or _DID_FINISH.search(s):
         result.status = "completed"
-    elif re.search(r"\b(?:all|everything|every|whole|entire|full)\b", s):
+    elif _EVERYTHING.search(s):
         result.status = "all"
     elif re.search(rf"\b(?:{alternatives('status_pending_words')})\b", s):
         result.status = "pending"
@@ -135,7 +144,5 @@ def list_filters(msg: Msg, today: date, result: Understanding) -> None:
             q_end = tail.start()
         query = unquote(msg, q_start, q_end)
         # "tasks with a due date up to friday" filters by date, not by words.
-        if _DATE_WORDS.match(query.lower()):
-            return
-        if query and query.lower() not in ("tasks", "task", "everything", "anything", "all"):
+        if query and not _DATE_WORDS.match(query.lower()) and query.lower() not in _NOT_QUERIES:
             result.query = query
