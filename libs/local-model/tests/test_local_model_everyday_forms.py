@@ -50,6 +50,11 @@ TODAY = date(2026, 11, 26)  # a Thursday
         ("remind me what i've got going on", "list_tasks", {}),
         ("what kind of stuff can i ask you to do?", "help", {}),
         ("show me some examples", "help", {}),
+        (
+            "hiya, could you be a star and add water the tomatoes",
+            "add_task",
+            {"title": "water the tomatoes"},
+        ),
         ("can you set reminders?", "help", {}),
         ("what did i already finish", "list_tasks", {"status": "completed"}),
         ("put 'call the bank' back to pending", "reopen_task", {"target": "call the bank"}),
@@ -139,3 +144,16 @@ def test_a_story_before_add_that_leaves_only_the_task_in_the_title() -> None:
         "add_task",
         {"title": "clear out the spare room", "due": "2026-11-27"},
     )
+
+
+def test_a_cancelled_plan_before_so_bin_names_the_task() -> None:
+    result = understand([], "the party got cancelled so bin the buy balloons task", TODAY)
+    assert (result.intent, result.slots()) == ("delete_task", {"target": "buy balloons"})
+
+
+def test_at_some_point_stays_out_of_the_title() -> None:
+    message = "i need to get new tyres for the car at some point, put it down as low priority"
+    assert understand([], message, TODAY).slots() == {
+        "title": "get new tyres for the car",
+        "priority": "low",
+    }

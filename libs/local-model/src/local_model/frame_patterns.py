@@ -19,7 +19,7 @@ FILLER = re.compile(
     r"|buddy|mate|another\s+thing|oh\s+and"
     r"|can\s+(?:you|i)|could\s+(?:you|i)|would\s+you|will\s+you|(?:you|u)\s+(?:can|may)|feel\s+free\s+to"
     r"|i\s+(?:want|wanna|need|would\s+like|'d\s+like)\s+(?:you\s+)?to|i'd\s+like\s+(?:you\s+)?to"
-    r"|let's|lets|go\s+ahead\s+and|help\s+me|be\s+a\s+dear\s+and|do\s+me\s+a\s+favou?r\s+and"
+    r"|let's|lets|go\s+ahead\s+and|help\s+me|be\s+a\s+(?:dear|star|love|gem|legend|champ|darling|doll)\s+and|do\s+me\s+a\s+favou?r\s+and"
     r"|for\s+me|try\s+to|please\s+can\s+you)(?:[\s,:!.-]+|$)"
 )
 # "i need to X", "make sure i X": what follows is a task to add (`obligations`).
