@@ -123,3 +123,24 @@ async def test_the_history_cache_is_bounded_by_bytes_not_only_by_entries() -> No
     assert 0 < cache.held_bytes <= 200_000
     assert len(cache) == 9
     assert cache.item(texts[-1]).id == "m39"
+
+
+@pytest.mark.anyio
+async def test_the_history_cache_reads_a_stored_widget_as_the_converter_does() -> None:
+    task = sample_task("Pay rent")
+    widget = WidgetItem(
+        id="w",
+        thread_id="t",
+        created_at=datetime.now(),
+        widget=task_card_widget(task, headline="Task added", undo_id=uuid4()),
+    )
+    stored = json.dumps(json.loads(widget.model_dump_json()), separators=(", ", ": "))
+    cache = HistoryCache(TaskHistoryConverter())
+
+    history = [await cache.to_agent_input([stored]) for _ in range(2)]
+
+    shown = {"id": task["id"], "title": "Pay rent", "completed": False}
+    text = "[task shown]\n" + json.dumps(shown)
+    message = {"type": "message", "role": "assistant", "content": text}
+    assert history == [[message], [message]]
+    assert history[0] == await TaskHistoryConverter().to_agent_input(_stored(widget.widget))

@@ -91,7 +91,11 @@ class TaskHistoryConverter(ThreadItemConverter):
         self, item: WidgetItem
     ) -> TResponseInputItem | list[TResponseInputItem] | None:
         """A task widget as the assistant message the model contract describes."""
-        text = widget_history_text(item.widget.model_dump(mode="json", exclude_none=True))
+        return self.stored_widget_to_input(item.widget.model_dump(mode="json", exclude_none=True))
+
+    def stored_widget_to_input(self, widget: dict[str, Any]) -> TResponseInputItem | None:
+        """``widget_to_input`` for a widget as its stored JSON tree."""
+        text = widget_history_text(widget)
         return _assistant_text(text) if text else None
 
     async def assistant_message_to_input(
@@ -105,7 +109,7 @@ class TaskHistoryConverter(ThreadItemConverter):
         return ResponseInputTextParam(type="input_text", text=tag.text)
 
 
-def _weight(text: str, entry: tuple[ThreadItem, str | None]) -> int:
+def _weight(text: str, entry: tuple[ThreadItem | None, str | None]) -> int:
     return len(text) + len(entry[1] or "")
 
 
@@ -114,7 +118,8 @@ class HistoryCache:
 
     A stored item's JSON fully determines its model input, so the text is the cache key: a
     widget replaced later has new text and is converted again. Each turn therefore validates
-    and converts only the items it has not seen (the newest ones), not the whole history.
+    and converts only the items it has not seen (the newest ones), not the whole history; a
+    widget is converted from its stored tree as it is read, and kept without its item.
     Converted input is kept as JSON and decoded for each turn: every turn gets its own
     objects (the agent may change what it is given), at a fraction of a deep copy's cost.
     The cache holds at most ``size`` entries and ``max_bytes`` of JSON (keys and converted
@@ -127,7 +132,7 @@ class HistoryCache:
         self.converter = converter
         self._size = size
         self._max_bytes = max_bytes
-        self._entries: OrderedDict[str, tuple[ThreadItem, str | None]] = OrderedDict()
+        self._entries: OrderedDict[str, tuple[ThreadItem | None, str | None]] = OrderedDict()
         self.held_bytes = 0
         """The length of every cached key and converted input, together."""
 
@@ -136,18 +141,25 @@ class HistoryCache:
 
     def item(self, text: str) -> ThreadItem:
         """The item stored as ``text`` (shared: callers that change it must copy it)."""
-        return self._entry(text)[0]
+        return self._entry(text)[0] or parse_item(text)
 
-    def _entry(self, text: str) -> tuple[ThreadItem, str | None]:
+    def _entry(self, text: str) -> tuple[ThreadItem | None, str | None]:
         entry = self._entries.get(text)
-        if entry is None:
-            entry = (parse_item(text), None)
-            self._remember(text, entry)
-        else:
+        if entry is not None:
             self._entries.move_to_end(text)
+            return entry
+        stored = json.loads(text)
+        if stored.get("type") == "widget":
+            # A widget's input is read from its stored tree, without validating the item
+            # and serialising its widget model again (most of a tool turn's widget work).
+            converted = self.converter.stored_widget_to_input(stored["widget"])
+            entry = (None, json.dumps([] if converted is None else [converted]))
+        else:
+            entry = (parse_item(text), None)
+        self._remember(text, entry)
         return entry
 
-    def _remember(self, text: str, entry: tuple[ThreadItem, str | None]) -> None:
+    def _remember(self, text: str, entry: tuple[ThreadItem | None, str | None]) -> None:
         weight = _weight(text, entry)
         previous = self._entries.pop(text, None)
         if previous is not None:
@@ -175,6 +187,7 @@ class HistoryCache:
                     output.append(message)
                 continue
             if converted is None:
+                assert item is not None  # kept without its item: a widget, converted at once
                 converted = json.dumps(await self.converter.to_agent_input(item))
                 self._remember(text, (item, converted))
             output.extend(json.loads(converted))
