@@ -41,8 +41,6 @@ class RequestContext:
     # The widget of the turn's latest lookup (list_tasks, get_task), shown only if the turn
     # ends on it: a lookup the assistant makes on its way to a change is not its answer.
     lookup_widget: tuple[DynamicWidgetRoot, str] | None = None
-    # A thread item the turn serialised already, with its JSON: the store writes that text.
-    item_json: tuple[ThreadItem, str] | None = None
 
     def defer(self, write: Coroutine[Any, Any, None], *, item: bool = False) -> None:
         """Run ``write`` beside the rest of the request; ``settle`` waits for it.

@@ -1,6 +1,5 @@
 """The ChatKit server: chat turns through the agent, widget actions, feedback."""
 
-import json
 import time
 from collections.abc import AsyncIterator
 from datetime import datetime
@@ -207,10 +206,7 @@ class ChatServer(ChatKitServer[RequestContext]):
                 elif isinstance(event, ThreadItemDoneEvent):
                     unfinished.pop(event.item.id, None)
                     if isinstance(event.item, WidgetItem):
-                        # Serialised once: read here, and written by the store as it is.
-                        stored = event.item.model_dump_json()
-                        context.item_json = (event.item, stored)
-                        widget = json.loads(stored)["widget"]
+                        widget = event.item.widget.model_dump(mode="json", exclude_none=True)
                         shown.append(widget)
                         changed = changed or (
                             shows_change(widget) and widget_kind(widget) != CONFIRMATION

@@ -204,12 +204,7 @@ class PostgresStore(Store[RequestContext]):
         await self._insert_item(thread_id, item, context)
 
     async def _insert_item(self, thread_id: str, item: ThreadItem, context: RequestContext) -> None:
-        remembered = context.item_json
-        if remembered is not None and remembered[0] is item:
-            context.item_json = None
-            data = json_text(remembered[1])
-        else:
-            data = json_text(item.model_dump_json())
+        data = json_text(item.model_dump_json())
         saved = await self._database.scalar(
             SAVE_ITEM,
             {
