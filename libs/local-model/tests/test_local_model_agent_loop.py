@@ -305,6 +305,15 @@ async def test_a_message_in_another_language_gets_a_friendly_english_answer() ->
 
 
 @pytest.mark.anyio
+async def test_help_asked_in_another_language_gets_the_help_in_english() -> None:
+    board = TaskBoard()
+    reply, call_ids = await _run(board, "¿qué puedes hacer?")
+    assert (board.calls, call_ids) == ([], [])
+    assert reply.startswith("That looks like Spanish. Sorry — I only understand English for now.")
+    assert "I can manage your tasks" in reply
+
+
+@pytest.mark.anyio
 async def test_a_time_of_day_is_said_not_to_be_kept() -> None:
     board = TaskBoard()
     reply, _ = await _run(board, "remind me to call grandma friday at 6pm")

@@ -162,7 +162,6 @@ def test_what_to_focus_on_is_a_list_request_for_the_focus_answer() -> None:
     [
         ("¿puedes añadir una tarea para mañana?", "Spanish"),
         ("ajoute une tâche pour demain s'il te plaît", "French"),
-        ("que peux-tu faire ?", "French"),
         ("rappelle-moi d'appeler maman demain", "French"),
         ("kannst du mir bitte helfen?", "German"),
         ("明日のタスクを追加して", "a language other than English"),
@@ -171,6 +170,15 @@ def test_what_to_focus_on_is_a_list_request_for_the_focus_answer() -> None:
 def test_a_message_in_another_language_is_recognised_as_such(message: str, language: str) -> None:
     result = understand([], message, TODAY)
     assert (result.intent, result.language) == ("none", language)
+
+
+@pytest.mark.parametrize(
+    ("message", "language"),
+    [("ayuda", "Spanish"), ("que peux-tu faire ?", "French"), ("Hilfe!", "German")],
+)
+def test_help_asked_in_another_language_is_help(message: str, language: str) -> None:
+    result = understand([], message, TODAY)
+    assert (result.intent, result.language) == ("help", language)
 
 
 @pytest.mark.parametrize(

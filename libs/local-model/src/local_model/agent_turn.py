@@ -242,6 +242,8 @@ def decide(
     request = understand(turn.history, turn.message, today)
     intent = request.intent
     if request.language is not None:
+        if intent == "help":
+            return Reply(replies.other_language(request.language, helping=True))
         return Reply(replies.other_language(request.language))
     if request.ask:
         return Reply(question(request))

@@ -13,7 +13,7 @@ from functools import lru_cache
 
 from .vocabulary import VOCABULARY
 
-__all__ = ["other_language"]
+__all__ = ["help_language", "other_language"]
 
 _WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
 
@@ -51,3 +51,22 @@ def other_language(message: str) -> str | None:
     if best is not None and best_count >= 2 and best_count + accented > english:
         return best.capitalize()
     return None
+
+
+_ASIDE = re.compile(r"[^\w\s'-]+")
+
+
+@lru_cache(maxsize=1)
+def _help_requests() -> dict[str, str]:
+    return {
+        phrase: name for name, phrases in VOCABULARY["help_requests"].items() for phrase in phrases
+    }
+
+
+def help_language(message: str) -> str | None:
+    """The language of a message that only asks for help in another language ("ayuda", "que
+    peux-tu faire ?"), or None."""
+    words = " ".join(_ASIDE.sub(" ", message.lower()).split())
+    words = re.sub(r"^(?:hola|bonjour|salut|hallo|ciao|olá|ola|hoi)\s+", "", words)
+    name = _help_requests().get(words)
+    return name.capitalize() if name is not None else None

@@ -70,10 +70,13 @@ def unkept(what: Sequence[str]) -> str:
     return " Note: " + text[0].lower() + text[1:] + "."
 
 
-def other_language(language: str) -> str:
-    """A friendly English answer to a message in another language."""
+def other_language(language: str, *, helping: bool = False) -> str:
+    """A friendly English answer to a message in another language; with ``helping``, to a
+    request for help in it, followed by the help."""
     seems = f"That looks like {language}" if language[0].isupper() else "That message looks like"
     tail = "." if language[0].isupper() else f" it is in {language}."
+    if helping:
+        return f"{seems}{tail} Sorry — I only understand English for now.\n{HELP}"
     return (
         f"{seems}{tail} Sorry — I only understand English for now. Could you say it in "
         'English? For example: "add buy milk tomorrow" or "what\'s due today?"'

@@ -21,7 +21,7 @@ from .classifier import Prediction, load_model
 from .dates import NUMBER_PATTERN, NUMBER_WORDS, find_times
 from .intent_frames import FIELD_NAMED
 from .intents import INTENTS, MUTATING, TARGETED, Target, Understanding
-from .language import other_language
+from .language import help_language, other_language
 from .references import HistoryMessage, asked_for_title, clarification_options
 from .rule_reading import clarification_answer, read, resolve_pronoun
 from .shorthands import apply_shorthands, trailing_shorthands
@@ -222,6 +222,9 @@ def understand_with_agreement(
     follow = _follow_up(message, history, today)
     if follow is not None:
         return follow, None
+    language = help_language(message)
+    if language is not None:
+        return Understanding("help", language=language), None
     language = other_language(message)
     if language is not None:
         return Understanding("none", language=language), None
