@@ -105,10 +105,12 @@ def _alt(words: Iterable[str]) -> str:
 
 _WD = _alt(WEEKDAYS)
 _MO = _alt(MONTHS)
-NUMBER_PATTERN = _alt(NUMBER_WORDS)
-"""The words of NUMBER_WORDS as a regex alternation, longest first."""
+_NUM = _alt(NUMBER_WORDS)
 _PART = r"(?:\s+(?:morning|afternoon|evening|night|eve))?"
 _ORD = r"(?:st|nd|rd|th)?"
+
+# An amount of days or weeks a due date moves by ("a couple of days", "2 weeks").
+SHIFT_AMOUNT = re.compile(rf"\b(?P<n>\d{{1,2}}|{_NUM})\s+(?P<unit>days?|weeks?)\b")
 
 _HOLIDAYS: dict[str, tuple[int, int]] = {
     "christmas eve": (12, 24),
@@ -142,13 +144,13 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "in_n",
         re.compile(
-            rf"\b(?:in|within)\s+(?P<n>\d{{1,3}}|{NUMBER_PATTERN})\s+(?P<unit>days?|weeks?|months?|fortnights?)\b"
+            rf"\b(?:in|within)\s+(?P<n>\d{{1,3}}|{_NUM})\s+(?P<unit>days?|weeks?|months?|fortnights?)\b"
         ),
     ),
     (
         "n_from_now",
         re.compile(
-            rf"\b(?P<n>\d{{1,3}}|{NUMBER_PATTERN})\s+(?P<unit>days?|weeks?|months?)\s+from\s+(?:now|today)\b"
+            rf"\b(?P<n>\d{{1,3}}|{_NUM})\s+(?P<unit>days?|weeks?|months?)\s+from\s+(?:now|today)\b"
         ),
     ),
     ("in_fortnight", re.compile(r"\b(?:in|within)\s+a\s+fortnight\b")),

@@ -18,7 +18,7 @@ from datetime import date
 
 from .asking import asked_intent, is_no, is_yes
 from .classifier import Prediction, load_model
-from .dates import NUMBER_PATTERN, NUMBER_WORDS, find_times
+from .dates import NUMBER_WORDS, SHIFT_AMOUNT, find_times
 from .intent_frames import FIELD_NAMED
 from .intents import INTENTS, MUTATING, TARGETED, Target, Understanding
 from .language import help_language, other_language
@@ -92,9 +92,9 @@ _FOCUS = re.compile(
     r"(?:\s+\w+)?\s+(?:first|next|today|now))\b",
     re.IGNORECASE,
 )
-# "push it back two days", "postpone X by a week", "a couple of days later", "postpone X a
-# couple of days": an amount the due date moves by.
-_SHIFT_AMOUNT = re.compile(rf"\b(?P<n>\d{{1,2}}|{NUMBER_PATTERN})\s+(?P<unit>days?|weeks?)\b")
+# What makes an amount (SHIFT_AMOUNT) a move of the due date: "push it back two days",
+# "postpone X by a week", "a couple of days later", "postpone X a couple of days"; not "in two
+# days", which is a due date.
 _SHIFT_BEFORE = re.compile(r"\b(?:by|for|back|out)\s+$")
 _SHIFT_AFTER = re.compile(r"\s+later\b|\s*[.!]*\s*$")
 _DUE_IN = re.compile(r"\b(?:in|within)\s+$")
@@ -102,7 +102,7 @@ _DUE_IN = re.compile(r"\b(?:in|within)\s+$")
 
 def _shift_days(message: str) -> int | None:
     low = re.sub(r"\s+", " ", message.lower())
-    for m in _SHIFT_AMOUNT.finditer(low):
+    for m in SHIFT_AMOUNT.finditer(low):
         if _DUE_IN.search(low, 0, m.start()):
             continue
         if _SHIFT_BEFORE.search(low, 0, m.start()) or _SHIFT_AFTER.match(low, m.end()):

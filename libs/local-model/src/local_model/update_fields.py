@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from .dates import NUMBER_PATTERN
+from .dates import SHIFT_AMOUNT
 from .frame_patterns import FILLER, UPDATE_CLEAR_DUE
 from .intents import Target, Understanding
 from .message_text import Msg, dates_in, quote_inside, skip_all, unquote
@@ -38,7 +38,7 @@ UPDATE_BOUNDARY = re.compile(
     r"\s+(?:now\s+)?"
     r"(?=due\b|end\s+of\b|by\b|on\b)"
     # "postpone X a couple of days"
-    rf"|\s+(?=(?:\d{{1,2}}|{NUMBER_PATTERN})\s+(?:days?|weeks?)\b)"
+    rf"|\s+(?={SHIFT_AMOUNT.pattern})"
 )
 
 # The rename frames (`rename_frames`), each naming the task `old` and its new title `new`; the
