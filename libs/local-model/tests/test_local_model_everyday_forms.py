@@ -1,6 +1,7 @@
 """Everyday forms of a request: a lead-in before the frame, a frame after the task it adds, a
 completion in the passive, a list number said as a word, a rename of "that" to a quoted
-title, search words with a tail, Indian English "prepone" and "today itself"."""
+title, search words with a tail, a title ending in a phrasal verb's particle, "a week from
+today", Indian English "prepone" and "today itself"."""
 
 from __future__ import annotations
 
@@ -58,6 +59,29 @@ TODAY = date(2026, 11, 26)  # a Thursday
         ("can you set reminders?", "help", {}),
         ("what did i already finish", "list_tasks", {"status": "completed"}),
         ("put 'call the bank' back to pending", "reopen_task", {"target": "call the bank"}),
+        # The tagger tends to stop before a phrasal verb's particle; the title is still sure.
+        ("add a task to get the bins out", "add_task", {"title": "get the bins out"}),
+        (
+            "remind me to take the tree down tomorrow",
+            "add_task",
+            {"title": "take the tree down", "due": "2026-11-27"},
+        ),
+        (
+            "add call mum 3 days from now please",
+            "add_task",
+            {"title": "call mum", "due": "2026-11-29"},
+        ),
+        (
+            "reschedule renew visa to a week from today",
+            "update_task",
+            {"target": "renew visa", "due": "2026-12-03"},
+        ),
+        (
+            "i need to remember to email the landlord about the leaking tap, can you add that",
+            "add_task",
+            {"title": "email the landlord about the leaking tap"},
+        ),
+        ("dude, show my tasks", "list_tasks", {}),
         ("do i have anything with passport in it", "list_tasks", {"query": "passport"}),
         (
             "list tasks with a due date up to the end of the month",

@@ -123,6 +123,13 @@ _HOLIDAYS: dict[str, tuple[int, int]] = {
 }
 
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
+    # Before "today": "a week from today" is one date, not today.
+    (
+        "n_from_now",
+        re.compile(
+            rf"\b(?P<n>\d{{1,3}}|{_NUM})\s+(?P<unit>days?|weeks?|months?)\s+from\s+(?:now|today)\b"
+        ),
+    ),
     ("after_tomorrow", re.compile(r"\b(?:the\s+)?day\s+after\s+tomorrow\b")),
     # "today itself" (Indian English): that day, and no later.
     (
@@ -145,12 +152,6 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         "in_n",
         re.compile(
             rf"\b(?:in|within)\s+(?P<n>\d{{1,3}}|{_NUM})\s+(?P<unit>days?|weeks?|months?|fortnights?)\b"
-        ),
-    ),
-    (
-        "n_from_now",
-        re.compile(
-            rf"\b(?P<n>\d{{1,3}}|{_NUM})\s+(?P<unit>days?|weeks?|months?)\s+from\s+(?:now|today)\b"
         ),
     ),
     ("in_fortnight", re.compile(r"\b(?:in|within)\s+a\s+fortnight\b")),

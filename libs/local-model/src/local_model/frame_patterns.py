@@ -16,14 +16,17 @@ FILLER = re.compile(
     r"|well|actually|wait|no(?![\s,]+(?:hurry|rush)\b)|nope|please|kindly|quick(?:ly)?|now|then|right|alright|great|cool"
     r"|sorry|btw|by\s+the\s+way|never\s*mind|just|good\s+(?:morning|afternoon|evening)"
     r"|yes|yeah|yep|sure|perfect|nice|awesome|thanks|thank\s+you|dear\s+assistant|assistant|bot"
-    r"|buddy|mate|another\s+thing|oh\s+and"
+    r"|buddy|mate|bro|bruh|dude|fam|another\s+thing|oh\s+and"
     r"|can\s+(?:you|i)|could\s+(?:you|i)|would\s+you|will\s+you|(?:you|u)\s+(?:can|may)|feel\s+free\s+to"
     r"|i\s+(?:want|wanna|need|would\s+like|'d\s+like)\s+(?:you\s+)?to|i'd\s+like\s+(?:you\s+)?to"
     r"|let's|lets|go\s+ahead\s+and|help\s+me|be\s+a\s+(?:dear|star|love|gem|legend|champ|darling|doll)\s+and|do\s+me\s+a\s+favou?r\s+and"
     r"|for\s+me|try\s+to|please\s+can\s+you)(?:[\s,:!.-]+|$)"
 )
 # "i need to X", "make sure i X": what follows is a task to add (`obligations`).
-OBLIGATION = re.compile(rf"(?:i\s+)?(?:really\s+)?(?:{alternatives('obligations')})\s+")
+# "i need to remember to email the landlord": the task is what is to be remembered.
+OBLIGATION = re.compile(
+    rf"(?:i\s+)?(?:really\s+)?(?:{alternatives('obligations')})\s+(?:remember\s+to\s+)?"
+)
 
 MANAGE_AFTER_OBLIGATION = re.compile(
     r"(?:mark|delete|remove|reopen|rename|move|postpone|prepone|reschedule|change|show|list|see|view|check"

@@ -24,6 +24,7 @@ from .references import (
     find_referent,
     latest_numbered_list,
 )
+from .slot_patterns import PRONOUN_TITLE
 from .targets import read_target
 from .task_fields import TaskFields, fields_from_anywhere, task_fields
 from .update_fields import update_fields
@@ -118,11 +119,12 @@ def _fields_before(msg: Msg, spans: list[tuple[int, int]], best: Hit, today: dat
     start = skip_all(FILLER, s, spans[0][0], end)
     around = TaskFields()
     # "so my boss just asked me to [prepare the quarterly report by friday], add it please";
-    # "tonight i have to [water the tomatoes], remind me"
-    told = _TOLD_TO.search(s, start, end)
+    # "tonight i have to [water the tomatoes], remind me"; searched from the first word, as
+    # "i need to" is also a lead-in ("i need to remember to [email the landlord], add that")
+    told = _TOLD_TO.search(s, spans[0][0], end)
     if told is not None:
-        fields_from_anywhere(msg, start, told.start(), today, around)
-        start = told.end()
+        fields_from_anywhere(msg, spans[0][0], told.start(), today, around)
+        start = max(start, told.end())
     fields = task_fields(msg, start, end, today)
     fields_from_anywhere(msg, best.start, len(s), today, around)
     fields.priority = fields.priority or around.priority
@@ -167,9 +169,7 @@ def read(
         result.due = fields.due
         result.priority = fields.priority or best.priority
         result.tags = fields.tags
-        if result.title and re.fullmatch(
-            r"(?:it|this|that|a\s+task|task|one|something)", result.title.lower()
-        ):
+        if result.title and PRONOUN_TITLE.fullmatch(result.title.lower()):
             result.title = None
     elif best.intent == "list_tasks":
         list_filters(msg, today, result)

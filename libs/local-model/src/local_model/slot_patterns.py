@@ -18,6 +18,8 @@ COMMENT_CLAUSE = re.compile(rf",\s*(?:{alternatives('comment_clauses')})[^,]*$")
 
 # A request asked after a preamble ("so i was thinking, could you add X", "my mum called and i
 # need you to add X"): the title starts after the last one.
+# What a request calls the task it adds when the task was told before it: no title.
+PRONOUN_TITLE = re.compile(r"(?:it|this|that|a\s+task|task|one|something)")
 BURIED_REQUEST = re.compile(
     rf"\b(?:(?:{alternatives('request_wrappers')})|(?:i\s+)?need\s+(?:you|u)\s+to)\s+"
     r"(?:please\s+)?(?:add|put|pop|stick|jot\s+down|note\s+down)\s+"
@@ -60,7 +62,7 @@ BARE_PRIORITY_AFTER = re.compile(
 
 POLITE_TAIL = re.compile(
     r"(?:[\s,.;:!?-]+|\b(?:please|pls|thanks|thank\s+you|thx|ty|cheers|for\s+me|if\s+you\s+can|when\s+you\s+can"
-    r"|will\s+you|would\s+you|ok|okay|too|as\s+well|right\s+now|now|again|then|real\s+quick|quickly"
+    r"|will\s+you|would\s+you|ok|okay|too|as\s+well|right\s+now|(?<!from\s)now|again|then|real\s+quick|quickly"
     r"|for\s+good|permanently|completely|already|though|lol|mate|buddy|thanks\s+a\s+lot|ta|x+"
     r"|thank\s+you\s+(?:so|very)\s+much|thanks\s+(?:so|very)\s+much|much\s+appreciated|appreciate\s+it"
     r"|when\s+you\s+(?:get|have)\s+a\s+(?:chance|sec|second|moment|minute)"

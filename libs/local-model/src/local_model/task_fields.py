@@ -21,6 +21,7 @@ from .slot_patterns import (
     PRIORITY,
     PRIORITY_BARE,
     PRIORITY_CONNECTOR,
+    PRONOUN_TITLE,
     TAGS_TAIL,
     TIME_PREP,
     TITLE_LEADS,
@@ -199,7 +200,11 @@ def task_fields(msg: Msg, start: int, end: int, today: date) -> TaskFields:
     start, end = _strip_modifiers_tail(msg, start, end, today, fields)
     buried = list(BURIED_REQUEST.finditer(s, start, end))
     if buried and start < buried[-1].start() and buried[-1].end() < end:
-        start = buried[-1].end()
+        # "email the landlord, can you add it": the task is told before the request.
+        if PRONOUN_TITLE.fullmatch(s[buried[-1].end() : end].strip(" ,.;:!?")):
+            end = buried[-1].start()
+        else:
+            start = buried[-1].end()
     lead = _TITLE_LEAD.match(s, start, end)
     if lead is not None and lead.end() < end:
         start = lead.end()
