@@ -82,6 +82,21 @@ TODAY = date(2026, 11, 26)  # a Thursday
             {"title": "email the landlord about the leaking tap"},
         ),
         ("dude, show my tasks", "list_tasks", {}),
+        # A date said against is not the one meant.
+        (
+            "move the dentist to friday not thursday",
+            "update_task",
+            {"target": "dentist", "due": "2026-11-27"},
+        ),
+        ("remind me what today's date is?", "none", {}),
+        ("what day is it", "none", {}),
+        ("done: pay the plumber", "complete_task", {"target": "pay the plumber"}),
+        (
+            "what do i have due between now and the end of the month",
+            "list_tasks",
+            {"due_before": "2026-11-30"},
+        ),
+        ("anything due between today and friday?", "list_tasks", {"due_before": "2026-11-27"}),
         ("do i have anything with passport in it", "list_tasks", {"query": "passport"}),
         (
             "list tasks with a due date up to the end of the month",
@@ -181,3 +196,8 @@ def test_at_some_point_stays_out_of_the_title() -> None:
         "title": "get new tyres for the car",
         "priority": "low",
     }
+
+
+def test_done_and_dusted_before_a_task_names_only_the_task() -> None:
+    result = understand([], "done and dusted: pay the plumber", TODAY)
+    assert (result.intent, result.slots()) == ("complete_task", {"target": "pay the plumber"})

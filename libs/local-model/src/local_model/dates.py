@@ -311,6 +311,9 @@ _DAY_PREPOSITION = re.compile(r"\b(?:by|for|on|to|before|until|till|due)\s+$")
 _REPEATING = re.compile(r"\b(?:every|each)\s+(?:other\s+|single\s+)?$")
 
 
+_SAID_AGAINST = re.compile(r"\b(?:not|instead\s+of|rather\s+than)\s+(?:on\s+)?$")
+
+
 def find_dates(text: str, today: date) -> list[DateMatch]:
     """Return the non-overlapping date expressions in `text` (lowercase), in text order."""
     found: list[DateMatch] = []
@@ -331,7 +334,9 @@ def find_dates(text: str, today: date) -> list[DateMatch]:
             if resolved is not None:
                 found.append(DateMatch(m.start(), m.end(), resolved[0], resolved[1]))
     found.sort(key=lambda f: f.start)
-    return found
+    # "friday not thursday", "dec 3 instead of dec 1": the date said against is not meant.
+    meant = [f for f in found if _SAID_AGAINST.search(text, 0, f.start) is None]
+    return meant or found
 
 
 def find_times(text: str) -> list[tuple[int, int]]:

@@ -141,7 +141,9 @@ COMPLETE_HEADS = [
     re.compile(r"(?:tick|check|cross|strike|knock|mark)\s+(?P<t>.+?)\s+off\b"),
     re.compile(r"(?:tick|cross)\s+(?P<t>.+)"),
     FINISH_HEAD := re.compile(r"(?:complete|finish|close|resolve)\s+(?P<t>.+)"),
-    re.compile(r"(?:done|finished|completed|complete)\b\s*(?:with\b|:|-|now\b)?\s*(?P<t>.*)"),
+    re.compile(
+        r"(?:done(?:\s+and\s+dusted)?|finished|completed|complete)\b\s*(?:with\b|:|-|now\b)?\s*(?P<t>.*)"
+    ),
 ]
 _DONE_STATES = "|".join(
     r"\s+".join(state.split()) for state in sorted(VOCABULARY["done_states"], key=len, reverse=True)
@@ -197,7 +199,9 @@ UPDATE_HEAD = re.compile(
 )
 LIST_HEAD = re.compile(
     r"(?:show|list|display|view|see|print|open|pull\s+up|bring\s+up|read\s+(?:out|me)|check|review"
-    r"|find|search|look\s+(?:up|for)|lookup|filter|get|give\s+me|tell\s+me|remind\s+me\s+what"
+    r"|find|search|look\s+(?:up|for)|lookup|filter|get|give\s+me|tell\s+me"
+    # "remind me what i've got on", not "remind me what today's date is"
+    r"|remind\s+me\s+what(?!\s+(?:today's\s+|the\s+|day\s+|time\s+)?(?:date|day|time|year|month)\b)"
     r"|what\s+about)\b"
 )
 TASK_WORDS = re.compile(
@@ -214,6 +218,12 @@ LIST_NOUN_START = re.compile(
     r"(?:(?:my|all|the|all\s+my|all\s+the)\s+)?(?:(?:open|pending|finished|completed|done|overdue|remaining"
     r"|outstanding|upcoming|current|today's|tomorrow's|unfinished|old)\s+)?(?:tasks|todos|to-?dos|ones|items|agenda"
     r"|to-?do\s+list|list)\b"
+)
+# "what's the date?", "remind me what today's date is": small talk, not the tasks due today.
+CLOCK_QUESTION = re.compile(
+    r"(?:remind\s+me\s+|tell\s+me\s+)?(?:what(?:'s|\s+is)\s+(?:the\s+|today's\s+)?(?:date|time|day)"
+    r"(?:\s+(?:today|now|it\s+is))?|what\s+(?:the\s+|today's\s+)?(?:date|day|time)\s+(?:it\s+)?is(?:\s+today)?"
+    r"|what\s+(?:day|time)\s+is\s+it(?:\s+today)?)\W*$"
 )
 SMALL_TALK = re.compile(
     r"(?:hi|hey|hello|hiya|yo|good\s+(?:morning|afternoon|evening|night)|thanks|thank\s+you|thx|ty|cheers"

@@ -17,6 +17,7 @@ from .frame_patterns import (
     CANCEL_HEAD,
     CLEAR,
     CLEAR_BARE,
+    CLOCK_QUESTION,
     COMPLETE_CUES,
     COMPLETE_HEADS,
     DELETE_HEAD,
@@ -89,6 +90,8 @@ def classify_clause(msg: Msg, start: int, end: int, today: date) -> Hit | None:
         if SMALL_TALK.match(s, start, end):
             return Hit("none", 1, start, end)
         return None
+    if CLOCK_QUESTION.match(s, pos, end):
+        return Hit("none", 3, start, end)
     obligation = OBLIGATION.match(s, pos, end)
     body = obligation.end() if obligation else pos
 

@@ -97,9 +97,12 @@ def list_filters(msg: Msg, today: date, result: Understanding) -> None:
         result.overdue = True
     for d in find_dates(s, today):
         before = s[: d.start]
+        if d.value == today and re.search(r"\b(?:between|from)\s+$", before):
+            continue  # "between today and friday": the range ends at the next date
         if (
             re.search(
-                r"(?:before|by|until|till|through|thru|up\s+to|no\s+later\s+than|within)\s+(?:the\s+)?$",
+                r"(?:before|by|until|till|through|thru|up\s+to|no\s+later\s+than|within"
+                r"|between\s+(?:now|today)\s+and|from\s+(?:now|today)\s+(?:un)?til)\s+(?:the\s+)?$",
                 before,
             )
             or d.value != d.last
