@@ -201,3 +201,20 @@ def test_at_some_point_stays_out_of_the_title() -> None:
 def test_done_and_dusted_before_a_task_names_only_the_task() -> None:
     result = understand([], "done and dusted: pay the plumber", TODAY)
     assert (result.intent, result.slots()) == ("complete_task", {"target": "pay the plumber"})
+
+
+def test_add_it_as_a_title_names_the_task_told_before() -> None:
+    result = understand([], "the car needs its mot on friday, add it as 'car mot'", TODAY)
+    assert (result.intent, result.slots()) == (
+        "add_task",
+        {"title": "car mot", "due": "2026-11-27"},
+    )
+
+
+def test_a_title_quoted_before_make_it_is_the_task_renamed() -> None:
+    message = "'call sue' needs renaming - make it 'call sue about the party'"
+    result = understand([], message, TODAY)
+    assert (result.intent, result.slots()) == (
+        "update_task",
+        {"target": "call sue", "new_title": "call sue about the party"},
+    )

@@ -15,7 +15,7 @@ from .frame_patterns import FILLER, OBLIGATION
 from .intent_frames import Hit, choose, classify_clause
 from .intents import TARGETED, Intent, Target, Understanding
 from .list_filters import list_filters
-from .message_text import Msg, clauses, prepare, skip_all
+from .message_text import Msg, clauses, prepare, quote_inside, skip_all
 from .references import (
     HistoryMessage,
     Referent,
@@ -24,7 +24,7 @@ from .references import (
     find_referent,
     latest_numbered_list,
 )
-from .slot_patterns import PRONOUN_TITLE
+from .slot_patterns import PRIORITY, PRONOUN_TITLE
 from .targets import read_target
 from .task_fields import TaskFields, fields_from_anywhere, task_fields
 from .update_fields import update_fields
@@ -66,12 +66,16 @@ _PRONOUN_LED = re.compile(r"(?:it|that|this|them|those|these)\b", re.IGNORECASE)
 def _story_target(
     msg: Msg, spans: list[tuple[int, int]], hits: list[Hit], best: Hit
 ) -> Target | None:
-    """ "X isn't happening, delete it": the clause before the command names the task."""
+    """ "X isn't happening, delete it": the clause before the command names the task, or the
+    title it quotes ("'call sue' needs renaming, make it 'call sue about the party'")."""
     s = msg.masked
     before = [sp for sp in spans if sp[1] <= best.start and not any(h.start == sp[0] for h in hits)]
     if not before:
         return None
     start, end = before[-1]
+    quoted = quote_inside(msg, start, end)
+    if quoted is not None:
+        return Target("title", msg.text[quoted[0] : quoted[1]].strip().lower())
     start = skip_all(FILLER, s, start, end)
     lead = _STORY_LEAD.match(s, start, end)
     tail = _STORY_TAIL.search(s, start, end)
@@ -110,14 +114,32 @@ _TOLD_TO = re.compile(
 )
 
 
+# "add it as 'car mot'", not "add it as a task" or "put it as high priority".
+_ADD_IT_AS = re.compile(
+    r"(?:add|put|save|log)\s+(?:it|this|that)\s+(?:as|called|named|titled)\s+"
+    rf"(?!(?:a|an|the|my|one|new|{PRIORITY.pattern})\b)"
+)
+
+
 def _fields_before(msg: Msg, spans: list[tuple[int, int]], best: Hit, today: date) -> TaskFields:
     """The task the clauses before the frame `best` say ("need to buy a present for jess, add
-    it for next week"), with the date, priority and tags said around it."""
+    it for next week"), with the date, priority and tags said around it; or the title the
+    frame gives it ("the car needs its mot on friday, add it as 'car mot'")."""
     clause_index = next(i for i, sp in enumerate(spans) if sp[0] == best.start)
     end = spans[clause_index - 1][1] if clause_index > 0 else best.start
     s = msg.masked
     start = skip_all(FILLER, s, spans[0][0], end)
     around = TaskFields()
+    named = _ADD_IT_AS.search(s, best.start, best.end)
+    if named is not None:
+        fields = task_fields(msg, named.end(), best.end, today)
+        if fields.title is not None:
+            fields_from_anywhere(msg, start, end, today, around)
+            fields_from_anywhere(msg, best.end, len(s), today, around)
+            fields.due = fields.due or around.due
+            fields.priority = fields.priority or around.priority
+            fields.tags = fields.tags or around.tags
+            return fields
     # "so my boss just asked me to [prepare the quarterly report by friday], add it please";
     # "tonight i have to [water the tomatoes], remind me"; searched from the first word, as
     # "i need to" is also a lead-in ("i need to remember to [email the landlord], add that")
