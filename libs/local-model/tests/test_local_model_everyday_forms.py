@@ -97,6 +97,9 @@ TODAY = date(2026, 11, 26)  # a Thursday
             {"due_before": "2026-11-30"},
         ),
         ("anything due between today and friday?", "list_tasks", {"due_before": "2026-11-27"}),
+        # A priority word alone after the task is its new priority.
+        ("set pay rent to low", "update_task", {"target": "pay rent", "priority": "low"}),
+        ("make the report high", "update_task", {"target": "report", "priority": "high"}),
         ("do i have anything with passport in it", "list_tasks", {"query": "passport"}),
         (
             "list tasks with a due date up to the end of the month",
@@ -217,4 +220,25 @@ def test_a_title_quoted_before_make_it_is_the_task_renamed() -> None:
     assert (result.intent, result.slots()) == (
         "update_task",
         {"target": "call sue", "new_title": "call sue about the party"},
+    )
+
+
+def test_put_it_at_a_priority_changes_the_task_named_before() -> None:
+    message = "'prep the presentation' doesn't need to be high anymore, just put it at normal"
+    result = understand([], message, TODAY)
+    assert (result.intent, result.slots()) == (
+        "update_task",
+        {"target": "prep the presentation", "priority": "normal"},
+    )
+
+
+def test_make_it_high_after_a_new_task_raises_that_task() -> None:
+    history = [
+        HistoryMessage("user", "add call bob"),
+        HistoryMessage("assistant", "Created task 'call bob'."),
+    ]
+    result = understand(history, "make it high", TODAY)
+    assert (result.intent, result.slots()) == (
+        "update_task",
+        {"target": "call bob", "priority": "high"},
     )

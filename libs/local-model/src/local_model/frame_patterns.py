@@ -74,6 +74,10 @@ ADD_TO_UPDATE = re.compile(
     r"|details?|tags?|labels?|due\s+date|deadline|priority)\b"
 )
 ADD_PRONOUN = re.compile(r"(?:add|put|save|log)\s+(?:it|this|that)\b(?!\s+back\b)")
+# "put it at normal" sets the priority of the task; it adds nothing.
+PUT_AT_PRIORITY = re.compile(
+    r"put\s+(?:it|this|that)\s+(?:at|to|on|as)\s+(?:high|low|normal|medium)\b"
+)
 
 DONE_WORD = (
     r"(?:completed|complete|done|finished|checked(?:\s+off)?|ticked(?:\s+off)?|crossed\s+off"

@@ -31,6 +31,7 @@ from .frame_patterns import (
     LIST_NOUN_START,
     MANAGE_AFTER_OBLIGATION,
     OBLIGATION,
+    PUT_AT_PRIORITY,
     QUESTION_START,
     REOPEN_CUE,
     REOPEN_HEAD,
@@ -105,6 +106,8 @@ def classify_clause(msg: Msg, start: int, end: int, today: date) -> Hit | None:
         return hit("add_task", 2.5, arg=body)
     if ADD_TO_UPDATE.match(s, body, end):
         return hit("update_task", FIELD_NAMED, arg=body)
+    if PUT_AT_PRIORITY.match(s, body, end):
+        return hit("update_task", 3, arg=body)
     pronoun = ADD_PRONOUN.match(s, body, end)
     if pronoun is not None and not re.match(r"\w+\s+\w+\s+to\s+(?:task|#|\d)", s[body:end]):
         # "add this: mow the lawn": the pronoun announces the title after the colon.

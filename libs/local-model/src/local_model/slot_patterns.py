@@ -56,7 +56,7 @@ PRIORITY_CONNECTOR = re.compile(
     r"|(?:it's|its|it\s+is|this\s+is|that's|as|with|at|to|a|an|is)\s+)*$"
 )
 BARE_PRIORITY_AFTER = re.compile(
-    rf"(?:make|set|mark|flag)\s+(?:it|that|this|them)\s+(?:as\s+|to\s+)?(?P<p>{PRIORITY_BARE})\b"
+    rf"(?:make|set|mark|flag|put)\s+(?:it|that|this|them)\s+(?:as\s+|to\s+|at\s+)?(?P<p>{PRIORITY_BARE})\b"
     rf"|priority\s+(?:\S+\s+){{0,8}}?(?:to|as|at|=|:)\s+(?P<p2>{PRIORITY_BARE})\b"
 )
 

@@ -17,13 +17,13 @@ from .slot_patterns import (
     strip_polite,
 )
 from .targets import read_target
-from .task_fields import TaskFields, fields_from_anywhere, split_tags
+from .task_fields import TaskFields, bare_priority, fields_from_anywhere, split_tags
 from .vocabulary import VOCABULARY, alternatives
 
 UPDATE_VERB = re.compile(
     r"(?:please\s+)?(?:rename|re-name|retitle|change|update|edit|modify|set|make|move|push|postpone|prepone"
     r"|reschedule|delay|bump|shift|put\s+off|defer|prioriti[sz]e|deprioriti[sz]e|mark|give|adjust|switch"
-    r"|raise|lower|bring\s+forward|add|tag|label)\b\s*(?:back\s+|up\s+|out\s+)?"
+    r"|raise|lower|bring\s+forward|add|tag|label|put(?=\s+\S+\s+at\b))\b\s*(?:back\s+|up\s+|out\s+)?"
 )
 UPDATE_FIELD = re.compile(
     r"(?:the\s+)?(?:due\s+date|deadline|date|priority|title|name|description|note|notes|details|tags?"
@@ -39,6 +39,8 @@ UPDATE_BOUNDARY = re.compile(
     r"(?=due\b|end\s+of\b|by\b|on\b)"
     # "postpone X a couple of days"
     rf"|\s+(?={SHIFT_AMOUNT.pattern})"
+    # "make it high", "make X priority high"
+    rf"|\s+(?=(?:priority\s+)?(?:{PRIORITY_BARE})\W*$)"
 )
 
 # The rename frames (`rename_frames`), each naming the task `old` and its new title `new`; the
@@ -59,6 +61,11 @@ _RAISED = re.compile(
 _LOWERED = re.compile(
     r"\b(?:deprioriti[sz]e|lower)\b|\b(?:drop|bring|move)\s+down\b.*\bpriority\b"
     r"|\b(?:decrease|reduce)\s+(?:the\s+)?priority\b"
+)
+
+# "set pay rent to low", "make the report high": a priority word alone after the task.
+_BARE_PRIORITY_LAST = re.compile(
+    rf"\s*(?:(?:to|as|at)\s+)?(?:priority\s+)?(?P<p>{PRIORITY_BARE})\W*$"
 )
 
 _RESTATED = re.compile(
@@ -175,3 +182,6 @@ def update_fields(msg: Msg, start: int, today: date, result: Understanding) -> N
     if pm is not None and pm.start() > t_start:
         t_end = pm.start()
     result.target = read_target(msg, t_start, t_end)
+    bare = _BARE_PRIORITY_LAST.match(s, t_end, end)
+    if result.priority is None and bare is not None:
+        result.priority = bare_priority(bare.group("p"))
