@@ -242,3 +242,8 @@ def test_make_it_high_after_a_new_task_raises_that_task() -> None:
         "update_task",
         {"target": "call bob", "priority": "high"},
     )
+
+
+def test_a_hyphenated_word_stays_whole_in_the_title_asked_about() -> None:
+    result = understand([], "add write thank-you notes for the presents, no rush", TODAY)
+    assert result.slots() == {"title": "write thank-you notes for the presents", "priority": "low"}

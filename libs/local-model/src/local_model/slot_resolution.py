@@ -60,6 +60,10 @@ def _has_dates(value: str, today: date) -> bool:
     return bool(find_dates(low, today) or find_times(low))
 
 
+# A word joined by a hyphen is one word of a title ("thank-you notes"), not "you".
+_INNER_HYPHEN = re.compile(r"(?<=\w)-(?=\w)")
+
+
 def _implausible(value: str, today: date) -> bool:
     low = value.lower()
     return (
@@ -67,7 +71,7 @@ def _implausible(value: str, today: date) -> bool:
         or _FRAMING_LEAD.match(low) is not None
         or PRIORITY.search(low) is not None
         or _WRAPPER.search(low) is not None
-        or any(word in _NOT_TITLE for word in span_key(low))
+        or any(word in _NOT_TITLE for word in span_key(_INNER_HYPHEN.sub("", low)))
     )
 
 
