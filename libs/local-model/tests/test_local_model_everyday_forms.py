@@ -97,6 +97,12 @@ TODAY = date(2026, 11, 26)  # a Thursday
             {"due_before": "2026-11-30"},
         ),
         ("anything due between today and friday?", "list_tasks", {"due_before": "2026-11-27"}),
+        (
+            "i ticked off 'send the rsvp' by mistake, put it back on",
+            "reopen_task",
+            {"target": "send the rsvp"},
+        ),
+        ("i marked call mum done by mistake, undo that", "reopen_task", {"target": "call mum"}),
         # A priority word alone after the task is its new priority.
         ("set pay rent to low", "update_task", {"target": "pay rent", "priority": "low"}),
         ("make the report high", "update_task", {"target": "report", "priority": "high"}),
@@ -247,3 +253,16 @@ def test_make_it_high_after_a_new_task_raises_that_task() -> None:
 def test_a_hyphenated_word_stays_whole_in_the_title_asked_about() -> None:
     result = understand([], "add write thank-you notes for the presents, no rush", TODAY)
     assert result.slots() == {"title": "write thank-you notes for the presents", "priority": "low"}
+
+
+def test_clear_those_after_the_completed_tasks_clears_them() -> None:
+    history = [
+        HistoryMessage("user", "what have i finished?"),
+        HistoryMessage("assistant", "Completed tasks:\n1. Buy stamps\n2. Call the vet"),
+    ]
+    assert understand(history, "great, clear those out", TODAY).intent == "clear_completed"
+
+
+def test_the_wrong_one_ticked_by_mistake_is_asked_about() -> None:
+    result = understand([], "oops, ticked off the wrong one by mistake", TODAY)
+    assert result.ask

@@ -89,6 +89,11 @@ CLEAR = re.compile(
     rf"(?:\s+(?:{alternatives('clear_done_words')}))*"
     rf"\s+{DONE_WORD}\b"
 )
+# "clear those out", said of the completed tasks just shown.
+CLEAR_SHOWN = re.compile(
+    r"(?:clear|delete|remove|bin|get\s+rid\s+of|wipe|ditch|dump|purge)\s+(?:all\s+)?"
+    r"(?:those|them|these|all\s+of\s+(?:them|those)|the\s+lot)(?:\s+(?:out|away|off))?\W*$"
+)
 CLEAR_BARE = re.compile(
     rf"(?:all\s+)?(?:the\s+)?{DONE_WORD}\s+(?:tasks?|ones|items)?\s*(?:clear|cleanup|purge)"
 )
@@ -127,6 +132,19 @@ NOT_DONE = (
     r"(?:not\s+(?:yet\s+|actually\s+)?(?:done|complete|completed|finished)|undone|incomplete|unfinished"
     r"|open|pending|to\s*do|active|uncompleted|not\s+complete|unchecked|unticked|not\s+completed"
     r"|back\s+(?:on|onto|in|into|to)\s+(?:my|the)\s+(?:to-?do\s+)?list)"
+)
+# "i ticked off X by mistake", "i accidentally marked X as done": X is to be reopened (not
+# "the wrong one", which names no task).
+_MARKED_DONE = (
+    r"(?:ticked|checked|crossed|marked|completed)\s+(?!(?:off\s+)?(?:the\s+)?wrong\b)(?:off\s+)?(?P<{t}>.+?)"
+    r"(?:\s+off)?(?:\s+(?:as\s+)?(?:done|complete|completed|finished))?"
+)
+REOPEN_MISTAKE = re.compile(
+    r"(?:i\s+)?(?:(?:accidentally|mistakenly)\s+"
+    + _MARKED_DONE.format(t="t")
+    + r"|"
+    + _MARKED_DONE.format(t="t2")
+    + r"\s+(?:by\s+(?:mistake|accident)|accidentally|in\s+error|too\s+early|too\s+soon))\W*$"
 )
 REOPEN_MARK = re.compile(
     rf"(?:mark|set|flag|make|put)\s+(?P<t>.+?)\s+(?:as\s+|to\s+|back\s+to\s+|back\s+as\s+)?{NOT_DONE}\b"

@@ -36,6 +36,7 @@ from .frame_patterns import (
     REOPEN_CUE,
     REOPEN_HEAD,
     REOPEN_MARK,
+    REOPEN_MISTAKE,
     SMALL_TALK,
     TASK_VERBS,
     TASK_WORDS,
@@ -132,6 +133,10 @@ def classify_clause(msg: Msg, start: int, end: int, today: date) -> Hit | None:
         return hit("help", 3)
     if UPDATE_CLEAR_DUE.match(s, body, end):
         return hit("update_task", FIELD_NAMED, arg=body)
+    m = REOPEN_MISTAKE.match(s, body, end)
+    if m is not None:
+        # A cue the classifier was never taught: it is not overruled silently.
+        return hit("reopen_task", FIELD_NAMED, target=m.span("t" if m.group("t") else "t2"))
     m = REOPEN_MARK.match(s, body, end)
     if m is not None:
         return hit("reopen_task", 3, target=m.span("t"))

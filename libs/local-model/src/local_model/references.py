@@ -169,6 +169,19 @@ def asked_for_title(history: Sequence[HistoryMessage]) -> bool:
     return False
 
 
+_COMPLETED_SHOWN = re.compile(r"\b(?:completed|finished|done)\s+tasks?\b", re.IGNORECASE)
+
+
+def showed_completed(history: Sequence[HistoryMessage]) -> bool:
+    """Whether the latest assistant message showed the completed tasks ("clear those out")."""
+    for message in reversed(history):
+        if message.role == "assistant":
+            return bool(_COMPLETED_SHOWN.search(message.text))
+        if message.role == "user":
+            return False
+    return False
+
+
 def find_referent(
     history: Sequence[HistoryMessage],
     title_of_user_message: Callable[[str], str | None],

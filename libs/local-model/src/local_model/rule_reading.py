@@ -11,7 +11,7 @@ import re
 from collections.abc import Sequence
 from datetime import date
 
-from .frame_patterns import FILLER, OBLIGATION
+from .frame_patterns import CLEAR_SHOWN, FILLER, OBLIGATION
 from .intent_frames import Hit, choose, classify_clause
 from .intents import TARGETED, Intent, Target, Understanding
 from .list_filters import list_filters
@@ -23,6 +23,7 @@ from .references import (
     clarification_options,
     find_referent,
     latest_numbered_list,
+    showed_completed,
 )
 from .slot_patterns import PRIORITY, PRONOUN_TITLE
 from .targets import read_target
@@ -172,6 +173,10 @@ def read(
     best = choose(hits) if forced is None else _forced_hit(forced, msg, spans, hits)
     if forced is None and asked_for_title(history) and (best is None or best.strength < 2.6):
         best = Hit("add_task", 3, 0, len(msg.masked), arg=0)
+    if forced is None and showed_completed(history):
+        for start, end in spans:
+            if CLEAR_SHOWN.match(msg.masked, skip_all(FILLER, msg.masked, start, end), end):
+                best = Hit("clear_completed", 3, start, end)
     if best is None:
         return Understanding("none"), 0.0, frozenset(h.intent for h in negated)
     result = Understanding(best.intent)
