@@ -89,6 +89,9 @@ TODAY = date(2026, 11, 26)  # a Thursday
             {"target": "dentist", "due": "2026-11-27"},
         ),
         ("remind me what today's date is?", "none", {}),
+        ("don't add anything, i'm just testing", "none", {}),
+        ("nah don't add anything", "none", {}),
+        ("don't add anything, just show my tasks", "list_tasks", {}),
         ("what day is it", "none", {}),
         ("done: pay the plumber", "complete_task", {"target": "pay the plumber"}),
         (

@@ -44,8 +44,15 @@ def _title_of_user_message(text: str, today: date) -> str | None:
 
 
 _NEGATED = re.compile(
-    r"\W*(?:(?:no|nope|wait|please|but|ok|okay)\W+)*(?:don't|dont|do\s+not|no\s+need\s+to"
+    r"\W*(?:(?:no|nope|nah|wait|please|but|ok|okay)\W+)*(?:don't|dont|do\s+not|no\s+need\s+to"
     r"|never)\s+(?!forget\b|let\s+me\s+forget\b)"
+)
+
+
+# "don't add anything": a request for no change at all.
+_NOTHING_WANTED = re.compile(
+    r"(?:add|do|change|create|save|make|touch)\s+(?:anything|a\s+thing|any\s+tasks?)"
+    r"(?:\s+(?:yet|now|for\s+now|right\s+now|at\s+all))?\W*$"
 )
 
 
@@ -167,6 +174,9 @@ def read(
     negated: list[Hit] = []
     for start, end in spans:
         negation = _NEGATED.match(msg.masked, start, end)
+        if negation and _NOTHING_WANTED.match(msg.masked, negation.end(), end):
+            hits.append(Hit("none", 2.6, start, end))
+            continue
         hit = classify_clause(msg, negation.end() if negation else start, end, today)
         if hit is not None:
             (negated if negation else hits).append(hit)
