@@ -82,6 +82,13 @@ TODAY = date(2026, 11, 26)  # a Thursday
             {"title": "email the landlord about the leaking tap"},
         ),
         ("dude, show my tasks", "list_tasks", {}),
+        # A time of day before "to" is not part of the title (and is not kept).
+        ("remind me at 8 to phone the gp", "add_task", {"title": "phone the gp"}),
+        (
+            "remind me on monday at 8 sharp to phone the gp",
+            "add_task",
+            {"title": "phone the gp", "due": "2026-11-30"},
+        ),
         # A date said against is not the one meant.
         (
             "move the dentist to friday not thursday",

@@ -187,7 +187,9 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
 _TIME = re.compile(
     r"\b(?:at|@|by|around|before|after)?\s*(?:\d{1,2}(?::\d{2})?\s*(?:am|pm|a\.m\.|p\.m\.)|"
     r"\d{1,2}:\d{2}|noon|midnight|midday)(?!\w)"
-    r"|\b(?:at|around)\s+\d{1,2}(?!\s*(?:/|\d|st\b|nd\b|rd\b|th\b|%|\w))"
+    # "at 8", "at 8 sharp", "at 8 to ...", not "at 8 people" or "at 8th"
+    r"|\b(?:at|around)\s+\d{1,2}(?:\s+(?:sharp|o'?clock))?"
+    r"(?!\s*(?:/|\d|st\b|nd\b|rd\b|th\b|%|(?!(?:to|on|and|tomorrow|today|tonight)\b)\w))"
     r"|\bin\s+the\s+(?:morning|afternoon|evening)\b"
 )
 

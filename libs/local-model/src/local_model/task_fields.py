@@ -157,7 +157,9 @@ def _strip_modifiers_head(
             break
         for t_start, t_end in find_times(s[:end]):
             if t_start == start:
-                start, changed = t_end, True
+                # "remind me on monday at 8am [to] phone the gp"
+                m = LEADING_LINK.match(s, skip_all(re.compile(r"\s+"), s, t_end, end), end)
+                start, changed = (m.end() if m is not None else t_end), True
             break
     return start, end
 
