@@ -333,3 +333,13 @@ def test_a_priority_filter_is_passed_only_when_the_list_tool_declares_it() -> No
     without: dict[str, dict[str, Any]] = {"list_tasks": {"properties": {"status": {}, "tag": {}}}}
     assert decide(turn, with_priority, today) == ToolCall("list_tasks", {"priority": "high"})
     assert decide(turn, without, today) == ToolCall("list_tasks", {})
+
+
+@pytest.mark.anyio
+async def test_the_date_asked_is_told_and_nothing_asked_for_changes_nothing() -> None:
+    board = TaskBoard()
+    date_reply, date_calls = await _run(board, "remind me what today's date is?")
+    testing, testing_calls = await _run(board, "don't add anything, i'm just testing")
+    assert (board.calls, date_calls, testing_calls, board.tasks) == ([], [], [], [])
+    assert date_reply == "Today is Wednesday, March 10."
+    assert testing == "OK — I haven't changed anything. What would you like to do?"

@@ -248,7 +248,7 @@ def decide(
     if request.ask:
         return Reply(question(request))
     if intent == "none":
-        return Reply(replies.small_talk(turn.message))
+        return Reply(replies.small_talk(turn.message, today))
     if intent == "help":
         return Reply(replies.HELP)
     action = {

@@ -7,7 +7,10 @@ from datetime import date
 from typing import Any
 
 from .dates import format_day
+from .frame_patterns import CLOCK_QUESTION, FILLER
+from .message_text import skip_all
 from .references import CLARIFY_MARKER, TITLE_QUESTION
+from .rule_reading import asks_for_nothing
 from .understanding import Understanding
 
 __all__ = [
@@ -117,11 +120,24 @@ def focus(tasks: Sequence[dict[str, Any]], today: date) -> str:
     return "I'd focus on these:\n" + "\n".join(lines)
 
 
-def small_talk(message: str) -> str:
+def small_talk(message: str, today: date) -> str:
     """A short friendly reply to a message that needs no tool, saying what the assistant does."""
     low = message.lower()
-    if low.strip(" !.") in ("no", "nope", "nah", "no thanks", "never mind", "nevermind", "cancel"):
+    if low.strip(" !.") in (
+        "no",
+        "nope",
+        "nah",
+        "no thanks",
+        "never mind",
+        "nevermind",
+        "cancel",
+    ) or asks_for_nothing(message):
         return "OK — I haven't changed anything. What would you like to do?"
+    if CLOCK_QUESTION.match(low, skip_all(FILLER, low, 0, len(low))):
+        day = f"{today.strftime('%A')}, {today.strftime('%B')} {today.day}"
+        if "time" in low:
+            return f"I can't tell the time here, but today is {day}."
+        return f"Today is {day}."
     if any(word in low for word in ("thank", "thx", "cheers", "appreciate", "lifesaver")):
         return "You're welcome! Anything else for your list?"
     if any(word in low for word in ("bye", "good night", "see you")):

@@ -56,6 +56,19 @@ _NOTHING_WANTED = re.compile(
 )
 
 
+def _asks_for_nothing(msg: Msg, start: int, end: int) -> bool:
+    negation = _NEGATED.match(msg.masked, start, end)
+    return (
+        negation is not None and _NOTHING_WANTED.match(msg.masked, negation.end(), end) is not None
+    )
+
+
+def asks_for_nothing(message: str) -> bool:
+    """Whether a clause of `message` asks for no change at all ("don't add anything")."""
+    msg = prepare(message)
+    return any(_asks_for_nothing(msg, start, end) for start, end in clauses(msg.masked))
+
+
 _STORY_LEAD = re.compile(
     r"(?:(?:i|we)\s+(?:don't|do\s+not|no\s+longer|won't)\s+(?:need|want|have\s+to\s+do|need\s+to\s+do)"
     r"|we're\s+not\s+doing|(?:i|we)\s+(?:cancelled|canceled|dropped)|forget(?:\s+about)?"
@@ -174,7 +187,7 @@ def read(
     negated: list[Hit] = []
     for start, end in spans:
         negation = _NEGATED.match(msg.masked, start, end)
-        if negation and _NOTHING_WANTED.match(msg.masked, negation.end(), end):
+        if _asks_for_nothing(msg, start, end):
             hits.append(Hit("none", 2.6, start, end))
             continue
         hit = classify_clause(msg, negation.end() if negation else start, end, today)
