@@ -8,7 +8,7 @@ from typing import Any
 
 from .dates import format_day
 from .frame_patterns import CLOCK_QUESTION, FILLER
-from .message_text import skip_all
+from .message_text import prepare, skip_all
 from .references import CLARIFY_MARKER, TITLE_QUESTION
 from .rule_reading import asks_for_nothing
 from .understanding import Understanding
@@ -133,7 +133,8 @@ def small_talk(message: str, today: date) -> str:
         "cancel",
     ) or asks_for_nothing(message):
         return "OK — I haven't changed anything. What would you like to do?"
-    if CLOCK_QUESTION.match(low, skip_all(FILLER, low, 0, len(low))):
+    text = prepare(message).masked
+    if CLOCK_QUESTION.match(text, skip_all(FILLER, text, 0, len(text))):
         day = f"{today.strftime('%A')}, {today.strftime('%B')} {today.day}"
         if "time" in low:
             return f"I can't tell the time here, but today is {day}."

@@ -16,10 +16,10 @@ _TITLE_TRAILS = alternatives("title_trails")
 # forgetting", "..., they're overdue already"): never part of a title.
 COMMENT_CLAUSE = re.compile(rf",\s*(?:{alternatives('comment_clauses')})[^,]*$")
 
-# A request asked after a preamble ("so i was thinking, could you add X", "my mum called and i
-# need you to add X"): the title starts after the last one.
 # What a request calls the task it adds when the task was told before it: no title.
 PRONOUN_TITLE = re.compile(r"(?:it|this|that|a\s+task|task|one|something)")
+# A request asked after a preamble ("so i was thinking, could you add X", "my mum called and i
+# need you to add X"): the title starts after the last one.
 BURIED_REQUEST = re.compile(
     rf"\b(?:(?:{alternatives('request_wrappers')})|(?:i\s+)?need\s+(?:you|u)\s+to)\s+"
     r"(?:please\s+)?(?:add|put|pop|stick|jot\s+down|note\s+down)\s+"
