@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Mapping
+from datetime import date
 from typing import Any
 
 from agents import FunctionTool, Model, ModelProvider, ModelResponse, ModelSettings, ModelTracing
@@ -15,6 +16,7 @@ from openai.types.responses.response_prompt_param import ResponsePromptParam
 
 from .agent_turn import Reply, ToolCalls, decide, read_items, today_from_instructions
 from .streaming import function_call_item, message_item, new_id, stream_events
+from .understanding import understand
 
 __all__ = ["LocalModel", "LocalModelProvider"]
 
@@ -96,6 +98,14 @@ class LocalModel(Model):
 
 class LocalModelProvider(ModelProvider):
     """Provides LocalModel whatever model name the agent asks for."""
+
+    def warm(self) -> None:
+        """Do once what the first turn would otherwise pay for (about 0.4 s): load both
+        models' weights and have pydantic build the Responses types it builds on first use."""
+        understand([], "add buy milk tomorrow", date(2026, 1, 1))
+        for output in ([message_item("ready")], [function_call_item("add_task", {"title": "x"})]):
+            for _ in stream_events(DEFAULT_NAME, output):
+                pass
 
     def get_model(self, model_name: str | None) -> Model:
         """A LocalModel named `model_name` (or the default name)."""
