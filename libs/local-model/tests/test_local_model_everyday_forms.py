@@ -217,35 +217,39 @@ def test_at_some_point_stays_out_of_the_title() -> None:
     }
 
 
-def test_done_and_dusted_before_a_task_names_only_the_task() -> None:
-    result = understand([], "done and dusted: pay the plumber", TODAY)
-    assert (result.intent, result.slots()) == ("complete_task", {"target": "pay the plumber"})
-
-
-def test_add_it_as_a_title_names_the_task_told_before() -> None:
-    result = understand([], "the car needs its mot on friday, add it as 'car mot'", TODAY)
-    assert (result.intent, result.slots()) == (
-        "add_task",
-        {"title": "car mot", "due": "2026-11-27"},
-    )
-
-
-def test_a_title_quoted_before_make_it_is_the_task_renamed() -> None:
-    message = "'call sue' needs renaming - make it 'call sue about the party'"
+@pytest.mark.parametrize(
+    ("message", "intent", "slots"),
+    [
+        ("done and dusted: pay the plumber", "complete_task", {"target": "pay the plumber"}),
+        (
+            "the car needs its mot on friday, add it as 'car mot'",
+            "add_task",
+            {"title": "car mot", "due": "2026-11-27"},
+        ),
+        # A title quoted before "make it ..." or "put it at ..." is the task changed.
+        (
+            "'call sue' needs renaming - make it 'call sue about the party'",
+            "update_task",
+            {"target": "call sue", "new_title": "call sue about the party"},
+        ),
+        (
+            "'prep the presentation' doesn't need to be high anymore, just put it at normal",
+            "update_task",
+            {"target": "prep the presentation", "priority": "normal"},
+        ),
+        # A hyphenated word stays whole in the title asked about.
+        (
+            "add write thank-you notes for the presents, no rush",
+            "add_task",
+            {"title": "write thank-you notes for the presents", "priority": "low"},
+        ),
+    ],
+)
+def test_everyday_forms_are_read_asked_about_or_not(
+    message: str, intent: str, slots: dict[str, object]
+) -> None:
     result = understand([], message, TODAY)
-    assert (result.intent, result.slots()) == (
-        "update_task",
-        {"target": "call sue", "new_title": "call sue about the party"},
-    )
-
-
-def test_put_it_at_a_priority_changes_the_task_named_before() -> None:
-    message = "'prep the presentation' doesn't need to be high anymore, just put it at normal"
-    result = understand([], message, TODAY)
-    assert (result.intent, result.slots()) == (
-        "update_task",
-        {"target": "prep the presentation", "priority": "normal"},
-    )
+    assert (result.intent, result.slots()) == (intent, slots)
 
 
 def test_make_it_high_after_a_new_task_raises_that_task() -> None:
@@ -258,11 +262,6 @@ def test_make_it_high_after_a_new_task_raises_that_task() -> None:
         "update_task",
         {"target": "call bob", "priority": "high"},
     )
-
-
-def test_a_hyphenated_word_stays_whole_in_the_title_asked_about() -> None:
-    result = understand([], "add write thank-you notes for the presents, no rush", TODAY)
-    assert result.slots() == {"title": "write thank-you notes for the presents", "priority": "low"}
 
 
 def test_clear_those_after_the_completed_tasks_clears_them() -> None:

@@ -159,14 +159,19 @@ def latest_numbered_list(history: Sequence[HistoryMessage]) -> list[ShownTask] |
     return None
 
 
-def asked_for_title(history: Sequence[HistoryMessage]) -> bool:
-    """Whether the latest assistant message asked what a new task should be."""
+def _last_reply(history: Sequence[HistoryMessage]) -> str:
+    """The assistant's message the user is answering now ("" when the user spoke after it)."""
     for message in reversed(history):
         if message.role == "assistant":
-            return bool(_TITLE_QUESTION.search(message.text))
+            return message.text
         if message.role == "user":
-            return False
-    return False
+            return ""
+    return ""
+
+
+def asked_for_title(history: Sequence[HistoryMessage]) -> bool:
+    """Whether the latest assistant message asked what a new task should be."""
+    return bool(_TITLE_QUESTION.search(_last_reply(history)))
 
 
 _COMPLETED_SHOWN = re.compile(r"\b(?:completed|finished|done)\s+tasks?\b", re.IGNORECASE)
@@ -174,12 +179,7 @@ _COMPLETED_SHOWN = re.compile(r"\b(?:completed|finished|done)\s+tasks?\b", re.IG
 
 def showed_completed(history: Sequence[HistoryMessage]) -> bool:
     """Whether the latest assistant message showed the completed tasks ("clear those out")."""
-    for message in reversed(history):
-        if message.role == "assistant":
-            return bool(_COMPLETED_SHOWN.search(message.text))
-        if message.role == "user":
-            return False
-    return False
+    return bool(_COMPLETED_SHOWN.search(_last_reply(history)))
 
 
 def find_referent(

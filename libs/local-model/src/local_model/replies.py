@@ -123,6 +123,7 @@ def focus(tasks: Sequence[dict[str, Any]], today: date) -> str:
 def small_talk(message: str, today: date) -> str:
     """A short friendly reply to a message that needs no tool, saying what the assistant does."""
     low = message.lower()
+    text = prepare(message)
     if low.strip(" !.") in (
         "no",
         "nope",
@@ -131,10 +132,9 @@ def small_talk(message: str, today: date) -> str:
         "never mind",
         "nevermind",
         "cancel",
-    ) or asks_for_nothing(message):
+    ) or asks_for_nothing(text):
         return "OK — I haven't changed anything. What would you like to do?"
-    text = prepare(message).masked
-    if CLOCK_QUESTION.match(text, skip_all(FILLER, text, 0, len(text))):
+    if CLOCK_QUESTION.match(text.masked, skip_all(FILLER, text.masked, 0, len(text.masked))):
         day = f"{today.strftime('%A')}, {today.strftime('%B')} {today.day}"
         if "time" in low:
             return f"I can't tell the time here, but today is {day}."

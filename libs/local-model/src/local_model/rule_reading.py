@@ -56,17 +56,18 @@ _NOTHING_WANTED = re.compile(
 )
 
 
-def _asks_for_nothing(msg: Msg, start: int, end: int) -> bool:
-    negation = _NEGATED.match(msg.masked, start, end)
+def _nothing_after(msg: Msg, negation: re.Match[str] | None, end: int) -> bool:
     return (
         negation is not None and _NOTHING_WANTED.match(msg.masked, negation.end(), end) is not None
     )
 
 
-def asks_for_nothing(message: str) -> bool:
-    """Whether a clause of `message` asks for no change at all ("don't add anything")."""
-    msg = prepare(message)
-    return any(_asks_for_nothing(msg, start, end) for start, end in clauses(msg.masked))
+def asks_for_nothing(msg: Msg) -> bool:
+    """Whether a clause of `msg` asks for no change at all ("don't add anything")."""
+    return any(
+        _nothing_after(msg, _NEGATED.match(msg.masked, start, end), end)
+        for start, end in clauses(msg.masked)
+    )
 
 
 _STORY_LEAD = re.compile(
@@ -187,7 +188,7 @@ def read(
     negated: list[Hit] = []
     for start, end in spans:
         negation = _NEGATED.match(msg.masked, start, end)
-        if _asks_for_nothing(msg, start, end):
+        if _nothing_after(msg, negation, end):
             hits.append(Hit("none", 2.6, start, end))
             continue
         hit = classify_clause(msg, negation.end() if negation else start, end, today)
