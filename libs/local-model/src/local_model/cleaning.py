@@ -136,6 +136,7 @@ KEYWORDS: tuple[str, ...] = (
 _KEYWORD_SET = frozenset(KEYWORDS)
 
 # Real words one edit away from a keyword: never "corrected".
+_DAY_WORDS = frozenset({"today", "tomorrow", "tonight", "yesterday"})
 _NEAR_MISS_WORDS = frozenset(
     {
         "compete",
@@ -328,6 +329,8 @@ def _correct(word: str) -> str:
     """The keyword `word` (lowercase) is a misspelling of, else `word` itself."""
     if word in _KEYWORD_SET or word in _NEAR_MISS_WORDS or len(word) < 5 or not word.isalpha():
         return word
+    if word.endswith("s") and word[:-1] in _KEYWORD_SET and word[:-1] not in _DAY_WORDS:
+        return word  # a plural ("tuesdays"); but "tomorrows tasks" means "tomorrow's"
     allowed = 1 if len(word) < 8 else 2
     best, best_distance = word, allowed + 1
     for keyword in KEYWORDS:

@@ -16,16 +16,17 @@ FILLER = re.compile(
     r"|well|actually|wait|no(?![\s,]+(?:hurry|rush)\b)|nope|please|kindly|quick(?:ly)?|now|then|right|alright|great|cool"
     r"|sorry|btw|by\s+the\s+way|never\s*mind|just|good\s+(?:morning|afternoon|evening)"
     r"|yes|yeah|yep|sure|perfect|nice|awesome|thanks|thank\s+you|dear\s+assistant|assistant|bot"
-    r"|buddy|mate|bro|bruh|dude|fam|another\s+thing|oh\s+and"
+    r"|buddy|mate|bro|bruh|dude|fam|another\s+thing|oh\s+and|(?:on\s+)?second\s+thoughts?"
     r"|can\s+(?:you|i)|could\s+(?:you|i)|would\s+you|will\s+you|(?:you|u)\s+(?:can|may)|feel\s+free\s+to"
     r"|i\s+(?:want|wanna|need|would\s+like|'d\s+like)\s+(?:you\s+)?to|i'd\s+like\s+(?:you\s+)?to"
     r"|let's|lets|go\s+ahead\s+and|help\s+me|be\s+a\s+(?:dear|star|love|gem|legend|champ|darling|doll)\s+and|do\s+me\s+a\s+favou?r\s+and"
     r"|for\s+me|try\s+to|please\s+can\s+you)(?:[\s,:!.-]+|$)"
 )
 # "i need to X", "make sure i X": what follows is a task to add (`obligations`).
-# "i need to remember to email the landlord": the task is what is to be remembered.
+# "i need to remember to email the landlord", "i must not forget to X": the task is what is
+# to be remembered.
 OBLIGATION = re.compile(
-    rf"(?:i\s+)?(?:really\s+)?(?:{alternatives('obligations')})\s+(?:remember\s+to\s+)?"
+    rf"(?:i\s+)?(?:really\s+)?(?:{alternatives('obligations')})\s+(?:(?:remember|not\s+forget)\s+to\s+)?"
 )
 
 MANAGE_AFTER_OBLIGATION = re.compile(
@@ -43,7 +44,7 @@ ADD_VERB = (
     r"|set\s+up|put(?!\s+(?:it|them|those|everything|that|this)\s+back\b)"
     rf"{_BACK_ON_LIST}|new)"
 )
-TASK_NOUN = r"(?:task|todo|to-do|to\s+do|reminder|item|entry|one)s?"
+TASK_NOUN = r"(?:task|todo|to-do|to\s+do|reminder|item|entry|one\s+more|one)s?"
 ADD_HEADS = [
     re.compile(
         rf"(?:{ADD_VERB}\s+|(?:set|make)\s+(?:me\s+)?(?=an?\s))(?:me\s+)?(?:a\s+|an\s+|another\s+"
@@ -116,12 +117,19 @@ HELP_ANY = re.compile(
     r"|how\s+(?:do|can|should|would)\s+i\b|how\s+does\s+(?:this|it)\s+work|how\s+to\s+use"
     r"|what\s+are\s+you\s+(?:able|capable)|what\s+is\s+this|who\s+are\s+you|what\s+are\s+you"
     r"|how\s+do\s+you\s+work|what\s+do\s+you\s+do|are\s+you\s+able\s+to|can\s+you\s+help"
-    r"|what\s+can\s+this\s+(?:bot|thing|app)\s+do|show\s+me\s+how|instructions|examples?\s+of)"
+    r"|what\s+can\s+this\s+(?:bot|thing|app)\s+do|show\s+me\s+how|instructions|examples?\s+of"
+    r")"
 )
+# "what's the difference between deleting and clearing?": a question about the assistant
+# whatever commands it names, so it is never read as one of them.
+HELP_COMPARE = re.compile(r"what(?:'s|\s+is)\s+the\s+difference\s+between\b")
 
 # "show me some examples", "(can you) set reminders?": asked of the assistant, not of the list.
 HELP_ASKED = re.compile(
     r"(?:show|give|tell)\s+me\s+(?:some\s+|an\s+)?examples?\b|(?:set|send|do)\s+reminders\s*\?*\s*$"
+    # "can you set recurring tasks?": what the assistant can do, not a change.
+    r"|(?:do|set|make|handle|support|create)\s+(?:recurring|repeating|shared|sub-?)\s*(?:tasks|reminders"
+    r"|todos)\s*\?*\s*$"
 )
 REOPEN_HEAD = re.compile(
     r"(?:re-?open|un-?mark|un-?check|un-?tick|un-?complete|un-?finish|un-?cross|restart|resume"
@@ -149,12 +157,16 @@ REOPEN_MISTAKE = re.compile(
 REOPEN_MARK = re.compile(
     rf"(?:mark|set|flag|make|put)\s+(?P<t>.+?)\s+(?:as\s+|to\s+|back\s+to\s+|back\s+as\s+)?{NOT_DONE}\b"
 )
+# "the second one should be called 'buy oat milk'": a rename told, not commanded.
+RENAME_CUE = re.compile(r".+?\s+(?:should|needs\s+to|has\s+to)\s+be\s+(?:called|named|renamed)\b")
 REOPEN_CUE = re.compile(
     r"(?P<t>.+?)\s+(?:is\s*n't|isn't|isnt|is\s+not|wasn't|wasnt|was\s+not|ain't|hasn't\s+been"
     r"|has\s+not\s+been|aren't|are\s+not|'s\s+not)\s+(?:actually\s+|really\s+|quite\s+|yet\s+|fully\s+)?"
     r"(?:done|finished|complete|completed)\b"
 )
 COMPLETE_HEADS = [
+    # "i've finished the shopping, mark as complete": no task named, so "it".
+    re.compile(r"(?:mark|set|flag)\s+(?P<t>)(?:as|to)\s+(?:done|complete|completed|finished)\b"),
     re.compile(
         r"(?:mark|set|flag|check|tick|make)\s+(?P<t>.+?)\s+(?:as\s+|to\s+)?(?:done|complete|completed|finished"
         r"|checked(?:\s+off)?|ticked(?:\s+off)?|resolved)\b"

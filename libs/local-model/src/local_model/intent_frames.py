@@ -26,6 +26,7 @@ from .frame_patterns import (
     FINISH_HEAD,
     HELP_ANY,
     HELP_ASKED,
+    HELP_COMPARE,
     HELP_HEAD,
     LIST_HEAD,
     LIST_NOUN_START,
@@ -33,6 +34,7 @@ from .frame_patterns import (
     OBLIGATION,
     PUT_AT_PRIORITY,
     QUESTION_START,
+    RENAME_CUE,
     REOPEN_CUE,
     REOPEN_HEAD,
     REOPEN_MARK,
@@ -80,6 +82,22 @@ _ONTO_LIST = re.compile(
 )
 
 
+_DAY_PREPOSITION = re.compile(r"(?:on|by|for)\s+")
+_GAP = re.compile(r"[\s,]*")
+
+
+def _after_leading_date(msg: Msg, start: int, end: int, today: date) -> int:
+    """Where the words after a date that opens the clause begin ("in a week [remind me to
+    ...]", "on friday, [add ...]"); `start` when no date opens it."""
+    s = msg.masked
+    preposition = _DAY_PREPOSITION.match(s, start, end)
+    at = preposition.end() if preposition is not None else start
+    first = next(iter(dates_in(msg, today, at, end)), None)
+    if first is None or first.start != at:
+        return start
+    return _GAP.match(s, first.end, end).end()  # type: ignore[union-attr]  # [\s,]* always matches
+
+
 def _short(s: str, start: int, end: int) -> bool:
     """Whether a cue's subject is short enough to name a task, not tell a story."""
     return len(s[start:end].split()) <= 7
@@ -94,6 +112,8 @@ def classify_clause(msg: Msg, start: int, end: int, today: date) -> Hit | None:
         return None
     if CLOCK_QUESTION.match(s, pos, end):
         return Hit("none", 3, start, end)
+    if HELP_COMPARE.match(s, pos, end):
+        return Hit("help", FIELD_NAMED, start, end)
     obligation = OBLIGATION.match(s, pos, end)
     body = obligation.end() if obligation else pos
 
@@ -119,8 +139,9 @@ def classify_clause(msg: Msg, start: int, end: int, today: date) -> Hit | None:
     onto = _ONTO_LIST.match(s, body, end)
     if onto is not None and REOPEN_MARK.match(s, body, end) is None:
         return hit("add_task", 3, arg=onto.end("verb"))
+    after_date = _after_leading_date(msg, body, end, today)
     for pattern in ADD_HEADS:
-        m = pattern.match(s, body, end)
+        m = pattern.match(s, body, end) or pattern.match(s, after_date, end)
         if m is not None:
             prio = m.groupdict().get("prio")
             word = prio.split()[0].split("-")[0] if prio else None
@@ -176,6 +197,8 @@ def classify_clause(msg: Msg, start: int, end: int, today: date) -> Hit | None:
         return hit("list_tasks", 2.6)
     if LIST_NOUN_START.match(s, body, end):
         return hit("list_tasks", 2.6)
+    if RENAME_CUE.match(s, body, end):
+        return hit("update_task", 2.5, arg=body)
     m = REOPEN_CUE.match(s, body, end)
     if m is not None and _short(s, *m.span("t")):
         return hit("reopen_task", 2.5, target=m.span("t"))

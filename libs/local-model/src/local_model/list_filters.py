@@ -30,8 +30,14 @@ def always(match: re.Match[str] | None) -> re.Match[str]:
 # "is buy milk still on my list?" asks about one task: a search for its words, not a listing.
 LISTED_QUESTION = re.compile(
     r"^\W*(?:(?:hey|hi|ok|okay|so|and|oh|um|quick\s+question)[\s,:!-]+)*"
-    r"(?:(?:is|are)\s+(?!there\b)|do\s+i\s+still\s+have\s+)(?P<q>.+?)\s+(?:still\s+)?"
+    r"(?:(?:is|are)\s+(?!there\b)|do\s+i\s+still\s+have\s+)(?P<q>.+?)\s+(?:still\s+|already\s+)?"
     r"(?:(?:on|in)\s+(?:my|the)\s+(?:to-?do\s+)?list|(?<=still\s)(?:open|pending|there))\s*[?!.]*\s*$"
+)
+# "do i have a task to call mum?", "is there a reminder about the boiler?": a search too,
+# unless what follows is a day ("is there a task for tomorrow?").
+TASK_NAMED_QUESTION = re.compile(
+    r"\b(?:do\s+i\s+(?:already\s+|still\s+)?have|is\s+there|have\s+i\s+got)\s+(?:a|any|an)\s+"
+    r"(?:task|todo|to-do|reminder|item)s?\s+(?:to|for|about|called|named)\s+(?P<q>[^?!.,]+?)\s*(?:[?!.,].*)?$"
 )
 ARTICLE_NOISE = re.compile(r"(?:(?:the|my|a|an)\s+)*")
 QUERY_NOISE = re.compile(
@@ -62,12 +68,12 @@ _PRIORITY_FILTER = re.compile(
 
 def list_filters(msg: Msg, today: date, result: Understanding) -> None:
     s = msg.masked
-    listed = LISTED_QUESTION.search(s)
+    listed = LISTED_QUESTION.search(s) or TASK_NAMED_QUESTION.search(s)
     if listed is not None:
         q_start, q_end = listed.span("q")
         q_start = always(ARTICLE_NOISE.match(s, q_start, q_end)).end()
         query = unquote(msg, q_start, q_end)
-        if query:
+        if query and not any(d.start == q_start for d in find_dates(s, today)):
             result.query = query
             return
     if re.search(rf"\b(?:{alternatives('status_all_words')})\b", s) or re.search(

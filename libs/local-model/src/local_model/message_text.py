@@ -22,8 +22,9 @@ class Msg:
 
 QUOTE = re.compile(r"""(?<![\w'])(['"])(?!\s)(.+?)(?<!\s)\1(?![\w])""")
 CLAUSE_SPLIT = re.compile(
-    # "task no. 8" is one clause; "no. i said friday" two.
-    r"[!?;]+\s*|(?<!\bno)\.+(?:\s+|$)|(?<=\bno)\.+(?!\s*\d)(?:\s+|$)|,\s+|\s+-+\s+|\n+"
+    # "task no. 8" is one clause; "no. i said friday" two; "todo - call the vet" one.
+    r"[!?;]+\s*|(?<!\bno)\.+(?:\s+|$)|(?<=\bno)\.+(?!\s*\d)(?:\s+|$)|,\s+"
+    r"|(?<!^todo)(?<!^to-do)(?<!^task)(?<!^reminder)\s+-+\s+|\n+"
     r"|\s+(?:so|and\s+then|then)\s+(?=(?:please\s+|(?:you|u)\s+can\s+)?(?:cross|tick|check|mark|delete|remove|take|reopen"
     r"|add|put|note|jot|bin|ditch|scrap|drop|trash|erase|cancel|get\s+rid)\b)"
 )

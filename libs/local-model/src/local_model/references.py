@@ -137,9 +137,13 @@ def clarification_options(text: str) -> list[ShownTask] | None:
 
 
 def _written_list(text: str) -> list[ShownTask] | None:
-    """The items of a list written out as text, numbered 1, 2, 3 … in order, or None."""
-    items = [(int(m.group(1)), m.group(2).strip()) for m in _NUMBERED_ITEM.finditer(text)]
-    if len(items) < 2 or [n for n, _ in items] != list(range(1, len(items) + 1)):
+    """The items of a list written out as text, numbered 1, 2, 3 … in order, or None. A
+    single item counts only when a colon introduces it ("1 task due today: 1. Post the card")."""
+    found = list(_NUMBERED_ITEM.finditer(text))
+    items = [(int(m.group(1)), m.group(2).strip()) for m in found]
+    if [n for n, _ in items] != list(range(1, len(items) + 1)):
+        return None
+    if len(items) < 2 and not (items and text[: found[0].start()].rstrip().endswith(":")):
         return None
     return [ShownTask(n, None, title) for n, title in items]
 
@@ -201,6 +205,8 @@ def find_referent(
             if task is not None:
                 return Referent(task.title, task.task_id)
             shown = parse_task_list_shown(message.text)
+            if shown is None:
+                shown = _written_list(message.text)
             if shown is not None:
                 if len(shown) == 1:
                     return Referent(shown[0].title, shown[0].task_id)

@@ -209,9 +209,13 @@ def read(
             fields = _fields_before(msg, spans, best, today)
         else:
             fields = task_fields(msg, best.arg, len(msg.masked), today)
+            # "in a week remind me to ...": what the clause says before its frame.
+            fields_from_anywhere(msg, best.start, best.arg, today, fields)
             # "tonight i have to water the tomatoes, remind me pls": a frame with nothing
-            # after it adds what the clauses before it say.
-            if fields.title is None and best.start > spans[0][0]:
+            # after it but "it" adds what the clauses before it say ("book the car in for its
+            # MOT, stick it on the list").
+            unnamed = fields.title is None or PRONOUN_TITLE.fullmatch(fields.title.lower())
+            if unnamed and best.start > spans[0][0]:
                 said_before = _fields_before(msg, spans, best, today)
                 if said_before.title is not None:
                     fields = said_before

@@ -17,7 +17,7 @@ _TITLE_TRAILS = alternatives("title_trails")
 COMMENT_CLAUSE = re.compile(rf",\s*(?:{alternatives('comment_clauses')})[^,]*$")
 
 # What a request calls the task it adds when the task was told before it: no title.
-PRONOUN_TITLE = re.compile(r"(?:it|this|that|a\s+task|task|one|something)")
+PRONOUN_TITLE = re.compile(r"(?:it|this|that|a\s+task|task|one|something)(?:\s+down)?")
 # A request asked after a preamble ("so i was thinking, could you add X", "my mum called and i
 # need you to add X"): the title starts after the last one.
 BURIED_REQUEST = re.compile(
@@ -140,7 +140,7 @@ ORDINAL_TARGET = re.compile(
     r"(?:\s+(?:on|in|from)\s+(?:the|my)\s+list)?$"
 )
 PRONOUN_TARGET = re.compile(
-    r"(?:it|that|this|them|that\s+one|this\s+one|that\s+task|this\s+task|the\s+task|the\s+one|same\s+one"
+    r"(?:it|its|that|this|them|that\s+one|this\s+one|that\s+task|this\s+task|the\s+task|the\s+one|same\s+one"
     r"|the\s+same\s+one|that\s+thing|this\s+thing|the\s+last\s+one\s+you\s+added|the\s+one\s+i\s+just\s+added"
     r"|the\s+new\s+one|the\s+latest\s+one|the\s+previous\s+one)?$"
 )

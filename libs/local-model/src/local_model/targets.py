@@ -56,4 +56,6 @@ def read_target(msg: Msg, start: int, end: int) -> Target:
     n = NUMBER_TARGET.match(text)
     if n is not None:
         return Target("number", str(int(n.group("n"))))
+    if text and PRONOUN_TARGET.match(text):
+        return Target("pronoun", text)  # "remove it completely": "it" once the tail is gone
     return Target("title", re.sub(r"\s+", " ", msg.text[start:end]).strip())

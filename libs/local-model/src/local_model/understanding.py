@@ -178,7 +178,7 @@ def _decide(
         if _has_slots(forced):
             forced.confidence = min(p_top, ASK_BELOW - 0.01)
             forced.ask = True
-            if not (framed and rule.intent in MUTATING):
+            if not (framed and (rule.intent in MUTATING or strength >= FIELD_NAMED)):
                 return forced
     elif top not in MUTATING and p_top >= OVERRIDE and not framed:
         forced, _, _ = read(message, history, today, forced=top)  # type: ignore[arg-type]
@@ -256,9 +256,9 @@ def understand_with_agreement(
             level = resolve_slots(result, message, today, spans) or level
         elif level == "agree" and suspect_target(result, today):
             level = "suspect"
+    resolve_pronoun(result, history, today)
     if not in_context and result.intent in MUTATING and (result.ask or level in UNRESOLVED):
         tagger_words_when_asked(result, message, today, spans)
-    resolve_pronoun(result, history, today)
     if not in_context and named_in_message(result, message, today, spans) and level is not None:
         level = "resolved"
     _extras(result, message)

@@ -135,14 +135,22 @@ def update_fields(msg: Msg, start: int, today: date, result: Understanding) -> N
     tags = re.compile(
         r"(?:add|ad|addd|put|attach|give)\s+(?:the\s+|a\s+)?(?:tags?|labels?)\s+(?P<tags>.+?)\s+(?:to|on)\s+(?P<t>.+)$"
         r"|(?:tag|label)\s+(?P<t2>.+?)\s+(?:as|with)\s+(?P<tags2>.+)$"
+        # "tag it finance please, and it's not urgent": one tag, then the other changes.
+        r"|(?:tag|label)\s+(?P<t3>it|that|this|them)\s+(?P<tags3>[a-z][\w-]*)(?=\s*(?:[,.!;]|please\b|pls\b|$))"
     ).search(s, start, end)
     if tags is not None:
-        if tags.group("tags") is not None:
-            result.tags = split_tags(s[slice(*strip_polite(s, *tags.span("tags")))])
-            result.target = read_target(msg, *tags.span("t"))
-        else:
-            result.tags = split_tags(s[slice(*strip_polite(s, *tags.span("tags2")))])
-            result.target = read_target(msg, *tags.span("t2"))
+        for t_group, tags_group in (("t", "tags"), ("t2", "tags2"), ("t3", "tags3")):
+            if tags.group(tags_group) is not None:
+                result.tags = split_tags(s[slice(*strip_polite(s, *tags.span(tags_group)))])
+                result.target = read_target(msg, *tags.span(t_group))
+        if tags.group("tags3") is not None:
+            # "set it for saturday and tag it family", "tag it work, and it's not urgent"
+            rest = TaskFields()
+            for around in ((start, tags.start()), (tags.end(), end)):
+                fields_from_anywhere(msg, *around, today, rest)
+                if rest.priority is None and _LOWERED.search(s, *around):
+                    rest.priority = "low"
+            result.priority, result.due = rest.priority, rest.due
         return
     fields = TaskFields()
     m = DESCRIPTION.search(s, start, end)

@@ -1,0 +1,155 @@
+"""Requests told around the task rather than commanded: the task said before "stick it on the
+list", a date before the frame, "i mustn't forget to", questions whether a task exists, a
+rename told as "should be called", "mark as complete" after the task was named, "it" left
+once a tail is gone, a one-task list written out, and questions about the assistant that
+name its commands."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from local_model.references import HistoryMessage
+from local_model.understanding import understand
+
+TODAY = date(2026, 11, 26)  # a Thursday
+
+
+def _created(title: str) -> list[HistoryMessage]:
+    return [
+        HistoryMessage("user", f"add {title.lower()}"),
+        HistoryMessage("assistant", f"Created task '{title}'."),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("message", "intent", "slots"),
+    [
+        (
+            "book the car in for its MOT, stick it on the list for 14 December please",
+            "add_task",
+            {"title": "book the car in for its mot", "due": "2026-12-14"},
+        ),
+        (
+            "ok add one more, buy a present for Leo's party on friday",
+            "add_task",
+            {"title": "buy a present for leo's party", "due": "2026-11-27"},
+        ),
+        ("i mustn't forget to call the vet", "add_task", {"title": "call the vet"}),
+        (
+            "next week add a task to renew the car tax",
+            "add_task",
+            {"title": "renew the car tax", "due": "2026-11-30"},
+        ),
+        ("is 'renew passport' already on my list?", "list_tasks", {"query": "renew passport"}),
+        ("is there a task for the dentist?", "list_tasks", {"query": "dentist"}),
+        ("do i have a task about mom?, cheers mate", "list_tasks", {"query": "mom"}),
+        # "me" is who asks, not a tag.
+        ("show me tasks", "list_tasks", {}),
+        # A weekday's plural is a word of the title, not a misspelt "tuesday".
+        (
+            "rename gym to 'yoga class on tuesdays'",
+            "update_task",
+            {"target": "gym", "new_title": "yoga class on tuesdays"},
+        ),
+        (
+            "I have finished the grocery shopping, please mark as complete",
+            "complete_task",
+            {"target": "grocery shopping"},
+        ),
+        (
+            "don't delete the gym one, just change its name to 'yoga class on tuesdays'",
+            "update_task",
+            {"target": "gym", "new_title": "yoga class on tuesdays"},
+        ),
+        ("what's the difference between deleting a task and clearing completed?", "help", {}),
+        ("can you set recurring tasks?", "help", {}),
+    ],
+)
+def test_told_forms_are_read_and_not_asked_about(
+    message: str, intent: str, slots: dict[str, object]
+) -> None:
+    result = understand([], message, TODAY)
+    assert (result.intent, result.slots()) == (intent, slots)
+    assert not result.ask
+
+
+@pytest.mark.parametrize(
+    ("message", "intent", "slots"),
+    [
+        (
+            "need to get the kids' flu jabs booked, stick it down for next week",
+            "add_task",
+            {"title": "get the kids' flu jabs booked", "due": "2026-11-30"},
+        ),
+        (
+            "todo - schedule annual physical with Dr Patel #health",
+            "add_task",
+            {"title": "schedule annual physical with dr patel", "tags": ["health"]},
+        ),
+        (
+            "in a week remind me to check if the refund came through",
+            "add_task",
+            {"title": "check if the refund came through", "due": "2026-12-03"},
+        ),
+    ],
+)
+def test_told_forms_carry_the_right_words_even_when_asked_about(
+    message: str, intent: str, slots: dict[str, object]
+) -> None:
+    result = understand([], message, TODAY)
+    assert (result.intent, result.slots()) == (intent, slots)
+
+
+def test_it_in_a_one_task_list_written_out_is_that_task() -> None:
+    history = [
+        HistoryMessage("user", "what's due today?"),
+        HistoryMessage("assistant", "1 task due today: 1. Post the birthday card to Gran"),
+    ]
+    result = understand(history, "posted it this morning, tick it off", TODAY)
+    assert (result.intent, result.slots()) == (
+        "complete_task",
+        {"target": "post the birthday card to gran"},
+    )
+    assert not result.ask
+
+
+@pytest.mark.parametrize(
+    ("message", "slots"),
+    [
+        (
+            "tag it finance please, and it's not urgent",
+            {"target": "pay the accountant", "tags": ["finance"], "priority": "low"},
+        ),
+        (
+            "set it for saturday and tag it family",
+            {"target": "pay the accountant", "tags": ["family"], "due": "2026-11-28"},
+        ),
+    ],
+)
+def test_tag_it_with_other_changes_around_it(message: str, slots: dict[str, object]) -> None:
+    result = understand(_created("Pay the accountant"), message, TODAY)
+    assert (result.intent, result.slots()) == ("update_task", slots)
+
+
+def test_it_before_completely_is_the_task_just_created() -> None:
+    message = "on second thoughts remove it completely, we're selling the shed"
+    result = understand(_created("Buy paint for the shed"), message, TODAY)
+    assert (result.intent, result.slots()) == (
+        "delete_task",
+        {"target": "buy paint for the shed"},
+    )
+
+
+def test_a_rename_told_as_should_be_called_is_asked_about_with_its_words() -> None:
+    history = [
+        HistoryMessage("user", "show my tasks"),
+        HistoryMessage("assistant", "1. Book restaurant 2. Buy oat milk 3. Wrap present"),
+    ]
+    result = understand(
+        history, "the second one should be called 'buy oat milk and bananas'", TODAY
+    )
+    assert (result.intent, result.slots()) == (
+        "update_task",
+        {"target": "2", "new_title": "buy oat milk and bananas"},
+    )
