@@ -88,6 +88,11 @@ def test_told_forms_are_read_and_not_asked_about(
             {"title": "schedule annual physical with dr patel", "tags": ["health"]},
         ),
         (
+            "okay so add er fix the tap in the bathroom",
+            "add_task",
+            {"title": "fix the tap in the bathroom"},
+        ),
+        (
             "in a week remind me to check if the refund came through",
             "add_task",
             {"title": "check if the refund came through", "due": "2026-12-03"},
@@ -152,4 +157,13 @@ def test_a_rename_told_as_should_be_called_is_asked_about_with_its_words() -> No
     assert (result.intent, result.slots()) == (
         "update_task",
         {"target": "2", "new_title": "buy oat milk and bananas"},
+    )
+
+
+def test_again_is_a_word_of_the_new_title() -> None:
+    message = "don't mark it done, just rename it to call the bank again"
+    result = understand(_created("Call the bank"), message, TODAY)
+    assert (result.intent, result.slots()) == (
+        "update_task",
+        {"target": "call the bank", "new_title": "call the bank again"},
     )

@@ -62,7 +62,7 @@ BARE_PRIORITY_AFTER = re.compile(
 
 POLITE_TAIL = re.compile(
     r"(?:[\s,.;:!?-]+|\b(?:please|pls|thanks|thank\s+you|thx|ty|cheers|for\s+me|if\s+you\s+can|when\s+you\s+can"
-    r"|will\s+you|would\s+you|ok|okay|too|as\s+well|right\s+now|(?<!from\s)now|again|then|real\s+quick|quickly"
+    r"|will\s+you|would\s+you|ok|okay|too|as\s+well|right\s+now|(?<!from\s)now|then|real\s+quick|quickly"
     r"|for\s+good|permanently|completely|already|though|lol|mate|buddy|thanks\s+a\s+lot|ta|x+"
     r"|thank\s+you\s+(?:so|very)\s+much|thanks\s+(?:so|very)\s+much|much\s+appreciated|appreciate\s+it"
     r"|when\s+you\s+(?:get|have)\s+a\s+(?:chance|sec|second|moment|minute)"
