@@ -14,7 +14,7 @@ from local_model.slot_resolution import resolve_slots
 from local_model.span_tagger import load_span_model, span_key, tokens
 from local_model.training.__main__ import DEFAULT_CORPUS, tagger_digest
 from local_model.training.tagger_trainer import align, train_tagger
-from local_model.understanding import understand
+from local_model.understanding import understand, understand_with_agreement
 
 TODAY = date(2026, 11, 26)
 
@@ -116,3 +116,35 @@ def test_the_tagger_never_drops_words_it_cannot_account_for() -> None:
     reading = Understanding("add_task", title="the meeting notes from monday in my ntoes")
     assert resolve_slots(reading, message, TODAY, load_span_model()) is None
     assert reading.title == "the meeting notes from monday in my ntoes"
+
+
+@pytest.mark.parametrize(
+    ("message", "title"),
+    [
+        # The tagger stops on a linking word, or inside a word joined by a hyphen or an
+        # apostrophe: it read nothing else, so the rules' title is not in doubt.
+        ("add call the landlord about the boiler, asap", "call the landlord about the boiler"),
+        ("can you remind me tonight to send the thank-you cards", "send the thank-you cards"),
+        ("can you add get the kids' flu jabs booked", "get the kids' flu jabs booked"),
+    ],
+)
+def test_a_tagger_reading_cut_short_is_no_disagreement(message: str, title: str) -> None:
+    reading, level = understand_with_agreement([], message, TODAY, load_span_model())
+    assert (reading.title, level) == (title, "exact_rule")
+
+
+def test_a_tagger_title_that_is_the_rules_with_its_time_and_date_is_trimmed() -> None:
+    message = "add pick up kids from school at 3pm today"
+    reading, level = understand_with_agreement([], message, TODAY, load_span_model())
+    assert (reading.title, level) == ("pick up kids from school", "trimmed")
+    assert not understand([], message, TODAY).ask
+
+
+def test_a_date_word_cut_from_the_title_leaves_it_ending_on_a_linking_word() -> None:
+    # The tagger reads "text jake about saturday"; the rules' "text jake about" ends where
+    # no title ends, so the date is not taken as only trimmed off.
+    _, level = understand_with_agreement(
+        [], "add text jake about saturday", TODAY, load_span_model()
+    )
+    assert level != "trimmed"
+    assert understand([], "add text jake about saturday", TODAY).ask

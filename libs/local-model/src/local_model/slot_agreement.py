@@ -15,18 +15,27 @@ few such titles, tends to leave out.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Literal
 
+from .cleaning import clean
 from .intents import Understanding
 from .slot_patterns import RECURRING
 from .span_tagger import SpanModel, load_span_model, span_key, tokens
 from .vocabulary import VOCABULARY
 
-__all__ = ["Agreement", "slot_agreement"]
+__all__ = ["Agreement", "ends_unfinished", "slot_agreement"]
 
 Agreement = Literal[
-    "agree", "exact_rule", "overlap", "differ", "resolved", "kept", "kept_tail", "suspect"
+    "agree",
+    "exact_rule",
+    "overlap",
+    "differ",
+    "resolved",
+    "kept",
+    "kept_tail",
+    "trimmed",
+    "suspect",
 ]
 """How the two readers of the slots agree; "resolved" (the tagger's words replaced the
 rules'), "kept" and "kept_tail" (the rules' words hold the tagger's; in "kept_tail" they
@@ -42,6 +51,16 @@ _COMPARED = {
 }
 _QUOTED = re.compile(r"'([^']+)'|\"([^\"]+)\"")
 _PARTICLES = frozenset(VOCABULARY["verb_particles"])
+# No title ends on an article, a preposition or a conjunction ("call the landlord about the",
+# "feed the cat while"): a tagger reading that does was cut short, and is no reading.
+_NEVER_LAST = (
+    (frozenset(VOCABULARY["link_words"]) | {"about", "while", "because", "when", "if"})
+    - _PARTICLES
+    - {"it", "me", "i", "one", "ones", "this", "that", "just", "also"}
+)
+# Nor does one stop inside a word joined by a hyphen or an apostrophe ("send the thank[-you
+# cards]", "get the kids[' flu jabs]").
+_JOINED_ON = re.compile(r"['-]")
 
 
 # A repetition is no slot (tasks do not repeat), so neither reader's title is compared with
@@ -60,6 +79,24 @@ def _same_but_particle(rule: tuple[str, ...], read: tuple[str, ...]) -> bool:
 def _contains(outer: tuple[str, ...], inner: tuple[str, ...]) -> bool:
     n = len(inner)
     return any(outer[k : k + n] == inner for k in range(len(outer) - n + 1))
+
+
+def ends_unfinished(words: Sequence[str]) -> bool:
+    """Whether a title's `words` end where no title ends: on a linking word."""
+    return bool(words) and words[-1] in _NEVER_LAST
+
+
+def _cut_short(message: str, value: str) -> bool:
+    """Whether the tagger's `value` stops where no title ends: on a linking word, or inside a
+    word joined by a hyphen or an apostrophe in `message`."""
+    words = tokens(value)
+    if not words:
+        return False
+    if ends_unfinished(words):
+        return True
+    pattern = r"\W*".join(re.escape(word) for word in words)
+    m = re.search(rf"(?<!\w){pattern}(?!\w)", clean(message).low)
+    return m is not None and _JOINED_ON.match(clean(message).low, m.end()) is not None
 
 
 def _rule_values(
@@ -94,11 +131,15 @@ def slot_agreement(
     if not compared:
         return "exact_rule"
     spans = (model or load_span_model()).spans(message, reading.intent)
-    result: Agreement = "agree"
+    result: Agreement = "exact_rule"
     for slot, key in compared:
         read = span_key(
             _without_repetition(spans.get(slot, "")) if slot == "title" else spans.get(slot, "")
         )
+        if read and key[: len(read)] == read and _cut_short(message, spans.get(slot, "")):
+            continue  # the tagger stopped early, where no title ends: it read nothing else
+        if result == "exact_rule":
+            result = "agree"
         if read == key or _same_but_particle(key, read):
             continue
         if read and (_contains(key, read) or _contains(read, key)):

@@ -32,6 +32,7 @@ from .cleaning import clean
 from .dates import find_dates, find_times
 from .frame_patterns import OBLIGATION
 from .intents import TARGETED, Target, Understanding
+from .slot_agreement import ends_unfinished
 from .slot_patterns import PRIORITY
 from .span_tagger import SpanModel, ordinal_number, span_key, tokens
 from .vocabulary import VOCABULARY, alternatives
@@ -44,7 +45,7 @@ __all__ = [
     "tagger_words_when_asked",
 ]
 
-Resolution = Literal["resolved", "kept", "kept_tail"]
+Resolution = Literal["resolved", "kept", "kept_tail", "trimmed"]
 
 _NOT_TITLE = frozenset(VOCABULARY["not_title_words"])
 _LINK = frozenset(VOCABULARY["link_words"])
@@ -101,6 +102,17 @@ def _after_obligation(rule_words: tuple[str, ...], tagged_words: tuple[str, ...]
         return False
     story = " ".join(rule_words[:-n]) + " "
     return _STORY_OBLIGATION.search(story) is not None
+
+
+def _dates_are_due(value: str, due: date | None, today: date) -> bool:
+    """Whether every date in `value` is the due date read ("pick up the kids [friday]"), so
+    none of them is a word of the title the rules dropped ("arvo bbq supplies")."""
+    return all(due in (d.value, d.last) for d in find_dates(value.lower(), today))
+
+
+def _holds(outer: tuple[str, ...], inner: tuple[str, ...]) -> bool:
+    n = len(inner)
+    return any(outer[k : k + n] == inner for k in range(len(outer) - n + 1))
 
 
 def _as_typed(message: str, value: str) -> str:
@@ -161,14 +173,17 @@ def resolve_slots(
             reading.title = _as_typed(message, tagged)
             return "resolved"
         if len(rule_words) <= len(tagged_words):
-            return None
+            inside = _holds(tagged_words, rule_words)
+            trimmed = (
+                inside
+                and not ends_unfinished(rule_words)
+                and not _unexplained(tagged, rule_words, today)
+                and _dates_are_due(tagged, reading.due, today)
+            )
+            return "trimmed" if trimmed else None
         if rule_words[: len(tagged_words)] == tagged_words:
             return "kept_tail"
-        held = any(
-            rule_words[k : k + len(tagged_words)] == tagged_words
-            for k in range(len(rule_words) - len(tagged_words) + 1)
-        )
-        return "kept" if held else None
+        return "kept" if _holds(rule_words, tagged_words) else None
     if _implausible(tagged, today) or _unexplained(rule_value, tagged_words, today):
         return None
     value = _as_typed(message, tagged)

@@ -254,7 +254,7 @@ def understand_with_agreement(
         level = slot_agreement(result, message, spans)
         if level in ("differ", "overlap"):
             level = resolve_slots(result, message, today, spans) or level
-        elif level == "agree" and suspect_target(result, today):
+        elif level in ("agree", "exact_rule") and suspect_target(result, today):
             level = "suspect"
     resolve_pronoun(result, history, today)
     if not in_context and result.intent in MUTATING and (result.ask or level in UNRESOLVED):
