@@ -78,6 +78,7 @@ SHORTHAND: dict[str, str] = {
     "shedule": "schedule",
     "hgih": "high",
     "prio": "priority",
+    "abt": "about",
 }
 
 # Words whose misspelling changes what a message means; title words are never corrected.

@@ -26,7 +26,7 @@ FILLER = re.compile(
 # "i need to remember to email the landlord", "i must not forget to X": the task is what is
 # to be remembered.
 OBLIGATION = re.compile(
-    rf"(?:i\s+)?(?:really\s+)?(?:{alternatives('obligations')})\s+(?:(?:remember|not\s+forget)\s+to\s+)?"
+    rf"(?:i\s+|i(?='))?(?:really\s+)?(?:{alternatives('obligations')})\s+(?:(?:remember|not\s+forget)\s+to\s+)?"
 )
 
 MANAGE_AFTER_OBLIGATION = re.compile(
@@ -128,7 +128,8 @@ HELP_COMPARE = re.compile(r"what(?:'s|\s+is)\s+the\s+difference\s+between\b")
 HELP_ASKED = re.compile(
     r"(?:show|give|tell)\s+me\s+(?:some\s+|an\s+)?examples?\b|(?:set|send|do)\s+reminders\s*\?*\s*$"
     # "can you set recurring tasks?": what the assistant can do, not a change.
-    r"|(?:do|set|make|handle|support|create)\s+(?:recurring|repeating|shared|sub-?)\s*(?:tasks|reminders"
+    r"|(?:(?:do|can|could|will)\s+you\s+)?(?:do|set|make|handle|support|create)\s+"
+    r"(?:recurring|repeating|shared|sub-?)\s*(?:tasks|reminders"
     r"|todos)\s*\?*\s*$"
 )
 REOPEN_HEAD = re.compile(
@@ -171,7 +172,7 @@ COMPLETE_HEADS = [
         r"(?:mark|set|flag|check|tick|make)\s+(?P<t>.+?)\s+(?:as\s+|to\s+)?(?:done|complete|completed|finished"
         r"|checked(?:\s+off)?|ticked(?:\s+off)?|resolved)\b"
     ),
-    re.compile(r"(?:tick|check|cross|strike|knock|mark)\s+off\s+(?P<t>.+)"),
+    re.compile(r"(?:tick|check|cross|strike|knock|mark)\s+off?\s+(?P<t>.+)"),
     re.compile(r"(?:tick|check|cross|strike|knock|mark)\s+(?P<t>.+?)\s+off\b"),
     re.compile(r"(?:tick|cross)\s+(?P<t>.+)"),
     FINISH_HEAD := re.compile(r"(?:complete|finish|close|resolve)\s+(?P<t>.+)"),

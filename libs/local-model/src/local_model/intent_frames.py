@@ -71,6 +71,7 @@ class Hit:
 
 # The marks after "add this" that announce the title to follow (`title_announcers`).
 _ANNOUNCED = re.compile(
+    r"(?:\s+(?:quickly|quick|real\s+quick|please|pls|for\s+me|now|too|as\s+well))*"
     rf"\s*[{''.join(re.escape(mark) for mark in VOCABULARY['title_announcers'])}]+\s*(?=\w)"
 )
 _ONTO_LIST = re.compile(

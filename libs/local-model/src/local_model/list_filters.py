@@ -16,7 +16,8 @@ QUERY = re.compile(
     r"|with\s+the\s+words?|called|named|titled|re:|that\s+say|that\s+says|for\s+the\s+word|with)\s+(?P<q>.+)$"
 )
 SEARCH = re.compile(
-    r"(?:find|search(?:\s+(?:through\s+)?(?:my|the|all\s+my)\s+(?:tasks|list|to-?dos?|to-?do\s+list))?(?:\s+for)?"
+    r"(?:find|search(?:\s+(?:through\s+)?(?:my|the|all\s+my)\s+(?:(?:completed|finished|done|open|pending)\s+)?"
+    r"(?:tasks|list|to-?dos?|to-?do\s+list))?(?:\s+for)?"
     r"|look\s+(?:up|for)|lookup|filter(?:\s+by)?)\s+(?P<q>.+)$"
 )
 
@@ -60,6 +61,12 @@ _LOOSE_TAG = re.compile(
     rf"|\b(?:{alternatives('tag_contents_questions')})\s+(?P<within>[a-z][\w-]*)\s*[?!.]*\s*$"
 )
 _NOT_TAGS = frozenset(VOCABULARY["not_tags"])
+_TAG_FILTER = re.compile(
+    r"\b(?:tagged|tag|labell?ed|label|with\s+(?:the\s+)?tag|with\s+(?:the\s+)?label)\s+(?:as\s+|with\s+)?"
+    r"['\"#]?(?P<tag>[a-z0-9][\w-]*)"
+    # "due this week with the home tag", "anything overdue in the kids tag?"
+    r"|\b(?:with|in|under)\s+(?:the\s+|my\s+)?#?(?P<tag2>[a-z0-9][\w-]*)\s+(?:tag|label)\b"
+)
 _PRIORITY_FILTER = re.compile(
     r"\b(?:(?:high|top|highest)[\s-]+prio(?:rity)?|urgent|important|critical)\b"
     r"|(?P<low>\b(?:low|lowest)[\s-]+prio(?:rity)?\b)"
@@ -78,7 +85,9 @@ def list_filters(msg: Msg, today: date, result: Understanding) -> None:
             return
     if re.search(rf"\b(?:{alternatives('status_all_words')})\b", s) or re.search(
         r"\b(?:open|pending|unfinished|current|active|incomplete|remaining)\s+(?:tasks\s+|ones\s+)?"
-        r"(?:and|&|\+|or)\s+(?:the\s+)?(?:finished|completed|done|closed)\b",
+        r"(?:and|&|\+|or)\s+(?:the\s+)?(?:finished|completed|done|closed)\b"
+        r"|\b(?:finished|completed|done|closed)\s+(?:and|&|\+|or)\s+(?:the\s+)?"
+        r"(?:open|pending|unfinished|incomplete|not\s+done|undone)\b",
         s,
     ):
         result.status = "all"
@@ -117,14 +126,12 @@ def list_filters(msg: Msg, today: date, result: Understanding) -> None:
         else:
             result.due_on = d.value
         break
-    m = re.search(
-        r"\b(?:tagged|tag|labell?ed|label|with\s+(?:the\s+)?tag|with\s+(?:the\s+)?label)\s+(?:as\s+|with\s+)?#?(?P<tag>[a-z0-9][\w-]*)",
-        s,
-    )
+    # Read on the text with its quotes shown: "with the tag 'taxes'".
+    m = _TAG_FILTER.search(msg.low)
     hashtag = HASHTAG.search(s)
     loose = _LOOSE_TAG.search(s)
     if m is not None:
-        result.tag = m.group("tag")
+        result.tag = m.group("tag") or m.group("tag2")
     elif hashtag is not None:
         result.tag = hashtag.group("tag")
     elif loose is not None and (loose.group("tag") or loose.group("within")) not in _NOT_TAGS:

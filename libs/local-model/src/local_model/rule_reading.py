@@ -136,6 +136,13 @@ _TOLD_TO = re.compile(
 )
 
 
+_TAG_IT = re.compile(r"(?:tag|label)\s+(?:it|this|that)\b")
+
+
+def _tags_it(msg: Msg, hit: Hit) -> bool:
+    return _TAG_IT.match(msg.masked, skip_all(FILLER, msg.masked, hit.start, hit.end)) is not None
+
+
 # "add it as 'car mot'", not "add it as a task" or "put it as high priority".
 _ADD_IT_AS = re.compile(
     r"(?:add|put|save|log)\s+(?:it|this|that)\s+(?:as|called|named|titled)\s+"
@@ -195,7 +202,13 @@ def read(
         if hit is not None:
             (negated if negation else hits).append(hit)
     best = choose(hits) if forced is None else _forced_hit(forced, msg, spans, hits)
-    if forced is None and asked_for_title(history) and (best is None or best.strength < 2.6):
+    tagged = best if forced is None and best is not None and _tags_it(msg, best) else None
+    if tagged is not None:
+        # "defrost the freezer on wednesday, tag it kitchen", "i need to call the bank, tag it
+        # finance": "it" is the task the clauses before tell.
+        best = next((h for h in hits if h.intent == "add_task" and h.end <= tagged.start), tagged)
+    weak = best is None or best.strength < 2.6 or tagged is not None
+    if forced is None and asked_for_title(history) and weak:
         best = Hit("add_task", 3, 0, len(msg.masked), arg=0)
     if forced is None and showed_completed(history):
         for start, end in spans:

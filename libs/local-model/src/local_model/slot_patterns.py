@@ -67,6 +67,7 @@ POLITE_TAIL = re.compile(
     r"|thank\s+you\s+(?:so|very)\s+much|thanks\s+(?:so|very)\s+much|much\s+appreciated|appreciate\s+it"
     r"|when\s+you\s+(?:get|have)\s+a\s+(?:chance|sec|second|moment|minute)"
     r"|cheers\s+mate|thanks\s+heaps|if\s+you\s+could|if\s+possible|needs\s+doing"
+    r"|and\s+(?:thanks|thank\s+you|cheers)"
     r"|is\s+something\s+(?:i|we)\s+(?:need|have)\s+to\s+do|(?:please|pls)\s+add(?:\s+it)?"
     rf"|{_TITLE_TRAILS})\b)+$"
 )
@@ -91,12 +92,19 @@ DESCRIPTION = re.compile(
     r"\s*(?::|-|saying|that\s+says|reading|=)\s*(?P<d>\S.*)$"
 )
 # A priority word after the tags is the priority ("label it bills, high priority").
-_TAG_WORD = r"(?!(?:high|low|normal|medium|urgent|important|top|asap)\b)#?[a-z0-9][\w-]*"
-TAGS_TAIL = re.compile(
-    r"(?:^|[.,;?!]\s*|\s+)(?:and\s+)?(?:with\s+)?(?:the\s+)?(?:tags|labels|tag(?:ged)?|label(?:l?ed)?)\b"
-    r"(?:\s+(?:it|this|them|that))?(?:\s+(?:as|with|under|in))?\s*:?\s*"
-    rf"(?P<tags>{_TAG_WORD}(?:\s*(?:,|and|&|\s)\s*{_TAG_WORD})*)\s*$"
+# A tag is no priority word, nor the word that starts a date ("tagged kids, due end of the month").
+_TAG_WORD = (
+    r"(?!(?:high|low|normal|medium|urgent|important|top|asap|due|by|on|for|before|until|till|from"
+    r"|end|next|this|tomorrow|today|tonight)\b)#?[a-z0-9][\w-]*"
 )
+_TAGS_SAID = (
+    r"(?:^|[.,;?!]\s*|\s+)(?:and\s+)?(?:with\s+)?(?:the\s+)?(?:tags|labels|tag(?:ged)?|label(?:l?ed)?)\b"
+    r"(?:\s+(?:it|this|them|that)\b)?(?:\s+(?:as|with|under|in)\b)?\s*:?\s*"
+    rf"(?P<tags>{_TAG_WORD}(?:\s*(?:,|and|&|\s)\s*{_TAG_WORD})*)"
+)
+TAGS_TAIL = re.compile(_TAGS_SAID + r"\s*$")
+# Tags said in a clause of their own ("tagged kids and summer, due end of the month").
+TAGS_CLAUSE = re.compile(_TAGS_SAID + r"(?=\s*(?:[.,;!?]|$))")
 HASHTAG = re.compile(r"(?:^|(?<=\s)|(?<=[,(]))#(?P<tag>[a-z][\w-]{0,31})\b")
 DATE_PREP = re.compile(
     r"(?:(?<![\w'])(?:(?:,|and)\s*)?(?:(?:due|by|on|for|before|until|till|til|at|from|starting|no\s+later\s+than"

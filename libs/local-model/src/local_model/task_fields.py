@@ -22,6 +22,7 @@ from .slot_patterns import (
     PRIORITY_BARE,
     PRIORITY_CONNECTOR,
     PRONOUN_TITLE,
+    TAGS_CLAUSE,
     TAGS_TAIL,
     TIME_PREP,
     TITLE_LEADS,
@@ -182,7 +183,9 @@ def task_fields(msg: Msg, start: int, end: int, today: date) -> TaskFields:
     fields = TaskFields()
     m = DESCRIPTION.search(s, start, end)
     if m is not None:
-        fields.description = unquote(msg, *strip_polite(s, m.start("d"), end)) or None
+        said_end = description_end(msg, m.start("d"), end, today)
+        fields.description = unquote(msg, *strip_polite(s, m.start("d"), said_end)) or None
+        fields_from_anywhere(msg, said_end, end, today, fields)
         end = m.start()
     for hm in reversed(list(HASHTAG.finditer(s, start, end))):
         tag = hm.group("tag")
@@ -246,6 +249,20 @@ def _without_inner_date(msg: Msg, start: int, end: int, today: date, fields: Tas
     return unquote(msg, start, end)
 
 
+_CLAUSE_AFTER = re.compile(r"(?:[.;]|\s-+)\s+")
+
+
+def description_end(msg: Msg, start: int, end: int, today: date) -> int:
+    """Where a description said from `start` ends: before the clauses at its end that only
+    set other fields ("note: open till 6. tag health", "details: ... - by friday")."""
+    for clause in reversed(list(_CLAUSE_AFTER.finditer(msg.masked, start, end))):
+        rest_start, rest_end = _strip_modifiers_tail(msg, clause.end(), end, today, TaskFields())
+        if rest_end > rest_start and not TAGS_TAIL.match(msg.masked, clause.start(), end):
+            break
+        end = clause.start()
+    return end
+
+
 def fields_from_anywhere(msg: Msg, start: int, end: int, today: date, fields: TaskFields) -> None:
     s = msg.masked
     if start >= end:
@@ -263,6 +280,6 @@ def fields_from_anywhere(msg: Msg, start: int, end: int, today: date, fields: Ta
             if bm is not None:
                 fields.priority = bare_priority(bm.group("p") or bm.group("p2"))
     if not fields.tags:
-        m = TAGS_TAIL.search(s, start, end)
+        m = TAGS_CLAUSE.search(s, start, end)
         if m is not None:
             fields.tags = split_tags(m.group("tags"))

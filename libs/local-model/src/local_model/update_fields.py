@@ -17,7 +17,13 @@ from .slot_patterns import (
     strip_polite,
 )
 from .targets import read_target
-from .task_fields import TaskFields, bare_priority, fields_from_anywhere, split_tags
+from .task_fields import (
+    TaskFields,
+    bare_priority,
+    description_end,
+    fields_from_anywhere,
+    split_tags,
+)
 from .vocabulary import VOCABULARY, alternatives
 
 UPDATE_VERB = re.compile(
@@ -135,11 +141,19 @@ def update_fields(msg: Msg, start: int, today: date, result: Understanding) -> N
     tags = re.compile(
         r"(?:add|ad|addd|put|attach|give)\s+(?:the\s+|a\s+)?(?:tags?|labels?)\s+(?P<tags>.+?)\s+(?:to|on)\s+(?P<t>.+)$"
         r"|(?:tag|label)\s+(?P<t2>.+?)\s+(?:as|with)\s+(?P<tags2>.+)$"
+        r"|(?:change|set|update|make)\s+(?:the\s+)?(?:tags?|labels?)\s+(?:on|of|for)\s+(?P<t4>.+?)\s+to\s+(?P<tags4>.+)$"
         # "tag it finance please, and it's not urgent": one tag, then the other changes.
         r"|(?:tag|label)\s+(?P<t3>it|that|this|them)\s+(?P<tags3>[a-z][\w-]*)(?=\s*(?:[,.!;]|please\b|pls\b|$))"
     ).search(s, start, end)
+    if tags is not None and tags.group("t3") and skip_all(FILLER, s, start, end) < tags.start():
+        tags = None  # "move 'buy toner' to thursday and tag it office": the move names the task
     if tags is not None:
-        for t_group, tags_group in (("t", "tags"), ("t2", "tags2"), ("t3", "tags3")):
+        for t_group, tags_group in (
+            ("t", "tags"),
+            ("t2", "tags2"),
+            ("t3", "tags3"),
+            ("t4", "tags4"),
+        ):
             if tags.group(tags_group) is not None:
                 result.tags = split_tags(s[slice(*strip_polite(s, *tags.span(tags_group)))])
                 result.target = read_target(msg, *tags.span(t_group))
@@ -155,7 +169,9 @@ def update_fields(msg: Msg, start: int, today: date, result: Understanding) -> N
     fields = TaskFields()
     m = DESCRIPTION.search(s, start, end)
     if m is not None:
-        fields.description = unquote(msg, *strip_polite(s, m.start("d"), end))
+        said_end = description_end(msg, m.start("d"), end, today)
+        fields.description = unquote(msg, *strip_polite(s, m.start("d"), said_end))
+        fields_from_anywhere(msg, said_end, end, today, fields)
         end = m.start()
     fields_from_anywhere(msg, start, end, today, fields)
     if fields.priority is None and _RAISED.search(s, start, end):
