@@ -167,3 +167,68 @@ def test_again_is_a_word_of_the_new_title() -> None:
         "update_task",
         {"target": "call the bank", "new_title": "call the bank again"},
     )
+
+
+@pytest.mark.parametrize(
+    ("message", "intent", "slots"),
+    [
+        # The title ends with its sentence; the sentences after it only tell why.
+        (
+            "remind me to transfer money to mum on December 1st. she's covering the council tax"
+            " for us this month",
+            "add_task",
+            {"title": "transfer money to mum", "due": "2026-12-01"},
+        ),
+        (
+            "add 'call the insurance company' for friday. details: claim number is in the folder",
+            "add_task",
+            {
+                "title": "call the insurance company",
+                "due": "2026-11-27",
+                "description": "claim number is in the folder",
+            },
+        ),
+        (
+            "pls ad a taks to cancel the netflix subscription b4 end of the month",
+            "add_task",
+            {"title": "cancel the netflix subscription", "due": "2026-11-30"},
+        ),
+        (
+            "can you push the dentist checkup so it's due in 5 days instead",
+            "update_task",
+            {"target": "dentist checkup", "due": "2026-12-01"},
+        ),
+        (
+            "complete task the one called book train tickets to leeds",
+            "complete_task",
+            {"target": "book train tickets to leeds"},
+        ),
+        ("can you mark the gas bill as paid", "complete_task", {"target": "gas bill"}),
+    ],
+)
+def test_more_told_forms_carry_the_right_words(
+    message: str, intent: str, slots: dict[str, object]
+) -> None:
+    result = understand([], message, TODAY)
+    assert (result.intent, result.slots()) == (intent, slots)
+
+
+def test_delete_it_altogether_is_the_task_discussed() -> None:
+    history = [
+        HistoryMessage("user", "mark 'return the drill to dave' as done"),
+        HistoryMessage("assistant", "Marked 'Return the drill to Dave' as completed."),
+    ]
+    message = "actually no, just delete it altogether, he said I can keep it"
+    result = understand(history, message, TODAY)
+    assert (result.intent, result.slots()) == (
+        "delete_task",
+        {"target": "return the drill to dave"},
+    )
+
+
+def test_clear_those_after_completed_colon_clears_them() -> None:
+    history = [
+        HistoryMessage("user", "what have I done so far?"),
+        HistoryMessage("assistant", "Completed: 1. Pay rent 2. Book vet 3. Send invoice"),
+    ]
+    assert understand(history, "great, clear those out", TODAY).intent == "clear_completed"

@@ -79,6 +79,7 @@ SHORTHAND: dict[str, str] = {
     "hgih": "high",
     "prio": "priority",
     "abt": "about",
+    "b4": "before",
 }
 
 # Words whose misspelling changes what a message means; title words are never corrected.
@@ -298,7 +299,7 @@ def _swapped_letters() -> dict[str, str]:
 _SWAPPED = _swapped_letters()
 _FIRST_WORD = re.compile(r"^(\W*)([A-Za-z]{2,4})\b")
 _EMOJI_CATEGORIES = frozenset({"So", "Sk", "Cs", "Co", "Mn", "Me", "Cf"})
-_TOKEN = re.compile(r"[A-Za-z][A-Za-z']*[A-Za-z]|[A-Za-z]|\d+[a-z]+")
+_TOKEN = re.compile(r"[A-Za-z][A-Za-z']*[A-Za-z]|[a-z]\d\b|[A-Za-z]|\d+[a-z]+")
 _SPACES = re.compile(r"[ \t\r\f\v]+")
 
 

@@ -52,7 +52,7 @@ ADD_HEADS = [
         rf"(?:[\s-]+priority)?\s+)?(?:new\s+|quick\s+)?{TASK_NOUN}\b(?!\s*#?\d)"
         r"\s*(?:for\s+me\s*[:,-]|(?:called|named|titled|that\s+says|saying|for\s+me\s+to|for|about|to)\b|[:-])?\s*"
     ),
-    re.compile(r"(?:new|todo|to-do|to\s+do|task|reminder|add)\s*[:-]\s*"),
+    re.compile(r"(?:new|todo|to-do|to\s+do|task|reminder|add|another(?:\s+one)?)\s*[:-]\s*"),
     re.compile(r"(?:todo|to-do)\s+(?!lists?\b)"),
     # "note to self: X" (`add_leads`): what follows is the task.
     re.compile(rf"(?:{alternatives('add_leads')})\s*[:,-]?\s*"),
@@ -169,7 +169,7 @@ COMPLETE_HEADS = [
     # "i've finished the shopping, mark as complete": no task named, so "it".
     re.compile(r"(?:mark|set|flag)\s+(?P<t>)(?:as|to)\s+(?:done|complete|completed|finished)\b"),
     re.compile(
-        r"(?:mark|set|flag|check|tick|make)\s+(?P<t>.+?)\s+(?:as\s+|to\s+)?(?:done|complete|completed|finished"
+        r"(?:mark|set|flag|check|tick|make)\s+(?P<t>.+?)\s+(?:as\s+|to\s+)?(?:done|complete|completed|finished|paid"
         r"|checked(?:\s+off)?|ticked(?:\s+off)?|resolved)\b"
     ),
     re.compile(r"(?:tick|check|cross|strike|knock|mark)\s+off?\s+(?P<t>.+)"),

@@ -178,7 +178,7 @@ def asked_for_title(history: Sequence[HistoryMessage]) -> bool:
     return bool(_TITLE_QUESTION.search(_last_reply(history)))
 
 
-_COMPLETED_SHOWN = re.compile(r"\b(?:completed|finished|done)\s+tasks?\b", re.IGNORECASE)
+_COMPLETED_SHOWN = re.compile(r"\b(?:completed|finished|done)(?:\s+tasks?\b|\s*:)", re.IGNORECASE)
 
 
 def showed_completed(history: Sequence[HistoryMessage]) -> bool:

@@ -25,7 +25,7 @@ from .references import (
     latest_numbered_list,
     showed_completed,
 )
-from .slot_patterns import PRIORITY, PRONOUN_TITLE
+from .slot_patterns import DESCRIPTION, PRIORITY, PRONOUN_TITLE
 from .targets import read_target
 from .task_fields import TaskFields, fields_from_anywhere, task_fields
 from .update_fields import update_fields
@@ -150,6 +150,34 @@ _ADD_IT_AS = re.compile(
 )
 
 
+# The end of a sentence, not of "dr." or "st." ("remind me to call dr. patel").
+_SENTENCE_END = re.compile(
+    r"(?<!\bno)(?<!\bdr)(?<!\bmr)(?<!\bmrs)(?<!\bms)(?<!\bst)[.!?]+\s+(?=\S)"
+)
+
+
+def _told_in_sentences(msg: Msg, start: int, today: date) -> TaskFields:
+    """The new task told from `start`: its title from the sentence it starts in, its note,
+    date, priority and tags from anywhere after ("remind me to pay mum back on oct 1. she's
+    covering the council tax", "add this: follow up with hr. it's important. tag it work.")."""
+    s = msg.masked
+    whole = task_fields(msg, start, len(s), today)
+    stop = _SENTENCE_END.search(s, start)
+    if stop is None or quote_inside(msg, stop.end(), len(s)) is not None:
+        return whole
+    fields = task_fields(msg, start, stop.end(), today)  # with its stop: "thu." is a date
+    if fields.title is None or PRONOUN_TITLE.fullmatch(fields.title.lower()):
+        return whole  # "could you add something for me? buy sunscreen"
+    rest = task_fields(msg, stop.start(), len(s), today)
+    note = DESCRIPTION.search(s, stop.start())
+    fields_from_anywhere(msg, stop.start(), note.start() if note else len(s), today, fields)
+    fields.description = fields.description or rest.description
+    fields.due = fields.due or rest.due
+    fields.priority = fields.priority or rest.priority
+    fields.tags = fields.tags or rest.tags
+    return fields
+
+
 def _fields_before(msg: Msg, spans: list[tuple[int, int]], best: Hit, today: date) -> TaskFields:
     """The task the clauses before the frame `best` say ("need to buy a present for jess, add
     it for next week"), with the date, priority and tags said around it; or the title the
@@ -221,7 +249,11 @@ def read(
         if best.arg == -2:
             fields = _fields_before(msg, spans, best, today)
         else:
-            fields = task_fields(msg, best.arg, len(msg.masked), today)
+            fields = (
+                _told_in_sentences(msg, best.arg, today)
+                if best.strength >= 3
+                else task_fields(msg, best.arg, len(msg.masked), today)
+            )
             # "in a week remind me to ...": what the clause says before its frame.
             fields_from_anywhere(msg, best.start, best.arg, today, fields)
             # "tonight i have to water the tomatoes, remind me pls": a frame with nothing

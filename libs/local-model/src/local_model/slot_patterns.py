@@ -67,7 +67,7 @@ POLITE_TAIL = re.compile(
     r"|thank\s+you\s+(?:so|very)\s+much|thanks\s+(?:so|very)\s+much|much\s+appreciated|appreciate\s+it"
     r"|when\s+you\s+(?:get|have)\s+a\s+(?:chance|sec|second|moment|minute)"
     r"|cheers\s+mate|thanks\s+heaps|if\s+you\s+could|if\s+possible|needs\s+doing"
-    r"|and\s+(?:thanks|thank\s+you|cheers)"
+    r"|and\s+(?:thanks|thank\s+you|cheers)|altogether|entirely"
     r"|is\s+something\s+(?:i|we)\s+(?:need|have)\s+to\s+do|(?:please|pls)\s+add(?:\s+it)?"
     rf"|{_TITLE_TRAILS})\b)+$"
 )
@@ -153,7 +153,8 @@ PRONOUN_TARGET = re.compile(
     r"|the\s+new\s+one|the\s+latest\s+one|the\s+previous\s+one)?$"
 )
 TARGET_LEAD = re.compile(
-    r"(?:the\s+|a\s+|my\s+)?(?:task|todo|to-do|item|one|reminder|entry)\s+(?:called|named|titled|about|for|to|that\s+says)\s+"
+    r"(?:task\s+)?(?:the\s+|a\s+|my\s+)?(?:task|todo|to-do|item|one|reminder|entry)\s+(?:called|named|titled|about|for|to"
+    r"|that\s+says)\s+"
     r"|(?:the\s+)?(?:task|todo|item|reminder)\s*:\s*"
     r"|(?:the\s+|my\s+|a\s+|an\s+|our\s+)"
     rf"|(?:{alternatives('target_leads')})\s+"
