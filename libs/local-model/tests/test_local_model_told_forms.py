@@ -232,3 +232,20 @@ def test_clear_those_after_completed_colon_clears_them() -> None:
         HistoryMessage("assistant", "Completed: 1. Pay rent 2. Book vet 3. Send invoice"),
     ]
     assert understand(history, "great, clear those out", TODAY).intent == "clear_completed"
+
+
+def test_it_after_a_one_match_search_is_that_task_whatever_its_number() -> None:
+    history = [
+        HistoryMessage("user", "find tasks about the electrician"),
+        HistoryMessage("assistant", "1 match: 5. Call the electrician"),
+    ]
+    result = understand(history, "that's sorted another way, please erase it", TODAY)
+    assert (result.intent, result.slots()) == ("delete_task", {"target": "call the electrician"})
+
+
+def test_retag_names_the_task_and_its_new_tags() -> None:
+    result = understand([], "retag 'pay water bill' with bills and home", TODAY)
+    assert (result.intent, result.slots()) == (
+        "update_task",
+        {"target": "pay water bill", "tags": ["bills", "home"]},
+    )

@@ -229,7 +229,8 @@ DELETE_OFF_LIST = re.compile(
 )
 UPDATE_HEAD = re.compile(
     r"(?:rename|re-name|retitle|change|update|edit|modify|set|make|move|push|postpone|prepone|reschedule"
-    r"|delay|bump|shift|put\s+off|defer|prioriti[sz]e|deprioriti[sz]e|tag|label|mark|give|adjust|switch"
+    r"|delay|bump|shift|put\s+off|defer|prioriti[sz]e|deprioriti[sz]e|(?:re-?)?tag|(?:re-?)?label|mark|give"
+    r"|adjust|switch"
     r"|raise|lower|bring\s+forward)\b"
 )
 LIST_HEAD = re.compile(

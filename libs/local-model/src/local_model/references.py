@@ -138,12 +138,14 @@ def clarification_options(text: str) -> list[ShownTask] | None:
 
 def _written_list(text: str) -> list[ShownTask] | None:
     """The items of a list written out as text, numbered 1, 2, 3 … in order, or None. A
-    single item counts only when a colon introduces it ("1 task due today: 1. Post the card")."""
+    single item counts only when a colon introduces it ("1 task due today: 1. Post the card",
+    "1 match: 5. Call the electrician", numbered as in the whole list)."""
     found = list(_NUMBERED_ITEM.finditer(text))
     items = [(int(m.group(1)), m.group(2).strip()) for m in found]
-    if [n for n, _ in items] != list(range(1, len(items) + 1)):
-        return None
-    if len(items) < 2 and not (items and text[: found[0].start()].rstrip().endswith(":")):
+    if len(items) == 1:
+        if not text[: found[0].start()].rstrip().endswith(":"):
+            return None
+    elif len(items) < 2 or [n for n, _ in items] != list(range(1, len(items) + 1)):
         return None
     return [ShownTask(n, None, title) for n, title in items]
 

@@ -141,7 +141,7 @@ def update_fields(msg: Msg, start: int, today: date, result: Understanding) -> N
                 return
     tags = re.compile(
         r"(?:add|ad|addd|put|attach|give)\s+(?:the\s+|a\s+)?(?:tags?|labels?)\s+(?P<tags>.+?)\s+(?:to|on)\s+(?P<t>.+)$"
-        r"|(?:tag|label)\s+(?P<t2>.+?)\s+(?:as|with)\s+(?P<tags2>.+)$"
+        r"|(?:re-?)?(?:tag|label)\s+(?P<t2>.+?)\s+(?:as|with)\s+(?P<tags2>.+)$"
         r"|(?:change|set|update|make)\s+(?:the\s+)?(?:tags?|labels?)\s+(?:on|of|for)\s+(?P<t4>.+?)\s+to\s+(?P<tags4>.+)$"
         # "tag it finance please, and it's not urgent": one tag, then the other changes.
         r"|(?:tag|label)\s+(?P<t3>it|that|this|them)\s+(?P<tags3>[a-z][\w-]*)(?=\s*(?:[,.!;]|please\b|pls\b|$))"
