@@ -226,6 +226,25 @@ async def test_small_talk_and_help_call_no_tool() -> None:
 
 
 @pytest.mark.anyio
+@pytest.mark.parametrize(
+    ("message", "answer"),
+    [
+        (
+            "what's the difference between deleting a task and clearing completed?",
+            "Deleting removes the one task you name; clearing completed removes every task",
+        ),
+        ("can you set recurring tasks?", "Repeating tasks aren't supported yet"),
+        ("how does undo work, can it go back more than one step?", '"undo" takes back my last'),
+    ],
+)
+async def test_a_help_question_about_one_thing_gets_that_answer(message: str, answer: str) -> None:
+    board = TaskBoard()
+    reply, calls = await _run(board, message)
+    assert (board.calls, calls) == ([], [])
+    assert reply.startswith(answer)
+
+
+@pytest.mark.anyio
 async def test_streamed_run_delivers_text_in_small_deltas_and_the_same_answer() -> None:
     board = TaskBoard()
     agent = Agent(name="assistant", instructions=INSTRUCTIONS, model="local", tools=board.tools())

@@ -250,7 +250,7 @@ def decide(
     if intent == "none":
         return Reply(replies.small_talk(turn.message, today))
     if intent == "help":
-        return Reply(replies.HELP)
+        return Reply(replies.help_answer(turn.message))
     action = {
         "add_task": "add_task",
         "list_tasks": "list_tasks",

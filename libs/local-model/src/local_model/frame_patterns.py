@@ -120,9 +120,11 @@ HELP_ANY = re.compile(
     r"|what\s+can\s+this\s+(?:bot|thing|app)\s+do|show\s+me\s+how|instructions|examples?\s+of"
     r")"
 )
-# "what's the difference between deleting and clearing?": a question about the assistant
-# whatever commands it names, so it is never read as one of them.
-HELP_COMPARE = re.compile(r"what(?:'s|\s+is)\s+the\s+difference\s+between\b")
+# "what's the difference between deleting and clearing?", "how does undo work?": a question
+# about the assistant whatever command it names, so it is never read as that command.
+HELP_ABOUT = re.compile(
+    r"what(?:'s|\s+is)\s+the\s+difference\s+between\b|how\s+(?:does|do)\s+(?:[\w-]+\s+){1,2}work\b"
+)
 
 # "show me some examples", "(can you) set reminders?": asked of the assistant, not of the list.
 HELP_ASKED = re.compile(

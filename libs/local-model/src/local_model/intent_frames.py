@@ -24,9 +24,9 @@ from .frame_patterns import (
     DELETE_OFF_LIST,
     FILLER,
     FINISH_HEAD,
+    HELP_ABOUT,
     HELP_ANY,
     HELP_ASKED,
-    HELP_COMPARE,
     HELP_HEAD,
     LIST_HEAD,
     LIST_NOUN_START,
@@ -113,7 +113,7 @@ def classify_clause(msg: Msg, start: int, end: int, today: date) -> Hit | None:
         return None
     if CLOCK_QUESTION.match(s, pos, end):
         return Hit("none", 3, start, end)
-    if HELP_COMPARE.match(s, pos, end):
+    if HELP_ABOUT.match(s, pos, end):
         return Hit("help", FIELD_NAMED, start, end)
     obligation = OBLIGATION.match(s, pos, end)
     body = obligation.end() if obligation else pos

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from datetime import date
 from typing import Any
@@ -22,6 +23,7 @@ __all__ = [
     "completed",
     "confirm",
     "deleted",
+    "help_answer",
     "listed",
     "not_found",
     "reopened",
@@ -44,6 +46,41 @@ HELP = (
     '- "what should I focus on today?"\n'
     "If I'm not sure what you mean, I'll ask before changing anything, "
     'and "undo" takes back my last change.'
+)
+# A help question about one thing gets the answer about it, not the whole list.
+_HELP_TOPICS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (
+        re.compile(r"\b(?:delet|remov)\w*\b.*\bclear|\bclear\w*\b.*\b(?:delet|remov)", re.I),
+        "Deleting removes the one task you name; clearing completed removes every task you've "
+        'marked done. I ask you to confirm either first, and "undo" brings them back.',
+    ),
+    (
+        re.compile(r"\b(?:recurr\w*|repeat\w*|every\s+(?:day|week|month))\b", re.I),
+        "Repeating tasks aren't supported yet: a task has one due date. I can add it for its "
+        'next date ("add water the plants on Sunday"), and you can add the next one when it\'s '
+        "done.",
+    ),
+    (
+        re.compile(r"\bundo\b", re.I),
+        '"undo" takes back my last change in this conversation: an add, a completion, an edit, '
+        "a deletion or a clear. Say it again to go back one more step; a change can be undone "
+        "for 10 minutes.",
+    ),
+    (
+        re.compile(r"\bpriorit(?:y|ies)\b", re.I),
+        'Each task is low, normal or high priority (normal unless you say). Say "add pay rent, '
+        'high priority" or "make it urgent", and "show high priority tasks" lists them.',
+    ),
+    (
+        re.compile(r"\btag", re.I),
+        'Tags group tasks: "add pay rent #home" or "tag it work", then "show my work tasks" or '
+        '"what\'s tagged home?" lists them.',
+    ),
+    (
+        re.compile(r"\bsub-?tasks?\b|\bshar(?:e|ed|ing)\b", re.I),
+        "Subtasks and shared lists aren't supported: each task stands on its own and is yours "
+        "alone.",
+    ),
 )
 _UNKEPT = {
     "time": "times of day aren't stored yet, so I kept the date only",
@@ -118,6 +155,11 @@ def focus(tasks: Sequence[dict[str, Any]], today: date) -> str:
             + "."
         )
     return "I'd focus on these:\n" + "\n".join(lines)
+
+
+def help_answer(message: str) -> str:
+    """The answer to a question about the assistant: about the one thing it asks, else all."""
+    return next((answer for topic, answer in _HELP_TOPICS if topic.search(message)), HELP)
 
 
 def small_talk(message: str, today: date) -> str:
