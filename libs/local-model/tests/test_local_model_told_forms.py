@@ -249,3 +249,53 @@ def test_retag_names_the_task_and_its_new_tags() -> None:
         "update_task",
         {"target": "pay water bill", "tags": ["bills", "home"]},
     )
+
+
+@pytest.mark.parametrize(
+    ("message", "intent", "slots"),
+    [
+        # Only fields after the hashtags: the title ends before them.
+        (
+            "add book dentist checkup #health #family next tuesday",
+            "add_task",
+            {"title": "book dentist checkup", "due": "2026-12-01", "tags": ["health", "family"]},
+        ),
+        # What happens otherwise is a comment, not part of the title.
+        (
+            "remind me to cancel the free trial in 6 days, it'll charge me otherwise",
+            "add_task",
+            {"title": "cancel the free trial", "due": "2026-12-02"},
+        ),
+        (
+            "long story short, add renew the car insurance by friday",
+            "add_task",
+            {"title": "renew the car insurance", "due": "2026-11-27"},
+        ),
+    ],
+)
+def test_fields_and_comments_around_a_new_task(
+    message: str, intent: str, slots: dict[str, object]
+) -> None:
+    result = understand([], message, TODAY)
+    assert (result.intent, result.slots()) == (intent, slots)
+    assert not result.ask
+
+
+def test_the_done_pile_is_completion_not_a_new_task() -> None:
+    result = understand(_created("Pay the plumber"), "that one can go in the done pile", TODAY)
+    assert (result.intent, result.slots()) == ("complete_task", {"target": "pay the plumber"})
+    assert not result.ask
+    named = understand([], "car insurance can go in the done pile", TODAY)
+    assert (named.intent, named.slots(), named.ask) == (
+        "complete_task",
+        {"target": "car insurance"},
+        False,
+    )
+
+
+def test_a_note_put_on_it_updates_the_task_just_created() -> None:
+    result = understand(_created("Renew the car insurance"), "put a note on it: policy 4411", TODAY)
+    assert (result.intent, result.slots()) == (
+        "update_task",
+        {"target": "renew the car insurance", "description": "policy 4411"},
+    )

@@ -16,7 +16,7 @@ FILLER = re.compile(
     r"|well|actually|wait|no(?![\s,]+(?:hurry|rush)\b)|nope|please|kindly|quick(?:ly)?|now|then|right|alright|great|cool"
     r"|sorry|btw|by\s+the\s+way|never\s*mind|just|good\s+(?:morning|afternoon|evening)"
     r"|yes|yeah|yep|sure|perfect|nice|awesome|thanks|thank\s+you|dear\s+assistant|assistant|bot"
-    r"|buddy|mate|bro|bruh|dude|fam|another\s+thing|oh\s+and|(?:on\s+)?second\s+thoughts?"
+    r"|buddy|mate|bro|bruh|dude|fam|another\s+thing|oh\s+and|(?:on\s+)?second\s+thoughts?|long\s+story\s+short"
     r"|can\s+(?:you|i)|could\s+(?:you|i)|would\s+you|will\s+you|(?:you|u)\s+(?:can|may)|feel\s+free\s+to"
     r"|i\s+(?:want|wanna|need|would\s+like|'d\s+like)\s+(?:you\s+)?to|i'd\s+like\s+(?:you\s+)?to"
     r"|let's|lets|go\s+ahead\s+and|help\s+me|be\s+a\s+(?:dear|star|love|gem|legend|champ|darling|doll)\s+and|do\s+me\s+a\s+favou?r\s+and"
@@ -71,7 +71,7 @@ ADD_HEADS = [
     ),
 ]
 ADD_TO_UPDATE = re.compile(
-    r"(?:add|ad|addd)\s+(?:a\s+|an\s+|the\s+|this\s+|some\s+|another\s+)?(?:note|notes|description|comment"
+    r"(?:add|ad|addd|put|stick|leave)\s+(?:a\s+|an\s+|the\s+|this\s+|some\s+|another\s+)?(?:note|notes|description|comment"
     r"|details?|tags?|labels?|due\s+date|deadline|priority)\b"
 )
 ADD_PRONOUN = re.compile(r"(?:add|put|save|log)\s+(?:it|this|that)\b(?!\s+back\b)")
@@ -166,6 +166,11 @@ REOPEN_CUE = re.compile(
     r"(?P<t>.+?)\s+(?:is\s*n't|isn't|isnt|is\s+not|wasn't|wasnt|was\s+not|ain't|hasn't\s+been"
     r"|has\s+not\s+been|aren't|are\s+not|'s\s+not)\s+(?:actually\s+|really\s+|quite\s+|yet\s+|fully\s+)?"
     r"(?:done|finished|complete|completed)\b"
+)
+# "chuck 'X' in the done pile", "that one can go in the done pile": told done, not added.
+DONE_PILE = re.compile(
+    r"(?:(?:chuck|put|move|stick|throw|pop|bung)\s+(?P<t>.+?)|(?P<t2>.+?)\s+can\s+go)"
+    r"\s+(?:in|into|on|onto|to)\s+(?:the\s+)?(?:done|finished|completed)\s+(?:pile|list|column|bin)\b"
 )
 COMPLETE_HEADS = [
     # "i've finished the shopping, mark as complete": no task named, so "it".

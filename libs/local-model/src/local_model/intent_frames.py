@@ -22,6 +22,7 @@ from .frame_patterns import (
     COMPLETE_HEADS,
     DELETE_HEAD,
     DELETE_OFF_LIST,
+    DONE_PILE,
     FILLER,
     FINISH_HEAD,
     HELP_ABOUT,
@@ -140,6 +141,9 @@ def classify_clause(msg: Msg, start: int, end: int, today: date) -> Hit | None:
     onto = _ONTO_LIST.match(s, body, end)
     if onto is not None and REOPEN_MARK.match(s, body, end) is None:
         return hit("add_task", 3, arg=onto.end("verb"))
+    pile = DONE_PILE.match(s, body, end)
+    if pile is not None:
+        return hit("complete_task", 3, target=pile.span("t" if pile.group("t") else "t2"))
     after_date = _after_leading_date(msg, body, end, today)
     for pattern in ADD_HEADS:
         m = pattern.match(s, body, end) or pattern.match(s, after_date, end)

@@ -191,9 +191,14 @@ def task_fields(msg: Msg, start: int, end: int, today: date) -> TaskFields:
         tag = hm.group("tag")
         if tag not in fields.tags:
             fields.tags.insert(0, tag)
-        before, after = s[start : hm.start()].rstrip(), s[hm.end() : end].strip(" ,.;:!?")
-        if not after:
+        before = s[start : hm.start()].rstrip()
+        # "book the dentist #health next tuesday": only fields after the tag, so no title.
+        after = TaskFields()
+        rest_start, rest_end = _strip_modifiers_tail(msg, hm.end(), end, today, after)
+        if not s[rest_start:rest_end].strip(" ,.;:!?#"):
             end = start + len(before)
+            fields.due = fields.due or after.due
+            fields.priority = fields.priority or after.priority
     quoted = quote_inside(msg, start, end)
     if quoted is not None:
         fields.title = msg.text[quoted[0] : quoted[1]].strip()
