@@ -71,6 +71,9 @@ ADD_HEADS = [
     ),
 ]
 ADD_TO_UPDATE = re.compile(
+    # "for task 5 add details: ...", "on that one, add a note: ..."
+    r"(?:(?:for|on)\s+(?:task\s+#?\d+|it|that|this|(?:that|this)\s+one|the\s+[\w'-]+(?:\s+[\w'-]+){0,3}?\s+one)"
+    r"\s*,?\s+)?"
     r"(?:add|ad|addd|put|stick|leave)\s+(?:a\s+|an\s+|the\s+|this\s+|some\s+|another\s+)?(?:note|notes|description|comment"
     r"|details?|tags?|labels?|due\s+date|deadline|priority)\b"
 )

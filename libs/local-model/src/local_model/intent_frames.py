@@ -100,6 +100,9 @@ def _after_leading_date(msg: Msg, start: int, end: int, today: date) -> int:
     return _GAP.match(s, first.end, end).end()  # type: ignore[union-attr]  # [\s,]* always matches
 
 
+_AFTER_SO = re.compile(r".*\s(?:so|which\s+means)\s+(?=\S)")
+
+
 def _short(s: str, start: int, end: int) -> bool:
     """Whether a cue's subject is short enough to name a task, not tell a story."""
     return len(s[start:end].split()) <= 7
@@ -209,8 +212,12 @@ def classify_clause(msg: Msg, start: int, end: int, today: date) -> Hit | None:
         return hit("reopen_task", 2.5, target=m.span("t"))
     for pattern in COMPLETE_CUES:
         m = pattern.match(s, body, end)
-        if m is not None and _short(s, *m.span("t")):
-            return hit("complete_task", 2.5, target=m.span("t"))
+        if m is not None:
+            # "they just called me back so that one's done": the subject is after the "so".
+            subject = _AFTER_SO.search(s, *m.span("t"))
+            t_start = subject.end() if subject is not None else m.start("t")
+            if _short(s, t_start, m.end("t")):
+                return hit("complete_task", 2.5, target=(t_start, m.end("t")))
     if UNDO_ANY.search(s, body, end):
         return hit("undo", 2.5)
     question = bool(QUESTION_START.match(s, body, end)) or s[pos:end].rstrip().endswith("?")

@@ -91,7 +91,19 @@ def _story_target(
     """ "X isn't happening, delete it": the clause before the command names the task, or the
     title it quotes ("'call sue' needs renaming, make it 'call sue about the party'")."""
     s = msg.masked
-    before = [sp for sp in spans if sp[1] <= best.start and not any(h.start == sp[0] for h in hits)]
+    earlier = [sp for sp in spans if sp[1] <= best.start]
+    if not earlier:
+        return None
+    # A quoted title is the task even in a clause that says a change of its own ("not
+    # urgent anymore: 'pay council tax' - make it low prio"), unless that clause says to add it.
+    last = earlier[-1]
+    framed_add = any(
+        h.start == last[0] and h.intent == "add_task" and h.strength >= 2 for h in hits
+    )
+    quoted = None if framed_add else quote_inside(msg, *last)
+    if quoted is not None:
+        return Target("title", msg.text[quoted[0] : quoted[1]].strip().lower())
+    before = [sp for sp in earlier if not any(h.start == sp[0] for h in hits)]
     if not before:
         return None
     start, end = before[-1]
@@ -212,6 +224,17 @@ def _fields_before(msg: Msg, spans: list[tuple[int, int]], best: Hit, today: dat
     return fields
 
 
+_NAMED_AFTER = re.compile(r"\s*(?:the\s+)?(?:one|task|item|todo)\s+(?:called|named|titled)\s+\S")
+
+
+def _shown_task(title: str | None, history: Sequence[HistoryMessage]) -> Target | None:
+    """The task of the list shown last that `title` points at by its place ("the third one")."""
+    if not title or not latest_numbered_list(history):
+        return None
+    target = read_target(prepare(title), 0, len(title))
+    return target if target.kind == "number" else None
+
+
 def read(
     message: str, history: Sequence[HistoryMessage], today: date, forced: Intent | None = None
 ) -> tuple[Understanding, float, frozenset[str]]:
@@ -271,6 +294,11 @@ def read(
         result.tags = fields.tags
         if result.title and PRONOUN_TITLE.fullmatch(result.title.lower()):
             result.title = None
+        shown = _shown_task(result.title, history)
+        if shown is not None and (result.due or result.priority or result.tags):
+            # "put the third one on wednesday and tag it kids": a task of the list just shown
+            # given a date, priority or tags is changed, not added again.
+            result.intent, result.target, result.title = "update_task", shown, None
     elif best.intent == "list_tasks":
         list_filters(msg, today, result)
     elif best.intent == "update_task":
@@ -295,6 +323,13 @@ def read(
             candidate = read_target(msg, *before[-1])
             if candidate.kind != "pronoun":
                 result.target = candidate
+    if result.target is not None and result.target.kind == "pronoun":
+        # "mark that task complete - the one called pay electrician"
+        named = next(
+            (sp for sp in spans if sp[0] >= best.end and _NAMED_AFTER.match(msg.masked, *sp)), None
+        )
+        if named is not None:
+            result.target = read_target(msg, *named)
     if result.target is not None and result.target.kind == "pronoun":
         story = _story_target(msg, spans, hits, best)
         if story is not None:

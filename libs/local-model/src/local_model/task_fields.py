@@ -105,11 +105,11 @@ def _strip_modifiers_tail(
             changed = True
             continue
         for d in reversed(dates):
-            if d.end == end or (d.end < end and not s[d.end : end].strip(" ,.;:!?-")):
+            latest = _AT_THE_LATEST.fullmatch(s, d.end, end)
+            if d.end == end or latest is not None:
                 if fields.due is None:
-                    fields.due = (
-                        d.value if d.value == d.last else d.last if is_deadline(s, d) else d.value
-                    )
+                    deadline = is_deadline(s, d) or bool(latest and latest.group("latest"))
+                    fields.due = d.value if d.value == d.last else d.last if deadline else d.value
                 prep = DATE_PREP.search(s, start, d.start)
                 end = prep.start() if prep is not None else d.start
                 changed = True
@@ -127,7 +127,21 @@ def _strip_modifiers_tail(
         comment = COMMENT_CLAUSE.search(s, start, end)
         if comment is not None and comment.start() > start:
             end, changed = comment.start(), True
+        said = _SET_IT_LEFT.search(s, start, end)
+        if said is not None and said.start() > start and (fields.due or fields.priority):
+            end, changed = said.start(), True
     return start, end
+
+
+# Nothing after a date but punctuation, or "at the latest" (then the date is a deadline).
+_AT_THE_LATEST = re.compile(
+    r"\s*(?P<latest>at\s+the\s+(?:very\s+)?latest|latest|tops)?[\s,.;:!?-]*"
+)
+# What is left of "- make that one high priority and due monday" once its fields are read.
+_SET_IT_LEFT = re.compile(
+    r"(?:\s*[,;-]|\s+and)?\s+(?:make|set|mark|have)\s+(?:it|that|this)(?:\s+one)?"
+    r"(?:\s+(?:as|to|be))?\s*$"
+)
 
 
 def is_deadline(s: str, d: DateMatch) -> bool:

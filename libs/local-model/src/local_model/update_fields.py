@@ -75,6 +75,12 @@ _BARE_PRIORITY_LAST = re.compile(
     rf"\s*(?:(?:to|as|at)\s+)?(?:priority\s+)?(?P<p>{PRIORITY_BARE})\W*$"
 )
 
+# "(can we) do sunday for that one", "friday for the dentist instead"
+_NO_TASK_BEFORE = re.compile(
+    r"\s*(?:(?:can|could|shall)\s+(?:we|i)\s+)?(?:do|make\s+it|go\s+with)?\s*"
+)
+_DATE_FOR = re.compile(r"\s+for\s+(?P<t>.+?)(?:\s+instead)?\W*$")
+
 _RESTATED = re.compile(
     r"(?:change|update|edit|switch|turn)\s+(?P<t>(?:(?:the|a|my)\s+)?(?!(?:the|a|an|my|it|that)\b)"
     r"(?P<w>[a-z][\w'-]*)\b.*?)\s+(?:to|into)\s+(?P<n>(?:(?:the|a|my)\s+)?(?P=w)\b.+)$"
@@ -131,9 +137,11 @@ def update_fields(msg: Msg, start: int, today: date, result: Understanding) -> N
         r"\s+(?:to|on|for|in)\s+(?P<t>.+?)\s*(?::|-|saying|that\s+says|reading)\s*(?P<d>\S.*)$"
         r"|(?:set|change|update|edit|make)\s+(?:the\s+)?(?:description|note|notes|details)\s+(?:of|for|on)\s+"
         r"(?P<t2>.+?)\s+to\s+(?P<d2>\S.*)$"
+        r"|(?:for|on)\s+(?P<t3>.+?)\s*,?\s+(?:add|put|attach|write)\s+(?:a\s+|an\s+|the\s+|some\s+)?"
+        r"(?:note|notes|description|comment|details?)\s*(?::|-|saying|that\s+says|reading)\s*(?P<d3>\S.*)$"
     ).search(s, start, end)
     if desc is not None:
-        pairs = (("t", "d"), ("t2", "d2"))
+        pairs = (("t", "d"), ("t2", "d2"), ("t3", "d3"))
         for t_group, d_group in pairs:
             if desc.group(d_group) is not None:
                 result.description = unquote(msg, *strip_polite(s, *desc.span(d_group)))
@@ -200,6 +208,11 @@ def update_fields(msg: Msg, start: int, today: date, result: Understanding) -> N
         t_end = b.start()
     for d in dates_in(msg, today, t_start, t_end):
         t_end = d.start
+        named_after = _DATE_FOR.match(s, d.end, end)
+        if _NO_TASK_BEFORE.fullmatch(s, t_start, t_end) and named_after is not None:
+            # "can we do sunday for that one instead": the task is named after its new date.
+            result.target = read_target(msg, *named_after.span("t"))
+            return
         break
     pm = PRIORITY.search(s, t_start, t_end) or re.compile(
         rf"\b{PRIORITY_BARE}\s+priority\b"
