@@ -299,3 +299,78 @@ def test_a_note_put_on_it_updates_the_task_just_created() -> None:
         "update_task",
         {"target": "renew the car insurance", "description": "policy 4411"},
     )
+
+
+@pytest.mark.parametrize(
+    ("message", "intent", "slots"),
+    [
+        ("nah ditch task 9, not happening", "delete_task", {"target": "9"}),
+        ("what does clearing completed tasks actually do? are they gone forever?", "help", {}),
+        ("is there a way to make a task repeat every week?", "help", {}),
+        (
+            "Could you make a new task for me - Order Halloween costumes for the twins - high"
+            " priority, by Tuesday",
+            "add_task",
+            {
+                "title": "order halloween costumes for the twins",
+                "priority": "high",
+                "due": "2026-12-01",
+            },
+        ),
+        (
+            "add renew my railcard by friday since it runs out",
+            "add_task",
+            {"title": "renew my railcard", "due": "2026-11-27"},
+        ),
+        # A reason is part of the title when no field ends before it.
+        (
+            "add call the bank because of the fraud alert",
+            "add_task",
+            {"title": "call the bank because of the fraud alert"},
+        ),
+        # "what do i have to do" asks for the list, not how the assistant works.
+        ("what do i have to do", "list_tasks", {}),
+    ],
+)
+def test_everyday_wrappers_and_questions(
+    message: str, intent: str, slots: dict[str, object]
+) -> None:
+    result = understand([], message, TODAY)
+    assert (result.intent, result.slots(), result.ask) == (intent, slots, False)
+
+
+def test_lose_the_x_one_deletes_it_but_lose_weight_is_a_title() -> None:
+    history = [
+        HistoryMessage("user", "show my tasks"),
+        HistoryMessage("assistant", "1. Renew car tax 2. Book haircut 3. Clean the oven"),
+    ]
+    result = understand(history, "lose the haircut one, I'm growing it out", TODAY)
+    assert (result.intent, result.slots(), result.ask) == (
+        "delete_task",
+        {"target": "haircut"},
+        False,
+    )
+    assert understand([], "add lose 5 kg by summer", TODAY).intent == "add_task"
+
+
+@pytest.mark.parametrize(
+    ("message", "intent", "slots"),
+    [
+        # The user's quotes and a title's own command word are kept in the question.
+        (
+            "chuck 'finish slides for monday standup' in the done pile",
+            "complete_task",
+            {"target": "finish slides for monday standup"},
+        ),
+        (
+            "add a task to delete my old facebook account",
+            "add_task",
+            {"title": "delete my old facebook account"},
+        ),
+    ],
+)
+def test_asked_readings_keep_the_users_words(
+    message: str, intent: str, slots: dict[str, object]
+) -> None:
+    result = understand([], message, TODAY)
+    assert (result.intent, result.slots()) == (intent, slots)

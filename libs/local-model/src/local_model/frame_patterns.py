@@ -13,7 +13,7 @@ FILLER = re.compile(
     # "quick" that leaves "one:" in front of the frame.
     rf"(?:{_WRAPPERS}|hey\s+there|quick\s+one|real\s+quick|would\s+you\s+mind|one\s+more\s+thing"
     r"|finally|hi|hey|hello|hiya|yo|ok|okay|k|so|and|also|oh|ah|oops|whoops|ugh|argh|hmm+|um+|uh+|er+m?"
-    r"|well|actually|wait|no(?![\s,]+(?:hurry|rush)\b)|nope|please|kindly|quick(?:ly)?|now|then|right|alright|great|cool"
+    r"|well|actually|wait|no(?![\s,]+(?:hurry|rush)\b)|nope|nah|naw|please|kindly|quick(?:ly)?|now|then|right|alright|great|cool"
     r"|sorry|btw|by\s+the\s+way|never\s*mind|just|good\s+(?:morning|afternoon|evening)"
     r"|yes|yeah|yep|sure|perfect|nice|awesome|thanks|thank\s+you|dear\s+assistant|assistant|bot"
     r"|buddy|mate|bro|bruh|dude|fam|another\s+thing|oh\s+and|(?:on\s+)?second\s+thoughts?|long\s+story\s+short"
@@ -50,7 +50,7 @@ ADD_HEADS = [
         rf"(?:{ADD_VERB}\s+|(?:set|make)\s+(?:me\s+)?(?=an?\s))(?:me\s+)?(?:a\s+|an\s+|another\s+"
         rf"|one\s+more\s+|the\s+)?(?P<prio>(?:high|low|normal|medium|urgent|important|top|critical)"
         rf"(?:[\s-]+priority)?\s+)?(?:new\s+|quick\s+)?{TASK_NOUN}\b(?!\s*#?\d)"
-        r"\s*(?:for\s+me\s*[:,-]|(?:called|named|titled|that\s+says|saying|for\s+me\s+to|for|about|to)\b|[:-])?\s*"
+        r"\s*(?:for\s+me\s*(?:[:,-]|$)|(?:called|named|titled|that\s+says|saying|for\s+me\s+to|for|about|to)\b|[:-])?\s*"
     ),
     re.compile(r"(?:new|todo|to-do|to\s+do|task|reminder|add|another(?:\s+one)?)\s*[:-]\s*"),
     re.compile(r"(?:todo|to-do)\s+(?!lists?\b)"),
@@ -127,6 +127,11 @@ HELP_ANY = re.compile(
 # about the assistant whatever command it names, so it is never read as that command.
 HELP_ABOUT = re.compile(
     r"what(?:'s|\s+is)\s+the\s+difference\s+between\b|how\s+(?:does|do)\s+(?:[\w-]+\s+){1,2}work\b"
+    # "what does clearing completed tasks actually do?"
+    r"|what\s+(?:does|do|would|will)\s+(?!(?:i|we|you|u|they|he|she|my|our)\b)(?:[\w-]+\s+){1,3}(?:actually\s+|really\s+|exactly\s+)?do\b(?=\s*(?:\?|$))"
+    # "is there a way to make a task repeat every week?"
+    r"|(?:is\s+there\s+(?:a|any)\s+way\s+to|can\s+(?:i|you)|how\s+(?:do|can)\s+i)\s+(?:make|have|get|set)"
+    r"\s+(?:a\s+|my\s+|the\s+)?tasks?\s+(?:to\s+)?(?:repeat|recur)"
 )
 
 # "show me some examples", "(can you) set reminders?": asked of the assistant, not of the list.
@@ -227,7 +232,9 @@ UPDATE_CLEAR_DUE = re.compile(
 )
 DELETE_HEAD = re.compile(
     r"(?:delete|remove|erase|scrap|trash|drop|discard|bin|kill|nuke|get\s+rid\s+of|throw\s+(?:away|out)"
-    r"|toss|ditch|axe|scratch|nix|take\s+(?:off|out)|cross\s+out|strike)\b\s*"
+    r"|toss|ditch|axe|scratch|nix|take\s+(?:off|out)|cross\s+out|strike"
+    # "lose the haircut one", not "lose 5 kg"
+    r"|lose(?=\s+(?:it|that|this|task|#|\d|the\s+(?:[\w'-]+\s+){1,3}(?:one|task)\b)))\b\s*"
 )
 CANCEL_HEAD = re.compile(
     r"cancel\s+(?=(?:task|#|\d|it\b|that\b|this\b|the\s+(?:[\w'-]+\s+){1,4}task\b|['\"]))"
@@ -241,7 +248,9 @@ UPDATE_HEAD = re.compile(
     r"(?:rename|re-name|retitle|change|update|edit|modify|set|make|move|push|postpone|prepone|reschedule"
     r"|delay|bump|shift|put\s+off|defer|prioriti[sz]e|deprioriti[sz]e|(?:re-?)?tag|(?:re-?)?label|mark|give"
     r"|adjust|switch"
-    r"|raise|lower|bring\s+forward)\b"
+    r"|raise|lower|bring\s+forward"
+    # "call it 'order school photos' instead"
+    r"|(?:call|name)(?=\s+(?:it|that|this)(?:\s+one)?\s+['\"]))\b"
 )
 LIST_HEAD = re.compile(
     r"(?:show|list|display|view|see|print|open|pull\s+up|bring\s+up|read\s+(?:out|me)|check|review"

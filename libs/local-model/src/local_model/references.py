@@ -64,7 +64,13 @@ class Referent:
     task_id: str | None
 
 
-_QUOTED = re.compile(r"""(?<![\w'])(['"])(?!\s)(.+?)(?<!\s)\1(?![\w])""")
+# A possessive ("'Get the kids' school photos'") is not the closing quote: an "s'" followed by a
+# lower-case word that does not carry on the sentence ("'Pay bills' and ...").
+_QUOTED = re.compile(
+    r"""(?<![\w'])(['"])(?!\s)(.+?)(?<!\s)\1(?![\w])"""
+    r"(?!(?<=s')\s+(?!(?:and|or|is|are|was|as|due|to|has|from|for|with|in|on|at|by|tagged|because"
+    r"|but|so|then|now)\b)[a-z])"
+)
 _TITLE_QUESTION = re.compile(
     r"what\s+(?:should|would|shall)\s+(?:the\s+)?(?:new\s+)?(?:task|it|title)\b"
     r"|what\s+(?:do|would)\s+you\s+(?:want|like)\s+(?:me\s+)?to\s+add"

@@ -31,7 +31,7 @@ from .task_fields import TaskFields, fields_from_anywhere, task_fields
 from .update_fields import update_fields
 from .vocabulary import alternatives
 
-__all__ = ["clarification_answer", "read", "resolve_pronoun"]
+__all__ = ["clarification_answer", "read", "resolve_pronoun", "same_again"]
 
 
 def _title_of_user_message(text: str, today: date) -> str | None:
@@ -381,4 +381,36 @@ def clarification_answer(
     if earlier.intent not in TARGETED:
         return None
     earlier.target = answer
+    return earlier
+
+
+_SAME_AGAIN = re.compile(
+    r"(?:(?:and|also|oh\s+and|plus)\s+)?(?P<t>.+?)\s+(?:too|as\s+well)[\s.!]*"
+    r"|(?:same\s+(?:for|with)|ditto\s+(?:for|with)|and\s+also)\s+(?P<t2>.+?)[\s.!]*"
+)
+
+
+def same_again(
+    message: str, history: Sequence[HistoryMessage], today: date
+) -> Understanding | None:
+    """ "and 'cancel the milk delivery' too" after a change was carried out: the same change
+    of another task."""
+    msg = prepare(message)
+    start = skip_all(FILLER, msg.masked, 0, len(msg.masked))
+    m = _SAME_AGAIN.fullmatch(msg.masked, start)
+    if m is None or len(history) < 2 or history[-1].role != "assistant" or "?" in history[-1].text:
+        return None
+    earlier, _, _ = read(history[-2].text, history[:-2], today)
+    if earlier.intent not in TARGETED or history[-2].role != "user":
+        return None
+    span = m.span("t" if m.group("t") is not None else "t2")
+    quoted = quote_inside(msg, *span)
+    target = (
+        Target("title", msg.text[quoted[0] : quoted[1]].strip().lower())
+        if quoted is not None
+        else read_target(msg, *span)
+    )
+    if target.kind == "pronoun":
+        return None
+    earlier.target = target
     return earlier

@@ -65,6 +65,16 @@ def _has_dates(value: str, today: date) -> bool:
 _INNER_HYPHEN = re.compile(r"(?<=\w)-(?=\w)")
 
 
+_LEADING_COMMAND = re.compile(
+    r"^(?:delete|remove|mark|rename|reopen)\s+(?=\S+\s+\S)", re.IGNORECASE
+)
+
+
+def _quoted(value: str, message: str) -> bool:
+    quoted = rf"['\"\u2018\u201c]\s*{re.escape(value)}\s*['\"\u2019\u201d]"
+    return re.search(quoted, message, re.IGNORECASE) is not None
+
+
 def _implausible(value: str, today: date) -> bool:
     low = value.lower()
     return (
@@ -230,6 +240,8 @@ def tagger_words_when_asked(
         rule_value, slot = reading.target.text, "target"
     else:
         return False
+    if _quoted(rule_value, message):
+        return False  # the user's own quotes say where the title starts and ends
     tagged = model.spans(message, reading.intent).get(slot, "")
     tagged_words = span_key(tagged)
     if not tagged_words or not set(tokens(tagged)) <= set(tokens(message)):
@@ -240,7 +252,9 @@ def tagger_words_when_asked(
         and len(rule_words) > len(tagged_words)
         and rule_words[-len(tagged_words) :] == tagged_words
     )
-    if not (_implausible(rule_value, today) or set(rule_words) <= _LINK or lead_kept):
+    # A new task may start with a command word ("add a task to delete my old account").
+    judged = _LEADING_COMMAND.sub("", rule_value) if slot == "title" else rule_value
+    if not (_implausible(judged, today) or set(rule_words) <= _LINK or lead_kept):
         return False
     number = ordinal_number(tagged_words[0]) if len(tagged_words) == 1 else None
     if slot == "target" and number is not None:

@@ -127,10 +127,25 @@ def _strip_modifiers_tail(
         comment = COMMENT_CLAUSE.search(s, start, end)
         if comment is not None and comment.start() > start:
             end, changed = comment.start(), True
+        reason = _REASON_TAIL.search(s, start, end)
+        if reason is not None and _field_ends_at(msg, start, reason.start(), today):
+            # "..., and mark it urgent because the kitchen floor is getting wrecked"
+            end, changed = reason.start(), True
         said = _SET_IT_LEFT.search(s, start, end)
         if said is not None and said.start() > start and (fields.due or fields.priority):
             end, changed = said.start(), True
     return start, end
+
+
+_REASON_TAIL = re.compile(r"\s+(?:because|cos|coz|cause|since)\s+(?!of\b).*$")
+
+
+def _field_ends_at(msg: Msg, start: int, end: int, today: date) -> bool:
+    """Whether a priority or a date ends at `end`."""
+    s = msg.masked
+    return any(m.end() == end for m in PRIORITY.finditer(s, start, end)) or any(
+        d.end == end for d in dates_in(msg, today, start, end)
+    )
 
 
 # Nothing after a date but punctuation, or "at the latest" (then the date is a deadline).
