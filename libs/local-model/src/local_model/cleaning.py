@@ -50,6 +50,9 @@ SHORTHAND: dict[str, str] = {
     "tmrow": "tomorrow",
     "tomoz": "tomorrow",
     "2morrow": "tomorrow",
+    "2moro": "tomorrow",
+    "2mrw": "tomorrow",
+    "2nite": "tonight",
     "2day": "today",
     "tdy": "today",
     "u": "you",
@@ -301,6 +304,11 @@ _FIRST_WORD = re.compile(r"^(\W*)([A-Za-z]{2,4})\b")
 _EMOJI_CATEGORIES = frozenset({"So", "Sk", "Cs", "Co", "Mn", "Me", "Cf"})
 _TOKEN = re.compile(r"[A-Za-z][A-Za-z']*[A-Za-z]|[a-z]\d\b|[A-Za-z]|\d+[a-z]+")
 _SPACES = re.compile(r"[ \t\r\f\v]+")
+# "need 2 get petrol", "remind me 2 submit": "2" for "to" after the words it follows.
+_TWO_AS_TO = re.compile(
+    r"\b(need|needs|have|has|got|want|wants|going|me|us|how|forget|remember|able|try|like)\s+2\s+(?=[a-z])",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -382,7 +390,7 @@ def clean(message: str) -> CleanText:
     ("remnid", "serach", a first "ad")."""
     text = unicodedata.normalize("NFKC", message).translate(_QUOTES)
     text = undictate(_strip_symbols(text))
-    text = _TOKEN.sub(_fix_word, text)
+    text = _TWO_AS_TO.sub(r"\1 to ", _TOKEN.sub(_fix_word, text))
     text = _FIRST_WORD.sub(_fix_first_word, text, count=1)
     text = _SPACES.sub(" ", text).strip()
     return CleanText(text, _lower_same_length(text))

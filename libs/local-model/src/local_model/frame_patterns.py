@@ -16,8 +16,9 @@ FILLER = re.compile(
     r"|well|actually|wait|no(?![\s,]+(?:hurry|rush)\b)|nope|nah|naw|please|kindly|quick(?:ly)?|now|then|right|alright|great|cool"
     r"|sorry|btw|by\s+the\s+way|never\s*mind|just|good\s+(?:morning|afternoon|evening)"
     r"|yes|yeah|yep|sure|perfect|nice|awesome|thanks|thank\s+you|dear\s+assistant|assistant|bot"
-    r"|buddy|mate|bro|bruh|dude|fam|another\s+thing|oh\s+and|(?:on\s+)?second\s+thoughts?|long\s+story\s+short"
+    r"|buddy|mate|bro|bruh|dude|fam|another\s+thing|oh\s+and|(?:on\s+)?second\s+thoughts?|long\s+story\s+short|anyway|anyways|anyhow"
     r"|can\s+(?:you|i)|could\s+(?:you|i)|would\s+you|will\s+you|(?:you|u)\s+(?:can|may)|feel\s+free\s+to"
+    r"|i\s+(?:wonder|wondered|was\s+wondering)\s+if\s+(?:you|u)\s+(?:might|could|would|can)(?:\s+be\s+able\s+to)?"
     r"|i\s+(?:want|wanna|need|would\s+like|'d\s+like)\s+(?:you\s+)?to|i'd\s+like\s+(?:you\s+)?to"
     r"|let's|lets|go\s+ahead\s+and|help\s+me|be\s+a\s+(?:dear|star|love|gem|legend|champ|darling|doll)\s+and|do\s+me\s+a\s+favou?r\s+and"
     r"|for\s+me|try\s+to|please\s+can\s+you)(?:[\s,:!.-]+|$)"
@@ -175,12 +176,22 @@ REOPEN_CUE = re.compile(
     r"|has\s+not\s+been|aren't|are\s+not|'s\s+not)\s+(?:actually\s+|really\s+|quite\s+|yet\s+|fully\s+)?"
     r"(?:done|finished|complete|completed)\b"
 )
+# "oh and it's due end of the month" (with a date in the clause): a change of the task meant.
+DUE_TOLD = re.compile(
+    r"(?:it's|it\s+is|its|it\s+should\s+be|that's|that\s+is|that\s+should\s+be|that\s+one's)"
+    r"\s+(?:actually\s+|now\s+|really\s+)?(?:due|needed)\b"
+)
 # "chuck 'X' in the done pile", "that one can go in the done pile": told done, not added.
 DONE_PILE = re.compile(
     r"(?:(?:chuck|put|move|stick|throw|pop|bung)\s+(?P<t>.+?)|(?P<t2>.+?)\s+can\s+go)"
     r"\s+(?:in|into|on|onto|to)\s+(?:the\s+)?(?:done|finished|completed)\s+(?:pile|list|column|bin)\b"
 )
 COMPLETE_HEADS = [
+    # "chuck a tick next to mow the lawn"
+    re.compile(
+        r"(?:put|chuck|stick|pop|add|place)\s+a\s+(?:tick|check(?:mark)?|checkmark)\s+"
+        r"(?:next\s+to|by|against|on|beside|for)\s+(?P<t>.+)"
+    ),
     # "i've finished the shopping, mark as complete": no task named, so "it".
     re.compile(r"(?:mark|set|flag)\s+(?P<t>)(?:as|to)\s+(?:done|complete|completed|finished)\b"),
     re.compile(

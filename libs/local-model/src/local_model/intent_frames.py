@@ -23,6 +23,7 @@ from .frame_patterns import (
     DELETE_HEAD,
     DELETE_OFF_LIST,
     DONE_PILE,
+    DUE_TOLD,
     FILLER,
     FINISH_HEAD,
     HELP_ABOUT,
@@ -144,6 +145,8 @@ def classify_clause(msg: Msg, start: int, end: int, today: date) -> Hit | None:
     onto = _ONTO_LIST.match(s, body, end)
     if onto is not None and REOPEN_MARK.match(s, body, end) is None:
         return hit("add_task", 3, arg=onto.end("verb"))
+    if DUE_TOLD.match(s, body, end) and dates_in(msg, today, body, end):
+        return hit("update_task", 3, arg=body)
     pile = DONE_PILE.match(s, body, end)
     if pile is not None:
         return hit("complete_task", 3, target=pile.span("t" if pile.group("t") else "t2"))

@@ -108,7 +108,10 @@ def list_filters(msg: Msg, today: date, result: Understanding) -> None:
         result.status = "all"
     elif re.search(rf"\b(?:{alternatives('status_pending_words')})\b", s):
         result.status = "pending"
-    if re.search(r"\b(?:overdue|late|past\s+due|past\s+their\s+due|missed|behind)\b", s):
+    if re.search(
+        r"\b(?:overdue|late|past\s+due|past\s+(?:their|its|the)\s+due|missed|behind|let\s+(?:\w+\s+)?slide|slipped)\b",
+        s,
+    ):
         result.overdue = True
     for d in find_dates(s, today):
         before = s[: d.start]

@@ -79,6 +79,10 @@ _TITLE_QUESTION = re.compile(
 )
 # A list written out as text ("1. buy milk 2. pay rent"), as a reply from another model shows it.
 _NUMBERED_ITEM = re.compile(r"(?:^|(?<=\s))(\d{1,2})[.)]\s+(.+?)(?=\s+\d{1,2}[.)]\s|\s*$)", re.S)
+# What a written list says after a title: "Renew the TV licence (due 2026-01-09)".
+_ITEM_DETAILS = re.compile(
+    r"\s*\((?:due|overdue|tagged|tags?|priority|high|low|done|completed)\b[^)]*\)[\s,;]*$", re.I
+)
 _OPTION = re.compile(r"(?:^|\s)(\d{1,2})\.\s+'(.+?)'(?=[\s,;.?!]|$)")
 
 
@@ -147,7 +151,7 @@ def _written_list(text: str) -> list[ShownTask] | None:
     single item counts only when a colon introduces it ("1 task due today: 1. Post the card",
     "1 match: 5. Call the electrician", numbered as in the whole list)."""
     found = list(_NUMBERED_ITEM.finditer(text))
-    items = [(int(m.group(1)), m.group(2).strip()) for m in found]
+    items = [(int(m.group(1)), _ITEM_DETAILS.sub("", m.group(2)).strip()) for m in found]
     if len(items) == 1:
         if not text[: found[0].start()].rstrip().endswith(":"):
             return None

@@ -27,7 +27,7 @@ from .references import (
 )
 from .slot_patterns import DESCRIPTION, PRIORITY, PRONOUN_TITLE
 from .targets import read_target
-from .task_fields import TaskFields, fields_from_anywhere, task_fields
+from .task_fields import TaskFields, fields_from_anywhere, priority_value, task_fields
 from .update_fields import update_fields
 from .vocabulary import alternatives
 
@@ -224,6 +224,21 @@ def _fields_before(msg: Msg, spans: list[tuple[int, int]], best: Hit, today: dat
     return fields
 
 
+def _priority_said_before(msg: Msg, spans: list[tuple[int, int]], best: Hit) -> str | None:
+    """A clause before the frame that is only a priority ("URGENT!!! add ...", "whenever
+    really, no rush at all - add ...")."""
+    s = msg.masked
+    for start, end in spans:
+        if end > best.start:
+            break
+        said = PRIORITY.fullmatch(
+            s, skip_all(FILLER, s, start, end), len(s[:end].rstrip(" ,.;:!?-"))
+        )
+        if said is not None:
+            return priority_value(said)
+    return None
+
+
 _NAMED_AFTER = re.compile(r"\s*(?:the\s+)?(?:one|task|item|todo)\s+(?:called|named|titled)\s+\S")
 
 
@@ -290,7 +305,9 @@ def read(
         result.title = fields.title
         result.description = fields.description
         result.due = fields.due
-        result.priority = fields.priority or best.priority
+        result.priority = (
+            fields.priority or best.priority or _priority_said_before(msg, spans, best)
+        )
         result.tags = fields.tags
         if result.title and PRONOUN_TITLE.fullmatch(result.title.lower()):
             result.title = None

@@ -52,7 +52,8 @@ PRIORITY = re.compile(
     rf"(?P<high>{PRIORITY_HIGH})|(?P<low>{PRIORITY_LOW})|(?P<normal>{PRIORITY_NORMAL})"
 )
 PRIORITY_CONNECTOR = re.compile(
-    r"(?:(?:,|and|&|but)\s+)*(?:(?:make|mark|set|flag|give)\s+(?:it|that|this|them)\s+(?:as\s+|to\s+|a\s+)?"
+    # Whole words only: the "a" of "corsa asap" is not "a".
+    r"(?:(?<![\w'])|(?=,))(?:(?:,|and|&|but)\s+)*(?:(?:make|mark|set|flag|give)\s+(?:it|that|this|them)\s+(?:as\s+|to\s+|a\s+)?"
     r"|(?:it's|its|it\s+is|this\s+is|that's|as|with|at|to|a|an|is)\s+)*$"
 )
 BARE_PRIORITY_AFTER = re.compile(
@@ -109,7 +110,7 @@ HASHTAG = re.compile(r"(?:^|(?<=\s)|(?<=[,(]))#(?P<tag>[a-z][\w-]{0,31})\b")
 DATE_PREP = re.compile(
     r"(?:(?<![\w'])(?:(?:,|and)\s*)?(?:(?:due|by|on|for|before|until|till|til|at|from|starting|no\s+later\s+than"
     r"|deadline|due\s+date|due\s+by|due\s+on|by\s+the|on\s+the|in\s+the|sometime|some\s+time|this|the|every|each"
-    r"|which\s+is|which's|that\s+is|that's)\s*:?\s+)*)?$"
+    r"|which\s+is|which's|that\s+is|that's|perhaps|maybe|ideally|preferably|hopefully)\s*:?\s+)*)?$"
 )
 TIME_PREP = re.compile(
     r"(?:(?<![\w'])(?:(?:,|and)\s*)?(?:(?:at|by|around|before|after|from|for)\s+)*)?$"

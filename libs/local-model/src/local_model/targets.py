@@ -18,6 +18,10 @@ from .slot_patterns import (
     TARGET_TAIL,
 )
 
+_REFERENCE_FIRST = re.compile(
+    rf"(?:the\s+(?P<word>{'|'.join(w for w in ORDINALS if w != 'top')})|that|this)\s+one(?=\s+\w)"
+)
+
 
 def read_target(msg: Msg, start: int, end: int) -> Target:
     s = msg.masked
@@ -42,6 +46,12 @@ def read_target(msg: Msg, start: int, end: int) -> Target:
         return Target("number", str(number))
     if PRONOUN_TARGET.match(text):
         return Target("pronoun", text or "it")
+    # "the third one on the way home", "that one on saturday": the reference, then a story.
+    said = _REFERENCE_FIRST.match(text)
+    if said is not None and said.group("word"):
+        return Target("number", str(ORDINALS[said.group("word")]))
+    if said is not None:
+        return Target("pronoun", said.group(0))
     changed = True
     while changed:
         changed = False

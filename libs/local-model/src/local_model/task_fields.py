@@ -206,6 +206,13 @@ _TITLE_LEAD = re.compile(
 )
 
 
+# A title corrected as it is said: what follows the last correction is the title.
+_CORRECTION = re.compile(
+    r"\s*[,;-]+\s*(?:no\s+wait|wait\s+no|scratch\s+that|i\s+mean|sorry|no\s+sorry|actually\s+no"
+    r"|make\s+that|correction|or\s+rather)\s*[,:;-]*\s+"
+)
+
+
 def task_fields(msg: Msg, start: int, end: int, today: date) -> TaskFields:
     """Title, description, due, priority and tags of a new task described in [start, end)."""
     s = msg.masked
@@ -244,6 +251,9 @@ def task_fields(msg: Msg, start: int, end: int, today: date) -> TaskFields:
             end = buried[-1].start()
         else:
             start = buried[-1].end()
+    corrected = list(_CORRECTION.finditer(s, start, end))
+    if corrected and corrected[-1].end() < end:
+        start = corrected[-1].end()  # "buy dog food - scratch that - buy cat food"
     lead = _TITLE_LEAD.match(s, start, end)
     if lead is not None and lead.end() < end:
         start = lead.end()
