@@ -242,3 +242,25 @@ def test_a_frame_that_names_the_field_it_changes_is_never_outvoted() -> None:
     result = understand([], "remove the due date from task 3", TODAY)
     assert result.intent == "update_task"
     assert result.clear_due
+
+
+@pytest.mark.parametrize(
+    ("message", "slots"),
+    [
+        ("do I have a task to call mum?", {"query": "call mum"}),
+        (
+            "How many things have I actually completed? feeling unproductive lol",
+            {"status": "completed"},
+        ),
+    ],
+)
+def test_a_framed_question_to_read_is_answered_not_asked_about_as_a_change(
+    message: str, slots: dict[str, object]
+) -> None:
+    result = understand([], message, TODAY)
+    assert (result.intent, result.slots(), result.ask) == ("list_tasks", slots, False)
+
+
+def test_a_sentence_is_not_a_search() -> None:
+    message = "I'm so stressed about work, my manager keeps piling stuff on and I can't say no"
+    assert understand([], message, TODAY).intent == "none"

@@ -151,3 +151,29 @@ def test_a_new_task_keeps_only_its_own_words(
 ) -> None:
     result = understand(history, message, TODAY)
     assert (result.intent, result.slots()) == ("add_task", slots)
+
+
+def test_a_shown_task_that_can_wait_till_a_date_moves_to_that_date() -> None:
+    history = [
+        HistoryMessage("user", "what's on my list"),
+        HistoryMessage("assistant", "1. book the vet 2. renew the car tax 3. email the landlord"),
+    ]
+    result = understand(history, "the third one can wait till next week", TODAY)
+    assert (result.intent, result.slots()) == ("update_task", {"target": "3", "due": "2026-11-30"})
+
+
+def test_the_task_not_done_yet_keeps_its_verb() -> None:
+    result = understand([], "oops, i didn't pay the window cleaner yet, reopen it", TODAY)
+    assert (result.intent, result.slots(), result.ask) == (
+        "reopen_task",
+        {"target": "pay the window cleaner"},
+        False,
+    )
+
+
+def test_no_rush_after_a_tag_is_a_priority_not_two_tags() -> None:
+    result = understand([], "add replace the extractor fan, tag home, no rush", TODAY)
+    assert (result.intent, result.slots()) == (
+        "add_task",
+        {"title": "replace the extractor fan", "tags": ["home"], "priority": "low"},
+    )

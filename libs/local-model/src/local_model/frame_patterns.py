@@ -180,6 +180,8 @@ REOPEN_CUE = re.compile(
 DUE_TOLD = re.compile(
     r"(?:it's|it\s+is|its|it\s+should\s+be|that's|that\s+is|that\s+should\s+be|that\s+one's)"
     r"\s+(?:actually\s+|now\s+|really\s+)?(?:due|needed)\b"
+    # "the third one can wait till next week"
+    r"|.+?\s+can\s+wait\s+(?:till|until|til|to|for)\b"
 )
 # "chuck 'X' in the done pile", "that one can go in the done pile": told done, not added.
 DONE_PILE = re.compile(

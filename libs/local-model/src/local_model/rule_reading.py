@@ -117,6 +117,10 @@ def _story_target(
         return None
     start = lead.end() if lead is not None else start
     end = tail.start() if tail is not None else end
+    if lead is not None:
+        # "i didn't pay the window cleaner yet"
+        yet = re.search(r"\s+yet\W*$", s[start:end])
+        end = start + yet.start() if yet is not None else end
     candidate = read_target(msg, start, end)
     if candidate.kind == "pronoun" or not candidate.text or _PRONOUN_LED.match(candidate.text):
         return None

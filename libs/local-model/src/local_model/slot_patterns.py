@@ -96,7 +96,7 @@ DESCRIPTION = re.compile(
 # A tag is no priority word, nor the word that starts a date ("tagged kids, due end of the month").
 _TAG_WORD = (
     r"(?!(?:high|low|normal|medium|urgent|important|top|asap|due|by|on|for|before|until|till|from"
-    r"|end|next|this|tomorrow|today|tonight)\b)#?[a-z0-9][\w-]*"
+    r"|end|next|this|tomorrow|today|tonight|no|not|whenever|please|pls|thanks)\b)#?[a-z0-9][\w-]*"
 )
 _TAGS_SAID = (
     r"(?:^|[.,;?!]\s*|\s+)(?:and\s+)?(?:with\s+)?(?:the\s+)?(?:tags|labels|tag(?:ged)?|label(?:l?ed)?)\b"

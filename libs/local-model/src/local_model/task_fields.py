@@ -160,7 +160,9 @@ _SET_IT_LEFT = re.compile(
 
 
 def is_deadline(s: str, d: DateMatch) -> bool:
-    return bool(re.search(r"(?:by|before|until|till|through)\s+(?:the\s+)?$", s[: d.start]))
+    # "can wait till next week" is when it starts, not a deadline.
+    before = r"(?:by|before|(?<!wait\s)(?:until|till)|through)\s+(?:the\s+)?$"
+    return bool(re.search(before, s[: d.start]))
 
 
 def _strip_modifiers_head(

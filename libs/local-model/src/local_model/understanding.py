@@ -68,6 +68,12 @@ OUTVOTE = 0.97
 the frame's own intent less than `OUTVOTED`: a frame matched on words that belong to another
 request ("make sure i get the car serviced", "pay the maid saturday, mark it urgent")."""
 OUTVOTED = 0.01
+READ_OVER = 0.995
+"""A framed question to read is asked about as a change only when the classifier gives that
+change at least this."""
+SEARCH_WORDS = 6
+"""A search query the classifier's reading gives more words than this is a sentence, not a
+search."""
 RIVAL = 0.3
 """A change the readers agree on without a command frame is still asked about when the
 classifier gives a different change at least this."""
@@ -169,7 +175,16 @@ def _decide(
     p_top = 0.0 if top in negated else prediction.confidence
     outvoted = FRAMED <= strength < FIELD_NAMED and p_top >= OUTVOTE and p_rule < OUTVOTED
     framed = strength >= FRAMED and not outvoted
-    if top in MUTATING and p_top >= ASK_FROM:
+    # A framed question to read ("do i have a task to call mum?", "how many have i completed?")
+    # changes nothing when it is wrong: it is not traded for a question about a change the
+    # classifier prefers, unless the classifier is all but certain.
+    reading = (
+        framed
+        and rule.intent in ("list_tasks", "help")
+        and _QUESTION.search(message) is not None
+        and p_top < READ_OVER
+    )
+    if top in MUTATING and p_top >= ASK_FROM and not reading:
         forced, _, _ = read(message, history, today, forced=top)  # type: ignore[arg-type]
         if outvoted and forced.intent in TARGETED and rule.target and rule.target.kind != "pronoun":
             # The frame read the wrong change of the right task: its target is the one read
@@ -183,7 +198,10 @@ def _decide(
     elif top not in MUTATING and p_top >= OVERRIDE and not framed:
         forced, _, _ = read(message, history, today, forced=top)  # type: ignore[arg-type]
         forced.confidence = p_top
-        return forced
+        # A search for a whole sentence ("i'm so stressed about work, my manager keeps ...")
+        # is no search: the message was not a request.
+        if not (forced.query and len(forced.query.split()) > SEARCH_WORDS):
+            return forced
     rule.confidence = p_rule
     rule.ask = rule.intent in MUTATING
     return rule

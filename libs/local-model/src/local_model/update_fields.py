@@ -37,7 +37,7 @@ UPDATE_FIELD = re.compile(
 )
 UPDATE_BOUNDARY = re.compile(
     r"\s+(?:to|as|into|due|for|until|till|by|on|from|and|with|at|back|up|'s|so\s+(?:it|that))\b|'s\b"
-    r"|[,:;?!]|\s+-\s+"
+    r"|[,:;?!]|\s+-\s+|\s+can\s+wait\b"
     # "push X out to friday", "move X forward to friday" (`move_particles`)
     rf"|\s+(?:{alternatives('move_particles')})(?=\s+(?:to|till|until|by)\b)"
     # "council tax should be due tomorrow", "the tax return is end of the month"
