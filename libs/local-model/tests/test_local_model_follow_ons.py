@@ -1,6 +1,8 @@
 """Short follow-ons to a change just carried out: "and 'X' too" and "same for task 4" repeat
 it on another task; "call it 'X' instead" renames the task just created, even when its title
-holds a possessive apostrophe ("'Get the kids' school photos ordered'")."""
+holds a possessive apostrophe ("'Get the kids' school photos ordered'"); and a task told as
+done ("just paid the electricity bill"), asked about ("did i finish the report?") or dropped
+("forget about the haircut")."""
 
 from __future__ import annotations
 
@@ -66,3 +68,25 @@ def test_call_it_renames_a_title_with_a_possessive() -> None:
         {"target": "get the kids' school photos ordered", "new_title": "order school photos"},
         False,
     )
+
+
+@pytest.mark.parametrize(
+    ("message", "intent", "slots"),
+    [
+        ("did i finish the report?", "list_tasks", {"query": "report"}),
+        ("i handed in the essay", "complete_task", {"target": "essay"}),
+        ("just paid the electricity bill", "complete_task", {"target": "electricity bill"}),
+        ("forget about the haircut", "delete_task", {"target": "haircut"}),
+        # "paid" names a task only with its article: "20 quid" is no task.
+        ("i just paid 20 quid for lunch", "none", {}),
+    ],
+)
+def test_a_task_told_as_done_or_asked_about(
+    message: str, intent: str, slots: dict[str, object]
+) -> None:
+    result = understand([], message, TODAY)
+    assert (result.intent, result.slots()) == (intent, slots)
+
+
+def test_dont_forget_about_still_adds() -> None:
+    assert understand([], "don't forget about the haircut", TODAY).intent == "add_task"

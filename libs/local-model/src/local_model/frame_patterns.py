@@ -223,6 +223,11 @@ COMPLETE_CUES = [
         r"|accomplished|wrapped\s+up)\b\s*(?P<t>.*)"
     ),
     re.compile(r"(?:i\s+)?got\s+(?P<t>.+?)\s+(?:done|finished|sorted)\b"),
+    # "just paid the electricity bill", "i've already posted the parcel"
+    re.compile(
+        r"(?:i(?:'ve|\s+have)?\s+)?(?:just\s+|already\s+|finally\s+)?(?:paid|posted|returned|handed\s+in|submitted"
+        r"|renewed)\s+(?:off\s+)?(?P<t>(?:the|my|our)\s+.+)"
+    ),
     # "ticked off the gas bill" (`ticked_off_words`): told as done, with or without "i".
     re.compile(
         r"(?:i(?:\s+have|'ve|\s+just|\s+already|\s+finally)*\s+)?(?:just\s+|already\s+|finally\s+)?"
@@ -246,6 +251,7 @@ UPDATE_CLEAR_DUE = re.compile(
 DELETE_HEAD = re.compile(
     r"(?:delete|remove|erase|scrap|trash|drop|discard|bin|kill|nuke|get\s+rid\s+of|throw\s+(?:away|out)"
     r"|toss|ditch|axe|scratch|nix|take\s+(?:off|out)|cross\s+out|strike"
+    r"|forget\s+about(?!\s+(?:it|that|this|them)\b)"
     # "lose the haircut one", not "lose 5 kg"
     r"|lose(?=\s+(?:it|that|this|task|#|\d|the\s+(?:[\w'-]+\s+){1,3}(?:one|task)\b)))\b\s*"
 )

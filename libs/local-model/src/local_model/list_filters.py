@@ -40,6 +40,12 @@ TASK_NAMED_QUESTION = re.compile(
     r"\b(?:do\s+i\s+(?:already\s+|still\s+)?have|is\s+there|have\s+i\s+got)\s+(?:a|any|an)\s+"
     r"(?:task|todo|to-do|reminder|item)s?\s+(?:to|for|about|called|named)\s+(?P<q>[^?!.,]+?)\s*(?:[?!.,].*)?$"
 )
+# "did i finish the report?": whether one task is done, a search for its words.
+DID_I_QUESTION = re.compile(
+    r"^\W*(?:did|have)\s+i\s+(?:already\s+|ever\s+)?(?:finish(?:ed)?|complete(?:d)?)\s+"
+    r"(?!(?:it|that|this|them|anything|everything|something|all|any)\b)(?P<q>[^?!.,]+?)"
+    r"(?:\s+yet)?\s*[?!.]*\s*$"
+)
 ARTICLE_NOISE = re.compile(r"(?:(?:the|my|a|an)\s+)*")
 QUERY_NOISE = re.compile(
     r"(?:(?:any|all|my|the|a|an|some|anything|something|everything|tasks?|todos?|items?|stuff|things?"
@@ -75,7 +81,7 @@ _PRIORITY_FILTER = re.compile(
 
 def list_filters(msg: Msg, today: date, result: Understanding) -> None:
     s = msg.masked
-    listed = LISTED_QUESTION.search(s) or TASK_NAMED_QUESTION.search(s)
+    listed = LISTED_QUESTION.search(s) or TASK_NAMED_QUESTION.search(s) or DID_I_QUESTION.search(s)
     if listed is not None:
         q_start, q_end = listed.span("q")
         q_start = always(ARTICLE_NOISE.match(s, q_start, q_end)).end()

@@ -246,6 +246,15 @@ def _priority_said_before(msg: Msg, spans: list[tuple[int, int]], best: Hit) -> 
 _NAMED_AFTER = re.compile(r"\s*(?:the\s+)?(?:one|task|item|todo)\s+(?:called|named|titled)\s+\S")
 
 
+def _named_after(msg: Msg, spans: list[tuple[int, int]], best: Hit) -> Target | None:
+    """The task a clause after the command names ("mark that task complete - the one called
+    pay electrician")."""
+    named = next(
+        (sp for sp in spans if sp[0] >= best.end and _NAMED_AFTER.match(msg.masked, *sp)), None
+    )
+    return read_target(msg, *named) if named is not None else None
+
+
 def _shown_task(title: str | None, history: Sequence[HistoryMessage]) -> Target | None:
     """The task of the list shown last that `title` points at by its place ("the third one")."""
     if not title or not latest_numbered_list(history):
@@ -327,6 +336,8 @@ def read(
     elif best.intent in TARGETED and best.target is not None:
         result.target = read_target(msg, *best.target)
         if result.target.kind == "pronoun":
+            result.target = _named_after(msg, spans, best) or result.target
+        if result.target.kind == "pronoun":
             for other in hits:
                 if other is not best and other.intent == best.intent and other.target is not None:
                     candidate = read_target(msg, *other.target)
@@ -345,12 +356,7 @@ def read(
             if candidate.kind != "pronoun":
                 result.target = candidate
     if result.target is not None and result.target.kind == "pronoun":
-        # "mark that task complete - the one called pay electrician"
-        named = next(
-            (sp for sp in spans if sp[0] >= best.end and _NAMED_AFTER.match(msg.masked, *sp)), None
-        )
-        if named is not None:
-            result.target = read_target(msg, *named)
+        result.target = _named_after(msg, spans, best) or result.target
     if result.target is not None and result.target.kind == "pronoun":
         story = _story_target(msg, spans, hits, best)
         if story is not None:
