@@ -138,3 +138,33 @@ def test_changes_told_rather_than_commanded_are_read_right(
 ) -> None:
     result = understand(history, message, TODAY)
     assert (result.intent, result.slots()) == (intent, slots)
+
+
+@pytest.mark.parametrize(
+    ("message", "intent", "slots"),
+    [
+        ("✔️ task 4", "complete_task", {"target": "4"}),
+        ("✅ call the plumber", "complete_task", {"target": "call the plumber"}),
+        (
+            "un-tick pay the gas bill, the payment didn't go through",
+            "reopen_task",
+            {"target": "pay the gas bill"},
+        ),
+        (
+            "i'm gonna forget this otherwise - renew passport in 10 days. add it pls",
+            "add_task",
+            {"title": "renew passport", "due": "2026-12-06"},
+        ),
+        (
+            "great. now add send the mortgage forms back, they want them by friday",
+            "add_task",
+            {"title": "send the mortgage forms back", "due": "2026-11-27"},
+        ),
+        ("can you tag tasks? how would I do that", "help", {}),
+    ],
+)
+def test_marks_explicit_verbs_and_asides(
+    message: str, intent: str, slots: dict[str, object]
+) -> None:
+    result = understand([], message, TODAY)
+    assert (result.intent, result.slots()) == (intent, slots)

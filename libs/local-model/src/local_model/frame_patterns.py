@@ -17,6 +17,7 @@ FILLER = re.compile(
     r"|sorry|btw|by\s+the\s+way|never\s*mind|just|good\s+(?:morning|afternoon|evening)"
     r"|yes|yeah|yep|sure|perfect|nice|awesome|thanks|thank\s+you|dear\s+assistant|assistant|bot"
     r"|buddy|mate|bro|bruh|dude|fam|another\s+thing|oh\s+and|(?:on\s+)?second\s+thoughts?|long\s+story\s+short|anyway|anyways|anyhow"
+    r"|(?:i'm|im|i\s+am)\s+going\s+to\s+forget\s+(?:this|it)(?:\s+otherwise)?"
     r"|can\s+(?:you|i)|could\s+(?:you|i)|would\s+you|will\s+you|(?:you|u)\s+(?:can|may)|feel\s+free\s+to"
     r"|i\s+(?:wonder|wondered|was\s+wondering)\s+if\s+(?:you|u)\s+(?:might|could|would|can)(?:\s+be\s+able\s+to)?"
     r"|i\s+(?:want|wanna|need|would\s+like|'d\s+like)\s+(?:you\s+)?to|i'd\s+like\s+(?:you\s+)?to"
@@ -128,6 +129,8 @@ HELP_ANY = re.compile(
 # about the assistant whatever command it names, so it is never read as that command.
 HELP_ABOUT = re.compile(
     r"what(?:'s|\s+is)\s+the\s+difference\s+between\b|how\s+(?:does|do)\s+(?:[\w-]+\s+){1,2}work\b"
+    # "can you tag tasks? how would i do that"
+    r"|how\s+(?:would|do|can|should|could)\s+i\s+do\s+(?:that|this|it)\b"
     # "what does clearing completed tasks actually do?"
     r"|what\s+(?:does|do|would|will)\s+(?!(?:i|we|you|u|they|he|she|my|our)\b)(?:[\w-]+\s+){1,3}(?:actually\s+|really\s+|exactly\s+)?do\b(?=\s*(?:\?|$))"
     # "is there a way to make a task repeat every week?"
@@ -189,6 +192,11 @@ DONE_PILE = re.compile(
     r"\s+(?:in|into|on|onto|to)\s+(?:the\s+)?(?:done|finished|completed)\s+(?:pile|list|column|bin)\b"
 )
 COMPLETE_HEADS = [
+    # "done: buy milk", "✔️ task 4" (a check mark is written "- done")
+    re.compile(
+        r"[\s-]*done\s*[:-]?\s+(?!(?:for|with|now|and|yet|already|it|that|this|so|then|deal|by|on|in|at|to)\b)"
+        r"(?P<t>.+)"
+    ),
     # "chuck a tick next to mow the lawn"
     re.compile(
         r"(?:put|chuck|stick|pop|add|place)\s+a\s+(?:tick|check(?:mark)?|checkmark)\s+"

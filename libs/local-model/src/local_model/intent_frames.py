@@ -174,7 +174,9 @@ def classify_clause(msg: Msg, start: int, end: int, today: date) -> Hit | None:
         return hit("reopen_task", 3, target=m.span("t"))
     m = REOPEN_HEAD.match(s, body, end)
     if m is not None:
-        return hit("reopen_task", 3, target=(m.end(), end))
+        # "un-tick X" and "reopen X" name only this change: never outvoted.
+        explicit = re.match(r"(?:re-?open|un-?\w+)\b", s[body:end]) is not None
+        return hit("reopen_task", FIELD_NAMED if explicit else 3, target=(m.end(), end))
     for pattern in COMPLETE_HEADS:
         m = pattern.match(s, body, end)
         if m is not None:
