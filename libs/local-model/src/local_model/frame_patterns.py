@@ -16,7 +16,7 @@ FILLER = re.compile(
     r"|well|actually|wait|no(?![\s,]+(?:hurry|rush)\b)|nope|nah|naw|please|kindly|quick(?:ly)?|now|then|right|alright|great|cool"
     r"|sorry|btw|by\s+the\s+way|never\s*mind|just|good\s+(?:morning|afternoon|evening)"
     r"|yes|yeah|yep|sure|perfect|nice|awesome|thanks|thank\s+you|dear\s+assistant|assistant|bot"
-    r"|buddy|mate|bro|bruh|dude|fam|another\s+thing|oh\s+and|(?:on\s+)?second\s+thoughts?|long\s+story\s+short|anyway|anyways|anyhow"
+    r"|buddy|mate|bro|bruh|dude|fam|another\s+thing|oh\s+and|(?:on\s+)?second\s+thoughts?|long\s+story\s+short|anyway|anyways|anyhow|eh|meh"
     r"|(?:i'm|im|i\s+am)\s+going\s+to\s+forget\s+(?:this|it)(?:\s+otherwise)?"
     r"|can\s+(?:you|i)|could\s+(?:you|i)|would\s+you|will\s+you|(?:you|u)\s+(?:can|may)|feel\s+free\s+to"
     r"|i\s+(?:wonder|wondered|was\s+wondering)\s+if\s+(?:you|u)\s+(?:might|could|would|can)(?:\s+be\s+able\s+to)?"
@@ -129,6 +129,9 @@ HELP_ANY = re.compile(
 # about the assistant whatever command it names, so it is never read as that command.
 HELP_ABOUT = re.compile(
     r"what(?:'s|\s+is)\s+the\s+difference\s+between\b|how\s+(?:does|do)\s+(?:[\w-]+\s+){1,2}work\b"
+    # "can i add tags to tasks?"
+    r"|(?:(?:can|could|do)\s+i\s+|(?<=\bi\s))(?:add|set|use|give|put)\s+(?:tags|labels|priorities|due\s+dates|notes|descriptions)"
+    r"\s+(?:to|on|for)\s+(?:my\s+)?tasks\b"
     # "can you tag tasks? how would i do that"
     r"|how\s+(?:would|do|can|should|could)\s+i\s+do\s+(?:that|this|it)\b"
     # "what does clearing completed tasks actually do?"
@@ -178,6 +181,8 @@ REOPEN_CUE = re.compile(
     r"(?P<t>.+?)\s+(?:is\s*n't|isn't|isnt|is\s+not|wasn't|wasnt|was\s+not|ain't|hasn't\s+been"
     r"|has\s+not\s+been|aren't|are\s+not|'s\s+not)\s+(?:actually\s+|really\s+|quite\s+|yet\s+|fully\s+)?"
     r"(?:done|finished|complete|completed)\b"
+    # "fix the fence needs reopening"
+    r"|(?P<t2>.+?)\s+(?:needs|need)\s+(?:re-?opening|to\s+be\s+re-?opened|un-?ticking)\b"
 )
 # "oh and it's due end of the month" (with a date in the clause): a change of the task meant.
 DUE_TOLD = re.compile(
@@ -185,6 +190,15 @@ DUE_TOLD = re.compile(
     r"\s+(?:actually\s+|now\s+|really\s+)?(?:due|needed)\b"
     # "the third one can wait till next week"
     r"|.+?\s+can\s+wait\s+(?:till|until|til|to|for)\b"
+)
+# "that's urgent actually", "no rush on that one", "normal priority is fine": the priority of
+# the task talked about.
+PRIORITY_TOLD = re.compile(
+    r"(?:it's|it\s+is|its|that's|that\s+is|thats|this\s+is|this\s+one's|that\s+one's)\s+"
+    r"(?:actually\s+|really\s+|quite\s+|super\s+|very\s+|pretty\s+|now\s+)*"
+    r"(?:urgent|important|high\s+priority|top\s+priority|not\s+urgent|low\s+priority|not\s+important)\b"
+    r"|(?:no\s+rush|no\s+hurry)\s+(?:on|with|for)\s+(?:that|this|it)(?:\s+one)?\b"
+    r"|(?:high|low|normal|medium)\s+priority\s+(?:is|would\s+be)\s+(?:fine|ok|okay|better|enough|good)\b"
 )
 # "chuck 'X' in the done pile", "that one can go in the done pile": told done, not added.
 DONE_PILE = re.compile(

@@ -34,6 +34,7 @@ from .frame_patterns import (
     LIST_NOUN_START,
     MANAGE_AFTER_OBLIGATION,
     OBLIGATION,
+    PRIORITY_TOLD,
     PUT_AT_PRIORITY,
     QUESTION_START,
     RENAME_CUE,
@@ -101,6 +102,17 @@ def _after_leading_date(msg: Msg, start: int, end: int, today: date) -> int:
     return _GAP.match(s, first.end, end).end()  # type: ignore[union-attr]  # [\s,]* always matches
 
 
+_TOLD_END = re.compile(
+    r"(?:\s+(?:actually|now|btw|though|too|then|as\s+well|on\s+second\s+thoughts?))*[\s.!]*"
+)
+_LEAD_IN = re.compile(rf"(?:{FILLER.pattern})|[\s,.;:!?-]+")
+
+
+def _opens_message(s: str, pos: int) -> bool:
+    """Whether only lead-ins and punctuation come before `pos`."""
+    return skip_all(_LEAD_IN, s, 0, pos) >= pos
+
+
 _AFTER_SO = re.compile(r".*\s(?:so|which\s+means)\s+(?=\S)")
 
 
@@ -146,6 +158,11 @@ def classify_clause(msg: Msg, start: int, end: int, today: date) -> Hit | None:
     if onto is not None and REOPEN_MARK.match(s, body, end) is None:
         return hit("add_task", 3, arg=onto.end("verb"))
     if DUE_TOLD.match(s, body, end) and dates_in(msg, today, body, end):
+        return hit("update_task", 3, arg=body)
+    told = PRIORITY_TOLD.match(s, body, end)
+    if told is not None and _opens_message(s, body) and _TOLD_END.fullmatch(s, told.end(), end):
+        # Only when nothing comes before and no title is announced after: "water the
+        # tomatoes wednesday, it's urgent" and "it's important: renew passport" are a new task's.
         return hit("update_task", 3, arg=body)
     pile = DONE_PILE.match(s, body, end)
     if pile is not None:
@@ -213,8 +230,10 @@ def classify_clause(msg: Msg, start: int, end: int, today: date) -> Hit | None:
     if RENAME_CUE.match(s, body, end):
         return hit("update_task", 2.5, arg=body)
     m = REOPEN_CUE.match(s, body, end)
-    if m is not None and _short(s, *m.span("t")):
-        return hit("reopen_task", 2.5, target=m.span("t"))
+    if m is not None:
+        told = m.span("t" if m.group("t") is not None else "t2")
+        if _short(s, *told):
+            return hit("reopen_task", 2.5, target=told)
     for pattern in COMPLETE_CUES:
         m = pattern.match(s, body, end)
         if m is not None:

@@ -16,7 +16,7 @@ QUERY = re.compile(
     r"|with\s+the\s+words?|called|named|titled|re:|that\s+say|that\s+says|for\s+the\s+word|with)\s+(?P<q>.+)$"
 )
 SEARCH = re.compile(
-    r"(?:find|search(?:\s+(?:through\s+)?(?:my|the|all\s+my)\s+(?:(?:completed|finished|done|open|pending)\s+)?"
+    r"(?:find|search(?:\s+(?:through\s+)?(?:(?:my|the|all\s+my)\s+)?(?:(?:completed|finished|done|open|pending)\s+)?"
     r"(?:tasks|list|to-?dos?|to-?do\s+list))?(?:\s+for)?"
     r"|look\s+(?:up|for)|lookup|filter(?:\s+by)?)\s+(?P<q>.+)$"
 )
@@ -68,10 +68,11 @@ _LOOSE_TAG = re.compile(
 )
 _NOT_TAGS = frozenset(VOCABULARY["not_tags"])
 _TAG_FILTER = re.compile(
-    r"\b(?:tagged|tag|labell?ed|label|with\s+(?:the\s+)?tag|with\s+(?:the\s+)?label)\s+(?:as\s+|with\s+)?"
+    r"\b(?:tagged|tag(?!\s+(?:now|then|again|today|please|pls)\b)|labell?ed|label|with\s+(?:the\s+)?tag"
+    r"|with\s+(?:the\s+)?label)\s+(?:as\s+|with\s+)?"
     r"['\"#]?(?P<tag>[a-z0-9][\w-]*)"
     # "due this week with the home tag", "anything overdue in the kids tag?"
-    r"|\b(?:with|in|under)\s+(?:the\s+|my\s+)?#?(?P<tag2>[a-z0-9][\w-]*)\s+(?:tag|label)\b"
+    r"|\b(?:with|in|under|have|has)\s+(?:the\s+|my\s+|a\s+)?#?(?P<tag2>[a-z0-9][\w-]*)\s+(?:tag|label)\b"
 )
 _PRIORITY_FILTER = re.compile(
     r"\b(?:(?:high|top|highest)[\s-]+prio(?:rity)?|urgent|important|critical)\b"

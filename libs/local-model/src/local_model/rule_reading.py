@@ -15,7 +15,7 @@ from .frame_patterns import CLEAR_SHOWN, FILLER, OBLIGATION
 from .intent_frames import Hit, choose, classify_clause
 from .intents import TARGETED, Intent, Target, Understanding
 from .list_filters import list_filters
-from .message_text import Msg, clauses, prepare, quote_inside, skip_all
+from .message_text import Msg, clauses, dates_in, prepare, quote_inside, skip_all
 from .references import (
     HistoryMessage,
     Referent,
@@ -31,7 +31,7 @@ from .task_fields import TaskFields, fields_from_anywhere, priority_value, task_
 from .update_fields import update_fields
 from .vocabulary import alternatives
 
-__all__ = ["clarification_answer", "read", "resolve_pronoun", "same_again"]
+__all__ = ["clarification_answer", "read", "resolve_pronoun", "said_instead", "same_again"]
 
 
 def _title_of_user_message(text: str, today: date) -> str | None:
@@ -344,14 +344,19 @@ def read(
                     if candidate.kind != "pronoun":
                         result.target = candidate
                         break
+    said = result.target
     if result.target is not None and result.target.kind == "pronoun" and best.target:
         before = [sp for sp in spans if sp[1] <= best.start]
         if (
             best.target[0] >= best.target[1] - 1
             and before
-            and not any(h.start == before[-1][0] for h in hits)
+            and not any(
+                h.start == before[-1][0] and (h.intent != "add_task" or h.strength >= 2)
+                for h in hits
+            )
         ):
-            # "car wash - done": the clause before a bare "done" names the task.
+            # "car wash - done", "send invoice to acme - done": the clause before a bare
+            # "done" names the task (a task verb there is no request of its own).
             candidate = read_target(msg, *before[-1])
             if candidate.kind != "pronoun":
                 result.target = candidate
@@ -368,7 +373,34 @@ def read(
                 if candidate.kind != "pronoun":
                     result.target = candidate
                     break
+    if said is not None and said.kind == "pronoun" and result.target is not None:
+        result.target = _pronoun_or_story(said, result.target, history, today)
     return result, best.strength, frozenset(h.intent for h in negated)
+
+
+_PRONOUN_WORD = re.compile(r"\b(?:it|that|this|them|thats|that's)\b")
+
+
+def _pronoun_or_story(
+    said: Target, read: Target, history: Sequence[HistoryMessage], today: date
+) -> Target:
+    """The command said "it" and the words around it were read as the task instead: the task
+    talked about last is meant when those words are about it or hold the pronoun themselves
+    ("got the groceries, mark that as done" after "Created task 'Get the groceries'"; "paid it
+    just now, mark as done"); words about another task are kept ("called the plumber, mark it
+    done" after creating "Buy milk")."""
+    if read.kind != "title":
+        return read
+    referent = find_referent(history, lambda text: _title_of_user_message(text, today))
+    if referent is None:
+        return read
+    words = read.text.lower().split()
+    about = any(
+        len(a) >= 3 and len(b) >= 3 and (a.startswith(b) or b.startswith(a))
+        for a in words
+        for b in referent.title.lower().split()
+    )
+    return said if about or _PRONOUN_WORD.search(read.text.lower()) else read
 
 
 def resolve_pronoun(result: Understanding, history: Sequence[HistoryMessage], today: date) -> None:
@@ -441,3 +473,38 @@ def same_again(
         return None
     earlier.target = target
     return earlier
+
+
+_MEANT = re.compile(
+    r"(?:i\s+meant|i\s+mean|make\s+(?:that|it)|change\s+(?:that|it)\s+to)\s+(?P<v>.+)"
+)
+_SAID_AGAINST = re.compile(r"(?:not|instead\s+of|rather\s+than)\s+$")
+_AND_WHAT_ABOUT = re.compile(r"(?:and|what\s+about|how\s+about)\s+(?P<v>.+?)[\s?.!]*")
+
+
+def said_instead(
+    message: str, history: Sequence[HistoryMessage], today: date
+) -> Understanding | None:
+    """A correction or a follow-on of the request just answered: "sorry, I meant monday not
+    friday" after a due date was changed moves it again; "and tomorrow?" after a list lists
+    that day."""
+    if len(history) < 2 or history[-1].role != "assistant" or history[-2].role != "user":
+        return None
+    msg = prepare(message)
+    s = msg.masked
+    start = skip_all(FILLER, s, 0, len(s))
+    earlier, _, _ = read(history[-2].text, history[:-2], today)
+    meant = _MEANT.match(s, start)
+    if meant is not None and earlier.intent == "update_task" and earlier.target is not None:
+        dates = [
+            d
+            for d in dates_in(msg, today, meant.start("v"), len(s))
+            if not _SAID_AGAINST.search(s, 0, d.start)
+        ]
+        if dates:
+            return Understanding("update_task", target=earlier.target, due=dates[0].value)
+    if earlier.intent == "list_tasks" and _AND_WHAT_ABOUT.fullmatch(s.strip()) is not None:
+        again, _, _ = read(message, history, today, forced="list_tasks")
+        if again.due_on or again.due_before or again.tag or again.status or again.overdue:
+            return again
+    return None

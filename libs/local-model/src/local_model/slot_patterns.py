@@ -110,7 +110,7 @@ HASHTAG = re.compile(r"(?:^|(?<=\s)|(?<=[,(]))#(?P<tag>[a-z][\w-]{0,31})\b")
 DATE_PREP = re.compile(
     r"(?:(?<![\w'])(?:(?:,|and)\s*)?(?:(?:due|by|on|for|before|until|till|til|at|from|starting|no\s+later\s+than"
     r"|deadline|due\s+date|due\s+by|due\s+on|by\s+the|on\s+the|in\s+the|sometime|some\s+time|this|the|every|each"
-    r"|which\s+is|which's|that\s+is|that's|perhaps|maybe|ideally|preferably|hopefully)\s*:?\s+)*)?$"
+    r"|which\s+is|which's|that\s+is|that's|perhaps|maybe|ideally|preferably|hopefully|first\s+thing)\s*:?\s+)*)?$"
 )
 TIME_PREP = re.compile(
     r"(?:(?<![\w'])(?:(?:,|and)\s*)?(?:(?:at|by|around|before|after|from|for)\s+)*)?$"

@@ -23,7 +23,7 @@ from .intent_frames import FIELD_NAMED
 from .intents import INTENTS, MUTATING, TARGETED, Target, Understanding
 from .language import help_language, other_language
 from .references import HistoryMessage, asked_for_title, clarification_options
-from .rule_reading import clarification_answer, read, resolve_pronoun, same_again
+from .rule_reading import clarification_answer, read, resolve_pronoun, said_instead, same_again
 from .shorthands import apply_shorthands, trailing_shorthands
 from .slot_agreement import Agreement, slot_agreement
 from .slot_patterns import RECURRING
@@ -250,8 +250,10 @@ def understand_with_agreement(
     # A message with a command frame of its own is a new request, not the answer to "which
     # one do you mean?" ("stick down renew the car insurance friday").
     if rule.intent in ("none", "add_task", "list_tasks") and strength < FRAMED:
-        answer = clarification_answer(message, history, today) or same_again(
-            message, history, today
+        answer = (
+            clarification_answer(message, history, today)
+            or same_again(message, history, today)
+            or said_instead(message, history, today)
         )
         if answer is not None:
             resolve_pronoun(answer, history, today)

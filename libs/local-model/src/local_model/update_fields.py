@@ -6,7 +6,7 @@ import re
 from datetime import date
 
 from .dates import SHIFT_AMOUNT
-from .frame_patterns import FILLER, UPDATE_CLEAR_DUE
+from .frame_patterns import FILLER, PRIORITY_TOLD, UPDATE_CLEAR_DUE
 from .intents import Target, Understanding
 from .message_text import Msg, dates_in, quote_inside, skip_all, unquote
 from .slot_patterns import (
@@ -192,6 +192,9 @@ def update_fields(msg: Msg, start: int, today: date, result: Understanding) -> N
     result.priority = fields.priority
     result.tags = [h.group("tag") for h in HASHTAG.finditer(s, start, end)] or fields.tags
     t_start = skip_all(FILLER, s, start, end)
+    if PRIORITY_TOLD.match(s, t_start, end):
+        result.target = Target("pronoun", "it")  # "no rush on that one", "that's urgent"
+        return
     verb = UPDATE_VERB.match(s, t_start, end)
     if verb is not None:
         t_start = verb.end()

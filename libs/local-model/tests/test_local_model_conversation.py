@@ -1,0 +1,158 @@
+"""Messages that lean on the turns before them: "it" when the words around it are about the
+task just talked about, corrections ("sorry, I meant monday not friday"), follow-ons to a
+list ("and tomorrow?"), a priority told about the task ("that's urgent actually", "no rush on
+that one"), a rename of "the name", a bare "done" after a task named with a verb, and a
+reopening told as a need."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from local_model.references import HistoryMessage
+from local_model.understanding import understand
+
+TODAY = date(2026, 11, 26)  # a Thursday
+
+
+def _turns(*texts: str) -> list[HistoryMessage]:
+    return [HistoryMessage("user" if i % 2 == 0 else "assistant", t) for i, t in enumerate(texts)]
+
+
+@pytest.mark.parametrize(
+    ("history", "message", "target"),
+    [
+        (
+            _turns("add pay gas bill", "Created task 'Pay gas bill'."),
+            "paid it just now, mark as done pls",
+            "pay gas bill",
+        ),
+        (
+            _turns("add feed the cat", "Created task 'Feed the cat'."),
+            "already done that one ✅",
+            "feed the cat",
+        ),
+        (
+            _turns("add get the groceries", "Created task 'get the groceries'."),
+            "got the groceries, mark that as done",
+            "get the groceries",
+        ),
+    ],
+)
+def test_it_is_the_task_talked_about_when_the_words_around_it_are_about_it(
+    history: list[HistoryMessage], message: str, target: str
+) -> None:
+    result = understand(history, message, TODAY)
+    assert (result.intent, result.slots(), result.ask) == (
+        "complete_task",
+        {"target": target},
+        False,
+    )
+
+
+def test_words_about_another_task_are_kept() -> None:
+    history = _turns("add buy milk", "Created task 'Buy milk'.")
+    result = understand(history, "the plumber's been, so the electrician one is done", TODAY)
+    assert result.slots() != {"target": "buy milk"}
+
+
+def test_a_corrected_date_moves_the_task_changed_just_before() -> None:
+    history = _turns(
+        "move pay rent to friday",
+        "Updated 'Pay rent': due 2026-11-27.",
+        "and make it high priority",
+        "Updated 'Pay rent': priority high.",
+    )
+    result = understand(history, "sorry, I meant monday not friday", TODAY)
+    assert (result.intent, result.slots(), result.ask) == (
+        "update_task",
+        {"target": "pay rent", "due": "2026-11-30"},
+        False,
+    )
+
+
+def test_and_tomorrow_after_a_list_lists_tomorrow() -> None:
+    history = _turns("what's due today?", "Due today: 1. Send invoice to Acme")
+    result = understand(history, "and tomorow?", TODAY)
+    assert (result.intent, result.slots()) == ("list_tasks", {"due_on": "2026-11-27"})
+
+
+@pytest.mark.parametrize(
+    ("history", "message", "slots"),
+    [
+        (
+            _turns("add fix the leaking tap", "Created task 'Fix the leaking tap'."),
+            "that's urgent actually, the kitchen is flooding",
+            {"target": "fix the leaking tap", "priority": "high"},
+        ),
+        (
+            _turns("remind me to book the car service", "Created task 'Book the car service'."),
+            "no rush on that one btw",
+            {"target": "book the car service", "priority": "low"},
+        ),
+        (
+            _turns(
+                "set the priority of 'water the plants' to high",
+                "Updated 'Water the plants': priority high.",
+            ),
+            "eh on second thought normal priority is fine",
+            {"target": "water the plants", "priority": "normal"},
+        ),
+    ],
+)
+def test_a_priority_told_about_the_task(
+    history: list[HistoryMessage], message: str, slots: dict[str, object]
+) -> None:
+    result = understand(history, message, TODAY)
+    assert (result.intent, result.slots()) == ("update_task", slots)
+
+
+def test_a_priority_after_a_new_task_is_its_own() -> None:
+    result = understand([], "hoover the stairs wednesday, it's urgent", TODAY)
+    assert (result.intent, result.slots()) == (
+        "add_task",
+        {"title": "hoover the stairs", "due": "2026-12-02", "priority": "high"},
+    )
+
+
+@pytest.mark.parametrize(
+    ("history", "message", "intent", "slots"),
+    [
+        (
+            _turns("add call grandma", "Created task 'Call grandma'."),
+            "can you change the name to 'call grandma about sunday lunch'",
+            "update_task",
+            {"target": "call grandma", "new_title": "call grandma about sunday lunch"},
+        ),
+        (
+            _turns("what's due today", "Due today: 1. Water plants 2. Send invoice to Acme"),
+            "send invoice to acme - done",
+            "complete_task",
+            {"target": "send invoice to acme"},
+        ),
+        (
+            _turns(
+                "show all my tasks",
+                "1. Pay rent (completed) 2. Call mum 3. Fix the fence (completed)",
+            ),
+            "fix the fence needs reopening, the gate fell off again",
+            "reopen_task",
+            {"target": "fix the fence"},
+        ),
+        (
+            _turns(
+                "add 'prepare slides' tagged work", "Created task 'Prepare slides' (tags: work)."
+            ),
+            "which tasks have the work tag now?",
+            "list_tasks",
+            {"tag": "work"},
+        ),
+        ([], "search tasks for passport", "list_tasks", {"query": "passport"}),
+        ([], "can I add tags to tasks? how?", "help", {}),
+    ],
+)
+def test_follow_ups_in_a_conversation(
+    history: list[HistoryMessage], message: str, intent: str, slots: dict[str, object]
+) -> None:
+    result = understand(history, message, TODAY)
+    assert (result.intent, result.slots(), result.ask) == (intent, slots, False)
