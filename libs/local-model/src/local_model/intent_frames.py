@@ -231,9 +231,9 @@ def classify_clause(msg: Msg, start: int, end: int, today: date) -> Hit | None:
         return hit("update_task", 2.5, arg=body)
     m = REOPEN_CUE.match(s, body, end)
     if m is not None:
-        told = m.span("t" if m.group("t") is not None else "t2")
-        if _short(s, *told):
-            return hit("reopen_task", 2.5, target=told)
+        not_done = m.span("t" if m.group("t") is not None else "t2")
+        if _short(s, *not_done):
+            return hit("reopen_task", 2.5, target=not_done)
     for pattern in COMPLETE_CUES:
         m = pattern.match(s, body, end)
         if m is not None:
