@@ -233,6 +233,10 @@ async def test_small_talk_and_help_call_no_tool() -> None:
             "what's the difference between deleting a task and clearing completed?",
             "Deleting removes the one task you name; clearing completed removes every task",
         ),
+        (
+            "what does clearing completed tasks actually do?",
+            "Deleting removes the one task you name; clearing completed removes every task",
+        ),
         ("can you set recurring tasks?", "Repeating tasks aren't supported yet"),
         ("how does undo work, can it go back more than one step?", '"undo" takes back my last'),
     ],

@@ -156,3 +156,36 @@ def test_follow_ups_in_a_conversation(
 ) -> None:
     result = understand(history, message, TODAY)
     assert (result.intent, result.slots(), result.ask) == (intent, slots, False)
+
+
+def test_and_x_too_after_a_task_was_added_adds_x() -> None:
+    history = _turns("add call the bank", "Created task 'Call the bank' (high priority).")
+    result = understand(history, "and 'buy toner' too", TODAY)
+    assert (result.intent, result.slots(), result.ask) == (
+        "add_task",
+        {"title": "buy toner"},
+        False,
+    )
+
+
+def test_the_request_answered_is_found_past_the_tool_output() -> None:
+    history = [
+        HistoryMessage("user", "mark buy toner as done"),
+        HistoryMessage("tool", '{"task": {"id": 3, "title": "buy toner", "status": "completed"}}'),
+        HistoryMessage("assistant", "Marked 'buy toner' as completed."),
+    ]
+    result = understand(history, "and 'call the bank about the fraud alert' too", TODAY)
+    assert (result.intent, result.slots()) == (
+        "complete_task",
+        {"target": "call the bank about the fraud alert"},
+    )
+
+
+def test_an_example_in_a_help_reply_is_no_task_to_point_at() -> None:
+    history = _turns(
+        "what can you do?",
+        'I can manage your tasks: add them ("add pay rent on Friday, high priority"), list them'
+        ' ("what\'s due this week?").',
+    )
+    result = understand(history, "oops, i didn't pay the window cleaner yet, reopen it", TODAY)
+    assert (result.intent, result.slots()) == ("reopen_task", {"target": "pay the window cleaner"})

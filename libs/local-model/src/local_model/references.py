@@ -198,6 +198,15 @@ def showed_completed(history: Sequence[HistoryMessage]) -> bool:
     return bool(_COMPLETED_SHOWN.search(_last_reply(history)))
 
 
+# A quoted example of what to say ("add pay rent on Friday, high priority", "what's overdue?"),
+# as the help replies give them: no task.
+_SAID_EXAMPLE = re.compile(
+    r"(?:add|show|list|what|what's|remind|push|rename|mark|delete|undo|tag|make|move|tick|clear"
+    r"|i|the|how)\b|.*\?$",
+    re.IGNORECASE,
+)
+
+
 def find_referent(
     history: Sequence[HistoryMessage],
     title_of_user_message: Callable[[str], str | None],
@@ -225,7 +234,7 @@ def find_referent(
                 continue
             if CLARIFY_MARKER in message.text:
                 continue
-            titles = quoted_titles(message.text)
+            titles = [t for t in quoted_titles(message.text) if not _SAID_EXAMPLE.match(t)]
             if titles:
                 return Referent(titles[0], None)
             continue

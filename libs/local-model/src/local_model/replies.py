@@ -50,7 +50,11 @@ HELP = (
 # A help question about one thing gets the answer about it, not the whole list.
 _HELP_TOPICS: tuple[tuple[re.Pattern[str], str], ...] = (
     (
-        re.compile(r"\b(?:delet|remov)\w*\b.*\bclear|\bclear\w*\b.*\b(?:delet|remov)", re.I),
+        re.compile(
+            r"\b(?:delet|remov)\w*\b.*\bclear|\bclear\w*\b.*\b(?:delet|remov)|\bclear\w*\s+(?:the\s+)?"
+            r"(?:completed|finished|done)",
+            re.I,
+        ),
         "Deleting removes the one task you name; clearing completed removes every task you've "
         'marked done. I ask you to confirm either first, and "undo" brings them back.',
     ),

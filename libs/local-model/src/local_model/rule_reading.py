@@ -394,12 +394,11 @@ def _pronoun_or_story(
     referent = find_referent(history, lambda text: _title_of_user_message(text, today))
     if referent is None:
         return read
-    words = read.text.lower().split()
-    about = any(
-        len(a) >= 3 and len(b) >= 3 and (a.startswith(b) or b.startswith(a))
-        for a in words
-        for b in referent.title.lower().split()
-    )
+    # A shared word past the title's first (usually its verb): "groceries" in "get the
+    # groceries", not "pay" in "pay rent".
+    words = [w for w in read.text.lower().split() if len(w) >= 4]
+    theirs = [w for w in referent.title.lower().split()[1:] if len(w) >= 4]
+    about = any(a.startswith(b) or b.startswith(a) for a in words for b in theirs)
     return said if about or _PRONOUN_WORD.search(read.text.lower()) else read
 
 
@@ -449,20 +448,44 @@ _SAME_AGAIN = re.compile(
 )
 
 
+def _request_answered(history: Sequence[HistoryMessage], today: date) -> Understanding | None:
+    """The reading of the user's request the last reply answered (tool outputs may come
+    between them); None when that reply asked a question."""
+    if not history or history[-1].role != "assistant" or "?" in history[-1].text:
+        return None
+    index = next((i for i in range(len(history) - 2, -1, -1) if history[i].role != "tool"), None)
+    if index is None or history[index].role != "user":
+        return None
+    earlier, _, _ = read(history[index].text, history[:index], today)
+    return earlier
+
+
 def same_again(
     message: str, history: Sequence[HistoryMessage], today: date
 ) -> Understanding | None:
     """ "and 'cancel the milk delivery' too" after a change was carried out: the same change
-    of another task."""
+    of another task; after a task was added, another task."""
     msg = prepare(message)
     start = skip_all(FILLER, msg.masked, 0, len(msg.masked))
     m = _SAME_AGAIN.fullmatch(msg.masked, start)
-    if m is None or len(history) < 2 or history[-1].role != "assistant" or "?" in history[-1].text:
-        return None
-    earlier, _, _ = read(history[-2].text, history[:-2], today)
-    if earlier.intent not in TARGETED or history[-2].role != "user":
+    earlier = _request_answered(history, today) if m is not None else None
+    if m is None or earlier is None:
         return None
     span = m.span("t" if m.group("t") is not None else "t2")
+    if earlier.intent == "add_task":
+        fields = task_fields(msg, *span, today)
+        if fields.title is None or PRONOUN_TITLE.fullmatch(fields.title.lower()):
+            return None
+        return Understanding(
+            "add_task",
+            title=fields.title,
+            due=fields.due,
+            priority=fields.priority,
+            tags=fields.tags,
+            description=fields.description,
+        )
+    if earlier.intent not in TARGETED:
+        return None
     quoted = quote_inside(msg, *span)
     target = (
         Target("title", msg.text[quoted[0] : quoted[1]].strip().lower())
@@ -488,12 +511,12 @@ def said_instead(
     """A correction or a follow-on of the request just answered: "sorry, I meant monday not
     friday" after a due date was changed moves it again; "and tomorrow?" after a list lists
     that day."""
-    if len(history) < 2 or history[-1].role != "assistant" or history[-2].role != "user":
+    earlier = _request_answered(history, today)
+    if earlier is None:
         return None
     msg = prepare(message)
     s = msg.masked
     start = skip_all(FILLER, s, 0, len(s))
-    earlier, _, _ = read(history[-2].text, history[:-2], today)
     meant = _MEANT.match(s, start)
     if meant is not None and earlier.intent == "update_task" and earlier.target is not None:
         dates = [
