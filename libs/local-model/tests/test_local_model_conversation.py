@@ -189,3 +189,83 @@ def test_an_example_in_a_help_reply_is_no_task_to_point_at() -> None:
     )
     result = understand(history, "oops, i didn't pay the window cleaner yet, reopen it", TODAY)
     assert (result.intent, result.slots()) == ("reopen_task", {"target": "pay the window cleaner"})
+
+
+@pytest.mark.parametrize(
+    ("history", "message", "slots"),
+    [
+        (
+            _turns("remind me to renew my passport", "Created task 'Renew my passport'."),
+            "and tag it #travel pls",
+            {"target": "renew my passport", "tags": ["travel"]},
+        ),
+        (
+            _turns("add pick up prescription", "Created task 'Pick up prescription'."),
+            "ugh i meant pick up mum's prescription, fix the name",
+            {"target": "pick up prescription", "new_title": "pick up mum's prescription"},
+        ),
+        (
+            _turns("list my tasks", "1. Email Sarah 2. Fix bike brakes 3. Book flights to Cork"),
+            "the third one's top priority now",
+            {"target": "3", "priority": "high"},
+        ),
+        (
+            _turns("add book the airport parking", "Created task 'Book the airport parking'."),
+            "note: the booking ref is in the email from sarah",
+            {
+                "target": "book the airport parking",
+                "description": "the booking ref is in the email from sarah",
+            },
+        ),
+        (
+            _turns("add call the landlord", "Created task 'Call the landlord'."),
+            "oh and put details: ask about the boiler",
+            {"target": "call the landlord", "description": "ask about the boiler"},
+        ),
+        (
+            _turns("add book flights to Perth", "Created task 'Book flights to Perth'."),
+            "can ya chuck a note on that: check the qantas sale first",
+            {"target": "book flights to perth", "description": "check the qantas sale first"},
+        ),
+        (
+            _turns("add clean the oven, urgent", "Created task 'Clean the oven' (high priority)."),
+            "hmm not urgent actually",
+            {"target": "clean the oven", "priority": "low"},
+        ),
+        (
+            _turns("add call the vet tomorrow", "Created task 'Call the vet' (due 2026-11-27)."),
+            "in 3 days instead",
+            {"target": "call the vet", "due": "2026-11-29"},
+        ),
+        (
+            [],
+            "details for task 5: gate code is 4471",
+            {"target": "5", "description": "gate code is 4471"},
+        ),
+        ([], "task 8 shd be tagged #garden", {"target": "8", "tags": ["garden"]}),
+    ],
+)
+def test_changes_said_in_passing(
+    history: list[HistoryMessage], message: str, slots: dict[str, object]
+) -> None:
+    result = understand(history, message, TODAY)
+    assert (result.intent, result.slots()) == ("update_task", slots)
+
+
+def test_a_note_after_a_new_task_stays_its_note() -> None:
+    result = understand(
+        [], "add clean out the gutters for saturday. note: borrow the ladder", TODAY
+    )
+    assert (result.intent, result.slots()) == (
+        "add_task",
+        {"title": "clean out the gutters", "due": "2026-11-28", "description": "borrow the ladder"},
+    )
+
+
+def test_add_x_to_that_after_a_list_adds_x() -> None:
+    history = _turns("what's on my list", "1. Buy milk 2. Call mom 3. Pay rent")
+    result = understand(history, "add fix the leaky tap to that, saturday", TODAY)
+    assert (result.intent, result.slots()) == (
+        "add_task",
+        {"title": "fix the leaky tap", "due": "2026-11-28"},
+    )

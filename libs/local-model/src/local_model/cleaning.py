@@ -82,6 +82,7 @@ SHORTHAND: dict[str, str] = {
     "hgih": "high",
     "prio": "priority",
     "abt": "about",
+    "shd": "should",
     "b4": "before",
 }
 

@@ -18,7 +18,7 @@ FILLER = re.compile(
     r"|yes|yeah|yep|sure|perfect|nice|awesome|thanks|thank\s+you|dear\s+assistant|assistant|bot"
     r"|buddy|mate|bro|bruh|dude|fam|another\s+thing|oh\s+and|(?:on\s+)?second\s+thoughts?|long\s+story\s+short|anyway|anyways|anyhow|eh|meh"
     r"|(?:i'm|im|i\s+am)\s+going\s+to\s+forget\s+(?:this|it)(?:\s+otherwise)?"
-    r"|can\s+(?:you|i)|could\s+(?:you|i)|would\s+you|will\s+you|(?:you|u)\s+(?:can|may)|feel\s+free\s+to"
+    r"|can\s+(?:you|i|ya)|could\s+(?:you|i|ya)|abeg|would\s+you|will\s+you|(?:you|u)\s+(?:can|may)|feel\s+free\s+to"
     r"|i\s+(?:wonder|wondered|was\s+wondering)\s+if\s+(?:you|u)\s+(?:might|could|would|can)(?:\s+be\s+able\s+to)?"
     r"|i\s+(?:want|wanna|need|would\s+like|'d\s+like)\s+(?:you\s+)?to|i'd\s+like\s+(?:you\s+)?to"
     r"|let's|lets|go\s+ahead\s+and|help\s+me|be\s+a\s+(?:dear|star|love|gem|legend|champ|darling|doll)\s+and|do\s+me\s+a\s+favou?r\s+and"
@@ -76,7 +76,7 @@ ADD_TO_UPDATE = re.compile(
     # "for task 5 add details: ...", "on that one, add a note: ..."
     r"(?:(?:for|on)\s+(?:task\s+#?\d+|it|that|this|(?:that|this)\s+one|the\s+[\w'-]+(?:\s+[\w'-]+){0,3}?\s+one)"
     r"\s*,?\s+)?"
-    r"(?:add|ad|addd|put|stick|leave)\s+(?:a\s+|an\s+|the\s+|this\s+|some\s+|another\s+)?(?:note|notes|description|comment"
+    r"(?:add|ad|addd|put|stick|leave|chuck|pop|write)\s+(?:a\s+|an\s+|the\s+|this\s+|some\s+|another\s+)?(?:note|notes|description|comment"
     r"|details?|tags?|labels?|due\s+date|deadline|priority)\b"
 )
 ADD_PRONOUN = re.compile(r"(?:add|put|save|log)\s+(?:it|this|that)\b(?!\s+back\b)")
@@ -198,7 +198,15 @@ PRIORITY_TOLD = re.compile(
     r"(?:actually\s+|really\s+|quite\s+|super\s+|very\s+|pretty\s+|now\s+)*"
     r"(?:urgent|important|high\s+priority|top\s+priority|not\s+urgent|low\s+priority|not\s+important)\b"
     r"|(?:no\s+rush|no\s+hurry)\s+(?:on|with|for)\s+(?:that|this|it)(?:\s+one)?\b"
+    r"|not\s+(?:that\s+|so\s+)?(?:urgent|important)(?=\s+actually|\s+after\s+all|\s*$)"
     r"|(?:high|low|normal|medium)\s+priority\s+(?:is|would\s+be)\s+(?:fine|ok|okay|better|enough|good)\b"
+)
+# "task 8 should be tagged #garden"
+TAGS_TOLD = re.compile(r".+?\s+(?:should|needs\s+to|has\s+to|must)\s+be\s+(?:tagged|labell?ed)\b")
+# "details for task 5: gate code is 4471", "note: the booking ref is in the email" (not "note to
+# self: ...", which adds).
+NOTE_TOLD = re.compile(
+    r"(?:details?|notes?|description)(?:\s+(?:for|on|of|to)\s+(?!self\b)[^:]+?)?\s*:\s*\S"
 )
 # "chuck 'X' in the done pile", "that one can go in the done pile": told done, not added.
 DONE_PILE = re.compile(

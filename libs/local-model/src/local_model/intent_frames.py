@@ -33,6 +33,7 @@ from .frame_patterns import (
     LIST_HEAD,
     LIST_NOUN_START,
     MANAGE_AFTER_OBLIGATION,
+    NOTE_TOLD,
     OBLIGATION,
     PRIORITY_TOLD,
     PUT_AT_PRIORITY,
@@ -43,6 +44,7 @@ from .frame_patterns import (
     REOPEN_MARK,
     REOPEN_MISTAKE,
     SMALL_TALK,
+    TAGS_TOLD,
     TASK_VERBS,
     TASK_WORDS,
     UNDO,
@@ -159,11 +161,17 @@ def classify_clause(msg: Msg, start: int, end: int, today: date) -> Hit | None:
         return hit("add_task", 3, arg=onto.end("verb"))
     if DUE_TOLD.match(s, body, end) and dates_in(msg, today, body, end):
         return hit("update_task", 3, arg=body)
+    if TAGS_TOLD.match(s, body, end) or (
+        NOTE_TOLD.match(s, body, end) and _opens_message(s, body)  # not "add X. note: Y"
+    ):
+        return hit("update_task", FIELD_NAMED, arg=body)
     told = PRIORITY_TOLD.match(s, body, end)
     if told is not None and _opens_message(s, body) and _TOLD_END.fullmatch(s, told.end(), end):
         # Only when nothing comes before and no title is announced after: "water the
         # tomatoes wednesday, it's urgent" and "it's important: renew passport" are a new task's.
-        return hit("update_task", 3, arg=body)
+        # It names the field it changes, so it is not outvoted ("not urgent actually" is no
+        # reopening).
+        return hit("update_task", FIELD_NAMED, arg=body)
     pile = DONE_PILE.match(s, body, end)
     if pile is not None:
         return hit("complete_task", 3, target=pile.span("t" if pile.group("t") else "t2"))

@@ -255,11 +255,15 @@ def _named_after(msg: Msg, spans: list[tuple[int, int]], best: Hit) -> Target | 
     return read_target(msg, *named) if named is not None else None
 
 
+_TO_THAT = re.compile(r"\s+to\s+(?:that|this)(?:\s+list)?$")
+
+
 def _shown_task(title: str | None, history: Sequence[HistoryMessage]) -> Target | None:
     """The task of the list shown last that `title` points at by its place ("the third one")."""
     if not title or not latest_numbered_list(history):
         return None
-    target = read_target(prepare(title), 0, len(title))
+    said = re.sub(r"'s$", "", title)  # "the third one's top priority now"
+    target = read_target(prepare(said), 0, len(said))
     return target if target.kind == "number" else None
 
 
@@ -324,6 +328,9 @@ def read(
         result.tags = fields.tags
         if result.title and PRONOUN_TITLE.fullmatch(result.title.lower()):
             result.title = None
+        if result.title and latest_numbered_list(history):
+            # "add fix the leaky tap to that, saturday": to the list just shown.
+            result.title = _TO_THAT.sub("", result.title) or result.title
         shown = _shown_task(result.title, history)
         if shown is not None and (result.due or result.priority or result.tags):
             # "put the third one on wednesday and tag it kids": a task of the list just shown
@@ -502,6 +509,9 @@ _MEANT = re.compile(
     r"(?:i\s+meant|i\s+mean|make\s+(?:that|it)|change\s+(?:that|it)\s+to)\s+(?P<v>.+)"
 )
 _SAID_AGAINST = re.compile(r"(?:not|instead\s+of|rather\s+than)\s+$")
+_RENAME_ASIDE = re.compile(
+    r"\s*[,;-]\s*(?:fix|change|correct|update)\s+(?:the\s+)?(?:name|title|it)\b.*$"
+)
 _AND_WHAT_ABOUT = re.compile(r"(?:and|what\s+about|how\s+about)\s+(?P<v>.+?)[\s?.!]*")
 
 
@@ -526,6 +536,14 @@ def said_instead(
         ]
         if dates:
             return Understanding("update_task", target=earlier.target, due=dates[0].value)
+    if meant is not None and earlier.intent == "add_task" and earlier.title:
+        # "ugh i meant pick up mum's prescription, fix the name": the task just added, renamed.
+        aside = _RENAME_ASIDE.search(s, meant.start("v"))
+        said = task_fields(msg, meant.start("v"), aside.start() if aside else len(s), today)
+        if said.title and not said.due:
+            return Understanding(
+                "update_task", target=Target("title", earlier.title), new_title=said.title
+            )
     if earlier.intent == "list_tasks" and _AND_WHAT_ABOUT.fullmatch(s.strip()) is not None:
         again, _, _ = read(message, history, today, forced="list_tasks")
         if again.due_on or again.due_before or again.tag or again.status or again.overdue:

@@ -75,6 +75,9 @@ _BARE_PRIORITY_LAST = re.compile(
     rf"\s*(?:(?:to|as|at)\s+)?(?:priority\s+)?(?P<p>{PRIORITY_BARE})\W*$"
 )
 
+_NOT_A_TASK = re.compile(
+    r"(?:in|on|by|for|to|at|from|until|till|within|put|add|chuck|stick|leave|write|make|set|give)"
+)
 # "(can we) do sunday for that one", "friday for the dentist instead"
 _NO_TASK_BEFORE = re.compile(
     r"\s*(?:(?:can|could|shall)\s+(?:we|i)\s+)?(?:do|make\s+it|go\s+with)?\s*"
@@ -133,15 +136,17 @@ def update_fields(msg: Msg, start: int, today: date, result: Understanding) -> N
     if _restated(msg, start, end, today, result):
         return
     desc = re.compile(
-        r"(?:add|put|attach|write)\s+(?:a\s+|an\s+|the\s+|this\s+|some\s+)?(?:note|notes|description|comment|details?)"
+        r"(?:add|put|attach|write|chuck|pop|stick|leave)\s+(?:a\s+|an\s+|the\s+|this\s+|some\s+)?(?:note|notes|description|comment|details?)"
         r"\s+(?:to|on|for|in)\s+(?P<t>.+?)\s*(?::|-|saying|that\s+says|reading)\s*(?P<d>\S.*)$"
         r"|(?:set|change|update|edit|make)\s+(?:the\s+)?(?:description|note|notes|details)\s+(?:of|for|on)\s+"
         r"(?P<t2>.+?)\s+to\s+(?P<d2>\S.*)$"
-        r"|(?:for|on)\s+(?P<t3>.+?)\s*,?\s+(?:add|put|attach|write)\s+(?:a\s+|an\s+|the\s+|some\s+)?"
+        r"|(?:for|on)\s+(?P<t3>.+?)\s*,?\s+(?:add|put|attach|write|chuck|pop|stick|leave)\s+(?:a\s+|an\s+|the\s+|some\s+)?"
         r"(?:note|notes|description|comment|details?)\s*(?::|-|saying|that\s+says|reading)\s*(?P<d3>\S.*)$"
-    ).search(s, start, end)
+        # "details for task 5: gate code is 4471"
+        r"|(?:details?|notes?|description)\s+(?:for|on|of|to)\s+(?P<t4>[^:]+?)\s*:\s*(?P<d4>\S.*)$"
+    ).search(s, skip_all(FILLER, s, start, end), end)
     if desc is not None:
-        pairs = (("t", "d"), ("t2", "d2"), ("t3", "d3"))
+        pairs = (("t", "d"), ("t2", "d2"), ("t3", "d3"), ("t4", "d4"))
         for t_group, d_group in pairs:
             if desc.group(d_group) is not None:
                 result.description = unquote(msg, *strip_polite(s, *desc.span(d_group)))
@@ -151,8 +156,9 @@ def update_fields(msg: Msg, start: int, today: date, result: Understanding) -> N
         r"(?:add|ad|addd|put|attach|give)\s+(?:the\s+|a\s+)?(?:tags?|labels?)\s+(?P<tags>.+?)\s+(?:to|on)\s+(?P<t>.+)$"
         r"|(?:re-?)?(?:tag|label)\s+(?P<t2>.+?)\s+(?:as|with)\s+(?P<tags2>.+)$"
         r"|(?:change|set|update|make)\s+(?:the\s+)?(?:tags?|labels?)\s+(?:on|of|for)\s+(?P<t4>.+?)\s+to\s+(?P<tags4>.+)$"
+        r"|(?P<t5>.+?)\s+(?:should|needs\s+to|has\s+to|must)\s+be\s+(?:tagged|labell?ed)\s+(?P<tags5>.+)$"
         # "tag it finance please, and it's not urgent": one tag, then the other changes.
-        r"|(?:tag|label)\s+(?P<t3>it|that|this|them)\s+(?P<tags3>[a-z][\w-]*)(?=\s*(?:[,.!;]|please\b|pls\b|$))"
+        r"|(?:tag|label)\s+(?P<t3>it|that|this|them)\s+#?(?P<tags3>[a-z][\w-]*)(?=\s*(?:[,.!;]|please\b|pls\b|$))"
     ).search(s, start, end)
     if tags is not None and tags.group("t3") and skip_all(FILLER, s, start, end) < tags.start():
         tags = None  # "move 'buy toner' to thursday and tag it office": the move names the task
@@ -162,6 +168,7 @@ def update_fields(msg: Msg, start: int, today: date, result: Understanding) -> N
             ("t2", "tags2"),
             ("t3", "tags3"),
             ("t4", "tags4"),
+            ("t5", "tags5"),
         ):
             if tags.group(tags_group) is not None:
                 result.tags = split_tags(s[slice(*strip_polite(s, *tags.span(tags_group)))])
@@ -223,6 +230,9 @@ def update_fields(msg: Msg, start: int, today: date, result: Understanding) -> N
     if pm is not None and pm.start() > t_start:
         t_end = pm.start()
     result.target = read_target(msg, t_start, t_end)
+    if result.target.kind == "title" and _NOT_A_TASK.fullmatch(result.target.text.lower()):
+        # "in 3 days instead", "put details: ...": no task named, so the one talked about.
+        result.target = Target("pronoun", "it")
     bare = _BARE_PRIORITY_LAST.match(s, t_end, end)
     if result.priority is None and bare is not None:
         result.priority = bare_priority(bare.group("p"))
