@@ -130,7 +130,9 @@ def test_the_tagger_never_drops_words_it_cannot_account_for() -> None:
 )
 def test_a_tagger_reading_cut_short_is_no_disagreement(message: str, title: str) -> None:
     reading, level = understand_with_agreement([], message, TODAY, load_span_model())
-    assert (reading.title, level) == (title, "exact_rule")
+    # "agree" when the tagger reads the whole title after all.
+    assert reading.title == title
+    assert level in ("exact_rule", "agree")
 
 
 def test_a_tagger_title_that_is_the_rules_with_its_time_and_date_is_trimmed() -> None:
@@ -148,3 +150,23 @@ def test_a_date_word_cut_from_the_title_leaves_it_ending_on_a_linking_word() -> 
     )
     assert level != "trimmed"
     assert understand([], "add text jake about saturday", TODAY).ask
+
+
+@pytest.mark.parametrize(
+    ("message", "title"),
+    [
+        # An apostrophe before the quote ("g'day") or inside it ("Patrick's") does not hide
+        # that the title is quoted, so the tagger stopping at "&" or "." is no disagreement.
+        (
+            "g'day, can ya add 'grab snags & bread for the barbie' for saturday",
+            "grab snags & bread for the barbie",
+        ),
+        (
+            "add 'St. Patrick's Day party shopping' for tuesday #party",
+            "St. Patrick's Day party shopping",
+        ),
+    ],
+)
+def test_a_quoted_title_is_taken_as_typed_without_asking(message: str, title: str) -> None:
+    result = understand([], message, TODAY)
+    assert (result.intent, result.title, result.ask) == ("add_task", title, False)
