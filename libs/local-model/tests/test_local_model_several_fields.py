@@ -136,3 +136,26 @@ def test_tag_it_after_an_obligation_is_never_a_change_carried_out() -> None:
             "tags": ["finance"],
         },
     )
+
+
+@pytest.mark.parametrize(
+    ("message", "slots"),
+    [
+        (
+            "#work add review the Henderson contract by Thursday",
+            {"title": "review the henderson contract", "due": "2026-12-03", "tags": ["work"]},
+        ),
+        (
+            "add #work #q4 review the contract friday #legal",
+            {"title": "review the contract", "due": "2026-11-27", "tags": ["work", "q4", "legal"]},
+        ),
+        # A time after "the" names a thing ("the 7:15 train"), it is not when to do it.
+        (
+            "pls add book the 7:15 train to Leeds for Friday",
+            {"title": "book the 7:15 train to leeds", "due": "2026-11-27"},
+        ),
+    ],
+)
+def test_tags_before_the_title_and_a_time_inside_it(message: str, slots: dict[str, object]) -> None:
+    result = understand([], message, TODAY)
+    assert (result.intent, result.slots()) == ("add_task", slots)

@@ -107,6 +107,7 @@ def _after_leading_date(msg: Msg, start: int, end: int, today: date) -> int:
 _TOLD_END = re.compile(
     r"(?:\s+(?:actually|now|btw|though|too|then|as\s+well|on\s+second\s+thoughts?))*[\s.!]*"
 )
+_LEADING_TAGS = re.compile(r"#[a-z][\w-]*\s+")
 _LEAD_IN = re.compile(rf"(?:{FILLER.pattern})|[\s,.;:!?-]+")
 
 
@@ -125,7 +126,8 @@ def _short(s: str, start: int, end: int) -> bool:
 
 def classify_clause(msg: Msg, start: int, end: int, today: date) -> Hit | None:
     s = msg.masked
-    pos = skip_all(FILLER, s, start, end)
+    # "#work add review the contract": tags said first, then the request.
+    pos = skip_all(FILLER, s, skip_all(_LEADING_TAGS, s, start, end), end)
     if pos >= end:
         if SMALL_TALK.match(s, start, end):
             return Hit("none", 1, start, end)

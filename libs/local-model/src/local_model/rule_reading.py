@@ -25,7 +25,7 @@ from .references import (
     latest_numbered_list,
     showed_completed,
 )
-from .slot_patterns import DESCRIPTION, PRIORITY, PRONOUN_TITLE
+from .slot_patterns import DESCRIPTION, HASHTAG, PRIORITY, PRONOUN_TITLE
 from .targets import read_target
 from .task_fields import TaskFields, fields_from_anywhere, priority_value, task_fields
 from .update_fields import update_fields
@@ -325,7 +325,11 @@ def read(
         result.priority = (
             fields.priority or best.priority or _priority_said_before(msg, spans, best)
         )
-        result.tags = fields.tags
+        leading = [
+            m.group("tag")
+            for m in HASHTAG.finditer(msg.masked, best.start, max(best.arg, best.start))
+        ]
+        result.tags = leading + [tag for tag in fields.tags if tag not in leading]
         if result.title and PRONOUN_TITLE.fullmatch(result.title.lower()):
             result.title = None
         if result.title and latest_numbered_list(history):

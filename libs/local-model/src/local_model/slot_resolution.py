@@ -58,7 +58,9 @@ _STORY_OBLIGATION = re.compile(rf"(?:^|\s){OBLIGATION.pattern}$")
 
 def _has_dates(value: str, today: date) -> bool:
     low = value.lower()
-    return bool(find_dates(low, today) or find_times(low))
+    # "the 7:15 train" names a train, not when to do it.
+    times = [t for t in find_times(low) if not re.search(r"\b(?:the|a|my|our)\s+$", low[: t[0]])]
+    return bool(find_dates(low, today) or times)
 
 
 # A word joined by a hyphen is one word of a title ("thank-you notes"), not "you".

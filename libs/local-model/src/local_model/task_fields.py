@@ -215,6 +215,9 @@ _CORRECTION = re.compile(
 )
 
 
+_LEADING_HASHTAGS = re.compile(r"\s*(?:#[a-z][\w-]{0,31}[\s,]+)+")
+
+
 def task_fields(msg: Msg, start: int, end: int, today: date) -> TaskFields:
     """Title, description, due, priority and tags of a new task described in [start, end)."""
     s = msg.masked
@@ -225,6 +228,12 @@ def task_fields(msg: Msg, start: int, end: int, today: date) -> TaskFields:
         fields.description = unquote(msg, *strip_polite(s, m.start("d"), said_end)) or None
         fields_from_anywhere(msg, said_end, end, today, fields)
         end = m.start()
+    leading = _LEADING_HASHTAGS.match(s, start, end)
+    said_first: list[str] = []
+    if leading is not None:
+        # "add #work #q4 review the contract": the tags said before the title.
+        said_first = [hm.group("tag") for hm in HASHTAG.finditer(s, start, leading.end())]
+        start = leading.end()
     for hm in reversed(list(HASHTAG.finditer(s, start, end))):
         tag = hm.group("tag")
         if tag not in fields.tags:
@@ -237,6 +246,7 @@ def task_fields(msg: Msg, start: int, end: int, today: date) -> TaskFields:
             end = start + len(before)
             fields.due = fields.due or after.due
             fields.priority = fields.priority or after.priority
+    fields.tags = said_first + [tag for tag in fields.tags if tag not in said_first]
     quoted = quote_inside(msg, start, end)
     if quoted is not None:
         fields.title = msg.text[quoted[0] : quoted[1]].strip()
