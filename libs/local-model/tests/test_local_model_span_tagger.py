@@ -150,23 +150,3 @@ def test_a_date_word_cut_from_the_title_leaves_it_ending_on_a_linking_word() -> 
     )
     assert level != "trimmed"
     assert understand([], "add text jake about saturday", TODAY).ask
-
-
-@pytest.mark.parametrize(
-    ("message", "title"),
-    [
-        # An apostrophe before the quote ("g'day") or inside it ("Patrick's") does not hide
-        # that the title is quoted, so the tagger stopping at "&" or "." is no disagreement.
-        (
-            "g'day, can ya add 'grab snags & bread for the barbie' for saturday",
-            "grab snags & bread for the barbie",
-        ),
-        (
-            "add 'St. Patrick's Day party shopping' for tuesday #party",
-            "St. Patrick's Day party shopping",
-        ),
-    ],
-)
-def test_a_quoted_title_is_taken_as_typed_without_asking(message: str, title: str) -> None:
-    result = understand([], message, TODAY)
-    assert (result.intent, result.title, result.ask) == ("add_task", title, False)

@@ -20,7 +20,6 @@ from typing import Literal
 
 from .cleaning import clean
 from .intents import Understanding
-from .message_text import prepare
 from .slot_patterns import RECURRING
 from .span_tagger import SpanModel, load_span_model, span_key, tokens
 from .vocabulary import VOCABULARY
@@ -50,6 +49,7 @@ _COMPARED = {
     "delete_task": ("target",),
     "update_task": ("target", "new_title"),
 }
+_QUOTED = re.compile(r"'([^']+)'|\"([^\"]+)\"")
 _PARTICLES = frozenset(VOCABULARY["verb_particles"])
 # No title ends on an article, a preposition or a conjunction ("call the landlord about the",
 # "feed the cat while"): a tagger reading that does was cut short, and is no reading.
@@ -126,8 +126,7 @@ def slot_agreement(
     "overlap" (one reading holds the other's words) or "differ". `model` defaults to the
     committed tagger."""
     words = set(tokens(message))
-    msg = prepare(message)
-    quoted = {span_key(msg.text[start:end]) for start, end in msg.quotes}
+    quoted = {span_key(a or b) for a, b in _QUOTED.findall(message)}
     compared = list(_rule_values(reading, words, quoted))
     if not compared:
         return "exact_rule"
