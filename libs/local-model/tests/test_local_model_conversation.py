@@ -168,10 +168,13 @@ def test_and_x_too_after_a_task_was_added_adds_x() -> None:
     )
 
 
-def test_the_request_answered_is_found_past_the_tool_output() -> None:
+def test_the_request_answered_is_found_past_the_tool_output_and_the_card_shown() -> None:
     history = [
         HistoryMessage("user", "mark buy toner as done"),
         HistoryMessage("tool", '{"task": {"id": 3, "title": "buy toner", "status": "completed"}}'),
+        HistoryMessage(
+            "assistant", '[task shown]\n{"id": 3, "title": "buy toner", "completed": true}'
+        ),
         HistoryMessage("assistant", "Marked 'buy toner' as completed."),
     ]
     result = understand(history, "and 'call the bank about the fraud alert' too", TODAY)

@@ -460,12 +460,12 @@ _SAME_AGAIN = re.compile(
 
 
 def _request_answered(history: Sequence[HistoryMessage], today: date) -> Understanding | None:
-    """The reading of the user's request the last reply answered (tool outputs may come
-    between them); None when that reply asked a question."""
+    """The reading of the user's request the last reply answered (tool outputs and the task
+    cards shown may come between them); None when that reply asked a question."""
     if not history or history[-1].role != "assistant" or "?" in history[-1].text:
         return None
-    index = next((i for i in range(len(history) - 2, -1, -1) if history[i].role != "tool"), None)
-    if index is None or history[index].role != "user":
+    index = next((i for i in range(len(history) - 1, -1, -1) if history[i].role == "user"), None)
+    if index is None:
         return None
     earlier, _, _ = read(history[index].text, history[:index], today)
     return earlier
