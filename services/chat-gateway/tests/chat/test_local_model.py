@@ -56,6 +56,23 @@ async def test_the_local_model_asks_before_deleting_and_nothing_is_deleted_yet(
     assert [title.lower() for title in await rest.titles(user.id)] == ["renew the passport"]
 
 
+async def test_follow_ons_repeat_the_change_just_made_over_the_stored_history(
+    local_chat: tuple[User, ChatClient], rest: TasksRest
+) -> None:
+    """The history the gateway gives the model has task cards between a request and its
+    reply; "and 'X' too" still repeats that request."""
+    user, client = local_chat
+    thread_id = (await client.create("add pay the gas bill")).thread_id
+
+    added = await client.say(thread_id, "and 'buy stamps' too")
+    await client.say(thread_id, "mark pay the gas bill as done")
+    completed = await client.say(thread_id, "and 'buy stamps' too")
+
+    assert (added.of_type("error"), completed.of_type("error")) == ([], [])
+    done = sorted(title.lower() for title in await rest.titles(user.id, "completed"))
+    assert done == ["buy stamps", "pay the gas bill"]
+
+
 async def test_undo_says_what_was_undone_once(
     local_chat: tuple[User, ChatClient], rest: TasksRest
 ) -> None:
