@@ -59,6 +59,28 @@ async def test_adding_a_task_stores_title_date_and_priority_and_says_so() -> Non
 
 
 @pytest.mark.anyio
+@pytest.mark.parametrize(
+    ("message", "title"),
+    [
+        # Caps lock on: the title in sentence case, as the list shows the others.
+        (
+            "URGENT!!! ADD CALL THE BANK ABOUT THE FRAUD ALERT",
+            "Call the bank about the fraud alert",
+        ),
+        # Capitals the user chose stay: one word, or a name inside a title.
+        ("add renew ISA", "renew ISA"),
+        ("add 'ring the IRS about the refund'", "ring the IRS about the refund"),
+    ],
+)
+async def test_a_title_typed_in_capitals_is_stored_in_sentence_case(
+    message: str, title: str
+) -> None:
+    board = TaskBoard()
+    await _run(board, message)
+    assert [t["title"] for t in board.tasks] == [title]
+
+
+@pytest.mark.anyio
 async def test_listing_passes_the_filters_and_answers_with_the_count() -> None:
     board = TaskBoard()
     board.add("Pay rent", due_date="2027-03-12")

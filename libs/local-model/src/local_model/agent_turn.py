@@ -76,11 +76,18 @@ class _Tools:
         return ToolCall(name, arguments)
 
 
+def _as_title(title: str) -> str:
+    """A title as a task list shows it: a capital first letter; a title typed with caps lock
+    on ("CALL THE BANK ABOUT THE FRAUD ALERT") in sentence case; any other capitals as typed."""
+    if title.isupper() and len(title.split()) > 1:
+        title = title.lower()
+    return title[0].upper() + title[1:] if title.islower() else title
+
+
 def _task_args(request: Understanding) -> dict[str, Any]:
     args: dict[str, Any] = {}
     if request.title:
-        title = request.title
-        args["title"] = title[0].upper() + title[1:] if title.islower() else title
+        args["title"] = _as_title(request.title)
     if request.description:
         args["description"] = request.description
     if request.due:
