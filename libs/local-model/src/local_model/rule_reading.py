@@ -85,6 +85,14 @@ _STORY_TAIL = re.compile(
 _PRONOUN_LED = re.compile(r"(?:it|that|this|them|those|these)\b", re.IGNORECASE)
 
 
+def _quoted_title(msg: Msg, start: int, end: int) -> Target | None:
+    """The title quoted in [start, end), as a target."""
+    quoted = quote_inside(msg, start, end)
+    return (
+        None if quoted is None else Target("title", msg.text[quoted[0] : quoted[1]].strip().lower())
+    )
+
+
 def _story_target(
     msg: Msg, spans: list[tuple[int, int]], hits: list[Hit], best: Hit
 ) -> Target | None:
@@ -100,16 +108,16 @@ def _story_target(
     framed_add = any(
         h.start == last[0] and h.intent == "add_task" and h.strength >= 2 for h in hits
     )
-    quoted = None if framed_add else quote_inside(msg, *last)
+    quoted = None if framed_add else _quoted_title(msg, *last)
     if quoted is not None:
-        return Target("title", msg.text[quoted[0] : quoted[1]].strip().lower())
+        return quoted
     before = [sp for sp in earlier if not any(h.start == sp[0] for h in hits)]
     if not before:
         return None
     start, end = before[-1]
-    quoted = quote_inside(msg, start, end)
+    quoted = _quoted_title(msg, start, end)
     if quoted is not None:
-        return Target("title", msg.text[quoted[0] : quoted[1]].strip().lower())
+        return quoted
     start = skip_all(FILLER, s, start, end)
     lead = _STORY_LEAD.match(s, start, end)
     tail = _STORY_TAIL.search(s, start, end)
@@ -497,12 +505,7 @@ def same_again(
         )
     if earlier.intent not in TARGETED:
         return None
-    quoted = quote_inside(msg, *span)
-    target = (
-        Target("title", msg.text[quoted[0] : quoted[1]].strip().lower())
-        if quoted is not None
-        else read_target(msg, *span)
-    )
+    target = _quoted_title(msg, *span) or read_target(msg, *span)
     if target.kind == "pronoun":
         return None
     earlier.target = target
@@ -525,13 +528,14 @@ def said_instead(
     """A correction or a follow-on of the request just answered: "sorry, I meant monday not
     friday" after a due date was changed moves it again; "and tomorrow?" after a list lists
     that day."""
-    earlier = _request_answered(history, today)
-    if earlier is None:
-        return None
     msg = prepare(message)
     s = msg.masked
-    start = skip_all(FILLER, s, 0, len(s))
-    meant = _MEANT.match(s, start)
+    meant = _MEANT.match(s, skip_all(FILLER, s, 0, len(s)))
+    following = _AND_WHAT_ABOUT.fullmatch(s.strip()) is not None
+    # Only a message that corrects or follows on is worth reading the earlier request for.
+    earlier = _request_answered(history, today) if meant is not None or following else None
+    if earlier is None:
+        return None
     if meant is not None and earlier.intent == "update_task" and earlier.target is not None:
         dates = [
             d
@@ -548,7 +552,7 @@ def said_instead(
             return Understanding(
                 "update_task", target=Target("title", earlier.title), new_title=said.title
             )
-    if earlier.intent == "list_tasks" and _AND_WHAT_ABOUT.fullmatch(s.strip()) is not None:
+    if earlier.intent == "list_tasks" and following:
         again, _, _ = read(message, history, today, forced="list_tasks")
         if again.due_on or again.due_before or again.tag or again.status or again.overdue:
             return again

@@ -75,6 +75,8 @@ _BARE_PRIORITY_LAST = re.compile(
     rf"\s*(?:(?:to|as|at)\s+)?(?:priority\s+)?(?P<p>{PRIORITY_BARE})\W*$"
 )
 
+# The verbs that put a note on a task ("chuck a note on that: ...").
+_NOTE_VERB = r"(?:add|put|attach|write|chuck|pop|stick|leave)"
 _NOT_A_TASK = re.compile(
     r"(?:in|on|by|for|to|at|from|until|till|within|put|add|chuck|stick|leave|write|make|set|give)"
 )
@@ -136,11 +138,11 @@ def update_fields(msg: Msg, start: int, today: date, result: Understanding) -> N
     if _restated(msg, start, end, today, result):
         return
     desc = re.compile(
-        r"(?:add|put|attach|write|chuck|pop|stick|leave)\s+(?:a\s+|an\s+|the\s+|this\s+|some\s+)?(?:note|notes|description|comment|details?)"
+        rf"{_NOTE_VERB}\s+(?:a\s+|an\s+|the\s+|this\s+|some\s+)?(?:note|notes|description|comment|details?)"
         r"\s+(?:to|on|for|in)\s+(?P<t>.+?)\s*(?::|-|saying|that\s+says|reading)\s*(?P<d>\S.*)$"
         r"|(?:set|change|update|edit|make)\s+(?:the\s+)?(?:description|note|notes|details)\s+(?:of|for|on)\s+"
         r"(?P<t2>.+?)\s+to\s+(?P<d2>\S.*)$"
-        r"|(?:for|on)\s+(?P<t3>.+?)\s*,?\s+(?:add|put|attach|write|chuck|pop|stick|leave)\s+(?:a\s+|an\s+|the\s+|some\s+)?"
+        rf"|(?:for|on)\s+(?P<t3>.+?)\s*,?\s+{_NOTE_VERB}\s+(?:a\s+|an\s+|the\s+|some\s+)?"
         r"(?:note|notes|description|comment|details?)\s*(?::|-|saying|that\s+says|reading)\s*(?P<d3>\S.*)$"
         # "details for task 5: gate code is 4471"
         r"|(?:details?|notes?|description)\s+(?:for|on|of|to)\s+(?P<t4>[^:]+?)\s*:\s*(?P<d4>\S.*)$"
