@@ -23,6 +23,7 @@ from .intent_frames import FIELD_NAMED
 from .intents import INTENTS, MUTATING, TARGETED, Target, Understanding
 from .language import help_language, other_language
 from .references import HistoryMessage, asked_for_title, clarification_options
+from .request_sentence import request_sentence
 from .rule_reading import clarification_answer, read, resolve_pronoun, said_instead, same_again
 from .shorthands import apply_shorthands, trailing_shorthands
 from .slot_agreement import Agreement, slot_agreement
@@ -246,6 +247,9 @@ def understand_with_agreement(
     language = other_language(message)
     if language is not None:
         return Understanding("none", language=language), None
+    sentence = request_sentence(message, today)
+    if sentence is not None:
+        return understand_with_agreement(history, sentence, today, spans)
     rule, strength, negated = read(message, history, today)
     # A message with a command frame of its own is a new request, not the answer to "which
     # one do you mean?" ("stick down renew the car insurance friday").
