@@ -19,12 +19,13 @@ from datetime import date
 from .asking import asked_intent, is_no, is_yes
 from .classifier import Prediction, load_model
 from .dates import NUMBER_WORDS, SHIFT_AMOUNT, find_times
+from .follow_ons import clarification_answer, said_instead, same_again
 from .intent_frames import FIELD_NAMED
 from .intents import INTENTS, MUTATING, TARGETED, Target, Understanding
 from .language import help_language, other_language
 from .references import HistoryMessage, asked_for_title, clarification_options
 from .request_sentence import request_sentence
-from .rule_reading import clarification_answer, read, resolve_pronoun, said_instead, same_again
+from .rule_reading import read, resolve_pronoun
 from .shorthands import apply_shorthands, trailing_shorthands
 from .slot_agreement import Agreement, slot_agreement
 from .slot_patterns import RECURRING

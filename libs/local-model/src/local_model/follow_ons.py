@@ -1,0 +1,144 @@
+"""Follow-ons: a message that continues the conversation rather than making a request of its
+own. An answer to "which one do you mean?", the same change again on another task ("and
+'X' too"), a correction ("sorry, I meant monday not friday") and a list's follow-on ("and
+tomorrow?") are read together with the request the last reply answered."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from datetime import date
+
+from .frame_patterns import FILLER
+from .intents import TARGETED, Target, Understanding
+from .message_text import dates_in, prepare, skip_all
+from .references import HistoryMessage, clarification_options
+from .rule_reading import quoted_title, read
+from .slot_patterns import PRONOUN_TITLE
+from .targets import read_target
+from .task_fields import task_fields
+
+__all__ = ["clarification_answer", "said_instead", "same_again"]
+
+
+def clarification_answer(
+    message: str, history: Sequence[HistoryMessage], today: date
+) -> Understanding | None:
+    """When the previous reply asked which task was meant, a bare answer ("the second one",
+    "the oat milk one") continues the request that raised the question."""
+    index = next(
+        (i for i in range(len(history) - 1, -1, -1) if history[i].role == "assistant"), None
+    )
+    if index is None or clarification_options(history[index].text) is None:
+        return None
+    request = next((i for i in range(index - 1, -1, -1) if history[i].role == "user"), None)
+    if request is None:
+        return None
+    msg = prepare(message)
+    start = skip_all(FILLER, msg.masked, 0, len(msg.masked))
+    if len(msg.masked[start:].split()) > 8:
+        return None
+    answer = read_target(msg, start, len(msg.masked))
+    earlier, _, _ = read(history[request].text, history[:request], today)
+    if earlier.intent not in TARGETED:
+        return None
+    earlier.target = answer
+    return earlier
+
+
+_SAME_AGAIN = re.compile(
+    r"(?:(?:and|also|oh\s+and|plus)\s+)?(?P<t>.+?)\s+(?:too|as\s+well)[\s.!]*"
+    r"|(?:same\s+(?:for|with)|ditto\s+(?:for|with)|and\s+also)\s+(?P<t2>.+?)[\s.!]*"
+)
+
+
+def _request_answered(history: Sequence[HistoryMessage], today: date) -> Understanding | None:
+    """The reading of the user's request the last reply answered (tool outputs and the task
+    cards shown may come between them); None when that reply asked a question."""
+    if not history or history[-1].role != "assistant" or "?" in history[-1].text:
+        return None
+    index = next((i for i in range(len(history) - 1, -1, -1) if history[i].role == "user"), None)
+    if index is None:
+        return None
+    earlier, _, _ = read(history[index].text, history[:index], today)
+    return earlier
+
+
+def same_again(
+    message: str, history: Sequence[HistoryMessage], today: date
+) -> Understanding | None:
+    """ "and 'cancel the milk delivery' too" after a change was carried out: the same change
+    of another task; after a task was added, another task."""
+    msg = prepare(message)
+    start = skip_all(FILLER, msg.masked, 0, len(msg.masked))
+    m = _SAME_AGAIN.fullmatch(msg.masked, start)
+    earlier = _request_answered(history, today) if m is not None else None
+    if m is None or earlier is None:
+        return None
+    span = m.span("t" if m.group("t") is not None else "t2")
+    if earlier.intent == "add_task":
+        fields = task_fields(msg, *span, today)
+        if fields.title is None or PRONOUN_TITLE.fullmatch(fields.title.lower()):
+            return None
+        return Understanding(
+            "add_task",
+            title=fields.title,
+            due=fields.due,
+            priority=fields.priority,
+            tags=fields.tags,
+            description=fields.description,
+        )
+    if earlier.intent not in TARGETED:
+        return None
+    target = quoted_title(msg, *span) or read_target(msg, *span)
+    if target.kind == "pronoun":
+        return None
+    earlier.target = target
+    return earlier
+
+
+_MEANT = re.compile(
+    r"(?:i\s+meant|i\s+mean|make\s+(?:that|it)|change\s+(?:that|it)\s+to)\s+(?P<v>.+)"
+)
+_SAID_AGAINST = re.compile(r"(?:not|instead\s+of|rather\s+than)\s+$")
+_RENAME_ASIDE = re.compile(
+    r"\s*[,;-]\s*(?:fix|change|correct|update)\s+(?:the\s+)?(?:name|title|it)\b.*$"
+)
+_AND_WHAT_ABOUT = re.compile(r"(?:and|what\s+about|how\s+about)\s+(?P<v>.+?)[\s?.!]*")
+
+
+def said_instead(
+    message: str, history: Sequence[HistoryMessage], today: date
+) -> Understanding | None:
+    """A correction or a follow-on of the request just answered: "sorry, I meant monday not
+    friday" after a due date was changed moves it again; "and tomorrow?" after a list lists
+    that day."""
+    msg = prepare(message)
+    s = msg.masked
+    meant = _MEANT.match(s, skip_all(FILLER, s, 0, len(s)))
+    following = _AND_WHAT_ABOUT.fullmatch(s.strip()) is not None
+    # Only a message that corrects or follows on is worth reading the earlier request for.
+    earlier = _request_answered(history, today) if meant is not None or following else None
+    if earlier is None:
+        return None
+    if meant is not None and earlier.intent == "update_task" and earlier.target is not None:
+        dates = [
+            d
+            for d in dates_in(msg, today, meant.start("v"), len(s))
+            if not _SAID_AGAINST.search(s, 0, d.start)
+        ]
+        if dates:
+            return Understanding("update_task", target=earlier.target, due=dates[0].value)
+    if meant is not None and earlier.intent == "add_task" and earlier.title:
+        # "ugh i meant pick up mum's prescription, fix the name": the task just added, renamed.
+        aside = _RENAME_ASIDE.search(s, meant.start("v"))
+        said = task_fields(msg, meant.start("v"), aside.start() if aside else len(s), today)
+        if said.title and not said.due:
+            return Understanding(
+                "update_task", target=Target("title", earlier.title), new_title=said.title
+            )
+    if earlier.intent == "list_tasks" and following:
+        again, _, _ = read(message, history, today, forced="list_tasks")
+        if again.due_on or again.due_before or again.tag or again.status or again.overdue:
+            return again
+    return None
