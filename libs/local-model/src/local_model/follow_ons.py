@@ -18,7 +18,7 @@ from .slot_patterns import PRONOUN_TITLE
 from .targets import read_target
 from .task_fields import task_fields
 
-__all__ = ["clarification_answer", "said_instead", "same_again"]
+__all__ = ["clarification_answer", "fields_for_last_task", "said_instead", "same_again"]
 
 
 def clarification_answer(
@@ -104,6 +104,7 @@ _SAID_AGAINST = re.compile(r"(?:not|instead\s+of|rather\s+than)\s+$")
 _RENAME_ASIDE = re.compile(
     r"\s*[,;-]\s*(?:fix|change|correct|update)\s+(?:the\s+)?(?:name|title|it)\b.*$"
 )
+_ONLY_AGAINST = re.compile(r"(?:(?:not|instead\s+of|rather\s+than)\b.*)?")
 _AND_WHAT_ABOUT = re.compile(r"(?:and|what\s+about|how\s+about)\s+(?P<v>.+?)[\s?.!]*")
 
 
@@ -121,14 +122,19 @@ def said_instead(
     earlier = _request_answered(history, today) if meant is not None or following else None
     if earlier is None:
         return None
-    if meant is not None and earlier.intent == "update_task" and earlier.target is not None:
+    changed = earlier.target or (
+        Target("title", earlier.title) if earlier.intent == "add_task" and earlier.title else None
+    )
+    if meant is not None and earlier.intent in ("add_task", "update_task") and changed is not None:
         dates = [
             d
             for d in dates_in(msg, today, meant.start("v"), len(s))
             if not _SAID_AGAINST.search(s, 0, d.start)
         ]
-        if dates:
-            return Understanding("update_task", target=earlier.target, due=dates[0].value)
+        said = task_fields(msg, meant.start("v"), len(s), today)
+        if dates and (earlier.intent == "update_task" or _ONLY_AGAINST.fullmatch(said.title or "")):
+            # "sorry I meant thursday not tomorrow" after adding or moving a task moves it.
+            return Understanding("update_task", target=changed, due=dates[0].value)
     if meant is not None and earlier.intent == "add_task" and earlier.title:
         # "ugh i meant pick up mum's prescription, fix the name": the task just added, renamed.
         aside = _RENAME_ASIDE.search(s, meant.start("v"))
@@ -142,3 +148,36 @@ def said_instead(
         if again.due_on or again.due_before or again.tag or again.status or again.overdue:
             return again
     return None
+
+
+# What may come before the fields alone: "for next friday", "make it asap", "due monday please".
+_FIELD_LEAD = re.compile(
+    r"(?:(?:and|oh|also|actually|ok|okay|sorry|hmm|so|make\s+(?:it|that)|set\s+(?:it|that)"
+    r"|move\s+(?:it|that)|change\s+(?:it|that)|put\s+(?:it|that)|due|for|on|by|to|at"
+    r"|it's|its|it\s+is)\b[\s,]*)*"
+)
+
+
+def fields_for_last_task(
+    message: str, history: Sequence[HistoryMessage], today: date
+) -> Understanding | None:
+    """A message of fields alone ("for next friday", "asap please", "low priority") right after
+    a task was added or changed gives them to that task; read alone, it would add a task
+    without a title."""
+    earlier = _request_answered(history, today)
+    if earlier is None or earlier.intent not in ("add_task", "update_task"):
+        return None
+    msg = prepare(message)
+    s = msg.masked
+    start = skip_all(_FIELD_LEAD, s, skip_all(FILLER, s, 0, len(s)), len(s))
+    fields = task_fields(msg, start, len(s), today)
+    if fields.title is not None or not (fields.due or fields.priority):
+        return None
+    # "it": the task as the last reply names it, as stored ("Created task 'Sort out the loft'").
+    return Understanding(
+        "update_task",
+        target=Target("pronoun", "it"),
+        due=fields.due,
+        priority=fields.priority,
+        ask="?" in s,
+    )

@@ -236,7 +236,9 @@ def find_referent(
                 continue
             titles = [t for t in quoted_titles(message.text) if not _SAID_EXAMPLE.match(t)]
             if titles:
-                return Referent(titles[0], None)
+                # "Renamed 'Call plumber' to 'Call the plumber about the leak'": the new title.
+                renamed = message.text.lower().startswith("renamed")
+                return Referent(titles[-1] if renamed else titles[0], None)
             continue
         title = title_of_user_message(message.text)
         if title:

@@ -396,6 +396,7 @@ def read(
     return result, best.strength, frozenset(h.intent for h in negated)
 
 
+_LEADING_ARTICLE = re.compile(r"^(?:the|a|an)\s+(?=\S)", re.IGNORECASE)
 _PRONOUN_WORD = re.compile(r"\b(?:it|that|this|them|thats|that's)\b")
 
 
@@ -432,4 +433,5 @@ def resolve_pronoun(result: Understanding, history: Sequence[HistoryMessage], to
             history, lambda text: _title_of_user_message(text, today)
         )
         if referent is not None:
-            result.target = Target("title", referent.title, referent.task_id)
+            title = _LEADING_ARTICLE.sub("", referent.title) or referent.title
+            result.target = Target("title", title, referent.task_id)

@@ -19,7 +19,7 @@ from datetime import date
 from .asking import asked_intent, is_no, is_yes
 from .classifier import Prediction, load_model
 from .dates import NUMBER_WORDS, SHIFT_AMOUNT, find_times
-from .follow_ons import clarification_answer, said_instead, same_again
+from .follow_ons import clarification_answer, fields_for_last_task, said_instead, same_again
 from .intent_frames import FIELD_NAMED
 from .intents import INTENTS, MUTATING, TARGETED, Target, Understanding
 from .language import help_language, other_language
@@ -259,9 +259,11 @@ def understand_with_agreement(
             clarification_answer(message, history, today)
             or same_again(message, history, today)
             or said_instead(message, history, today)
+            or fields_for_last_task(message, history, today)
         )
         if answer is not None:
             resolve_pronoun(answer, history, today)
+            _extras(answer, message)
             return answer, None
     in_context = asked_for_title(history) or _answers_list(rule, history)
     if in_context:

@@ -1,0 +1,82 @@
+"""Fields said alone right after a task was added or changed belong to that task: "for next
+friday", "asap please", "low priority, no rush", "due monday please" after "Created task
+'X'." change X (read alone, they would add a task with no title); "sorry I meant thursday not
+tomorrow" after adding a task with a date moves it; "it" after a rename is the new title,
+and a task named "The quarterly report" is referred to without its article."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from local_model.references import HistoryMessage
+from local_model.understanding import understand
+
+TODAY = date(2026, 11, 26)  # a Thursday
+
+
+def _turns(*texts: str) -> list[HistoryMessage]:
+    return [HistoryMessage("user" if i % 2 == 0 else "assistant", t) for i, t in enumerate(texts)]
+
+
+@pytest.mark.parametrize(
+    ("message", "slots"),
+    [
+        ("for next friday", {"due": "2026-11-27"}),
+        ("sunday", {"due": "2026-11-29"}),
+        ("for the 3rd of december", {"due": "2026-12-03"}),
+        ("due monday please", {"due": "2026-11-30"}),
+        ("asap please", {"priority": "high"}),
+        ("low priority, no rush", {"priority": "low"}),
+    ],
+)
+def test_fields_alone_change_the_task_just_added(message: str, slots: dict[str, object]) -> None:
+    history = _turns("add sort out the loft sometime", "Created task 'Sort out the loft'.")
+    result = understand(history, message, TODAY)
+    assert (result.intent, result.slots(), result.ask) == (
+        "update_task",
+        {"target": "sort out the loft", **slots},
+        False,
+    )
+
+
+def test_a_time_said_with_the_date_is_reported_as_not_kept() -> None:
+    history = _turns(
+        "add pick up Ella from the station", "Created task 'Pick up Ella from the station'."
+    )
+    result = understand(history, "friday at 6", TODAY)
+    assert result.intent == "update_task"
+    assert result.slots()["due"] == "2026-11-27"
+    assert result.unkept == ["time"]
+
+
+def test_fields_alone_after_a_list_are_no_change() -> None:
+    history = _turns("show my tasks", "You have 2 tasks: 1. Pay rent 2. Call mum")
+    assert understand(history, "for next friday", TODAY).intent != "update_task"
+
+
+def test_a_corrected_date_moves_the_task_just_added() -> None:
+    history = _turns(
+        "add call the garage tomorrow", "Created task 'Call the garage' (due Fri 27 Nov)."
+    )
+    result = understand(history, "sorry I meant saturday not tomorrow", TODAY)
+    assert (result.intent, result.slots(), result.ask) == (
+        "update_task",
+        {"target": "call the garage", "due": "2026-11-28"},
+        False,
+    )
+
+
+def test_it_after_a_rename_is_the_new_title() -> None:
+    history = _turns(
+        "rename 'call plumber' to 'call the plumber about the leak'",
+        "Renamed 'Call plumber' to 'Call the plumber about the leak'.",
+    )
+    result = understand(history, "and set it for tomorrow", TODAY)
+    assert result.slots() == {"target": "call the plumber about the leak", "due": "2026-11-27"}
+
+
+def test_it_is_the_title_without_its_article() -> None:
+    history = _turns("add the quarterly report", "Created task 'The quarterly report'.")
+    result = understand(history, "make it high priority", TODAY)
+    assert result.slots() == {"target": "quarterly report", "priority": "high"}
