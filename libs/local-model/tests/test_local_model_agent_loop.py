@@ -327,6 +327,22 @@ async def test_pushing_back_by_days_moves_the_current_due_date() -> None:
 
 
 @pytest.mark.anyio
+@pytest.mark.parametrize(
+    ("message", "due"),
+    [
+        ("bring pay rent forward two days", "2027-03-10"),
+        ("move pay rent a week earlier", "2027-03-05"),
+        ("push pay rent to the day after", "2027-03-13"),
+    ],
+)
+async def test_bringing_forward_moves_the_due_date_earlier(message: str, due: str) -> None:
+    board = TaskBoard()
+    task = board.add("Pay rent", due_date="2027-03-12")
+    await _run(board, message)
+    assert task["due_date"] == due
+
+
+@pytest.mark.anyio
 async def test_focus_answer_names_overdue_due_today_and_high_priority_tasks() -> None:
     board = TaskBoard()
     board.add("Renew passport", due_date="2027-03-01")

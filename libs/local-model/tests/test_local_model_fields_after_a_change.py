@@ -80,3 +80,28 @@ def test_it_is_the_title_without_its_article() -> None:
     history = _turns("add the quarterly report", "Created task 'The quarterly report'.")
     result = understand(history, "make it high priority", TODAY)
     assert result.slots() == {"target": "quarterly report", "priority": "high"}
+
+
+@pytest.mark.parametrize(
+    ("message", "days"),
+    [
+        ("push it back three days", 3),
+        ("bring it forward a day", -1),
+        ("move it two days earlier", -2),
+        ("hmm we might go later, push it back a week", 7),
+        ("push that back to the day after", 1),
+        ("actually push it back two days, they're closed on the 4th", 2),
+    ],
+)
+def test_a_move_by_an_amount_is_a_shift_of_the_due_date(message: str, days: int) -> None:
+    history = _turns(
+        "add book the campsite for dec 4", "Created task 'Book the campsite' (due Fri 4 Dec)."
+    )
+    result = understand(history, message, TODAY)
+    assert (result.intent, result.target, result.shift_days, result.due) == (
+        "update_task",
+        result.target,
+        days,
+        None,
+    )
+    assert result.slots() == {"target": "book the campsite"}

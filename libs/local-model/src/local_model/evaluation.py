@@ -7,12 +7,14 @@ Each line: {"id", "now": ISO datetime, "messages": [{"role", "content"}, ...], "
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from .intents import MUTATING
+from .message_text import dates_in, prepare
 from .note_requests import NOTE_INTENTS, read_note, split_request
 from .references import HistoryMessage
 from .understanding import understand
@@ -101,14 +103,46 @@ def conversation(line: dict[str, Any]) -> tuple[list[HistoryMessage], str, date]
     return history, message, datetime.fromisoformat(line["now"]).date()
 
 
+_STATED_DUE = re.compile(r"\bdue\s+(?P<day>[^).;\n]+)", re.IGNORECASE)
+_HALF_YEAR = timedelta(days=183)
+
+
+def _stated_due(history: list[HistoryMessage], title: str, today: date) -> date | None:
+    """The due date of the task called `title` as the latest reply naming it states it
+    ("Created task 'Book the campsite' (due Fri 28 Aug)"); a date stated as past ("was due
+    Thu 11 Jun") is this year's, not next year's."""
+    for message in reversed(history):
+        low = message.text.lower()
+        at = low.find(title.lower())
+        if message.role != "assistant" or at < 0:
+            continue
+        stated = _STATED_DUE.search(message.text, at + len(title))
+        if stated is None:
+            return None
+        msg = prepare(stated.group("day"))
+        found = dates_in(msg, today, 0, len(msg.masked))
+        if not found:
+            return None
+        value: date = found[-1].value  # "Mon, Apr 20": the date, not the next Monday
+        return value.replace(year=value.year - 1) if value - today > _HALF_YEAR else value
+    return None
+
+
 def predict(line: dict[str, Any]) -> Prediction:
-    """Understand the last user message of one labelled line."""
+    """Understand the last user message of one labelled line. A move of the due date by an
+    amount ("push it back two days") is scored as the date it stores, from the task's due
+    date as the conversation states it (the assistant reads it from the task itself)."""
     history, message, today = conversation(line)
     note = read_note(message)
     if note is not None and split_request(message) is None:
         return Prediction(str(line["id"]), note.intent, note.slots(), 1.0, False)
     result = understand(history, message, today)
-    return Prediction(str(line["id"]), result.intent, result.slots(), result.confidence, result.ask)
+    slots = result.slots()
+    if result.shift_days and result.target is not None and "due" not in slots:
+        base = _stated_due(history, result.target.text, today)
+        if base is not None:
+            slots["due"] = (base + timedelta(days=result.shift_days)).isoformat()
+    return Prediction(str(line["id"]), result.intent, slots, result.confidence, result.ask)
 
 
 def _normal(value: object) -> object:

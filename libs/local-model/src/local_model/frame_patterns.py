@@ -297,7 +297,7 @@ UPDATE_HEAD = re.compile(
     r"(?:rename|re-name|retitle|change|update|edit|modify|set|make|move|push|postpone|prepone|reschedule"
     r"|delay|bump|shift|put\s+off|defer|prioriti[sz]e|deprioriti[sz]e|(?:re-?)?tag|(?:re-?)?label|mark|give"
     r"|adjust|switch"
-    r"|raise|lower|bring\s+forward"
+    r"|raise|lower|bring\s+forward|bring(?=\s+(?:\S+\s+){1,5}forward\b)"
     # "call it 'order school photos' instead"
     r"|(?:call|name)(?=\s+(?:it|that|this)(?:\s+one)?\s+['\"]))\b"
 )

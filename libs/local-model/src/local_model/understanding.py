@@ -102,10 +102,12 @@ _FOCUS = re.compile(
 )
 # What makes an amount (SHIFT_AMOUNT) a move of the due date: "push it back two days",
 # "postpone X by a week", "a couple of days later", "postpone X a couple of days"; not "in two
-# days", which is a due date.
-_SHIFT_BEFORE = re.compile(r"\b(?:by|for|back|out)\s+$")
-_SHIFT_AFTER = re.compile(r"\s+later\b|\s*[.!]*\s*$")
+# days", which is a due date. "bring it forward a day", "two days earlier" move it earlier.
+_SHIFT_BEFORE = re.compile(r"\b(?:by|for|back|out|(?P<earlier>forward|up))\s+$")
+_SHIFT_AFTER = re.compile(r"\s+(?:later|(?P<earlier>earlier|sooner))\b|\s*(?:please|pls)?[.!]*\s*$")
 _DUE_IN = re.compile(r"\b(?:in|within)\s+$")
+# "push it to the day after", "the day before": a day from the task's own due date.
+_DAY_AFTER = re.compile(r"\bthe\s+day\s+(?P<way>after|before)\s*(?:that|it)?[\s.!]*$")
 
 
 def _shift_days(message: str) -> int | None:
@@ -113,10 +115,17 @@ def _shift_days(message: str) -> int | None:
     for m in SHIFT_AMOUNT.finditer(low):
         if _DUE_IN.search(low, 0, m.start()):
             continue
-        if _SHIFT_BEFORE.search(low, 0, m.start()) or _SHIFT_AFTER.match(low, m.end()):
+        before = _SHIFT_BEFORE.search(low, 0, m.start())
+        after = _SHIFT_AFTER.match(low, m.end())
+        if before is not None or after is not None:
             raw = m.group("n")
             n = int(raw) if raw.isdigit() else NUMBER_WORDS[raw]
-            return n * (7 if m.group("unit").startswith("week") else 1)
+            days = n * (7 if m.group("unit").startswith("week") else 1)
+            earlier = any(found is not None and found.group("earlier") for found in (before, after))
+            return -days if earlier else days
+    day = _DAY_AFTER.search(low)
+    if day is not None:
+        return 1 if day.group("way") == "after" else -1
     return None
 
 
@@ -312,6 +321,9 @@ def _extras(result: Understanding, message: str) -> None:
         result.ask = False
     if result.intent == "update_task":
         result.shift_days = _shift_days(message)
+        if result.shift_days:
+            # "push it back two days, they're closed on the 4th": the amount is the change.
+            result.due = None
     changes_due = result.intent in ("add_task", "update_task") and bool(
         result.due or result.shift_days
     )

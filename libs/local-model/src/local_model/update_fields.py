@@ -29,14 +29,16 @@ from .vocabulary import VOCABULARY, alternatives
 UPDATE_VERB = re.compile(
     r"(?:please\s+)?(?:rename|re-name|retitle|change|update|edit|modify|set|make|move|push|postpone|prepone"
     r"|reschedule|delay|bump|shift|put\s+off|defer|prioriti[sz]e|deprioriti[sz]e|mark|give|adjust|switch"
-    r"|raise|lower|bring\s+forward|add|tag|label|put(?=\s+\S+\s+at\b))\b\s*(?:back\s+|up\s+|out\s+)?"
+    r"|raise|lower|bring\s+forward|bring(?=\s+(?:\S+\s+){1,5}forward\b)|add|tag|label|put(?=\s+\S+\s+at\b))\b"
+    r"\s*(?:back\s+|up\s+|out\s+)?"
 )
 UPDATE_FIELD = re.compile(
     r"(?:the\s+)?(?:due\s+date|deadline|date|priority|title|name|description|note|notes|details|tags?"
     r"|labels?|due)\s+(?:of|for|on|in|to)\s+"
 )
 UPDATE_BOUNDARY = re.compile(
-    r"\s+(?:to|as|into|due|for|until|till|by|on|from|and|with|at|back|up|'s|so\s+(?:it|that))\b|'s\b"
+    r"\s+(?:to|as|into|due|for|until|till|by|on|from|and|with|at|back|up|forward|'s|so\s+(?:it|that))\b"
+    r"|'s\b"
     r"|[,:;?!]|\s+-\s+|\s+can\s+wait\b"
     # "push X out to friday", "move X forward to friday" (`move_particles`)
     rf"|\s+(?:{alternatives('move_particles')})(?=\s+(?:to|till|until|by)\b)"
