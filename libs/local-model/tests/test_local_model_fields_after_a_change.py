@@ -2,7 +2,9 @@
 friday", "asap please", "low priority, no rush", "due monday please" after "Created task
 'X'." change X (read alone, they would add a task with no title); "sorry I meant thursday not
 tomorrow" after adding a task with a date moves it; "it" after a rename is the new title,
-and a task named "The quarterly report" is referred to without its article."""
+and a task named "The quarterly report" is referred to without its article. A yes to "Do
+you want me to add 'X' as a task?" adds X, with the date or priority said with the yes
+("yes please, for saturday")."""
 
 from __future__ import annotations
 
@@ -105,3 +107,35 @@ def test_a_move_by_an_amount_is_a_shift_of_the_due_date(message: str, days: int)
         None,
     )
     assert result.slots() == {"target": "book the campsite"}
+
+
+_ASKED = _turns(
+    "I really need to renew my passport at some point",
+    "Do you want me to add 'Renew passport' as a task, or were you asking something?",
+)
+
+
+@pytest.mark.parametrize(
+    ("message", "slots"),
+    [
+        ("yes add it", {}),
+        ("yep go ahead", {}),
+        ("yes please, for saturday", {"due": "2026-11-28"}),
+        ("yeah add it, tomorrow", {"due": "2026-11-27"}),
+        ("yes but make it friday, it's urgent", {"due": "2026-11-27", "priority": "high"}),
+    ],
+)
+def test_a_yes_adds_the_title_asked_about_with_the_fields_said_with_it(
+    message: str, slots: dict[str, object]
+) -> None:
+    result = understand(_ASKED, message, TODAY)
+    assert (result.intent, result.slots(), result.ask) == (
+        "add_task",
+        {"title": "renew passport", **slots},
+        False,
+    )
+
+
+def test_a_yes_that_names_something_else_is_not_taken_as_yes() -> None:
+    result = understand(_ASKED, "yes, and call the bank too", TODAY)
+    assert result.slots().get("title") != "renew passport"

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from .intents import Intent, Understanding
 from .references import TITLE_QUESTION, HistoryMessage
 
-__all__ = ["ASK_PREFIX", "asked_intent", "is_no", "is_yes", "question"]
+__all__ = ["ASK_PREFIX", "asked_intent", "is_no", "is_yes", "question", "yes_with"]
 
 ASK_PREFIX = "Do you want me to"
 _ASKS: tuple[tuple[Intent, str], ...] = (
@@ -21,11 +21,13 @@ _ASKS: tuple[tuple[Intent, str], ...] = (
     ("clear_completed", "clear your completed tasks?"),
     ("undo", "undo my last change?"),
 )
-_YES = re.compile(
-    r"(?:y|ya|yes|yeah|yep|yup|sure|ok|okay|please|please\s+do|do\s+it|go\s+ahead|correct"
-    r"|that's\s+right|right|yes\s+please|absolutely|of\s+course)\b[\s!.,]*(?:please|thanks)?[\s!.]*$",
-    re.IGNORECASE,
+_YES_WORDS = (
+    r"(?:y|ya|yes|yeah|yep|yup|sure|ok|okay|please|please\s+do|do\s+it|go\s+ahead|go\s+for\s+it"
+    r"|correct|that's\s+right|right|absolutely|of\s+course|sounds\s+good|add\s+it|thanks)\b"
 )
+# "yes", "yep go ahead", "yes please, add it": the whole message accepts; a "yes" that goes on
+# with a date or a priority ("yes please, for saturday") accepts with them (`yes_with`).
+_YES = re.compile(rf"(?:{_YES_WORDS}[\s!.,]*)+", re.IGNORECASE)
 _NO = re.compile(
     r"(?:n|no|nope|nah|no\s+thanks|don't|do\s+not|never\s*mind|cancel|stop|leave\s+it)\b[\s!.,]*$",
     re.IGNORECASE,
@@ -68,7 +70,15 @@ def asked_intent(history: Sequence[HistoryMessage]) -> tuple[Intent, int] | None
 
 def is_yes(message: str) -> bool:
     """Whether `message` accepts the question asked."""
-    return bool(_YES.match(message.strip()))
+    return bool(_YES.fullmatch(message.strip()))
+
+
+def yes_with(message: str) -> str | None:
+    """What follows the acceptance in "yes please, for saturday"; None when the message does
+    not open with one or is nothing more."""
+    m = _YES.match(message.strip())
+    rest = message.strip()[m.end() :] if m is not None else ""
+    return rest or None
 
 
 def is_no(message: str) -> bool:

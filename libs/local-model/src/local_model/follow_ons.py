@@ -16,9 +16,15 @@ from .references import HistoryMessage, clarification_options
 from .rule_reading import quoted_title, read
 from .slot_patterns import PRONOUN_TITLE
 from .targets import read_target
-from .task_fields import task_fields
+from .task_fields import TaskFields, task_fields
 
-__all__ = ["clarification_answer", "fields_for_last_task", "said_instead", "same_again"]
+__all__ = [
+    "clarification_answer",
+    "fields_for_last_task",
+    "said_fields",
+    "said_instead",
+    "same_again",
+]
 
 
 def clarification_answer(
@@ -152,8 +158,8 @@ def said_instead(
 
 # What may come before the fields alone: "for next friday", "make it asap", "due monday please".
 _FIELD_LEAD = re.compile(
-    r"(?:(?:and|oh|also|actually|ok|okay|sorry|hmm|so|make\s+(?:it|that)|set\s+(?:it|that)"
-    r"|move\s+(?:it|that)|change\s+(?:it|that)|put\s+(?:it|that)|due|for|on|by|to|at"
+    r"(?:(?:and|but|oh|also|actually|ok|okay|sorry|hmm|so|make\s+(?:it|that)|set\s+(?:it|that)"
+    r"|move\s+(?:it|that)|change\s+(?:it|that)|put\s+(?:it|that)|add\s+it|due|for|on|by|to|at"
     r"|it's|its|it\s+is)\b[\s,]*)*"
 )
 
@@ -167,11 +173,8 @@ def fields_for_last_task(
     earlier = _request_answered(history, today)
     if earlier is None or earlier.intent not in ("add_task", "update_task"):
         return None
-    msg = prepare(message)
-    s = msg.masked
-    start = skip_all(_FIELD_LEAD, s, skip_all(FILLER, s, 0, len(s)), len(s))
-    fields = task_fields(msg, start, len(s), today)
-    if fields.title is not None or not (fields.due or fields.priority):
+    fields = said_fields(message, today)
+    if fields is None:
         return None
     # "it": the task as the last reply names it, as stored ("Created task 'Sort out the loft'").
     return Understanding(
@@ -179,5 +182,17 @@ def fields_for_last_task(
         target=Target("pronoun", "it"),
         due=fields.due,
         priority=fields.priority,
-        ask="?" in s,
+        ask="?" in message,
     )
+
+
+def said_fields(message: str, today: date) -> TaskFields | None:
+    """The due date and priority of a message that says nothing else ("for next friday",
+    "make it asap", "add it, tomorrow"); None when it says more."""
+    msg = prepare(message)
+    s = msg.masked
+    start = skip_all(_FIELD_LEAD, s, skip_all(FILLER, s, 0, len(s)), len(s))
+    fields = task_fields(msg, start, len(s), today)
+    if fields.title is not None or not (fields.due or fields.priority):
+        return None
+    return fields

@@ -16,14 +16,20 @@ import re
 from collections.abc import Sequence
 from datetime import date
 
-from .asking import asked_intent, is_no, is_yes
+from .asking import asked_intent, is_no, is_yes, yes_with
 from .classifier import Prediction, load_model
 from .dates import NUMBER_WORDS, SHIFT_AMOUNT, find_times
-from .follow_ons import clarification_answer, fields_for_last_task, said_instead, same_again
+from .follow_ons import (
+    clarification_answer,
+    fields_for_last_task,
+    said_fields,
+    said_instead,
+    same_again,
+)
 from .intent_frames import FIELD_NAMED
 from .intents import INTENTS, MUTATING, TARGETED, Target, Understanding
 from .language import help_language, other_language
-from .references import HistoryMessage, asked_for_title, clarification_options
+from .references import HistoryMessage, asked_for_title, clarification_options, quoted_titles
 from .request_sentence import request_sentence
 from .rule_reading import read, resolve_pronoun
 from .shorthands import apply_shorthands, trailing_shorthands
@@ -144,9 +150,18 @@ def _follow_up(
     if asked is None:
         return None
     intent, index = asked
-    if is_yes(message):
+    more = yes_with(message)
+    fields = said_fields(more, today) if more is not None else None
+    if is_yes(message) or fields is not None:
         reading, _, _ = read(history[index].text, history[:index], today, forced=intent)
         resolve_pronoun(reading, history[:index], today)
+        proposed = quoted_titles(history[-1].text) if history[-1].role == "assistant" else []
+        if intent == "add_task" and len(proposed) == 1:
+            # The user said yes to the title the question showed.
+            reading.title = proposed[0]
+        if fields is not None:
+            reading.due = fields.due or reading.due
+            reading.priority = fields.priority or reading.priority
         return reading
     if is_no(message):
         return Understanding("none")
