@@ -166,6 +166,22 @@ async def test_a_number_resolves_from_the_latest_task_list_shown() -> None:
 
 
 @pytest.mark.anyio
+async def test_the_words_one_resolves_to_the_one_task_of_the_list_just_shown() -> None:
+    board = TaskBoard()
+    first = board.add("Send the invoice to Acme")
+    board.add("Chase the invoice from Bolt")  # not in the list shown: no question which one
+    shown = "[task list shown]\n" + json.dumps(
+        [{"n": 1, "id": first["id"], "title": "Send the invoice to Acme", "completed": False}]
+    )
+    conversation = _history(
+        ("user", "what's due this week?"), ("assistant", shown), then="the invoice one is done"
+    )
+    reply, _ = await _run(board, conversation)
+    assert board.calls == [("complete_task", {"task_id": first["id"]})]
+    assert reply == "Marked 'Send the invoice to Acme' as completed."
+
+
+@pytest.mark.anyio
 async def test_it_resolves_to_the_task_shown_and_renames_it() -> None:
     board = TaskBoard()
     task = board.add("Call mom")

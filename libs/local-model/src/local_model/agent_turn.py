@@ -16,7 +16,7 @@ from . import replies
 from .asking import question
 from .matching import match_tasks
 from .note_turn import note_step
-from .references import ShownTask, latest_numbered_list
+from .references import ShownTask, latest_numbered_list, shown_by_words
 from .turn_input import ToolResult, TurnInput, read_items, today_from_instructions
 from .understanding import Understanding, understand
 
@@ -185,6 +185,11 @@ def _resolve_target(
             return str(task.get("id")), task
     else:
         title = target.text
+        # "the invoice one" right after a list: the one task of that list it names.
+        named = shown_by_words(title, turn.history)
+        if named is not None and named.task_id:
+            return named.task_id, None
+        title = named.title if named is not None else title
     prefer = {"complete_task": False, "reopen_task": True}.get(request.intent)
     if not lookups:
         return tools.call("list_tasks", {"query": title, "status": "all"})

@@ -175,6 +175,33 @@ def latest_numbered_list(history: Sequence[HistoryMessage]) -> list[ShownTask] |
     return None
 
 
+_NOT_NAMING = frozenset({"the", "a", "an", "one", "task", "my", "that", "this"})
+
+
+def shown_by_words(words: str, history: Sequence[HistoryMessage]) -> ShownTask | None:
+    """The one task of the list shown since the user last spoke whose title holds `words`
+    ("invoice" of "the invoice one": "Send the invoice to Acme"); None when no list was just
+    shown or not exactly one of its tasks holds them."""
+    said = [w for w in re.findall(r"[\w'-]+", words.lower()) if w not in _NOT_NAMING]
+    shown = None
+    for message in reversed(history):
+        if message.role == "user":
+            break
+        if message.role == "assistant":
+            shown = parse_task_list_shown(message.text) or _written_list(message.text)
+            if shown:
+                break
+    if not said or not shown:
+        return None
+
+    def holds(title: str) -> bool:
+        theirs = re.findall(r"[\w'-]+", title.lower())
+        return all(any(t == w or (len(w) >= 4 and t.startswith(w)) for t in theirs) for w in said)
+
+    matches = [task for task in shown if holds(task.title)]
+    return matches[0] if len(matches) == 1 else None
+
+
 def _last_reply(history: Sequence[HistoryMessage]) -> str:
     """The assistant's message the user is answering now ("" when the user spoke after it)."""
     for message in reversed(history):
