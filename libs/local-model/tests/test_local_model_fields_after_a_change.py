@@ -139,3 +139,23 @@ def test_a_yes_adds_the_title_asked_about_with_the_fields_said_with_it(
 def test_a_yes_that_names_something_else_is_not_taken_as_yes() -> None:
     result = understand(_ASKED, "yes, and call the bank too", TODAY)
     assert result.slots().get("title") != "renew passport"
+
+
+def test_tags_listed_after_tag_it_are_all_given_to_the_task() -> None:
+    history = _turns("add call the accountant", "Created task 'Call the accountant'.")
+    result = understand(history, "tag it finance and work", TODAY)
+    assert (result.intent, result.slots()) == (
+        "update_task",
+        {"target": "call the accountant", "tags": ["finance", "work"]},
+    )
+
+
+@pytest.mark.parametrize(
+    ("reply", "message"),
+    [
+        ("Deleted task 'Buy pumpkins'.", "actually no bring it back"),
+        ("Cleared 3 completed tasks.", "hmm bring those back actually"),
+    ],
+)
+def test_bring_it_back_after_a_deletion_is_an_undo(reply: str, message: str) -> None:
+    assert understand(_turns("delete buy pumpkins", reply), message, TODAY).intent == "undo"

@@ -107,11 +107,13 @@ CLEAR_BARE = re.compile(
 UNDO = re.compile(
     r"(?:undo(?!\s+(?:the\s+)?(?:tick|check|completion|completing|marking)\b)|revert|reverse|roll\s*back|take\s+(?:that|it|this)\s+back|put\s+it\s+back"
     r"|put\s+(?:them|those|everything|it\s+all)\s+back|go\s+back\s+to\s+(?:how|the\s+way)"
+    r"|bring\s+(?:it|that|this|them|those|everything|it\s+all)\s+back"
     r"|cancel\s+(?:that|the\s+last)|ctrl\s*\+?\s*z)\b"
 )
 UNDO_ANY = re.compile(
     r"\b(?:undo\b(?!\s+(?:task|#|\d))|take\s+(?:that|it|this)\s+back|revert\s+(?:that|it|this|the\s+last)"
-    r"|roll\s+(?:that|it)\s+back|undo\s+(?:that|it|the\s+last))"
+    r"|roll\s+(?:that|it)\s+back|undo\s+(?:that|it|the\s+last)"
+    r"|bring\s+(?:it|that|this|them|those|everything|it\s+all)\s+back)"
 )
 HELP_HEAD = re.compile(
     r"(?:help|help\s+me|i\s+need\s+help|need\s+help|help\s+please|\?+)\s*$|(?:help|usage|commands)\s*\??$"

@@ -161,8 +161,11 @@ def update_fields(msg: Msg, start: int, today: date, result: Understanding) -> N
         r"|(?:re-?)?(?:tag|label)\s+(?P<t2>.+?)\s+(?:as|with)\s+(?P<tags2>.+)$"
         r"|(?:change|set|update|make)\s+(?:the\s+)?(?:tags?|labels?)\s+(?:on|of|for)\s+(?P<t4>.+?)\s+to\s+(?P<tags4>.+)$"
         r"|(?P<t5>.+?)\s+(?:should|needs\s+to|has\s+to|must)\s+be\s+(?:tagged|labell?ed)\s+(?P<tags5>.+)$"
-        # "tag it finance please, and it's not urgent": one tag, then the other changes.
-        r"|(?:tag|label)\s+(?P<t3>it|that|this|them)\s+#?(?P<tags3>[a-z][\w-]*)(?=\s*(?:[,.!;]|please\b|pls\b|$))"
+        # "tag it finance please, and it's not urgent": the tags ("finance and work"), then
+        # the other changes.
+        r"|(?:tag|label)\s+(?P<t3>it|that|this|them)\s+"
+        r"(?P<tags3>#?[a-z][\w-]*(?:(?:\s*,\s*|\s+and\s+|\s*&\s*)#?(?!and\b|it\b)[a-z][\w-]*)*)"
+        r"(?=\s*(?:[,.!;]|please\b|pls\b|$))"
     ).search(s, start, end)
     if tags is not None and tags.group("t3") and skip_all(FILLER, s, start, end) < tags.start():
         tags = None  # "move 'buy toner' to thursday and tag it office": the move names the task
