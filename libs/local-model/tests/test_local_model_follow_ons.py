@@ -57,6 +57,63 @@ def test_too_after_a_question_or_a_new_task_is_not_a_repeat() -> None:
     assert result.intent not in ("complete_task", "delete_task", "reopen_task", "update_task")
 
 
+@pytest.mark.parametrize(
+    ("message", "target"),
+    [("and #6", "6"), ("and the third one", "3"), ("and the dentist one", "dentist")],
+)
+def test_and_a_task_by_number_or_words_repeats_the_change(message: str, target: str) -> None:
+    history = [
+        HistoryMessage("user", "mark #5 done"),
+        HistoryMessage("assistant", "Marked 'Book hotel' as done."),
+    ]
+    result = understand(history, message, TODAY)
+    assert (result.intent, result.slots(), result.ask) == (
+        "complete_task",
+        {"target": target},
+        False,
+    )
+
+
+def test_and_the_third_one_after_an_add_adds_no_task_called_that() -> None:
+    history = [
+        HistoryMessage("user", "add milk"),
+        HistoryMessage("assistant", "Created task 'Milk'."),
+    ]
+    result = understand(history, "and the third one", TODAY)
+    assert result.slots().get("title") is None
+
+
+@pytest.mark.parametrize(
+    ("request_", "reply", "message", "slots"),
+    [
+        (
+            "show my tasks tagged work",
+            "Tagged work: 1. Send the payroll file 2. Prep Monday slides",
+            "and home?",
+            {"tag": "home"},
+        ),
+        (
+            "what's left to do",
+            "You have 2 open tasks: 1. Email Priya 2. Book MOT",
+            "what about the finished ones?",
+            {"status": "completed"},
+        ),
+        (
+            "what's on my list",
+            "You have 2 tasks: 1. Buy a plant for Jo 2. Renew railcard",
+            "what about overdue stuff?",
+            {"overdue": True},
+        ),
+    ],
+)
+def test_a_list_follow_on_names_only_its_filter(
+    request_: str, reply: str, message: str, slots: dict[str, object]
+) -> None:
+    history = [HistoryMessage("user", request_), HistoryMessage("assistant", reply)]
+    result = understand(history, message, TODAY)
+    assert (result.intent, result.slots()) == ("list_tasks", slots)
+
+
 def test_call_it_renames_a_title_with_a_possessive() -> None:
     history = [
         HistoryMessage("user", "remind me to get the kids' school photos ordered"),

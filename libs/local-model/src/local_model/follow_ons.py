@@ -55,7 +55,11 @@ def clarification_answer(
 _SAME_AGAIN = re.compile(
     r"(?:(?:and|also|oh\s+and|plus)\s+)?(?P<t>.+?)\s+(?:too|as\s+well)[\s.!]*"
     r"|(?:same\s+(?:for|with)|ditto\s+(?:for|with)|and\s+also)\s+(?P<t2>.+?)[\s.!]*"
+    # "and #6", "and the third one", "and the dentist one": a task by its number or its words.
+    r"|(?:(?:and|also|plus)\s+)?(?P<t3>(?:#|task\s+|number\s+|no\.?\s*)\d+"
+    r"|the\s+(?:\w+\s+){1,3}one)[\s.!?]*"
 )
+_AND = re.compile(r"\W*(?:and|also|plus)\b")
 
 
 def _request_answered(history: Sequence[HistoryMessage], today: date) -> Understanding | None:
@@ -78,11 +82,13 @@ def same_again(
     msg = prepare(message)
     start = skip_all(FILLER, msg.masked, 0, len(msg.masked))
     m = _SAME_AGAIN.fullmatch(msg.masked, start)
+    if m is not None and m.group("t3") is not None and not _AND.match(msg.masked):
+        m = None  # a bare "the third one" is no follow-on: "and the third one" is
     earlier = _request_answered(history, today) if m is not None else None
     if m is None or earlier is None:
         return None
-    span = m.span("t" if m.group("t") is not None else "t2")
-    if earlier.intent == "add_task":
+    span = m.span(next(g for g in ("t", "t2", "t3") if m.group(g) is not None))
+    if earlier.intent == "add_task" and m.group("t3") is None:
         fields = task_fields(msg, *span, today)
         if fields.title is None or PRONOUN_TITLE.fullmatch(fields.title.lower()):
             return None
@@ -153,6 +159,10 @@ def said_instead(
         again, _, _ = read(message, history, today, forced="list_tasks")
         if again.due_on or again.due_before or again.tag or again.status or again.overdue:
             return again
+        word = _AND_WHAT_ABOUT.fullmatch(s.strip())
+        if earlier.tag and word is not None and re.fullmatch(r"#?[a-z][\w-]*", word.group("v")):
+            # "and home?" after the tasks tagged work: the tasks tagged home.
+            return Understanding("list_tasks", tag=word.group("v").lstrip("#"))
     return None
 
 

@@ -55,6 +55,11 @@ QUERY_NOISE = re.compile(
 
 _DATE_WORDS = re.compile(r"(?:due\s+dates?|deadlines?|dates?)\b")
 _NOT_QUERIES = frozenset({"tasks", "task", "everything", "anything", "all"})
+# "what about the finished ones?", "what about overdue stuff?": the filter's own words.
+_FILTER_ONLY = re.compile(
+    r"(?:(?:the|my|all|finished|completed|done|closed|overdue|late|pending|open|unfinished"
+    r"|remaining|ones?|stuff|things?|items?|tasks?)\b\s*)+"
+)
 _EVERYTHING = re.compile(r"\b(?:all|everything|every|whole|entire|full)\b")
 # "what did i already finish", "what have i done": the completed tasks.
 _DID_FINISH = re.compile(
@@ -170,5 +175,10 @@ def list_filters(msg: Msg, today: date, result: Understanding) -> None:
             q_end = tail.start()
         query = unquote(msg, q_start, q_end)
         # "tasks with a due date up to friday" filters by date, not by words.
-        if query and not _DATE_WORDS.match(query.lower()) and query.lower() not in _NOT_QUERIES:
+        if (
+            query
+            and not _DATE_WORDS.match(query.lower())
+            and query.lower() not in _NOT_QUERIES
+            and not ((result.status or result.overdue) and _FILTER_ONLY.fullmatch(query.lower()))
+        ):
             result.query = query
