@@ -2,7 +2,9 @@
 it on another task; "call it 'X' instead" renames the task just created, even when its title
 holds a possessive apostrophe ("'Get the kids' school photos ordered'"); and a task told as
 done ("just paid the electricity bill"), asked about ("did i finish the report?") or dropped
-("forget about the haircut")."""
+("forget about the haircut"). "and #6", "and the dentist one" repeat the change just made;
+"and home?" after a tagged list lists that tag, and "what about the finished ones?" filters
+without searching for "finished ones"."""
 
 from __future__ import annotations
 
