@@ -264,3 +264,26 @@ def test_a_framed_question_to_read_is_answered_not_asked_about_as_a_change(
 def test_a_sentence_is_not_a_search() -> None:
     message = "I'm so stressed about work, my manager keeps piling stuff on and I can't say no"
     assert understand([], message, TODAY).intent == "none"
+
+
+@pytest.mark.parametrize(
+    ("history", "message"),
+    [
+        (
+            _history(
+                ("user", "brb, just gonna refill my coffee"), ("assistant", "Sure, I'll be here.")
+            ),
+            "done! back now",
+        ),
+        ([], "make it high priority"),
+    ],
+)
+def test_a_change_of_it_with_no_task_talked_about_asks_which_task(
+    history: list[HistoryMessage], message: str
+) -> None:
+    result = understand(history, message, TODAY)
+    assert result.ask
+    assert (
+        question(result)
+        == "Which task do you mean? You can say its name or its number in the list."
+    )

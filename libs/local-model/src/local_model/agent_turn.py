@@ -13,7 +13,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from . import replies
-from .asking import question
+from .asking import WHICH_TASK, question
 from .matching import match_tasks
 from .note_turn import note_step
 from .references import ShownTask, latest_numbered_list, shown_by_words
@@ -154,7 +154,7 @@ def _resolve_target(
     """The id (and task, when known) the request is about, or the lookup still needed."""
     target = request.target
     if target is None or target.kind == "pronoun":
-        return Reply("Which task do you mean? You can say its name or its number in the list.")
+        return Reply(WHICH_TASK)
     if target.task_id:
         return target.task_id, None
     lookups = [r for r in turn.results if r.name == "list_tasks"]

@@ -6,12 +6,13 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from .intents import Intent, Understanding
+from .intents import TARGETED, Intent, Understanding
 from .references import TITLE_QUESTION, HistoryMessage
 
-__all__ = ["ASK_PREFIX", "asked_intent", "is_no", "is_yes", "question", "yes_with"]
+__all__ = ["ASK_PREFIX", "WHICH_TASK", "asked_intent", "is_no", "is_yes", "question", "yes_with"]
 
 ASK_PREFIX = "Do you want me to"
+WHICH_TASK = "Which task do you mean? You can say its name or its number in the list."
 _ASKS: tuple[tuple[Intent, str], ...] = (
     ("add_task", "add '{x}' as a task, or were you asking something?"),
     ("complete_task", "mark '{x}' as done?"),
@@ -38,9 +39,9 @@ def question(request: Understanding) -> str:
     """The question to ask about `request` instead of carrying it out."""
     if request.intent == "add_task" and not request.title:
         return TITLE_QUESTION
+    if request.intent in TARGETED and (request.target is None or request.target.kind == "pronoun"):
+        return WHICH_TASK
     subject = request.title or (request.target.text if request.target else "") or "that"
-    if request.intent == "update_task" and request.target is None:
-        subject = "that task"
     template = dict(_ASKS).get(request.intent, "do that?")
     return f"{ASK_PREFIX} {template.format(x=subject)}"
 

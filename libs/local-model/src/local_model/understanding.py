@@ -254,6 +254,9 @@ def understand(history: Sequence[HistoryMessage], message: str, today: date) -> 
         result.ask = reliability < SLOT_ASK_BELOW or level in UNRESOLVED
     if shorthands is not None:
         apply_shorthands(result, shorthands)
+    if result.intent in TARGETED and (result.target is None or result.target.kind == "pronoun"):
+        # "done! back now" with no task talked about: nothing to act on, so which task?
+        result.ask = True
     return result
 
 
