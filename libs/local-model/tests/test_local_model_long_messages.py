@@ -2,7 +2,7 @@
 understood without the story's long sentences, which would otherwise lend it another intent
 or the wrong words; short sentences ("Not urgent tho.") and one that says how urgent it is
 stay with it, and a request that refers back into the story ("can you mark it done?") is read
-with it."""
+with it. An emoji between a story and a command ends the story's clause, like a full stop."""
 
 from __future__ import annotations
 
@@ -72,3 +72,39 @@ def test_two_requests_keep_the_whole_message() -> None:
 
 def test_an_abbreviation_does_not_end_a_sentence() -> None:
     assert request_sentence("Remind me to call Dr. Patel about the results tomorrow", TODAY) is None
+
+
+@pytest.mark.parametrize(
+    ("message", "intent", "slots"),
+    [
+        (
+            "landlord just emailed, they've rescheduled AGAIN 🙄 move the landlord inspection"
+            " to Jan 20",
+            "update_task",
+            {"target": "landlord inspection", "due": "2027-01-20"},
+        ),
+        (
+            "morning! coffee's brewing ☕ put renew the car rego on the list, due end of the month",
+            "add_task",
+            {"title": "renew the car rego", "due": "2026-09-30"},
+        ),
+    ],
+)
+def test_an_emoji_between_a_story_and_a_command_ends_the_story(
+    message: str, intent: str, slots: dict[str, object]
+) -> None:
+    result = understand([], message, TODAY)
+    assert (result.intent, result.slots()) == (intent, slots)
+
+
+def test_an_emoji_inside_a_request_is_dropped() -> None:
+    assert understand([], "add 🎂 make a cake for saturday", TODAY).slots() == {
+        "title": "make a cake",
+        "due": "2026-09-12",
+    }
+
+
+def test_a_past_tense_verb_is_no_task_to_tick_off() -> None:
+    result = understand([], "smashed out the tax return this morning 💪 tick that off", TODAY)
+    assert result.slots() != {"target": "smashed"}
+    assert result.ask

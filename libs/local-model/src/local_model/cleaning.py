@@ -14,6 +14,7 @@ from functools import lru_cache
 from rapidfuzz.distance import OSA
 
 from .dictation import undictate
+from .symbols import strip_symbols
 from .vocabulary import VOCABULARY
 
 __all__ = ["CleanText", "clean"]
@@ -302,7 +303,6 @@ def _swapped_letters() -> dict[str, str]:
 
 _SWAPPED = _swapped_letters()
 _FIRST_WORD = re.compile(r"^(\W*)([A-Za-z]{2,4})\b")
-_EMOJI_CATEGORIES = frozenset({"So", "Sk", "Cs", "Co", "Mn", "Me", "Cf"})
 _TOKEN = re.compile(r"[A-Za-z][A-Za-z']*[A-Za-z]|[a-z]\d\b|[A-Za-z]|\d+[a-z]+")
 _SPACES = re.compile(r"[ \t\r\f\v]+")
 # "need 2 get petrol", "remind me 2 submit": "2" for "to" after the words it follows.
@@ -318,21 +318,6 @@ class CleanText:
 
     text: str
     low: str
-
-
-def _strip_symbols(text: str) -> str:
-    out = []
-    for ch in text:
-        if ch in "\u200d\ufe0f":
-            continue
-        if ch in "\u2705\u2714\u2611":
-            out.append(" - done ")
-            continue
-        if ord(ch) > 0x2000 and unicodedata.category(ch) in _EMOJI_CATEGORIES:
-            out.append(" ")
-        else:
-            out.append(ch)
-    return "".join(out)
 
 
 @lru_cache(maxsize=4096)
@@ -390,7 +375,7 @@ def clean(message: str) -> CleanText:
     ("pls", "tmrw"), write dictated punctuation ("comma") and correct misspelt command words
     ("remnid", "serach", a first "ad")."""
     text = unicodedata.normalize("NFKC", message).translate(_QUOTES)
-    text = undictate(_strip_symbols(text))
+    text = undictate(strip_symbols(text))
     text = _TWO_AS_TO.sub(r"\1 to ", _TOKEN.sub(_fix_word, text))
     text = _FIRST_WORD.sub(_fix_first_word, text, count=1)
     text = _SPACES.sub(" ", text).strip()

@@ -274,6 +274,10 @@ def tagger_words_when_asked(
     return True
 
 
+# One past-tense verb names no task: "smashed" of "smashed out the tax return, tick that off".
+_PAST_VERB = re.compile(r"[a-z]{2,}[^e\W]ed")
+
+
 def named_in_message(reading: Understanding, message: str, today: date, model: SpanModel) -> bool:
     """Point a pronoun that nothing in the earlier turns names ("the plumber came so cross it
     off", "walked the dog already, mark it done") at the task the tagger reads in the message
@@ -288,6 +292,7 @@ def named_in_message(reading: Understanding, message: str, today: date, model: S
         or set(tagged_words) <= _LINK
         or not set(tokens(tagged)) <= set(tokens(message))
         or _implausible(tagged, today)
+        or (len(tagged_words) == 1 and _PAST_VERB.fullmatch(tagged_words[0]) is not None)
     ):
         return False
     number = ordinal_number(tagged_words[0]) if len(tagged_words) == 1 else None
