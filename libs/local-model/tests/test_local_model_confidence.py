@@ -1,5 +1,6 @@
 """Confidence and clarification: unsure changes are asked about, questions never add tasks,
-negations never act, and context, shifts, focus and languages are understood."""
+negations never act, and context, shifts, focus and languages are understood. How the user is
+("I'm done for today") is small talk, and a question about what the assistant can do is help."""
 
 from __future__ import annotations
 
@@ -287,3 +288,44 @@ def test_a_change_of_it_with_no_task_talked_about_asks_which_task(
         question(result)
         == "Which task do you mean? You can say its name or its number in the list."
     )
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "I'm done for today 😴 logging off",
+        "not much, just bored tbh",
+        "done for the day!",
+        "ugh i'm so tired, i have way too much to do",
+    ],
+)
+def test_how_the_user_is_is_small_talk_not_a_task_done(message: str) -> None:
+    result = understand([], message, TODAY)
+    assert (result.intent, result.ask) == ("none", False)
+
+
+@pytest.mark.parametrize(
+    ("message", "intent", "slots"),
+    [
+        ("I'm done with the report", "complete_task", {"target": "report"}),
+        ("I'm back, add call mum", "add_task", {"title": "call mum"}),
+    ],
+)
+def test_a_request_beside_how_the_user_is_is_still_read(
+    message: str, intent: str, slots: dict[str, object]
+) -> None:
+    result = understand([], message, TODAY)
+    assert (result.intent, result.slots()) == (intent, slots)
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "is there a way to search my tasks?",
+        "can I also give tasks tags?",
+        "can you remind me what commands you understand? I keep forgetting",
+        "do you guys sync with google calendar?",
+    ],
+)
+def test_a_question_about_what_the_assistant_can_do_is_help(message: str) -> None:
+    assert understand([], message, TODAY).intent == "help"

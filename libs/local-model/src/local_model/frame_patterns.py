@@ -122,7 +122,7 @@ HELP_ANY = re.compile(
     r"\b(?:what\s+(?:else\s+|(?:kind|kinds|sort|sorts|type|types)\s+of\s+(?:\w+\s+)?)?can\s+(?:you|i)\s+(?:do|say|ask|use)|what\s+(?:do|can)\s+you\s+(?:do|understand|know|handle|support)"
     r"|what\s+(?:commands|features)|which\s+commands|what\s+are\s+(?:the\s+|your\s+)?commands"
     r"|how\s+(?:do|can|should|would)\s+i\b|how\s+does\s+(?:this|it)\s+work|how\s+to\s+use"
-    r"|what\s+are\s+you\s+(?:able|capable)|what\s+is\s+this|who\s+are\s+you|what\s+are\s+you"
+    r"|what\s+are\s+you\s+(?:able|capable)|what\s+is\s+this|who\s+are\s+you|what\s+are\s+you\b(?!r)"
     r"|how\s+do\s+you\s+work|what\s+do\s+you\s+do|are\s+you\s+able\s+to|can\s+you\s+help"
     r"|what\s+can\s+this\s+(?:bot|thing|app)\s+do|show\s+me\s+how|instructions|examples?\s+of"
     r")"
@@ -141,6 +141,15 @@ HELP_ABOUT = re.compile(
     # "is there a way to make a task repeat every week?"
     r"|(?:is\s+there\s+(?:a|any)\s+way\s+to|can\s+(?:i|you)|how\s+(?:do|can)\s+i)\s+(?:make|have|get|set)"
     r"\s+(?:a\s+|my\s+|the\s+)?tasks?\s+(?:to\s+)?(?:repeat|recur)"
+    # "is there a way to search my tasks?", "can i also give tasks tags?": what it can do
+    r"|is\s+there\s+(?:a|any)\s+way\s+(?:to|i\s+can|of)\b"
+    r"|(?:(?:can|could|do)\s+i\s+)?(?:also\s+)?(?:add|set|use|give|put)\s+(?:my\s+)?tasks\s+"
+    r"(?:tags|labels|priorities|due\s+dates|notes|descriptions)\b"
+    # "can you remind me what commands you understand?"
+    r"|(?:remind\s+me\s+|tell\s+me\s+)?(?:what|which)\s+(?:commands|features|phrases)\b"
+    # "do you guys sync with google calendar?"
+    r"|(?:do|can|does|will)\s+(?:you|u|this|it)(?:\s+guys)?\s+(?:sync|integrate|connect|link|work)"
+    r"\s+(?:with|to|up\s+with)\b"
 )
 
 # "show me some examples", "(can you) set reminders?": asked of the assistant, not of the list.
@@ -330,6 +339,18 @@ CLOCK_QUESTION = re.compile(
     r"(?:remind\s+me\s+|tell\s+me\s+)?(?:what(?:'s|\s+is)\s+(?:the\s+|today's\s+)?(?:date|time|day)"
     r"(?:\s+(?:today|now|it\s+is))?|what\s+(?:the\s+|today's\s+)?(?:date|day|time)\s+(?:it\s+)?is(?:\s+today)?"
     r"|what\s+(?:day|time)\s+is\s+it(?:\s+today)?)\W*$"
+)
+# "I'm done for today", "just bored tbh", "logging off": how the user is, not a task's state.
+_SIGN_OFF_STATE = (
+    r"(?:(?:i'm|im|i\s+am|we're|we\s+are)\s+(?:all\s+|so\s+|just\s+)?(?:done|finished|off|out|back"
+    r"|knackered|exhausted|tired|bored|shattered)"
+    r"|(?:done|finished)\s+for\s+(?:today|tonight|the\s+day|the\s+night|now)"
+    r"|(?:just\s+|so\s+|really\s+)?(?:bored|tired|knackered|exhausted|shattered)"
+    r"|(?:logging|signing|heading|clocking)\s+off|calling\s+it\s+a\s+day|not\s+much)"
+)
+SIGN_OFF = re.compile(
+    rf"{_SIGN_OFF_STATE}(?:\W+(?:{_SIGN_OFF_STATE}|for\s+(?:today|tonight|the\s+day|the\s+night|now)"
+    r"|now|tbh|lol|haha|honestly|mate))*\W*$"
 )
 SMALL_TALK = re.compile(
     r"(?:hi|hey|hello|hiya|yo|good\s+(?:morning|afternoon|evening|night)|thanks|thank\s+you|thx|ty|cheers"

@@ -43,6 +43,7 @@ from .frame_patterns import (
     REOPEN_HEAD,
     REOPEN_MARK,
     REOPEN_MISTAKE,
+    SIGN_OFF,
     SMALL_TALK,
     TAGS_TOLD,
     TASK_VERBS,
@@ -134,6 +135,9 @@ def classify_clause(msg: Msg, start: int, end: int, today: date) -> Hit | None:
         return None
     if CLOCK_QUESTION.match(s, pos, end):
         return Hit("none", 3, start, end)
+    if SIGN_OFF.match(s, pos, end):
+        # Says how the user is, so no classifier lean turns it into a change.
+        return Hit("none", FIELD_NAMED, start, end)
     if HELP_ABOUT.match(s, pos, end):
         return Hit("help", FIELD_NAMED, start, end)
     obligation = OBLIGATION.match(s, pos, end)
@@ -273,6 +277,10 @@ def choose(hits: list[Hit]) -> Hit | None:
     for found in hits:
         if best is None or found.strength > best.strength:
             best = found
+    if best is not None and best.intent == "none":
+        # "I'm back, add call mum": a request in another clause is what the message asks.
+        request = choose([h for h in hits if h.intent != "none" and h.strength >= 2.5])
+        best = request or best
     if best is not None and best.intent == "undo":
         # "X isn't finished, put it back": the cue names the task, "put it back" reopens it.
         reopen = next((h for h in hits if h.intent == "reopen_task" and h.target), None)
