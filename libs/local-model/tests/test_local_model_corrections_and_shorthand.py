@@ -82,6 +82,12 @@ def test_swapped_letters_in_mark_and_done() -> None:
             "complete_task",
             {"target": "renew the tv licence"},
         ),
+        (
+            "1. Fix the tap 2. Pay rent 3. Book MOT 4. Call mum 5. Fix the boiler",
+            "reopne #5 turns out it wasnt fixed",
+            "reopen_task",
+            {"target": "5"},
+        ),
     ],
 )
 def test_a_reference_followed_by_a_story(

@@ -19,7 +19,9 @@ from .slot_patterns import (
 )
 
 _REFERENCE_FIRST = re.compile(
-    rf"(?:the\s+(?P<word>{'|'.join(w for w in ORDINALS if w != 'top')})|that|this)\s+one(?=\s+\w)"
+    rf"(?:(?:the\s+(?P<word>{'|'.join(w for w in ORDINALS if w != 'top')})|that|this)\s+one"
+    # "#5 turns out it wasn't fixed"
+    r"|(?:#\s*|task\s+#?|number\s+)(?P<num>\d{1,3}))(?=\s+\w)"
 )
 
 
@@ -46,8 +48,11 @@ def read_target(msg: Msg, start: int, end: int) -> Target:
         return Target("number", str(number))
     if PRONOUN_TARGET.match(text):
         return Target("pronoun", text or "it")
-    # "the third one on the way home", "that one on saturday": the reference, then a story.
+    # "the third one on the way home", "that one on saturday", "#5 turns out it wasn't fixed":
+    # the reference, then a story.
     said = _REFERENCE_FIRST.match(text)
+    if said is not None and said.group("num"):
+        return Target("number", str(int(said.group("num"))))
     if said is not None and said.group("word"):
         return Target("number", str(ORDINALS[said.group("word")]))
     if said is not None:
