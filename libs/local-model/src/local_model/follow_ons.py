@@ -180,11 +180,11 @@ def fields_for_last_task(
     """A message of fields alone ("for next friday", "asap please", "low priority") right after
     a task was added or changed gives them to that task; read alone, it would add a task
     without a title."""
+    fields = said_fields(message, today) if history else None
+    if fields is None:
+        return None
     earlier = _request_answered(history, today)
     if earlier is None or earlier.intent not in ("add_task", "update_task"):
-        return None
-    fields = said_fields(message, today)
-    if fields is None:
         return None
     # "it": the task as the last reply names it, as stored ("Created task 'Sort out the loft'").
     return Understanding(
