@@ -2,7 +2,7 @@
 
 import json
 from collections.abc import AsyncIterator, Awaitable, Callable
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -103,3 +103,42 @@ async def test_widgets_show_due_dates_in_the_users_time_zone(
     caption = next(c for c in card["children"] if str(c.get("id", "")).startswith("due:"))
     assert caption["id"] == f"due:{tomorrow.isoformat()}"
     assert caption["value"] == "Due tomorrow"
+
+
+def _next_weekday(today: date, weekday: int) -> date:
+    """The next such weekday strictly after `today` (Monday is 0)."""
+    return today + timedelta(days=(weekday - today.weekday() - 1) % 7 + 1)
+
+
+async def test_fields_said_alone_and_the_invoice_one_use_the_stored_history(
+    local_chat: tuple[User, ChatClient], rest: TasksRest
+) -> None:
+    """Over the history the gateway stores (task cards between a request and its reply):
+    "for next friday" after an add moves that task rather than adding one with no title; a
+    yes that goes on ("yes please, for saturday") adds the title asked about; right after a
+    list, "the invoice one" is that list's task even when another task holds the word."""
+    user, client = local_chat
+    await rest.create(user.id, "Chase the invoice from Bolt", completed=True)
+    thread_id = (await client.create("add order school uniform")).thread_id
+
+    moved = await client.say(thread_id, "for next friday")
+    asked = await client.say(thread_id, "kettle tomorrow?")
+    accepted = await client.say(thread_id, "yes please, for saturday")
+    await client.say(thread_id, "add send the invoice to acme")
+    await client.say(thread_id, "show my tasks")
+    done = await client.say(thread_id, "the invoice one is done")
+
+    assert [r.of_type("error") for r in (moved, asked, accepted, done)] == [[], [], [], []]
+    assert any(text.startswith("Do you want me to add") for text in asked.assistant_texts())
+    response = await rest.get(user.id, "/tasks?status=all")
+    tasks = {task["title"].lower(): task for task in response.json()["tasks"]}
+    assert sorted(tasks) == [
+        "chase the invoice from bolt",
+        "kettle",
+        "order school uniform",
+        "send the invoice to acme",
+    ]
+    today = datetime.now(ZoneInfo("Europe/Paris")).date()
+    assert tasks["order school uniform"]["due_date"] == _next_weekday(today, 4).isoformat()
+    assert tasks["kettle"]["due_date"] == _next_weekday(today, 5).isoformat()
+    assert tasks["send the invoice to acme"]["completed"] is True
