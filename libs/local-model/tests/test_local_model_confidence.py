@@ -329,3 +329,27 @@ def test_a_request_beside_how_the_user_is_is_still_read(
 )
 def test_a_question_about_what_the_assistant_can_do_is_help(message: str) -> None:
     assert understand([], message, TODAY).intent == "help"
+
+
+@pytest.mark.parametrize(
+    ("message", "intent"),
+    [
+        ("add a note to the dentist task: bring the insurance card", "update_task"),
+        ("remove the due date from the passport task", "update_task"),
+    ],
+)
+def test_a_frame_that_names_the_field_it_changes_acts_without_the_classifier(
+    message: str, intent: str
+) -> None:
+    result = understand([], message, TODAY)
+    assert (result.intent, result.ask) == (intent, False)
+
+
+def test_a_story_before_the_command_does_not_outvote_it() -> None:
+    result = understand(
+        [], "the plumber can't come till thursday, change call the plumber to thursday", TODAY
+    )
+    assert (result.intent, result.slots()) == (
+        "update_task",
+        {"target": "call the plumber", "due": "2027-03-11"},
+    )

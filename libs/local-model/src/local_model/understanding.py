@@ -29,6 +29,7 @@ from .follow_ons import (
 from .intent_frames import FIELD_NAMED
 from .intents import INTENTS, MUTATING, TARGETED, Target, Understanding
 from .language import help_language, other_language
+from .message_text import clauses, prepare
 from .references import HistoryMessage, asked_for_title, clarification_options, quoted_titles
 from .request_sentence import request_sentence
 from .rule_reading import read, resolve_pronoun
@@ -189,17 +190,25 @@ def _decide(
 ) -> Understanding:
     top = prediction.intent
     p_rule = prediction.probability(rule.intent)
-    if top == rule.intent or (strength >= FRAMED and p_rule >= SUPPORT):
+    # A frame that names the field it changes needs no classifier support: its words belong
+    # to no other request, and the classifier was taught few of them.
+    named = strength >= FIELD_NAMED
+    if top == rule.intent or (strength >= FRAMED and p_rule >= SUPPORT) or named:
         trust = _RULE_TRUST.get(strength, 0.0)
         rule.confidence = p_rule + (1 - p_rule) * trust
         rule.ask = rule.intent in MUTATING and (
             rule.confidence < ASK_BELOW
-            or p_rule < AGREE_ASK_BELOW
+            or (p_rule < AGREE_ASK_BELOW and not named)
             or (strength < FRAMED and _rival_change(rule.intent, prediction))
         )
         return rule
     p_top = 0.0 if top in negated else prediction.confidence
-    outvoted = FRAMED <= strength < FIELD_NAMED and p_top >= OUTVOTE and p_rule < OUTVOTED
+    outvoted = (
+        FRAMED <= strength < FIELD_NAMED
+        and p_top >= OUTVOTE
+        and p_rule < OUTVOTED
+        and not _request_clause_agrees(rule, message, today)
+    )
     framed = strength >= FRAMED and not outvoted
     # A framed question to read ("do i have a task to call mum?", "how many have i completed?")
     # changes nothing when it is wrong: it is not traded for a question about a change the
@@ -231,6 +240,22 @@ def _decide(
     rule.confidence = p_rule
     rule.ask = rule.intent in MUTATING
     return rule
+
+
+def _request_clause_agrees(rule: Understanding, message: str, today: date) -> bool:
+    """Whether the classifier reads the rule's change in the clauses from the one that says it
+    ("the plumber can't come till thursday, [change fix the sink to thursday]"): the story
+    before it outvoted the frame, not the frame's own words. A change of "it" ("pay the maid
+    saturday, mark it urgent") is about the clauses before it, so it is not checked alone."""
+    if rule.intent not in TARGETED or rule.target is None or rule.target.kind == "pronoun":
+        return False
+    msg = prepare(message)
+    for start, _ in clauses(msg.masked)[1:]:
+        rest = msg.text[start:]
+        again, strength, _ = read(rest, [], today)
+        if again.intent == rule.intent and strength >= FRAMED:
+            return load_model().predict(rest).intent == rule.intent
+    return False
 
 
 def understand(history: Sequence[HistoryMessage], message: str, today: date) -> Understanding:
