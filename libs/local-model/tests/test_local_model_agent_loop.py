@@ -374,6 +374,33 @@ async def test_focus_answer_names_overdue_due_today_and_high_priority_tasks() ->
 
 
 @pytest.mark.anyio
+@pytest.mark.parametrize(
+    ("message", "reply"),
+    [
+        (
+            "I'm done for today 😴 logging off",
+            "Enjoy the rest of your day! Your tasks will be here when you're back.",
+        ),
+        ("done! back now ☕", "Welcome back! What would you like to do?"),
+        ("not much, just bored tbh", 'Want something to tick off? Try "what\'s due today?".'),
+    ],
+)
+async def test_how_the_user_is_gets_a_fitting_answer_and_changes_nothing(
+    message: str, reply: str
+) -> None:
+    board = TaskBoard()
+    task = board.add("Order school uniform")
+    conversation = _history(
+        ("user", "add order school uniform"),
+        ("assistant", "Created task 'Order school uniform'."),
+        then=message,
+    )
+    answer, call_ids = await _run(board, conversation)
+    assert (board.calls, call_ids, task["completed"]) == ([], [], False)
+    assert answer == reply
+
+
+@pytest.mark.anyio
 async def test_a_message_in_another_language_gets_a_friendly_english_answer() -> None:
     board = TaskBoard()
     reply, call_ids = await _run(board, "¿puedes añadir una tarea para mañana?")

@@ -274,7 +274,7 @@ def test_a_sentence_is_not_a_search() -> None:
             _history(
                 ("user", "brb, just gonna refill my coffee"), ("assistant", "Sure, I'll be here.")
             ),
-            "done! back now",
+            "ok mark it done",
         ),
         ([], "make it high priority"),
     ],

@@ -278,8 +278,17 @@ def choose(hits: list[Hit]) -> Hit | None:
         if best is None or found.strength > best.strength:
             best = found
     if best is not None and best.intent == "none":
-        # "I'm back, add call mum": a request in another clause is what the message asks.
-        request = choose([h for h in hits if h.intent != "none" and h.strength >= 2.5])
+        # "I'm back, add call mum": a request in another clause is what the message asks; a bare
+        # "done" beside how the user is ("done! back now") is about the user, not a task.
+        request = choose(
+            [
+                h
+                for h in hits
+                if h.intent != "none"
+                and h.strength >= 2.5
+                and not (h.target is not None and h.target[0] >= h.target[1] - 1)
+            ]
+        )
         best = request or best
     if best is not None and best.intent == "undo":
         # "X isn't finished, put it back": the cue names the task, "put it back" reopens it.

@@ -8,8 +8,8 @@ from datetime import date
 from typing import Any
 
 from .dates import format_day
-from .frame_patterns import CLOCK_QUESTION, FILLER
-from .message_text import prepare, skip_all
+from .frame_patterns import CLOCK_QUESTION, FILLER, SIGN_OFF
+from .message_text import clauses, prepare, skip_all
 from .references import CLARIFY_MARKER, TITLE_QUESTION
 from .rule_reading import asks_for_nothing
 from .understanding import Understanding
@@ -187,6 +187,11 @@ def small_talk(message: str, today: date) -> str:
         return f"Today is {day}."
     if any(word in low for word in ("thank", "thx", "cheers", "appreciate", "lifesaver")):
         return "You're welcome! Anything else for your list?"
+    if any(
+        SIGN_OFF.match(text.masked, skip_all(FILLER, text.masked, start, end), end)
+        for start, end in clauses(text.masked)
+    ):
+        return _how_the_user_is(low)
     if any(word in low for word in ("bye", "good night", "see you")):
         return "Bye! Your tasks will be here when you're back."
     if any(
@@ -200,6 +205,16 @@ def small_talk(message: str, today: date) -> str:
         "I can only help with your tasks — adding, listing, completing, changing or deleting "
         'them. Try "what\'s due today?" or "add call mom on Sunday".'
     )
+
+
+def _how_the_user_is(low: str) -> str:
+    if "back" in low:
+        return "Welcome back! What would you like to do?"
+    if "bored" in low:
+        return 'Want something to tick off? Try "what\'s due today?".'
+    if any(word in low for word in ("tired", "knackered", "exhausted", "shattered")):
+        return "Sounds like a long day. When you're ready, try \"what's due today?\"."
+    return "Enjoy the rest of your day! Your tasks will be here when you're back."
 
 
 def added(task: dict[str, Any], today: date) -> str:
