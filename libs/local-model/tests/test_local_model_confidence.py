@@ -357,3 +357,26 @@ def test_a_story_before_the_command_does_not_turn_it_into_another_change() -> No
         {"target": "call the plumber", "due": "2027-03-11"},
         True,
     )
+
+
+@pytest.mark.parametrize(
+    ("message", "answer"),
+    [
+        (
+            "delete all my tasks",
+            "I can only delete tasks one at a time — which one? To remove the finished ones,"
+            ' say "clear completed".',
+        ),
+        ("mark all as done", "I can only mark tasks done one at a time — which one?"),
+        ("move everything to tomorrow", "I can only change tasks one at a time — which one?"),
+    ],
+)
+def test_a_change_of_every_task_is_answered_one_at_a_time(message: str, answer: str) -> None:
+    result = understand([], message, TODAY)
+    assert result.ask
+    assert question(result) == answer
+
+
+def test_a_title_that_starts_with_all_is_a_task() -> None:
+    result = understand([], "delete the all-hands prep task", TODAY)
+    assert result.slots() == {"target": "all-hands prep"}

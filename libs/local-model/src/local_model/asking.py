@@ -35,8 +35,37 @@ _NO = re.compile(
 )
 
 
+# "delete everything", "mark all as done": no tool changes several tasks at once.
+_ALL_TASKS = re.compile(
+    r"(?:all|everything|every\s+(?:task|one|thing|single\s+one)|the\s+lot|them\s+all"
+    r"|all\s+(?:of\s+)?(?:my\s+|the\s+)?(?:tasks|todos|items|them|of\s+them|stuff))"
+    r"(?:\s+(?:today|on\s+my\s+list|on\s+the\s+list))?",
+    re.IGNORECASE,
+)
+_ONE_AT_A_TIME: dict[Intent, str] = {
+    "complete_task": "mark tasks done",
+    "reopen_task": "reopen tasks",
+    "update_task": "change tasks",
+    "delete_task": "delete tasks",
+}
+
+
+def all_tasks(request: Understanding) -> bool:
+    """Whether `request` changes every task ("delete everything", "mark all as done")."""
+    return (
+        request.intent in _ONE_AT_A_TIME
+        and request.target is not None
+        and _ALL_TASKS.fullmatch(request.target.text.strip()) is not None
+    )
+
+
 def question(request: Understanding) -> str:
     """The question to ask about `request` instead of carrying it out."""
+    if all_tasks(request):
+        answer = f"I can only {_ONE_AT_A_TIME[request.intent]} one at a time — which one?"
+        if request.intent == "delete_task":
+            answer += ' To remove the finished ones, say "clear completed".'
+        return answer
     if request.intent == "add_task" and not request.title:
         return TITLE_QUESTION
     if request.intent in TARGETED and (request.target is None or request.target.kind == "pronoun"):

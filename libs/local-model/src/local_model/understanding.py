@@ -16,7 +16,7 @@ import re
 from collections.abc import Sequence
 from datetime import date
 
-from .asking import asked_intent, is_no, is_yes, yes_with
+from .asking import all_tasks, asked_intent, is_no, is_yes, yes_with
 from .classifier import Prediction, load_model
 from .dates import NUMBER_WORDS, SHIFT_AMOUNT, find_times
 from .follow_ons import (
@@ -304,6 +304,9 @@ def understand_with_agreement(
     if sentence is not None:
         return understand_with_agreement(history, sentence, today, spans)
     rule, strength, negated = read(message, history, today)
+    if all_tasks(rule):
+        rule.ask = True  # answered "one at a time — which one?"
+        return rule, None
     # A message with a command frame of its own is a new request, not the answer to "which
     # one do you mean?" ("stick down renew the car insurance friday").
     if rule.intent in ("none", "add_task", "list_tasks") and strength < FRAMED:
