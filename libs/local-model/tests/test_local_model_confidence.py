@@ -299,6 +299,8 @@ def test_a_change_of_it_with_no_task_talked_about_asks_which_task(
         "ugh i'm so tired, i have way too much to do",
         "perfect, that's all",
         "nothing else, thanks",
+        "off to bed",
+        "gotta go",
     ],
 )
 def test_how_the_user_is_is_small_talk_not_a_task_done(message: str) -> None:

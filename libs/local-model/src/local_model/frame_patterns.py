@@ -346,7 +346,8 @@ _SIGN_OFF_STATE = (
     r"|knackered|exhausted|tired|bored|shattered)"
     r"|(?:done|finished)\s+for\s+(?:today|tonight|the\s+day|the\s+night|now)"
     r"|(?:just\s+|so\s+|really\s+)?(?:bored|tired|knackered|exhausted|shattered)"
-    r"|(?:logging|signing|heading|clocking)\s+off|calling\s+it\s+a\s+day|not\s+much|back\s+now"
+    r"|(?:logging|signing|heading|clocking)\s+off|calling\s+it\s+a\s+day|not\s+much|back(?:\s+now)?"
+    r"|(?:i'm\s+)?off\s+to\s+(?:bed|sleep|work)|(?:gotta|got\s+to|have\s+to|need\s+to)\s+(?:go|run|dash)"
     r"|that(?:'s|\s+is|s)\s+(?:all|it|everything)|all\s+(?:good|set|sorted)|nothing\s+else)"
 )
 SIGN_OFF = re.compile(
