@@ -13,9 +13,9 @@ from .frame_patterns import FILLER
 from .intents import TARGETED, Target, Understanding
 from .message_text import dates_in, prepare, skip_all
 from .references import HistoryMessage, clarification_options
-from .rule_reading import quoted_title, read
+from .rule_reading import read
 from .slot_patterns import PRONOUN_TITLE
-from .targets import read_target
+from .targets import quoted_title, read_target
 from .task_fields import TaskFields, task_fields
 
 __all__ = [

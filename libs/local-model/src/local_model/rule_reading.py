@@ -25,12 +25,12 @@ from .references import (
     showed_completed,
 )
 from .slot_patterns import DESCRIPTION, HASHTAG, PRIORITY, PRONOUN_TITLE
+from .story_targets import story_target
 from .targets import read_target
 from .task_fields import TaskFields, fields_from_anywhere, priority_value, task_fields
 from .update_fields import update_fields
-from .vocabulary import alternatives
 
-__all__ = ["quoted_title", "read", "resolve_pronoun"]
+__all__ = ["read", "resolve_pronoun"]
 
 
 def _title_of_user_message(text: str, today: date) -> str | None:
@@ -67,71 +67,6 @@ def asks_for_nothing(msg: Msg) -> bool:
         _nothing_after(msg, _NEGATED.match(msg.masked, start, end), end)
         for start, end in clauses(msg.masked)
     )
-
-
-_STORY_LEAD = re.compile(
-    r"(?:(?:i|we)\s+(?:don't|do\s+not|no\s+longer|won't)\s+(?:need|want|have\s+to\s+do|need\s+to\s+do)"
-    r"|we're\s+not\s+doing|(?:i|we)\s+(?:cancelled|canceled|dropped)|forget(?:\s+about)?"
-    rf"|{alternatives('story_leads')})\s+"
-)
-_STORY_TAIL = re.compile(
-    r"\s+(?:(?:isn't|is\s+not|won't\s+be|is\s+no\s+longer)\s+(?:happening|needed|going\s+ahead)"
-    r"|(?:is|was|got|has\s+been)\s+(?:cancelled|canceled|called\s+off|off|scrapped)"
-    rf"|any\s*more|after\s+all|{alternatives('story_tails')})\b.*$"
-)
-
-
-_PRONOUN_LED = re.compile(r"(?:it|that|this|them|those|these)\b", re.IGNORECASE)
-
-
-def quoted_title(msg: Msg, start: int, end: int) -> Target | None:
-    """The title quoted in [start, end), as a target."""
-    quoted = quote_inside(msg, start, end)
-    return (
-        None if quoted is None else Target("title", msg.text[quoted[0] : quoted[1]].strip().lower())
-    )
-
-
-def _story_target(
-    msg: Msg, spans: list[tuple[int, int]], hits: list[Hit], best: Hit
-) -> Target | None:
-    """ "X isn't happening, delete it": the clause before the command names the task, or the
-    title it quotes ("'call sue' needs renaming, make it 'call sue about the party'")."""
-    s = msg.masked
-    earlier = [sp for sp in spans if sp[1] <= best.start]
-    if not earlier:
-        return None
-    # A quoted title is the task even in a clause that says a change of its own ("not
-    # urgent anymore: 'pay council tax' - make it low prio"), unless that clause says to add it.
-    last = earlier[-1]
-    framed_add = any(
-        h.start == last[0] and h.intent == "add_task" and h.strength >= 2 for h in hits
-    )
-    quoted = None if framed_add else quoted_title(msg, *last)
-    if quoted is not None:
-        return quoted
-    before = [sp for sp in earlier if not any(h.start == sp[0] for h in hits)]
-    if not before:
-        return None
-    start, end = before[-1]
-    quoted = quoted_title(msg, start, end)
-    if quoted is not None:
-        return quoted
-    start = skip_all(FILLER, s, start, end)
-    lead = _STORY_LEAD.match(s, start, end)
-    tail = _STORY_TAIL.search(s, start, end)
-    if lead is None and tail is None:
-        return None
-    start = lead.end() if lead is not None else start
-    end = tail.start() if tail is not None else end
-    if lead is not None:
-        # "i didn't pay the window cleaner yet"
-        yet = re.search(r"\s+yet\W*$", s[start:end])
-        end = start + yet.start() if yet is not None else end
-    candidate = read_target(msg, start, end)
-    if candidate.kind == "pronoun" or not candidate.text or _PRONOUN_LED.match(candidate.text):
-        return None
-    return candidate
 
 
 def _forced_hit(intent: Intent, msg: Msg, spans: list[tuple[int, int]], hits: list[Hit]) -> Hit:
@@ -381,7 +316,7 @@ def read(
     if result.target is not None and result.target.kind == "pronoun":
         result.target = _named_after(msg, spans, best) or result.target
     if result.target is not None and result.target.kind == "pronoun":
-        story = _story_target(msg, spans, hits, best)
+        story = story_target(msg, spans, hits, best)
         if story is not None:
             result.target = story
     if result.target is not None and result.target.kind == "pronoun":

@@ -74,3 +74,11 @@ def read_target(msg: Msg, start: int, end: int) -> Target:
     if text and PRONOUN_TARGET.match(text):
         return Target("pronoun", text)  # "remove it completely": "it" once the tail is gone
     return Target("title", re.sub(r"\s+", " ", msg.text[start:end]).strip())
+
+
+def quoted_title(msg: Msg, start: int, end: int) -> Target | None:
+    """The title quoted in [start, end), as a target."""
+    quoted = quote_inside(msg, start, end)
+    return (
+        None if quoted is None else Target("title", msg.text[quoted[0] : quoted[1]].strip().lower())
+    )
