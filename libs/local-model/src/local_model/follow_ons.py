@@ -143,9 +143,14 @@ def said_instead(
             for d in dates_in(msg, today, meant.start("v"), len(s))
             if not _SAID_AGAINST.search(s, 0, d.start)
         ]
-        said = task_fields(msg, meant.start("v"), len(s), today)
-        if dates and (earlier.intent == "update_task" or _ONLY_AGAINST.fullmatch(said.title or "")):
-            # "sorry I meant thursday not tomorrow" after adding or moving a task moves it.
+        # "sorry I meant thursday not tomorrow" after adding or moving a task moves it; after
+        # adding, only when nothing but dates is said ("I meant pick up the kids friday" renames).
+        if dates and (
+            earlier.intent == "update_task"
+            or _ONLY_AGAINST.fullmatch(
+                task_fields(msg, meant.start("v"), len(s), today).title or ""
+            )
+        ):
             return Understanding("update_task", target=changed, due=dates[0].value)
     if meant is not None and earlier.intent == "add_task" and earlier.title:
         # "ugh i meant pick up mum's prescription, fix the name": the task just added, renamed.

@@ -151,7 +151,7 @@ def _follow_up(
     if asked is None:
         return None
     intent, index = asked
-    more = yes_with(message)
+    more = yes_with(message) if intent in ("add_task", "update_task") else None
     fields = said_fields(more, today) if more is not None else None
     if is_yes(message) or fields is not None:
         reading, _, _ = read(history[index].text, history[:index], today, forced=intent)
