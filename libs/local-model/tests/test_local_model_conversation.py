@@ -11,29 +11,26 @@ from datetime import date
 import pytest
 from local_model.references import HistoryMessage
 from local_model.understanding import understand
+from local_model_history import turns
 
 TODAY = date(2026, 11, 26)  # a Thursday
-
-
-def _turns(*texts: str) -> list[HistoryMessage]:
-    return [HistoryMessage("user" if i % 2 == 0 else "assistant", t) for i, t in enumerate(texts)]
 
 
 @pytest.mark.parametrize(
     ("history", "message", "target"),
     [
         (
-            _turns("add pay gas bill", "Created task 'Pay gas bill'."),
+            turns("add pay gas bill", "Created task 'Pay gas bill'."),
             "paid it just now, mark as done pls",
             "pay gas bill",
         ),
         (
-            _turns("add feed the cat", "Created task 'Feed the cat'."),
+            turns("add feed the cat", "Created task 'Feed the cat'."),
             "already done that one ✅",
             "feed the cat",
         ),
         (
-            _turns("add get the groceries", "Created task 'get the groceries'."),
+            turns("add get the groceries", "Created task 'get the groceries'."),
             "got the groceries, mark that as done",
             "get the groceries",
         ),
@@ -51,13 +48,13 @@ def test_it_is_the_task_talked_about_when_the_words_around_it_are_about_it(
 
 
 def test_words_about_another_task_are_kept() -> None:
-    history = _turns("add buy milk", "Created task 'Buy milk'.")
+    history = turns("add buy milk", "Created task 'Buy milk'.")
     result = understand(history, "the plumber's been, so the electrician one is done", TODAY)
     assert result.slots() != {"target": "buy milk"}
 
 
 def test_a_corrected_date_moves_the_task_changed_just_before() -> None:
-    history = _turns(
+    history = turns(
         "move pay rent to friday",
         "Updated 'Pay rent': due 2026-11-27.",
         "and make it high priority",
@@ -72,7 +69,7 @@ def test_a_corrected_date_moves_the_task_changed_just_before() -> None:
 
 
 def test_and_tomorrow_after_a_list_lists_tomorrow() -> None:
-    history = _turns("what's due today?", "Due today: 1. Send invoice to Acme")
+    history = turns("what's due today?", "Due today: 1. Send invoice to Acme")
     result = understand(history, "and tomorow?", TODAY)
     assert (result.intent, result.slots()) == ("list_tasks", {"due_on": "2026-11-27"})
 
@@ -81,17 +78,17 @@ def test_and_tomorrow_after_a_list_lists_tomorrow() -> None:
     ("history", "message", "slots"),
     [
         (
-            _turns("add fix the leaking tap", "Created task 'Fix the leaking tap'."),
+            turns("add fix the leaking tap", "Created task 'Fix the leaking tap'."),
             "that's urgent actually, the kitchen is flooding",
             {"target": "fix the leaking tap", "priority": "high"},
         ),
         (
-            _turns("remind me to book the car service", "Created task 'Book the car service'."),
+            turns("remind me to book the car service", "Created task 'Book the car service'."),
             "no rush on that one btw",
             {"target": "book the car service", "priority": "low"},
         ),
         (
-            _turns(
+            turns(
                 "set the priority of 'water the plants' to high",
                 "Updated 'Water the plants': priority high.",
             ),
@@ -119,19 +116,19 @@ def test_a_priority_after_a_new_task_is_its_own() -> None:
     ("history", "message", "intent", "slots"),
     [
         (
-            _turns("add call grandma", "Created task 'Call grandma'."),
+            turns("add call grandma", "Created task 'Call grandma'."),
             "can you change the name to 'call grandma about sunday lunch'",
             "update_task",
             {"target": "call grandma", "new_title": "call grandma about sunday lunch"},
         ),
         (
-            _turns("what's due today", "Due today: 1. Water plants 2. Send invoice to Acme"),
+            turns("what's due today", "Due today: 1. Water plants 2. Send invoice to Acme"),
             "send invoice to acme - done",
             "complete_task",
             {"target": "send invoice to acme"},
         ),
         (
-            _turns(
+            turns(
                 "show all my tasks",
                 "1. Pay rent (completed) 2. Call mum 3. Fix the fence (completed)",
             ),
@@ -140,7 +137,7 @@ def test_a_priority_after_a_new_task_is_its_own() -> None:
             {"target": "fix the fence"},
         ),
         (
-            _turns(
+            turns(
                 "add 'prepare slides' tagged work", "Created task 'Prepare slides' (tags: work)."
             ),
             "which tasks have the work tag now?",
@@ -159,7 +156,7 @@ def test_follow_ups_in_a_conversation(
 
 
 def test_and_x_too_after_a_task_was_added_adds_x() -> None:
-    history = _turns("add call the bank", "Created task 'Call the bank' (high priority).")
+    history = turns("add call the bank", "Created task 'Call the bank' (high priority).")
     result = understand(history, "and 'buy toner' too", TODAY)
     assert (result.intent, result.slots(), result.ask) == (
         "add_task",
@@ -185,7 +182,7 @@ def test_the_request_answered_is_found_past_the_tool_output_and_the_card_shown()
 
 
 def test_an_example_in_a_help_reply_is_no_task_to_point_at() -> None:
-    history = _turns(
+    history = turns(
         "what can you do?",
         'I can manage your tasks: add them ("add pay rent on Friday, high priority"), list them'
         ' ("what\'s due this week?").',
@@ -198,22 +195,22 @@ def test_an_example_in_a_help_reply_is_no_task_to_point_at() -> None:
     ("history", "message", "slots"),
     [
         (
-            _turns("remind me to renew my passport", "Created task 'Renew my passport'."),
+            turns("remind me to renew my passport", "Created task 'Renew my passport'."),
             "and tag it #travel pls",
             {"target": "renew my passport", "tags": ["travel"]},
         ),
         (
-            _turns("add pick up prescription", "Created task 'Pick up prescription'."),
+            turns("add pick up prescription", "Created task 'Pick up prescription'."),
             "ugh i meant pick up mum's prescription, fix the name",
             {"target": "pick up prescription", "new_title": "pick up mum's prescription"},
         ),
         (
-            _turns("list my tasks", "1. Email Sarah 2. Fix bike brakes 3. Book flights to Cork"),
+            turns("list my tasks", "1. Email Sarah 2. Fix bike brakes 3. Book flights to Cork"),
             "the third one's top priority now",
             {"target": "3", "priority": "high"},
         ),
         (
-            _turns("add book the airport parking", "Created task 'Book the airport parking'."),
+            turns("add book the airport parking", "Created task 'Book the airport parking'."),
             "note: the booking ref is in the email from sarah",
             {
                 "target": "book the airport parking",
@@ -221,22 +218,22 @@ def test_an_example_in_a_help_reply_is_no_task_to_point_at() -> None:
             },
         ),
         (
-            _turns("add call the landlord", "Created task 'Call the landlord'."),
+            turns("add call the landlord", "Created task 'Call the landlord'."),
             "oh and put details: ask about the boiler",
             {"target": "call the landlord", "description": "ask about the boiler"},
         ),
         (
-            _turns("add book flights to Perth", "Created task 'Book flights to Perth'."),
+            turns("add book flights to Perth", "Created task 'Book flights to Perth'."),
             "can ya chuck a note on that: check the qantas sale first",
             {"target": "book flights to perth", "description": "check the qantas sale first"},
         ),
         (
-            _turns("add clean the oven, urgent", "Created task 'Clean the oven' (high priority)."),
+            turns("add clean the oven, urgent", "Created task 'Clean the oven' (high priority)."),
             "hmm not urgent actually",
             {"target": "clean the oven", "priority": "low"},
         ),
         (
-            _turns("add call the vet tomorrow", "Created task 'Call the vet' (due 2026-11-27)."),
+            turns("add call the vet tomorrow", "Created task 'Call the vet' (due 2026-11-27)."),
             "in 3 days instead",
             {"target": "call the vet", "due": "2026-11-29"},
         ),
@@ -266,7 +263,7 @@ def test_a_note_after_a_new_task_stays_its_note() -> None:
 
 
 def test_add_x_to_that_after_a_list_adds_x() -> None:
-    history = _turns("what's on my list", "1. Buy milk 2. Call mom 3. Pay rent")
+    history = turns("what's on my list", "1. Buy milk 2. Call mom 3. Pay rent")
     result = understand(history, "add fix the leaky tap to that, saturday", TODAY)
     assert (result.intent, result.slots()) == (
         "add_task",

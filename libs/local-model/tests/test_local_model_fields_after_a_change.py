@@ -11,14 +11,10 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from local_model.references import HistoryMessage
 from local_model.understanding import understand
+from local_model_history import turns
 
 TODAY = date(2026, 11, 26)  # a Thursday
-
-
-def _turns(*texts: str) -> list[HistoryMessage]:
-    return [HistoryMessage("user" if i % 2 == 0 else "assistant", t) for i, t in enumerate(texts)]
 
 
 @pytest.mark.parametrize(
@@ -33,7 +29,7 @@ def _turns(*texts: str) -> list[HistoryMessage]:
     ],
 )
 def test_fields_alone_change_the_task_just_added(message: str, slots: dict[str, object]) -> None:
-    history = _turns("add sort out the loft sometime", "Created task 'Sort out the loft'.")
+    history = turns("add sort out the loft sometime", "Created task 'Sort out the loft'.")
     result = understand(history, message, TODAY)
     assert (result.intent, result.slots(), result.ask) == (
         "update_task",
@@ -43,7 +39,7 @@ def test_fields_alone_change_the_task_just_added(message: str, slots: dict[str, 
 
 
 def test_a_time_said_with_the_date_is_reported_as_not_kept() -> None:
-    history = _turns(
+    history = turns(
         "add pick up Ella from the station", "Created task 'Pick up Ella from the station'."
     )
     result = understand(history, "friday at 6", TODAY)
@@ -53,12 +49,12 @@ def test_a_time_said_with_the_date_is_reported_as_not_kept() -> None:
 
 
 def test_fields_alone_after_a_list_are_no_change() -> None:
-    history = _turns("show my tasks", "You have 2 tasks: 1. Pay rent 2. Call mum")
+    history = turns("show my tasks", "You have 2 tasks: 1. Pay rent 2. Call mum")
     assert understand(history, "for next friday", TODAY).intent != "update_task"
 
 
 def test_a_corrected_date_moves_the_task_just_added() -> None:
-    history = _turns(
+    history = turns(
         "add call the garage tomorrow", "Created task 'Call the garage' (due Fri 27 Nov)."
     )
     result = understand(history, "sorry I meant saturday not tomorrow", TODAY)
@@ -70,7 +66,7 @@ def test_a_corrected_date_moves_the_task_just_added() -> None:
 
 
 def test_it_after_a_rename_is_the_new_title() -> None:
-    history = _turns(
+    history = turns(
         "rename 'call plumber' to 'call the plumber about the leak'",
         "Renamed 'Call plumber' to 'Call the plumber about the leak'.",
     )
@@ -79,7 +75,7 @@ def test_it_after_a_rename_is_the_new_title() -> None:
 
 
 def test_it_is_the_title_without_its_article() -> None:
-    history = _turns("add the quarterly report", "Created task 'The quarterly report'.")
+    history = turns("add the quarterly report", "Created task 'The quarterly report'.")
     result = understand(history, "make it high priority", TODAY)
     assert result.slots() == {"target": "quarterly report", "priority": "high"}
 
@@ -96,7 +92,7 @@ def test_it_is_the_title_without_its_article() -> None:
     ],
 )
 def test_a_move_by_an_amount_is_a_shift_of_the_due_date(message: str, days: int) -> None:
-    history = _turns(
+    history = turns(
         "add book the campsite for dec 4", "Created task 'Book the campsite' (due Fri 4 Dec)."
     )
     result = understand(history, message, TODAY)
@@ -109,7 +105,7 @@ def test_a_move_by_an_amount_is_a_shift_of_the_due_date(message: str, days: int)
     assert result.slots() == {"target": "book the campsite"}
 
 
-_ASKED = _turns(
+_ASKED = turns(
     "I really need to renew my passport at some point",
     "Do you want me to add 'Renew passport' as a task, or were you asking something?",
 )
@@ -142,7 +138,7 @@ def test_a_yes_that_names_something_else_is_not_taken_as_yes() -> None:
 
 
 def test_tags_listed_after_tag_it_are_all_given_to_the_task() -> None:
-    history = _turns("add call the accountant", "Created task 'Call the accountant'.")
+    history = turns("add call the accountant", "Created task 'Call the accountant'.")
     result = understand(history, "tag it finance and work", TODAY)
     assert (result.intent, result.slots()) == (
         "update_task",
@@ -158,4 +154,4 @@ def test_tags_listed_after_tag_it_are_all_given_to_the_task() -> None:
     ],
 )
 def test_bring_it_back_after_a_deletion_is_an_undo(reply: str, message: str) -> None:
-    assert understand(_turns("delete buy pumpkins", reply), message, TODAY).intent == "undo"
+    assert understand(turns("delete buy pumpkins", reply), message, TODAY).intent == "undo"
