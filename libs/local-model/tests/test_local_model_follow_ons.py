@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from local_model.asking import question
 from local_model.references import HistoryMessage
 from local_model.understanding import understand
 
@@ -149,3 +150,14 @@ def test_a_task_told_as_done_or_asked_about(
 
 def test_dont_forget_about_still_adds() -> None:
     assert understand([], "don't forget about the haircut", TODAY).intent == "add_task"
+
+
+@pytest.mark.parametrize("message", ["oops", "not that one", "forget it", "whoops!"])
+def test_a_mistake_noticed_right_after_a_change_is_asked_about_as_an_undo(message: str) -> None:
+    history = [
+        HistoryMessage("user", "add call the dentist friday"),
+        HistoryMessage("assistant", "Created task 'Call the dentist' due Fri, Nov 27."),
+    ]
+    result = understand(history, message, TODAY)
+    assert (result.intent, result.ask) == ("undo", True)
+    assert question(result) == "Do you want me to undo my last change?"

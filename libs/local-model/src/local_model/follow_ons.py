@@ -21,6 +21,7 @@ from .task_fields import TaskFields, task_fields
 __all__ = [
     "clarification_answer",
     "fields_for_last_task",
+    "mistake_noticed",
     "said_fields",
     "said_instead",
     "same_again",
@@ -211,3 +212,27 @@ def said_fields(message: str, today: date) -> TaskFields | None:
     if fields.title is not None or not (fields.due or fields.priority):
         return None
     return fields
+
+
+# "oops", "not that one", "forget it" right after a change: the change was not wanted.
+_MISTAKE = re.compile(
+    r"\W*(?:oops|whoops|oh\s+no|not\s+that\s+one|wrong\s+one|that's\s+wrong|that's\s+not\s+right"
+    r"|forget\s+(?:it|that)|i\s+didn't\s+mean\s+that)[\s!.,]*$",
+    re.IGNORECASE,
+)
+_UNDOABLE = frozenset(
+    {"add_task", "complete_task", "reopen_task", "update_task", "delete_task", "clear_completed"}
+)
+
+
+def mistake_noticed(
+    message: str, history: Sequence[HistoryMessage], today: date
+) -> Understanding | None:
+    """ "oops" or "not that one" right after a change: asked about as undoing it (read alone,
+    "forget it" was asked about as adding a task called "forget it")."""
+    if not history or _MISTAKE.match(message) is None:
+        return None
+    earlier = _request_answered(history, today)
+    if earlier is None or earlier.intent not in _UNDOABLE:
+        return None
+    return Understanding("undo", ask=True)

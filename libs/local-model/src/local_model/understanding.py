@@ -22,6 +22,7 @@ from .dates import NUMBER_WORDS, SHIFT_AMOUNT, find_times
 from .follow_ons import (
     clarification_answer,
     fields_for_last_task,
+    mistake_noticed,
     said_fields,
     said_instead,
     same_again,
@@ -315,10 +316,13 @@ def understand_with_agreement(
             or same_again(message, history, today)
             or said_instead(message, history, today)
             or fields_for_last_task(message, history, today)
+            or mistake_noticed(message, history, today)
         )
         if answer is not None:
             resolve_pronoun(answer, history, today)
             _extras(answer, message)
+            if answer.ask:
+                answer.confidence = min(answer.confidence, ASK_BELOW - 0.01)
             return answer, None
     in_context = asked_for_title(history) or _answers_list(rule, history)
     if in_context:
