@@ -74,6 +74,11 @@ class Hit:
     target: tuple[int, int] | None = None
     priority: str | None = None
 
+    @property
+    def bare(self) -> bool:
+        """Whether its target is empty: a "done" that names no task."""
+        return self.target is not None and self.target[0] >= self.target[1] - 1
+
 
 # The marks after "add this" that announce the title to follow (`title_announcers`).
 _ANNOUNCED = re.compile(
@@ -281,13 +286,7 @@ def choose(hits: list[Hit]) -> Hit | None:
         # "I'm back, add call mum": a request in another clause is what the message asks; a bare
         # "done" beside how the user is ("done! back now") is about the user, not a task.
         request = choose(
-            [
-                h
-                for h in hits
-                if h.intent != "none"
-                and h.strength >= 2.5
-                and not (h.target is not None and h.target[0] >= h.target[1] - 1)
-            ]
+            [h for h in hits if h.intent != "none" and h.strength >= 2.5 and not h.bare]
         )
         best = request or best
     if best is not None and best.intent == "undo":

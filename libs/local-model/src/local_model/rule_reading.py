@@ -301,7 +301,7 @@ def read(
     if result.target is not None and result.target.kind == "pronoun" and best.target:
         before = [sp for sp in spans if sp[1] <= best.start]
         if (
-            best.target[0] >= best.target[1] - 1
+            best.bare
             and before
             and not any(
                 h.start == before[-1][0] and (h.intent != "add_task" or h.strength >= 2)

@@ -301,9 +301,8 @@ def understand_with_agreement(
     language = other_language(message)
     if language is not None:
         return Understanding("none", language=language), None
-    sentence = request_sentence(message, today)
-    if sentence is not None:
-        return understand_with_agreement(history, sentence, today, spans)
+    # A long message's one request is read without the story around it.
+    message = request_sentence(message, today) or message
     rule, strength, negated = read(message, history, today)
     if all_tasks(rule):
         rule.ask = True  # answered "one at a time — which one?"
