@@ -341,11 +341,13 @@ CLOCK_QUESTION = re.compile(
     r"|what\s+(?:day|time)\s+is\s+it(?:\s+today)?)\W*$"
 )
 # "I'm done for today", "just bored tbh", "logging off": how the user is, not a task's state.
+_WEARY = r"knackered|exhausted|tired|shattered"
+WEARY = re.compile(rf"\b(?:{_WEARY})\b")
 _SIGN_OFF_STATE = (
-    r"(?:(?:i'm|im|i\s+am|we're|we\s+are)\s+(?:all\s+|so\s+|just\s+)?(?:done|finished|off|out|back"
-    r"|knackered|exhausted|tired|bored|shattered)"
+    rf"(?:(?:i'm|im|i\s+am|we're|we\s+are)\s+(?:all\s+|so\s+|just\s+)?(?:done|finished|off|out|back"
+    rf"|bored|{_WEARY})"
     r"|(?:done|finished)\s+for\s+(?:today|tonight|the\s+day|the\s+night|now)"
-    r"|(?:just\s+|so\s+|really\s+)?(?:bored|tired|knackered|exhausted|shattered)"
+    rf"|(?:just\s+|so\s+|really\s+)?(?:bored|{_WEARY})"
     r"|(?:logging|signing|heading|clocking)\s+off|calling\s+it\s+a\s+day|not\s+much|back(?:\s+now)?"
     r"|(?:i'm\s+)?off\s+to\s+(?:bed|sleep|work)|(?:gotta|got\s+to|have\s+to|need\s+to)\s+(?:go|run|dash)"
     r"|that(?:'s|\s+is|s)\s+(?:all|it|everything)|all\s+(?:good|set|sorted)|nothing\s+else)"

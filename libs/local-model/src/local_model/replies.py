@@ -8,7 +8,7 @@ from datetime import date
 from typing import Any
 
 from .dates import format_day
-from .frame_patterns import CLOCK_QUESTION, FILLER, SIGN_OFF
+from .frame_patterns import CLOCK_QUESTION, FILLER, SIGN_OFF, WEARY
 from .message_text import clauses, prepare, skip_all
 from .references import CLARIFY_MARKER, TITLE_QUESTION
 from .rule_reading import asks_for_nothing
@@ -212,7 +212,7 @@ def _how_the_user_is(low: str) -> str:
         return "Welcome back! What would you like to do?"
     if "bored" in low:
         return 'Want something to tick off? Try "what\'s due today?".'
-    if any(word in low for word in ("tired", "knackered", "exhausted", "shattered")):
+    if WEARY.search(low):
         return "Sounds like a long day. When you're ready, try \"what's due today?\"."
     return "Enjoy the rest of your day! Your tasks will be here when you're back."
 
