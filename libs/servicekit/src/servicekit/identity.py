@@ -210,13 +210,17 @@ class IdentityVerifier:
     async def _first_use(self, nonce: str) -> bool:
         ttl = 2 * self._skew
         if time.monotonic() >= self._redis_retry_at:
+            # The client retries a command that timed out, and Redis may still apply the first
+            # attempt late; a token of this verification's own tells that write from a replay.
+            key, token = self._prefix + nonce, secrets.token_bytes(16)
             try:
-                stored = await self._redis.set(self._prefix + nonce, b"1", nx=True, ex=ttl)
+                stored = await self._redis.set(key, token, nx=True, ex=ttl)
+                first = bool(stored) or await self._redis.get(key) == token
             except RedisError:
                 self._redis_retry_at = time.monotonic() + self._redis_retry_seconds
                 logger.warning("nonce cache in Redis unavailable; using the in-process cache")
             else:
-                return bool(stored) and not self._local.seen(nonce)
+                return first and not self._local.seen(nonce)
         return self._local.first_use(nonce, ttl)
 
 
