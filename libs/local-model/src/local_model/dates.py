@@ -181,7 +181,13 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         "numeric",
         re.compile(r"(?<![\w/#])(?P<m>\d{1,2})/(?P<d>\d{1,2})(?:/(?P<y>\d{2,4}))?(?![\w/])"),
     ),
-    ("day_of_month", re.compile(r"\bthe\s+(?P<d>\d{1,2})(?:st|nd|rd|th)\b")),
+    # "the 3rd one" points at a list's third task, not at a day of the month.
+    (
+        "day_of_month",
+        re.compile(
+            r"\bthe\s+(?P<d>\d{1,2})(?:st|nd|rd|th)\b(?!\s+(?:one|task|item|thing|entry|of\s+them)s?\b)"
+        ),
+    ),
 ]
 
 _TIME = re.compile(

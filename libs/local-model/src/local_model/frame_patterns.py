@@ -132,7 +132,7 @@ HELP_ANY = re.compile(
 HELP_ABOUT = re.compile(
     r"what(?:'s|\s+is)\s+the\s+difference\s+between\b|how\s+(?:does|do)\s+(?:[\w-]+\s+){1,2}work\b"
     # "can i add tags to tasks?"
-    r"|(?:(?:can|could|do)\s+i\s+|(?<=\bi\s))(?:add|set|use|give|put)\s+(?:tags|labels|priorities|due\s+dates|notes|descriptions)"
+    r"|(?:(?:can|could|do)\s+(?:i|you|u|we)\s+|(?<=\bi\s)|(?<=\byou\s)|(?<=\bu\s))(?:add|set|use|give|put)\s+(?:tags|labels|priorities|due\s+dates|notes|descriptions)"
     r"\s+(?:to|on|for)\s+(?:my\s+)?tasks\b"
     # "can you tag tasks? how would i do that"
     r"|how\s+(?:would|do|can|should|could)\s+i\s+do\s+(?:that|this|it)\b"
@@ -147,6 +147,8 @@ HELP_ABOUT = re.compile(
     r"(?:tags|labels|priorities|due\s+dates|notes|descriptions)\b"
     # "can you remind me what commands you understand?"
     r"|(?:remind\s+me\s+|tell\s+me\s+)?(?:what|which)\s+(?:commands|features|phrases)\b"
+    # "list the commands you know", "show me your features"
+    r"|(?:list|show|give|tell)\s+(?:me\s+)?(?:all\s+)?(?:the\s+|your\s+)?(?:commands|features|phrases)\b"
     # "do you guys sync with google calendar?"
     r"|(?:do|can|does|will)\s+(?:you|u|this|it)(?:\s+guys)?\s+(?:sync|integrate|connect|link|work)"
     r"\s+(?:with|to|up\s+with)\b"
@@ -306,7 +308,8 @@ DELETE_OFF_LIST = re.compile(
 )
 UPDATE_HEAD = re.compile(
     r"(?:rename|re-name|retitle|change|update|edit|modify|set|make|move|push|postpone|prepone|reschedule"
-    r"|delay|bump|shift|put\s+off|defer|prioriti[sz]e|deprioriti[sz]e|(?:re-?)?tag|(?:re-?)?label|mark|give"
+    r"|delay|bump|shift|put\s+off|defer|prioriti[sz]e|deprioriti[sz]e|(?:re-?)?tag|(?:re-?)?label|mark"
+    r"|give(?!\s+me\b)"
     r"|adjust|switch"
     r"|raise|lower|bring\s+forward|bring(?=\s+(?:\S+\s+){1,5}forward\b)"
     # "call it 'order school photos' instead"
@@ -323,7 +326,8 @@ TASK_WORDS = re.compile(
     r"\b(?:tasks?|todos?|to-?dos?|to\s+do|list|lists|agenda|plate|reminders?|items?|due|overdue|left|done"
     r"|finished|completed|complete|pending|open|outstanding|remaining|upcoming|tagged|tag|schedule|coming\s+up|scheduled|planned|on\s+for"
     r"|do\s+i\s+have|have\s+i\s+got|i\s+have\s+to"
-    r"|deadlines?|everything|anything|planned|ones|late|need\s+to\s+do|have\s+to\s+do|to\s+get\s+done)\b"
+    r"|deadlines?|everything|anything|planned|ones|late|need\s+to\s+do|have\s+to\s+do|to\s+get\s+done"
+    r"|(?:tick|check|cross|knock)(?:ed)?\s+off)\b"
 )
 QUESTION_START = re.compile(
     r"(?:what|what's|whats|which|how\s+many|how\s+much|do\s+i|did\s+i|have\s+i|am\s+i|is\s+there|are\s+there"

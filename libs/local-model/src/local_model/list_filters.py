@@ -42,7 +42,8 @@ TASK_NAMED_QUESTION = re.compile(
 )
 # "did i finish the report?": whether one task is done, a search for its words.
 DID_I_QUESTION = re.compile(
-    r"^\W*(?:did|have)\s+i\s+(?:already\s+|ever\s+)?(?:finish(?:ed)?|complete(?:d)?)\s+"
+    r"^\W*(?:did|have)\s+i\s+(?:already\s+|ever\s+)?(?:finish(?:ed)?|complete(?:d)?"
+    r"|(?:tick|check|cross)(?:ed)?\s+off)\s+"
     r"(?!(?:it|that|this|them|anything|everything|something|all|any)\b)(?P<q>[^?!.,]+?)"
     r"(?:\s+yet)?\s*[?!.]*\s*$"
 )
@@ -63,7 +64,8 @@ _FILTER_ONLY = re.compile(
 _EVERYTHING = re.compile(r"\b(?:all|everything|every|whole|entire|full)\b")
 # "what did i already finish", "what have i done": the completed tasks.
 _DID_FINISH = re.compile(
-    r"\bwhat\s+(?:did|have)\s+i\s+(?:already\s+)?(?:finish|finished|complete|completed|do|done)\b"
+    r"\bwhat\s+(?:did|have)\s+i\s+(?:already\s+)?(?:finish|finished|complete|completed|do|done"
+    r"|(?:tick|check|cross|knock)(?:ed)?\s+off|get\s+done|got\s+done)\b"
 )
 _LOOSE_TAG = re.compile(
     rf"(?:\b(?:{alternatives('list_verbs')})\s+(?:me\s+)?"
@@ -164,8 +166,9 @@ def list_filters(msg: Msg, today: date, result: Understanding) -> None:
             q_start = always(QUERY_NOISE.match(s, inner.start("q"), q_end)).end()
         q_start, q_end = trim(s, q_start, q_end)
         for d in find_dates(s, today):
-            if q_start <= d.start < q_end:
-                q_end = d.start
+            # "the 24th of december": a date whose article the query's noise took still ends it.
+            if d.start < q_end and d.end > q_start:
+                q_end = max(q_start, d.start)
         q_end = always(DATE_PREP.search(s, q_start, q_end)).start()
         tail = re.compile(
             r"\s+(?:tasks?|todos?|items?|on\s+my\s+list|in\s+my\s+list|please"

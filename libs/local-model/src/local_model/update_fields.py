@@ -8,7 +8,7 @@ from datetime import date
 from .dates import SHIFT_AMOUNT
 from .frame_patterns import FILLER, PRIORITY_TOLD, UPDATE_CLEAR_DUE
 from .intents import Target, Understanding
-from .message_text import Msg, dates_in, quote_inside, skip_all, unquote
+from .message_text import Msg, dates_in, quote_inside, skip_all, trim, unquote
 from .slot_patterns import (
     DESCRIPTION,
     HASHTAG,
@@ -40,6 +40,8 @@ UPDATE_BOUNDARY = re.compile(
     r"\s+(?:to|as|into|due|for|until|till|by|on|from|and|with|at|back|up|forward|'s|so\s+(?:it|that))\b"
     r"|'s\b"
     r"|[,:;?!]|\s+-\s+|\s+can\s+wait\b"
+    # "give it a deadline of friday", "give the report a higher priority"
+    r"|\s+(?=(?:a|an)\s+(?:new\s+|higher\s+|lower\s+)?(?:deadline|due\s+date|date|priority)\b)"
     # "push X out to friday", "move X forward to friday" (`move_particles`)
     rf"|\s+(?:{alternatives('move_particles')})(?=\s+(?:to|till|until|by)\b)"
     # "council tax should be due tomorrow", "the tax return is end of the month"
@@ -65,11 +67,11 @@ RENAME = re.compile(
 # "prioritise X", "bump up X's priority"; "deprioritise X", "lower the priority of X".
 _RAISED = re.compile(
     r"\b(?:prioriti[sz]e|raise)\b|\b(?:bump|boost|push|move)\s+up\b.*\bpriority\b"
-    r"|\b(?:increase|up)\s+(?:the\s+)?priority\b"
+    r"|\b(?:increase|up)\s+(?:the\s+)?priority\b|\bhigher\s+priority\b"
 )
 _LOWERED = re.compile(
     r"\b(?:deprioriti[sz]e|lower)\b|\b(?:drop|bring|move)\s+down\b.*\bpriority\b"
-    r"|\b(?:decrease|reduce)\s+(?:the\s+)?priority\b"
+    r"|\b(?:decrease|reduce)\s+(?:the\s+)?priority\b|\blower\s+priority\b"
 )
 
 # "set pay rent to low", "make the report high": a priority word alone after the task.
@@ -92,18 +94,42 @@ _RESTATED = re.compile(
     r"(?:change|update|edit|switch|turn)\s+(?P<t>(?:(?:the|a|my)\s+)?(?!(?:the|a|an|my|it|that)\b)"
     r"(?P<w>[a-z][\w'-]*)\b.*?)\s+(?:to|into)\s+(?P<n>(?:(?:the|a|my)\s+)?(?P=w)\b.+)$"
 )
+# "change #2 to high", "change task 3 to done": a priority or a state, not a new title.
+_NOT_A_TITLE = re.compile(
+    rf"\W*(?:(?:priority\s+)?(?:{PRIORITY_BARE})(?:\s+priority)?|done|completed?|finished|pending"
+    r"|open|not\s+done|incomplete)\W*$"
+)
+_CHANGED_TO = re.compile(
+    r"(?:change|update|edit|switch|turn)\s+(?P<t>.+?)\s+(?:to|into)\s+(?P<n>.+)$"
+)
 
 
 def _restated(msg: Msg, start: int, end: int, today: date, result: Understanding) -> bool:
     """ "change buy milk to buy oat milk": a new text that starts with the same word as the
     task's is the task said anew, a rename, not a new date or priority ("change buy milk to
-    friday")."""
+    friday"). So is any new text for a task named by its place on the list ("change the 3rd
+    one to call the dentist") and a quoted one ("change the dentist one to 'call the
+    surgery'")."""
     s = msg.masked
     m = _RESTATED.search(s, start, end)
-    if m is None or dates_in(msg, today, *m.span("n")) or PRIORITY.search(s, *m.span("n")):
+    target: Target | None = None
+    if m is None:
+        m = _CHANGED_TO.search(s, start, end)
+        if m is None:
+            return False
+        target = read_target(msg, *m.span("t"))
+        n_start, n_end = trim(s, *m.span("n"))
+        quoted = quote_inside(msg, n_start - 1, n_end + 1)
+        if target.kind != "number" and (quoted is None or quoted[0] - 1 > n_start):
+            return False
+    if (
+        dates_in(msg, today, *m.span("n"))
+        or PRIORITY.search(s, *m.span("n"))
+        or _NOT_A_TITLE.match(s, *m.span("n"))
+    ):
         return False
     result.new_title = unquote(msg, *strip_polite(s, *m.span("n")))
-    result.target = read_target(msg, *m.span("t"))
+    result.target = target or read_target(msg, *m.span("t"))
     return True
 
 
