@@ -100,3 +100,18 @@ def test_give_it_a_deadline_names_the_task_just_added() -> None:
         {"target": "call the electrician", "due": "2026-11-30"},
         False,
     )
+
+
+def test_the_other_one_is_the_task_left_of_two_shown() -> None:
+    history = turns(
+        "show my tasks",
+        "You have 2 tasks: 1. Submit report 2. Book hotel",
+        "mark submit report done",
+        "Marked 'Submit report' as done.",
+    )
+    result = understand(history, "same for the other one", TODAY)
+    assert (result.intent, result.slots(), result.ask) == (
+        "complete_task",
+        {"target": "book hotel"},
+        False,
+    )

@@ -12,7 +12,7 @@ from datetime import date
 from .frame_patterns import FILLER
 from .intents import TARGETED, Target, Understanding
 from .message_text import dates_in, prepare, skip_all
-from .references import HistoryMessage, clarification_options
+from .references import HistoryMessage, clarification_options, latest_numbered_list
 from .rule_reading import read
 from .slot_patterns import PRONOUN_TITLE
 from .targets import quoted_title, read_target
@@ -104,10 +104,29 @@ def same_again(
     if earlier.intent not in TARGETED:
         return None
     target = quoted_title(msg, *span) or read_target(msg, *span)
+    if _OTHER.fullmatch(target.text.lower()):
+        target = _the_other(earlier.target, history) or target
     if target.kind == "pronoun":
         return None
     earlier.target = target
     return earlier
+
+
+_OTHER = re.compile(r"other(?:\s+one)?")
+
+
+def _the_other(done: Target | None, history: Sequence[HistoryMessage]) -> Target | None:
+    """ "same for the other one" after one of two listed tasks was changed: the one left."""
+    shown = latest_numbered_list(history)
+    if done is None or shown is None or len(shown) != 2:
+        return None
+    said = done.text.lower()
+    left = [
+        t
+        for t in shown
+        if not (str(t.n) == said if done.kind == "number" else said in t.title.lower())
+    ]
+    return Target("title", left[0].title, left[0].task_id) if len(left) == 1 else None
 
 
 _MEANT = re.compile(

@@ -13,6 +13,7 @@ FILLER = re.compile(
     # "quick" that leaves "one:" in front of the frame.
     rf"(?:{_WRAPPERS}|hey\s+there|quick\s+one|real\s+quick|would\s+you\s+mind|one\s+more\s+thing"
     r"|finally|hi|hey|hello|hiya|yo|ok|okay|k|so|and|also|oh|ah|oops|whoops|ugh|argh|hmm+|um+|uh+|er+m?"
+    r"|omg|omfg|yay+|woo+hoo+|phew|whew"
     r"|well|actually|wait|no(?![\s,]+(?:hurry|rush)\b)|nope|nah|naw|please|kindly|quick(?:ly)?|now|then|right|alright|great|cool"
     r"|sorry|btw|by\s+the\s+way|never\s*mind|just|good\s+(?:morning|afternoon|evening)"
     r"|yes|yeah|yep|sure|perfect|nice|awesome|thanks|thank\s+you|dear\s+assistant|assistant|bot"

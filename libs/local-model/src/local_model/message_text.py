@@ -18,6 +18,8 @@ class Msg:
     low: str
     masked: str
     quotes: tuple[tuple[int, int], ...]
+    # Clauses that give a reason ("..., they charge on the 1st"): their dates are no due date.
+    reasons: tuple[tuple[int, int], ...] = ()
 
 
 QUOTE = re.compile(r"""(?<![\w'])(['"])(?!\s)(.+?)(?<!\s)\1(?![\w])""")
@@ -25,7 +27,7 @@ CLAUSE_SPLIT = re.compile(
     # "task no. 8" is one clause; "no. i said friday" two; "todo - call the vet" one.
     r"[!?;]+\s*|(?<!\bno)\.+(?:\s+|$)|(?<=\bno)\.+(?!\s*\d)(?:\s+|$)|,\s+"
     r"|(?<!^todo)(?<!^to-do)(?<!^task)(?<!^reminder)\s+-+\s+|\n+"
-    r"|\s+(?:so|and\s+then|then)\s+(?=(?:please\s+|(?:you|u)\s+can\s+)?(?:cross|tick|check|mark|delete|remove|take|reopen"
+    r"|\s+(?:so|and\s+then|then|but)\s+(?=(?:please\s+|(?:you|u)\s+can\s+)?(?:cross|tick|check|mark|delete|remove|take|reopen"
     r"|add|put|note|jot|bin|ditch|scrap|drop|trash|erase|cancel|get\s+rid)\b)"
 )
 
@@ -37,7 +39,23 @@ def prepare(message: str) -> Msg:
     for m in QUOTE.finditer(cleaned.low):
         quotes.append((m.start(2), m.end(2)))
         masked[m.start(2) : m.end(2)] = MASK * (m.end(2) - m.start(2))
-    return Msg(cleaned.text, cleaned.low, "".join(masked), tuple(quotes))
+    text = "".join(masked)
+    reasons: list[tuple[int, int]] = []
+    for i, (start, end) in enumerate(clauses(text)):
+        if i and _REASON_LEAD.match(text, start, end):
+            reasons.append((start, end))
+        elif (inside := _REASON_INSIDE.search(text, start, end)) is not None:
+            reasons.append((inside.start(), end))
+    return Msg(cleaned.text, cleaned.low, text, tuple(quotes), tuple(reasons))
+
+
+# A clause told as the reason for a request, with a subject of its own that is not the task:
+# "because the shop shuts at 5", "otherwise this happens again next week", "they charge on
+# the 1st". "it" and "that" usually speak of the task itself ("it's due friday").
+_REASON_INSIDE = re.compile(r"\s(?:because|cos|coz|cuz|otherwise)\s")
+_REASON_LEAD = re.compile(
+    r"\s*(?:because|cos|coz|cuz|since|otherwise|or\s+else|(?:they|he|she)\s+(?!(?:said|want|wants)\b)\w+)\b"
+)
 
 
 def skip_all(pattern: re.Pattern[str], s: str, pos: int, end: int) -> int:
@@ -83,4 +101,10 @@ def quote_inside(msg: Msg, start: int, end: int) -> tuple[int, int] | None:
 
 def dates_in(msg: Msg, today: date, start: int = 0, end: int | None = None) -> list[DateMatch]:
     stop = len(msg.masked) if end is None else end
-    return [d for d in find_dates(msg.masked, today) if start <= d.start and d.end <= stop]
+    return [
+        d
+        for d in find_dates(msg.masked, today)
+        if start <= d.start
+        and d.end <= stop
+        and not any(r_start <= d.start < r_end for r_start, r_end in msg.reasons)
+    ]

@@ -31,6 +31,10 @@ _STORY_TAIL = re.compile(
 
 
 _PRONOUN_LED = re.compile(r"(?:it|that|this|them|those|these)\b", re.IGNORECASE)
+_AMOUNT = re.compile(
+    rf"(?:(?:an?|one|two|three|another|\d+|half\s+an?|a\s+good|a\s+few|some)\s+)?"
+    rf"(?:{alternatives('story_amounts')})(?:\s+(?:of\s+it|on\s+it|more))?"
+)
 
 
 def story_target(
@@ -71,5 +75,8 @@ def story_target(
         end = start + yet.start() if yet is not None else end
     candidate = read_target(msg, start, end)
     if candidate.kind == "pronoun" or not candidate.text or _PRONOUN_LED.match(candidate.text):
+        return None
+    # "just did an hour, mark that complete": an amount of the task done, not another task.
+    if _AMOUNT.fullmatch(candidate.text.lower()):
         return None
     return candidate

@@ -1,0 +1,68 @@
+"""A story said around a command that says "it" or "that" leaves the task talked about last as
+the task: an amount of it done ("just did an hour") names no other task, an exclamation before
+the story ("omg finally finished ...") is no part of it, and "but" before the command ends the
+story. A clause that gives a reason ("they charge on the 1st", "because they close early on
+monday", "otherwise this happens again next week") sets no due date."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from local_model.understanding import understand
+from local_model_history import turns
+
+TODAY = date(2026, 11, 26)  # a Thursday
+
+
+@pytest.mark.parametrize(
+    ("added", "message"),
+    [
+        ("Practice for the driving test", "just did an hour, mark that complete"),
+        ("Practice for the driving test", "did 20 minutes, tick that off"),
+        ("Pick up Jaya from cricket", "she got a lift home in the end but mark it done anyway"),
+    ],
+)
+def test_a_story_about_the_task_just_added_completes_it(added: str, message: str) -> None:
+    history = turns(f"add {added.lower()}", f"Created task '{added}'.")
+    result = understand(history, message, TODAY)
+    assert (result.intent, result.slots()) == ("complete_task", {"target": added.lower()})
+
+
+def test_an_exclamation_before_the_story_is_no_part_of_the_task() -> None:
+    result = understand(
+        [], "omg finally finished the dissertation draft!!! please mark it done", TODAY
+    )
+    assert (result.intent, result.slots()) == ("complete_task", {"target": "dissertation draft"})
+
+
+def test_a_reason_with_a_date_sets_no_due_date() -> None:
+    history = turns(
+        "add cancel the gym direct debit", "Created task 'Cancel the gym direct debit'."
+    )
+    result = understand(history, "make it high priority, they charge on the 1st", TODAY)
+    assert (result.intent, result.slots(), result.ask) == (
+        "update_task",
+        {"target": "cancel the gym direct debit", "priority": "high"},
+        False,
+    )
+
+
+@pytest.mark.parametrize(
+    ("message", "slots"),
+    [
+        (
+            "add call the bank friday because they close early on monday",
+            {"title": "call the bank", "due": "2026-11-27"},
+        ),
+        (
+            "add 'renew the parking permit' for tomorrow, otherwise this happens again next week",
+            {"title": "renew the parking permit", "due": "2026-11-27"},
+        ),
+    ],
+)
+def test_the_due_date_is_the_requests_not_the_reasons(
+    message: str, slots: dict[str, object]
+) -> None:
+    result = understand([], message, TODAY)
+    assert (result.intent, result.slots()) == ("add_task", slots)
