@@ -115,3 +115,49 @@ def test_the_other_one_is_the_task_left_of_two_shown() -> None:
         {"target": "book hotel"},
         False,
     )
+
+
+def test_an_answer_to_which_one_in_other_words_continues_the_request() -> None:
+    history = turns(
+        "mark call done",
+        "I found 2 matching tasks: 1. Call dentist 2. Call landlord. Which one?",
+    )
+    result = understand(history, "the dentist one", TODAY)
+    assert (result.intent, result.slots(), result.ask) == (
+        "complete_task",
+        {"target": "dentist"},
+        False,
+    )
+
+
+@pytest.mark.parametrize(
+    ("message", "intent", "slots"),
+    [
+        (
+            "the OSCE prep is due 22 April now",
+            "update_task",
+            {"target": "osce prep", "due": "2027-04-22"},
+        ),
+        (
+            "task 2: add note - bring photo id",
+            "update_task",
+            {"target": "2", "description": "bring photo id"},
+        ),
+        (
+            "Could you add a task for me please? I need to write the reference letter for "
+            "Anjali by the 10th of February. Thank you so much!",
+            "add_task",
+            {"title": "write the reference letter for anjali", "due": "2027-02-10"},
+        ),
+        (
+            "could you add something for me? i need to call the bank tomorrow",
+            "add_task",
+            {"title": "call the bank", "due": "2026-11-27"},
+        ),
+    ],
+)
+def test_told_changes_notes_and_tasks_said_after_the_request(
+    message: str, intent: str, slots: dict[str, object]
+) -> None:
+    result = understand([], message, TODAY)
+    assert (result.intent, result.slots()) == (intent, slots)

@@ -53,7 +53,8 @@ ADD_HEADS = [
         rf"(?:{ADD_VERB}\s+|(?:set|make)\s+(?:me\s+)?(?=an?\s))(?:me\s+)?(?:a\s+|an\s+|another\s+"
         rf"|one\s+more\s+|the\s+)?(?P<prio>(?:high|low|normal|medium|urgent|important|top|critical)"
         rf"(?:[\s-]+priority)?\s+)?(?:new\s+|quick\s+)?{TASK_NOUN}\b(?!\s*#?\d)"
-        r"\s*(?:for\s+me\s*(?:[:,-]|$)|(?:called|named|titled|that\s+says|saying|for\s+me\s+to|for|about|to)\b|[:-])?\s*"
+        r"\s*(?:for\s+(?:me|us)\s*(?:please\s*)?(?:[:,?.!-]|$)|(?:called|named|titled|that\s+says|saying"
+        r"|for\s+me\s+to|for|about|to)\b|[:-])?\s*"
     ),
     re.compile(r"(?:new|todo|to-do|to\s+do|task|reminder|add|another(?:\s+one)?)\s*[:-]\s*"),
     re.compile(r"(?:todo|to-do)\s+(?!lists?\b)"),
@@ -74,9 +75,9 @@ ADD_HEADS = [
     ),
 ]
 ADD_TO_UPDATE = re.compile(
-    # "for task 5 add details: ...", "on that one, add a note: ..."
-    r"(?:(?:for|on)\s+(?:task\s+#?\d+|it|that|this|(?:that|this)\s+one|the\s+[\w'-]+(?:\s+[\w'-]+){0,3}?\s+one)"
-    r"\s*,?\s+)?"
+    # "for task 5 add details: ...", "on that one, add a note: ...", "task 2: add note - ..."
+    r"(?:(?:(?:for|on)\s+(?:task\s+#?\d+|it|that|this|(?:that|this)\s+one|the\s+[\w'-]+(?:\s+[\w'-]+){0,3}?\s+one)"
+    r"|task\s+#?\d+|#\d+)\s*[,:]?\s+)?"
     r"(?:add|ad|addd|put|stick|leave|chuck|pop|write)\s+(?:a\s+|an\s+|the\s+|this\s+|some\s+|another\s+)?(?:note|notes|description|comment"
     r"|details?|tags?|labels?|due\s+date|deadline|priority)\b"
 )
@@ -204,6 +205,8 @@ DUE_TOLD = re.compile(
     r"\s+(?:actually\s+|now\s+|really\s+)?(?:due|needed)\b"
     # "the third one can wait till next week"
     r"|.+?\s+can\s+wait\s+(?:till|until|til|to|for)\b"
+    # "the osce prep is due 22 april now", "the report is now due friday": a date changed
+    r"|.+?\s+(?:is|are)\s+(?:now\s+due\b|due\s+(?=.*\bnow\W*$))"
 )
 # "that's urgent actually", "no rush on that one", "normal priority is fine": the priority of
 # the task talked about.

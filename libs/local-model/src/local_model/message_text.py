@@ -26,7 +26,8 @@ QUOTE = re.compile(r"""(?<![\w'])(['"])(?!\s)(.+?)(?<!\s)\1(?![\w])""")
 CLAUSE_SPLIT = re.compile(
     # "task no. 8" is one clause; "no. i said friday" two; "todo - call the vet" one.
     r"[!?;]+\s*|(?<!\bno)\.+(?:\s+|$)|(?<=\bno)\.+(?!\s*\d)(?:\s+|$)|,\s+"
-    r"|(?<!^todo)(?<!^to-do)(?<!^task)(?<!^reminder)\s+-+\s+|\n+"
+    # "todo - call the vet" and "add a note - bring photo id" are one clause each.
+    r"|(?<!^todo)(?<!^to-do)(?<!^task)(?<!^reminder)(?<!\bnote)(?<!\bnotes)\s+-+\s+|\n+"
     r"|\s+(?:so|and\s+then|then|but)\s+(?=(?:please\s+|(?:you|u)\s+can\s+)?(?:cross|tick|check|mark|delete|remove|take|reopen"
     r"|add|put|note|jot|bin|ditch|scrap|drop|trash|erase|cancel|get\s+rid)\b)"
 )

@@ -140,10 +140,20 @@ def quoted_titles(text: str) -> list[str]:
 
 
 def clarification_options(text: str) -> list[ShownTask] | None:
-    """The numbered options of a clarifying question this model asked, or None."""
-    if CLARIFY_MARKER not in text:
+    """The numbered options of a clarifying question ("Which one do you mean: 1. 'Call
+    dentist' ...", "I found 2 matching tasks: 1. Call dentist 2. Call landlord. Which one?"),
+    or None."""
+    if CLARIFY_MARKER in text:
+        return [ShownTask(int(m.group(1)), None, m.group(2)) for m in _OPTION.finditer(text)]
+    asked = _WHICH_ONE.search(text)
+    if asked is None:
         return None
-    return [ShownTask(int(m.group(1)), None, m.group(2)) for m in _OPTION.finditer(text)]
+    return _written_list(text[: asked.start()]) or _written_list(text[asked.end() :])
+
+
+_WHICH_ONE = re.compile(
+    r"(?:^|[.:!?]\s*)which\s+(?:one|task|of\s+(?:these|them|those))\b[^.?!]*\?", re.IGNORECASE
+)
 
 
 def _written_list(text: str) -> list[ShownTask] | None:

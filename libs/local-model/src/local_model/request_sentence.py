@@ -6,7 +6,9 @@ sway the intent classifier (it was trained on requests, not on stories) and lend
 readers titles and dates that belong to no request. When exactly one sentence has a command
 frame and no other sentence has a frame of its own, that sentence is understood without the
 long ones around it (short ones tell the request's fields, so they stay). A
-sentence that refers back ("can you mark it done?") needs the story, so it is not cut out.
+sentence that refers back ("can you mark it done?") needs the story, so it is not cut out,
+and so does a request to add that leaves the task to the next sentence ("could you add
+something for me? I need to ...").
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import re
 from datetime import date
 
 from .rule_reading import read
-from .slot_patterns import PRIORITY
+from .slot_patterns import PRIORITY, PRONOUN_TITLE
 
 __all__ = ["request_sentence"]
 
@@ -57,9 +59,13 @@ def request_sentence(message: str, today: date) -> str | None:
     chosen = commands[0]
     if any(strength >= TOLD for i, (_, strength, _) in enumerate(readings) if i != chosen):
         return None
-    target = readings[chosen][0].target
-    if target is not None and target.kind == "pronoun":
+    chosen_reading = readings[chosen][0]
+    if chosen_reading.target is not None and chosen_reading.target.kind == "pronoun":
         return None
+    if chosen_reading.intent == "add_task" and (
+        chosen_reading.title is None or PRONOUN_TITLE.fullmatch(chosen_reading.title.lower())
+    ):
+        return None  # "could you add something for me? i need to ...": the task comes after
     kept = [
         sentence
         for i, sentence in enumerate(sentences)

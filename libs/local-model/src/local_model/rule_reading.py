@@ -125,7 +125,16 @@ def _told_in_sentences(msg: Msg, start: int, today: date) -> TaskFields:
         return whole
     fields = task_fields(msg, start, stop.end(), today)  # with its stop: "thu." is a date
     if fields.title is None or PRONOUN_TITLE.fullmatch(fields.title.lower()):
-        return whole  # "could you add something for me? buy sunscreen"
+        # "could you add something for me? i need to call the bank. thanks!": the task is
+        # the next sentence, with the fields said anywhere after it.
+        after = skip_all(FILLER, s, stop.end(), len(s))
+        following = _SENTENCE_END.search(s, after)
+        said_end = following.start() if following is not None else len(s)
+        told = task_fields(msg, after, following.end() if following else len(s), today)
+        if told.title is None:
+            return whole
+        fields_from_anywhere(msg, said_end, len(s), today, told)
+        return told
     rest = task_fields(msg, stop.start(), len(s), today)
     note = DESCRIPTION.search(s, stop.start())
     fields_from_anywhere(msg, stop.start(), note.start() if note else len(s), today, fields)

@@ -17,7 +17,9 @@ _TITLE_TRAILS = alternatives("title_trails")
 COMMENT_CLAUSE = re.compile(rf",\s*(?:{alternatives('comment_clauses')})[^,]*$")
 
 # What a request calls the task it adds when the task was told before it: no title.
-PRONOUN_TITLE = re.compile(r"(?:it|this|that|a\s+task|task|one|something)(?:\s+down)?")
+PRONOUN_TITLE = re.compile(
+    r"(?:it|this|that|a\s+task|task|one|something)(?:\s+down)?(?:\s+for\s+(?:me|us))?"
+)
 # A request asked after a preamble ("so i was thinking, could you add X", "my mum called and i
 # need you to add X"): the title starts after the last one.
 BURIED_REQUEST = re.compile(

@@ -269,7 +269,10 @@ def task_fields(msg: Msg, start: int, end: int, today: date) -> TaskFields:
     lead = _TITLE_LEAD.match(s, start, end)
     if lead is not None and lead.end() < end:
         start = lead.end()
-    m = re.match(r"(?:a\s+)?(?:task|todo|reminder)\s+(?:to|called|named|for)\s+", s[start:end])
+    m = re.match(
+        r"(?:a\s+)?(?:task|todo|reminder)\s+(?:to|called|named|for(?!\s+(?:me|us)\b))\s+",
+        s[start:end],
+    )
     if m is not None:
         start += m.end()
     for d in dates_in(msg, today, start, end):

@@ -174,9 +174,12 @@ def update_fields(msg: Msg, start: int, today: date, result: Understanding) -> N
         r"(?:note|notes|description|comment|details?)\s*(?::|-|saying|that\s+says|reading)\s*(?P<d3>\S.*)$"
         # "details for task 5: gate code is 4471"
         r"|(?:details?|notes?|description)\s+(?:for|on|of|to)\s+(?P<t4>[^:]+?)\s*:\s*(?P<d4>\S.*)$"
+        # "task 2: add note - bring photo id"
+        rf"|(?P<t5>task\s+#?\d+|#\d+)\s*[,:]?\s+{_NOTE_VERB}\s+(?:a\s+|an\s+|the\s+|some\s+)?"
+        r"(?:note|notes|description|comment|details?)\s*(?::|-|saying|that\s+says|reading)\s*(?P<d5>\S.*)$"
     ).search(s, skip_all(FILLER, s, start, end), end)
     if desc is not None:
-        pairs = (("t", "d"), ("t2", "d2"), ("t3", "d3"), ("t4", "d4"))
+        pairs = (("t", "d"), ("t2", "d2"), ("t3", "d3"), ("t4", "d4"), ("t5", "d5"))
         for t_group, d_group in pairs:
             if desc.group(d_group) is not None:
                 result.description = unquote(msg, *strip_polite(s, *desc.span(d_group)))
