@@ -66,3 +66,42 @@ def test_the_due_date_is_the_requests_not_the_reasons(
 ) -> None:
     result = understand([], message, TODAY)
     assert (result.intent, result.slots()) == ("add_task", slots)
+
+
+def test_a_plan_not_happening_this_week_sets_no_due_date() -> None:
+    result = understand(
+        [], "set the gym one to low priority, it's not happening this week anyway", TODAY
+    )
+    assert (result.intent, result.slots()) == ("update_task", {"target": "gym", "priority": "low"})
+
+
+def test_i_said_x_not_y_renames_the_task_as_stored() -> None:
+    history = turns("add call the accountant friday", "Created task 'Call Tom' (due Fri 27 Nov).")
+    result = understand(history, "no, I said call the accountant, not call tom. rename it", TODAY)
+    assert (result.intent, result.slots(), result.ask) == (
+        "update_task",
+        {"target": "call tom", "new_title": "call the accountant"},
+        False,
+    )
+
+
+def test_just_the_pending_ones_keeps_the_filters_of_the_list_just_shown() -> None:
+    history = turns(
+        "what's due this week?", "Due by Sunday: 1. Dentist appointment 2. Send the invoice"
+    )
+    result = understand(history, "just the pending ones please", TODAY)
+    assert (result.intent, result.slots()) == (
+        "list_tasks",
+        {"status": "pending", "due_before": "2026-11-29"},
+    )
+
+
+@pytest.mark.parametrize(
+    ("message", "intent"),
+    [
+        ("how do I get rid of fruit flies in the kitchen?", "none"),
+        ("how do i add a task with a due date?", "help"),
+    ],
+)
+def test_how_do_i_is_help_only_about_the_assistant(message: str, intent: str) -> None:
+    assert understand([], message, TODAY).intent == intent

@@ -22,6 +22,7 @@ __all__ = [
     "clarification_answer",
     "fields_for_last_task",
     "mistake_noticed",
+    "narrowed_list",
     "said_fields",
     "said_instead",
     "same_again",
@@ -130,13 +131,15 @@ def _the_other(done: Target | None, history: Sequence[HistoryMessage]) -> Target
 
 
 _MEANT = re.compile(
-    r"(?:i\s+meant|i\s+mean|make\s+(?:that|it)|change\s+(?:that|it)\s+to)\s+(?P<v>.+)"
+    r"(?:i\s+meant|i\s+mean|i\s+said|make\s+(?:that|it)|change\s+(?:that|it)\s+to)\s+(?P<v>.+)"
 )
+_SAID_NOT = re.compile(r",?\s+(?:not|instead\s+of|rather\s+than)\s+")
 _SAID_AGAINST = re.compile(r"(?:not|instead\s+of|rather\s+than)\s+$")
 _RENAME_ASIDE = re.compile(
-    r"\s*[,;-]\s*(?:fix|change|correct|update)\s+(?:the\s+)?(?:name|title|it)\b.*$"
+    r"\s*[,;.-]\s*(?:fix|change|correct|update|rename)\s+(?:the\s+)?(?:name|title|it)\b.*$"
 )
 _ONLY_AGAINST = re.compile(r"(?:(?:not|instead\s+of|rather\s+than)\b.*)?")
+_NARROWED = re.compile(r"(?:just|only)\s+(?:the\s+|my\s+)?\S.*")
 _AND_WHAT_ABOUT = re.compile(r"(?:and|what\s+about|how\s+about)\s+(?P<v>.+?)[\s?.!]*")
 
 
@@ -154,8 +157,10 @@ def said_instead(
     earlier = _request_answered(history, today) if meant is not None or following else None
     if earlier is None:
         return None
+    # The task just added is "it": the title its reply stored, which may differ from the
+    # words the user said ("add call the accountant" -> "Created task 'Call Tom'").
     changed = earlier.target or (
-        Target("title", earlier.title) if earlier.intent == "add_task" and earlier.title else None
+        Target("pronoun", "it") if earlier.intent == "add_task" and earlier.title else None
     )
     if meant is not None and earlier.intent in ("add_task", "update_task") and changed is not None:
         dates = [
@@ -175,10 +180,12 @@ def said_instead(
     if meant is not None and earlier.intent == "add_task" and earlier.title:
         # "ugh i meant pick up mum's prescription, fix the name": the task just added, renamed.
         aside = _RENAME_ASIDE.search(s, meant.start("v"))
-        said = task_fields(msg, meant.start("v"), aside.start() if aside else len(s), today)
+        said_end = aside.start() if aside else len(s)
+        against = _SAID_NOT.search(s, meant.start("v"), said_end)  # "..., not call tom"
+        said = task_fields(msg, meant.start("v"), against.start() if against else said_end, today)
         if said.title and not said.due:
             return Understanding(
-                "update_task", target=Target("title", earlier.title), new_title=said.title
+                "update_task", target=Target("pronoun", "it"), new_title=said.title
             )
     if earlier.intent == "list_tasks" and following:
         again, _, _ = read(message, history, today, forced="list_tasks")
@@ -189,6 +196,24 @@ def said_instead(
             # "and home?" after the tasks tagged work: the tasks tagged home.
             return Understanding("list_tasks", tag=word.group("v").lstrip("#"))
     return None
+
+
+def narrowed_list(
+    message: str, listed: Understanding, history: Sequence[HistoryMessage], today: date
+) -> None:
+    """ "just the pending ones" right after the tasks due this week lists those of them: the
+    filters of the list just shown are kept beside the ones `listed` reads now."""
+    if _NARROWED.fullmatch(prepare(message).masked.strip()) is None:
+        return
+    earlier = _request_answered(history, today)
+    if earlier is None or earlier.intent != "list_tasks":
+        return
+    listed.status = listed.status or earlier.status
+    listed.due_on = listed.due_on or earlier.due_on
+    listed.due_before = listed.due_before or earlier.due_before
+    listed.overdue = listed.overdue or earlier.overdue
+    listed.tag = listed.tag or earlier.tag
+    listed.priority = listed.priority or earlier.priority
 
 
 # What may come before the fields alone: "for next friday", "make it asap", "due monday please".

@@ -123,7 +123,11 @@ HELP_HEAD = re.compile(
 HELP_ANY = re.compile(
     r"\b(?:what\s+(?:else\s+|(?:kind|kinds|sort|sorts|type|types)\s+of\s+(?:\w+\s+)?)?can\s+(?:you|i)\s+(?:do|say|ask|use)|what\s+(?:do|can)\s+you\s+(?:do|understand|know|handle|support)"
     r"|what\s+(?:commands|features)|which\s+commands|what\s+are\s+(?:the\s+|your\s+)?commands"
-    r"|how\s+(?:do|can|should|would)\s+i\b|how\s+does\s+(?:this|it)\s+work|how\s+to\s+use"
+    # "how do i add a task?", not "how do i get rid of fruit flies?"
+    r"|how\s+(?:do|can|should|would)\s+i\b(?=.*\b(?:tasks?|to-?dos?|lists?|remind\w*|tags?|due|deadlines?"
+    r"|priorit\w+|add|delete|remove|mark|complete|tick|undo|rename|edit|change|search|find|clear|reopen"
+    r"|use|you|this|app|bot|assistant|it)\b)"
+    r"|how\s+does\s+(?:this|it)\s+work|how\s+to\s+use"
     r"|what\s+are\s+you\s+(?:able|capable)|what\s+is\s+this|who\s+are\s+you|what\s+are\s+you\b(?!r)"
     r"|how\s+do\s+you\s+work|what\s+do\s+you\s+do|are\s+you\s+able\s+to|can\s+you\s+help"
     r"|what\s+can\s+this\s+(?:bot|thing|app)\s+do|show\s+me\s+how|instructions|examples?\s+of"

@@ -23,6 +23,7 @@ from .follow_ons import (
     clarification_answer,
     fields_for_last_task,
     mistake_noticed,
+    narrowed_list,
     said_fields,
     said_instead,
     same_again,
@@ -143,6 +144,19 @@ def _has_slots(reading: Understanding) -> bool:
     if reading.intent in TARGETED:
         return reading.target is not None
     return True
+
+
+def _no_change(rule: Understanding) -> bool:
+    """A change that names nothing to change ("..., rename it"): the words around it may."""
+    return rule.intent == "update_task" and not (
+        rule.new_title
+        or rule.due
+        or rule.priority
+        or rule.tags
+        or rule.description
+        or rule.clear_due
+        or rule.shift_days
+    )
 
 
 def _follow_up(
@@ -309,7 +323,8 @@ def understand_with_agreement(
         return rule, None
     # A message with a command frame of its own is a new request, not the answer to "which
     # one do you mean?" ("stick down renew the car insurance friday").
-    if rule.intent in ("none", "add_task", "list_tasks") and strength < FRAMED:
+    unframed = rule.intent in ("none", "add_task", "list_tasks") and strength < FRAMED
+    if unframed or _no_change(rule):
         answer = (
             clarification_answer(message, history, today)
             or same_again(message, history, today)
@@ -329,6 +344,8 @@ def understand_with_agreement(
     else:
         prediction = load_model().predict(message)
         result = _decide(rule, strength, negated, prediction, message, history, today)
+    if result.intent == "list_tasks":
+        narrowed_list(message, result, history, today)
     if (
         result.intent in MUTATING
         and _QUESTION.search(message)
