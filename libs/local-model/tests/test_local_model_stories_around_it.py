@@ -105,3 +105,27 @@ def test_just_the_pending_ones_keeps_the_filters_of_the_list_just_shown() -> Non
 )
 def test_how_do_i_is_help_only_about_the_assistant(message: str, intent: str) -> None:
     assert understand([], message, TODAY).intent == intent
+
+
+def test_so_just_mark_it_ends_the_story() -> None:
+    history = turns(
+        "move dentist appointment to friday", "Updated 'Dentist appointment': due 2026-11-27."
+    )
+    result = understand(history, "actually I went this morning so just mark it complete", TODAY)
+    assert (result.intent, result.slots()) == (
+        "complete_task",
+        {"target": "dentist appointment"},
+    )
+
+
+@pytest.mark.parametrize(
+    ("message", "query"),
+    [
+        ("did i already put something in about the boiler service?", "boiler service"),
+        ("have i added anything about the passport", "passport"),
+        ("did i add a task for the dentist yet?", "dentist"),
+    ],
+)
+def test_asking_whether_a_task_was_added_searches_for_it(message: str, query: str) -> None:
+    result = understand([], message, TODAY)
+    assert (result.intent, result.slots()) == ("list_tasks", {"query": query})

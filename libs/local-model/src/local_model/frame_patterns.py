@@ -330,12 +330,18 @@ LIST_HEAD = re.compile(
     r"|remind\s+me\s+what(?!\s+(?:today's\s+|the\s+|day\s+|time\s+)?(?:date|day|time|year|month)\b)"
     r"|what\s+about)\b"
 )
+# "did i already put something in (about X)?": whether a task was added, a question.
+ADDED_ALREADY = (
+    r"(?:did|have)\s+i\s+(?:already\s+)?(?:put|add(?:ed)?|saved?|made|make|created?)\s+"
+    r"(?:something|anything|a\s+task|a\s+reminder)(?:\s+(?:in|down|on\s+here))?"
+)
 TASK_WORDS = re.compile(
     r"\b(?:tasks?|todos?|to-?dos?|to\s+do|list|lists|agenda|plate|reminders?|items?|due|overdue|left|done"
     r"|finished|completed|complete|pending|open|outstanding|remaining|upcoming|tagged|tag|schedule|coming\s+up|scheduled|planned|on\s+for"
     r"|do\s+i\s+have|have\s+i\s+got|i\s+have\s+to"
     r"|deadlines?|everything|anything|planned|ones|late|need\s+to\s+do|have\s+to\s+do|to\s+get\s+done"
-    r"|(?:tick|check|cross|knock)(?:ed)?\s+off)\b"
+    r"|(?:tick|check|cross|knock)(?:ed)?\s+off"
+    rf"|{ADDED_ALREADY})\b"
 )
 QUESTION_START = re.compile(
     r"(?:what|what's|whats|which|how\s+many|how\s+much|do\s+i|did\s+i|have\s+i|am\s+i|is\s+there|are\s+there"

@@ -6,6 +6,7 @@ import re
 from datetime import date
 
 from .dates import find_dates
+from .frame_patterns import ADDED_ALREADY
 from .intents import Understanding
 from .message_text import Msg, trim, unquote
 from .slot_patterns import DATE_PREP, HASHTAG, strip_polite
@@ -37,8 +38,11 @@ LISTED_QUESTION = re.compile(
 # "do i have a task to call mum?", "is there a reminder about the boiler?": a search too,
 # unless what follows is a day ("is there a task for tomorrow?").
 TASK_NAMED_QUESTION = re.compile(
-    r"\b(?:do\s+i\s+(?:already\s+|still\s+)?have|is\s+there|have\s+i\s+got)\s+(?:a|any|an)\s+"
-    r"(?:task|todo|to-do|reminder|item)s?\s+(?:to|for|about|called|named)\s+(?P<q>[^?!.,]+?)\s*(?:[?!.,].*)?$"
+    r"\b(?:(?:do\s+i\s+(?:already\s+|still\s+)?have|is\s+there|have\s+i\s+got)\s+(?:a|any|an)\s+"
+    r"(?:task|todo|to-do|reminder|item)s?"
+    # "did i already put something in about the boiler service?"
+    rf"|{ADDED_ALREADY})"
+    r"\s+(?:to|for|about|called|named)\s+(?P<q>[^?!.,]+?)(?:\s+(?:yet|already))?\s*(?:[?!.,].*)?$"
 )
 # "did i finish the report?": whether one task is done, a search for its words.
 DID_I_QUESTION = re.compile(

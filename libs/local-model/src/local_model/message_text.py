@@ -28,7 +28,7 @@ CLAUSE_SPLIT = re.compile(
     r"[!?;]+\s*|(?<!\bno)\.+(?:\s+|$)|(?<=\bno)\.+(?!\s*\d)(?:\s+|$)|,\s+"
     # "todo - call the vet" and "add a note - bring photo id" are one clause each.
     r"|(?<!^todo)(?<!^to-do)(?<!^task)(?<!^reminder)(?<!\bnote)(?<!\bnotes)\s+-+\s+|\n+"
-    r"|\s+(?:so|and\s+then|then|but)\s+(?=(?:please\s+|(?:you|u)\s+can\s+)?(?:cross|tick|check|mark|delete|remove|take|reopen"
+    r"|\s+(?:so|and\s+then|then|but)\s+(?=(?:please\s+|just\s+|(?:you|u)\s+can\s+)?(?:cross|tick|check|mark|delete|remove|take|reopen"
     r"|add|put|note|jot|bin|ditch|scrap|drop|trash|erase|cancel|get\s+rid)\b)"
 )
 
