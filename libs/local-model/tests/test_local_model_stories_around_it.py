@@ -129,3 +129,49 @@ def test_so_just_mark_it_ends_the_story() -> None:
 def test_asking_whether_a_task_was_added_searches_for_it(message: str, query: str) -> None:
     result = understand([], message, TODAY)
     assert (result.intent, result.slots()) == ("list_tasks", {"query": query})
+
+
+@pytest.mark.parametrize(
+    ("history", "message", "intent", "target"),
+    [
+        (
+            ("tick off pay the gas bill", "Marked 'Pay the gas bill' as completed."),
+            "hmm the payment bounced mark it as not done",
+            "reopen_task",
+            "pay the gas bill",
+        ),
+        (
+            ("anything due tomorrow?", "Due tomorrow: 1. Pick up parcel"),
+            "oh i picked it up today actually mark it off",
+            "complete_task",
+            "pick up parcel",
+        ),
+    ],
+)
+def test_a_command_dictated_after_a_story_without_a_stop(
+    history: tuple[str, str], message: str, intent: str, target: str
+) -> None:
+    result = understand(turns(*history), message, TODAY)
+    assert (result.intent, result.slots()) == (intent, {"target": target})
+
+
+@pytest.mark.parametrize(
+    ("message", "title"),
+    [
+        (
+            "anyway can you add defrost the freezer for next week, I'll deal with it then",
+            "defrost the freezer",
+        ),
+        (
+            "ok so tomorrow i have to remember to bring the signed forms to school add that",
+            "bring the signed forms to school",
+        ),
+    ],
+)
+def test_asides_and_a_dictated_add_that_stay_out_of_the_title(message: str, title: str) -> None:
+    assert understand([], message, TODAY).title == title
+
+
+def test_dont_mark_it_done_dictated_is_still_a_negation() -> None:
+    result = understand([], "don't mark it done, just delete 'renew gym membership'", TODAY)
+    assert (result.intent, result.slots()) == ("delete_task", {"target": "renew gym membership"})

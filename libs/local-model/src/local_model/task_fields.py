@@ -275,6 +275,9 @@ def task_fields(msg: Msg, start: int, end: int, today: date) -> TaskFields:
     )
     if m is not None:
         start += m.end()
+    aside = _ASIDE.search(s, start, end)
+    if aside is not None:
+        end = aside.start()  # "defrost the freezer, I'll deal with it then"
     for d in dates_in(msg, today, start, end):
         prep = re.search(r"\s+due\s+(?:on\s+|by\s+|date\s+)?$", s[start : d.start])
         if prep is not None and fields.due is None:
@@ -287,6 +290,10 @@ def task_fields(msg: Msg, start: int, end: int, today: date) -> TaskFields:
     return fields
 
 
+# A clause after the task about the user or the task as a whole, never words of its title.
+_ASIDE = re.compile(
+    r",\s+(?:i'll|i\s+will|i'm\s+going\s+to|we'll|that's\s+the|thats\s+the|it's\s+the|that\s+is\s+the)\b"
+)
 _INNER_DATE_FOLLOWER = re.compile(r"\s*(?:,\s*|(?=(?:about|regarding|re)\b))")
 
 
