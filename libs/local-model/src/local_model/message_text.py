@@ -31,7 +31,7 @@ CLAUSE_SPLIT = re.compile(
     r"|\s+(?:so|and\s+then|then|but)\s+(?=(?:please\s+|just\s+|(?:you|u)\s+can\s+)?(?:cross|tick|check|mark|delete|remove|take|reopen"
     r"|add|put|note|jot|bin|ditch|scrap|drop|trash|erase|cancel|get\s+rid)\b)"
     # Dictated without stops: "the payment bounced mark it as not done".
-    r"|(?<!\bdon't)(?<!\bdont)(?<!\bnot)(?<!\bnever)(?<!\bto)(?<!\byou)(?<!\bu)(?<!\bso)(?<!\bplease)"
+    r"|(?=\s)(?<!\bdon't)(?<!\bdont)(?<!\bnot)(?<!\bnever)(?<!\bto)(?<!\byou)(?<!\bu)(?<!\bso)(?<!\bplease)"
     r"\s+(?=(?:(?:actually|just|please|now)\s+)?(?:mark|tick|cross|check)\s+(?:it|that|this"
     r"|the\s+(?:[\w'-]+\s+){1,3}one)\s+(?:as\b|off\b|done\b|complete|finished|not\b)"
     # "... bring the signed forms to school add that"
