@@ -59,9 +59,10 @@ def prepare(message: str) -> Msg:
 # A clause told as the reason for a request, with a subject of its own that is not the task:
 # "because the shop shuts at 5", "otherwise this happens again next week", "they charge on
 # the 1st". "it" and "that" usually speak of the task itself ("it's due friday").
-_REASON_INSIDE = re.compile(r"\s(?:because|cos|coz|cuz|otherwise)\s")
+_BECAUSE = r"because|cos|coz|cuz|otherwise"
+_REASON_INSIDE = re.compile(rf"\s(?:{_BECAUSE})\s")
 _REASON_LEAD = re.compile(
-    r"\s*(?:because|cos|coz|cuz|since|otherwise|or\s+else|(?:they|he|she)\s+(?!(?:said|want|wants)\b)\w+"
+    rf"\s*(?:{_BECAUSE}|since|or\s+else|(?:they|he|she)\s+(?!(?:said|want|wants)\b)\w+"
     # "it's not happening this week anyway", "can't do it tomorrow": a date it is not
     r"|(?:it's|it\s+is|it\s+isn't|it\s+won't\s+be|it\s+wasn't)\s+(?:not\s+)?(?:happening|going\s+ahead)"
     r"|(?:i|we)\s+(?:can't|cannot|won't|couldn't)\s+(?:do|make)\b)\b"

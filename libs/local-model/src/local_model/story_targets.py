@@ -32,7 +32,7 @@ _STORY_TAIL = re.compile(
 
 _PRONOUN_LED = re.compile(r"(?:it|that|this|them|those|these)\b", re.IGNORECASE)
 _AMOUNT = re.compile(
-    rf"(?:(?:an?|one|two|three|another|\d+|half\s+an?|a\s+good|a\s+few|some)\s+)?"
+    r"(?:(?:an?|one|two|three|another|\d+|half\s+an?|a\s+good|a\s+few|some)\s+)?"
     rf"(?:{alternatives('story_amounts')})(?:\s+(?:of\s+it|on\s+it|more))?"
 )
 
