@@ -1,5 +1,6 @@
 """The offline local model (the default) drives real MCP tool calls; the rows show the effect."""
 
+import calendar
 import json
 from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import date, datetime, timedelta
@@ -142,3 +143,38 @@ async def test_fields_said_alone_and_the_invoice_one_use_the_stored_history(
     assert tasks["order school uniform"]["due_date"] == _next_weekday(today, 4).isoformat()
     assert tasks["kettle"]["due_date"] == _next_weekday(today, 5).isoformat()
     assert tasks["send the invoice to acme"]["completed"] is True
+
+
+async def test_a_place_on_the_list_is_renamed_and_a_reason_sets_no_date(
+    local_chat: tuple[User, ChatClient], rest: TasksRest
+) -> None:
+    """Over real MCP and PostgreSQL: "change the 3rd one to '...'" after a list renames the
+    third task (it used to move it to the 3rd of the month); "give it a deadline of end of the
+    month" dates the renamed task; "make it high priority, they charge on the 1st" raises the
+    task just added and gives it no due date."""
+    user, client = local_chat
+    for title in ("Drop the keys", "Buy new work boots", "Call the dentist to reschedule"):
+        await rest.create(user.id, title)
+    thread_id = (await client.create("show my tasks")).thread_id
+
+    renamed = await client.say(
+        thread_id, "change the 3rd one to 'call the dentist about the crown'"
+    )
+    dated = await client.say(thread_id, "give it a deadline of end of the month")
+    await client.say(thread_id, "add cancel the gym direct debit")
+    raised = await client.say(thread_id, "make it high priority, they charge on the 1st")
+
+    assert [r.of_type("error") for r in (renamed, dated, raised)] == [[], [], []]
+    response = await rest.get(user.id, "/tasks?status=all")
+    tasks = {task["title"].lower(): task for task in response.json()["tasks"]}
+    assert sorted(tasks) == [
+        "buy new work boots",
+        "call the dentist about the crown",
+        "cancel the gym direct debit",
+        "drop the keys",
+    ]
+    today = datetime.now(ZoneInfo("Europe/Paris")).date()
+    month_end = date(today.year, today.month, calendar.monthrange(today.year, today.month)[1])
+    assert tasks["call the dentist about the crown"]["due_date"] == month_end.isoformat()
+    assert tasks["cancel the gym direct debit"]["priority"] == "high"
+    assert tasks["cancel the gym direct debit"]["due_date"] is None
