@@ -30,6 +30,8 @@ CLAUSE_SPLIT = re.compile(
     r"|(?<!^todo)(?<!^to-do)(?<!^task)(?<!^reminder)(?<!\bnote)(?<!\bnotes)\s+-+\s+|\n+"
     r"|\s+(?:so|and\s+then|then|but)\s+(?=(?:please\s+|just\s+|(?:you|u)\s+can\s+)?(?:cross|tick|check|mark|delete|remove|take|reopen"
     r"|add|put|note|jot|bin|ditch|scrap|drop|trash|erase|cancel|get\s+rid)\b)"
+    # "don't mark it done just delete it": the command after the negated one
+    r"|\s+(?=just\s+(?:delete|remove|rename|move|change|reopen|mark|tick|bin|drop|push)\b)"
     # Dictated without stops: "the payment bounced mark it as not done".
     r"|(?=\s)(?<!\bdon't)(?<!\bdont)(?<!\bnot)(?<!\bnever)(?<!\bto)(?<!\byou)(?<!\bu)(?<!\bso)(?<!\bplease)"
     r"\s+(?=(?:(?:actually|just|please|now)\s+)?(?:mark|tick|cross|check)\s+(?:it|that|this"
