@@ -161,3 +161,14 @@ def test_told_changes_notes_and_tasks_said_after_the_request(
 ) -> None:
     result = understand([], message, TODAY)
     assert (result.intent, result.slots()) == (intent, slots)
+
+
+def test_the_words_one_of_the_list_just_shown_is_changed_not_added() -> None:
+    history = turns(
+        "show tasks tagged garden", "Tasks tagged garden: 1. Mow the lawn 2. Trim the hedge"
+    )
+    result = understand(history, "put the hedge one on sunday", TODAY)
+    assert (result.intent, result.slots()) == (
+        "update_task",
+        {"target": "hedge", "due": "2026-11-29"},
+    )

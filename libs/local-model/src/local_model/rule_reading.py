@@ -23,6 +23,7 @@ from .references import (
     find_referent,
     latest_numbered_list,
     showed_completed,
+    shown_by_words,
 )
 from .slot_patterns import DESCRIPTION, HASHTAG, PRIORITY, PRONOUN_TITLE
 from .story_targets import story_target
@@ -215,7 +216,16 @@ def _shown_task(title: str | None, history: Sequence[HistoryMessage]) -> Target 
         return None
     said = re.sub(r"'s$", "", title)  # "the third one's top priority now"
     target = read_target(prepare(said), 0, len(said))
-    return target if target.kind == "number" else None
+    if target.kind == "number":
+        return target
+    # "put the hedge one on sunday": the one task of that list whose title holds the words.
+    words = _THE_WORDS_ONE.fullmatch(said.lower())
+    if words is not None and shown_by_words(words.group("w"), history) is not None:
+        return Target("title", words.group("w"))
+    return None
+
+
+_THE_WORDS_ONE = re.compile(r"the\s+(?P<w>[\w'-]+(?:\s+[\w'-]+){0,2})\s+one")
 
 
 def read(
