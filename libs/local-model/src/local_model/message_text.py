@@ -18,8 +18,10 @@ class Msg:
     low: str
     masked: str
     quotes: tuple[tuple[int, int], ...]
+    # The clauses of `masked`, cut once for every reader.
+    spans: tuple[tuple[int, int], ...]
     # Clauses that give a reason ("..., they charge on the 1st"): their dates are no due date.
-    reasons: tuple[tuple[int, int], ...] = ()
+    reasons: tuple[tuple[int, int], ...]
 
 
 QUOTE = re.compile(r"""(?<![\w'])(['"])(?!\s)(.+?)(?<!\s)\1(?![\w])""")
@@ -49,13 +51,14 @@ def prepare(message: str) -> Msg:
         quotes.append((m.start(2), m.end(2)))
         masked[m.start(2) : m.end(2)] = MASK * (m.end(2) - m.start(2))
     text = "".join(masked)
+    spans = clauses(text)
     reasons: list[tuple[int, int]] = []
-    for i, (start, end) in enumerate(clauses(text)):
+    for i, (start, end) in enumerate(spans):
         if i and _REASON_LEAD.match(text, start, end):
             reasons.append((start, end))
         elif (inside := _REASON_INSIDE.search(text, start, end)) is not None:
             reasons.append((inside.start(), end))
-    return Msg(cleaned.text, cleaned.low, text, tuple(quotes), tuple(reasons))
+    return Msg(cleaned.text, cleaned.low, text, tuple(quotes), tuple(spans), tuple(reasons))
 
 
 # A clause told as the reason for a request, with a subject of its own that is not the task:

@@ -9,7 +9,7 @@ from typing import Any
 
 from .dates import format_day
 from .frame_patterns import CLOCK_QUESTION, FILLER, SIGN_OFF, WEARY
-from .message_text import clauses, prepare, skip_all
+from .message_text import prepare, skip_all
 from .references import CLARIFY_MARKER, TITLE_QUESTION
 from .rule_reading import asks_for_nothing
 from .understanding import Understanding
@@ -189,7 +189,7 @@ def small_talk(message: str, today: date) -> str:
         return "You're welcome! Anything else for your list?"
     if any(
         SIGN_OFF.match(text.masked, skip_all(FILLER, text.masked, start, end), end)
-        for start, end in clauses(text.masked)
+        for start, end in text.spans
     ):
         return _how_the_user_is(low)
     if any(word in low for word in ("bye", "good night", "see you")):

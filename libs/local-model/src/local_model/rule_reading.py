@@ -15,7 +15,7 @@ from .frame_patterns import CLEAR_SHOWN, FILLER, OBLIGATION
 from .intent_frames import Hit, choose, classify_clause
 from .intents import TARGETED, Intent, Target, Understanding
 from .list_filters import list_filters
-from .message_text import Msg, clauses, prepare, quote_inside, skip_all
+from .message_text import Msg, prepare, quote_inside, skip_all
 from .references import (
     HistoryMessage,
     Referent,
@@ -65,8 +65,7 @@ def _nothing_after(msg: Msg, negation: re.Match[str] | None, end: int) -> bool:
 def asks_for_nothing(msg: Msg) -> bool:
     """Whether a clause of `msg` asks for no change at all ("don't add anything")."""
     return any(
-        _nothing_after(msg, _NEGATED.match(msg.masked, start, end), end)
-        for start, end in clauses(msg.masked)
+        _nothing_after(msg, _NEGATED.match(msg.masked, start, end), end) for start, end in msg.spans
     )
 
 
@@ -234,7 +233,7 @@ def read(
     """The rule reading of `message` (as `forced` when given), the strength of its frame and
     the intents the message negates ("don't mark it done, ...")."""
     msg = prepare(message)
-    spans = clauses(msg.masked)
+    spans = list(msg.spans)
     hits: list[Hit] = []
     negated: list[Hit] = []
     for start, end in spans:

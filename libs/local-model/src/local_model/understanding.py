@@ -31,7 +31,7 @@ from .follow_ons import (
 from .intent_frames import FIELD_NAMED
 from .intents import INTENTS, MUTATING, TARGETED, Target, Understanding
 from .language import help_language, other_language
-from .message_text import clauses, prepare
+from .message_text import prepare
 from .references import HistoryMessage, asked_for_title, clarification_options, quoted_titles
 from .request_sentence import request_sentence
 from .rule_reading import read, resolve_pronoun
@@ -265,7 +265,7 @@ def _request_clause_agrees(rule: Understanding, message: str, today: date) -> bo
     if rule.intent not in TARGETED or rule.target is None or rule.target.kind == "pronoun":
         return False
     msg = prepare(message)
-    for start, _ in clauses(msg.masked)[1:]:
+    for start, _ in msg.spans[1:]:
         rest = msg.text[start:]
         again, strength, _ = read(rest, [], today)
         if again.intent == rule.intent and strength >= FRAMED:
