@@ -7,7 +7,7 @@ import re
 from collections.abc import Sequence
 
 from .intents import TARGETED, Intent, Understanding
-from .references import TITLE_QUESTION, HistoryMessage
+from .references import TITLE_QUESTION, HistoryMessage, last_said
 
 __all__ = ["ASK_PREFIX", "WHICH_TASK", "asked_intent", "is_no", "is_yes", "question", "yes_with"]
 
@@ -90,9 +90,7 @@ def asked_intent(history: Sequence[HistoryMessage]) -> tuple[Intent, int] | None
         for intent, template in _ASKS:
             head = template.split("{x}")[0]
             if rest.startswith(head):
-                request = next(
-                    (i for i in range(index - 1, -1, -1) if history[i].role == "user"), None
-                )
+                request = last_said(history, "user", index)
                 return (intent, request) if request is not None else None
         return None
     return None

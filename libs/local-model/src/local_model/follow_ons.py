@@ -12,7 +12,7 @@ from datetime import date
 from .frame_patterns import FILLER
 from .intents import TARGETED, Target, Understanding
 from .message_text import dates_in, prepare, skip_all
-from .references import HistoryMessage, clarification_options, latest_numbered_list
+from .references import HistoryMessage, clarification_options, last_said, latest_numbered_list
 from .rule_reading import read
 from .slot_patterns import PRONOUN_TITLE
 from .targets import quoted_title, read_target
@@ -34,12 +34,10 @@ def clarification_answer(
 ) -> Understanding | None:
     """When the previous reply asked which task was meant, a bare answer ("the second one",
     "the oat milk one") continues the request that raised the question."""
-    index = next(
-        (i for i in range(len(history) - 1, -1, -1) if history[i].role == "assistant"), None
-    )
+    index = last_said(history, "assistant")
     if index is None or clarification_options(history[index].text) is None:
         return None
-    request = next((i for i in range(index - 1, -1, -1) if history[i].role == "user"), None)
+    request = last_said(history, "user", index)
     if request is None:
         return None
     msg = prepare(message)
@@ -69,7 +67,7 @@ def _request_answered(history: Sequence[HistoryMessage], today: date) -> Underst
     cards shown may come between them); None when that reply asked a question."""
     if not history or history[-1].role != "assistant" or "?" in history[-1].text:
         return None
-    index = next((i for i in range(len(history) - 1, -1, -1) if history[i].role == "user"), None)
+    index = last_said(history, "user")
     if index is None:
         return None
     earlier, _, _ = read(history[index].text, history[:index], today)

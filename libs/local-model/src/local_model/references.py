@@ -46,6 +46,17 @@ class HistoryMessage:
     text: str
 
 
+def last_said(
+    history: Sequence[HistoryMessage],
+    role: Literal["user", "assistant", "tool"],
+    before: int | None = None,
+) -> int | None:
+    """The index of the latest message by `role` before index `before` (the whole history
+    when None), or None."""
+    end = len(history) if before is None else before
+    return next((i for i in range(end - 1, -1, -1) if history[i].role == role), None)
+
+
 @dataclass(frozen=True, slots=True)
 class ShownTask:
     """A task as displayed to the user: its number in the list, id (if known) and title."""
