@@ -9,7 +9,16 @@ from collections.abc import Sequence
 from .intents import TARGETED, Intent, Understanding
 from .references import TITLE_QUESTION, HistoryMessage, last_said
 
-__all__ = ["ASK_PREFIX", "WHICH_TASK", "asked_intent", "is_no", "is_yes", "question", "yes_with"]
+__all__ = [
+    "ASK_PREFIX",
+    "WHICH_TASK",
+    "asked_intent",
+    "is_no",
+    "is_yes",
+    "no_with",
+    "question",
+    "yes_with",
+]
 
 ASK_PREFIX = "Do you want me to"
 WHICH_TASK = "Which task do you mean? You can say its name or its number in the list."
@@ -24,7 +33,8 @@ _ASKS: tuple[tuple[Intent, str], ...] = (
 )
 _YES_WORDS = (
     r"(?:y|ya|yes|yeah|yep|yup|sure|ok|okay|please|please\s+do|do\s+it|go\s+ahead|go\s+for\s+it"
-    r"|correct|that's\s+right|right|absolutely|of\s+course|sounds\s+good|add\s+it|thanks)\b"
+    r"|correct|that's\s+right|right|absolutely|of\s+course|sounds\s+good|add\s+it|thanks|thank\s+you"
+    r"|thx|ta|cheers|pls|plz|mate)\b"
 )
 # "yes", "yep go ahead", "yes please, add it": the whole message accepts; a "yes" that goes on
 # with a date or a priority ("yes please, for saturday") accepts with them (`yes_with`).
@@ -109,6 +119,18 @@ def yes_with(message: str) -> str | None:
     return rest or None
 
 
+# "no no, just venting, I'll sort it myself": a no that goes on without a request of its own.
+_NO_LEAD = re.compile(r"(?:(?:no|nope|nah|not\s+really)\b[\s!.,]*)+", re.IGNORECASE)
+
+
 def is_no(message: str) -> bool:
     """Whether `message` declines the question asked."""
     return bool(_NO.match(message.strip()))
+
+
+def no_with(message: str) -> str | None:
+    """What follows the refusal in "no no, just venting"; None when the message does not open
+    with one or is nothing more."""
+    m = _NO_LEAD.match(message.strip())
+    rest = message.strip()[m.end() :] if m is not None else ""
+    return rest or None

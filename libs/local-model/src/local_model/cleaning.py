@@ -309,6 +309,10 @@ _TOKEN = re.compile(r"[A-Za-z][A-Za-z']*[A-Za-z]|[a-z]\d\b|[A-Za-z]|\d+[a-z]+")
 _SPACES = re.compile(r"[ \t\r\f\v]+")
 # "done w/ laundry": "w/" is "with"; "w/o" and "n/a" are left alone.
 _WITH = re.compile(r"(?<![\w/])[wW]/(?=\s)")
+# "the full list incl. completed ones": the stop of a short form ends no sentence.
+_SHORT_FORM_STOP = re.compile(
+    r"(?<![\w.])(incl|approx|appt|esp|vs)\.(?=\s+[a-z0-9])", re.IGNORECASE
+)
 # "need 2 get petrol", "remind me 2 submit": "2" for "to" after the words it follows.
 _TWO_AS_TO = re.compile(
     r"\b(need|needs|have|has|got|want|wants|going|me|us|how|forget|remember|able|try|like)\s+2\s+(?=[a-z])",
@@ -380,7 +384,9 @@ def clean(message: str) -> CleanText:
     ("remnid", "serach", a first "ad")."""
     text = unicodedata.normalize("NFKC", message).translate(_QUOTES)
     text = undictate(strip_symbols(text))
-    text = _TWO_AS_TO.sub(r"\1 to ", _TOKEN.sub(_fix_word, _WITH.sub("with", text)))
+    text = _TWO_AS_TO.sub(
+        r"\1 to ", _TOKEN.sub(_fix_word, _WITH.sub("with", _SHORT_FORM_STOP.sub(r"\1", text)))
+    )
     text = _FIRST_WORD.sub(_fix_first_word, text, count=1)
     text = _SPACES.sub(" ", text).strip()
     return CleanText(text, _lower_same_length(text))

@@ -9,6 +9,7 @@ import re
 from collections.abc import Sequence
 from datetime import date
 
+from .dates import SHIFT_AMOUNT
 from .frame_patterns import FILLER
 from .intents import TARGETED, Target, Understanding
 from .message_text import dates_in, prepare, skip_all
@@ -181,7 +182,9 @@ def said_instead(
         said_end = aside.start() if aside else len(s)
         against = _SAID_NOT.search(s, meant.start("v"), said_end)  # "..., not call tom"
         said = task_fields(msg, meant.start("v"), against.start() if against else said_end, today)
-        if said.title and not said.due:
+        # "make that a day earlier" moves the task; it does not rename it.
+        moved = SHIFT_AMOUNT.search(s, meant.start("v")) is not None
+        if said.title and not said.due and not moved:
             return Understanding(
                 "update_task", target=Target("pronoun", "it"), new_title=said.title
             )

@@ -42,10 +42,16 @@ _BACK_ON_LIST = (
     r"(?!\s+(?:\S+\s+){1,6}?back\s+(?:(?:on|onto|in|into|to)\s+(?:my|the)\s+(?:to-?do\s+)?list"
     r"|(?:to|as)\s+(?:pending|open|undone|incomplete|unfinished|not\s+done|to-?do))\b)"
 )
+# "put the washing out", "put up the shelves", "put the tree up": the task's own verb, not
+# "put X on my list".
+_PUT_PHRASAL = (
+    r"(?!\s+(?:up|away|out)\b)(?!\s+(?:[\w'-]+\s+){1,4}?(?:out|up|away)\b"
+    r"(?!\s+(?:on|onto|in|into|to)\s+(?:my|the|your)\b))"
+)
 ADD_VERB = (
     r"(?:adding|add|create|make|insert|log|jot\s+down|note\s+down|write\s+down|put\s+down"
     r"|set\s+up|put(?!\s+(?:it|them|those|everything|that|this)\s+back\b)"
-    rf"{_BACK_ON_LIST}|new)"
+    rf"{_BACK_ON_LIST}{_PUT_PHRASAL}|new)"
 )
 TASK_NOUN = r"(?:task|todo|to-do|to\s+do|reminder|item|entry|one\s+more|one)s?"
 ADD_HEADS = [
@@ -70,7 +76,7 @@ ADD_HEADS = [
         r"\s+(?:to\b|about\b)?\s*"
     ),
     re.compile(
-        rf"(?:{alternatives('add_verbs')}|put{_BACK_ON_LIST}(?!\s+off\b)"
+        rf"(?:{alternatives('add_verbs')}|put{_BACK_ON_LIST}{_PUT_PHRASAL}(?!\s+off\b)"
         r"(?!\s+(?:it|them|those|everything|that|this)\s+back\b)|schedule\s+a\s+task(?:\s+to)?)\b\s*"
     ),
 ]
@@ -123,8 +129,9 @@ HELP_HEAD = re.compile(
 HELP_ANY = re.compile(
     r"\b(?:what\s+(?:else\s+|(?:kind|kinds|sort|sorts|type|types)\s+of\s+(?:\w+\s+)?)?can\s+(?:you|i)\s+(?:do|say|ask|use)|what\s+(?:do|can)\s+you\s+(?:do|understand|know|handle|support)"
     r"|what\s+(?:commands|features)|which\s+commands|what\s+are\s+(?:the\s+|your\s+)?commands"
-    # "how do i add a task?", not "how do i get rid of fruit flies?"
-    r"|how\s+(?:do|can|should|would)\s+i\b(?=.*\b(?:tasks?|to-?dos?|lists?|remind\w*|tags?|due|deadlines?"
+    # "how do i add a task?", "explain how to mark something as finished", not "how do i get rid
+    # of fruit flies?"
+    r"|(?:how\s+(?:do|can|should|would)\s+i|(?:explain|tell\s+me)\s+how\s+(?:to|i|you))\b(?=.*\b(?:tasks?|to-?dos?|lists?|remind\w*|tags?|due|deadlines?"
     r"|priorit\w+|add|delete|remove|mark|complete|tick|undo|rename|edit|change|search|find|clear|reopen"
     r"|use|you|this|app|bot|assistant|it)\b)"
     r"|how\s+does\s+(?:this|it)\s+work|how\s+to\s+use"
@@ -191,6 +198,10 @@ REOPEN_MISTAKE = re.compile(
     + _MARKED_DONE.format(t="t2")
     + r"\s+(?:by\s+(?:mistake|accident)|accidentally|in\s+error|too\s+early|too\s+soon))\W*$"
 )
+# "open it back up", "open the fence one up again": reopened, not a task about opening.
+REOPEN_AGAIN = re.compile(
+    r"open\s+(?:(?P<t>.+?)\s+(?:back\s+up|up\s+again)|(?P<t2>it|that|this|that\s+one)\s+again)\W*$"
+)
 REOPEN_MARK = re.compile(
     rf"(?:mark|set|flag|make|put)\s+(?P<t>.+?)\s+(?:as\s+|to\s+|back\s+to\s+|back\s+as\s+)?{NOT_DONE}\b"
 )
@@ -200,8 +211,10 @@ REOPEN_CUE = re.compile(
     r"(?P<t>.+?)\s+(?:is\s*n't|isn't|isnt|is\s+not|wasn't|wasnt|was\s+not|ain't|hasn't\s+been"
     r"|has\s+not\s+been|aren't|are\s+not|'s\s+not)\s+(?:actually\s+|really\s+|quite\s+|yet\s+|fully\s+)?"
     r"(?:done|finished|complete|completed)\b"
-    # "fix the fence needs reopening"
-    r"|(?P<t2>.+?)\s+(?:needs|need)\s+(?:re-?opening|to\s+be\s+re-?opened|un-?ticking)\b"
+    # "fix the fence needs reopening", "call the landlord should be open again"
+    r"|(?P<t2>.+?)\s+(?:(?:needs|need)\s+(?:re-?opening|to\s+be\s+re-?opened|un-?ticking)"
+    r"|(?:should|needs\s+to|has\s+to)\s+be\s+(?:re-?opened|open\s+again|not\s+done|undone"
+    r"|back\s+on\s+(?:my|the)\s+list))\b"
 )
 # "oh and it's due end of the month" (with a date in the clause): a change of the task meant.
 DUE_TOLD = re.compile(

@@ -39,6 +39,7 @@ from .frame_patterns import (
     PUT_AT_PRIORITY,
     QUESTION_START,
     RENAME_CUE,
+    REOPEN_AGAIN,
     REOPEN_CUE,
     REOPEN_HEAD,
     REOPEN_MARK,
@@ -205,9 +206,9 @@ def classify_clause(msg: Msg, start: int, end: int, today: date) -> Hit | None:
     if m is not None:
         # A cue the classifier was never taught: it is not overruled silently.
         return hit("reopen_task", FIELD_NAMED, target=m.span("t" if m.group("t") else "t2"))
-    m = REOPEN_MARK.match(s, body, end)
+    m = REOPEN_MARK.match(s, body, end) or REOPEN_AGAIN.match(s, body, end)
     if m is not None:
-        return hit("reopen_task", 3, target=m.span("t"))
+        return hit("reopen_task", 3, target=m.span("t" if m.group("t") else "t2"))
     m = REOPEN_HEAD.match(s, body, end)
     if m is not None:
         # "un-tick X" and "reopen X" name only this change: never outvoted.

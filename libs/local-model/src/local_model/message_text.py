@@ -74,6 +74,13 @@ _REASON_LEAD = re.compile(
 )
 
 
+def reason_clauses(msg: Msg) -> list[tuple[int, int]]:
+    """The reasons told as clauses of their own ("..., they close early on friday"), not
+    inside one ("call the bank because of the fraud alert")."""
+    starts = {start for start, _ in msg.spans}
+    return [reason for reason in msg.reasons if reason[0] in starts]
+
+
 def skip_all(pattern: re.Pattern[str], s: str, pos: int, end: int) -> int:
     while pos < end:
         m = pattern.match(s, pos, end)

@@ -32,6 +32,7 @@ from .cleaning import clean
 from .dates import find_dates, find_times
 from .frame_patterns import OBLIGATION
 from .intents import TARGETED, Target, Understanding
+from .message_text import prepare, reason_clauses
 from .slot_agreement import ends_unfinished
 from .slot_patterns import PRIORITY
 from .span_tagger import SpanModel, ordinal_number, span_key, tokens
@@ -122,6 +123,13 @@ def _dates_are_due(value: str, due: date | None, today: date) -> bool:
     return all(due in (d.value, d.last) for d in find_dates(value.lower(), today))
 
 
+def _reason_words(message: str) -> set[str]:
+    """The words of the clauses `message` gives as a reason ("..., they close early"): no
+    words of a title."""
+    msg = prepare(message)
+    return {word for start, end in reason_clauses(msg) for word in tokens(msg.masked[start:end])}
+
+
 def _holds(outer: tuple[str, ...], inner: tuple[str, ...]) -> bool:
     n = len(inner)
     return any(outer[k : k + n] == inner for k in range(len(outer) - n + 1))
@@ -189,7 +197,7 @@ def resolve_slots(
             trimmed = (
                 inside
                 and not ends_unfinished(rule_words)
-                and not _unexplained(tagged, rule_words, today)
+                and not _unexplained(tagged, rule_words, today) - _reason_words(message)
                 and _dates_are_due(tagged, reading.due, today)
             )
             return "trimmed" if trimmed else None

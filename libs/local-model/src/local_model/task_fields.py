@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from .dates import DateMatch, find_times
-from .message_text import Msg, dates_in, quote_inside, skip_all, unquote
+from .message_text import Msg, dates_in, quote_inside, reason_clauses, skip_all, unquote
 from .slot_patterns import (
     BARE_PRIORITY_AFTER,
     BURIED_REQUEST,
@@ -247,6 +247,8 @@ def task_fields(msg: Msg, start: int, end: int, today: date) -> TaskFields:
             fields.due = fields.due or after.due
             fields.priority = fields.priority or after.priority
     fields.tags = said_first + [tag for tag in fields.tags if tag not in said_first]
+    # "call the bank tomorrow, they close early on friday": the reason is no part of the title.
+    end = min((r for r, _ in reason_clauses(msg) if start < r < end), default=end)
     quoted = quote_inside(msg, start, end)
     if quoted is not None:
         fields.title = msg.text[quoted[0] : quoted[1]].strip()
@@ -290,9 +292,11 @@ def task_fields(msg: Msg, start: int, end: int, today: date) -> TaskFields:
     return fields
 
 
-# A clause after the task about the user or the task as a whole, never words of its title.
+# A clause after the task about the user or the task as a whole, never words of its title
+# ("defrost the freezer, I'll deal with it then", "call grandad, it's his 80th").
 _ASIDE = re.compile(
-    r",\s+(?:i'll|i\s+will|i'm\s+going\s+to|we'll|that's\s+the|thats\s+the|it's\s+the|that\s+is\s+the)\b"
+    r",\s+(?:i'll|i\s+will|i'm\s+going\s+to|we'll|that's\s+the|thats\s+the|that\s+is\s+the"
+    r"|(?:it's|it\s+is)\s+(?:the|his|her|their|my|our|a|an)(?!\s+(?:priority|top\s+priority)\b))\b"
 )
 _INNER_DATE_FOLLOWER = re.compile(r"\s*(?:,\s*|(?=(?:about|regarding|re)\b))")
 

@@ -16,7 +16,7 @@ import re
 from collections.abc import Sequence
 from datetime import date
 
-from .asking import all_tasks, asked_intent, is_no, is_yes, yes_with
+from .asking import all_tasks, asked_intent, is_no, is_yes, no_with, yes_with
 from .classifier import Prediction, load_model
 from .dates import NUMBER_WORDS, SHIFT_AMOUNT, find_times
 from .follow_ons import (
@@ -99,6 +99,7 @@ _QUESTION = re.compile(
     r"|which)\b|\?\s*\W*$",
     re.IGNORECASE,
 )
+_SHOW = re.compile(r"\W*(?:show|list|gimme|give\s+me|let\s+me\s+see|display)\b", re.IGNORECASE)
 _REQUEST_QUESTION = re.compile(
     r"\b(?:can|could|would|will)\s+(?:you|u)\b|\bis\s+it\s+possible\b|\bany\s+chance\b",
     re.IGNORECASE,
@@ -181,6 +182,9 @@ def _follow_up(
         return reading
     if is_no(message):
         return Understanding("none")
+    rest = no_with(message)
+    if rest is not None and read(rest, history, today)[0].intent == "none":
+        return Understanding("none")
     return None
 
 
@@ -226,12 +230,13 @@ def _decide(
     )
     framed = strength >= FRAMED and not outvoted
     # A framed question to read ("do i have a task to call mum?", "how many have i completed?")
-    # changes nothing when it is wrong: it is not traded for a question about a change the
-    # classifier prefers, unless the classifier is all but certain.
+    # or a request to be shown ("show me what's been ticked off") changes nothing when it is
+    # wrong: it is not traded for a question about a change the classifier prefers, unless the
+    # classifier is all but certain.
     reading = (
         framed
         and rule.intent in ("list_tasks", "help")
-        and _QUESTION.search(message) is not None
+        and (_QUESTION.search(message) is not None or _SHOW.match(message) is not None)
         and p_top < READ_OVER
     )
     if top in MUTATING and p_top >= ASK_FROM and not reading:
@@ -297,6 +302,8 @@ def understand(history: Sequence[HistoryMessage], message: str, today: date) -> 
     if result.intent in TARGETED and (result.target is None or result.target.kind == "pronoun"):
         # "done! back now" with no task talked about: nothing to act on, so which task?
         result.ask = True
+    if result.intent == "add_task" and not result.title:
+        result.ask = True  # "add it" with nothing said before: what should it say?
     return result
 
 
