@@ -114,3 +114,44 @@ def test_a_task_reopened_in_other_words(
 ) -> None:
     result = understand(history, message, TODAY)
     assert (result.intent, result.slots(), result.ask) == ("reopen_task", {"target": target}, False)
+
+
+@pytest.mark.parametrize(
+    ("history", "message", "target"),
+    [
+        ([], "task seven complete", "7"),
+        (
+            turns("show my tasks", "1. Book dentist\n2. Email Tom the slides\n3. Buy bin bags"),
+            "number 2 went out this morning, tick it off",
+            "2",
+        ),
+    ],
+)
+def test_a_task_numbered_in_words_or_in_a_story(
+    history: list[HistoryMessage], message: str, target: str
+) -> None:
+    result = understand(history, message, TODAY)
+    assert (result.intent, result.slots(), result.ask) == (
+        "complete_task",
+        {"target": target},
+        False,
+    )
+
+
+def test_a_task_said_with_a_number_of_things_is_no_number() -> None:
+    result = understand([], "picked up the 3 bags of compost, tick it off", TODAY)
+    assert result.target is None or result.target.kind != "number"
+
+
+def test_a_tag_joined_to_tagged_filters_the_list() -> None:
+    result = understand([], "which of the work-tagged ones are still open?", TODAY)
+    assert (result.intent, result.slots()) == ("list_tasks", {"status": "pending", "tag": "work"})
+
+
+def test_a_note_for_a_quoted_task_keeps_all_its_words() -> None:
+    message = "for 'car service', put in the details: ask them to check the brakes too"
+    result = understand([], message, TODAY)
+    assert (result.intent, result.slots()) == (
+        "update_task",
+        {"target": "car service", "description": "ask them to check the brakes too"},
+    )

@@ -81,10 +81,11 @@ ADD_HEADS = [
     ),
 ]
 ADD_TO_UPDATE = re.compile(
-    # "for task 5 add details: ...", "on that one, add a note: ...", "task 2: add note - ..."
-    r"(?:(?:(?:for|on)\s+(?:task\s+#?\d+|it|that|this|(?:that|this)\s+one|the\s+[\w'-]+(?:\s+[\w'-]+){0,3}?\s+one)"
-    r"|task\s+#?\d+|#\d+)\s*[,:]?\s+)?"
-    r"(?:add|ad|addd|put|stick|leave|chuck|pop|write)\s+(?:a\s+|an\s+|the\s+|this\s+|some\s+|another\s+)?(?:note|notes|description|comment"
+    # "for task 5 add details: ...", "on that one, add a note: ...", "task 2: add note - ...",
+    # "for 'car service', put in the details: ..."
+    r"(?:(?:(?:for|on)\s+(?:task\s+#?\d+|it|that|this|(?:that|this)\s+one|the\s+[\w'-]+(?:\s+[\w'-]+){0,3}?\s+one"
+    r"|'\u2592+'|\"\u2592+\")|task\s+#?\d+|#\d+)\s*[,:]?\s+)?"
+    r"(?:add|ad|addd|put(?:\s+in)?|stick|leave|chuck|pop|write)\s+(?:a\s+|an\s+|the\s+|this\s+|some\s+|another\s+)?(?:note|notes|description|comment"
     r"|details?|tags?|labels?|due\s+date|deadline|priority)\b"
 )
 ADD_PRONOUN = re.compile(r"(?:add|put|save|log)\s+(?:it|this|that)\b(?!\s+back\b)")

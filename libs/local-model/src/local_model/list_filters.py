@@ -84,6 +84,8 @@ _TAG_FILTER = re.compile(
     r"['\"#]?(?P<tag>[a-z0-9][\w-]*)"
     # "due this week with the home tag", "anything overdue in the kids tag?"
     r"|\b(?:with|in|under|have|has)\s+(?:the\s+|my\s+|a\s+)?#?(?P<tag2>[a-z0-9][\w-]*)\s+(?:tag|label)\b"
+    # "the work-tagged ones"
+    r"|(?<![\w-])#?(?P<tag3>[a-z0-9]\w*)-(?:tagged|labell?ed)\b"
 )
 _PRIORITY_FILTER = re.compile(
     r"\b(?:(?:high|top|highest)[\s-]+prio(?:rity)?|urgent|important|critical)\b"
@@ -152,7 +154,7 @@ def list_filters(msg: Msg, today: date, result: Understanding) -> None:
     hashtag = HASHTAG.search(s)
     loose = _LOOSE_TAG.search(s)
     if m is not None:
-        result.tag = m.group("tag") or m.group("tag2")
+        result.tag = m.group("tag") or m.group("tag2") or m.group("tag3")
     elif hashtag is not None:
         result.tag = hashtag.group("tag")
     elif loose is not None and (loose.group("tag") or loose.group("within")) not in _NOT_TAGS:

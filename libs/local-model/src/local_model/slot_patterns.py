@@ -76,9 +76,23 @@ POLITE_TAIL = re.compile(
 )
 
 
+# The end of a note is the user's own words but for thanks ("ask them to check the brakes too").
+_THANKS_TAIL = re.compile(
+    r"(?:[\s,.;:!?-]+|\b(?:please|pls|thanks|thank\s+you|thx|ty|cheers|lol|mate|ta|x+)\b)+$"
+)
+
+
 def strip_polite(s: str, start: int, end: int) -> tuple[int, int]:
     """[start, end) of `s` without the thanks, "please" and wrappers that end it."""
     m = POLITE_TAIL.search(s, start, end)
+    if m is not None and m.start() > start:
+        end = m.start()
+    return start, end
+
+
+def strip_thanks(s: str, start: int, end: int) -> tuple[int, int]:
+    """[start, end) of `s`, a note, without the thanks that end it."""
+    m = _THANKS_TAIL.search(s, start, end)
     if m is not None and m.start() > start:
         end = m.start()
     return start, end
@@ -140,9 +154,9 @@ NUMBER_TARGET = re.compile(
     r"(?:the\s+)?(?:task|item|todo|to-do|number|no\.?|num|entry|one)?\s*(?:number\s+|no\.?\s*)?#?\s*(?P<n>\d{1,3})"
     r"(?:\s+(?:on|in|from)\s+(?:the|my)\s+list)?$"
 )
-# "number two", "task no. three": a list number said as a word.
+# "number two", "task no. three", "task seven": a list number said as a word.
 NUMBER_WORD_TARGET = re.compile(
-    r"(?:the\s+)?(?:task\s+|item\s+)?(?:number|no\.?|#)\s*(?P<word>"
+    r"(?:the\s+)?(?:(?:task|item)\s+(?:(?:number|no\.?|#)\s*)?|(?:number|no\.?|#)\s*)(?P<word>"
     + "|".join(word for word in NUMBER_WORDS if word.isalpha() and word not in {"a", "an", "few"})
     + r")(?:\s+(?:on|in|from)\s+(?:the|my)\s+list)?$"
 )

@@ -303,9 +303,22 @@ def named_in_message(reading: Understanding, message: str, today: date, model: S
         or (len(tagged_words) == 1 and _PAST_VERB.fullmatch(tagged_words[0]) is not None)
     ):
         return False
-    number = ordinal_number(tagged_words[0]) if len(tagged_words) == 1 else None
+    number = (
+        ordinal_number(tagged_words[0]) if len(tagged_words) == 1 else _numbered(tagged, message)
+    )
     if number is not None:
         reading.target = Target("number", number)
     else:
         reading.target = Target("title", _as_typed(message, tagged))
     return True
+
+
+def _numbered(tagged: str, message: str) -> str | None:
+    """The number of the task the tagger's words start with when the message says it as one
+    ("[number 2 went] out this morning, tick it off"), not as words of a title ("picked up the
+    3 bags of compost")."""
+    first = tagged.split()[0] if tagged.split() else ""
+    said = rf"(?:number|no\.?|#|task|item)\s*{re.escape(first)}\b"
+    if first.isdigit() and re.search(said, clean(message).low) is not None:
+        return str(int(first))
+    return None

@@ -26,7 +26,7 @@ from .slot_patterns import (
     TAGS_TAIL,
     TIME_PREP,
     TITLE_LEADS,
-    strip_polite,
+    strip_thanks,
 )
 
 
@@ -225,7 +225,7 @@ def task_fields(msg: Msg, start: int, end: int, today: date) -> TaskFields:
     m = DESCRIPTION.search(s, start, end)
     if m is not None:
         said_end = description_end(msg, m.start("d"), end, today)
-        fields.description = unquote(msg, *strip_polite(s, m.start("d"), said_end)) or None
+        fields.description = unquote(msg, *strip_thanks(s, m.start("d"), said_end)) or None
         fields_from_anywhere(msg, said_end, end, today, fields)
         end = m.start()
     leading = _LEADING_HASHTAGS.match(s, start, end)

@@ -15,6 +15,7 @@ from .slot_patterns import (
     PRIORITY,
     PRIORITY_BARE,
     strip_polite,
+    strip_thanks,
 )
 from .targets import read_target
 from .task_fields import (
@@ -80,9 +81,10 @@ _BARE_PRIORITY_LAST = re.compile(
 )
 
 # The verbs that put a note on a task ("chuck a note on that: ...").
-_NOTE_VERB = r"(?:add|put|attach|write|chuck|pop|stick|leave)"
+_NOTE_VERB = r"(?:add|put(?:\s+in)?|attach|write|chuck|pop|stick|leave)"
 _NOT_A_TASK = re.compile(
     r"(?:in|on|by|for|to|at|from|until|till|within|put|add|chuck|stick|leave|write|make|set|give)"
+    r"(?:\s+in)?"
 )
 # "(can we) do sunday for that one", "friday for the dentist instead"
 _NO_TASK_BEFORE = re.compile(
@@ -182,7 +184,7 @@ def update_fields(msg: Msg, start: int, today: date, result: Understanding) -> N
         pairs = (("t", "d"), ("t2", "d2"), ("t3", "d3"), ("t4", "d4"), ("t5", "d5"))
         for t_group, d_group in pairs:
             if desc.group(d_group) is not None:
-                result.description = unquote(msg, *strip_polite(s, *desc.span(d_group)))
+                result.description = unquote(msg, *strip_thanks(s, *desc.span(d_group)))
                 result.target = read_target(msg, *desc.span(t_group))
                 return
     tags = re.compile(
@@ -222,7 +224,7 @@ def update_fields(msg: Msg, start: int, today: date, result: Understanding) -> N
     m = DESCRIPTION.search(s, start, end)
     if m is not None:
         said_end = description_end(msg, m.start("d"), end, today)
-        fields.description = unquote(msg, *strip_polite(s, m.start("d"), said_end))
+        fields.description = unquote(msg, *strip_thanks(s, m.start("d"), said_end))
         fields_from_anywhere(msg, said_end, end, today, fields)
         end = m.start()
     fields_from_anywhere(msg, start, end, today, fields)
