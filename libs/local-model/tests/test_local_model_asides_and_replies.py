@@ -155,3 +155,70 @@ def test_a_note_for_a_quoted_task_keeps_all_its_words() -> None:
         "update_task",
         {"target": "car service", "description": "ask them to check the brakes too"},
     )
+
+
+def test_the_ones_already_done_are_the_completed_ones() -> None:
+    history = turns("show my tasks", "1. Call plumber (due Dec 2)\n2. Buy paint")
+    result = understand(history, "what about the ones I already did?", TODAY)
+    assert (result.intent, result.slots()) == ("list_tasks", {"status": "completed"})
+
+
+def test_an_answer_to_a_question_that_quoted_the_options() -> None:
+    history = turns(
+        "delete the dentist task",
+        "Which task do you mean: 'Dentist checkup' or 'Dentist bill'?",
+    )
+    result = understand(history, "the dentist bill one", TODAY)
+    assert (result.intent, result.slots(), result.ask) == (
+        "delete_task",
+        {"target": "dentist bill"},
+        False,
+    )
+
+
+@pytest.mark.parametrize(
+    "message", ["ah crap reverse that", "scratch that, put it back how it was"]
+)
+def test_undo_said_with_an_exclamation_or_after_scratch_that(message: str) -> None:
+    history = turns("make task 1 low priority", "Set 'Prepare budget' to low priority.")
+    result = understand(history, message, TODAY)
+    assert (result.intent, result.ask) == ("undo", False)
+
+
+@pytest.mark.parametrize(
+    ("history", "message"),
+    [
+        ([], "bulk delete my completed tasks"),
+        ([], "tidy up my list by deleting everything that's already done"),
+        (turns("show completed", "1. Pay rent\n2. Call mom"), "grand, clear all of those out"),
+    ],
+)
+def test_the_completed_tasks_cleared_in_other_words(
+    history: list[HistoryMessage], message: str
+) -> None:
+    result = understand(history, message, TODAY)
+    assert (result.intent, result.ask) == ("clear_completed", False)
+
+
+def test_clearing_the_tasks_a_pending_list_showed_is_asked_about() -> None:
+    history = turns("show my tasks", "1. Pay rent\n2. Call mom")
+    result = understand(history, "clear all of those out", TODAY)
+    assert (result.intent, result.ask) == ("clear_completed", True)
+
+
+@pytest.mark.parametrize(
+    ("message", "slots"),
+    [
+        ("tag it with travel and admin", {"target": "renew passport", "tags": ["travel", "admin"]}),
+        ("label it as urgent-stuff", {"target": "renew passport", "tags": ["urgent-stuff"]}),
+    ],
+)
+def test_a_tag_command_needs_no_classifier_support(message: str, slots: dict[str, object]) -> None:
+    history = turns("add renew passport", "Created task 'Renew passport'.")
+    result = understand(history, message, TODAY)
+    assert (result.intent, result.slots(), result.ask) == ("update_task", slots, False)
+
+
+def test_labelling_things_that_are_no_task_is_asked_about() -> None:
+    result = understand([], "label the jam jars with dates", TODAY)
+    assert result.ask

@@ -13,7 +13,7 @@ FILLER = re.compile(
     # "quick" that leaves "one:" in front of the frame.
     rf"(?:{_WRAPPERS}|hey\s+there|quick\s+one|real\s+quick|would\s+you\s+mind|one\s+more\s+thing"
     r"|finally|hi|hey|hello|hiya|yo|ok|okay|k|so|and|also|oh|ah|oops|whoops|ugh|argh|hmm+|um+|uh+|er+m?"
-    r"|omg|omfg|yay+|woo+hoo+|phew|whew"
+    r"|omg|omfg|yay+|woo+hoo+|phew|whew|crap|damn|dammit|dang|shoot|bugger|blast|drat|doh|d'oh"
     r"|well|actually|wait|no(?![\s,]+(?:hurry|rush)\b)|nope|nah|naw|please|kindly|quick(?:ly)?|now|then|right|alright|great|cool"
     r"|sorry|btw|by\s+the\s+way|never\s*mind|just|good\s+(?:morning|afternoon|evening)"
     r"|yes|yeah|yep|sure|perfect|nice|awesome|thanks|thank\s+you|dear\s+assistant|assistant|bot"
@@ -99,10 +99,17 @@ DONE_WORD = (
     r"|ticked|closed)"
 )
 CLEAR = re.compile(
-    r"(?:clear|delete|remove|purge|clean\s*up|clean\s+out|get\s+rid\s+of|wipe|trash|archive"
+    r"(?:(?:bulk|mass)[\s-]+)?(?:clear|delete|remove|purge|clean\s*up|clean\s+out|get\s+rid\s+of|wipe|trash|archive"
     r"|drop|erase|bin|nuke|tidy\s+up|hide|dump|ditch|toss|empty)\b(?:\s+(?:out|away|off|up))?"
     rf"(?:\s+(?:{alternatives('clear_done_words')}))*"
     rf"\s+{DONE_WORD}\b"
+)
+# "tidy up my list by deleting everything that's already done": said anywhere in the clause.
+CLEAR_WHAT_DONE = re.compile(
+    r"\b(?:clear(?:ing)?|delet(?:e|ing)|remov(?:e|ing)|get(?:ting)?\s+rid\s+of)\s+"
+    r"(?:everything|all|anything|whatever|what|the\s+(?:ones|tasks|stuff|things))\s+"
+    r"(?:(?:that|which|i)(?:'s|'re|'ve|\s+is|\s+are|\s+have|\s+has)?\s+)?(?:already\s+)?(?:been\s+)?"
+    r"(?:done|completed|finished|ticked\s+off|checked\s+off|crossed\s+off)\b"
 )
 # "clear those out", said of the completed tasks just shown.
 CLEAR_SHOWN = re.compile(
@@ -238,6 +245,12 @@ PRIORITY_TOLD = re.compile(
 )
 # "task 8 should be tagged #garden"
 TAGS_TOLD = re.compile(r".+?\s+(?:should|needs\s+to|has\s+to|must)\s+be\s+(?:tagged|labell?ed)\b")
+# "tag it with travel and admin", "label the santa one as xmas": a task named as one, not
+# "label the jam jars with dates", which may be a new task.
+TAG_COMMAND = re.compile(
+    r"(?:re-?)?(?:tag|label)\s+(?:it|that|this|them|(?:that|this)\s+one|the\s+.+?\s+(?:task|one)"
+    r"|task\s+#?\d+|#\d+|'\u2592+'|\"\u2592+\")\s+(?:with\s+|as\s+)?#?[a-z]"
+)
 # "details for task 5: gate code is 4471", "note: the booking ref is in the email" (not "note to
 # self: ...", which adds).
 NOTE_TOLD = re.compile(

@@ -17,6 +17,7 @@ from .frame_patterns import (
     CANCEL_HEAD,
     CLEAR,
     CLEAR_BARE,
+    CLEAR_WHAT_DONE,
     CLOCK_QUESTION,
     COMPLETE_CUES,
     COMPLETE_HEADS,
@@ -46,6 +47,7 @@ from .frame_patterns import (
     REOPEN_MISTAKE,
     SIGN_OFF,
     SMALL_TALK,
+    TAG_COMMAND,
     TAGS_TOLD,
     TASK_VERBS,
     TASK_WORDS,
@@ -173,9 +175,10 @@ def classify_clause(msg: Msg, start: int, end: int, today: date) -> Hit | None:
         return hit("add_task", 3, arg=onto.end("verb"))
     if DUE_TOLD.match(s, body, end) and dates_in(msg, today, body, end):
         return hit("update_task", 3, arg=body)
-    if TAGS_TOLD.match(s, body, end) or (
-        NOTE_TOLD.match(s, body, end) and _opens_message(s, body)  # not "add X. note: Y"
-    ):
+    opening_tags_or_note = (NOTE_TOLD.match(s, body, end) or TAG_COMMAND.match(s, body, end)) and (
+        _opens_message(s, body)  # not "add X. note: Y", "make it wednesday, and tag it work"
+    )
+    if TAGS_TOLD.match(s, body, end) or opening_tags_or_note:
         return hit("update_task", FIELD_NAMED, arg=body)
     told = PRIORITY_TOLD.match(s, body, end)
     if told is not None and _opens_message(s, body) and _TOLD_END.fullmatch(s, told.end(), end):
@@ -196,7 +199,11 @@ def classify_clause(msg: Msg, start: int, end: int, today: date) -> Hit | None:
             return hit("add_task", 3, arg=m.end(), priority=bare_priority(word) if word else None)
     if UNDO.match(s, body, end) and not re.match(r"\w+\s+(?:task\b|#|\d)", s[body:end]):
         return hit("undo", 3)
-    if CLEAR.match(s, body, end) or CLEAR_BARE.match(s, body, end):
+    if (
+        CLEAR.match(s, body, end)
+        or CLEAR_BARE.match(s, body, end)
+        or CLEAR_WHAT_DONE.search(s, body, end)
+    ):
         return hit("clear_completed", 3)
     if HELP_HEAD.match(s, body, end):
         return hit("help", 3)

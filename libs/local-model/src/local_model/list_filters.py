@@ -60,16 +60,19 @@ QUERY_NOISE = re.compile(
 
 _DATE_WORDS = re.compile(r"(?:due\s+dates?|deadlines?|dates?)\b")
 _NOT_QUERIES = frozenset({"tasks", "task", "everything", "anything", "all"})
-# "what about the finished ones?", "what about overdue stuff?": the filter's own words.
+# "what about the finished ones?", "what about overdue stuff?", "the ones i already did": the
+# filter's own words.
 _FILTER_ONLY = re.compile(
     r"(?:(?:the|my|all|finished|completed|done|closed|overdue|late|pending|open|unfinished"
-    r"|remaining|ones?|stuff|things?|items?|tasks?)\b\s*)+"
+    r"|remaining|ones?|stuff|things?|items?|tasks?|i|we|already|did|that)\b\s*)+"
 )
 _EVERYTHING = re.compile(r"\b(?:all|everything|every|whole|entire|full)\b")
-# "what did i already finish", "what have i done": the completed tasks.
+# "what did i already finish", "what have i done", "the ones i already did": the completed tasks.
 _DID_FINISH = re.compile(
     r"\bwhat\s+(?:did|have)\s+i\s+(?:already\s+)?(?:finish|finished|complete|completed|do|done"
     r"|(?:tick|check|cross|knock)(?:ed)?\s+off|get\s+done|got\s+done)\b"
+    # "what about the ones i already did?"
+    r"|\b(?:ones|things|tasks|stuff)\s+(?:that\s+)?(?:i|we)\s+(?:already\s+|have\s+|'ve\s+)?(?:did|done)\b"
 )
 _LOOSE_TAG = re.compile(
     rf"(?:\b(?:{alternatives('list_verbs')})\s+(?:me\s+)?"

@@ -159,9 +159,13 @@ def clarification_options(text: str) -> list[ShownTask] | None:
     asked = _WHICH_ONE.search(text)
     if asked is None:
         return None
-    return _written_list(text[: asked.start()]) or _written_list(text[asked.end() :])
+    written = _written_list(text[: asked.start()]) or _written_list(text[asked.end() :])
+    # "Which task do you mean: 'Dentist checkup' or 'Dentist bill'?": the quoted titles, in turn.
+    quoted = [m.group(1) for m in _QUOTED_OPTION.finditer(asked.group(0))]
+    return written or ([ShownTask(i, None, t) for i, t in enumerate(quoted, 1)] if quoted else None)
 
 
+_QUOTED_OPTION = re.compile(r"'([^']+)'(?=\s*(?:,|or\b|\?))")
 _WHICH_ONE = re.compile(
     r"(?:^|[.:!?]\s*)which\s+(?:one|task|of\s+(?:these|them|those))\b[^.?!]*\?", re.IGNORECASE
 )

@@ -21,11 +21,12 @@ from .references import (
     Referent,
     asked_for_title,
     find_referent,
+    last_said,
     latest_numbered_list,
     showed_completed,
     shown_by_words,
 )
-from .slot_patterns import DESCRIPTION, HASHTAG, PRIORITY, PRONOUN_TITLE
+from .slot_patterns import DESCRIPTION, HASHTAG, PRIORITY, PRONOUN_TARGET, PRONOUN_TITLE
 from .story_targets import story_target
 from .targets import read_target
 from .task_fields import TaskFields, fields_from_anywhere, priority_value, task_fields
@@ -224,6 +225,27 @@ def _shown_task(title: str | None, history: Sequence[HistoryMessage]) -> Target 
     return None
 
 
+def _undo_over_delete(msg: Msg, best: Hit | None, hits: list[Hit]) -> Hit | None:
+    """ "scratch that, put it back how it was": an undo, not a deletion of "that"."""
+    undone = next((h for h in hits if h.intent == "undo"), None)
+    if best is None or undone is None or best.intent != "delete_task" or best.target is None:
+        return best
+    said = msg.masked[best.target[0] : best.target[1]]
+    return undone if PRONOUN_TARGET.fullmatch(said) else best
+
+
+def _completed_shown(history: Sequence[HistoryMessage], today: date) -> bool:
+    """Whether the latest reply showed the completed tasks: it says so, or it is the list the
+    user asked for them with ("show completed" -> "1. Pay rent ...")."""
+    if showed_completed(history):
+        return True
+    asked = last_said(history, "user")
+    if asked is None or latest_numbered_list(history[asked:]) is None:
+        return False
+    earlier, _, _ = read(history[asked].text, history[:asked], today)
+    return earlier.intent == "list_tasks" and earlier.status == "completed"
+
+
 _THE_WORDS_ONE = re.compile(r"the\s+(?P<w>[\w'-]+(?:\s+[\w'-]+){0,2})\s+one")
 
 
@@ -245,6 +267,7 @@ def read(
         if hit is not None:
             (negated if negation else hits).append(hit)
     best = choose(hits) if forced is None else _forced_hit(forced, msg, spans, hits)
+    best = _undo_over_delete(msg, best, hits)
     tagged = best if forced is None and best is not None and _tags_it(msg, best) else None
     if tagged is not None:
         # "defrost the freezer on wednesday, tag it kitchen", "i need to call the bank, tag it
@@ -253,9 +276,10 @@ def read(
     weak = best is None or best.strength < 2.6 or tagged is not None
     if forced is None and asked_for_title(history) and weak:
         best = Hit("add_task", 3, 0, len(msg.masked), arg=0)
-    if forced is None and showed_completed(history):
+    if forced is None:
         for start, end in spans:
-            if CLEAR_SHOWN.match(msg.masked, skip_all(FILLER, msg.masked, start, end), end):
+            cleared = CLEAR_SHOWN.match(msg.masked, skip_all(FILLER, msg.masked, start, end), end)
+            if cleared is not None and _completed_shown(history, today):
                 best = Hit("clear_completed", 3, start, end)
     if best is None:
         return Understanding("none"), 0.0, frozenset(h.intent for h in negated)
