@@ -222,3 +222,11 @@ def test_a_tag_command_needs_no_classifier_support(message: str, slots: dict[str
 def test_labelling_things_that_are_no_task_is_asked_about() -> None:
     result = understand([], "label the jam jars with dates", TODAY)
     assert result.ask
+
+
+@pytest.mark.parametrize(
+    "message", ["can you book me a taxi to the airport", "order us a pizza for tonight"]
+)
+def test_a_favour_asked_of_the_assistant_is_asked_about(message: str) -> None:
+    result = understand([], message, TODAY)
+    assert result.intent == "none" or result.ask

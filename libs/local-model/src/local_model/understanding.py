@@ -99,6 +99,10 @@ _QUESTION = re.compile(
     r"|which)\b|\?\s*\W*$",
     re.IGNORECASE,
 )
+_DONE_FOR_ME = re.compile(
+    r"(?:book|get|order|buy|find|call|fetch|send|bring|make|reserve|grab)\s+(?:me|us)\b",
+    re.IGNORECASE,
+)
 _SHOW = re.compile(r"\W*(?:show|list|gimme|give\s+me|let\s+me\s+see|display)\b", re.IGNORECASE)
 _REQUEST_QUESTION = re.compile(
     r"\b(?:can|could|would|will)\s+(?:you|u)\b|\bis\s+it\s+possible\b|\bany\s+chance\b",
@@ -304,6 +308,8 @@ def understand(history: Sequence[HistoryMessage], message: str, today: date) -> 
         result.ask = True
     if result.intent == "add_task" and not result.title:
         result.ask = True  # "add it" with nothing said before: what should it say?
+    if result.intent == "add_task" and result.title and _DONE_FOR_ME.match(result.title):
+        result.ask = True  # "can you book me a taxi": asked of the assistant, maybe no task
     return result
 
 
