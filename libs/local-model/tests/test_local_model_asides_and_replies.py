@@ -230,3 +230,32 @@ def test_labelling_things_that_are_no_task_is_asked_about() -> None:
 def test_a_favour_asked_of_the_assistant_is_asked_about(message: str) -> None:
     result = understand([], message, TODAY)
     assert result.intent == "none" or result.ask
+
+
+@pytest.mark.parametrize(
+    ("message", "slots"),
+    [
+        (
+            "reschedule the vet appointment for Max to next Monday",
+            {"target": "vet appointment for max", "due": "2026-11-30"},
+        ),
+        (
+            "the report for Sinead isn't urgent anymore, set it to low",
+            {"target": "report for sinead", "priority": "low"},
+        ),
+        # A "for" right before the date says when, not which task.
+        ("move the dentist for friday", {"target": "dentist", "due": "2026-11-27"}),
+    ],
+)
+def test_a_task_named_with_who_it_is_for(message: str, slots: dict[str, object]) -> None:
+    result = understand([], message, TODAY)
+    assert (result.intent, result.slots(), result.ask) == ("update_task", slots, False)
+
+
+def test_a_fact_said_after_the_task_sets_no_date() -> None:
+    message = "remind me to take the bins out tonight, collection is early tomorrow"
+    result = understand([], message, TODAY)
+    assert (result.intent, result.slots()) == (
+        "add_task",
+        {"title": "take the bins out", "due": "2026-11-26"},
+    )

@@ -70,7 +70,10 @@ _REASON_LEAD = re.compile(
     rf"\s*(?:{_BECAUSE}|since|or\s+else|(?:they|he|she)\s+(?!(?:said|want|wants)\b)\w+"
     # "it's not happening this week anyway", "can't do it tomorrow": a date it is not
     r"|(?:it's|it\s+is|it\s+isn't|it\s+won't\s+be|it\s+wasn't)\s+(?:not\s+)?(?:happening|going\s+ahead)"
-    r"|(?:i|we)\s+(?:can't|cannot|won't|couldn't)\s+(?:do|make)\b)\b"
+    r"|(?:i|we)\s+(?:can't|cannot|won't|couldn't)\s+(?:do|make)\b"
+    # "collection is early tomorrow", "the shop was shut": a thing of its own, said as it is
+    r"|(?!(?:it|that|this|there|which|what|who|here)\b)(?:the\s+|my\s+|our\s+)?[a-z]+\s+(?:is|are|was|were)"
+    r"\s+(?!(?:due|needed|now\s+due)\b))\b"
 )
 
 

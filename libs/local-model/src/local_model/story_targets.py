@@ -30,6 +30,9 @@ _STORY_TAIL = re.compile(
 )
 
 
+_URGENCY = re.compile(
+    r"\s(?:isn't|is\s+not|is\s+no\s+longer)\s+(?:that\s+|so\s+|as\s+|really\s+)?(?:urgent|important)\b"
+)
 _PRONOUN_LED = re.compile(r"(?:it|that|this|them|those|these)\b", re.IGNORECASE)
 _AMOUNT = re.compile(
     r"(?:(?:an?|one|two|three|another|\d+|half\s+an?|a\s+good|a\s+few|some)\s+)?"
@@ -55,7 +58,15 @@ def story_target(
     quoted = None if framed_add else quoted_title(msg, *last)
     if quoted is not None:
         return quoted
-    before = [sp for sp in earlier if not any(h.start == sp[0] for h in hits)]
+    # A clause read only as a weak add may still tell how urgent the task is ("the report for
+    # sinead isn't urgent anymore, set it to low").
+    before = [
+        sp
+        for sp in earlier
+        if not any(
+            h.start == sp[0] and (h.strength >= 2 or not _URGENCY.search(s, *sp)) for h in hits
+        )
+    ]
     if not before:
         return None
     start, end = before[-1]

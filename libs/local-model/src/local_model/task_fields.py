@@ -247,14 +247,14 @@ def task_fields(msg: Msg, start: int, end: int, today: date) -> TaskFields:
             fields.due = fields.due or after.due
             fields.priority = fields.priority or after.priority
     fields.tags = said_first + [tag for tag in fields.tags if tag not in said_first]
-    # "call the bank tomorrow, they close early on friday": the reason is no part of the title.
-    end = min((r for r, _ in reason_clauses(msg) if start < r < end), default=end)
     quoted = quote_inside(msg, start, end)
     if quoted is not None:
         fields.title = msg.text[quoted[0] : quoted[1]].strip()
         fields_from_anywhere(msg, quoted[1] + 1, end, today, fields)
         fields_from_anywhere(msg, start, quoted[0] - 1, today, fields)
         return fields
+    # "call the bank tomorrow, they close early on friday": the reason is no part of the title.
+    end = min((r for r, _ in reason_clauses(msg) if start < r < end), default=end)
     start, end = _strip_modifiers_tail(msg, start, end, today, fields)
     start, end = _strip_modifiers_head(msg, start, end, today, fields)
     start, end = _strip_modifiers_tail(msg, start, end, today, fields)

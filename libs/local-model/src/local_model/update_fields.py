@@ -135,6 +135,26 @@ def _restated(msg: Msg, start: int, end: int, today: date, result: Understanding
     return True
 
 
+_MOVED_TO = re.compile(r"\s+(?:to|till|until|by)\s+")
+
+
+def _target_boundary(msg: Msg, start: int, end: int, today: date) -> int | None:
+    """Where the task named from `start` ends: at the first word that starts the change, but
+    past a "for" or "with" that names more of it before the move ("the vet appointment [for
+    max] to next monday", "call [with the bank] to friday")."""
+    s = msg.masked
+    b = UPDATE_BOUNDARY.search(s, start, end)
+    if b is None or b.group(0).strip() not in ("for", "with"):
+        return b.start() if b is not None else None
+    moved = _MOVED_TO.search(s, b.end(), end)
+    if moved is None or not dates_in(msg, today, moved.end(), end):
+        return b.start()
+    between = s[b.end() : moved.start()]
+    if len(between.split()) > 3 or dates_in(msg, today, b.end(), moved.start()) or "," in between:
+        return b.start()
+    return moved.start()
+
+
 def update_fields(msg: Msg, start: int, today: date, result: Understanding) -> None:
     s = msg.masked
     end = len(s)
@@ -251,9 +271,9 @@ def update_fields(msg: Msg, start: int, today: date, result: Understanding) -> N
         result.target = Target("title", msg.text[quoted[0] : quoted[1]].strip())
         return
     t_end = end
-    b = UPDATE_BOUNDARY.search(s, t_start, end)
-    if b is not None and b.start() > t_start:
-        t_end = b.start()
+    b = _target_boundary(msg, t_start, end, today)
+    if b is not None and b > t_start:
+        t_end = b
     for d in dates_in(msg, today, t_start, t_end):
         t_end = d.start
         named_after = _DATE_FOR.match(s, d.end, end)
