@@ -259,3 +259,29 @@ def test_a_fact_said_after_the_task_sets_no_date() -> None:
         "add_task",
         {"title": "take the bins out", "due": "2026-11-26"},
     )
+
+
+@pytest.mark.parametrize(
+    ("message", "slots"),
+    [
+        ("the dentist got moved to next tuesday", {"target": "dentist", "due": "2026-12-01"}),
+        ("my haircut was rescheduled to the 3rd", {"target": "haircut", "due": "2026-12-03"}),
+    ],
+)
+def test_a_move_told_as_news(message: str, slots: dict[str, object]) -> None:
+    result = understand([], message, TODAY)
+    assert (result.intent, result.slots(), result.ask) == ("update_task", slots, False)
+
+
+@pytest.mark.parametrize(
+    ("message", "intent", "slots"),
+    [
+        ("mark milk as bought", "complete_task", {"target": "milk"}),
+        ("i don't need the dog food anymore", "delete_task", {"target": "dog food"}),
+    ],
+)
+def test_a_change_told_in_other_words_is_asked_about_with_its_task(
+    message: str, intent: str, slots: dict[str, object]
+) -> None:
+    result = understand([], message, TODAY)
+    assert (result.intent, result.slots()) == (intent, slots)

@@ -225,6 +225,11 @@ REOPEN_CUE = re.compile(
     r"|back\s+on\s+(?:my|the)\s+list))\b"
 )
 # "oh and it's due end of the month" (with a date in the clause): a change of the task meant.
+# "the dentist got moved to next tuesday": the task moved, told as news.
+MOVED_TOLD = (
+    r"\s+(?:got|has\s+been|have\s+been|was|were|is\s+being)\s+(?:moved|pushed(?:\s+back)?|changed"
+    r"|rescheduled|postponed|bumped|put\s+back|brought\s+forward)\s+(?=to|till|until|til)\b"
+)
 DUE_TOLD = re.compile(
     r"(?:it's|it\s+is|its|it\s+should\s+be|that's|that\s+is|that\s+should\s+be|that\s+one's)"
     r"\s+(?:actually\s+|now\s+|really\s+)?(?:due|needed)\b"
@@ -232,6 +237,8 @@ DUE_TOLD = re.compile(
     r"|.+?\s+can\s+wait\s+(?:till|until|til|to|for)\b"
     # "the osce prep is due 22 april now", "the report is now due friday": a date changed
     r"|.+?\s+(?:is|are)\s+(?:now\s+due\b|due\s+(?=.*\bnow\W*$))"
+    # "the dentist got moved to next tuesday"
+    rf"|.+?{MOVED_TOLD}"
 )
 # "that's urgent actually", "no rush on that one", "normal priority is fine": the priority of
 # the task talked about.
@@ -277,6 +284,9 @@ COMPLETE_HEADS = [
     re.compile(
         r"(?:mark|set|flag|check|tick|make)\s+(?P<t>.+?)\s+(?:as\s+|to\s+)?(?:done|complete|completed|finished|paid"
         r"|checked(?:\s+off)?|ticked(?:\s+off)?|resolved)\b"
+        # "mark milk as bought", "mark the parcel as sent"
+        r"|mark\s+(?P<t2>.+?)\s+as\s+(?:bought|purchased|sent|posted|collected|picked\s+up|booked|returned"
+        r"|submitted|renewed|fixed|cleaned|called|emailed|delivered)\b"
     ),
     re.compile(r"(?:tick|check|cross|strike|knock|mark)\s+off?\s+(?P<t>.+)"),
     re.compile(r"(?:tick|check|cross|strike|knock|mark)\s+(?P<t>.+?)\s+off\b"),
@@ -332,6 +342,11 @@ DELETE_HEAD = re.compile(
     r"|forget\s+about(?!\s+(?:it|that|this|them)\b)"
     # "lose the haircut one", not "lose 5 kg"
     r"|lose(?=\s+(?:it|that|this|task|#|\d|the\s+(?:[\w'-]+\s+){1,3}(?:one|task)\b)))\b\s*"
+)
+# "i don't need the dog food anymore", "we no longer need the skip": told, not commanded.
+DELETE_CUE = re.compile(
+    r"(?:i|we)\s+(?:don't|dont|do\s+not|no\s+longer)\s+(?:need|want)\s+(?:to\s+(?:do\s+)?)?"
+    r"(?P<t>.+?)\s+(?:any\s*more|after\s+all)\W*$"
 )
 CANCEL_HEAD = re.compile(
     r"cancel\s+(?=(?:task|#|\d|it\b|that\b|this\b|the\s+(?:[\w'-]+\s+){1,4}task\b|['\"]))"

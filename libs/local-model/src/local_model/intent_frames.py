@@ -21,6 +21,7 @@ from .frame_patterns import (
     CLOCK_QUESTION,
     COMPLETE_CUES,
     COMPLETE_HEADS,
+    DELETE_CUE,
     DELETE_HEAD,
     DELETE_OFF_LIST,
     DONE_PILE,
@@ -224,7 +225,7 @@ def classify_clause(msg: Msg, start: int, end: int, today: date) -> Hit | None:
     for pattern in COMPLETE_HEADS:
         m = pattern.match(s, body, end)
         if m is not None:
-            t_start, t_end = m.span("t")
+            t_start, t_end = m.span("t" if m.group("t") is not None else "t2")
             if pattern is FINISH_HEAD and (
                 dates_in(msg, today, t_start, end)
                 or re.match(r"\s*(?:setting|the\s+setup)", s[t_start:t_end])
@@ -261,6 +262,9 @@ def classify_clause(msg: Msg, start: int, end: int, today: date) -> Hit | None:
         not_done = m.span("t" if m.group("t") is not None else "t2")
         if _short(s, *not_done):
             return hit("reopen_task", 2.5, target=not_done)
+    m = DELETE_CUE.match(s, body, end)
+    if m is not None and _short(s, *m.span("t")):
+        return hit("delete_task", 2.5, target=m.span("t"))
     for pattern in COMPLETE_CUES:
         m = pattern.match(s, body, end)
         if m is not None:

@@ -28,6 +28,7 @@ from .follow_ons import (
     said_instead,
     same_again,
 )
+from .frame_patterns import DELETE_CUE
 from .intent_frames import FIELD_NAMED
 from .intents import INTENTS, MUTATING, TARGETED, Target, Understanding
 from .language import help_language, other_language
@@ -359,11 +360,12 @@ def understand_with_agreement(
         result = _decide(rule, strength, negated, prediction, message, history, today)
     if result.intent == "list_tasks":
         narrowed_list(message, result, history, today)
-    if (
-        result.intent in MUTATING
-        and _QUESTION.search(message)
-        and not (_REQUEST_QUESTION.search(message) and strength >= 3)
-    ):
+    questioned = _QUESTION.search(message) and not (
+        _REQUEST_QUESTION.search(message) and strength >= 3
+    )
+    # "i don't need the dog food anymore": a wish told, not a deletion asked for.
+    wished = result.intent == "delete_task" and DELETE_CUE.search(prepare(message).masked)
+    if result.intent in MUTATING and (questioned or wished):
         result.ask = True
         result.confidence = min(result.confidence, ASK_BELOW - 0.01)
     level = None

@@ -6,7 +6,7 @@ import re
 from datetime import date
 
 from .dates import SHIFT_AMOUNT
-from .frame_patterns import FILLER, PRIORITY_TOLD, UPDATE_CLEAR_DUE
+from .frame_patterns import FILLER, MOVED_TOLD, PRIORITY_TOLD, UPDATE_CLEAR_DUE
 from .intents import Target, Understanding
 from .message_text import Msg, dates_in, quote_inside, skip_all, trim, unquote
 from .slot_patterns import (
@@ -39,7 +39,7 @@ UPDATE_FIELD = re.compile(
 )
 UPDATE_BOUNDARY = re.compile(
     r"\s+(?:to|as|into|due|for|until|till|by|on|from|and|with|at|back|up|forward|'s|so\s+(?:it|that))\b"
-    r"|'s\b"
+    rf"|'s\b|{MOVED_TOLD}"
     r"|[,:;?!]|\s+-\s+|\s+can\s+wait\b"
     # "give it a deadline of friday", "give the report a higher priority"
     r"|\s+(?=(?:a|an)\s+(?:new\s+|higher\s+|lower\s+)?(?:deadline|due\s+date|date|priority)\b)"
