@@ -285,3 +285,14 @@ def test_a_change_told_in_other_words_is_asked_about_with_its_task(
 ) -> None:
     result = understand([], message, TODAY)
     assert (result.intent, result.slots()) == (intent, slots)
+
+
+@pytest.mark.parametrize("message", ["put milk on my list", "stick eggs on the list"])
+def test_a_task_put_on_the_list_is_added(message: str) -> None:
+    result = understand([], message, TODAY)
+    assert (result.intent, result.ask) == ("add_task", False)
+
+
+@pytest.mark.parametrize("message", ["have i got milk on my list?", "did i put milk on my list?"])
+def test_asking_what_is_on_the_list_adds_nothing(message: str) -> None:
+    assert understand([], message, TODAY).intent == "list_tasks"

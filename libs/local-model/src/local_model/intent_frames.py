@@ -89,6 +89,7 @@ _ANNOUNCED = re.compile(
     r"(?:\s+(?:quickly|quick|real\s+quick|please|pls|for\s+me|now|too|as\s+well))*"
     rf"\s*[{''.join(re.escape(mark) for mark in VOCABULARY['title_announcers'])}]+\s*(?=\w)"
 )
+_PLACING_VERBS = frozenset({"put", "stick", "pop", "add", "chuck", "bung", "whack", "write", "jot"})
 _ONTO_LIST = re.compile(
     r"(?P<verb>(?!(?:take|get|cross|strike|knock|tick|check|move|remove|delete|push|postpone|prepone"
     r"|reschedule|rename|change|set|mark|make|what|whats|show|list|find|search|look|is|are|do"
@@ -173,7 +174,9 @@ def classify_clause(msg: Msg, start: int, end: int, today: date) -> Hit | None:
         return hit("add_task", 2.8, arg=-2)
     onto = _ONTO_LIST.match(s, body, end)
     if onto is not None and REOPEN_MARK.match(s, body, end) is None:
-        return hit("add_task", 3, arg=onto.end("verb"))
+        # "put milk on my list" names where the task goes: "list" is no request to see it.
+        placed = onto.group("verb").split()[0] in _PLACING_VERBS
+        return hit("add_task", FIELD_NAMED if placed else 3, arg=onto.end("verb"))
     if DUE_TOLD.match(s, body, end) and dates_in(msg, today, body, end):
         return hit("update_task", 3, arg=body)
     opening_tags_or_note = (NOTE_TOLD.match(s, body, end) or TAG_COMMAND.match(s, body, end)) and (
