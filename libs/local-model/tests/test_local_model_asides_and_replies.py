@@ -296,3 +296,56 @@ def test_a_task_put_on_the_list_is_added(message: str) -> None:
 @pytest.mark.parametrize("message", ["have i got milk on my list?", "did i put milk on my list?"])
 def test_asking_what_is_on_the_list_adds_nothing(message: str) -> None:
     assert understand([], message, TODAY).intent == "list_tasks"
+
+
+def test_a_reminder_asked_for_as_a_need_is_added() -> None:
+    result = understand([], "i need a reminder to update my cv", TODAY)
+    assert (result.intent, result.slots(), result.ask) == (
+        "add_task",
+        {"title": "update my cv"},
+        False,
+    )
+
+
+@pytest.mark.parametrize(
+    ("message", "title"),
+    [("i need dog food", "dog food"), ("we're out of coffee", "coffee")],
+)
+def test_a_thing_needed_is_asked_about_as_a_task(message: str, title: str) -> None:
+    result = understand([], message, TODAY)
+    assert (result.intent, result.slots(), result.ask) == ("add_task", {"title": title}, True)
+
+
+@pytest.mark.parametrize("message", ["i need a break", "i'm out of ideas"])
+def test_a_need_of_ones_own_is_no_task(message: str) -> None:
+    assert understand([], message, TODAY).intent == "none"
+
+
+def test_a_repetition_said_first_ends_the_title() -> None:
+    result = understand([], "remind me every monday to put the bins out", TODAY)
+    assert (result.intent, result.slots(), result.unkept) == (
+        "add_task",
+        {"title": "put the bins out every monday"},
+        ["recurrence"],
+    )
+
+
+@pytest.mark.parametrize(
+    ("message", "slots"),
+    [
+        ("tag the report work", {"target": "report", "tags": ["work"]}),
+        ("tag task 3 home", {"target": "3", "tags": ["home"]}),
+    ],
+)
+def test_a_tag_said_after_the_task_is_its_last_word(message: str, slots: dict[str, object]) -> None:
+    result = understand([], message, TODAY)
+    assert (result.intent, result.slots()) == ("update_task", slots)
+
+
+def test_a_task_no_longer_needed_is_asked_about_as_a_deletion() -> None:
+    result = understand([], "the report isn't needed anymore", TODAY)
+    assert (result.intent, result.slots(), result.ask) == (
+        "delete_task",
+        {"target": "report"},
+        True,
+    )

@@ -19,7 +19,6 @@ TODAY = date(2026, 11, 26)
     [
         ("laundry handled", "complete_task", {"target": "laundry"}),
         ("nailed walk the dog today", "complete_task", {"target": "walk the dog"}),
-        ("i need a reminder to update my cv", "add_task", {"title": "update my cv"}),
         ("i've taken care of the council tax", "complete_task", {"target": "council tax"}),
         (
             "we're not doing the car wash any more, take it off",

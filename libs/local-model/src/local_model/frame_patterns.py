@@ -32,6 +32,14 @@ OBLIGATION = re.compile(
     rf"(?:i\s+|i(?='))?(?:really\s+)?(?:{alternatives('obligations')})\s+(?:(?:remember|not\s+forget)\s+to\s+)?"
 )
 
+# "i need dog food", "we're out of coffee": a thing to get, maybe a task; asked about.
+ITEM_NEEDED = re.compile(
+    r"(?:(?:i|we)\s+(?:really\s+)?(?:need|needs)\s+(?!to\b|you\b|u\b|help\b|a\s+(?:break|holiday|nap|drink)\b)"
+    r"(?:some\s+|more\s+|new\s+)?"
+    r"|(?:we're|we\s+are|i'm|im|i\s+am)\s+(?:all\s+)?(?:out\s+of|running\s+(?:low\s+on|out\s+of)|low\s+on)\s+"
+    r"(?!(?:ideas|time|energy|patience|luck|options|breath|here|it|my\s+mind|my\s+depth)\b))"
+    r"(?=[a-z])"
+)
 MANAGE_AFTER_OBLIGATION = re.compile(
     r"(?:mark|delete|remove|reopen|rename|move|postpone|prepone|reschedule|change|show|list|see|view|check"
     r"|tick|undo|clear|add|create|find|search|know|get\s+rid)\b"
@@ -236,7 +244,7 @@ DUE_TOLD = re.compile(
     # "the third one can wait till next week"
     r"|.+?\s+can\s+wait\s+(?:till|until|til|to|for)\b"
     # "the osce prep is due 22 april now", "the report is now due friday": a date changed
-    r"|.+?\s+(?:is|are)\s+(?:now\s+due\b|due\s+(?=.*\bnow\W*$))"
+    r"|.+?\s+(?:(?:is|are)\s+)?(?:now\s+due\b|due\s+(?=.*\bnow\W*$))"
     # "the dentist got moved to next tuesday"
     rf"|.+?{MOVED_TOLD}"
 )
@@ -345,8 +353,11 @@ DELETE_HEAD = re.compile(
 )
 # "i don't need the dog food anymore", "we no longer need the skip": told, not commanded.
 DELETE_CUE = re.compile(
-    r"(?:i|we)\s+(?:don't|dont|do\s+not|no\s+longer)\s+(?:need|want)\s+(?:to\s+(?:do\s+)?)?"
-    r"(?P<t>.+?)\s+(?:any\s*more|after\s+all)\W*$"
+    r"(?:(?:i|we)\s+(?:don't|dont|do\s+not|no\s+longer)\s+(?:need|want)\s+(?:to\s+(?:do\s+)?)?"
+    r"(?P<t>.+?)\s+(?:any\s*more|after\s+all)"
+    # "the report isn't needed anymore", "the bbq is no longer happening"
+    r"|(?P<t2>.+?)\s+(?:isn't|is\s+not|aren't|are\s+not|is\s+no\s+longer|are\s+no\s+longer)"
+    r"\s+(?:needed|happening|going\s+ahead|a\s+thing)(?:\s+any\s*more)?)\W*$"
 )
 CANCEL_HEAD = re.compile(
     r"cancel\s+(?=(?:task|#|\d|it\b|that\b|this\b|the\s+(?:[\w'-]+\s+){1,4}task\b|['\"]))"

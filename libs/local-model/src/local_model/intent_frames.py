@@ -32,6 +32,7 @@ from .frame_patterns import (
     HELP_ANY,
     HELP_ASKED,
     HELP_HEAD,
+    ITEM_NEEDED,
     LIST_HEAD,
     LIST_NOUN_START,
     MANAGE_AFTER_OBLIGATION,
@@ -265,9 +266,12 @@ def classify_clause(msg: Msg, start: int, end: int, today: date) -> Hit | None:
         not_done = m.span("t" if m.group("t") is not None else "t2")
         if _short(s, *not_done):
             return hit("reopen_task", 2.5, target=not_done)
+    m = ITEM_NEEDED.match(s, body, end)
+    if m is not None and _short(s, m.end(), end):
+        return hit("add_task", 2.5, arg=m.end())
     m = DELETE_CUE.match(s, body, end)
-    if m is not None and _short(s, *m.span("t")):
-        return hit("delete_task", 2.5, target=m.span("t"))
+    if m is not None and _short(s, *m.span("t" if m.group("t") else "t2")):
+        return hit("delete_task", 2.5, target=m.span("t" if m.group("t") else "t2"))
     for pattern in COMPLETE_CUES:
         m = pattern.match(s, body, end)
         if m is not None:

@@ -22,6 +22,7 @@ from .slot_patterns import (
     PRIORITY_BARE,
     PRIORITY_CONNECTOR,
     PRONOUN_TITLE,
+    RECURRING,
     TAGS_CLAUSE,
     TAGS_TAIL,
     TIME_PREP,
@@ -255,6 +256,11 @@ def task_fields(msg: Msg, start: int, end: int, today: date) -> TaskFields:
         return fields
     # "call the bank tomorrow, they close early on friday": the reason is no part of the title.
     end = min((r for r, _ in reason_clauses(msg) if start < r < end), default=end)
+    # "remind me every monday to put the bins out": the repetition, said first, ends the title
+    # as it is kept ("put the bins out every monday"), and the reply says it is not stored.
+    repeat = _LEADING_REPEAT.match(s, start, end)
+    if repeat is not None:
+        start = repeat.end()
     start, end = _strip_modifiers_tail(msg, start, end, today, fields)
     start, end = _strip_modifiers_head(msg, start, end, today, fields)
     start, end = _strip_modifiers_tail(msg, start, end, today, fields)
@@ -288,8 +294,13 @@ def task_fields(msg: Msg, start: int, end: int, today: date) -> TaskFields:
             end = start + prep.start() if not tail.strip() else end
             break
     title = _without_inner_date(msg, start, end, today, fields)
+    if repeat is not None:
+        title = f"{title} {msg.text[repeat.start('r') : repeat.end('r')]}"
     fields.title = re.sub(r"\s+", " ", title).strip(" ,") or None
     return fields
+
+
+_LEADING_REPEAT = re.compile(rf"\s*(?P<r>{RECURRING.pattern})\s+(?:to|that)\s+", re.IGNORECASE)
 
 
 # A clause after the task about the user or the task as a whole, never words of its title

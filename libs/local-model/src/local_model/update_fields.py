@@ -217,6 +217,8 @@ def update_fields(msg: Msg, start: int, today: date, result: Understanding) -> N
         r"|(?:tag|label)\s+(?P<t3>it|that|this|them)\s+"
         r"(?P<tags3>#?[a-z][\w-]*(?:(?:\s*,\s*|\s+and\s+|\s*&\s*)#?(?!and\b|it\b)[a-z][\w-]*)*)"
         r"(?=\s*(?:[,.!;]|please\b|pls\b|$))"
+        # "tag the report work": the last word is the tag, the words before it the task
+        r"|(?:re-?)?(?:tag|label)\s+(?P<t6>\S.*?)\s+#?(?P<tags6>[a-z][\w-]*)\W*$"
     ).search(s, start, end)
     if tags is not None and tags.group("t3") and skip_all(FILLER, s, start, end) < tags.start():
         tags = None  # "move 'buy toner' to thursday and tag it office": the move names the task
@@ -227,6 +229,7 @@ def update_fields(msg: Msg, start: int, today: date, result: Understanding) -> N
             ("t3", "tags3"),
             ("t4", "tags4"),
             ("t5", "tags5"),
+            ("t6", "tags6"),
         ):
             if tags.group(tags_group) is not None:
                 result.tags = split_tags(s[slice(*strip_polite(s, *tags.span(tags_group)))])
