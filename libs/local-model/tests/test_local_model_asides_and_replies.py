@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from local_model.asking import question
 from local_model.references import HistoryMessage
 from local_model.understanding import understand
 from local_model_history import turns
@@ -349,3 +350,35 @@ def test_a_task_no_longer_needed_is_asked_about_as_a_deletion() -> None:
         {"target": "report"},
         True,
     )
+
+
+SHOWN = turns("show my tasks", "1. Mow the lawn\n2. Fix the shed door\n3. Plant the tomatoes")
+
+
+def test_a_story_told_by_someone_before_a_bare_command_names_no_task() -> None:
+    history = turns("mark call the bank done", "Marked 'Call the bank' as done.")
+    result = understand(history, "oh wait no they didn't pick up, reopen", TODAY)
+    assert (result.intent, result.slots()) == ("reopen_task", {"target": "call the bank"})
+
+
+@pytest.mark.parametrize(
+    "message", ["the last one can go", "the third one can go, too late in the season"]
+)
+def test_a_task_that_can_go_is_asked_about_as_a_deletion(message: str) -> None:
+    result = understand(SHOWN, message, TODAY)
+    assert (result.intent, result.slots(), result.ask) == ("delete_task", {"target": "3"}, True)
+
+
+def test_another_one_after_an_add_is_a_new_task() -> None:
+    history = turns("add call the bank", "Created task 'Call the bank'.")
+    result = understand(history, "and another one to email the accountant", TODAY)
+    assert (result.intent, result.slots()) == ("add_task", {"title": "email the accountant"})
+
+
+@pytest.mark.parametrize(
+    "message", ["done with 1 and 3", "delete 2, 3 and 4", "tick off task 1 and 2"]
+)
+def test_several_numbered_tasks_are_asked_about_one_at_a_time(message: str) -> None:
+    result = understand(SHOWN, message, TODAY)
+    assert result.ask
+    assert "one at a time" in question(result)

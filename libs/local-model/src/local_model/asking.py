@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from .intents import TARGETED, Intent, Understanding
+from .intents import TARGETED, Intent, Target, Understanding
 from .references import TITLE_QUESTION, HistoryMessage, last_said
 
 __all__ = [
@@ -17,6 +17,7 @@ __all__ = [
     "is_yes",
     "no_with",
     "question",
+    "several_numbered",
     "yes_with",
 ]
 
@@ -45,9 +46,11 @@ _NO = re.compile(
 )
 
 
-# "delete everything", "mark all as done": no tool changes several tasks at once.
+# "delete everything", "mark all as done", "done with 1 and 3": no tool changes several tasks
+# at once.
 _ALL_TASKS = re.compile(
-    r"(?:all|everything|every\s+(?:task|one|thing|single\s+one)|the\s+lot|them\s+all"
+    r"(?:(?:tasks?\s+|numbers?\s+|#)?\d+(?:\s*(?:,|and|&|\+)\s*(?:#\s*)?\d+)+|both(?:\s+of\s+them)?"
+    r"|all|everything|every\s+(?:task|one|thing|single\s+one)|the\s+lot|them\s+all"
     r"|all\s+(?:of\s+)?(?:my\s+|the\s+)?(?:tasks|todos|items|them|of\s+them|stuff))"
     r"(?:\s+(?:today|on\s+my\s+list|on\s+the\s+list))?",
     re.IGNORECASE,
@@ -58,6 +61,25 @@ _ONE_AT_A_TIME: dict[Intent, str] = {
     "update_task": "change tasks",
     "delete_task": "delete tasks",
 }
+
+
+# "delete 2, 3 and 4", "tick off task 1 and 2": several numbers, cut into clauses by the rules.
+_SEVERAL_NUMBERS = re.compile(
+    r"(?:tasks?\s+|numbers?\s+|#)?\d+(?:\s*(?:,|and|&|\+)\s*(?:tasks?\s+|#\s*)?\d+)+(?![\w:/.])",
+    re.IGNORECASE,
+)
+
+
+def several_numbered(request: Understanding, message: str) -> None:
+    """Point a change of one numbered task at all the numbers the message says ("delete 2, 3
+    and 4"), so that it is asked about one at a time instead of changing only the first."""
+    if request.intent not in _ONE_AT_A_TIME or request.target is None:
+        return
+    if request.target.kind != "number":
+        return
+    said = _SEVERAL_NUMBERS.search(message)
+    if said is not None and request.target.text in re.findall(r"\d+", said.group(0)):
+        request.target = Target("title", said.group(0))
 
 
 def all_tasks(request: Understanding) -> bool:

@@ -71,6 +71,10 @@ ADD_HEADS = [
         r"|for\s+me\s+to|for|about|to)\b|[:-])?\s*"
     ),
     re.compile(r"(?:new|todo|to-do|to\s+do|task|reminder|add|another(?:\s+one)?)\s*[:-]\s*"),
+    # "and another one to email the accountant", "one more: ..."
+    re.compile(
+        r"(?:and\s+)?(?:another|one\s+more)(?:\s+(?:one|task|reminder|thing))?\s+(?:to|for)\s+"
+    ),
     re.compile(r"(?:todo|to-do)\s+(?!lists?\b)"),
     # "note to self: X" (`add_leads`): what follows is the task.
     re.compile(rf"(?:{alternatives('add_leads')})\s*[:,-]?\s*"),
@@ -359,6 +363,9 @@ DELETE_CUE = re.compile(
     r"|(?P<t2>.+?)\s+(?:isn't|is\s+not|aren't|are\s+not|is\s+no\s+longer|are\s+no\s+longer)"
     r"\s+(?:needed|happening|going\s+ahead|a\s+thing)(?:\s+any\s*more)?)\W*$"
 )
+# "the last one can go", "the third one can go, too late in the season" (not "... can go in the
+# done pile", a completion)
+GOES = re.compile(r"(?P<t>.+?)\s+(?:can|could|should|may)\s+go(?:\s+now)?\W*$")
 CANCEL_HEAD = re.compile(
     r"cancel\s+(?=(?:task|#|\d|it\b|that\b|this\b|the\s+(?:[\w'-]+\s+){1,4}task\b|['\"]))"
 )

@@ -28,6 +28,7 @@ from .frame_patterns import (
     DUE_TOLD,
     FILLER,
     FINISH_HEAD,
+    GOES,
     HELP_ABOUT,
     HELP_ANY,
     HELP_ASKED,
@@ -266,6 +267,9 @@ def classify_clause(msg: Msg, start: int, end: int, today: date) -> Hit | None:
         not_done = m.span("t" if m.group("t") is not None else "t2")
         if _short(s, *not_done):
             return hit("reopen_task", 2.5, target=not_done)
+    m = GOES.match(s, body, end)
+    if m is not None and _short(s, *m.span("t")):
+        return hit("delete_task", 2.5, target=m.span("t"))
     m = ITEM_NEEDED.match(s, body, end)
     if m is not None and _short(s, m.end(), end):
         return hit("add_task", 2.5, arg=m.end())

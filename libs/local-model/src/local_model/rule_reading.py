@@ -351,9 +351,12 @@ def read(
             )
         ):
             # "car wash - done", "send invoice to acme - done": the clause before a bare
-            # "done" names the task (a task verb there is no request of its own).
-            candidate = read_target(msg, *before[-1])
-            if candidate.kind != "pronoun":
+            # "done" names the task (a task verb there is no request of its own); one told by
+            # someone ("they didn't pick up, reopen") is a story about the task talked about.
+            said_start = skip_all(FILLER, msg.masked, *before[-1])
+            candidate = read_target(msg, said_start, before[-1][1])
+            told = _TOLD_BY.match(msg.masked, said_start, before[-1][1]) is not None
+            if candidate.kind != "pronoun" and not told:
                 result.target = candidate
     if result.target is not None and result.target.kind == "pronoun":
         result.target = _named_after(msg, spans, best) or result.target
@@ -373,6 +376,7 @@ def read(
     return result, best.strength, frozenset(h.intent for h in negated)
 
 
+_TOLD_BY = re.compile(r"(?:they|he|she|we|i|you|u)\b")
 _LEADING_ARTICLE = re.compile(r"^(?:the|a|an)\s+(?=\S)", re.IGNORECASE)
 _PRONOUN_WORD = re.compile(r"\b(?:it|that|this|them|thats|that's)\b")
 

@@ -16,7 +16,7 @@ import re
 from collections.abc import Sequence
 from datetime import date
 
-from .asking import all_tasks, asked_intent, is_no, is_yes, no_with, yes_with
+from .asking import all_tasks, asked_intent, is_no, is_yes, no_with, several_numbered, yes_with
 from .classifier import Prediction, load_model
 from .dates import NUMBER_WORDS, SHIFT_AMOUNT, find_times
 from .follow_ons import (
@@ -332,6 +332,7 @@ def understand_with_agreement(
     # A long message's one request is read without the story around it.
     message = request_sentence(message, today) or message
     rule, strength, negated = read(message, history, today)
+    several_numbered(rule, message)
     if all_tasks(rule):
         rule.ask = True  # answered "one at a time — which one?"
         return rule, None
