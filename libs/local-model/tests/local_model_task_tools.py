@@ -53,6 +53,15 @@ class TaskBoard:
                 return task
         raise ValueError(f"No task with id {task_id}. Call list_tasks to find the task's id.")
 
+    def set_completed(self, task_id: str, completed: bool) -> str:
+        """Complete or reopen a task as mcp-tasks does: `previous` is empty when it already was."""
+        task = self.find(task_id)
+        if task["completed"] == completed:
+            return json.dumps({"task": task, "previous": {}})
+        previous = {"completed": task["completed"], "completed_at": task["completed_at"]}
+        task.update(completed=completed, completed_at=NOW if completed else None)
+        return json.dumps({"task": task, "previous": previous})
+
     def tools(self, *, undo: bool = True) -> list[Tool]:
         board = self
 
@@ -109,17 +118,13 @@ class TaskBoard:
         def complete_task(task_id: str) -> str:
             """Complete a task."""
             board.calls.append(("complete_task", {"task_id": task_id}))
-            task = board.find(task_id)
-            task.update(completed=True, completed_at=NOW)
-            return json.dumps({"task": task})
+            return board.set_completed(task_id, True)
 
         @function_tool
         def reopen_task(task_id: str) -> str:
             """Reopen a task."""
             board.calls.append(("reopen_task", {"task_id": task_id}))
-            task = board.find(task_id)
-            task.update(completed=False, completed_at=None)
-            return json.dumps({"task": task})
+            return board.set_completed(task_id, False)
 
         @function_tool
         def update_task(

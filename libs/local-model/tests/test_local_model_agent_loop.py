@@ -106,6 +106,18 @@ async def test_a_title_with_a_typo_is_looked_up_and_completed() -> None:
 
 
 @pytest.mark.anyio
+async def test_completing_a_task_already_done_says_nothing_changed() -> None:
+    board = TaskBoard()
+    board.add("Buy oat milk", completed=True)
+    reply, _ = await _run(board, "mark buy oat milk as done")
+    assert reply == "'Buy oat milk' was already done — nothing changed."
+    reply, _ = await _run(board, "reopen buy oat milk")
+    assert reply == "Reopened 'Buy oat milk'."
+    reply, _ = await _run(board, "reopen buy oat milk")
+    assert reply == "'Buy oat milk' is already open — nothing changed."
+
+
+@pytest.mark.anyio
 async def test_several_matches_get_a_clarifying_question_and_nothing_changes() -> None:
     board = TaskBoard()
     board.add("Buy milk")

@@ -208,17 +208,20 @@ async def test_complete_and_reopen_task_are_idempotent_and_log_one_event_each(
 ) -> None:
     task = await add(tools, title="Laundry")
 
-    completed = ok(await tools.call_tool("complete_task", {"task_id": task["id"]}))["task"]
-    again = ok(await tools.call_tool("complete_task", {"task_id": task["id"]}))["task"]
-    reopened = ok(await tools.call_tool("reopen_task", {"task_id": task["id"]}))["task"]
-    reopened_again = ok(await tools.call_tool("reopen_task", {"task_id": task["id"]}))["task"]
+    first = ok(await tools.call_tool("complete_task", {"task_id": task["id"]}))
+    again = ok(await tools.call_tool("complete_task", {"task_id": task["id"]}))
+    reopened = ok(await tools.call_tool("reopen_task", {"task_id": task["id"]}))
+    reopened_again = ok(await tools.call_tool("reopen_task", {"task_id": task["id"]}))
 
-    assert completed["completed"] is True
-    assert completed["completed_at"] is not None
-    assert again == completed
-    assert reopened["completed"] is False
-    assert reopened["completed_at"] is None
-    assert reopened_again == reopened
+    assert first["task"]["completed"] is True
+    assert first["task"]["completed_at"] is not None
+    assert first["previous"]["completed"] is False
+    # Nothing changed the second time, and the result says so.
+    assert (again["task"], again["previous"]) == (first["task"], {})
+    assert reopened["task"]["completed"] is False
+    assert reopened["task"]["completed_at"] is None
+    assert reopened["previous"]["completed"] is True
+    assert (reopened_again["task"], reopened_again["previous"]) == (reopened["task"], {})
     _, events = await rows(acting.user)
     assert [e.type for e in events] == ["task.created", "task.completed", "task.reopened"]
 

@@ -216,10 +216,12 @@ def _finish(request: Understanding, result: ToolResult, today: date) -> Reply:
     task = output.get("task") if isinstance(output.get("task"), dict) else None
     if result.name == "add_task" and task:
         return Reply(replies.added(task, today) + replies.unkept(request.unkept))
+    # An empty `previous` says the task already was in that state.
+    changed = output.get("previous") != {}
     if result.name == "complete_task" and task:
-        return Reply(replies.completed(task))
+        return Reply(replies.completed(task, changed))
     if result.name == "reopen_task" and task:
-        return Reply(replies.reopened(task))
+        return Reply(replies.reopened(task, changed))
     if result.name == "delete_task" and task:
         return Reply(replies.deleted(task))
     if result.name == "update_task" and task:

@@ -269,13 +269,17 @@ def listed(tasks: Sequence[dict[str, Any]], more: bool, request: Understanding, 
     return f"You have {'at least ' if more else ''}{count} {label}."
 
 
-def completed(task: dict[str, Any]) -> str:
-    """Reply to complete_task's result."""
+def completed(task: dict[str, Any], changed: bool = True) -> str:
+    """Reply to complete_task's result; `changed` is False when the task was already done."""
+    if not changed:
+        return f"'{_title(task)}' was already done — nothing changed."
     return f"Marked '{_title(task)}' as completed."
 
 
-def reopened(task: dict[str, Any]) -> str:
-    """Reply to reopen_task's result."""
+def reopened(task: dict[str, Any], changed: bool = True) -> str:
+    """Reply to reopen_task's result; `changed` is False when the task was still open."""
+    if not changed:
+        return f"'{_title(task)}' is already open — nothing changed."
     return f"Reopened '{_title(task)}'."
 
 

@@ -178,3 +178,50 @@ async def test_a_place_on_the_list_is_renamed_and_a_reason_sets_no_date(
     assert tasks["call the dentist about the crown"]["due_date"] == month_end.isoformat()
     assert tasks["cancel the gym direct debit"]["priority"] == "high"
     assert tasks["cancel the gym direct debit"]["due_date"] is None
+
+
+async def test_a_task_already_done_is_said_so_and_nothing_changes(
+    local_chat: tuple[User, ChatClient], rest: TasksRest
+) -> None:
+    """Over real MCP and PostgreSQL: "mark it done" on a task that already is says so instead of
+    claiming a change, and so does "reopen it" on an open task."""
+    user, client = local_chat
+    thread_id = (await client.create("add water the tomatoes")).thread_id
+
+    first = await client.say(thread_id, "mark it done")
+    again = await client.say(thread_id, "mark it done")
+    reopened = await client.say(thread_id, "reopen it")
+    reopened_again = await client.say(thread_id, "reopen it")
+
+    assert [r.of_type("error") for r in (first, again, reopened, reopened_again)] == [[]] * 4
+    assert first.assistant_texts()[-1] == "Marked 'Water the tomatoes' as completed."
+    assert again.assistant_texts()[-1] == "'Water the tomatoes' was already done — nothing changed."
+    assert reopened.assistant_texts()[-1] == "Reopened 'Water the tomatoes'."
+    assert reopened_again.assistant_texts()[-1] == (
+        "'Water the tomatoes' is already open — nothing changed."
+    )
+    assert [title.lower() for title in await rest.titles(user.id, "pending")] == [
+        "water the tomatoes"
+    ]
+
+
+async def test_undo_after_a_completion_that_changed_nothing_reopens_nothing(
+    local_chat: tuple[User, ChatClient], rest: TasksRest
+) -> None:
+    """A task completed on the dashboard, then "mark it done" in the chat: nothing changed, so
+    "undo" must not reopen it."""
+    user, client = local_chat
+    await rest.create(user.id, "Post the parcel", completed=True)
+    thread_id = (await client.create("show my completed tasks")).thread_id
+
+    again = await client.say(thread_id, "mark post the parcel as done")
+    undone = await client.say(thread_id, "undo")
+
+    assert again.assistant_texts()[-1] == "'Post the parcel' was already done — nothing changed."
+    assert (undone.of_type("error"), undone.assistant_texts()) == (
+        [],
+        ["There is nothing to undo."],
+    )
+    assert [title.lower() for title in await rest.titles(user.id, "completed")] == [
+        "post the parcel"
+    ]

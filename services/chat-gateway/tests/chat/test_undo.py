@@ -19,3 +19,14 @@ def test_the_inverse_of_a_rename_restores_previous_values_and_clears_a_new_due_d
         }
     ]
     assert inverse_of("list_tasks", {}, {"tasks": []}) is None
+
+
+def test_a_completion_that_changed_nothing_has_nothing_to_undo() -> None:
+    task = sample_task("Done already")
+    assert (
+        inverse_of("complete_task", {"task_id": task["id"]}, {"task": task, "previous": {}}) is None
+    )
+    steps = inverse_of(
+        "complete_task", {"task_id": task["id"]}, {"task": task, "previous": {"completed": False}}
+    )
+    assert steps == [{"tool": "reopen_task", "arguments": {"task_id": task["id"]}}]

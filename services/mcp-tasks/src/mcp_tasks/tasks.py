@@ -205,10 +205,10 @@ class TaskService:
 
     async def set_completed(
         self, user_id: UUID, actor: Actor, task_id: str | UUID, completed: bool
-    ) -> TaskPublic:
-        """Mark the task completed (or pending again); a no-op when it already is."""
-        result = await self.update_task(user_id, actor, task_id, TaskChanges(completed=completed))
-        return result.task
+    ) -> TaskUpdateResult:
+        """Mark the task completed (or pending again); a no-op when it already is, which the
+        result's empty `previous` says."""
+        return await self.update_task(user_id, actor, task_id, TaskChanges(completed=completed))
 
     async def delete_task(self, user_id: UUID, actor: Actor, task_id: str | UUID) -> TaskPublic:
         """Soft-delete the task; deleting a deleted task returns it unchanged."""

@@ -203,13 +203,13 @@ async def update_task(
         title="Complete a task", readOnlyHint=False, destructiveHint=False, idempotentHint=True
     )
 )
-async def complete_task(ctx: ToolContext, task_id: TaskId) -> TaskResult:
-    """Mark a task as done. Completing a completed task changes nothing."""
+async def complete_task(ctx: ToolContext, task_id: TaskId) -> TaskUpdateResult:
+    """Mark a task as done. Completing a completed task changes nothing (`previous` is empty)."""
     call = _call("complete_task", ctx)
-    task = await call(
+    result: TaskUpdateResult = await call(
         lambda: call.runtime.domain.set_completed(call.user_id, "chat", task_id, True)
     )
-    return TaskResult(task=task)
+    return result
 
 
 @tool(
@@ -217,13 +217,14 @@ async def complete_task(ctx: ToolContext, task_id: TaskId) -> TaskResult:
         title="Reopen a task", readOnlyHint=False, destructiveHint=False, idempotentHint=True
     )
 )
-async def reopen_task(ctx: ToolContext, task_id: TaskId) -> TaskResult:
-    """Mark a completed task as pending again. Reopening a pending task changes nothing."""
+async def reopen_task(ctx: ToolContext, task_id: TaskId) -> TaskUpdateResult:
+    """Mark a completed task as pending again. Reopening a pending task changes nothing
+    (`previous` is empty)."""
     call = _call("reopen_task", ctx)
-    task = await call(
+    result: TaskUpdateResult = await call(
         lambda: call.runtime.domain.set_completed(call.user_id, "chat", task_id, False)
     )
-    return TaskResult(task=task)
+    return result
 
 
 @tool(

@@ -21,7 +21,8 @@ change, complete, reopen, delete and restore tasks, and clear completed ones.
 - The user sees the result of your last tool call as a task card or list. Reply with one short
   sentence about the outcome ("You have 3 open tasks.", "Marked 'Buy milk' as completed.");
   never list the tasks or repeat the card's fields. Lookups you make on the way to a change
-  are not shown.
+  are not shown. A change whose result has an empty "previous" changed nothing (the task was
+  already done, or already open): say so.
 - delete_task and clear_completed only ask for confirmation: when a tool answers
   "confirmation_required", reply in one short sentence asking the user to confirm with the
   buttons. undo_last_change reverts the user's last change in this conversation.

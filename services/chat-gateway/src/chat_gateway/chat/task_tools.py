@@ -51,7 +51,9 @@ LOOKUPS = frozenset({"list_tasks", "get_task"})
 
 # Idempotent tools that change nothing when the task is already in the wanted state; their
 # inverse is only right if the call really changed the task, so its state is read first.
-_STATE_CHANGES = frozenset({"complete_task", "reopen_task", "delete_task", "restore_task"})
+# Deleting and restoring report no change of their own; completing and reopening say it in
+# their result (an empty `previous`), which `inverse_of` reads.
+_STATE_CHANGES = frozenset({"delete_task", "restore_task"})
 
 
 def event_version(result: ToolResult) -> int | None:
@@ -177,13 +179,8 @@ class TaskOperations:
         found = await self.call(user_id, "get_task", {"task_id": arguments.get("task_id")})
         task = found.structured.get("task") if found.structured and not found.is_error else None
         live = isinstance(task, dict)
-        match tool:
-            case "complete_task":
-                return live and not cast(Task, task).get("completed")
-            case "reopen_task":
-                return live and bool(cast(Task, task).get("completed"))
-            case "delete_task":
-                return live
+        if tool == "delete_task":
+            return live
         # restore_task: get_task only finds live tasks, so a found task is not deleted.
         return not live
 

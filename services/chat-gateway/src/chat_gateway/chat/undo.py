@@ -32,10 +32,11 @@ def inverse_of(tool: str, arguments: dict[str, Any], result: dict[str, Any]) -> 
     match tool:
         case "add_task":
             return [{"tool": "delete_task", "arguments": {"task_id": task_id}}]
-        case "complete_task":
-            return [{"tool": "reopen_task", "arguments": {"task_id": task_id}}]
-        case "reopen_task":
-            return [{"tool": "complete_task", "arguments": {"task_id": task_id}}]
+        case "complete_task" | "reopen_task":
+            if result.get("previous") == {}:
+                return None  # the task already was done (or open): nothing to undo
+            back = "reopen_task" if tool == "complete_task" else "complete_task"
+            return [{"tool": back, "arguments": {"task_id": task_id}}]
         case "delete_task":
             return [{"tool": "restore_task", "arguments": {"task_id": task_id}}]
         case "restore_task":
