@@ -382,3 +382,23 @@ def test_several_numbered_tasks_are_asked_about_one_at_a_time(message: str) -> N
     result = understand(SHOWN, message, TODAY)
     assert result.ask
     assert "one at a time" in question(result)
+
+
+def test_an_adverb_after_should_is_no_part_of_the_title() -> None:
+    result = understand([], "i should really clean the oven at some point", TODAY)
+    assert (result.intent, result.slots()) == ("add_task", {"title": "clean the oven"})
+
+
+@pytest.mark.parametrize(
+    ("message", "intent", "slots"),
+    [
+        ("wat do i hav 2day", "list_tasks", {"due_on": "2026-11-26"}),
+        ("mark teh report as done", "complete_task", {"target": "report"}),
+        ("cancle the gym task", "delete_task", {"target": "gym"}),
+    ],
+)
+def test_chat_spellings_of_everyday_words(
+    message: str, intent: str, slots: dict[str, object]
+) -> None:
+    result = understand([], message, TODAY)
+    assert (result.intent, result.slots()) == (intent, slots)

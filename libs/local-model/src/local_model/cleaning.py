@@ -87,6 +87,11 @@ SHORTHAND: dict[str, str] = {
     "b4": "before",
     "nxt": "next",
     "incl": "including",
+    "wat": "what",
+    "wot": "what",
+    "hav": "have",
+    "teh": "the",
+    "cancle": "cancel",
 }
 
 # Words whose misspelling changes what a message means; title words are never corrected.

@@ -30,6 +30,8 @@ FILLER = re.compile(
 # to be remembered.
 OBLIGATION = re.compile(
     rf"(?:i\s+|i(?='))?(?:really\s+)?(?:{alternatives('obligations')})\s+(?:(?:remember|not\s+forget)\s+to\s+)?"
+    # "i should really clean the oven"
+    r"(?:(?:really|definitely|probably|actually|seriously)\s+)?"
 )
 
 # "i need dog food", "we're out of coffee": a thing to get, maybe a task; asked about.
