@@ -402,3 +402,27 @@ def test_chat_spellings_of_everyday_words(
 ) -> None:
     result = understand([], message, TODAY)
     assert (result.intent, result.slots()) == (intent, slots)
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "lol my cat just knocked my coffee all over the keyboard",
+        "my sister finished her exams today",
+    ],
+)
+def test_news_of_someone_else_is_small_talk(message: str) -> None:
+    result = understand([], message, TODAY)
+    assert (result.intent, result.ask) == ("none", False)
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "my mum called, she wants me to pick up her prescription",
+        "my boss moved the deadline to friday",
+        "my sister finished her exams, tick off 'buy her a card'",
+    ],
+)
+def test_news_beside_a_request_or_a_change_is_not_small_talk(message: str) -> None:
+    assert understand([], message, TODAY).intent != "none"

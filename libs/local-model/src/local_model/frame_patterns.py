@@ -436,6 +436,18 @@ SIGN_OFF = re.compile(
     rf"{_SIGN_OFF_STATE}(?:\W+(?:{_SIGN_OFF_STATE}|for\s+(?:today|tonight|the\s+day|the\s+night|now)"
     r"|now|tbh|lol|haha|honestly|mate))*\W*$"
 )
+# "lol my cat just knocked my coffee all over the keyboard", "my sister finished her exams
+# today": news of someone else, told whole, no request.
+NEWS = re.compile(
+    r"(?:(?:lol|haha+|omg|ugh|aw+|so)\W+)?(?:my|our)\s+(?:little\s+|big\s+|baby\s+|older\s+|younger\s+)?"
+    r"(?:cat|dog|kitten|puppy|sister|brother|mum|mom|dad|son|daughter|kid|kids|baby|partner|wife|husband"
+    r"|boyfriend|girlfriend|boss|friend|mate|neighbou?r|flatmate|roommate|cousin|nan|gran|grandma|grandad)"
+    r"\s+(?:just\s+|finally\s+|has\s+|have\s+|actually\s+)?"
+    # "my boss moved the deadline": a change to a task maybe, so not news
+    r"(?!(?:moved|changed|pushed|postponed|rescheduled|cancel+ed|booked|asked|wanted|needed)\b)"
+    r"(?:[a-z]+ed|did|got|went|came|ate|broke|won|ran|fell|took|made|threw|spilt|passed|bought|sent)\b"
+    r"(?![^?]*\b(?:remind|add|task|list|mark|tick|delete|it|that)\b)[^?]*$"
+)
 SMALL_TALK = re.compile(
     r"(?:hi|hey|hello|hiya|yo|good\s+(?:morning|afternoon|evening|night)|thanks|thank\s+you|thx|ty|cheers"
     r"|bye|goodbye|see\s+you|ok|okay|cool|great|nice|awesome|lol|haha|how\s+are\s+you|how's\s+it\s+going"

@@ -37,6 +37,7 @@ from .frame_patterns import (
     LIST_HEAD,
     LIST_NOUN_START,
     MANAGE_AFTER_OBLIGATION,
+    NEWS,
     NOTE_TOLD,
     OBLIGATION,
     PRIORITY_TOLD,
@@ -147,6 +148,8 @@ def classify_clause(msg: Msg, start: int, end: int, today: date) -> Hit | None:
         return None
     if CLOCK_QUESTION.match(s, pos, end):
         return Hit("none", 3, start, end)
+    if len(msg.spans) == 1 and NEWS.match(s, pos, end):
+        return Hit("none", FIELD_NAMED, start, end)
     if SIGN_OFF.match(s, pos, end):
         # Says how the user is, so no classifier lean turns it into a change.
         return Hit("none", FIELD_NAMED, start, end)
