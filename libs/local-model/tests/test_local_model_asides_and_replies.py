@@ -409,9 +409,11 @@ def test_chat_spellings_of_everyday_words(
     [
         "lol my cat just knocked my coffee all over the keyboard",
         "my sister finished her exams today",
+        "I wish I had time to learn the guitar",
+        "ugh what a week",
     ],
 )
-def test_news_of_someone_else_is_small_talk(message: str) -> None:
+def test_news_a_wish_or_an_exclamation_is_small_talk(message: str) -> None:
     result = understand([], message, TODAY)
     assert (result.intent, result.ask) == ("none", False)
 
@@ -422,7 +424,16 @@ def test_news_of_someone_else_is_small_talk(message: str) -> None:
         "my mum called, she wants me to pick up her prescription",
         "my boss moved the deadline to friday",
         "my sister finished her exams, tick off 'buy her a card'",
+        "i wish i could remember to call mum, remind me tomorrow",
+        "what a long week, show my tasks",
     ],
 )
 def test_news_beside_a_request_or_a_change_is_not_small_talk(message: str) -> None:
     assert understand([], message, TODAY).intent != "none"
+
+
+def test_a_task_that_needs_to_go_back_on_the_list_is_reopened() -> None:
+    history = turns("show completed tasks", "You have 1 completed task: 1. Fix bike")
+    message = "that needs to go back on my to-do list, the brakes still squeak. mark it incomplete"
+    result = understand(history, message, TODAY)
+    assert (result.intent, result.slots()) == ("reopen_task", {"target": "fix bike"})

@@ -437,16 +437,20 @@ SIGN_OFF = re.compile(
     r"|now|tbh|lol|haha|honestly|mate))*\W*$"
 )
 # "lol my cat just knocked my coffee all over the keyboard", "my sister finished her exams
-# today": news of someone else, told whole, no request.
+# today", "i wish i had time to learn the guitar", "ugh what a week": news of someone else, a
+# wish or an exclamation, told whole, no request.
 NEWS = re.compile(
-    r"(?:(?:lol|haha+|omg|ugh|aw+|so)\W+)?(?:my|our)\s+(?:little\s+|big\s+|baby\s+|older\s+|younger\s+)?"
+    r"(?:(?:lol|haha+|omg|ugh|aw+|so)\W+)?"
+    r"(?:i\s+(?:really\s+)?wish\s+i\b(?![^?]*\b(?:remind|add|task)\b)[^?]*$"
+    r"|what\s+an?\s+(?:\w+\s+)?(?:day|week|morning|night|month|year|mess|nightmare)\W*$"
+    r"|(?:my|our)\s+(?:little\s+|big\s+|baby\s+|older\s+|younger\s+)?"
     r"(?:cat|dog|kitten|puppy|sister|brother|mum|mom|dad|son|daughter|kid|kids|baby|partner|wife|husband"
     r"|boyfriend|girlfriend|boss|friend|mate|neighbou?r|flatmate|roommate|cousin|nan|gran|grandma|grandad)"
     r"\s+(?:just\s+|finally\s+|has\s+|have\s+|actually\s+)?"
     # "my boss moved the deadline": a change to a task maybe, so not news
     r"(?!(?:moved|changed|pushed|postponed|rescheduled|cancel+ed|booked|asked|wanted|needed)\b)"
     r"(?:[a-z]+ed|did|got|went|came|ate|broke|won|ran|fell|took|made|threw|spilt|passed|bought|sent)\b"
-    r"(?![^?]*\b(?:remind|add|task|list|mark|tick|delete|it|that)\b)[^?]*$"
+    r"(?![^?]*\b(?:remind|add|task|list|mark|tick|delete|it|that)\b)[^?]*$)"
 )
 SMALL_TALK = re.compile(
     r"(?:hi|hey|hello|hiya|yo|good\s+(?:morning|afternoon|evening|night)|thanks|thank\s+you|thx|ty|cheers"

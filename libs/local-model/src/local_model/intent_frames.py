@@ -97,7 +97,7 @@ _ONTO_LIST = re.compile(
     r"(?P<verb>(?!(?:take|get|cross|strike|knock|tick|check|move|remove|delete|push|postpone|prepone"
     r"|reschedule|rename|change|set|mark|make|what|whats|show|list|find|search|look|is|are|do"
     r"|does|anything|any|which|how|see|view|display|tell|give)\b)[a-z]+"
-    r"(?:\s+(?:down|in|up))?)\s+(?!(?:it|them|that|this)\b).+?\s+(?:on|onto|to|in)(?:to)?\s+"
+    r"(?:\s+(?:down|in|up))?)\s+(?!(?:it|them|that|this)\b)(?!(?:\S+\s+)*?back\s+(?:on|onto|to|in)\b).+?\s+(?:on|onto|to|in)(?:to)?\s+"
     r"(?:my|the|our)\s+(?:todo\s+|to-do\s+|to\s+do\s+|task\s+|shopping\s+)?(?:list|tasks|todos)\b"
 )
 
