@@ -437,3 +437,86 @@ def test_a_task_that_needs_to_go_back_on_the_list_is_reopened() -> None:
     message = "that needs to go back on my to-do list, the brakes still squeak. mark it incomplete"
     result = understand(history, message, TODAY)
     assert (result.intent, result.slots()) == ("reopen_task", {"target": "fix bike"})
+
+
+def test_a_thing_to_get_done_keeps_its_done_word() -> None:
+    result = understand([], "add get the car smog checked by 12/15", TODAY)
+    assert (result.intent, result.slots()) == (
+        "add_task",
+        {"title": "get the car smog checked", "due": "2026-12-15"},
+    )
+
+
+@pytest.mark.parametrize(
+    ("history", "message", "intent", "slots"),
+    [
+        (
+            turns(
+                "i need to fetch the kids from the party now now",
+                "Do you want me to add 'Fetch the kids from the party' as a task, or were you"
+                " asking something?",
+            ),
+            "ja add it",
+            "add_task",
+            {"title": "fetch the kids from the party"},
+        ),
+        ([], "what've i got on today", "list_tasks", {"due_on": "2026-11-26"}),
+        (
+            [],
+            "sorted the licence renewal just now, tick it off",
+            "complete_task",
+            {"target": "licence renewal"},
+        ),
+        (
+            turns("what's on my list", "1. Email Priya\n2. Book car service\n3. Buy printer paper"),
+            "3rd ones finished",
+            "complete_task",
+            {"target": "3"},
+        ),
+        (
+            turns("add renew the rego", "Created task 'Renew the rego'."),
+            "actually my partner's doing that one, remove it from mine",
+            "delete_task",
+            {"target": "renew the rego"},
+        ),
+        ([], "clear away whatever's been completed", "clear_completed", {}),
+        (
+            turns("add buy milk", "Created task 'Buy milk'."),
+            "can you also set reminders at a specific time?",
+            "help",
+            {},
+        ),
+        (
+            turns("add collect the turkey", "Created task 'Collect the turkey'."),
+            "grand, put it down for dec 23 so",
+            "update_task",
+            {"target": "collect the turkey", "due": "2026-12-23"},
+        ),
+        (
+            turns(
+                "add sort out the car insurance monday",
+                "Created task 'Sort out the car insurance' (due Mon 30 Nov).",
+            ),
+            "nah friday is better",
+            "update_task",
+            {"target": "sort out the car insurance", "due": "2026-11-27"},
+        ),
+        (
+            [],
+            "we're not doing the car wash any more, take it off",
+            "delete_task",
+            {"target": "car wash"},
+        ),
+        (
+            turns("what's on my list", "1. Pick up parcel\n2. Water the ferns\n3. Gym session"),
+            "take the gym one off, my knee's wrecked",
+            "delete_task",
+            {"target": "gym"},
+        ),
+    ],
+)
+def test_phone_typing_and_everyday_englishes(
+    history: list[HistoryMessage], message: str, intent: str, slots: dict[str, object]
+) -> None:
+    result = understand(history, message, TODAY)
+    assert (result.intent, result.slots(), result.ask) == (intent, slots, False)

@@ -20,11 +20,6 @@ TODAY = date(2026, 11, 26)
         ("laundry handled", "complete_task", {"target": "laundry"}),
         ("nailed walk the dog today", "complete_task", {"target": "walk the dog"}),
         ("i've taken care of the council tax", "complete_task", {"target": "council tax"}),
-        (
-            "we're not doing the car wash any more, take it off",
-            "delete_task",
-            {"target": "car wash"},
-        ),
     ],
 )
 def test_an_asked_change_carries_the_taggers_words_and_is_still_asked(

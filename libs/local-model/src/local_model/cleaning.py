@@ -92,6 +92,7 @@ SHORTHAND: dict[str, str] = {
     "hav": "have",
     "teh": "the",
     "cancle": "cancel",
+    "what've": "what have",
 }
 
 # Words whose misspelling changes what a message means; title words are never corrected.

@@ -220,8 +220,15 @@ def narrowed_list(
 # What may come before the fields alone: "for next friday", "make it asap", "due monday please".
 _FIELD_LEAD = re.compile(
     r"(?:(?:and|but|oh|also|actually|ok|okay|sorry|hmm|so|make\s+(?:it|that)|set\s+(?:it|that)"
-    r"|move\s+(?:it|that)|change\s+(?:it|that)|put\s+(?:it|that)|add\s+it|due|for|on|by|to|at"
+    r"|move\s+(?:it|that)|change\s+(?:it|that)|put\s+(?:it|that)(?:\s+down)?|add\s+it|due|for|on|by|to|at"
     r"|it's|its|it\s+is)\b[\s,]*)*"
+)
+
+
+# What may come after them: "friday is better", "dec 23 so", "monday works better".
+_FIELD_TAIL = re.compile(
+    r"(?:[\s,]+(?:so|then|instead|is\s+better|works\s+better|would\s+be\s+better|is\s+fine"
+    r"|works|is\s+good))+\W*$"
 )
 
 
@@ -253,7 +260,8 @@ def said_fields(message: str, today: date) -> TaskFields | None:
     msg = prepare(message)
     s = msg.masked
     start = skip_all(_FIELD_LEAD, s, skip_all(FILLER, s, 0, len(s)), len(s))
-    fields = task_fields(msg, start, len(s), today)
+    tail = _FIELD_TAIL.search(s, start)
+    fields = task_fields(msg, start, tail.start() if tail else len(s), today)
     if fields.title is not None or not (fields.due or fields.priority):
         return None
     return fields

@@ -14,7 +14,7 @@ FILLER = re.compile(
     rf"(?:{_WRAPPERS}|hey\s+there|quick\s+one|real\s+quick|would\s+you\s+mind|one\s+more\s+thing"
     r"|finally|hi|hey|hello|hiya|yo|ok|okay|k|so|and|also|oh|ah|oops|whoops|ugh|argh|hmm+|um+|uh+|er+m?"
     r"|omg|omfg|yay+|woo+hoo+|phew|whew|crap|damn|dammit|dang|shoot|bugger|blast|drat|doh|d'oh"
-    r"|well|actually|wait|no(?![\s,]+(?:hurry|rush)\b)|nope|nah|naw|please|kindly|quick(?:ly)?|now|then|right|alright|great|cool"
+    r"|well|actually|wait|grand|no(?![\s,]+(?:hurry|rush)\b)|nope|nah|naw|please|kindly|quick(?:ly)?|now|then|right|alright|great|cool"
     r"|sorry|btw|by\s+the\s+way|never\s*mind|just|good\s+(?:morning|afternoon|evening)"
     r"|yes|yeah|yep|sure|perfect|nice|awesome|thanks|thank\s+you|dear\s+assistant|assistant|bot"
     r"|buddy|mate|bro|bruh|dude|fam|another\s+thing|oh\s+and|(?:on\s+)?second\s+thoughts?|long\s+story\s+short|anyway|anyways|anyhow|eh|meh"
@@ -120,8 +120,8 @@ CLEAR = re.compile(
 )
 # "tidy up my list by deleting everything that's already done": said anywhere in the clause.
 CLEAR_WHAT_DONE = re.compile(
-    r"\b(?:clear(?:ing)?|delet(?:e|ing)|remov(?:e|ing)|get(?:ting)?\s+rid\s+of)\s+"
-    r"(?:everything|all|anything|whatever|what|the\s+(?:ones|tasks|stuff|things))\s+"
+    r"\b(?:clear(?:ing)?|delet(?:e|ing)|remov(?:e|ing)|get(?:ting)?\s+rid\s+of)\s+(?:(?:away|out|off)\s+)?"
+    r"(?:everything|all|anything|whatever|what|the\s+(?:ones|tasks|stuff|things))(?:'s|'ve)?\s+"
     r"(?:(?:that|which|i)(?:'s|'re|'ve|\s+is|\s+are|\s+have|\s+has)?\s+)?(?:already\s+)?(?:been\s+)?"
     r"(?:done|completed|finished|ticked\s+off|checked\s+off|crossed\s+off)\b"
 )
@@ -191,7 +191,8 @@ HELP_ABOUT = re.compile(
 
 # "show me some examples", "(can you) set reminders?": asked of the assistant, not of the list.
 HELP_ASKED = re.compile(
-    r"(?:show|give|tell)\s+me\s+(?:some\s+|an\s+)?examples?\b|(?:set|send|do)\s+reminders\s*\?*\s*$"
+    r"(?:show|give|tell)\s+me\s+(?:some\s+|an\s+)?examples?\b"
+    r"|(?:set|send|do)\s+reminders(?:\s+(?:at|for|with|on)\s+[^?]*)?\s*\?*\s*$"
     # "can you set recurring tasks?": what the assistant can do, not a change.
     r"|(?:(?:do|can|could|will)\s+you\s+)?(?:do|set|make|handle|support|create)\s+"
     r"(?:recurring|repeating|shared|sub-?)\s*(?:tasks|reminders"
@@ -370,6 +371,11 @@ DELETE_CUE = re.compile(
 GOES = re.compile(r"(?P<t>.+?)\s+(?:can|could|should|may)\s+go(?:\s+now)?\W*$")
 CANCEL_HEAD = re.compile(
     r"cancel\s+(?=(?:task|#|\d|it\b|that\b|this\b|the\s+(?:[\w'-]+\s+){1,4}task\b|['\"]))"
+)
+# "take the gym one off", "take it off": a task named as one, taken off (not "take the bins out").
+TAKE_OFF = re.compile(
+    r"take\s+(?P<t>it|that|this|(?:that|this)\s+one|the\s+(?:[\w'-]+\s+){1,3}one|task\s+#?\d+|#\d+"
+    r"|number\s+\d+)\s+off\b(?!\s+(?:of\s+)?(?:my|the)\b)"
 )
 # "take the gym off my list": the task named before the list it comes off (`off_list_verbs`).
 DELETE_OFF_LIST = re.compile(

@@ -53,6 +53,7 @@ from .frame_patterns import (
     SMALL_TALK,
     TAG_COMMAND,
     TAGS_TOLD,
+    TAKE_OFF,
     TASK_VERBS,
     TASK_WORDS,
     UNDO,
@@ -247,6 +248,9 @@ def classify_clause(msg: Msg, start: int, end: int, today: date) -> Hit | None:
     )
     if m is not None:
         return hit("delete_task", 3, target=(m.end(), end))
+    m = TAKE_OFF.match(s, body, end)
+    if m is not None:
+        return hit("delete_task", 3, target=m.span("t"))
     if HELP_ASKED.match(s, body, end):
         return hit("help", 3)
     if UPDATE_HEAD.match(s, body, end):

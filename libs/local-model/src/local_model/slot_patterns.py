@@ -162,7 +162,7 @@ NUMBER_WORD_TARGET = re.compile(
 )
 ORDINAL_TARGET = re.compile(
     r"(?:the\s+)?(?:(?P<word>first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh"
-    r"|twelfth|last|top)|(?P<num>\d{1,2})(?:st|nd|rd|th))(?:\s+(?:one|task|item|todo|entry|thing))?"
+    r"|twelfth|last|top)|(?P<num>\d{1,2})(?:st|nd|rd|th))(?:\s+(?:one|ones|task|item|todo|entry|thing))?"
     r"(?:\s+(?:on|in|from)\s+(?:the|my)\s+list)?$"
 )
 PRONOUN_TARGET = re.compile(
@@ -181,6 +181,7 @@ TARGET_TAIL = re.compile(
     rf"\s+(?:{alternatives('target_tail_words')})$|"
     r"\s+(?:as\s+)?(?:done|complete|completed|finished)$"
     r"|\s+(?:from|off|on|in)\s+(?:my|the)\s+(?:list|tasks|todo\s+list|to-do\s+list)$|\s+off$"
+    r"|\s+(?:from|off)\s+(?:mine|my\s+one)$"
     r"|\s+(?:this\s+(?:morning|afternoon|evening)|last\s+night|yesterday|earlier(?:\s+today)?"
     r"|just\s+now|already|at\s+last|finally)$"
 )

@@ -78,14 +78,21 @@ def _quoted(value: str, message: str) -> bool:
     return re.search(quoted, message, re.IGNORECASE) is not None
 
 
+# "get the car smog checked", "have the boiler sorted": a done word said of what to get done.
+_CAUSATIVE = re.compile(r"(?:get|have)\s+.+\s(?:checked|done|sorted|finished|handled)$")
+
+
 def _implausible(value: str, today: date) -> bool:
     low = value.lower()
+    words = span_key(_INNER_HYPHEN.sub("", low))
+    if _CAUSATIVE.match(low):
+        words = words[:-1]
     return (
         _has_dates(low, today)
         or _FRAMING_LEAD.match(low) is not None
         or PRIORITY.search(low) is not None
         or _WRAPPER.search(low) is not None
-        or any(word in _NOT_TITLE for word in span_key(_INNER_HYPHEN.sub("", low)))
+        or any(word in _NOT_TITLE for word in words)
     )
 
 

@@ -339,7 +339,9 @@ def understand_with_agreement(
     # A message with a command frame of its own is a new request, not the answer to "which
     # one do you mean?" ("stick down renew the car insurance friday").
     unframed = rule.intent in ("none", "add_task", "list_tasks") and strength < FRAMED
-    if unframed or _no_change(rule):
+    # "put it down for dec 23" right after an add: nothing to add, so the task just added.
+    untitled = rule.intent == "add_task" and not rule.title
+    if unframed or untitled or _no_change(rule):
         answer = (
             clarification_answer(message, history, today)
             or same_again(message, history, today)
