@@ -520,3 +520,35 @@ def test_phone_typing_and_everyday_englishes(
 ) -> None:
     result = understand(history, message, TODAY)
     assert (result.intent, result.slots(), result.ask) == (intent, slots, False)
+
+
+@pytest.mark.parametrize(
+    ("history", "message", "slots"),
+    [
+        (
+            turns(
+                "list everything due tmrw",
+                "You have 2 tasks due Fri 27 Nov:\n1. Buy milk\n2. Call gran",
+            ),
+            "and the day after?",
+            {"due_on": "2026-11-28"},
+        ),
+        (
+            turns("show my tasks tagged work", "1. Send report (due Tue 1 Dec)\n2. Prep Q1 plan"),
+            "ok now the home ones",
+            {"tag": "home"},
+        ),
+        ([], "gimme what's due up to the end of the month", {"due_before": "2026-11-30"}),
+    ],
+)
+def test_a_list_asked_for_in_other_words(
+    history: list[HistoryMessage], message: str, slots: dict[str, object]
+) -> None:
+    result = understand(history, message, TODAY)
+    assert (result.intent, result.slots(), result.ask) == ("list_tasks", slots, False)
+
+
+def test_this_week_said_on_a_sunday_is_up_to_that_day() -> None:
+    sunday = date(2026, 11, 29)
+    result = understand([], "got anything due this week or am i free", sunday)
+    assert (result.intent, result.slots()) == ("list_tasks", {"due_before": "2026-11-29"})

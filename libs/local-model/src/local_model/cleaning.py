@@ -93,6 +93,7 @@ SHORTHAND: dict[str, str] = {
     "teh": "the",
     "cancle": "cancel",
     "what've": "what have",
+    "gimme": "give me",
 }
 
 # Words whose misspelling changes what a message means; title words are never corrected.

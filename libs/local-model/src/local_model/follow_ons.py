@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, timedelta
 
 from .dates import SHIFT_AMOUNT
 from .frame_patterns import FILLER
@@ -139,7 +139,13 @@ _RENAME_ASIDE = re.compile(
 )
 _ONLY_AGAINST = re.compile(r"(?:(?:not|instead\s+of|rather\s+than)\b.*)?")
 _NARROWED = re.compile(r"(?:just|only)\s+(?:the\s+|my\s+)?\S.*")
-_AND_WHAT_ABOUT = re.compile(r"(?:and|what\s+about|how\s+about)\s+(?P<v>.+?)[\s?.!]*")
+_AND_WHAT_ABOUT = re.compile(
+    r"(?:(?:ok|okay|right|cool|so)[\s,]+)?(?:and|what\s+about|how\s+about|now)\s+(?P<v>.+?)[\s?.!]*"
+)
+# "and home?", "now the home ones": a tag like the one the list just shown was filtered by.
+_OTHER_TAG = re.compile(r"(?:the\s+)?#?(?P<tag>[a-z][\w-]*)(?:\s+(?:ones|stuff|tasks|things))?")
+# "and the day after?" after the tasks due on a day
+_DAY_NEXT = re.compile(r"the\s+day\s+(?P<way>after|before)")
 
 
 def said_instead(
@@ -151,7 +157,8 @@ def said_instead(
     msg = prepare(message)
     s = msg.masked
     meant = _MEANT.match(s, skip_all(FILLER, s, 0, len(s)))
-    following = _AND_WHAT_ABOUT.fullmatch(s.strip()) is not None
+    follow = _AND_WHAT_ABOUT.fullmatch(s.strip())
+    following = follow is not None
     # Only a message that corrects or follows on is worth reading the earlier request for.
     earlier = _request_answered(history, today) if meant is not None or following else None
     if earlier is None:
@@ -188,14 +195,19 @@ def said_instead(
             return Understanding(
                 "update_task", target=Target("pronoun", "it"), new_title=said.title
             )
-    if earlier.intent == "list_tasks" and following:
+    if earlier.intent == "list_tasks" and follow is not None:
         again, _, _ = read(message, history, today, forced="list_tasks")
         if again.due_on or again.due_before or again.tag or again.status or again.overdue:
             return again
-        word = _AND_WHAT_ABOUT.fullmatch(s.strip())
-        if earlier.tag and word is not None and re.fullmatch(r"#?[a-z][\w-]*", word.group("v")):
+        said = follow.group("v")
+        tag = _OTHER_TAG.fullmatch(said)
+        if earlier.tag and tag is not None:
             # "and home?" after the tasks tagged work: the tasks tagged home.
-            return Understanding("list_tasks", tag=word.group("v").lstrip("#"))
+            return Understanding("list_tasks", tag=tag.group("tag"))
+        day = _DAY_NEXT.fullmatch(said)
+        if earlier.due_on and day is not None:
+            step = timedelta(days=1 if day.group("way") == "after" else -1)
+            return Understanding("list_tasks", due_on=earlier.due_on + step)
     return None
 
 

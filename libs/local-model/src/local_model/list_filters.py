@@ -147,6 +147,8 @@ def list_filters(msg: Msg, today: date, result: Understanding) -> None:
                 before,
             )
             or d.value != d.last
+            # "this week" said on a Sunday is still a span, up to that day
+            or re.search(r"\bweek(?:end)?\b", s[d.start : d.end]) is not None
         ):
             result.due_before = d.last
         else:
