@@ -199,12 +199,12 @@ def said_instead(
         again, _, _ = read(message, history, today, forced="list_tasks")
         if again.due_on or again.due_before or again.tag or again.status or again.overdue:
             return again
-        said = follow.group("v")
-        tag = _OTHER_TAG.fullmatch(said)
+        asked = follow.group("v")
+        tag = _OTHER_TAG.fullmatch(asked)
         if earlier.tag and tag is not None:
             # "and home?" after the tasks tagged work: the tasks tagged home.
             return Understanding("list_tasks", tag=tag.group("tag"))
-        day = _DAY_NEXT.fullmatch(said)
+        day = _DAY_NEXT.fullmatch(asked)
         if earlier.due_on and day is not None:
             step = timedelta(days=1 if day.group("way") == "after" else -1)
             return Understanding("list_tasks", due_on=earlier.due_on + step)
