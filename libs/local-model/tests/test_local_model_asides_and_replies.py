@@ -552,3 +552,44 @@ def test_this_week_said_on_a_sunday_is_up_to_that_day() -> None:
     sunday = date(2026, 11, 29)
     result = understand([], "got anything due this week or am i free", sunday)
     assert (result.intent, result.slots()) == ("list_tasks", {"due_before": "2026-11-29"})
+
+
+@pytest.mark.parametrize(
+    ("history", "message", "intent", "slots"),
+    [
+        (
+            [],
+            "Kindly add a task to revert to Mr Sharma regarding the quotation by Tuesday.",
+            "add_task",
+            {"title": "revert to mr sharma regarding the quotation", "due": "2026-12-01"},
+        ),
+        (
+            [],
+            "todo clean the gutters sat, tags home and weekend",
+            "add_task",
+            {"title": "clean the gutters", "due": "2026-11-28", "tags": ["home", "weekend"]},
+        ),
+        (
+            turns("remind me to book the turkey", "Created task 'Book the turkey'."),
+            "oh actually i already did that today lol mark it off",
+            "complete_task",
+            {"target": "book the turkey"},
+        ),
+        (
+            turns("what's on my list", "1. Boiler service\n2. Get the messages\n3. Phone the bank"),
+            "had the boiler service done this morning, mark it off",
+            "complete_task",
+            {"target": "boiler service"},
+        ),
+    ],
+)
+def test_a_date_or_a_task_said_at_a_clause_end(
+    history: list[HistoryMessage], message: str, intent: str, slots: dict[str, object]
+) -> None:
+    result = understand(history, message, TODAY)
+    assert (result.intent, result.slots()) == (intent, slots)
+
+
+@pytest.mark.parametrize("message", ["we sat down and talked", "lying in the sun, bliss"])
+def test_sat_and_sun_as_words_are_no_days(message: str) -> None:
+    assert understand([], message, TODAY).due is None

@@ -108,6 +108,8 @@ _MO = _alt(MONTHS)
 _NUM = _alt(NUMBER_WORDS)
 _PART = r"(?:\s+(?:morning|afternoon|evening|night|eve))?"
 _ORD = r"(?:st|nd|rd|th)?"
+# The stop of a short name ("tue.", "dec."), not the full stop after a whole one ("by Tuesday.").
+_SHORT_DOT = r"(?:(?<=\b[a-z]{3})\.|(?<=\b[a-z]{4})\.)?"
 
 # An amount of days or weeks a due date moves by ("a couple of days", "2 weeks").
 SHIFT_AMOUNT = re.compile(rf"\b(?P<n>\d{{1,2}}|{_NUM})\s+(?P<unit>days?|weeks?)\b")
@@ -163,7 +165,10 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
             r"(?P<holiday>christmas\s+eve|christmas(?:\s+day)?|xmas|new\s+year'?s\s+eve|new\s+year'?s(?:\s+day)?)\b"
         ),
     ),
-    ("weekday", re.compile(rf"\b(?:(?P<mod>this|next|coming|on)\s+)?(?P<wd>{_WD})\b\.?{_PART}")),
+    (
+        "weekday",
+        re.compile(rf"\b(?:(?P<mod>this|next|coming|on)\s+)?(?P<wd>{_WD})\b{_SHORT_DOT}{_PART}"),
+    ),
     ("iso", re.compile(r"\b(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})\b")),
     (
         "month_day",
@@ -174,7 +179,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "day_month",
         re.compile(
-            rf"\b(?:the\s+)?(?P<d>\d{{1,2}}){_ORD}\s+(?:of\s+)?(?P<mo>{_MO})\b\.?(?:,?\s+(?P<y>\d{{4}})\b)?"
+            rf"\b(?:the\s+)?(?P<d>\d{{1,2}}){_ORD}\s+(?:of\s+)?(?P<mo>{_MO})\b{_SHORT_DOT}(?:,?\s+(?P<y>\d{{4}})\b)?"
         ),
     ),
     (
@@ -322,6 +327,13 @@ _REPEATING = re.compile(r"\b(?:every|each)\s+(?:other\s+|single\s+)?$")
 _SAID_AGAINST = re.compile(r"\b(?:not|instead\s+of|rather\s+than)\s+(?:on\s+)?$")
 
 
+_SHORT_DAY_LAST = re.compile(r"\s*(?:[,;!]|\.(?!\w)|$)")
+# "i sat.", "in the sun": a verb or a noun, not a day
+_NOT_A_DAY_BEFORE = re.compile(
+    r"\b(?:i|we|he|she|they|you|it|who|the|a|in|at|my|your|our|and|just|then|have|had|was|were)\s+$"
+)
+
+
 def find_dates(text: str, today: date) -> list[DateMatch]:
     """Return the non-overlapping date expressions in `text` (lowercase), in text order."""
     found: list[DateMatch] = []
@@ -334,8 +346,14 @@ def find_dates(text: str, today: date) -> list[DateMatch]:
                 and m.group("wd") in ("sat", "sun")
                 and not m.group("mod")
                 and _DAY_PREPOSITION.search(text, 0, m.start()) is None
+                and not (
+                    _SHORT_DAY_LAST.match(text, m.end())
+                    and _NOT_A_DAY_BEFORE.search(text, 0, m.start()) is None
+                )
             ):
-                continue  # also common words ("sat down", "the sun"), unless "by sat"
+                # also common words ("sat down", "the sun"), unless "by sat" or said last after
+                # a task ("clean the gutters sat, tags home")
+                continue
             if kind == "weekday" and _REPEATING.search(text, 0, m.start()) is not None:
                 continue
             resolved = _resolve(kind, m, today)

@@ -325,7 +325,10 @@ COMPLETE_CUES = [
         r"i(?:\s+have|'ve|\s+just|\s+already|\s+finally|\s+totally|\s+got)*\s+(?:finished|completed|done|did"
         r"|accomplished|wrapped\s+up)\b\s*(?P<t>.*)"
     ),
-    re.compile(r"(?:i\s+)?got\s+(?P<t>.+?)\s+(?:done|finished|sorted)\b"),
+    # "got the car done", "had the boiler service done this morning"
+    re.compile(
+        r"(?:(?:i|we)\s+)?(?:got|had)\s+(?P<t>.+?)\s+(?:done|finished|sorted|fixed|seen\s+to)\b"
+    ),
     # "just paid the electricity bill", "i've already posted the parcel"
     re.compile(
         r"(?:i(?:'ve|\s+have)?\s+)?(?:just\s+|already\s+|finally\s+)?(?:paid|posted|returned|handed\s+in|submitted"

@@ -365,6 +365,13 @@ def read(
         if story is not None:
             result.target = story
     if result.target is not None and result.target.kind == "pronoun":
+        # "had the boiler service done this morning, mark it off": the clause before told the
+        # same change of a named task.
+        earlier = [h.target for h in hits if h.intent == best.intent and h.end <= best.start]
+        named = [read_target(msg, *span) for span in earlier if span is not None]
+        if named and named[-1].kind != "pronoun":
+            result.target = named[-1]
+    if result.target is not None and result.target.kind == "pronoun":
         for other in negated:
             if other.target is not None:
                 candidate = read_target(msg, *other.target)

@@ -182,7 +182,7 @@ TARGET_TAIL = re.compile(
     r"\s+(?:as\s+)?(?:done|complete|completed|finished)$"
     r"|\s+(?:from|off|on|in)\s+(?:my|the)\s+(?:list|tasks|todo\s+list|to-do\s+list)$|\s+off$"
     r"|\s+(?:from|off)\s+(?:mine|my\s+one)$"
-    r"|\s+(?:this\s+(?:morning|afternoon|evening)|last\s+night|yesterday|earlier(?:\s+today)?"
+    r"|\s+(?:this\s+(?:morning|afternoon|evening)|last\s+night|yesterday|earlier(?:\s+today)?|today"
     r"|just\s+now|already|at\s+last|finally)$"
 )
 # A repetition ("every morning", "weekly"): tasks have no repeat, so it stays in the title
