@@ -342,7 +342,7 @@ def _correct(word: str) -> str:
         return word
     if word.endswith("s") and word[:-1] in _KEYWORD_SET and word[:-1] not in _DAY_WORDS:
         return word  # a plural ("tuesdays"); but "tomorrows tasks" means "tomorrow's"
-    if word.endswith("d") and (word[:-1] in _KEYWORD_SET or word[:-2] in _KEYWORD_SET):
+    if word.endswith("ed") and (word[:-1] in _KEYWORD_SET or word[:-2] in _KEYWORD_SET):
         return word  # a past tense ("rescheduled", "postponed"), no misspelling
     allowed = 1 if len(word) < 8 else 2
     best, best_distance = word, allowed + 1
