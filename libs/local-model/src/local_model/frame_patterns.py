@@ -34,14 +34,6 @@ OBLIGATION = re.compile(
     r"(?:(?:really|definitely|probably|actually|seriously)\s+)?"
 )
 
-# "i need dog food", "we're out of coffee": a thing to get, maybe a task; asked about.
-ITEM_NEEDED = re.compile(
-    r"(?:(?:i|we)\s+(?:really\s+)?(?:need|needs)\s+(?!to\b|you\b|u\b|help\b|a\s+(?:break|holiday|nap|drink)\b)"
-    r"(?:some\s+|more\s+|new\s+)?"
-    r"|(?:we're|we\s+are|i'm|im|i\s+am)\s+(?:all\s+)?(?:out\s+of|running\s+(?:low\s+on|out\s+of)|low\s+on)\s+"
-    r"(?!(?:ideas|time|energy|patience|luck|options|breath|here|it|my\s+mind|my\s+depth)\b))"
-    r"(?=[a-z])"
-)
 MANAGE_AFTER_OBLIGATION = re.compile(
     r"(?:mark|delete|remove|reopen|rename|move|postpone|prepone|reschedule|change|show|list|see|view|check"
     r"|tick|undo|clear|add|create|find|search|know|get\s+rid)\b"
@@ -228,61 +220,6 @@ REOPEN_AGAIN = re.compile(
 REOPEN_MARK = re.compile(
     rf"(?:mark|set|flag|make|put)\s+(?P<t>.+?)\s+(?:as\s+|to\s+|back\s+to\s+|back\s+as\s+)?{NOT_DONE}\b"
 )
-# "the second one should be called 'buy oat milk'": a rename told, not commanded.
-RENAME_CUE = re.compile(r".+?\s+(?:should|needs\s+to|has\s+to)\s+be\s+(?:called|named|renamed)\b")
-REOPEN_CUE = re.compile(
-    r"(?P<t>.+?)\s+(?:is\s*n't|isn't|isnt|is\s+not|wasn't|wasnt|was\s+not|ain't|hasn't\s+been"
-    r"|has\s+not\s+been|aren't|are\s+not|'s\s+not)\s+(?:actually\s+|really\s+|quite\s+|yet\s+|fully\s+)?"
-    r"(?:done|finished|complete|completed)\b"
-    # "fix the fence needs reopening", "call the landlord should be open again"
-    r"|(?P<t2>.+?)\s+(?:(?:needs|need)\s+(?:re-?opening|to\s+be\s+re-?opened|un-?ticking)"
-    r"|(?:should|needs\s+to|has\s+to)\s+be\s+(?:re-?opened|open\s+again|not\s+done|undone"
-    r"|back\s+on\s+(?:my|the)\s+list))\b"
-)
-# "oh and it's due end of the month" (with a date in the clause): a change of the task meant.
-# "the dentist got moved to next tuesday": the task moved, told as news.
-MOVED_TOLD = (
-    r"\s+(?:got|has\s+been|have\s+been|was|were|is\s+being)\s+(?:moved|pushed(?:\s+back)?|changed"
-    r"|rescheduled|postponed|bumped|put\s+back|brought\s+forward)\s+(?=to|till|until|til)\b"
-)
-DUE_TOLD = re.compile(
-    r"(?:it's|it\s+is|its|it\s+should\s+be|that's|that\s+is|that\s+should\s+be|that\s+one's)"
-    r"\s+(?:actually\s+|now\s+|really\s+)?(?:due|needed)\b"
-    # "the third one can wait till next week"
-    r"|.+?\s+can\s+wait\s+(?:till|until|til|to|for)\b"
-    # "the osce prep is due 22 april now", "the report is now due friday": a date changed
-    r"|.+?\s+(?:(?:is|are)\s+)?(?:now\s+due\b|due\s+(?=.*\bnow\W*$))"
-    # "the dentist got moved to next tuesday"
-    rf"|.+?{MOVED_TOLD}"
-)
-# "that's urgent actually", "no rush on that one", "normal priority is fine": the priority of
-# the task talked about.
-PRIORITY_TOLD = re.compile(
-    r"(?:it's|it\s+is|its|that's|that\s+is|thats|this\s+is|this\s+one's|that\s+one's)\s+"
-    r"(?:actually\s+|really\s+|quite\s+|super\s+|very\s+|pretty\s+|now\s+)*"
-    r"(?:urgent|important|high\s+priority|top\s+priority|not\s+urgent|low\s+priority|not\s+important)\b"
-    r"|(?:no\s+rush|no\s+hurry)\s+(?:on|with|for)\s+(?:that|this|it)(?:\s+one)?\b"
-    r"|not\s+(?:that\s+|so\s+)?(?:urgent|important)(?=\s+actually|\s+after\s+all|\s*$)"
-    r"|(?:high|low|normal|medium)\s+priority\s+(?:is|would\s+be)\s+(?:fine|ok|okay|better|enough|good)\b"
-)
-# "task 8 should be tagged #garden"
-TAGS_TOLD = re.compile(r".+?\s+(?:should|needs\s+to|has\s+to|must)\s+be\s+(?:tagged|labell?ed)\b")
-# "tag it with travel and admin", "label the santa one as xmas": a task named as one, not
-# "label the jam jars with dates", which may be a new task.
-TAG_COMMAND = re.compile(
-    r"(?:re-?)?(?:tag|label)\s+(?:it|that|this|them|(?:that|this)\s+one|the\s+.+?\s+(?:task|one)"
-    r"|task\s+#?\d+|#\d+|'\u2592+'|\"\u2592+\")\s+(?:with\s+|as\s+)?#?[a-z]"
-)
-# "details for task 5: gate code is 4471", "note: the booking ref is in the email" (not "note to
-# self: ...", which adds).
-NOTE_TOLD = re.compile(
-    r"(?:details?|notes?|description)(?:\s+(?:for|on|of|to)\s+(?!self\b)[^:]+?)?\s*:\s*\S"
-)
-# "chuck 'X' in the done pile", "that one can go in the done pile": told done, not added.
-DONE_PILE = re.compile(
-    r"(?:(?:chuck|put|move|stick|throw|pop|bung)\s+(?P<t>.+?)|(?P<t2>.+?)\s+can\s+go)"
-    r"\s+(?:in|into|on|onto|to)\s+(?:the\s+)?(?:done|finished|completed)\s+(?:pile|list|column|bin)\b"
-)
 COMPLETE_HEADS = [
     # "done: buy milk", "✔️ task 4" (a check mark is written "- done")
     re.compile(
@@ -361,17 +298,6 @@ DELETE_HEAD = re.compile(
     # "lose the haircut one", not "lose 5 kg"
     r"|lose(?=\s+(?:it|that|this|task|#|\d|the\s+(?:[\w'-]+\s+){1,3}(?:one|task)\b)))\b\s*"
 )
-# "i don't need the dog food anymore", "we no longer need the skip": told, not commanded.
-DELETE_CUE = re.compile(
-    r"(?:(?:i|we)\s+(?:don't|dont|do\s+not|no\s+longer)\s+(?:need|want)\s+(?:to\s+(?:do\s+)?)?"
-    r"(?P<t>.+?)\s+(?:any\s*more|after\s+all)"
-    # "the report isn't needed anymore", "the bbq is no longer happening"
-    r"|(?P<t2>.+?)\s+(?:isn't|is\s+not|aren't|are\s+not|is\s+no\s+longer|are\s+no\s+longer)"
-    r"\s+(?:needed|happening|going\s+ahead|a\s+thing)(?:\s+any\s*more)?)\W*$"
-)
-# "the last one can go", "the third one can go, too late in the season" (not "... can go in the
-# done pile", a completion)
-GOES = re.compile(r"(?P<t>.+?)\s+(?:can|could|should|may)\s+go(?:\s+now)?\W*$")
 CANCEL_HEAD = re.compile(
     r"cancel\s+(?=(?:task|#|\d|it\b|that\b|this\b|the\s+(?:[\w'-]+\s+){1,4}task\b|['\"]))"
 )
@@ -444,22 +370,6 @@ _SIGN_OFF_STATE = (
 SIGN_OFF = re.compile(
     rf"{_SIGN_OFF_STATE}(?:\W+(?:{_SIGN_OFF_STATE}|for\s+(?:today|tonight|the\s+day|the\s+night|now)"
     r"|now|tbh|lol|haha|honestly|mate))*\W*$"
-)
-# "lol my cat just knocked my coffee all over the keyboard", "my sister finished her exams
-# today", "i wish i had time to learn the guitar", "ugh what a week": news of someone else, a
-# wish or an exclamation, told whole, no request.
-NEWS = re.compile(
-    r"(?:(?:lol|haha+|omg|ugh|aw+|so)\W+)?"
-    r"(?:i\s+(?:really\s+)?wish\s+i\b(?![^?]*\b(?:remind|add|task)\b)[^?]*$"
-    r"|what\s+an?\s+(?:\w+\s+)?(?:day|week|morning|night|month|year|mess|nightmare)\W*$"
-    r"|(?:my|our)\s+(?:little\s+|big\s+|baby\s+|older\s+|younger\s+)?"
-    r"(?:cat|dog|kitten|puppy|sister|brother|mum|mom|dad|son|daughter|kid|kids|baby|partner|wife|husband"
-    r"|boyfriend|girlfriend|boss|friend|mate|neighbou?r|flatmate|roommate|cousin|nan|gran|grandma|grandad)"
-    r"\s+(?:just\s+|finally\s+|has\s+|have\s+|actually\s+)?"
-    # "my boss moved the deadline": a change to a task maybe, so not news
-    r"(?!(?:moved|changed|pushed|postponed|rescheduled|cancel+ed|booked|asked|wanted|needed)\b)"
-    r"(?:[a-z]+ed|did|got|went|came|ate|broke|won|ran|fell|took|made|threw|spilt|passed|bought|sent)\b"
-    r"(?![^?]*\b(?:remind|add|task|list|mark|tick|delete|it|that)\b)[^?]*$)"
 )
 SMALL_TALK = re.compile(
     r"(?:hi|hey|hello|hiya|yo|good\s+(?:morning|afternoon|evening|night)|thanks|thank\s+you|thx|ty|cheers"

@@ -18,7 +18,7 @@ from datetime import date
 
 from .asking import all_tasks, asked_intent, is_no, is_yes, no_with, several_numbered, yes_with
 from .classifier import Prediction, load_model
-from .dates import NUMBER_WORDS, SHIFT_AMOUNT, find_times
+from .dates import find_times
 from .follow_ons import (
     clarification_answer,
     fields_for_last_task,
@@ -28,7 +28,6 @@ from .follow_ons import (
     said_instead,
     same_again,
 )
-from .frame_patterns import DELETE_CUE
 from .intent_frames import FIELD_NAMED
 from .intents import INTENTS, MUTATING, TARGETED, Target, Understanding
 from .language import help_language, other_language
@@ -36,6 +35,7 @@ from .message_text import prepare
 from .references import HistoryMessage, asked_for_title, clarification_options, quoted_titles
 from .request_sentence import request_sentence
 from .rule_reading import read, resolve_pronoun
+from .shifts import shift_days
 from .shorthands import apply_shorthands, trailing_shorthands
 from .slot_agreement import Agreement, slot_agreement
 from .slot_patterns import RECURRING
@@ -46,6 +46,7 @@ from .slot_resolution import (
     tagger_words_when_asked,
 )
 from .span_tagger import SpanModel, load_span_model
+from .told_frames import DELETE_CUE
 
 __all__ = [
     "ASK_BELOW",
@@ -115,33 +116,6 @@ _FOCUS = re.compile(
     r"(?:\s+\w+)?\s+(?:first|next|today|now))\b",
     re.IGNORECASE,
 )
-# What makes an amount (SHIFT_AMOUNT) a move of the due date: "push it back two days",
-# "postpone X by a week", "a couple of days later", "postpone X a couple of days"; not "in two
-# days", which is a due date. "bring it forward a day", "two days earlier" move it earlier.
-_SHIFT_BEFORE = re.compile(r"\b(?:by|for|back|out|(?P<earlier>forward|up))\s+$")
-_SHIFT_AFTER = re.compile(r"\s+(?:later|(?P<earlier>earlier|sooner))\b|\s*(?:please|pls)?[.!]*\s*$")
-_DUE_IN = re.compile(r"\b(?:in|within)\s+$")
-# "push it to the day after", "the day before": a day from the task's own due date.
-_DAY_AFTER = re.compile(r"\bthe\s+day\s+(?P<way>after|before)\s*(?:that|it)?[\s.!]*$")
-
-
-def _shift_days(message: str) -> int | None:
-    low = re.sub(r"\s+", " ", message.lower())
-    for m in SHIFT_AMOUNT.finditer(low):
-        if _DUE_IN.search(low, 0, m.start()):
-            continue
-        before = _SHIFT_BEFORE.search(low, 0, m.start())
-        after = _SHIFT_AFTER.match(low, m.end())
-        if before is not None or after is not None:
-            raw = m.group("n")
-            n = int(raw) if raw.isdigit() else NUMBER_WORDS[raw]
-            days = n * (7 if m.group("unit").startswith("week") else 1)
-            earlier = any(found is not None and found.group("earlier") for found in (before, after))
-            return -days if earlier else days
-    day = _DAY_AFTER.search(low)
-    if day is not None:
-        return 1 if day.group("way") == "after" else -1
-    return None
 
 
 def _has_slots(reading: Understanding) -> bool:
@@ -404,7 +378,7 @@ def _extras(result: Understanding, message: str) -> None:
         result.status = result.due_on = result.due_before = None
         result.ask = False
     if result.intent == "update_task":
-        result.shift_days = _shift_days(message)
+        result.shift_days = shift_days(message)
         if result.shift_days:
             # "push it back two days, they're closed on the 4th": the amount is the change.
             result.due = None

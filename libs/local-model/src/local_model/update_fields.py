@@ -6,7 +6,7 @@ import re
 from datetime import date
 
 from .dates import SHIFT_AMOUNT
-from .frame_patterns import FILLER, MOVED_TOLD, PRIORITY_TOLD, UPDATE_CLEAR_DUE
+from .frame_patterns import FILLER, UPDATE_CLEAR_DUE
 from .intents import Target, Understanding
 from .message_text import Msg, dates_in, quote_inside, skip_all, trim, unquote
 from .slot_patterns import (
@@ -25,6 +25,7 @@ from .task_fields import (
     fields_from_anywhere,
     split_tags,
 )
+from .told_frames import MOVED_TOLD, PRIORITY_TOLD
 from .vocabulary import VOCABULARY, alternatives
 
 UPDATE_VERB = re.compile(
