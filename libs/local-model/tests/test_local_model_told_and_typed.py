@@ -152,6 +152,8 @@ def test_a_story_told_by_someone_before_a_bare_command_names_no_task() -> None:
 def test_a_task_that_can_go_is_asked_about_as_a_deletion(message: str) -> None:
     result = understand(SHOWN, message, TODAY)
     assert (result.intent, result.slots(), result.ask) == ("delete_task", {"target": "3"}, True)
+    # The question names the task by its title, not by its place in the list.
+    assert question(result, SHOWN) == "Do you want me to delete 'Plant the tomatoes'?"
 
 
 def test_another_one_after_an_add_is_a_new_task() -> None:

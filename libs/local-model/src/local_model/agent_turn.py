@@ -260,7 +260,7 @@ def decide(
             return Reply(replies.other_language(request.language, helping=True))
         return Reply(replies.other_language(request.language))
     if request.ask:
-        return Reply(question(request))
+        return Reply(question(request, turn.history))
     if intent == "none":
         return Reply(replies.small_talk(turn.message, today))
     if intent == "help":

@@ -7,7 +7,7 @@ import re
 from collections.abc import Sequence
 
 from .intents import TARGETED, Intent, Target, Understanding
-from .references import TITLE_QUESTION, HistoryMessage, last_said
+from .references import TITLE_QUESTION, HistoryMessage, last_said, latest_numbered_list
 
 __all__ = [
     "ASK_PREFIX",
@@ -91,8 +91,9 @@ def all_tasks(request: Understanding) -> bool:
     )
 
 
-def question(request: Understanding) -> str:
-    """The question to ask about `request` instead of carrying it out."""
+def question(request: Understanding, history: Sequence[HistoryMessage] = ()) -> str:
+    """The question to ask about `request` instead of carrying it out; a task named by its
+    place in the list just shown (`history`) is asked about by its title."""
     if all_tasks(request):
         answer = f"I can only {_ONE_AT_A_TIME[request.intent]} one at a time — which one?"
         if request.intent == "delete_task":
@@ -103,6 +104,9 @@ def question(request: Understanding) -> str:
     if request.intent in TARGETED and (request.target is None or request.target.kind == "pronoun"):
         return WHICH_TASK
     subject = request.title or (request.target.text if request.target else "") or "that"
+    if request.target is not None and request.target.kind == "number":
+        shown = latest_numbered_list(history) or []
+        subject = next((t.title for t in shown if str(t.n) == request.target.text), subject)
     template = dict(_ASKS).get(request.intent, "do that?")
     return f"{ASK_PREFIX} {template.format(x=subject)}"
 

@@ -196,6 +196,11 @@ async def test_a_task_already_done_is_said_so_and_nothing_changes(
     assert [r.of_type("error") for r in (first, again, reopened, reopened_again)] == [[]] * 4
     assert first.assistant_texts()[-1] == "Marked 'Water the tomatoes' as completed."
     assert again.assistant_texts()[-1] == "'Water the tomatoes' was already done — nothing changed."
+    cards = [
+        json.dumps(w.widget.model_dump(mode="json")) for w in (*first.widgets(), *again.widgets())
+    ]
+    assert ["Task completed" in card for card in cards] == [True, False]
+    assert ["Already done" in card for card in cards] == [False, True]
     assert reopened.assistant_texts()[-1] == "Reopened 'Water the tomatoes'."
     assert reopened_again.assistant_texts()[-1] == (
         "'Water the tomatoes' is already open — nothing changed."

@@ -28,6 +28,8 @@ _HEADLINES = {
     "delete_task": "Task deleted",
 }
 
+_UNCHANGED = {"complete_task": "Already done", "reopen_task": "Already open"}
+
 
 def _task_lines(tasks: list[Task]) -> str:
     return "\n".join(
@@ -56,7 +58,12 @@ def result_widget(
         return widget, _task_lines(tasks) or "No tasks."
     task = result.get("task")
     if tool in _HEADLINES and isinstance(task, dict):
-        headline = _HEADLINES[tool]
+        # An empty `previous` says the task already was done (or open): nothing changed.
+        headline = (
+            _UNCHANGED.get(tool, _HEADLINES[tool])
+            if result.get("previous") == {}
+            else _HEADLINES[tool]
+        )
         card = task_card_widget(
             task, headline=headline, undo_id=undo_id, today=today, grants=grants
         )
