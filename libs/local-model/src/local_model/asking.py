@@ -46,10 +46,12 @@ _NO = re.compile(
 )
 
 
+# "1 and 3", "2, 3 and 4", "task 1 and 2": several tasks by their numbers.
+_NUMBERS = r"(?:tasks?\s+|numbers?\s+|#)?\d+(?:\s*(?:,|and|&|\+)\s*(?:tasks?\s+|#\s*)?\d+)+"
 # "delete everything", "mark all as done", "done with 1 and 3": no tool changes several tasks
 # at once.
 _ALL_TASKS = re.compile(
-    r"(?:(?:tasks?\s+|numbers?\s+|#)?\d+(?:\s*(?:,|and|&|\+)\s*(?:#\s*)?\d+)+|both(?:\s+of\s+them)?"
+    rf"(?:{_NUMBERS}|both(?:\s+of\s+them)?"
     r"|all|everything|every\s+(?:task|one|thing|single\s+one)|the\s+lot|them\s+all"
     r"|all\s+(?:of\s+)?(?:my\s+|the\s+)?(?:tasks|todos|items|them|of\s+them|stuff))"
     r"(?:\s+(?:today|on\s+my\s+list|on\s+the\s+list))?",
@@ -64,10 +66,7 @@ _ONE_AT_A_TIME: dict[Intent, str] = {
 
 
 # "delete 2, 3 and 4", "tick off task 1 and 2": several numbers, cut into clauses by the rules.
-_SEVERAL_NUMBERS = re.compile(
-    r"(?:tasks?\s+|numbers?\s+|#)?\d+(?:\s*(?:,|and|&|\+)\s*(?:tasks?\s+|#\s*)?\d+)+(?![\w:/.])",
-    re.IGNORECASE,
-)
+_SEVERAL_NUMBERS = re.compile(rf"{_NUMBERS}(?![\w:/.])", re.IGNORECASE)
 
 
 def several_numbered(request: Understanding, message: str) -> None:
