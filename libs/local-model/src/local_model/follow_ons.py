@@ -158,9 +158,8 @@ def said_instead(
     s = msg.masked
     meant = _MEANT.match(s, skip_all(FILLER, s, 0, len(s)))
     follow = _AND_WHAT_ABOUT.fullmatch(s.strip())
-    following = follow is not None
     # Only a message that corrects or follows on is worth reading the earlier request for.
-    earlier = _request_answered(history, today) if meant is not None or following else None
+    earlier = _request_answered(history, today) if meant is not None or follow is not None else None
     if earlier is None:
         return None
     # The task just added is "it": the title its reply stored, which may differ from the

@@ -82,20 +82,19 @@ _THANKS_TAIL = re.compile(
 )
 
 
+def _without_tail(tail: re.Pattern[str], s: str, start: int, end: int) -> tuple[int, int]:
+    m = tail.search(s, start, end)
+    return (start, m.start()) if m is not None and m.start() > start else (start, end)
+
+
 def strip_polite(s: str, start: int, end: int) -> tuple[int, int]:
     """[start, end) of `s` without the thanks, "please" and wrappers that end it."""
-    m = POLITE_TAIL.search(s, start, end)
-    if m is not None and m.start() > start:
-        end = m.start()
-    return start, end
+    return _without_tail(POLITE_TAIL, s, start, end)
 
 
 def strip_thanks(s: str, start: int, end: int) -> tuple[int, int]:
     """[start, end) of `s`, a note, without the thanks that end it."""
-    m = _THANKS_TAIL.search(s, start, end)
-    if m is not None and m.start() > start:
-        end = m.start()
-    return start, end
+    return _without_tail(_THANKS_TAIL, s, start, end)
 
 
 LIST_PHRASE_TAIL = re.compile(
