@@ -107,7 +107,9 @@ describe("retries never repeat a change unseen", () => {
     expect(await conversation(page).locator(".message-assistant .bubble-assistant").count()).toBe(1);
     expect(await taskRow(page, /stretch/i).count()).toBe(1);
     await page.reload();
-    await conversation(page).locator(".widget").first().waitFor();
+    // The thread and the dashboard load independently: wait for both before counting.
+    await lastReply(page).getByText(/I already did this/).waitFor({ timeout: 10_000 });
+    await taskRow(page, /stretch/i).first().waitFor({ timeout: 10_000 });
     expect(await taskRow(page, /stretch/i).count()).toBe(1);
     expect(await conversation(page).locator(".widget").count()).toBe(1);
     await page.screenshot({ path: `${RESULTS_DIR}chat-regenerate-kept-desktop.png` });
