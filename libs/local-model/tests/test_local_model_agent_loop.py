@@ -149,6 +149,24 @@ async def test_the_answer_to_a_clarifying_question_completes_the_chosen_task() -
 
 
 @pytest.mark.anyio
+async def test_an_answer_by_words_picks_among_the_options_asked_about() -> None:
+    board = TaskBoard()
+    board.add("Buy milk")
+    oat = board.add("Buy oat milk")
+    board.add("Bake oat cookies")
+    question = (
+        "I found 2 tasks matching 'milk': 1. 'Buy milk' 2. 'Buy oat milk'. "
+        "Which one do you mean to complete?"
+    )
+    reply, _ = await _run(
+        board, _history(("user", "milk is done"), ("assistant", question), then="the oat one")
+    )
+    assert [t["title"] for t in board.tasks if t["completed"]] == ["Buy oat milk"]
+    assert board.calls[-1] == ("complete_task", {"task_id": oat["id"]})
+    assert reply == "Marked 'Buy oat milk' as completed."
+
+
+@pytest.mark.anyio
 async def test_an_unknown_title_gets_a_clear_answer_after_two_lookups() -> None:
     board = TaskBoard()
     board.add("Call mom")

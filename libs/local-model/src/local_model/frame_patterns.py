@@ -90,7 +90,10 @@ ADD_TO_UPDATE = re.compile(
     # "for task 5 add details: ...", "on that one, add a note: ...", "task 2: add note - ...",
     # "for 'car service', put in the details: ..."
     r"(?:(?:(?:for|on)\s+(?:task\s+#?\d+|it|that|this|(?:that|this)\s+one|the\s+[\w'-]+(?:\s+[\w'-]+){0,3}?\s+one"
-    r"|'\u2592+'|\"\u2592+\")|task\s+#?\d+|#\d+)\s*[,:]?\s+)?"
+    r"|'\u2592+'|\"\u2592+\""
+    # "for book venue add a note: …", not "for the record, add a note: …"
+    rf"|(?!(?:{alternatives('for_idioms')})\b)(?:[\w'-]+\s+){{0,3}}?[\w'-]+(?=\s+add\b)"
+    r")|task\s+#?\d+|#\d+)\s*[,:]?\s+)?"
     r"(?:add|ad|addd|put(?:\s+in)?|stick|leave|chuck|pop|write)\s+(?:a\s+|an\s+|the\s+|this\s+|some\s+|another\s+)?(?:note|notes|description|comment"
     r"|details?|tags?|labels?|due\s+date|deadline|priority)\b"
 )
@@ -271,6 +274,12 @@ COMPLETE_CUES = [
         r"(?:i(?:'ve|\s+have)?\s+)?(?:just\s+|already\s+|finally\s+)?(?:paid|posted|returned|handed\s+in|submitted"
         r"|renewed)\s+(?:off\s+)?(?P<t>(?:the|my|our)\s+.+)"
     ),
+    # "smashed out the tax return this morning", "nailed the presentation": slang for done.
+    re.compile(
+        r"(?:i(?:'ve|\s+have)?\s+)?(?:just\s+|finally\s+|totally\s+)?(?:(?:smashed|knocked|banged|bashed"
+        r"|cranked|churned|ripped)\s+out|nailed|aced|crushed|powered\s+through|got\s+through)"
+        r"\s+(?P<t>(?:the|my|our)\s+.+)"
+    ),
     # "ticked off the gas bill" (`ticked_off_words`): told as done, with or without "i".
     re.compile(
         r"(?:i(?:\s+have|'ve|\s+just|\s+already|\s+finally)*\s+)?(?:just\s+|already\s+|finally\s+)?"
@@ -369,7 +378,7 @@ _SIGN_OFF_STATE = (
 )
 SIGN_OFF = re.compile(
     rf"{_SIGN_OFF_STATE}(?:\W+(?:{_SIGN_OFF_STATE}|for\s+(?:today|tonight|the\s+day|the\s+night|now)"
-    r"|now|tbh|lol|haha|honestly|mate))*\W*$"
+    r"|now|today|tonight|tbh|lol|haha|honestly|mate))*\W*$"
 )
 SMALL_TALK = re.compile(
     r"(?:hi|hey|hello|hiya|yo|good\s+(?:morning|afternoon|evening|night)|thanks|thank\s+you|thx|ty|cheers"

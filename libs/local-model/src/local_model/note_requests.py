@@ -12,6 +12,8 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
+from .vocabulary import alternatives
+
 __all__ = [
     "NOTE_INTENTS",
     "NoteIntent",
@@ -135,6 +137,7 @@ _CLOSER = re.compile(
     re.IGNORECASE,
 )
 _MAX_PREAMBLE_WORDS = 14
+_FOR_TASK = re.compile(rf"(?:for|on|to)\s+(?!(?:{alternatives('for_idioms')})\b)\S", re.IGNORECASE)
 
 
 def _clean(text: str) -> str:
@@ -205,6 +208,9 @@ def read_note(clause: str, *, person: str | None = None) -> NoteRequest | None:
     for text in _starts(cleaned):
         found = _read_clause(_POLITE.sub("", text).strip(), person)
         if found is not None:
+            # "for book venue add a note: …": a note on that task, its description.
+            if found.intent == "create_note" and _FOR_TASK.match(cleaned[: -len(text)]):
+                return None
             return found
     return None
 

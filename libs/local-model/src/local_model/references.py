@@ -204,16 +204,20 @@ _NOT_NAMING = frozenset({"the", "a", "an", "one", "task", "my", "that", "this"})
 
 
 def shown_by_words(words: str, history: Sequence[HistoryMessage]) -> ShownTask | None:
-    """The one task of the list shown since the user last spoke whose title holds `words`
-    ("invoice" of "the invoice one": "Send the invoice to Acme"); None when no list was just
-    shown or not exactly one of its tasks holds them."""
+    """The one task of the list or the options shown since the user last spoke whose title
+    holds `words` ("invoice" of "the invoice one": "Send the invoice to Acme"); None when no
+    list was just shown or not exactly one of its tasks holds them."""
     said = [w for w in re.findall(r"[\w'-]+", words.lower()) if w not in _NOT_NAMING]
     shown = None
     for message in reversed(history):
         if message.role == "user":
             break
         if message.role == "assistant":
-            shown = parse_task_list_shown(message.text) or _written_list(message.text)
+            shown = (
+                parse_task_list_shown(message.text)
+                or clarification_options(message.text)
+                or _written_list(message.text)
+            )
             if shown:
                 break
     if not said or not shown:

@@ -82,12 +82,22 @@ DELETE_CUE = re.compile(
 # done pile", a completion)
 GOES = re.compile(r"(?P<t>.+?)\s+(?:can|could|should|may)\s+go(?:\s+now)?\W*$")
 # "lol my cat just knocked my coffee all over the keyboard", "my sister finished her exams
-# today", "i wish i had time to learn the guitar", "ugh what a week": news of someone else, a
-# wish or an exclamation, told whole, no request.
+# today", "i wish i had time to learn the guitar", "ugh what a week", "happy friday": news of
+# someone else, a wish, a greeting or an exclamation, told whole, no request.
 NEWS = re.compile(
     r"(?:(?:lol|haha+|omg|ugh|aw+|so)\W+)?"
     r"(?:i\s+(?:really\s+)?wish\s+i\b(?![^?]*\b(?:remind|add|task)\b)[^?]*$"
     r"|what\s+an?\s+(?:\w+\s+)?(?:day|week|morning|night|month|year|mess|nightmare)\W*$"
+    # "happy friday", "happy new year in advance", "have a good weekend", "i hate tuesdays"
+    r"|(?:happy|merry)\s+(?:new\s+year|christmas|xmas|holidays|easter|birthday|friday|monday|weekend"
+    r"|new\s+week|diwali|eid|hanukkah|thanksgiving|halloween|anniversary|valentine'?s(?:\s+day)?"
+    r"|(?:mother'?s|father'?s|st\s+patrick'?s|paddy'?s)\s+day)"
+    r"(?:\s+(?:in\s+advance|to\s+you|to\s+all|everyone|all|mate|again))*\W*$"
+    r"|have\s+an?\s+(?:good|great|nice|lovely|wonderful|fab)\s+"
+    r"(?:day|weekend|week|night|evening|morning|afternoon|one)\W*$"
+    r"|i\s+(?:really\s+|just\s+|so\s+)?(?:hate|love|loathe|can't\s+stand|cant\s+stand)\s+"
+    r"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)days|mornings|weekends|winter|summer|rain|snow|traffic"
+    r"|this\s+weather|the\s+rain|the\s+cold|the\s+heat)\W*$"
     r"|(?:my|our)\s+(?:little\s+|big\s+|baby\s+|older\s+|younger\s+)?"
     r"(?:cat|dog|kitten|puppy|sister|brother|mum|mom|dad|son|daughter|kid|kids|baby|partner|wife|husband"
     r"|boyfriend|girlfriend|boss|friend|mate|neighbou?r|flatmate|roommate|cousin|nan|gran|grandma|grandad)"
