@@ -13,6 +13,7 @@ __all__ = [
     "ASK_PREFIX",
     "WHICH_TASK",
     "asked_intent",
+    "called_it",
     "is_no",
     "is_yes",
     "no_with",
@@ -142,6 +143,21 @@ def yes_with(message: str) -> str | None:
     m = _YES.match(message.strip())
     rest = message.strip()[m.end() :] if m is not None else ""
     return rest or None
+
+
+# "but call it 'email landlord about the leak', high priority": the title to add instead.
+_CALL_IT = re.compile(
+    r"\W*(?:but\s+)?(?:call|name|title)\s+it\s+(?:'(?P<q>[^']+)'|\"(?P<dq>[^\"]+)\"|(?P<t>[^,.;!?]+))",
+    re.IGNORECASE,
+)
+
+
+def called_it(rest: str) -> tuple[str, str] | None:
+    """The title a yes names ("call it 'X'") and what it says after it; None when it names none."""
+    m = _CALL_IT.match(rest)
+    if m is None:
+        return None
+    return (m.group("q") or m.group("dq") or m.group("t")).strip(), rest[m.end() :]
 
 
 # "no no, just venting, I'll sort it myself": a no that goes on without a request of its own.

@@ -9,17 +9,25 @@ import re
 from collections.abc import Sequence
 from datetime import date, timedelta
 
+from .asking import asked_intent, called_it, is_no, is_yes, no_with, yes_with
 from .dates import SHIFT_AMOUNT
 from .frame_patterns import FILLER
 from .intents import TARGETED, Target, Understanding
 from .message_text import dates_in, prepare, skip_all
-from .references import HistoryMessage, clarification_options, last_said, latest_numbered_list
-from .rule_reading import read
+from .references import (
+    HistoryMessage,
+    clarification_options,
+    last_said,
+    latest_numbered_list,
+    quoted_titles,
+)
+from .rule_reading import read, resolve_pronoun
 from .slot_patterns import PRONOUN_TITLE
 from .targets import quoted_title, read_target
 from .task_fields import TaskFields, task_fields
 
 __all__ = [
+    "answer_to_question",
     "clarification_answer",
     "fields_for_last_task",
     "mistake_noticed",
@@ -130,7 +138,9 @@ def _the_other(done: Target | None, history: Sequence[HistoryMessage]) -> Target
 
 
 _MEANT = re.compile(
-    r"(?:i\s+meant|i\s+mean|i\s+said|make\s+(?:that|it)|change\s+(?:that|it)\s+to)\s+(?P<v>.+)"
+    r"(?:i\s+meant|i\s+mean|i\s+said|make\s+(?:that|it)|change\s+(?:that|it)\s+to"
+    # "no wait not tomorrow, thursday"
+    r"|(?P<not>not\s+[^,]+,))\s*(?P<v>.+)"
 )
 _SAID_NOT = re.compile(r",?\s+(?:not|instead\s+of|rather\s+than)\s+")
 _SAID_AGAINST = re.compile(r"(?:not|instead\s+of|rather\s+than)\s+$")
@@ -142,6 +152,8 @@ _NARROWED = re.compile(r"(?:just|only)\s+(?:the\s+|my\s+)?\S.*")
 _AND_WHAT_ABOUT = re.compile(
     r"(?:(?:ok|okay|right|cool|so)[\s,]+)?(?:and|what\s+about|how\s+about|now)\s+(?P<v>.+?)[\s?.!]*"
 )
+# "tomorrow then?" after the tasks due today
+_THEN = re.compile(r"(?P<v>.+?)\s+then[\s?.!]*")
 # "and home?", "now the home ones": a tag like the one the list just shown was filtered by.
 _OTHER_TAG = re.compile(r"(?:the\s+)?#?(?P<tag>[a-z][\w-]*)(?:\s+(?:ones|stuff|tasks|things))?")
 # "and the day after?" after the tasks due on a day
@@ -157,7 +169,7 @@ def said_instead(
     msg = prepare(message)
     s = msg.masked
     meant = _MEANT.match(s, skip_all(FILLER, s, 0, len(s)))
-    follow = _AND_WHAT_ABOUT.fullmatch(s.strip())
+    follow = _AND_WHAT_ABOUT.fullmatch(s.strip()) or _THEN.fullmatch(s.strip())
     # Only a message that corrects or follows on is worth reading the earlier request for.
     earlier = _request_answered(history, today) if meant is not None or follow is not None else None
     if earlier is None:
@@ -182,7 +194,13 @@ def said_instead(
             )
         ):
             return Understanding("update_task", target=changed, due=dates[0].value)
-    if meant is not None and earlier.intent == "add_task" and earlier.title:
+    # "not today, i'm busy" says no new name: only "not tomorrow, thursday" moves the task.
+    if (
+        meant is not None
+        and not meant.group("not")
+        and earlier.intent == "add_task"
+        and earlier.title
+    ):
         # "ugh i meant pick up mum's prescription, fix the name": the task just added, renamed.
         aside = _RENAME_ASIDE.search(s, meant.start("v"))
         said_end = aside.start() if aside else len(s)
@@ -300,3 +318,37 @@ def mistake_noticed(
     if earlier is None or earlier.intent not in _UNDOABLE:
         return None
     return Understanding("undo", ask=True)
+
+
+def answer_to_question(
+    message: str, history: Sequence[HistoryMessage], today: date
+) -> Understanding | None:
+    """A reply to the assistant's own question ("Do you want me to add 'X' …?"): a yes carries
+    out the request asked about, with what it adds ("yes, for saturday", "yeah but call it
+    'Y'"); a no, or a no that asks for nothing, is small talk. None for any other message."""
+    asked = asked_intent(history)
+    if asked is None:
+        return None
+    intent, index = asked
+    more = yes_with(message) if intent in ("add_task", "update_task") else None
+    named = called_it(more) if more is not None and intent == "add_task" else None
+    fields = said_fields(named[1] if named else more, today) if more is not None else None
+    if is_yes(message) or fields is not None or named is not None:
+        reading, _, _ = read(history[index].text, history[:index], today, forced=intent)
+        resolve_pronoun(reading, history[:index], today)
+        proposed = quoted_titles(history[-1].text) if history[-1].role == "assistant" else []
+        if intent == "add_task" and len(proposed) == 1:
+            # The user said yes to the title the question showed.
+            reading.title = proposed[0]
+        if named is not None:
+            reading.title = named[0]
+        if fields is not None:
+            reading.due = fields.due or reading.due
+            reading.priority = fields.priority or reading.priority
+        return reading
+    if is_no(message):
+        return Understanding("none")
+    rest = no_with(message)
+    if rest is not None and read(rest, history, today)[0].intent == "none":
+        return Understanding("none")
+    return None

@@ -65,9 +65,10 @@ ADD_HEADS = [
         r"|for\s+me\s+to|for|about|to)\b|[:-])?\s*"
     ),
     re.compile(r"(?:new|todo|to-do|to\s+do|task|reminder|add|another(?:\s+one)?)\s*[:-]\s*"),
-    # "and another one to email the accountant", "one more: ..."
+    # "and another one to email the accountant", "one more: ...", "oh and another one, ..."
     re.compile(
-        r"(?:and\s+)?(?:another|one\s+more)(?:\s+(?:one|task|reminder|thing))?\s+(?:to|for)\s+"
+        r"(?:and\s+)?(?:another|one\s+more)(?:\s+(?:one|task|reminder|thing))?"
+        r"(?:\s+(?:to|for)\s+|\s*[:,-]\s*|\s*$)"
     ),
     re.compile(r"(?:todo|to-do)\s+(?!lists?\b)"),
     # "note to self: X" (`add_leads`): what follows is the task.

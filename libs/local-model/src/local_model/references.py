@@ -85,7 +85,10 @@ _QUOTED = re.compile(
 _TITLE_QUESTION = re.compile(
     r"what\s+(?:should|would|shall)\s+(?:the\s+)?(?:new\s+)?(?:task|it|title)\b"
     r"|what\s+(?:do|would)\s+you\s+(?:want|like)\s+(?:me\s+)?to\s+add"
-    r"|what(?:'s|\s+is)\s+the\s+(?:task|title)\b",
+    r"|what(?:'s|\s+is)\s+the\s+(?:task|title)\b"
+    # "Sure, what should I remind you about?"
+    r"|what\s+(?:should|shall|do\s+you\s+want|would\s+you\s+like)\s+(?:me\s+to|i)\s+remind\s+you"
+    r"|what\s+(?:do|would)\s+you\s+(?:want|like)\s+to\s+be\s+reminded",
     re.IGNORECASE,
 )
 # A list written out as text ("1. buy milk 2. pay rent"), as a reply from another model shows it.

@@ -36,6 +36,9 @@ from .update_fields import update_fields
 __all__ = ["read", "resolve_pronoun"]
 
 
+_ANSWER_LEAD = re.compile(r"\s*(?:to|about)\s+(?=\w)")
+
+
 def _title_of_user_message(text: str, today: date) -> str | None:
     previous, _, _ = read(text, [], today)
     if previous.intent == "add_task":
@@ -96,6 +99,20 @@ _TAG_IT = re.compile(r"(?:tag|label)\s+(?:it|this|that)\b")
 
 def _tags_it(msg: Msg, hit: Hit) -> bool:
     return _TAG_IT.match(msg.masked, skip_all(FILLER, msg.masked, hit.start, hit.end)) is not None
+
+
+_SET_IT = re.compile(r"(?:make|set|put|move|change)\s+(?:it|that)\b")
+
+
+def _sets_it_later(msg: Msg, spans: list[tuple[int, int]], hit: Hit | None) -> bool:
+    """ "to get the boys' boots. make it monday": a later clause gives "it", the task the first
+    tells, a field."""
+    return (
+        hit is not None
+        and hit.intent == "update_task"
+        and hit.start > spans[0][0]
+        and _SET_IT.match(msg.masked, skip_all(FILLER, msg.masked, hit.start, hit.end)) is not None
+    )
 
 
 _NAMED_AFTER = re.compile(r"\s*(?:the\s+)?(?:one|task|item|todo)\s+(?:called|named|titled)\s+\S")
@@ -176,9 +193,16 @@ def read(
         # "defrost the freezer on wednesday, tag it kitchen", "i need to call the bank, tag it
         # finance": "it" is the task the clauses before tell.
         best = next((h for h in hits if h.intent == "add_task" and h.end <= tagged.start), tagged)
-    weak = best is None or best.strength < 2.6 or tagged is not None
+    weak = (
+        best is None
+        or best.strength < 2.6
+        or tagged is not None
+        or _sets_it_later(msg, spans, best)
+    )
     if forced is None and asked_for_title(history) and weak:
-        best = Hit("add_task", 3, 0, len(msg.masked), arg=0)
+        # "to get the boys' football boots" answers "what should I remind you about?"
+        lead = _ANSWER_LEAD.match(msg.masked)
+        best = Hit("add_task", 3, 0, len(msg.masked), arg=lead.end() if lead else 0)
     if forced is None:
         for start, end in spans:
             cleared = CLEAR_SHOWN.match(msg.masked, skip_all(FILLER, msg.masked, start, end), end)

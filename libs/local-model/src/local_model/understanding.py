@@ -16,15 +16,15 @@ import re
 from collections.abc import Sequence
 from datetime import date
 
-from .asking import all_tasks, asked_intent, is_no, is_yes, no_with, several_numbered, yes_with
+from .asking import all_tasks, several_numbered
 from .classifier import Prediction, load_model
 from .dates import find_times
 from .follow_ons import (
+    answer_to_question,
     clarification_answer,
     fields_for_last_task,
     mistake_noticed,
     narrowed_list,
-    said_fields,
     said_instead,
     same_again,
 )
@@ -32,7 +32,7 @@ from .intent_frames import FIELD_NAMED
 from .intents import INTENTS, MUTATING, TARGETED, Target, Understanding
 from .language import help_language, other_language
 from .message_text import prepare
-from .references import HistoryMessage, asked_for_title, clarification_options, quoted_titles
+from .references import HistoryMessage, asked_for_title, clarification_options
 from .request_sentence import request_sentence
 from .rule_reading import read, resolve_pronoun
 from .shifts import shift_days
@@ -137,34 +137,6 @@ def _no_change(rule: Understanding) -> bool:
         or rule.clear_due
         or rule.shift_days
     )
-
-
-def _follow_up(
-    message: str, history: Sequence[HistoryMessage], today: date
-) -> Understanding | None:
-    asked = asked_intent(history)
-    if asked is None:
-        return None
-    intent, index = asked
-    more = yes_with(message) if intent in ("add_task", "update_task") else None
-    fields = said_fields(more, today) if more is not None else None
-    if is_yes(message) or fields is not None:
-        reading, _, _ = read(history[index].text, history[:index], today, forced=intent)
-        resolve_pronoun(reading, history[:index], today)
-        proposed = quoted_titles(history[-1].text) if history[-1].role == "assistant" else []
-        if intent == "add_task" and len(proposed) == 1:
-            # The user said yes to the title the question showed.
-            reading.title = proposed[0]
-        if fields is not None:
-            reading.due = fields.due or reading.due
-            reading.priority = fields.priority or reading.priority
-        return reading
-    if is_no(message):
-        return Understanding("none")
-    rest = no_with(message)
-    if rest is not None and read(rest, history, today)[0].intent == "none":
-        return Understanding("none")
-    return None
 
 
 def _rival_change(intent: str, prediction: Prediction) -> bool:
@@ -294,7 +266,7 @@ def understand_with_agreement(
     """The understanding before its slots are checked, and how the tagger `spans` agrees
     with its slots (None when they are not checked: nothing would change, the assistant
     already asks, or the message answers the assistant's own question)."""
-    follow = _follow_up(message, history, today)
+    follow = answer_to_question(message, history, today)
     if follow is not None:
         return follow, None
     language = help_language(message)
@@ -315,7 +287,9 @@ def understand_with_agreement(
     unframed = rule.intent in ("none", "add_task", "list_tasks") and strength < FRAMED
     # "put it down for dec 23" right after an add: nothing to add, so the task just added.
     untitled = rule.intent == "add_task" and not rule.title
-    if unframed or untitled or _no_change(rule):
+    # "what about the home ones" after the tasks tagged work: a tag, not a search for "home ones".
+    searched = rule.intent == "list_tasks" and rule.query is not None
+    if unframed or untitled or searched or _no_change(rule):
         answer = (
             clarification_answer(message, history, today)
             or same_again(message, history, today)
