@@ -2,55 +2,22 @@
 
 from __future__ import annotations
 
-import json
 from datetime import date
 from typing import Any
 
 import anyio
 import pytest
-from agents import Agent, RunConfig, Runner, TResponseInputItem
-from agents.items import ToolCallItem
-from local_model import LocalModel, LocalModelProvider
+from agents import Agent, RunConfig, Runner
+from local_model import LocalModelProvider
 from local_model.agent_turn import ToolCall, TurnInput, decide
+from local_model_agent_runs import INSTRUCTIONS, run, with_history
 from local_model_task_tools import TaskBoard
-from openai.types.responses import ResponseFunctionToolCall
-
-INSTRUCTIONS = "You manage tasks.\nCurrent local time: 2027-03-10T09:30:00+01:00 (Europe/Paris)\n"
-RUN_CONFIG = RunConfig(tracing_disabled=True)
-
-
-def _agent(board: TaskBoard, *, undo: bool = True) -> Agent[Any]:
-    return Agent(
-        name="assistant",
-        instructions=INSTRUCTIONS,
-        model=LocalModel(),
-        tools=board.tools(undo=undo),
-    )
-
-
-async def _run(
-    board: TaskBoard, conversation: str | list[TResponseInputItem], *, undo: bool = True
-) -> tuple[str, list[str]]:
-    with anyio.fail_after(10):
-        result = await Runner.run(_agent(board, undo=undo), conversation, run_config=RUN_CONFIG)
-    call_ids = [
-        item.raw_item.call_id
-        for item in result.new_items
-        if isinstance(item, ToolCallItem) and isinstance(item.raw_item, ResponseFunctionToolCall)
-    ]
-    return str(result.final_output), call_ids
-
-
-def _history(*turns: tuple[str, str], then: str) -> list[TResponseInputItem]:
-    items: list[TResponseInputItem] = [{"role": role, "content": text} for role, text in turns]  # type: ignore[misc]
-    items.append({"role": "user", "content": then})
-    return items
 
 
 @pytest.mark.anyio
 async def test_adding_a_task_stores_title_date_and_priority_and_says_so() -> None:
     board = TaskBoard()
-    reply, call_ids = await _run(board, "remind me to call the plumber tomorrow, urgent")
+    reply, call_ids = await run(board, "remind me to call the plumber tomorrow, urgent")
     assert [(t["title"], t["due_date"], t["priority"]) for t in board.tasks] == [
         ("Call the plumber", "2027-03-11", "high")
     ]
@@ -76,7 +43,7 @@ async def test_a_title_typed_in_capitals_is_stored_in_sentence_case(
     message: str, title: str
 ) -> None:
     board = TaskBoard()
-    await _run(board, message)
+    await run(board, message)
     assert [t["title"] for t in board.tasks] == [title]
 
 
@@ -85,7 +52,7 @@ async def test_listing_passes_the_filters_and_answers_with_the_count() -> None:
     board = TaskBoard()
     board.add("Pay rent", due_date="2027-03-12")
     board.add("Renew passport", due_date="2027-05-01")
-    reply, _ = await _run(board, "what's due this week?")
+    reply, _ = await run(board, "what's due this week?")
     assert board.calls == [
         ("list_tasks", {"status": "pending", "query": None, "due_before": "2027-03-14"})
     ]
@@ -97,7 +64,7 @@ async def test_a_title_with_a_typo_is_looked_up_and_completed() -> None:
     board = TaskBoard()
     board.add("Call mom")
     oat = board.add("Buy oat milk")
-    reply, call_ids = await _run(board, "mark by oat milk as done pls")
+    reply, call_ids = await run(board, "mark by oat milk as done pls")
     assert [name for name, _ in board.calls] == ["list_tasks", "list_tasks", "complete_task"]
     assert board.calls[-1] == ("complete_task", {"task_id": oat["id"]})
     assert oat["completed"] is True
@@ -109,128 +76,19 @@ async def test_a_title_with_a_typo_is_looked_up_and_completed() -> None:
 async def test_completing_a_task_already_done_says_nothing_changed() -> None:
     board = TaskBoard()
     board.add("Buy oat milk", completed=True)
-    reply, _ = await _run(board, "mark buy oat milk as done")
+    reply, _ = await run(board, "mark buy oat milk as done")
     assert reply == "'Buy oat milk' was already done — nothing changed."
-    reply, _ = await _run(board, "reopen buy oat milk")
+    reply, _ = await run(board, "reopen buy oat milk")
     assert reply == "Reopened 'Buy oat milk'."
-    reply, _ = await _run(board, "reopen buy oat milk")
+    reply, _ = await run(board, "reopen buy oat milk")
     assert reply == "'Buy oat milk' is already open — nothing changed."
-
-
-@pytest.mark.anyio
-async def test_several_matches_get_a_clarifying_question_and_nothing_changes() -> None:
-    board = TaskBoard()
-    board.add("Buy milk")
-    board.add("Buy oat milk")
-    reply, _ = await _run(board, "milk is done")
-    assert [name for name, _ in board.calls] == ["list_tasks"]
-    assert not any(t["completed"] for t in board.tasks)
-    assert reply == (
-        "I found 2 tasks matching 'milk': 1. 'Buy milk' 2. 'Buy oat milk'. "
-        "Which one do you mean to complete?"
-    )
-
-
-@pytest.mark.anyio
-async def test_the_answer_to_a_clarifying_question_completes_the_chosen_task() -> None:
-    board = TaskBoard()
-    board.add("Buy milk")
-    oat = board.add("Buy oat milk")
-    question = (
-        "I found 2 tasks matching 'milk': 1. 'Buy milk' 2. 'Buy oat milk'. "
-        "Which one do you mean to complete?"
-    )
-    reply, _ = await _run(
-        board, _history(("user", "milk is done"), ("assistant", question), then="the second one")
-    )
-    assert [t["title"] for t in board.tasks if t["completed"]] == ["Buy oat milk"]
-    assert board.calls[-1] == ("complete_task", {"task_id": oat["id"]})
-    assert reply == "Marked 'Buy oat milk' as completed."
-
-
-@pytest.mark.anyio
-async def test_an_answer_by_words_picks_among_the_options_asked_about() -> None:
-    board = TaskBoard()
-    board.add("Buy milk")
-    oat = board.add("Buy oat milk")
-    board.add("Bake oat cookies")
-    question = (
-        "I found 2 tasks matching 'milk': 1. 'Buy milk' 2. 'Buy oat milk'. "
-        "Which one do you mean to complete?"
-    )
-    reply, _ = await _run(
-        board, _history(("user", "milk is done"), ("assistant", question), then="the oat one")
-    )
-    assert [t["title"] for t in board.tasks if t["completed"]] == ["Buy oat milk"]
-    assert board.calls[-1] == ("complete_task", {"task_id": oat["id"]})
-    assert reply == "Marked 'Buy oat milk' as completed."
-
-
-@pytest.mark.anyio
-async def test_an_unknown_title_gets_a_clear_answer_after_two_lookups() -> None:
-    board = TaskBoard()
-    board.add("Call mom")
-    reply, _ = await _run(board, "delete the gym task")
-    assert [name for name, _ in board.calls] == ["list_tasks", "list_tasks"]
-    assert board.calls[0][1]["query"] == "gym"
-    assert reply == "I couldn't find a task matching 'gym'. Say \"show my tasks\" to see them all."
-
-
-@pytest.mark.anyio
-async def test_a_number_resolves_from_the_latest_task_list_shown() -> None:
-    board = TaskBoard()
-    first = board.add("Water plants")
-    second = board.add("Book flights")
-    shown = "[task list shown]\n" + json.dumps(
-        [
-            {"n": 1, "id": first["id"], "title": "Water plants", "completed": False},
-            {"n": 2, "id": second["id"], "title": "Book flights", "completed": False},
-        ]
-    )
-    conversation = _history(
-        ("user", "show my tasks"), ("assistant", shown), then="the second one's done ✅"
-    )
-    reply, _ = await _run(board, conversation)
-    assert board.calls == [("complete_task", {"task_id": second["id"]})]
-    assert reply == "Marked 'Book flights' as completed."
-
-
-@pytest.mark.anyio
-async def test_the_words_one_resolves_to_the_one_task_of_the_list_just_shown() -> None:
-    board = TaskBoard()
-    first = board.add("Send the invoice to Acme")
-    board.add("Chase the invoice from Bolt")  # not in the list shown: no question which one
-    shown = "[task list shown]\n" + json.dumps(
-        [{"n": 1, "id": first["id"], "title": "Send the invoice to Acme", "completed": False}]
-    )
-    conversation = _history(
-        ("user", "what's due this week?"), ("assistant", shown), then="the invoice one is done"
-    )
-    reply, _ = await _run(board, conversation)
-    assert board.calls == [("complete_task", {"task_id": first["id"]})]
-    assert reply == "Marked 'Send the invoice to Acme' as completed."
-
-
-@pytest.mark.anyio
-async def test_it_resolves_to_the_task_shown_and_renames_it() -> None:
-    board = TaskBoard()
-    task = board.add("Call mom")
-    shown = "[task shown]\n" + json.dumps(
-        {"id": task["id"], "title": "Call mom", "completed": False}
-    )
-    conversation = _history(
-        ("user", "add call mom"), ("assistant", shown), then="rename it to 'Call mom and dad'"
-    )
-    reply, _ = await _run(board, conversation)
-    assert board.calls == [("update_task", {"task_id": task["id"], "title": "Call mom and dad"})]
-    assert reply == "Renamed 'Call mom' to 'Call mom and dad'."
 
 
 @pytest.mark.anyio
 async def test_moving_a_task_sets_its_due_date() -> None:
     board = TaskBoard()
     task = board.add("Pay rent", due_date="2027-03-11")
-    reply, _ = await _run(board, "push pay rent to next monday")
+    reply, _ = await run(board, "push pay rent to next monday")
     assert task["due_date"] == "2027-03-15"
     assert reply == "Updated 'Pay rent': due Mon, Mar 15."
 
@@ -239,7 +97,7 @@ async def test_moving_a_task_sets_its_due_date() -> None:
 async def test_delete_asks_for_confirmation_when_the_gateway_intercepts_it() -> None:
     board = TaskBoard()
     board.add("Old emails")
-    reply, _ = await _run(board, "please delete 'old emails'")
+    reply, _ = await run(board, "please delete 'old emails'")
     assert [name for name, _ in board.calls] == ["list_tasks", "delete_task"]
     assert len(board.tasks) == 1
     assert reply == "Please confirm deleting 'Old emails' with the buttons below."
@@ -250,7 +108,7 @@ async def test_clear_completed_asks_for_confirmation_with_the_count() -> None:
     board = TaskBoard()
     board.add("Done thing", completed=True)
     board.add("Other done thing", completed=True)
-    reply, _ = await _run(board, "get rid of all the finished ones")
+    reply, _ = await run(board, "get rid of all the finished ones")
     assert board.calls == [("clear_completed", {})]
     assert reply == "This will delete 2 completed tasks — please confirm with the buttons below."
 
@@ -259,7 +117,7 @@ async def test_clear_completed_asks_for_confirmation_with_the_count() -> None:
 async def test_undo_calls_the_undo_tool_and_reports_what_it_undid() -> None:
     board = TaskBoard()
     board.add("Typo task")
-    reply, _ = await _run(board, "oops, undo that")
+    reply, _ = await run(board, "oops, undo that")
     assert board.calls == [("undo_last_change", {})]
     assert board.tasks == []
     assert reply == "Undone: the creation of 'Typo task'."
@@ -268,7 +126,7 @@ async def test_undo_calls_the_undo_tool_and_reports_what_it_undid() -> None:
 @pytest.mark.anyio
 async def test_undo_with_nothing_to_undo_relays_the_tool_error() -> None:
     board = TaskBoard()
-    reply, _ = await _run(board, "undo")
+    reply, _ = await run(board, "undo")
     assert board.calls == [("undo_last_change", {})]
     assert reply == "There is nothing to undo."
 
@@ -276,7 +134,7 @@ async def test_undo_with_nothing_to_undo_relays_the_tool_error() -> None:
 @pytest.mark.anyio
 async def test_undo_without_the_tool_says_so_plainly() -> None:
     board = TaskBoard()
-    reply, call_ids = await _run(board, "undo", undo=False)
+    reply, call_ids = await run(board, "undo", undo=False)
     assert (board.calls, call_ids) == ([], [])
     assert (
         reply == "Sorry, I can't do that here: the undo_last_change tool isn't available right now."
@@ -286,8 +144,8 @@ async def test_undo_without_the_tool_says_so_plainly() -> None:
 @pytest.mark.anyio
 async def test_small_talk_and_help_call_no_tool() -> None:
     board = TaskBoard()
-    thanks, thanks_calls = await _run(board, "thanks a lot!")
-    help_reply, help_calls = await _run(board, "what can you do?")
+    thanks, thanks_calls = await run(board, "thanks a lot!")
+    help_reply, help_calls = await run(board, "what can you do?")
     assert (board.calls, thanks_calls, help_calls) == ([], [], [])
     assert thanks == "You're welcome! Anything else for your list?"
     assert help_reply.startswith("I can manage your tasks: add them")
@@ -311,7 +169,7 @@ async def test_small_talk_and_help_call_no_tool() -> None:
 )
 async def test_a_help_question_about_one_thing_gets_that_answer(message: str, answer: str) -> None:
     board = TaskBoard()
-    reply, calls = await _run(board, message)
+    reply, calls = await run(board, message)
     assert (board.calls, calls) == ([], [])
     assert reply.startswith(answer)
 
@@ -344,7 +202,7 @@ async def test_streamed_run_delivers_text_in_small_deltas_and_the_same_answer() 
 @pytest.mark.anyio
 async def test_a_question_about_the_weather_calls_no_tool_and_creates_nothing() -> None:
     board = TaskBoard()
-    reply, call_ids = await _run(board, "is it going to rain tomorrow?")
+    reply, call_ids = await run(board, "is it going to rain tomorrow?")
     assert (board.calls, call_ids, board.tasks) == ([], [], [])
     assert reply.startswith("I can only help with your tasks")
 
@@ -352,11 +210,11 @@ async def test_a_question_about_the_weather_calls_no_tool_and_creates_nothing() 
 @pytest.mark.anyio
 async def test_an_unsure_request_is_asked_about_and_yes_adds_the_task() -> None:
     board = TaskBoard()
-    asked, asked_calls = await _run(board, "kettle tomorrow?")
+    asked, asked_calls = await run(board, "kettle tomorrow?")
     assert (board.calls, asked_calls) == ([], [])
     assert asked == "Do you want me to add 'kettle' as a task, or were you asking something?"
-    reply, _ = await _run(
-        board, _history(("user", "kettle tomorrow?"), ("assistant", asked), then="yes")
+    reply, _ = await run(
+        board, with_history(("user", "kettle tomorrow?"), ("assistant", asked), then="yes")
     )
     assert [(t["title"], t["due_date"]) for t in board.tasks] == [("Kettle", "2027-03-11")]
     assert reply == "Created task 'Kettle' due tomorrow."
@@ -366,7 +224,7 @@ async def test_an_unsure_request_is_asked_about_and_yes_adds_the_task() -> None:
 async def test_pushing_back_by_days_moves_the_current_due_date() -> None:
     board = TaskBoard()
     task = board.add("Pay rent", due_date="2027-03-12")
-    reply, _ = await _run(board, "push pay rent back two days")
+    reply, _ = await run(board, "push pay rent back two days")
     assert task["due_date"] == "2027-03-14"
     assert board.calls[-1] == ("update_task", {"task_id": task["id"], "due_date": "2027-03-14"})
     assert reply == "Updated 'Pay rent': due Sun, Mar 14."
@@ -384,7 +242,7 @@ async def test_pushing_back_by_days_moves_the_current_due_date() -> None:
 async def test_bringing_forward_moves_the_due_date_earlier(message: str, due: str) -> None:
     board = TaskBoard()
     task = board.add("Pay rent", due_date="2027-03-12")
-    await _run(board, message)
+    await run(board, message)
     assert task["due_date"] == due
 
 
@@ -395,7 +253,7 @@ async def test_focus_answer_names_overdue_due_today_and_high_priority_tasks() ->
     board.add("Pay rent", due_date="2027-03-10")
     board.add("Read a novel")
     board.add("Call the bank")["priority"] = "high"
-    reply, _ = await _run(board, "what should I focus on today?")
+    reply, _ = await run(board, "what should I focus on today?")
     assert [name for name, _ in board.calls] == ["list_tasks"]
     assert reply == (
         "I'd focus on these:\nOverdue: 'Renew passport'\nDue today: 'Pay rent'\n"
@@ -420,12 +278,12 @@ async def test_how_the_user_is_gets_a_fitting_answer_and_changes_nothing(
 ) -> None:
     board = TaskBoard()
     task = board.add("Order school uniform")
-    conversation = _history(
+    conversation = with_history(
         ("user", "add order school uniform"),
         ("assistant", "Created task 'Order school uniform'."),
         then=message,
     )
-    answer, call_ids = await _run(board, conversation)
+    answer, call_ids = await run(board, conversation)
     assert (board.calls, call_ids, task["completed"]) == ([], [], False)
     assert answer == reply
 
@@ -433,7 +291,7 @@ async def test_how_the_user_is_gets_a_fitting_answer_and_changes_nothing(
 @pytest.mark.anyio
 async def test_a_message_in_another_language_gets_a_friendly_english_answer() -> None:
     board = TaskBoard()
-    reply, call_ids = await _run(board, "¿puedes añadir una tarea para mañana?")
+    reply, call_ids = await run(board, "¿puedes añadir una tarea para mañana?")
     assert (board.calls, call_ids) == ([], [])
     assert reply.startswith("That looks like Spanish. Sorry — I only understand English for now.")
 
@@ -441,7 +299,7 @@ async def test_a_message_in_another_language_gets_a_friendly_english_answer() ->
 @pytest.mark.anyio
 async def test_help_asked_in_another_language_gets_the_help_in_english() -> None:
     board = TaskBoard()
-    reply, call_ids = await _run(board, "¿qué puedes hacer?")
+    reply, call_ids = await run(board, "¿qué puedes hacer?")
     assert (board.calls, call_ids) == ([], [])
     assert reply.startswith("That looks like Spanish. Sorry — I only understand English for now.")
     assert "I can manage your tasks" in reply
@@ -450,7 +308,7 @@ async def test_help_asked_in_another_language_gets_the_help_in_english() -> None
 @pytest.mark.anyio
 async def test_a_time_of_day_is_said_not_to_be_kept() -> None:
     board = TaskBoard()
-    reply, _ = await _run(board, "remind me to call grandma friday at 6pm")
+    reply, _ = await run(board, "remind me to call grandma friday at 6pm")
     assert [(t["title"], t["due_date"]) for t in board.tasks] == [("Call grandma", "2027-03-12")]
     assert reply == (
         "Created task 'Call grandma' due Fri, Mar 12. "
@@ -472,8 +330,8 @@ def test_a_priority_filter_is_passed_only_when_the_list_tool_declares_it() -> No
 @pytest.mark.anyio
 async def test_the_date_asked_is_told_and_nothing_asked_for_changes_nothing() -> None:
     board = TaskBoard()
-    date_reply, date_calls = await _run(board, "remind me what today's date is?")
-    testing, testing_calls = await _run(board, "don't add anything, i'm just testing")
+    date_reply, date_calls = await run(board, "remind me what today's date is?")
+    testing, testing_calls = await run(board, "don't add anything, i'm just testing")
     assert (board.calls, date_calls, testing_calls, board.tasks) == ([], [], [], [])
     assert date_reply == "Today is Wednesday, March 10."
     assert testing == "OK — I haven't changed anything. What would you like to do?"

@@ -93,3 +93,14 @@ def test_another_one_after_an_add_is_a_new_task_asked_about() -> None:
         "add_task",
         {"title": "return the drill to dave", "due": "2026-11-29"},
     )
+
+
+def test_what_else_is_on_there_lists_the_tasks() -> None:
+    history = turns("add buy stamps", "Created task 'Buy stamps'.")
+    result = understand(history, "ok what else is on there", TODAY)
+    assert (result.intent, result.slots()) == ("list_tasks", {})
+
+
+def test_a_search_says_where_after_its_words() -> None:
+    result = understand([], "anything with 'car' in it on my list?", TODAY)
+    assert (result.intent, result.slots()) == ("list_tasks", {"query": "car"})

@@ -1,6 +1,7 @@
-"""Greetings and feelings that ask for nothing ("happy friday", "ugh i hate tuesdays"); a task
-done told in slang ("smashed out the tax return"); a note for a task named first ("for book
-venue add a note: …"), which is the task's description and no note of its own."""
+"""Greetings, feelings and days told that ask for nothing ("happy friday", "ugh i hate
+tuesdays", "had a brilliant day at the beach"); a task done told in slang ("smashed out the tax
+return"); a note for a task named first ("for book venue add a note: …"), which is the task's
+description and no note of its own; tags and field labels the tagger keeps in a title."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from datetime import date
 
 import pytest
 from local_model.note_requests import read_note
+from local_model.references import HistoryMessage
 from local_model.understanding import understand
 
 TODAY = date(2026, 11, 26)  # a Thursday
@@ -85,3 +87,57 @@ def test_for_the_record_names_no_task() -> None:
     note = read_note("for the record, add a note: wifi password is hunter2")
     assert note is not None
     assert (note.intent, note.slots()) == ("create_note", {"title": "wifi password is hunter2"})
+
+
+@pytest.mark.parametrize(
+    "message",
+    ["had a brilliant day at the beach with the kids today", "i had a great time at the concert"],
+)
+def test_a_day_told_is_small_talk(message: str) -> None:
+    result = understand([], message, TODAY)
+    assert (result.intent, result.ask) == ("none", False)
+
+
+def test_a_day_told_before_a_request_keeps_the_request() -> None:
+    result = understand([], "had a long day so move the dentist to friday", TODAY)
+    assert (result.intent, result.slots()) == (
+        "update_task",
+        {"target": "dentist", "due": "2026-11-27"},
+    )
+
+
+def test_a_note_labelled_again_keeps_only_its_words() -> None:
+    history = [
+        HistoryMessage("user", "add prep for interview"),
+        HistoryMessage("assistant", "Created task 'Prep for interview'."),
+    ]
+    result = understand(history, "put a note on it - details: research their series b", TODAY)
+    assert (result.intent, result.slots()) == (
+        "update_task",
+        {"target": "prep for interview", "description": "research their series b"},
+    )
+
+
+@pytest.mark.parametrize(
+    ("message", "slots"),
+    [
+        (
+            "add task book flights to Goa #travel #family",
+            {"title": "book flights to goa", "tags": ["travel", "family"]},
+        ),
+        (
+            "Todo: fix the squeaky door hinge. details: the one on the back door",
+            {"title": "fix the squeaky door hinge", "description": "the one on the back door"},
+        ),
+    ],
+)
+def test_tags_or_a_label_the_tagger_keeps_in_the_title_are_no_disagreement(
+    message: str, slots: dict[str, object]
+) -> None:
+    result = understand([], message, TODAY)
+    assert (result.intent, result.slots(), result.ask) == ("add_task", slots, False)
+
+
+def test_typed_short_mark_and_done() -> None:
+    result = understand([], "mrk pick up prescription as dne", TODAY)
+    assert (result.intent, result.slots()) == ("complete_task", {"target": "pick up prescription"})

@@ -345,7 +345,7 @@ ADDED_ALREADY = (
 TASK_WORDS = re.compile(
     r"\b(?:tasks?|todos?|to-?dos?|to\s+do|list|lists|agenda|plate|reminders?|items?|due|overdue|left|done"
     r"|finished|completed|complete|pending|open|outstanding|remaining|upcoming|tagged|tag|schedule|coming\s+up|scheduled|planned|on\s+for"
-    r"|do\s+i\s+have|have\s+i\s+got|i\s+have\s+to"
+    r"|do\s+i\s+have|have\s+i\s+got|i\s+have\s+to|on\s+(?:there|here)"
     r"|deadlines?|everything|anything|planned|ones|late|need\s+to\s+do|have\s+to\s+do|to\s+get\s+done"
     r"|(?:tick|check|cross|knock)(?:ed)?\s+off"
     rf"|{ADDED_ALREADY})\b"

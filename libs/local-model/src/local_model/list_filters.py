@@ -58,6 +58,11 @@ QUERY_NOISE = re.compile(
 )
 
 
+# "anything with 'car' in it on my list?": what the query says after its words.
+_QUERY_TAIL = re.compile(
+    r"(?:\s+(?:tasks?|todos?|items?|on\s+my\s+list|in\s+my\s+list|please"
+    r"|in\s+(?:it|them|its\s+(?:title|name)|the\s+(?:title|name))))+$"
+)
 _DATE_WORDS = re.compile(r"(?:due\s+dates?|deadlines?|dates?)\b")
 _NOT_QUERIES = frozenset({"tasks", "task", "everything", "anything", "all"})
 # "what about the finished ones?", "what about overdue stuff?", "the ones i already did": the
@@ -181,10 +186,7 @@ def list_filters(msg: Msg, today: date, result: Understanding) -> None:
             if d.start < q_end and d.end > q_start:
                 q_end = max(q_start, d.start)
         q_end = always(DATE_PREP.search(s, q_start, q_end)).start()
-        tail = re.compile(
-            r"\s+(?:tasks?|todos?|items?|on\s+my\s+list|in\s+my\s+list|please"
-            r"|in\s+(?:it|them|its\s+(?:title|name)|the\s+(?:title|name)))$"
-        ).search(s, q_start, q_end)
+        tail = _QUERY_TAIL.search(s, q_start, q_end)
         if tail is not None:
             q_end = tail.start()
         query = unquote(msg, q_start, q_end)

@@ -76,6 +76,19 @@ def _same_but_particle(rule: tuple[str, ...], read: tuple[str, ...]) -> bool:
     return len(rule) == len(read) + 1 and rule[:-1] == read and rule[-1] in _PARTICLES
 
 
+# A hashtag ("#travel") or a field's label ("details:") is no word of a title.
+_FIELD_WORD = re.compile(r"#([\w-]+)|\b(details?|notes?|description|desc)\s*:")
+
+
+def _fields_after(rule: tuple[str, ...], read: tuple[str, ...], message: str) -> bool:
+    """Whether the tagger's title is the rules' and then only tags or a field's label
+    ("book flights to goa #travel", "fix the hinge. details: …"), which the rules read as
+    those fields."""
+    n = len(rule)
+    field_words = {a or b for a, b in _FIELD_WORD.findall(clean(message).low)}
+    return len(read) > n and read[:n] == rule and set(read[n:]) <= field_words
+
+
 def _contains(outer: tuple[str, ...], inner: tuple[str, ...]) -> bool:
     n = len(inner)
     return any(outer[k : k + n] == inner for k in range(len(outer) - n + 1))
@@ -140,7 +153,7 @@ def slot_agreement(
             continue  # the tagger stopped early, where no title ends: it read nothing else
         if result == "exact_rule":
             result = "agree"
-        if read == key or _same_but_particle(key, read):
+        if read == key or _same_but_particle(key, read) or _fields_after(key, read, message):
             continue
         if read and (_contains(key, read) or _contains(read, key)):
             if slot != "target":

@@ -88,6 +88,12 @@ NEWS = re.compile(
     r"(?:(?:lol|haha+|omg|ugh|aw+|so)\W+)?"
     r"(?:i\s+(?:really\s+)?wish\s+i\b(?![^?]*\b(?:remind|add|task)\b)[^?]*$"
     r"|what\s+an?\s+(?:\w+\s+)?(?:day|week|morning|night|month|year|mess|nightmare)\W*$"
+    # "had a brilliant day at the beach", "just got back from the dentist, no fillings"
+    r"|(?:i\s+)?(?:just\s+)?(?:had\s+(?:a|an|such\s+a)\s+(?:\w+\s+)?(?:day|time|night|weekend|morning|evening|week)"
+    r"|got\s+back\s+from)\b"
+    # told whole: nothing joined on ("... so move the dentist"), no request or task word
+    r"(?![^?]*\b(?:so|and|but|then|need|needs|have\s+to|gotta|should|can|could|please|pls|remind|add"
+    r"|task|list|mark|tick|delete|move|push|done|finished|sorted|it|that)\b)[^?]*$"
     # "happy friday", "happy new year in advance", "have a good weekend", "i hate tuesdays"
     r"|(?:happy|merry)\s+(?:new\s+year|christmas|xmas|holidays|easter|birthday|friday|monday|weekend"
     r"|new\s+week|diwali|eid|hanukkah|thanksgiving|halloween|anniversary|valentine'?s(?:\s+day)?"

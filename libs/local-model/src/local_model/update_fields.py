@@ -83,6 +83,8 @@ _BARE_PRIORITY_LAST = re.compile(
 
 # The verbs that put a note on a task ("chuck a note on that: ...").
 _NOTE_VERB = r"(?:add|put(?:\s+in)?|attach|write|chuck|pop|stick|leave)"
+# "put a note on it - details: research their series b": the label before the note's words.
+_LABEL = r"(?:(?:details?|notes?|description|desc)\s*[:-]\s*)?"
 _NOT_A_TASK = re.compile(
     r"(?:in|on|by|for|to|at|from|until|till|within|put|add|chuck|stick|leave|write|make|set|give)"
     r"(?:\s+in)?"
@@ -190,16 +192,16 @@ def update_fields(msg: Msg, start: int, today: date, result: Understanding) -> N
         return
     desc = re.compile(
         rf"{_NOTE_VERB}\s+(?:a\s+|an\s+|the\s+|this\s+|some\s+)?(?:note|notes|description|comment|details?)"
-        r"\s+(?:to|on|for|in)\s+(?P<t>.+?)\s*(?::|-|saying|that\s+says|reading)\s*(?P<d>\S.*)$"
+        rf"\s+(?:to|on|for|in)\s+(?P<t>.+?)\s*(?::|-|saying|that\s+says|reading)\s*{_LABEL}(?P<d>\S.*)$"
         r"|(?:set|change|update|edit|make)\s+(?:the\s+)?(?:description|note|notes|details)\s+(?:of|for|on)\s+"
         r"(?P<t2>.+?)\s+to\s+(?P<d2>\S.*)$"
         rf"|(?:for|on)\s+(?P<t3>.+?)\s*,?\s+{_NOTE_VERB}\s+(?:a\s+|an\s+|the\s+|some\s+)?"
-        r"(?:note|notes|description|comment|details?)\s*(?::|-|saying|that\s+says|reading)\s*(?P<d3>\S.*)$"
+        rf"(?:note|notes|description|comment|details?)\s*(?::|-|saying|that\s+says|reading)\s*{_LABEL}(?P<d3>\S.*)$"
         # "details for task 5: gate code is 4471"
         r"|(?:details?|notes?|description)\s+(?:for|on|of|to)\s+(?P<t4>[^:]+?)\s*:\s*(?P<d4>\S.*)$"
         # "task 2: add note - bring photo id"
         rf"|(?P<t5>task\s+#?\d+|#\d+)\s*[,:]?\s+{_NOTE_VERB}\s+(?:a\s+|an\s+|the\s+|some\s+)?"
-        r"(?:note|notes|description|comment|details?)\s*(?::|-|saying|that\s+says|reading)\s*(?P<d5>\S.*)$"
+        rf"(?:note|notes|description|comment|details?)\s*(?::|-|saying|that\s+says|reading)\s*{_LABEL}(?P<d5>\S.*)$"
     ).search(s, skip_all(FILLER, s, start, end), end)
     if desc is not None:
         pairs = (("t", "d"), ("t2", "d2"), ("t3", "d3"), ("t4", "d4"), ("t5", "d5"))
