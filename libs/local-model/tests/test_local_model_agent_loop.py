@@ -271,6 +271,11 @@ async def test_focus_answer_names_overdue_due_today_and_high_priority_tasks() ->
         ),
         ("done! back now ☕", "Welcome back! What would you like to do?"),
         ("not much, just bored tbh", 'Want something to tick off? Try "what\'s due today?".'),
+        ("happy friday!", "Same to you! Anything I can add to your list?"),
+        (
+            "lol my cat just knocked my coffee all over the keyboard",
+            "Thanks for telling me! If anything from that needs doing, say so and I'll add it.",
+        ),
     ],
 )
 async def test_how_the_user_is_gets_a_fitting_answer_and_changes_nothing(

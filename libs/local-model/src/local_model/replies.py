@@ -12,6 +12,7 @@ from .frame_patterns import CLOCK_QUESTION, FILLER, SIGN_OFF, WEARY
 from .message_text import prepare, skip_all
 from .references import CLARIFY_MARKER, TITLE_QUESTION
 from .rule_reading import asks_for_nothing
+from .told_frames import NEWS
 from .understanding import Understanding
 
 __all__ = [
@@ -166,6 +167,10 @@ def help_answer(message: str) -> str:
     return next((answer for topic, answer in _HELP_TOPICS if topic.search(message)), HELP)
 
 
+# "happy friday", "merry christmas", "have a good weekend": wished back.
+_WELL_WISHED = re.compile(r"(?:happy|merry|have\s+an?\s)")
+
+
 def small_talk(message: str, today: date) -> str:
     """A short friendly reply to a message that needs no tool, saying what the assistant does."""
     low = message.lower()
@@ -194,6 +199,11 @@ def small_talk(message: str, today: date) -> str:
         return _how_the_user_is(low)
     if any(word in low for word in ("bye", "good night", "see you")):
         return "Bye! Your tasks will be here when you're back."
+    start = skip_all(FILLER, text.masked, 0, len(text.masked))
+    if len(text.spans) == 1 and NEWS.match(text.masked, start):
+        if _WELL_WISHED.match(text.masked, start):
+            return "Same to you! Anything I can add to your list?"
+        return "Thanks for telling me! If anything from that needs doing, say so and I'll add it."
     if any(
         low.strip(" !.").startswith(word) for word in ("hi", "hey", "hello", "good morning", "yo")
     ):
