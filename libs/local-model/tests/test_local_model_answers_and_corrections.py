@@ -104,3 +104,53 @@ def test_what_else_is_on_there_lists_the_tasks() -> None:
 def test_a_search_says_where_after_its_words() -> None:
     result = understand([], "anything with 'car' in it on my list?", TODAY)
     assert (result.intent, result.slots()) == ("list_tasks", {"query": "car"})
+
+
+MOVED = turns("move dentist to next tuesday", "Moved 'Dentist' to Tue 1 Dec.")
+
+
+def test_i_meant_the_other_task_makes_the_same_change_to_it() -> None:
+    message = "sorry I meant the vet appointment, that's the one that should go to tuesday"
+    result = understand(MOVED, message, TODAY)
+    assert (result.intent, result.slots(), result.ask) == (
+        "update_task",
+        {"target": "vet appointment", "due": "2026-12-01"},
+        False,
+    )
+
+
+def test_i_mean_as_a_filler_names_no_task() -> None:
+    result = understand(MOVED, "i mean it's fine", TODAY)
+    assert result.ask or result.intent != "update_task"
+
+
+OPTIONS = "Which task do you mean: 'Pay Ade back' or 'Pay electricity'?"
+
+
+def test_an_answer_to_which_task_may_say_what_to_give_it() -> None:
+    result = understand(
+        turns("move pay to friday", OPTIONS), "the electricity one, to friday", TODAY
+    )
+    assert (result.intent, result.slots()) == (
+        "update_task",
+        {"target": "electricity", "due": "2026-11-27"},
+    )
+
+
+def test_aye_is_no_word_of_the_task() -> None:
+    shown = "You have 2 tasks:\n1. Put the bins out\n2. Phone the council"
+    result = understand(turns("whit's on the list", shown), "aye the bins one's done", TODAY)
+    assert (result.intent, result.slots()) == ("complete_task", {"target": "bins"})
+
+
+@pytest.mark.parametrize("answer", ["yeah go on add it", "go on", "perfect thanks"])
+def test_go_on_accepts_the_task_asked_about(answer: str) -> None:
+    asked = "Do you want me to add 'Dentist' as a task, or were you asking something?"
+    result = understand(turns("dentist", asked), answer, TODAY)
+    assert (result.intent, result.slots(), result.ask) == ("add_task", {"title": "dentist"}, False)
+
+
+def test_same_for_another_tag_after_a_tag_list() -> None:
+    shown = "You have 2 tasks tagged 'work':\n1. Expense report\n2. Prep the Monday slides"
+    result = understand(turns("show me #work", shown), "same for the home tag", TODAY)
+    assert (result.intent, result.slots()) == ("list_tasks", {"tag": "home"})

@@ -36,7 +36,7 @@ _ASKS: tuple[tuple[Intent, str], ...] = (
 _YES_WORDS = (
     r"(?:y|ya|yes|yeah|yep|yup|sure|ok|okay|please|please\s+do|do\s+it|go\s+ahead|go\s+for\s+it"
     r"|correct|that's\s+right|right|absolutely|of\s+course|sounds\s+good|add\s+it|thanks|thank\s+you"
-    r"|thx|ta|cheers|pls|plz|mate|ja|aye|yea|yah)\b"
+    r"|thx|ta|cheers|pls|plz|mate|ja|aye|yea|yah|go\s+on|do|that's\s+it|perfect|grand)\b"
 )
 # "yes", "yep go ahead", "yes please, add it": the whole message accepts; a "yes" that goes on
 # with a date or a priority ("yes please, for saturday") accepts with them (`yes_with`).

@@ -13,7 +13,7 @@ from .asking import asked_intent, called_it, is_no, is_yes, no_with, yes_with
 from .dates import SHIFT_AMOUNT
 from .frame_patterns import FILLER
 from .intents import TARGETED, Target, Understanding
-from .message_text import dates_in, prepare, skip_all
+from .message_text import Msg, dates_in, prepare, skip_all
 from .references import (
     HistoryMessage,
     clarification_options,
@@ -53,11 +53,17 @@ def clarification_answer(
     start = skip_all(FILLER, msg.masked, 0, len(msg.masked))
     if len(msg.masked[start:].split()) > 8:
         return None
-    answer = read_target(msg, start, len(msg.masked))
+    # "the electricity one, to friday": the task, then what to give it.
+    comma = msg.masked.find(",", start)
+    fields = said_fields(msg.masked[comma + 1 :], today) if comma > start else None
+    answer = read_target(msg, start, comma if fields is not None else len(msg.masked))
     earlier, _, _ = read(history[request].text, history[:request], today)
     if earlier.intent not in TARGETED:
         return None
     earlier.target = answer
+    if fields is not None and earlier.intent == "update_task":
+        earlier.due = fields.due or earlier.due
+        earlier.priority = fields.priority or earlier.priority
     return earlier
 
 
@@ -69,6 +75,10 @@ _SAME_AGAIN = re.compile(
     r"|the\s+(?:\w+\s+){1,3}one)[\s.!?]*"
 )
 _AND = re.compile(r"\W*(?:and|also|plus)\b")
+# "the home tag", "#home"
+_TAG_NAMED = re.compile(
+    r"(?:the\s+)?(?=#|[a-z][\w-]*\s+(?:tag|label)\b)#?(?P<tag>[a-z][\w-]*)(?:\s+(?:tag|label))?"
+)
 
 
 def _request_answered(history: Sequence[HistoryMessage], today: date) -> Understanding | None:
@@ -109,6 +119,10 @@ def same_again(
             tags=fields.tags,
             description=fields.description,
         )
+    tag = _TAG_NAMED.fullmatch(msg.masked, *span)
+    if earlier.intent == "list_tasks" and earlier.tag and tag is not None:
+        # "same for the home tag" after the tasks tagged work
+        return Understanding("list_tasks", tag=tag.group("tag"))
     if earlier.intent not in TARGETED:
         return None
     target = quoted_title(msg, *span) or read_target(msg, *span)
@@ -160,6 +174,21 @@ _OTHER_TAG = re.compile(r"(?:the\s+)?#?(?P<tag>[a-z][\w-]*)(?:\s+(?:ones|stuff|t
 _DAY_NEXT = re.compile(r"the\s+day\s+(?P<way>after|before)")
 
 
+def _other_task_meant(msg: Msg, meant: re.Match[str] | None, today: date) -> Target | None:
+    """The task "I meant the …" names in its first clause ("I meant the vet appointment, …"), or
+    None when it names a date or a field instead ("I meant friday", "I meant high priority")."""
+    if meant is None or not re.match(r"i\s+meant\s+(?:the|my|our)\s", meant.group(0)):
+        return None
+    start = meant.start("v")
+    stop = re.compile(r"[,;.!?]|\s+(?:not|instead)\b").search(msg.masked, start)
+    end = stop.start() if stop else len(msg.masked)
+    said = task_fields(msg, start, end, today)
+    if not said.title or said.due or said.priority or PRONOUN_TITLE.fullmatch(said.title.lower()):
+        return None
+    target = read_target(msg, start, end)
+    return target if target.kind == "title" else None
+
+
 def said_instead(
     message: str, history: Sequence[HistoryMessage], today: date
 ) -> Understanding | None:
@@ -179,6 +208,12 @@ def said_instead(
     changed = earlier.target or (
         Target("pronoun", "it") if earlier.intent == "add_task" and earlier.title else None
     )
+    other = _other_task_meant(msg, meant, today) if earlier.intent in TARGETED else None
+    if other is not None:
+        # "sorry I meant the vet appointment, that's the one that should go to tuesday": the
+        # same change, of the task named now.
+        earlier.target = other
+        return earlier
     if meant is not None and earlier.intent in ("add_task", "update_task") and changed is not None:
         dates = [
             d

@@ -16,7 +16,7 @@ FILLER = re.compile(
     r"|omg|omfg|yay+|woo+hoo+|phew|whew|crap|damn|dammit|dang|shoot|bugger|blast|drat|doh|d'oh"
     r"|well|actually|wait|grand|no(?![\s,]+(?:hurry|rush)\b)|nope|nah|naw|please|kindly|quick(?:ly)?|now|then|right|alright|great|cool"
     r"|sorry|btw|by\s+the\s+way|never\s*mind|just|good\s+(?:morning|afternoon|evening)"
-    r"|yes|yeah|yep|sure|perfect|nice|awesome|thanks|thank\s+you|dear\s+assistant|assistant|bot"
+    r"|yes|yeah|yep|yup|aye|sure|perfect|nice|awesome|thanks|thank\s+you|dear\s+assistant|assistant|bot"
     r"|buddy|mate|bro|bruh|dude|fam|another\s+thing|oh\s+and|(?:on\s+)?second\s+thoughts?|long\s+story\s+short|anyway|anyways|anyhow|eh|meh"
     r"|(?:i'm|im|i\s+am)\s+going\s+to\s+forget\s+(?:this|it)(?:\s+otherwise)?"
     r"|can\s+(?:you|i|ya)|could\s+(?:you|i|ya)|abeg|would\s+you|will\s+you|(?:you|u)\s+(?:can|may)|feel\s+free\s+to"

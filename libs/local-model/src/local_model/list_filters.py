@@ -71,7 +71,8 @@ _FILTER_ONLY = re.compile(
     r"(?:(?:the|my|all|finished|completed|done|closed|overdue|late|pending|open|unfinished"
     r"|remaining|ones?|stuff|things?|items?|tasks?|i|we|already|did|that)\b\s*)+"
 )
-_EVERYTHING = re.compile(r"\b(?:all|everything|every|whole|entire|full)\b")
+# Not "what all is due" (Indian English for "what is due").
+_EVERYTHING = re.compile(r"\b(?<!\bwhat\s)(?:all|everything|every|whole|entire|full)\b")
 # "what did i already finish", "what have i done", "the ones i already did": the completed tasks.
 _DID_FINISH = re.compile(
     r"\bwhat\s+(?:did|have)\s+i\s+(?:already\s+)?(?:finish|finished|complete|completed|do|done"

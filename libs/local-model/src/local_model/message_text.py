@@ -32,6 +32,8 @@ CLAUSE_SPLIT = re.compile(
     r"|(?<!^todo)(?<!^to-do)(?<!^task)(?<!^reminder)(?<!\bnote)(?<!\bnotes)\s+-+\s+|\n+"
     r"|\s+(?:so|and\s+then|then|but)\s+(?=(?:please\s+|just\s+|(?:you|u)\s+can\s+)?(?:cross|tick|check|mark|delete|remove|take|reopen"
     r"|add|put|note|jot|bin|ditch|scrap|drop|trash|erase|cancel|get\s+rid)\b)"
+    # "i finished the expense claim you can tick it off"
+    r"|\s+(?=(?:you|u)\s+can\s+(?:cross|tick|check|mark|delete|remove|take)\s+(?:it|that|this)\b)"
     # "don't mark it done just delete it": the command after the negated one
     r"|\s+(?=just\s+(?:delete|remove|rename|move|change|reopen|mark|tick|bin|drop|push)\b)"
     # Dictated without stops: "the payment bounced mark it as not done".

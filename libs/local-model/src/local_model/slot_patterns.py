@@ -66,7 +66,7 @@ BARE_PRIORITY_AFTER = re.compile(
 POLITE_TAIL = re.compile(
     r"(?:[\s,.;:!?-]+|\b(?:please|pls|thanks|thank\s+you|thx|ty|cheers|for\s+me|if\s+you\s+can|when\s+you\s+can"
     r"|will\s+you|would\s+you|ok|okay|too|as\s+well|right\s+now|(?<!from\s)now|then|real\s+quick|quickly"
-    r"|for\s+good|permanently|completely|already|though|lol|mate|buddy|thanks\s+a\s+lot|ta|x+"
+    r"|for\s+good|permanently|completely|already|though|lol|mate|buddy|thanks\s+a\s+lot|ta|x+|lah|leh|lor"
     r"|thank\s+you\s+(?:so|very)\s+much|thanks\s+(?:so|very)\s+much|much\s+appreciated|appreciate\s+it"
     r"|when\s+you\s+(?:get|have)\s+a\s+(?:chance|sec|second|moment|minute)"
     r"|cheers\s+mate|thanks\s+heaps|if\s+you\s+could|if\s+possible|needs\s+doing"
@@ -114,9 +114,12 @@ _TAG_WORD = (
     r"|end|next|this|tomorrow|today|tonight|no|not|whenever|please|pls|thanks)\b)#?[a-z0-9][\w-]*"
 )
 _TAGS_SAID = (
-    r"(?:^|[.,;?!]\s*|\s+)(?:and\s+)?(?:with\s+)?(?:the\s+)?(?:tags|labels|tag(?:ged)?|label(?:l?ed)?)\b"
-    r"(?:\s+(?:it|this|them|that)\b)?(?:\s+(?:as|with|under|in)\b)?\s*:?\s*"
-    rf"(?P<tags>{_TAG_WORD}(?:\s*(?:,|and|&|\s)\s*{_TAG_WORD})*)"
+    r"(?:^|[.,;?!]\s*|\s+)(?:and\s+)?"
+    # "with the work tag": the tag said before the word "tag"
+    r"(?:(?P<before>(?:with|under|in)\s+(?:the\s+|a\s+)?(?!(?:same|other|new|that|this|any)\b)(?=#?[a-z0-9][\w-]*\s+(?:tag|label)\b))"
+    r"|(?:with\s+)?(?:the\s+)?(?:tags|labels|tag(?:ged)?|label(?:l?ed)?)\b"
+    r"(?:\s+(?:it|this|them|that)\b)?(?:\s+(?:as|with|under|in)\b)?\s*:?\s*)"
+    rf"(?P<tags>{_TAG_WORD}(?:\s*(?:,|and|&|\s)\s*{_TAG_WORD})*)(?(before)\s+(?:tag|label)\b)"
 )
 TAGS_TAIL = re.compile(_TAGS_SAID + r"\s*$")
 # Tags said in a clause of their own ("tagged kids and summer, due end of the month").

@@ -40,7 +40,10 @@ UPDATE_FIELD = re.compile(
 )
 UPDATE_BOUNDARY = re.compile(
     r"\s+(?:to|as|into|due|for|until|till|by|on|from|and|with|at|back|up|forward|'s|so\s+(?:it|that))\b"
-    rf"|'s\b|{MOVED_TOLD}"
+    # "bump up X's priority", "actually it's due friday", not "move Kemi's farewell lunch"
+    r"|'s(?=\s+(?:due\s+date|deadline|date|priority|title|name|description|notes?|details|tags?|labels?)\b)"
+    r"|(?<=\bit)'s\b|(?<=\bthat)'s\b|(?<=\bthis)'s\b"
+    rf"|{MOVED_TOLD}"
     r"|[,:;?!]|\s+-\s+|\s+can\s+wait\b"
     # "give it a deadline of friday", "give the report a higher priority"
     r"|\s+(?=(?:a|an)\s+(?:new\s+|higher\s+|lower\s+)?(?:deadline|due\s+date|date|priority)\b)"
