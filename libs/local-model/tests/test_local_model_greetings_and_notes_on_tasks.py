@@ -91,7 +91,11 @@ def test_for_the_record_names_no_task() -> None:
 
 @pytest.mark.parametrize(
     "message",
-    ["had a brilliant day at the beach with the kids today", "i had a great time at the concert"],
+    [
+        "had a brilliant day at the beach with the kids today",
+        "i had a great time at the concert",
+        "just got engaged!!! 💍",
+    ],
 )
 def test_a_day_told_is_small_talk(message: str) -> None:
     result = understand([], message, TODAY)

@@ -81,3 +81,18 @@ def test_a_closing_particle_is_no_word_of_the_title() -> None:
         "add_task",
         {"title": "collect parcel from the popstation at tampines", "due": "2026-11-27"},
     )
+
+
+def test_the_request_said_while_i_remember_in_a_long_message() -> None:
+    message = (
+        "ugh what a week, the boiler's been making that clunking noise again and the landlord "
+        "is ignoring me as usual. anyway while I remember could you add email the letting "
+        "agent about the boiler, high priority. I swear if they don't reply this time I'm "
+        "moving out lol"
+    )
+    result = understand([], message, TODAY)
+    assert (result.intent, result.slots(), result.ask) == (
+        "add_task",
+        {"title": "email the letting agent about the boiler", "priority": "high"},
+        False,
+    )
