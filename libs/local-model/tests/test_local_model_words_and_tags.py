@@ -96,3 +96,23 @@ def test_the_request_said_while_i_remember_in_a_long_message() -> None:
         {"title": "email the letting agent about the boiler", "priority": "high"},
         False,
     )
+
+
+@pytest.mark.parametrize(
+    ("message", "intent", "slots"),
+    [
+        ("would you mind marking task 2 as complete", "complete_task", {"target": "2"}),
+        ("would you mind deleting the gym one", "delete_task", {"target": "gym"}),
+        ("would you mind reopening the fence task", "reopen_task", {"target": "fence"}),
+        (
+            "would you mind moving the dentist to friday",
+            "update_task",
+            {"target": "dentist", "due": "2026-11-27"},
+        ),
+    ],
+)
+def test_would_you_mind_and_the_command_said_as_ing(
+    message: str, intent: str, slots: dict[str, object]
+) -> None:
+    result = understand([], message, TODAY)
+    assert (result.intent, result.slots()) == (intent, slots)

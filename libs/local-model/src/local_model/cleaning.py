@@ -215,6 +215,11 @@ _WITH = re.compile(r"(?<![\w/])[wW]/(?=\s)")
 _SHORT_FORM_STOP = re.compile(
     r"(?<![\w.])(incl|approx|appt|esp|vs)\.(?=\s+[a-z0-9])", re.IGNORECASE
 )
+# "would you mind marking task 2 as done": the command after "mind", as it is said bare.
+_MIND_GERUNDS: dict[str, str] = VOCABULARY["mind_gerunds"]
+_MIND_GERUND = re.compile(
+    rf"\b((?:would|do)\s+(?:you|u|ya)\s+mind\s+)({'|'.join(_MIND_GERUNDS)})\b", re.IGNORECASE
+)
 # "need 2 get petrol", "remind me 2 submit": "2" for "to" after the words it follows.
 _TWO_AS_TO = re.compile(
     r"\b(need|needs|have|has|got|want|wants|going|me|us|how|forget|remember|able|try|like)\s+2\s+(?=[a-z])",
@@ -288,6 +293,7 @@ def clean(message: str) -> CleanText:
     ("remnid", "serach", a first "ad")."""
     text = unicodedata.normalize("NFKC", message).translate(_QUOTES)
     text = undictate(strip_symbols(text))
+    text = _MIND_GERUND.sub(lambda m: m.group(1) + _MIND_GERUNDS[m.group(2).lower()], text)
     text = _TWO_AS_TO.sub(
         r"\1 to ", _TOKEN.sub(_fix_word, _WITH.sub("with", _SHORT_FORM_STOP.sub(r"\1", text)))
     )
