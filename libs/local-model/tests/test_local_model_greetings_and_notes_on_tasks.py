@@ -95,6 +95,8 @@ def test_for_the_record_names_no_task() -> None:
         "had a brilliant day at the beach with the kids today",
         "i had a great time at the concert",
         "just got engaged!!! 💍",
+        "I had the worst day at work today",
+        "lovely weather for a bank holiday monday innit",
     ],
 )
 def test_a_day_told_is_small_talk(message: str) -> None:

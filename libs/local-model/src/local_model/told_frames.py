@@ -89,7 +89,8 @@ NEWS = re.compile(
     r"(?:i\s+(?:really\s+)?wish\s+i\b(?![^?]*\b(?:remind|add|task)\b)[^?]*$"
     r"|what\s+an?\s+(?:\w+\s+)?(?:day|week|morning|night|month|year|mess|nightmare)\W*$"
     # "had a brilliant day at the beach", "just got back from the dentist", "just got engaged!!!"
-    r"|(?:i\s+)?(?:just\s+)?(?:had\s+(?:a|an|such\s+a)\s+(?:\w+\s+)?(?:day|time|night|weekend|morning|evening|week)"
+    r"|(?:i\s+)?(?:just\s+)?(?:had\s+(?:a|an|the|such\s+a)\s+(?:\w+\s+)?(?:day|time|night|weekend|morning|evening|week)"
+    r"|(?:lovely|nice|beautiful|gorgeous|glorious|horrible|awful|terrible|miserable|grim|crazy)\s+weather"
     r"|got\s+back\s+from|(?:got|am|are|we're|i'm)\s+(?:engaged|married|promoted|hired|the\s+job|a\s+new\s+job))\b"
     # told whole: nothing joined on ("... so move the dentist"), no request or task word
     r"(?![^?]*\b(?:so|and|but|then|need|needs|have\s+to|gotta|should|can|could|please|pls|remind|add"
