@@ -61,6 +61,7 @@ from .told_frames import (
     ITEM_NEEDED,
     NEWS,
     NOTE_TOLD,
+    PRIORITY_NAMED,
     PRIORITY_TOLD,
     RENAME_CUE,
     REOPEN_CUE,
@@ -199,6 +200,8 @@ def classify_clause(msg: Msg, start: int, end: int, today: date) -> Hit | None:
         # It names the field it changes, so it is not outvoted ("not urgent actually" is no
         # reopening).
         return hit("update_task", FIELD_NAMED, arg=body)
+    if PRIORITY_NAMED.match(s, body, end) and _opens_message(s, body):
+        return hit("update_task", 3, arg=body)
     pile = DONE_PILE.match(s, body, end)
     if pile is not None:
         return hit("complete_task", 3, target=pile.span("t" if pile.group("t") else "t2"))

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, timedelta
 
-from .dates import find_dates
+from .dates import NUMBER_WORDS, find_dates
 from .frame_patterns import ADDED_ALREADY
 from .intents import Understanding
 from .message_text import Msg, trim, unquote
@@ -62,6 +62,10 @@ QUERY_NOISE = re.compile(
 _QUERY_TAIL = re.compile(
     r"(?:\s+(?:tasks?|todos?|items?|on\s+my\s+list|in\s+my\s+list|please"
     r"|in\s+(?:it|them|its\s+(?:title|name)|the\s+(?:title|name))))+$"
+)
+# "anything due in the next 5 days?": a span from today.
+_NEXT_DAYS = re.compile(
+    r"\b(?:(?:in|within|over|during|for)\s+)?the\s+next\s+(?P<n>\d+|[a-z]+)\s+days\b"
 )
 _DATE_WORDS = re.compile(r"(?:due\s+dates?|deadlines?|dates?)\b")
 _NOT_QUERIES = frozenset({"tasks", "task", "everything", "anything", "all"})
@@ -160,6 +164,12 @@ def list_filters(msg: Msg, today: date, result: Understanding) -> None:
         else:
             result.due_on = d.value
         break
+    coming = _NEXT_DAYS.search(s)
+    if coming is not None and not (result.due_on or result.due_before):
+        said = coming.group("n")
+        days = int(said) if said.isdigit() else NUMBER_WORDS.get(said)
+        if days and said not in ("few", "couple"):
+            result.due_before = today + timedelta(days=days)
     # Read on the text with its quotes shown: "with the tag 'taxes'".
     m = _TAG_FILTER.search(msg.low)
     hashtag = HASHTAG.search(s)

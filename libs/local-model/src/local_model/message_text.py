@@ -6,8 +6,9 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from .cleaning import clean
+from .cleaning import CleanText, clean
 from .dates import DateMatch, find_dates
+from .vocabulary import VOCABULARY
 
 MASK = "\u2592"
 
@@ -45,8 +46,23 @@ CLAUSE_SPLIT = re.compile(
 )
 
 
+# "the conference booking isnt happening", "so thats done": the contraction the rules know.
+# Kept out of `clean`, so the learned models read the words as they were trained on them.
+_BARE_CONTRACTIONS: dict[str, str] = VOCABULARY["bare_contractions"]
+_BARE_CONTRACTION = re.compile(rf"\b(?:{'|'.join(_BARE_CONTRACTIONS)})\b", re.IGNORECASE)
+
+
+def _with_apostrophes(text: str) -> str:
+    def spelt(m: re.Match[str]) -> str:
+        word = _BARE_CONTRACTIONS[m.group(0).lower()]
+        return word.capitalize() if m.group(0)[0].isupper() else word
+
+    return _BARE_CONTRACTION.sub(spelt, text)
+
+
 def prepare(message: str) -> Msg:
     cleaned = clean(message)
+    cleaned = CleanText(_with_apostrophes(cleaned.text), _with_apostrophes(cleaned.low))
     masked = list(cleaned.low)
     quotes = []
     for m in QUOTE.finditer(cleaned.low):
@@ -73,6 +89,9 @@ _REASON_LEAD = re.compile(
     # "it's not happening this week anyway", "can't do it tomorrow": a date it is not
     r"|(?:it's|it\s+is|it\s+isn't|it\s+won't\s+be|it\s+wasn't)\s+(?:not\s+)?(?:happening|going\s+ahead)"
     r"|(?:i|we)\s+(?:can't|cannot|won't|couldn't)\s+(?:do|make)\b"
+    # "the guy can't come monday", "the plumber couldn't make it"
+    r"|(?!(?:it|that|this)\b)(?:the\s+|my\s+|our\s+)?[a-z]+\s+(?:can't|cannot|won't|couldn't)\s+"
+    r"(?:come|make|do|fit|get|manage)\b"
     # "collection is early tomorrow", "the shop was shut": a thing of its own, said as it is
     r"|(?!(?:it|that|this|there|which|what|who|here)\b)(?:the\s+|my\s+|our\s+)?[a-z]+\s+(?:is|are|was|were)"
     r"\s+(?!(?:due|needed|now\s+due)\b))\b"

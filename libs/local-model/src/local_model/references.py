@@ -266,6 +266,9 @@ _SAID_EXAMPLE = re.compile(
 )
 
 
+_RENAMED = re.compile(r"renamed\b|updated\s+'[^']+':\s*title\s+'", re.IGNORECASE)
+
+
 def find_referent(
     history: Sequence[HistoryMessage],
     title_of_user_message: Callable[[str], str | None],
@@ -295,8 +298,9 @@ def find_referent(
                 continue
             titles = [t for t in quoted_titles(message.text) if not _SAID_EXAMPLE.match(t)]
             if titles:
-                # "Renamed 'Call plumber' to 'Call the plumber about the leak'": the new title.
-                renamed = message.text.lower().startswith("renamed")
+                # "Renamed 'Call plumber' to 'Call the plumber about the leak'", "Updated 'Call
+                # mum': title 'Call mum re xmas'": the new title.
+                renamed = _RENAMED.match(message.text) is not None
                 return Referent(titles[-1] if renamed else titles[0], None)
             continue
         title = title_of_user_message(message.text)

@@ -30,9 +30,9 @@ from typing import Literal
 
 from .cleaning import clean
 from .dates import find_dates, find_times
-from .frame_patterns import OBLIGATION
+from .frame_patterns import FILLER, OBLIGATION
 from .intents import TARGETED, Target, Understanding
-from .message_text import prepare, reason_clauses
+from .message_text import prepare, reason_clauses, skip_all
 from .slot_agreement import ends_unfinished
 from .slot_patterns import PRIORITY
 from .span_tagger import SpanModel, ordinal_number, span_key, tokens
@@ -308,6 +308,8 @@ def named_in_message(reading: Understanding, message: str, today: date, model: S
         or not set(tokens(tagged)) <= set(tokens(message))
         or _implausible(tagged, today)
         or (len(tagged_words) == 1 and _PAST_VERB.fullmatch(tagged_words[0]) is not None)
+        # "grand, … so that's done": a word that opens a reply names no task
+        or skip_all(FILLER, tagged.lower(), 0, len(tagged)) >= len(tagged)
     ):
         return False
     number = (

@@ -25,6 +25,12 @@ _REFERENCE_FIRST = re.compile(
 )
 
 
+# "accountant says it('s due in 5 days now)": someone told about the task, "it".
+_TOLD_IT = re.compile(
+    r"(?:\S+\s+){1,3}(?:says?|said|reckons|thinks|told\s+me)\s+(?:that\s+)?(?:it|this)"
+)
+
+
 def read_target(msg: Msg, start: int, end: int) -> Target:
     s = msg.masked
     start, end = trim(s, start, end)
@@ -46,7 +52,7 @@ def read_target(msg: Msg, start: int, end: int) -> Target:
     if o is not None:
         number = ORDINALS[o.group("word")] if o.group("word") else int(o.group("num"))
         return Target("number", str(number))
-    if PRONOUN_TARGET.match(text):
+    if PRONOUN_TARGET.match(text) or _TOLD_IT.fullmatch(text):
         return Target("pronoun", text or "it")
     # "the third one on the way home", "that one on saturday", "#5 turns out it wasn't fixed":
     # the reference, then a story.

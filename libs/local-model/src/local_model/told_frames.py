@@ -52,6 +52,10 @@ PRIORITY_TOLD = re.compile(
     r"|not\s+(?:that\s+|so\s+)?(?:urgent|important)(?=\s+actually|\s+after\s+all|\s*$)"
     r"|(?:high|low|normal|medium)\s+priority\s+(?:is|would\s+be)\s+(?:fine|ok|okay|better|enough|good)\b"
 )
+# "quarterly review slides are top priority now": a named task's priority, told.
+PRIORITY_NAMED = re.compile(
+    r".+?\s+(?:is|are)\s+(?:now\s+)?(?:top|the\s+top|high|highest|low|urgent)\s+priority(?:\s+now)?\W*$"
+)
 # "task 8 should be tagged #garden"
 TAGS_TOLD = re.compile(r".+?\s+(?:should|needs\s+to|has\s+to|must)\s+be\s+(?:tagged|labell?ed)\b")
 # "tag it with travel and admin", "label the santa one as xmas": a task named as one, not

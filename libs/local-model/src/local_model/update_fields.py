@@ -52,7 +52,7 @@ UPDATE_BOUNDARY = re.compile(
     # "council tax should be due tomorrow", "the tax return is end of the month"
     r"|\s+(?:that\s+|which\s+)?(?:(?:should|must|will|can)\s+be|needs?\s+to\s+be|has\s+to\s+be|is|are)"
     r"\s+(?:now\s+)?"
-    r"(?=due\b|end\s+of\b|by\b|on\b)"
+    r"(?=due\b|end\s+of\b|by\b|on\b|(?:the\s+)?(?:top|high|highest|low|urgent)\s+priority\b)"
     # "postpone X a couple of days"
     rf"|\s+(?={SHIFT_AMOUNT.pattern})"
     # "make it high", "make X priority high"
@@ -69,9 +69,11 @@ RENAME = re.compile(
     )
 )
 
-# "prioritise X", "bump up X's priority"; "deprioritise X", "lower the priority of X".
+# "prioritise X", "bump up X's priority", "bump X up"; "deprioritise X", "lower the priority
+# of X".
 _RAISED = re.compile(
     r"\b(?:prioriti[sz]e|raise)\b|\b(?:bump|boost|push|move)\s+up\b.*\bpriority\b"
+    r"|\b(?:bump|boost)\s+(?:\S+\s+){1,5}?up\b(?!\s+(?:to|till|until|by|for)\b)"
     r"|\b(?:increase|up)\s+(?:the\s+)?priority\b|\bhigher\s+priority\b"
 )
 _LOWERED = re.compile(
