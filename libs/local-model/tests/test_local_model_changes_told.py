@@ -102,3 +102,33 @@ def test_it_after_a_rename_is_the_new_title() -> None:
     )
     result = understand(history, "k and thats done now", TODAY)
     assert (result.intent, result.slots()) == ("complete_task", {"target": "call mum re xmas"})
+
+
+@pytest.mark.parametrize("message", ["hmm actually it isnt that urgent", "it isn't urgent"])
+def test_it_isnt_urgent_lowers_the_priority(message: str) -> None:
+    history = turns(
+        "add paint the fence, high priority", "Created task 'Paint the fence' (high priority)."
+    )
+    result = understand(history, message, TODAY)
+    assert (result.intent, result.slots()) == (
+        "update_task",
+        {"target": "paint the fence", "priority": "low"},
+    )
+
+
+@pytest.mark.parametrize(
+    ("message", "intent", "slots"),
+    [
+        ("wipe the school trip money task", "delete_task", {"target": "school trip money"}),
+        (
+            "wipe down the counters tomorrow",
+            "add_task",
+            {"title": "wipe down the counters", "due": "2026-11-27"},
+        ),
+    ],
+)
+def test_wipe_deletes_a_task_named_as_one(
+    message: str, intent: str, slots: dict[str, object]
+) -> None:
+    result = understand([], message, TODAY)
+    assert (result.intent, result.slots()) == (intent, slots)

@@ -25,6 +25,7 @@ TODAY = date(2026, 11, 26)  # a Thursday
         "ugh i hate tuesdays",
         "i love fridays",
         "i'm exhausted today",
+        "ugh mondays 😩",
     ],
 )
 def test_a_greeting_or_a_feeling_is_small_talk(message: str) -> None:

@@ -306,7 +306,9 @@ DELETE_HEAD = re.compile(
     r"|toss|ditch|axe|scratch|nix|take\s+(?:off|out)|cross\s+out|strike"
     r"|forget\s+about(?!\s+(?:it|that|this|them)\b)"
     # "lose the haircut one", not "lose 5 kg"
-    r"|lose(?=\s+(?:it|that|this|task|#|\d|the\s+(?:[\w'-]+\s+){1,3}(?:one|task)\b)))\b\s*"
+    r"|lose(?=\s+(?:it|that|this|task|#|\d|the\s+(?:[\w'-]+\s+){1,3}(?:one|task)\b))"
+    # "wipe the school trip money task", not "wipe down the counters"
+    r"|wipe(?=\s+(?:the\s+)?(?:[\w'-]+\s+){1,4}(?:task|one|reminder|item)\b))\b\s*"
 )
 CANCEL_HEAD = re.compile(
     r"cancel\s+(?=(?:task|#|\d|it\b|that\b|this\b|the\s+(?:[\w'-]+\s+){1,4}task\b|['\"]))"

@@ -41,7 +41,8 @@ PRIORITY_HIGH = (
 )
 PRIORITY_LOW = (
     r"(?:(?:(?:low|lowest|least|no)\s+priority|priority\s*(?::|=|is|to|of)?\s*(?:low|lowest|3|three)|p3"
-    r"|not\s+(?:urgent|important|a\s+priority|that\s+important)|no\s+rush|no\s+hurry|low\s+prio"
+    r"|(?:not|isn't|is\s+not|aren't|are\s+not)\s+(?:(?:that|so|really|very)\s+)?(?:urgent|important)"
+    r"|not\s+a\s+priority|no\s+rush|no\s+hurry|low\s+prio"
     r"|whenever(?:\s+i\s+(?:can|get\s+(?:to\s+it|a\s+chance)))?|when\s+i\s+have\s+time|someday|eventually|no\s+deadline)"
     r"(?:\s+(?:at\s+all|really|honestly|though))?)"
 )

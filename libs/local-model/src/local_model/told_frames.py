@@ -49,6 +49,8 @@ PRIORITY_TOLD = re.compile(
     r"(?:actually\s+|really\s+|quite\s+|super\s+|very\s+|pretty\s+|now\s+)*"
     r"(?:urgent|important|high\s+priority|top\s+priority|not\s+urgent|low\s+priority|not\s+important)\b"
     r"|(?:no\s+rush|no\s+hurry)\s+(?:on|with|for)\s+(?:that|this|it)(?:\s+one)?\b"
+    # "hmm actually it isn't that urgent"
+    r"|(?:it|that|this)(?:\s+one)?\s+(?:isn't|is\s+not)\s+(?:that\s+|so\s+|really\s+)?(?:urgent|important)\b"
     r"|not\s+(?:that\s+|so\s+)?(?:urgent|important)(?=\s+actually|\s+after\s+all|\s*$)"
     r"|(?:high|low|normal|medium)\s+priority\s+(?:is|would\s+be)\s+(?:fine|ok|okay|better|enough|good)\b"
 )
@@ -109,6 +111,8 @@ NEWS = re.compile(
     r"|i\s+(?:really\s+|just\s+|so\s+)?(?:hate|love|loathe|can't\s+stand|cant\s+stand)\s+"
     r"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)days|mornings|weekends|winter|summer|rain|snow|traffic"
     r"|this\s+weather|the\s+rain|the\s+cold|the\s+heat)\W*$"
+    # "ugh mondays 😩", "mondays am i right"
+    r"|(?:(?:mon|tues|wednes|thurs|fri|satur|sun)days|mornings)(?:\s+am\s+i\s+right|\s+eh|\s+huh)?\W*$"
     r"|(?:my|our)\s+(?:little\s+|big\s+|baby\s+|older\s+|younger\s+)?"
     r"(?:cat|dog|kitten|puppy|sister|brother|mum|mom|dad|son|daughter|kid|kids|baby|partner|wife|husband"
     r"|boyfriend|girlfriend|boss|friend|mate|neighbou?r|flatmate|roommate|cousin|nan|gran|grandma|grandad)"
