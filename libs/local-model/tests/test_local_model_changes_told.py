@@ -132,3 +132,23 @@ def test_wipe_deletes_a_task_named_as_one(
 ) -> None:
     result = understand([], message, TODAY)
     assert (result.intent, result.slots()) == (intent, slots)
+
+
+def test_call_the_one_named_by_its_words_a_new_title() -> None:
+    result = understand([], "call the plumber one 'fix kitchen tap leak' instead", TODAY)
+    assert (result.intent, result.slots(), result.ask) == (
+        "update_task",
+        {"target": "plumber", "new_title": "fix kitchen tap leak"},
+        False,
+    )
+
+
+def test_the_first_one_should_say_renames_it() -> None:
+    history = turns(
+        "show tasks tagged family", "You have 2 tasks:\n1. Gift for christening\n2. Call Nana"
+    )
+    result = understand(history, "the first one should say buy gift for Aoife's christening", TODAY)
+    assert (result.intent, result.slots()) == (
+        "update_task",
+        {"target": "1", "new_title": "buy gift for aoife's christening"},
+    )

@@ -330,7 +330,7 @@ UPDATE_HEAD = re.compile(
     r"|adjust|switch"
     r"|raise|lower|bring\s+forward|bring(?=\s+(?:\S+\s+){1,5}forward\b)"
     # "call it 'order school photos' instead"
-    r"|(?:call|name)(?=\s+(?:it|that|this)(?:\s+one)?\s+['\"]))\b"
+    r"|(?:call|name)(?=\s+(?:it|that|this|the\s+(?:[\w'-]+\s+){1,3}one)(?:\s+one)?\s+['\"]))\b"
 )
 LIST_HEAD = re.compile(
     r"(?:show|list|display|view|see|print|open|pull\s+up|bring\s+up|read\s+(?:out|me)|check|review"

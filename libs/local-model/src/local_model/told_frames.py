@@ -15,8 +15,10 @@ ITEM_NEEDED = re.compile(
     r"(?=[a-z])"
 )
 
-# "the second one should be called 'buy oat milk'": a rename told, not commanded.
-RENAME_CUE = re.compile(r".+?\s+(?:should|needs\s+to|has\s+to)\s+be\s+(?:called|named|renamed)\b")
+# "the second one should be called 'buy oat milk'", "the first one should say …": a rename told.
+RENAME_CUE = re.compile(
+    r".+?\s+(?:(?:should|needs\s+to|has\s+to)\s+be\s+(?:called|named|renamed)|(?:should|needs\s+to)\s+(?:say|read))\b"
+)
 REOPEN_CUE = re.compile(
     r"(?P<t>.+?)\s+(?:is\s*n't|isn't|isnt|is\s+not|wasn't|wasnt|was\s+not|ain't|hasn't\s+been"
     r"|has\s+not\s+been|aren't|are\s+not|'s\s+not)\s+(?:actually\s+|really\s+|quite\s+|yet\s+|fully\s+)?"
