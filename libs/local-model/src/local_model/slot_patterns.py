@@ -178,8 +178,6 @@ TARGET_LEAD = re.compile(
     r"|that\s+says)\s+"
     r"|(?:the\s+)?(?:task|todo|item|reminder)\s*:\s*"
     r"|(?:the\s+|my\s+|a\s+|an\s+|our\s+)"
-    # "that secret santa one can go"
-    r"|(?:that|this)\s+(?=(?:[\w'-]+\s+){1,4}(?:one|task|thing)\b)"
     rf"|(?:{alternatives('target_leads')})\s+"
 )
 TARGET_TAIL = re.compile(
