@@ -174,13 +174,17 @@ _OTHER_TAG = re.compile(r"(?:the\s+)?#?(?P<tag>[a-z][\w-]*)(?:\s+(?:ones|stuff|t
 _DAY_NEXT = re.compile(r"the\s+day\s+(?P<way>after|before)")
 
 
+_MEANT_THE = re.compile(r"i\s+meant\s+(?:the|my|our)\s")
+_CLAUSE_OR_NOT = re.compile(r"[,;.!?]|\s+(?:not|instead)\b")
+
+
 def _other_task_meant(msg: Msg, meant: re.Match[str] | None, today: date) -> Target | None:
     """The task "I meant the …" names in its first clause ("I meant the vet appointment, …"), or
     None when it names a date or a field instead ("I meant friday", "I meant high priority")."""
-    if meant is None or not re.match(r"i\s+meant\s+(?:the|my|our)\s", meant.group(0)):
+    if meant is None or not _MEANT_THE.match(meant.group(0)):
         return None
     start = meant.start("v")
-    stop = re.compile(r"[,;.!?]|\s+(?:not|instead)\b").search(msg.masked, start)
+    stop = _CLAUSE_OR_NOT.search(msg.masked, start)
     end = stop.start() if stop else len(msg.masked)
     said = task_fields(msg, start, end, today)
     if not said.title or said.due or said.priority or PRONOUN_TITLE.fullmatch(said.title.lower()):

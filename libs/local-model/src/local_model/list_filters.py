@@ -65,7 +65,8 @@ _QUERY_TAIL = re.compile(
 )
 # "anything due in the next 5 days?": a span from today.
 _NEXT_DAYS = re.compile(
-    r"\b(?:(?:in|within|over|during|for)\s+)?the\s+next\s+(?P<n>\d+|[a-z]+)\s+days\b"
+    r"\b(?:(?:in|within|over|during|for)\s+)?the\s+next\s+"
+    r"(?P<n>\d+|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\s+days\b"
 )
 _DATE_WORDS = re.compile(r"(?:due\s+dates?|deadlines?|dates?)\b")
 _NOT_QUERIES = frozenset({"tasks", "task", "everything", "anything", "all"})
@@ -167,9 +168,8 @@ def list_filters(msg: Msg, today: date, result: Understanding) -> None:
     coming = _NEXT_DAYS.search(s)
     if coming is not None and not (result.due_on or result.due_before):
         said = coming.group("n")
-        days = int(said) if said.isdigit() else NUMBER_WORDS.get(said)
-        if days and said not in ("few", "couple"):
-            result.due_before = today + timedelta(days=days)
+        days = int(said) if said.isdigit() else NUMBER_WORDS[said]
+        result.due_before = today + timedelta(days=days)
     # Read on the text with its quotes shown: "with the tag 'taxes'".
     m = _TAG_FILTER.search(msg.low)
     hashtag = HASHTAG.search(s)

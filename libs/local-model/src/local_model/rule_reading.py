@@ -281,8 +281,7 @@ def read(
             said_start = skip_all(FILLER, msg.masked, *before[-1])
             candidate = read_target(msg, said_start, before[-1][1])
             told = _TOLD_BY.match(msg.masked, said_start, before[-1][1]) is not None
-            said_nothing = said_start >= before[-1][1]  # "grand, ... so that's done"
-            if candidate.kind != "pronoun" and not told and not said_nothing:
+            if candidate.kind != "pronoun" and not told:
                 result.target = candidate
     if result.target is not None and result.target.kind == "pronoun":
         result.target = _named_after(msg, spans, best) or result.target
