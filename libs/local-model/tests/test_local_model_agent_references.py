@@ -118,3 +118,15 @@ async def test_it_resolves_to_the_task_shown_and_renames_it() -> None:
     reply, _ = await run(board, conversation)
     assert board.calls == [("update_task", {"task_id": task["id"], "title": "Call mom and dad"})]
     assert reply == "Renamed 'Call mom' to 'Call mom and dad'."
+
+
+@pytest.mark.anyio
+async def test_a_new_title_is_stored_as_an_added_one_would_be() -> None:
+    board = TaskBoard()
+    task = board.add("Call the plumber")
+    reply, _ = await run(board, "call the plumber one 'fix kitchen tap leak' instead")
+    assert board.calls[-1] == (
+        "update_task",
+        {"task_id": task["id"], "title": "Fix kitchen tap leak"},
+    )
+    assert reply == "Renamed 'Call the plumber' to 'Fix kitchen tap leak'."

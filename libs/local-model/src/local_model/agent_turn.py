@@ -121,7 +121,7 @@ def _list_args(request: Understanding) -> dict[str, Any]:
 def _update_args(request: Understanding, task_id: str) -> dict[str, Any]:
     args: dict[str, Any] = {"task_id": task_id}
     if request.new_title:
-        args["title"] = request.new_title
+        args["title"] = _as_title(request.new_title)
     if request.description:
         args["description"] = request.description
     if request.due:
