@@ -185,7 +185,8 @@ def small_talk(message: str, today: date) -> str:
         "cancel",
     ) or asks_for_nothing(text):
         return "OK — I haven't changed anything. What would you like to do?"
-    if CLOCK_QUESTION.match(text.masked, skip_all(FILLER, text.masked, 0, len(text.masked))):
+    start = skip_all(FILLER, text.masked, 0, len(text.masked))
+    if CLOCK_QUESTION.match(text.masked, start):
         day = f"{today.strftime('%A')}, {today.strftime('%B')} {today.day}"
         if "time" in low:
             return f"I can't tell the time here, but today is {day}."
@@ -199,7 +200,6 @@ def small_talk(message: str, today: date) -> str:
         return _how_the_user_is(low)
     if any(word in low for word in ("bye", "good night", "see you")):
         return "Bye! Your tasks will be here when you're back."
-    start = skip_all(FILLER, text.masked, 0, len(text.masked))
     if len(text.spans) == 1 and NEWS.match(text.masked, start):
         if _WELL_WISHED.match(text.masked, start):
             return "Same to you! Anything I can add to your list?"

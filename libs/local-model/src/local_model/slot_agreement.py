@@ -20,7 +20,7 @@ from typing import Literal
 
 from .cleaning import clean
 from .intents import Understanding
-from .slot_patterns import RECURRING
+from .slot_patterns import FIELD_LABEL, RECURRING
 from .span_tagger import SpanModel, load_span_model, span_key, tokens
 from .vocabulary import VOCABULARY
 
@@ -77,7 +77,7 @@ def _same_but_particle(rule: tuple[str, ...], read: tuple[str, ...]) -> bool:
 
 
 # A hashtag ("#travel") or a field's label ("details:") is no word of a title.
-_FIELD_WORD = re.compile(r"#([\w-]+)|\b(details?|notes?|description|desc)\s*:")
+_FIELD_WORD = re.compile(rf"#([\w-]+)|\b({FIELD_LABEL})\s*:")
 
 
 def _fields_after(rule: tuple[str, ...], read: tuple[str, ...], message: str) -> bool:

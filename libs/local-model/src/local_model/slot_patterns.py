@@ -104,6 +104,8 @@ LIST_PHRASE_TAIL = re.compile(
     r"|\s*(?:,\s*)?(?:to|on|in|onto|from|off)\s+(?:my\s+)?(?:todo|to-do|tasks|todos)\s*$"
     r"|\s+(?:as\s+a\s+(?:new\s+)?(?:task|todo|reminder))\s*$"
 )
+# The words that label a task's note ("details: …", "desc: …").
+FIELD_LABEL = r"(?:details?|notes?|description|desc)"
 DESCRIPTION = re.compile(
     r"(?:^|[.,;?!]\s*|\s+)(?:and\s+)?(?:with\s+)?(?:a\s+|the\s+)?(?:notes?|description|details|desc|comments?|info)"
     r"\s*(?::|-|saying|that\s+says|reading|=)\s*(?P<d>\S.*)$"

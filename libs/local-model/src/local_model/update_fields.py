@@ -11,6 +11,7 @@ from .intents import Target, Understanding
 from .message_text import Msg, dates_in, quote_inside, skip_all, trim, unquote
 from .slot_patterns import (
     DESCRIPTION,
+    FIELD_LABEL,
     HASHTAG,
     PRIORITY,
     PRIORITY_BARE,
@@ -89,7 +90,7 @@ _BARE_PRIORITY_LAST = re.compile(
 # The verbs that put a note on a task ("chuck a note on that: ...").
 _NOTE_VERB = r"(?:add|put(?:\s+in)?|attach|write|chuck|pop|stick|leave)"
 # "put a note on it - details: research their series b": the label before the note's words.
-_LABEL = r"(?:(?:details?|notes?|description|desc)\s*[:-]\s*)?"
+_LABEL = rf"(?:{FIELD_LABEL}\s*[:-]\s*)?"
 _NOT_A_TASK = re.compile(
     r"(?:in|on|by|for|to|at|from|until|till|within|put|add|chuck|stick|leave|write|make|set|give)"
     r"(?:\s+in)?"
